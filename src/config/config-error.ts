@@ -1,0 +1,32 @@
+import type { ErrorObject } from 'ajv';
+
+/** A configuration problem found at start-up: names the file, the field and what is wrong. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+  readonly file: string;
+  readonly problems: string[];
+
+  constructor(file: string, problems: string[]) {
+    super(`invalid configuration in ${file}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.file = file;
+    this.problems = problems;
+  }
+
+  static fromAjv(file: string, errors: ErrorObject[] | null | undefined): ConfigError {
+    return new ConfigError(file, (errors ?? []).map(describeAjvError));
+  }
+}
+
+const describeAjvError = (e: ErrorObject): string => {
+  const field = e.instancePath ? e.instancePath.slice(1).replaceAll('/', '.') : '(top level)';
+  switch (e.keyword) {
+    case 'additionalProperties':
+      return `${field}: unknown field "${(e.params as { additionalProperty: string }).additionalProperty}"`;
+    case 'required':
+      return `${field}: missing required field "${(e.params as { missingProperty: string }).missingProperty}"`;
+    case 'enum':
+      return `${field}: must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
+    default:
+      return `${field}: ${e.message}`;
+  }
+};

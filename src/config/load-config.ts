@@ -1,0 +1,205 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import type { AnySchema } from 'ajv';
+import { createAjv } from '../shared/json-schema.ts';
+import { partnerSchema, type Partner } from '../partners/schema.ts';
+import { ConfigError } from './config-error.ts';
+import {
+  internalClientSchema, secretsSchema, settingsSchema, signingKeysSchema, termsSchema,
+  type InternalClient, type Secrets, type Settings, type SigningKeys, type TermsConfig,
+} from './schema.ts';
+import { calendarConfigSchema, type CalendarConfig } from '../calendar/index.ts';
+import { demoCoreBankingSchema, type DemoCoreBankingData } from '../core-banking/demo/index.ts';
+
+export type RuntimeEnv = 'production' | 'development' | 'test';
+
+export interface PartnerDefinition {
+  partner: Partner;
+  /** The file that defined it (shown in the console: which source applies). */
+  file: string;
+}
+
+export interface TermsVersion {
+  version: string;
+  effectiveFrom: string;
+  requiresReconsent: boolean;
+  text: string;
+  changeSummary?: { ja?: string; en?: string };
+}
+
+export interface DemoData {
+  coreBanking: DemoCoreBankingData;
+  /** Private keys the embedded demo partner app and demo internal clients sign with. */
+  privateKeys: Record<string, { keys: Record<string, unknown>[] }>;
+}
+
+export interface Config {
+  runtimeEnv: RuntimeEnv;
+  rootDir: string;
+  settings: Settings;
+  signingKeys: SigningKeys;
+  secrets: Secrets;
+  usesDemoKeys: boolean;
+  partners: PartnerDefinition[];
+  internalClients: InternalClient[];
+  terms: TermsVersion[];
+  calendar: CalendarConfig;
+  demo?: DemoData;
+}
+
+export type EnvSource = Record<string, string | undefined>;
+
+/**
+ * Reads every configuration file and the environment overrides, validates them, and answers one
+ * frozen Config — the only place in the program that looks at the environment. Any problem throws
+ * a ConfigError naming the file, the field and what is wrong.
+ */
+export const loadConfig = (env: EnvSource, rootDir = process.cwd()): Config => {
+  const ajv = createAjv();
+  ajv.addSchema(internalClientSchema as AnySchema);
+  const at = (p: string) => (isAbsolute(p) ? p : join(rootDir, p));
+  const show = (p: string) => relative(rootDir, p) || p;
+  const readJson = (file: string): unknown => {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (e) {
+      throw new ConfigError(show(file), [`cannot read the file (${(e as NodeJS.ErrnoException).code})`]);
+    }
+    try {
+      return JSON.parse(text);
+    } catch (e) {
+      throw new ConfigError(show(file), [`not valid JSON: ${(e as Error).message}`]);
+    }
+  };
+  const validated = <T>(schema: AnySchema, data: unknown, file: string): T => {
+    const validate = ajv.getSchema((schema as { $id?: string }).$id ?? '') ?? ajv.compile(schema);
+    if (!validate(data)) throw ConfigError.fromAjv(show(file), validate.errors);
+    return data as T;
+  };
+
+  const runtimeEnv: RuntimeEnv = env.NODE_ENV === 'production' ? 'production' : env.NODE_ENV === 'test' ? 'test' : 'development';
+
+  // settings: config/default.json, then the overlay file, then environment variables
+  const defaultFile = at('config/default.json');
+  const base = existsSync(defaultFile) ? readJson(defaultFile) : {};
+  const overlayFile = env.CONFIG_FILE ? at(env.CONFIG_FILE) : undefined;
+  const overlay = overlayFile ? readJson(overlayFile) : {};
+  const merged = deepMerge(base, overlay);
+  const settingsSource = overlayFile ? `${show(defaultFile)} + ${show(overlayFile)}` : show(defaultFile);
+  const settings = validated<Settings>(settingsSchema as AnySchema, merged, settingsSource);
+  applyEnvOverrides(settings, env, runtimeEnv);
+  validated<Settings>(settingsSchema as AnySchema, settings, `${settingsSource} with environment overrides`);
+
+  // keys
+  const keysDir = at(settings.keysDir);
+  const signingKeys = validated<SigningKeys>(signingKeysSchema as AnySchema, readJson(join(keysDir, 'jwks.json')), join(keysDir, 'jwks.json'));
+  const secrets = validated<Secrets>(secretsSchema as AnySchema, readJson(join(keysDir, 'secrets.json')), join(keysDir, 'secrets.json'));
+  const usesDemoKeys = secrets.demo === true || resolve(keysDir).startsWith(resolve(at('config/demo')));
+  if (runtimeEnv === 'production' && usesDemoKeys) {
+    throw new ConfigError(show(keysDir), [
+      'these are the committed demo keys, which anyone can read: refusing to start with NODE_ENV=production.',
+      'Generate a production set with `npm run keys -- --out <dir>` and point KEYS_DIR (or "keysDir") at it.',
+    ]);
+  }
+
+  // demo data (core banking, demo partner, demo internal clients)
+  let demo: DemoData | undefined;
+  const partnerDirs = settings.partnersDirs.map(at);
+  let internalClients = [...settings.internalClients] as InternalClient[];
+  if (settings.demo.enabled) {
+    const demoDir = at(settings.demo.dir);
+    const coreFile = join(demoDir, 'core-banking.json');
+    const coreBanking = validated<DemoCoreBankingData>(demoCoreBankingSchema as AnySchema, readJson(coreFile), coreFile);
+    const privateKeys: DemoData['privateKeys'] = {};
+    const keyDir = join(demoDir, 'client-private-keys');
+    for (const file of jsonFiles(keyDir)) privateKeys[file.replace(/\.json$/, '')] = readJson(join(keyDir, file)) as DemoData['privateKeys'][string];
+    partnerDirs.unshift(join(demoDir, 'partners'));
+    const internalFile = join(demoDir, 'internal-clients.json');
+    const demoInternal = readJson(internalFile);
+    if (!Array.isArray(demoInternal)) throw new ConfigError(show(internalFile), ['(top level): must be an array of internal clients']);
+    demoInternal.forEach((c, i) => validated(internalClientSchema as AnySchema, c, `${show(internalFile)} [${i}]`));
+    internalClients = [...internalClients, ...(demoInternal as InternalClient[])];
+    demo = { coreBanking, privateKeys };
+  } else if (runtimeEnv === 'production') {
+    // This build ships no connector to a real core system yet; be explicit rather than half-start.
+    throw new ConfigError(settingsSource, [
+      'demo.enabled is off and no core-banking connector is configured: this build ships only the demo connector.',
+      'Set DEMO_DATA=on to run with the demo data (trial installations only).',
+    ]);
+  }
+
+  const partners = loadPartners(partnerDirs, readJson, (data, file) => validated<Partner>(partnerSchema as AnySchema, data, show(file)), show);
+  const seen = new Set(partners.map((p) => p.partner.client_id));
+  for (const c of internalClients) {
+    if (seen.has(c.client_id)) throw new ConfigError('internal clients', [`client_id "${c.client_id}" is also a partner's client_id`]);
+  }
+
+  const termsFile = at('config/terms.json');
+  const termsConfig = validated<TermsConfig>(termsSchema as AnySchema, readJson(termsFile), termsFile);
+  const terms = termsConfig.versions.map((v) => {
+    const textFile = join(at('config/terms'), v.file);
+    if (!existsSync(textFile)) throw new ConfigError(show(termsFile), [`versions: the text file "${v.file}" of version ${v.version} does not exist`]);
+    return { version: v.version, effectiveFrom: v.effectiveFrom, requiresReconsent: v.requiresReconsent, changeSummary: v.changeSummary, text: readFileSync(textFile, 'utf8') };
+  });
+
+  const calendarFile = at(env.CALENDAR_FILE ?? 'config/calendar.json');
+  const calendar = validated<CalendarConfig>(calendarConfigSchema as AnySchema, readJson(calendarFile), calendarFile);
+
+  return deepFreeze({ runtimeEnv, rootDir, settings, signingKeys, secrets, usesDemoKeys, partners, internalClients, terms, calendar, demo });
+};
+
+const jsonFiles = (dir: string) => (existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json')).sort() : []);
+
+const loadPartners = (
+  dirs: string[],
+  readJson: (file: string) => unknown,
+  validate: (data: unknown, file: string) => Partner,
+  show: (p: string) => string,
+): PartnerDefinition[] => {
+  const byId = new Map<string, PartnerDefinition>();
+  for (const dir of dirs) {
+    for (const name of jsonFiles(dir)) {
+      const file = join(dir, name);
+      const partner = validate(readJson(file), file);
+      const earlier = byId.get(partner.client_id);
+      if (earlier) throw new ConfigError(show(file), [`client_id: "${partner.client_id}" is already defined in ${show(earlier.file)}`]);
+      byId.set(partner.client_id, { partner, file: show(file) });
+    }
+  }
+  return [...byId.values()];
+};
+
+const applyEnvOverrides = (settings: Settings, env: EnvSource, runtimeEnv: RuntimeEnv) => {
+  const s = settings as { -readonly [K in keyof Settings]: Settings[K] } & Record<string, any>;
+  if (env.PORT !== undefined) s.server.port = Number(env.PORT);
+  if (env.ISSUER) s.server.issuer = env.ISSUER;
+  if (env.TRUST_PROXY) s.server.trustProxy = env.TRUST_PROXY === 'true' || env.TRUST_PROXY === '1';
+  if (env.INSTANCE_NAME) s.server.instanceName = env.INSTANCE_NAME;
+  if (env.REDIS_URL) s.store.redisUrl = env.REDIS_URL;
+  if (env.REDIS_CLUSTER_NODES) s.store.redisClusterNodes = env.REDIS_CLUSTER_NODES.split(',').map((n) => n.trim()).filter(Boolean);
+  if (env.REDIS_KEY_PREFIX) s.store.keyPrefix = env.REDIS_KEY_PREFIX;
+  if (env.KEYS_DIR) s.keysDir = env.KEYS_DIR;
+  if (env.PARTNERS_DIR) s.partnersDirs = [...s.partnersDirs, ...env.PARTNERS_DIR.split(':').filter(Boolean)];
+  if (env.DEMO_DATA) s.demo.enabled = env.DEMO_DATA === 'on' || env.DEMO_DATA === 'true';
+  else if (runtimeEnv === 'production') s.demo.enabled = false;
+  if (env.MTLS_ENABLED) s.mtls.enabled = env.MTLS_ENABLED === 'true' || env.MTLS_ENABLED === '1';
+  if (env.DPOP_REQUIRE_NONCE) s.dpop.requireNonce = env.DPOP_REQUIRE_NONCE === 'true' || env.DPOP_REQUIRE_NONCE === '1';
+};
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+const deepMerge = (a: unknown, b: unknown): unknown => {
+  if (!isPlainObject(a) || !isPlainObject(b)) return b === undefined ? a : b;
+  const out: Record<string, unknown> = { ...a };
+  for (const [k, v] of Object.entries(b)) out[k] = deepMerge(a[k], v);
+  return out;
+};
+
+const deepFreeze = <T>(value: T): T => {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+};

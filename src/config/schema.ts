@@ -1,0 +1,208 @@
+import type { FromSchema } from 'json-schema-to-ts';
+
+const accountType = { type: 'string', enum: ['ordinary', 'savings', 'card_deposit', 'card_loan', 'tax_reserve', 'time_deposit'] } as const;
+
+/**
+ * config/default.json (and the optional overlay named by CONFIG_FILE). Every field has a default,
+ * so an empty file is a valid trial configuration; docs/configuration.md explains each one.
+ */
+export const settingsSchema = {
+  $id: 'settings',
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    $comment: { type: 'string' },
+    server: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        port: { type: 'integer', minimum: 0, maximum: 65535, default: 3000 },
+        issuer: { type: 'string', format: 'uri', default: 'http://localhost:3000' },
+        /** Behind a TLS-terminating proxy: trust X-Forwarded-Proto/Host. */
+        trustProxy: { type: 'boolean', default: false },
+        instanceName: { type: 'string', default: '' },
+      },
+    },
+    store: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        redisUrl: { type: ['string', 'null'], default: null },
+        redisClusterNodes: { type: 'array', items: { type: 'string', pattern: '^[^:]+:\\d+$' }, default: [] },
+        keyPrefix: { type: 'string', default: 'renkei:' },
+      },
+    },
+    keysDir: { type: 'string', default: 'config/demo/keys' },
+    demo: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        enabled: { type: 'boolean', default: true },
+        dir: { type: 'string', default: 'config/demo' },
+      },
+    },
+    partnersDirs: { type: 'array', items: { type: 'string' }, default: ['config/partners'] },
+    identityCheck: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        lockAfterFailures: { type: 'integer', minimum: 1, maximum: 20, default: 5 },
+        /** Extra delay after the n-th consecutive failure (the last value repeats). */
+        failureDelaysMs: { type: 'array', items: { type: 'integer', minimum: 0 }, minItems: 1, default: [250, 500, 1000, 2000, 4000] },
+        /** Every answer to a login or OTP post takes at least this long, so timing tells nothing. */
+        responseFloorMs: { type: 'integer', minimum: 0, default: 300 },
+        ipLimit: {
+          type: 'object',
+          additionalProperties: false,
+          default: {},
+          properties: {
+            maxAttempts: { type: 'integer', minimum: 1, default: 30 },
+            windowSeconds: { type: 'integer', minimum: 1, default: 600 },
+          },
+        },
+        totpWindowSteps: { type: 'integer', minimum: 0, maximum: 2, default: 1 },
+      },
+    },
+    lifetimes: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        accessTokenSeconds: { type: 'integer', minimum: 60, maximum: 86400, default: 3600 },
+        authorizationCodeSeconds: { type: 'integer', minimum: 10, maximum: 600, default: 60 },
+        interactionSeconds: { type: 'integer', minimum: 60, maximum: 3600, default: 900 },
+        pushedRequestSeconds: { type: 'integer', minimum: 10, maximum: 600, default: 90 },
+        grantDays: { type: 'integer', minimum: 1, default: 90 },
+        /** The bank's maximum: a partner's override can shorten a linkage, never lengthen it past this. */
+        maxGrantDays: { type: 'integer', minimum: 1, default: 90 },
+        consentRecordRetentionDays: { type: 'integer', minimum: 1, default: 3650 },
+      },
+    },
+    linkableAccountTypes: { type: 'array', uniqueItems: true, items: accountType, default: ['ordinary', 'savings', 'card_deposit', 'card_loan', 'tax_reserve', 'time_deposit'] },
+    mtls: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        enabled: { type: 'boolean', default: false },
+        /** Header in which the trusted TLS-terminating proxy forwards the client certificate (PEM, URL-encoded). */
+        certificateHeader: { type: 'string', default: 'x-ssl-client-cert' },
+      },
+    },
+    dpop: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        requireNonce: { type: 'boolean', default: false },
+        iatToleranceSeconds: { type: 'integer', minimum: 1, maximum: 300, default: 60 },
+      },
+    },
+    internalClients: { type: 'array', default: [], items: { $ref: 'internal-client' } },
+  },
+} as const;
+
+/** A bank-internal client: a resource server allowed to introspect, or a system using client credentials. */
+export const internalClientSchema = {
+  $id: 'internal-client',
+  type: 'object',
+  additionalProperties: false,
+  required: ['client_id', 'jwks', 'scopes'],
+  properties: {
+    $comment: { type: 'string' },
+    client_id: { type: 'string', pattern: '^[A-Za-z0-9._:-]{3,64}$' },
+    jwks: {
+      type: 'object',
+      required: ['keys'],
+      additionalProperties: false,
+      properties: { keys: { type: 'array', minItems: 1, items: { type: 'object', required: ['kty'] } } },
+    },
+    /** Empty for a resource server that only introspects. */
+    scopes: { type: 'array', uniqueItems: true, items: { type: 'string', enum: ['admin:read', 'admin:write', 'core:events'] } },
+    introspection: { type: 'boolean', default: false },
+  },
+} as const;
+
+export type Settings = FromSchema<typeof settingsSchema, { references: [typeof internalClientSchema] }>;
+export type InternalClient = FromSchema<typeof internalClientSchema>;
+
+/** config/demo/keys (or KEYS_DIR)/secrets.json: the non-JWK secrets several instances must share. */
+export const secretsSchema = {
+  $id: 'secrets',
+  type: 'object',
+  additionalProperties: false,
+  required: ['cookieKeys', 'dpopNonceSecret', 'pairwiseSalt'],
+  properties: {
+    $comment: { type: 'string' },
+    /** Newest first; older keys still verify cookies during a rotation. */
+    cookieKeys: { type: 'array', minItems: 1, items: { type: 'string', minLength: 32 } },
+    /** 32 bytes, base64url. */
+    dpopNonceSecret: { type: 'string', pattern: '^[A-Za-z0-9_-]{43}$' },
+    pairwiseSalt: { type: 'string', minLength: 32 },
+    demo: { type: 'boolean' },
+  },
+} as const;
+export type Secrets = FromSchema<typeof secretsSchema>;
+
+/** The signing keys (private JWKS) in the keys directory. */
+export const signingKeysSchema = {
+  $id: 'signing-keys',
+  type: 'object',
+  additionalProperties: false,
+  required: ['keys'],
+  properties: {
+    keys: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        required: ['kty', 'kid', 'd', 'alg', 'use'],
+        properties: {
+          kty: { type: 'string', enum: ['EC', 'RSA', 'OKP'] },
+          kid: { type: 'string', minLength: 1 },
+          d: { type: 'string' },
+          alg: { type: 'string', enum: ['ES256', 'PS256', 'EdDSA'] },
+          use: { type: 'string', const: 'sig' },
+        },
+      },
+    },
+  },
+} as const;
+export type SigningKeys = FromSchema<typeof signingKeysSchema>;
+
+export const termsSchema = {
+  $id: 'terms',
+  type: 'object',
+  additionalProperties: false,
+  required: ['versions'],
+  properties: {
+    $comment: { type: 'string' },
+    versions: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['version', 'effectiveFrom', 'requiresReconsent', 'file'],
+        properties: {
+          version: { type: 'string', pattern: '^[0-9]+\\.[0-9]+$' },
+          /** JST date on which the version takes effect. */
+          effectiveFrom: { type: 'string', format: 'date' },
+          requiresReconsent: { type: 'boolean' },
+          /** The full text (Markdown-ish plain text), relative to config/terms/. */
+          file: { type: 'string' },
+          changeSummary: {
+            type: 'object',
+            additionalProperties: false,
+            properties: { ja: { type: 'string' }, en: { type: 'string' } },
+          },
+        },
+      },
+    },
+  },
+} as const;
+export type TermsConfig = FromSchema<typeof termsSchema>;

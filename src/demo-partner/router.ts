@@ -1,0 +1,79 @@
+import { randomBytes } from 'node:crypto';
+import Router from '@koa/router';
+import type { Config } from '../config/load-config.ts';
+import { readForm, single } from '../http/form-body.ts';
+import { noStore } from '../http/security-headers.ts';
+import type { Logger } from '../shared/logger.ts';
+import { createPartnerClient, type PartnerClient, type PendingAuthorization } from './partner-client.ts';
+import { renderDemoPage } from './pages.ts';
+
+/**
+ * A small partner app inside the server (demo data only), so that a newcomer can try the whole
+ * flow in a browser: start a linkage, log in, consent, and see the token response. It talks to
+ * this server over HTTP exactly as an outside partner would.
+ */
+export const demoPartnerRouter = (deps: { config: Config; demoPartnerIds: Set<string>; callbackUrl: string; logger: Logger }) => {
+  const router = new Router({ prefix: '/demo' });
+  const issuer = deps.config.settings.server.issuer;
+  const sessions = new Map<string, { clientId: string; pending?: PendingAuthorization; result?: Record<string, unknown>; error?: string }>();
+  const clients = new Map<string, Promise<PartnerClient>>();
+  const clientFor = (clientId: string) => {
+    let client = clients.get(clientId);
+    if (!client) {
+      const jwk = deps.config.demo!.privateKeys[clientId].keys[0];
+      client = createPartnerClient({ issuer, clientId, privateJwk: jwk, redirectUri: deps.callbackUrl, allowHttp: issuer.startsWith('http:') });
+      client.catch(() => clients.delete(clientId));
+      clients.set(clientId, client);
+    }
+    return client;
+  };
+  const partners = deps.config.partners.filter((p) => deps.demoPartnerIds.has(p.partner.client_id)).map((p) => p.partner);
+
+  router.use(noStore);
+
+  router.get('/', (ctx) => renderDemoPage(ctx, { partners }));
+
+  router.post('/start', async (ctx) => {
+    const form = await readForm(ctx);
+    const clientId = single(form.client_id) ?? '';
+    const partner = partners.find((p) => p.client_id === clientId);
+    if (!partner) return ctx.throw(400, 'unknown demo partner');
+    const locale = single(form.ui_locales) === 'en' ? 'en' : 'ja';
+    const wanted = ['openid', 'offline_access', 'accounts', 'deposits', 'time_deposits', 'grant_management_query', 'grant_management_revoke'];
+    const scope = wanted.filter((s) => (partner.scopes as string[]).includes(s)).join(' ');
+    const client = await clientFor(clientId);
+    const pending = await client.startAuthorization({ scope, ui_locales: locale });
+    const sid = randomBytes(18).toString('base64url');
+    sessions.set(sid, { clientId, pending });
+    if (sessions.size > 1000) sessions.delete(sessions.keys().next().value!);
+    ctx.cookies.set('demo_sid', sid, { httpOnly: true, sameSite: 'lax', signed: true, secure: issuer.startsWith('https:') });
+    ctx.redirect(pending.authorizationUrl);
+  });
+
+  router.get('/callback', async (ctx) => {
+    const sid = ctx.cookies.get('demo_sid', { signed: true });
+    const session = sid ? sessions.get(sid) : undefined;
+    if (!session?.pending) return renderDemoPage(ctx, { partners, error: 'no_pending_authorization' });
+    const client = await clientFor(session.clientId);
+    try {
+      const tokens = await client.exchangeCode(new URL(ctx.url, issuer), session.pending);
+      session.result = tokens as unknown as Record<string, unknown>;
+      session.error = undefined;
+    } catch (err) {
+      const e = err as { error?: string; code?: string; message: string; cause?: { get?(k: string): string | null } };
+      const fromAs = e.cause && typeof e.cause.get === 'function' ? e.cause.get('error') : undefined;
+      session.error = fromAs ?? e.error ?? e.code ?? 'error';
+      deps.logger.info('demo partner: authorization did not complete', { error: session.error });
+    }
+    session.pending = undefined;
+    ctx.redirect('/demo/result');
+  });
+
+  router.get('/result', (ctx) => {
+    const sid = ctx.cookies.get('demo_sid', { signed: true });
+    const session = sid ? sessions.get(sid) : undefined;
+    return renderDemoPage(ctx, { partners, tokenResponse: session?.result, error: session?.error });
+  });
+
+  return router;
+};

@@ -1,0 +1,47 @@
+import type { Ajv } from 'ajv';
+import type Provider from 'oidc-provider';
+import type { AuditLog } from '../audit/audit-log.ts';
+import type { Config } from '../config/load-config.ts';
+import type { CoreBanking } from '../core-banking/port.ts';
+import type { ConsentRecords } from '../grants/consent-records.ts';
+import type { GrantRecords } from '../grants/grant-records.ts';
+import type { Render } from '../http/render.ts';
+import type { Locale, Translate } from '../i18n/index.ts';
+import type { PartnerRegistry } from '../partners/registry.ts';
+import type { Partner } from '../partners/schema.ts';
+import type { Clock } from '../shared/clock.ts';
+import type { Logger } from '../shared/logger.ts';
+import type { Store } from '../store/store.ts';
+import type { InteractionState, InteractionStates } from './state.ts';
+
+export interface InteractionDeps {
+  config: Config;
+  provider: Provider;
+  store: Store;
+  partners: PartnerRegistry;
+  coreBanking: CoreBanking;
+  grants: GrantRecords;
+  consents: ConsentRecords;
+  states: InteractionStates;
+  render: Render;
+  clock: Clock;
+  logger: Logger;
+  audit: AuditLog;
+  ajv: Ajv;
+  /** Waits (for the growing delay after failures); tests may pass a no-op. */
+  sleep: (ms: number) => Promise<void>;
+}
+
+type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
+
+/** What the steps of one interaction request share, on ctx.state.interaction. */
+export interface InteractionRequest {
+  uid: string;
+  details: Details;
+  partner: Partner;
+  state: InteractionState;
+  locale: Locale;
+  t: Translate;
+  form?: Record<string, unknown>;
+  startedAt: number;
+}

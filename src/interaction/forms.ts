@@ -1,0 +1,50 @@
+import type { FromSchema } from 'json-schema-to-ts';
+
+/** The forms the interaction pages post (design.md §4 names these fields). */
+export const loginFormSchema = {
+  $id: 'login-form',
+  type: 'object',
+  required: ['csrf', 'branch', 'accountType', 'accountNumber', 'pin'],
+  additionalProperties: false,
+  properties: {
+    csrf: { type: 'string', minLength: 1 },
+    branch: { type: 'string', pattern: '^[0-9]{3}$' },
+    accountType: { type: 'string', enum: ['ordinary', 'savings', 'card_deposit'] },
+    accountNumber: { type: 'string', pattern: '^[0-9]{7}$' },
+    pin: { type: 'string', pattern: '^[0-9]{4}$' },
+  },
+} as const;
+export type LoginForm = FromSchema<typeof loginFormSchema>;
+
+export const otpFormSchema = {
+  $id: 'otp-form',
+  type: 'object',
+  required: ['csrf', 'otp'],
+  additionalProperties: false,
+  properties: {
+    csrf: { type: 'string', minLength: 1 },
+    otp: { type: 'string', pattern: '^[0-9]{6}$' },
+  },
+} as const;
+export type OtpForm = FromSchema<typeof otpFormSchema>;
+
+export const consentFormSchema = {
+  $id: 'consent-form',
+  type: 'object',
+  required: ['csrf', 'decision'],
+  additionalProperties: false,
+  properties: {
+    csrf: { type: 'string', minLength: 1 },
+    decision: { type: 'string', enum: ['agree', 'decline'] },
+    accounts: { type: 'array', items: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' }, maxItems: 50 },
+  },
+} as const;
+export type ConsentForm = FromSchema<typeof consentFormSchema>;
+
+export const abortFormSchema = {
+  $id: 'abort-form',
+  type: 'object',
+  required: ['csrf'],
+  additionalProperties: false,
+  properties: { csrf: { type: 'string', minLength: 1 } },
+} as const;

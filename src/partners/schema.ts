@@ -1,0 +1,72 @@
+import type { FromSchema } from 'json-schema-to-ts';
+
+/** Scopes a partner may be allowed; internal scopes (admin:*, core:events) are not among them. */
+export const PARTNER_SCOPES = ['openid', 'offline_access', 'accounts', 'deposits', 'time_deposits', 'grant_management_query', 'grant_management_revoke'] as const;
+
+const jwk = {
+  type: 'object',
+  required: ['kty'],
+  properties: { kty: { type: 'string', enum: ['EC', 'RSA', 'OKP'] } },
+  additionalProperties: true,
+} as const;
+
+/**
+ * One partner (API連携事業者) file under config/partners/ or PARTNERS_DIR. The same schema checks
+ * partners that operators add or edit at run time.
+ */
+export const partnerSchema = {
+  $id: 'partner',
+  type: 'object',
+  additionalProperties: false,
+  required: ['client_id', 'name', 'redirect_uris', 'scopes', 'account_types'],
+  properties: {
+    $comment: { type: 'string' },
+    client_id: { type: 'string', pattern: '^[A-Za-z0-9._-]{3,64}$' },
+    name: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['ja', 'en'],
+      properties: { ja: { type: 'string', minLength: 1, maxLength: 100 }, en: { type: 'string', minLength: 1, maxLength: 100 } },
+    },
+    redirect_uris: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', format: 'uri' } },
+    jwks: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['keys'],
+      properties: { keys: { type: 'array', minItems: 1, items: jwk } },
+    },
+    jwks_uri: { type: 'string', format: 'uri' },
+    token_endpoint_auth_method: {
+      type: 'string',
+      enum: ['private_key_jwt', 'tls_client_auth', 'self_signed_tls_client_auth'],
+      default: 'private_key_jwt',
+    },
+    tls_client_auth_subject_dn: { type: 'string' },
+    scopes: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', enum: PARTNER_SCOPES } },
+    account_types: {
+      type: 'array',
+      minItems: 1,
+      uniqueItems: true,
+      items: { type: 'string', enum: ['ordinary', 'savings', 'card_deposit', 'card_loan', 'tax_reserve', 'time_deposit'] },
+    },
+    status: { type: 'string', enum: ['active', 'suspended'], default: 'active' },
+    grant_lifetime_days: { type: 'integer', minimum: 1 },
+    profile: { type: 'string', enum: ['fapi2', 'legacy'], default: 'fapi2' },
+    event_endpoint: { type: 'string', format: 'uri' },
+  },
+  allOf: [
+    { not: { required: ['jwks', 'jwks_uri'] } },
+    {
+      if: { properties: { token_endpoint_auth_method: { const: 'private_key_jwt' } } },
+      then: { anyOf: [{ required: ['jwks'] }, { required: ['jwks_uri'] }] },
+    },
+    {
+      if: { required: ['token_endpoint_auth_method'], properties: { token_endpoint_auth_method: { const: 'tls_client_auth' } } },
+      then: { required: ['tls_client_auth_subject_dn'] },
+    },
+  ],
+} as const;
+
+export type PartnerFile = FromSchema<typeof partnerSchema>;
+/** A partner after defaults are applied. */
+export type Partner = PartnerFile & Required<Pick<PartnerFile, 'token_endpoint_auth_method' | 'status' | 'profile'>>;

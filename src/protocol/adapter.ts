@@ -1,0 +1,33 @@
+import type { Adapter, AdapterPayload } from 'oidc-provider';
+import type { PartnerRegistry } from '../partners/registry.ts';
+import { createOidcAdapterFactory } from '../store/oidc-adapter.ts';
+import type { Store } from '../store/store.ts';
+import { partnerClientMetadata } from './clients.ts';
+
+/**
+ * oidc-provider's storage: every model through the store port, except `Client`, which is read
+ * from the partner registry (files merged with operators' stored changes) on every lookup, so a
+ * suspended partner is unknown to the protocol at once. Internal clients are static and never
+ * reach this adapter.
+ */
+export const createProviderAdapter = (deps: { store: Store; partners: PartnerRegistry; extraRedirectUris: (clientId: string) => string[] }) => {
+  const storeAdapter = createOidcAdapterFactory(deps.store);
+  return (name: string): Adapter => {
+    if (name !== 'Client') return storeAdapter(name);
+    const readOnly = async () => {
+      throw new Error('partners are managed through their files and the admin console');
+    };
+    return {
+      async find(id: string) {
+        const partner = await deps.partners.findActive(id);
+        return partner ? (partnerClientMetadata(partner, { extraRedirectUris: deps.extraRedirectUris(id) }) as unknown as AdapterPayload) : undefined;
+      },
+      upsert: readOnly,
+      findByUid: async () => undefined,
+      findByUserCode: async () => undefined,
+      consume: readOnly,
+      destroy: readOnly,
+      revokeByGrantId: readOnly,
+    };
+  };
+};

@@ -1,0 +1,164 @@
+import { X509Certificate } from 'node:crypto';
+import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import type { Config } from '../config/load-config.ts';
+import type { CoreBanking } from '../core-banking/port.ts';
+import type { GrantRecords } from '../grants/grant-records.ts';
+import type { PartnerRegistry } from '../partners/registry.ts';
+import type { Store } from '../store/store.ts';
+import { createProviderAdapter } from './adapter.ts';
+import { audiences, DATA_API_SCOPES, INTERNAL_SCOPES } from './audiences.ts';
+import { FAPI_SIGNING_ALGS, internalClientMetadata } from './clients.ts';
+import { freshEveryTimePolicy } from './interaction-policy.ts';
+import { ttlConfiguration } from './lifetimes.ts';
+import { extraTokenClaims, findAccount, introspectionAllowedPolicy, issueRefreshToken, revocationAllowedPolicy } from './token-policies.ts';
+
+export interface ProtocolDeps {
+  config: Config;
+  store: Store;
+  partners: PartnerRegistry;
+  grants: GrantRecords;
+  coreBanking: CoreBanking;
+  /** Renders oidc-provider's own error pages in the bank's look. */
+  renderError: NonNullable<Configuration['renderError']>;
+  /** Redirect URIs added at run time (the embedded demo partner app). */
+  extraRedirectUris: (clientId: string) => string[];
+}
+
+/**
+ * The OAuth 2.0 / OpenID Connect authorization server, FAPI 2.0 Security Profile by default:
+ * PAR required, PKCE S256, private_key_jwt (or mTLS through a trusted proxy), sender-constrained
+ * access tokens, `iss` in the authorization response, `code` only, exact redirect URIs.
+ */
+export const createProvider = (deps: ProtocolDeps): Provider => {
+  const { config } = deps;
+  const { settings, secrets } = config;
+  const issuer = settings.server.issuer;
+  const aud = audiences(issuer);
+  const partnerOnly = (ctx: KoaContextWithOIDC | undefined) => !config.internalClients.some((c) => c.client_id === ctx?.oidc?.client?.clientId);
+
+  const configuration: Configuration = {
+    adapter: createProviderAdapter({ store: deps.store, partners: deps.partners, extraRedirectUris: deps.extraRedirectUris }) as unknown as Configuration['adapter'],
+    clients: config.internalClients.map(internalClientMetadata) as Configuration['clients'],
+    jwks: structuredClone(config.signingKeys) as Configuration['jwks'],
+    cookies: {
+      keys: [...secrets.cookieKeys],
+      long: { httpOnly: true, sameSite: 'lax', secure: issuer.startsWith('https:') },
+      short: { httpOnly: true, sameSite: 'lax', secure: issuer.startsWith('https:') },
+    },
+    clientDefaults: {
+      grant_types: ['authorization_code'],
+      response_types: ['code'],
+      token_endpoint_auth_method: 'private_key_jwt',
+      id_token_signed_response_alg: 'ES256',
+    },
+    responseTypes: ['code'],
+    // Client `scope` metadata may only name scopes listed here; which scopes a token gets is
+    // decided per resource server below (internal scopes only ever for internal clients).
+    scopes: ['openid', 'offline_access', ...DATA_API_SCOPES, ...INTERNAL_SCOPES],
+    claims: { openid: ['sub'] },
+    // `sub` is pairwise by construction: the account id oidc-provider sees is already per partner
+    // (see pairwise.ts); discovery says so below.
+    subjectTypes: ['public'],
+    clientAuthMethods: ['private_key_jwt', ...(settings.mtls.enabled ? ['tls_client_auth', 'self_signed_tls_client_auth'] : [])] as Configuration['clientAuthMethods'],
+    enabledJWA: {
+      clientAuthSigningAlgValues: FAPI_SIGNING_ALGS,
+      dPoPSigningAlgValues: FAPI_SIGNING_ALGS,
+      idTokenSigningAlgValues: ['PS256', 'ES256'],
+      requestObjectSigningAlgValues: FAPI_SIGNING_ALGS,
+      authorizationSigningAlgValues: ['PS256', 'ES256'],
+      introspectionSigningAlgValues: ['PS256', 'ES256'],
+      userinfoSigningAlgValues: ['PS256', 'ES256'],
+    } as Configuration['enabledJWA'],
+    pkce: { required: () => true },
+    allowOmittingSingleRegisteredRedirectUri: false,
+    conformIdTokenClaims: true,
+    ttl: ttlConfiguration(settings.lifetimes) as Configuration['ttl'],
+    expiresWithSession: async () => false,
+    issueRefreshToken: issueRefreshToken as Configuration['issueRefreshToken'],
+    rotateRefreshToken: () => false,
+    // Only the grant this very interaction created counts: consent is never reused silently.
+    loadExistingGrant: async (ctx) => {
+      const grantId = ctx.oidc.result?.consent?.grantId;
+      return grantId ? ctx.oidc.provider.Grant.find(grantId) : undefined;
+    },
+    extraTokenClaims: extraTokenClaims(deps.grants) as Configuration['extraTokenClaims'],
+    findAccount: findAccount({ grants: deps.grants, coreBanking: deps.coreBanking }) as Configuration['findAccount'],
+    interactions: {
+      policy: freshEveryTimePolicy(),
+      url: async (_ctx, interaction) => `/interaction/${interaction.uid}`,
+    },
+    renderError: deps.renderError,
+    features: {
+      devInteractions: { enabled: false },
+      fapi: { enabled: true, profile: '2.0' },
+      pushedAuthorizationRequests: { enabled: true, requirePushedAuthorizationRequests: true },
+      dPoP: {
+        enabled: true,
+        nonceSecret: Buffer.from(secrets.dpopNonceSecret, 'base64url'),
+        requireNonce: () => settings.dpop.requireNonce,
+      },
+      mTLS: settings.mtls.enabled
+        ? {
+          enabled: true,
+          certificateBoundAccessTokens: true,
+          tlsClientAuth: true,
+          selfSignedTlsClientAuth: true,
+          // The TLS-terminating proxy verified the chain and forwards the PEM in a header.
+          getCertificate: (ctx) => {
+            const raw = ctx.get(settings.mtls.certificateHeader);
+            if (!raw) return undefined;
+            try {
+              return new X509Certificate(decodeURIComponent(raw));
+            } catch {
+              return undefined;
+            }
+          },
+          certificateAuthorized: () => true,
+          certificateSubjectMatches: (ctx, property, expected) => {
+            const cert = configuration.features!.mTLS!.getCertificate!(ctx) as X509Certificate | undefined;
+            return property === 'tls_client_auth_subject_dn' && cert?.subject.replaceAll('\n', ',') === expected;
+          },
+        }
+        : { enabled: false },
+      clientCredentials: { enabled: true },
+      introspection: {
+        enabled: true,
+        allowedPolicy: introspectionAllowedPolicy(new Set(config.internalClients.filter((c) => c.introspection).map((c) => c.client_id))),
+      },
+      revocation: { enabled: true, allowedPolicy: revocationAllowedPolicy as never },
+      userinfo: { enabled: true },
+      rpInitiatedLogout: { enabled: false },
+      resourceIndicators: {
+        enabled: true,
+        defaultResource: async (ctx) => (partnerOnly(ctx) ? aud.dataApi : undefined),
+        useGrantedResource: async () => true,
+        getResourceServerInfo: async (ctx, resource, client) => {
+          const internal = config.internalClients.find((c) => c.client_id === client.clientId);
+          if (!internal && resource === aud.dataApi) {
+            return { scope: DATA_API_SCOPES.join(' '), audience: aud.dataApi, accessTokenFormat: 'opaque', accessTokenTTL: undefined };
+          }
+          if (internal && resource === aud.adminApi) return { scope: 'admin:read admin:write', audience: aud.adminApi, accessTokenFormat: 'opaque' };
+          if (internal && resource === aud.coreEvents) return { scope: 'core:events', audience: aud.coreEvents, accessTokenFormat: 'opaque' };
+          void ctx;
+          throw new (Provider as unknown as { errors: { InvalidTarget: new () => Error } }).errors.InvalidTarget();
+        },
+      },
+    },
+    discovery: {
+      service_documentation: `${issuer}/docs`,
+      ui_locales_supported: ['ja', 'en'],
+    },
+  };
+
+  const provider = new Provider(issuer, configuration);
+  provider.proxy = settings.server.trustProxy;
+  provider.use(async (ctx, next) => {
+    await next();
+    if (ctx.oidc?.route === 'discovery' && ctx.body) {
+      const body = ctx.body as Record<string, unknown>;
+      body.subject_types_supported = ['pairwise'];
+      body.scopes_supported = ['openid', 'offline_access', ...DATA_API_SCOPES];
+    }
+  });
+  return provider;
+};

@@ -1,0 +1,22 @@
+import Router from '@koa/router';
+import type { Config } from '../config/load-config.ts';
+import { resolveLocale, switchLocaleHref } from '../http/locale.ts';
+import type { Render } from '../http/render.ts';
+import { translator } from '../i18n/index.ts';
+import type { Clock } from '../shared/clock.ts';
+import { currentTerms, pastTerms, upcomingTerms } from '../terms/terms.ts';
+
+/** Pages anyone may read: the terms (current, scheduled and past versions). */
+export const publicPagesRouter = (deps: { config: Config; render: Render; clock: Clock }) => {
+  const router = new Router();
+  router.get('/terms', (ctx) => {
+    const locale = resolveLocale(ctx);
+    const { terms } = deps.config;
+    deps.render(ctx, 'terms', {
+      current: currentTerms(terms, deps.clock),
+      upcoming: upcomingTerms(terms, deps.clock),
+      past: pastTerms(terms, deps.clock),
+    }, { locale, title: translator(locale)('terms.title'), switchLocaleHref: switchLocaleHref(ctx, locale) });
+  });
+  return router;
+};

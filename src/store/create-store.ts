@@ -1,0 +1,33 @@
+import type { Clock } from '../shared/clock.ts';
+import { MemoryStore } from './memory-store.ts';
+import { RedisStore, type StoreLogger } from './redis-store.ts';
+import type { Store } from './store.ts';
+
+export interface CreateStoreOptions {
+  redisUrl?: string | null;
+  /** "host:port" seed nodes of a Redis Cluster; they win over redisUrl. */
+  redisClusterNodes?: string[];
+  /** Prefix of every Redis key and channel (settings.store.keyPrefix). */
+  keyPrefix?: string;
+  clock: Clock;
+  logger?: StoreLogger;
+}
+
+const parseNode = (node: string) => {
+  const at = node.lastIndexOf(':');
+  const port = Number(node.slice(at + 1));
+  if (at <= 0 || !Number.isInteger(port) || port <= 0 || port > 65535) {
+    throw new TypeError(`a Redis Cluster node must be "host:port", got "${node}"`);
+  }
+  return { host: node.slice(0, at), port };
+};
+
+/** Redis when a Cluster or a URL is configured, otherwise the embedded in-memory store. */
+export const createStore = (options: CreateStoreOptions): Store => {
+  const { redisUrl, redisClusterNodes = [], keyPrefix, clock, logger } = options;
+  if (redisClusterNodes.length > 0) {
+    return new RedisStore({ clusterNodes: redisClusterNodes.map(parseNode), keyPrefix, logger });
+  }
+  if (redisUrl) return new RedisStore({ url: redisUrl, keyPrefix, logger });
+  return new MemoryStore(clock);
+};

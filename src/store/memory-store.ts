@@ -1,0 +1,147 @@
+import { EventEmitter } from 'node:events';
+import type { Clock } from '../shared/clock.ts';
+import type { Store } from './store.ts';
+import { assertEpochSeconds, assertTtlSeconds } from './ttl.ts';
+
+type Entry = { value: string | Set<string>; expiresAt?: number };
+
+/**
+ * The embedded store: one process, nothing on disk. For trying the product and for tests; the
+ * server warns at start-up when it runs on it. Expiry follows the injected clock, so tests that
+ * move time see keys expire exactly as Redis would expire them.
+ */
+export class MemoryStore implements Store {
+  readonly kind = 'memory' as const;
+  readonly #entries = new Map<string, Entry>();
+  readonly #bus = new EventEmitter();
+  readonly #clock: Clock;
+
+  constructor(clock: Clock) {
+    this.#clock = clock;
+    this.#bus.setMaxListeners(0);
+  }
+
+  #live(key: string): Entry | undefined {
+    const entry = this.#entries.get(key);
+    if (!entry) return undefined;
+    if (entry.expiresAt !== undefined && entry.expiresAt <= this.#clock.now()) {
+      this.#entries.delete(key);
+      return undefined;
+    }
+    return entry;
+  }
+
+  #expiry(ttlSeconds?: number): number | undefined {
+    if (ttlSeconds === undefined) return undefined;
+    assertTtlSeconds(ttlSeconds);
+    return this.#clock.now() + ttlSeconds * 1000;
+  }
+
+  #string(key: string): string | undefined {
+    const entry = this.#live(key);
+    if (entry === undefined) return undefined;
+    if (typeof entry.value !== 'string') throw new TypeError(`key ${key} holds a set`);
+    return entry.value;
+  }
+
+  async get(key: string) {
+    return this.#string(key);
+  }
+
+  async getMany(keys: string[]) {
+    return keys.map((key) => this.#string(key));
+  }
+
+  async set(key: string, value: string, ttlSeconds?: number) {
+    this.#entries.set(key, { value, expiresAt: this.#expiry(ttlSeconds) });
+  }
+
+  async setIfAbsent(key: string, value: string, ttlSeconds: number) {
+    if (this.#live(key)) return false;
+    this.#entries.set(key, { value, expiresAt: this.#expiry(ttlSeconds) });
+    return true;
+  }
+
+  async del(keys: string[]) {
+    let existed = 0;
+    for (const key of keys) {
+      if (this.#live(key)) existed += 1;
+      this.#entries.delete(key);
+    }
+    return existed;
+  }
+
+  async ttl(key: string) {
+    const entry = this.#live(key);
+    if (!entry || entry.expiresAt === undefined) return undefined;
+    return Math.ceil((entry.expiresAt - this.#clock.now()) / 1000);
+  }
+
+  async incr(key: string, ttlSeconds?: number) {
+    if (ttlSeconds !== undefined) assertTtlSeconds(ttlSeconds);
+    const current = this.#string(key);
+    const next = (current === undefined ? 0 : Number(current)) + 1;
+    const expiresAt = current === undefined ? this.#expiry(ttlSeconds) : this.#live(key)?.expiresAt;
+    this.#entries.set(key, { value: String(next), expiresAt });
+    return next;
+  }
+
+  async addToSet(key: string, members: string[], ttlSeconds: number) {
+    assertTtlSeconds(ttlSeconds);
+    const wanted = this.#clock.now() + ttlSeconds * 1000;
+    // Redis keeps no empty sets, and refuses to turn a string into one.
+    if (members.length === 0) return;
+    const entry = this.#live(key);
+    if (entry && !(entry.value instanceof Set)) throw new TypeError(`key ${key} holds a string`);
+    const set = entry ? (entry.value as Set<string>) : new Set<string>();
+    for (const m of members) set.add(m);
+    // An existing set without expiry keeps none; otherwise the later expiry wins.
+    const expiresAt = entry && entry.expiresAt === undefined ? undefined : Math.max(entry?.expiresAt ?? 0, wanted);
+    this.#entries.set(key, { value: set, expiresAt });
+  }
+
+  async removeFromSet(key: string, members: string[]) {
+    const entry = this.#live(key);
+    if (!entry || !(entry.value instanceof Set)) return;
+    for (const m of members) entry.value.delete(m);
+    if (entry.value.size === 0) this.#entries.delete(key);
+  }
+
+  async setMembers(key: string) {
+    const entry = this.#live(key);
+    return entry && entry.value instanceof Set ? [...entry.value] : [];
+  }
+
+  async markConsumed(key: string, atEpochSeconds: number) {
+    assertEpochSeconds(atEpochSeconds);
+    const entry = this.#live(key);
+    if (!entry || typeof entry.value !== 'string') return;
+    const payload = JSON.parse(entry.value);
+    // The first consumption time stands, as in the Redis script.
+    if (payload.consumed !== undefined && payload.consumed !== null) return;
+    payload.consumed = atEpochSeconds;
+    entry.value = JSON.stringify(payload);
+  }
+
+  async publish(channel: string, message: string) {
+    // Asynchronous like Redis: a publisher never runs subscribers inside its own call.
+    setImmediate(() => this.#bus.emit(channel, message));
+  }
+
+  async subscribe(channel: string, onMessage: (message: string) => void) {
+    this.#bus.on(channel, onMessage);
+    return async () => {
+      this.#bus.off(channel, onMessage);
+    };
+  }
+
+  async keysWithPrefix(prefix: string) {
+    return [...this.#entries.keys()].filter((k) => k.startsWith(prefix) && this.#live(k));
+  }
+
+  async ping() {}
+
+  async close() {
+    this.#bus.removeAllListeners();
+  }
+}

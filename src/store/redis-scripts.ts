@@ -1,0 +1,54 @@
+import { createHash } from 'node:crypto';
+
+/** A Lua script run with EVALSHA (falling back to EVAL once per node, which also caches it there). */
+export interface LuaScript {
+  readonly lua: string;
+  readonly sha: string;
+}
+
+const script = (lua: string): LuaScript => ({ lua, sha: createHash('sha1').update(lua).digest('hex') });
+
+// Every script touches exactly one key (KEYS[1]), so it runs unchanged on Redis Cluster.
+
+/** ARGV[1] = TTL seconds, ARGV[2..] = members. The TTL becomes max(current, ARGV[1]). */
+export const addToSetScript = script(`
+local existed = redis.call('EXISTS', KEYS[1]) == 1
+redis.call('SADD', KEYS[1], unpack(ARGV, 2))
+local wanted = tonumber(ARGV[1]) * 1000
+local current = redis.call('PTTL', KEYS[1])
+-- PTTL is -1 for a set without expiry: a new set gets the TTL, an existing persistent one stays so.
+if (not existed) or (current >= 0 and current < wanted) then
+  redis.call('PEXPIRE', KEYS[1], wanted)
+end
+return 1
+`);
+
+/** ARGV[1] = TTL seconds or '' for none; the TTL is set only when the counter is created. */
+export const incrScript = script(`
+local created = redis.call('EXISTS', KEYS[1]) == 0
+local value = redis.call('INCR', KEYS[1])
+if created and ARGV[1] ~= '' then
+  redis.call('EXPIRE', KEYS[1], ARGV[1])
+end
+return value
+`);
+
+/**
+ * ARGV[1] = epoch seconds. Adds "consumed" to the stored JSON object, keeping its TTL; a missing key
+ * stays missing and an earlier consumption time stands. The JSON text is extended, not re-encoded:
+ * cjson turns [] into {} and rounds numbers beyond 14 digits, which would corrupt the payload.
+ */
+export const markConsumedScript = script(`
+local raw = redis.call('GET', KEYS[1])
+if not raw then return 0 end
+local payload = cjson.decode(raw)
+if type(payload) ~= 'table' or string.sub(raw, 1, 1) ~= '{' or string.sub(raw, -1) ~= '}' then
+  return redis.error_reply('markConsumed: ' .. KEYS[1] .. ' does not hold a JSON object')
+end
+if payload['consumed'] ~= nil and payload['consumed'] ~= cjson.null then return 0 end
+local body = string.sub(raw, 2, -2)
+local separator = ''
+if string.find(body, '%S') then separator = ',' end
+redis.call('SET', KEYS[1], '{' .. body .. separator .. '"consumed":' .. ARGV[1] .. '}', 'KEEPTTL')
+return 1
+`);

@@ -1,0 +1,303 @@
+import { Cluster, Redis } from 'ioredis';
+import { addToSetScript, incrScript, markConsumedScript, type LuaScript } from './redis-scripts.ts';
+import { StoreUnavailableError, type Store } from './store.ts';
+import { assertEpochSeconds, assertTtlSeconds } from './ttl.ts';
+
+export interface StoreLogger {
+  warn(message: string, fields?: Record<string, unknown>): void;
+}
+
+export interface RedisStoreOptions {
+  /** redis:// or rediss:// URL of a single node. */
+  url?: string;
+  /** Seed nodes of a Redis Cluster; when given, `url` is not used. */
+  clusterNodes?: { host: string; port: number }[];
+  /** Prepended to every key and channel, so several deployments (or test runs) share one Redis safely. */
+  keyPrefix?: string;
+  logger?: StoreLogger;
+}
+
+type Client = Redis | Cluster;
+
+/** How long an operation waits for a lost connection to come back before it answers "unavailable". */
+const READY_WAIT_MS = 1000;
+const SCAN_COUNT = 500;
+
+// Fail fast instead of queueing: no offline queue (an operation waits for 'ready' itself, bounded by
+// READY_WAIT_MS, so nothing it gave up on is sent later), a short connect timeout, and a command
+// timeout for a connection that died without closing. Reconnection keeps going in the background.
+// A short disconnectTimeout: closing during an outage otherwise holds the process open for 2 s.
+const nodeOptions = {
+  connectTimeout: 1000,
+  disconnectTimeout: 200,
+  commandTimeout: 1500,
+  maxRetriesPerRequest: 1,
+  autoResendUnfulfilledCommands: false,
+};
+const retryDelay = (attempt: number) => Math.min(attempt * 100, 1000);
+
+// Errors Redis answers while it cannot serve (starting, failing over, out of memory): an outage,
+// not a bug in the command.
+const UNAVAILABLE_REPLY = /^(LOADING|CLUSTERDOWN|TRYAGAIN|MASTERDOWN|READONLY|BUSY|OOM|NOREPLICAS)\b/;
+
+const toStoreError = (error: unknown): Error => {
+  if (error instanceof StoreUnavailableError) return error;
+  if (!(error instanceof Error)) return new StoreUnavailableError(`redis: ${String(error)}`);
+  if (error.name === 'ReplyError' && !UNAVAILABLE_REPLY.test(error.message)) return error;
+  return new StoreUnavailableError(`redis: ${error.message}`, { cause: error });
+};
+
+const escapeGlob = (text: string) => text.replace(/[*?[\]\\]/g, '\\$&');
+
+/**
+ * The store on Redis, a single node or a Cluster. Every command and script touches one key, so no
+ * operation ever spans hash slots; operations on several keys are sent together but key by key on
+ * a Cluster. While Redis cannot be reached, operations reject with StoreUnavailableError within
+ * about a second instead of waiting for it.
+ */
+export class RedisStore implements Store {
+  readonly kind = 'redis' as const;
+  readonly #client: Client;
+  readonly #prefix: string;
+  readonly #logger?: StoreLogger;
+  #subscriber?: Client;
+  readonly #subscriptions = new Map<string, { handlers: Set<(message: string) => void>; ready: Promise<unknown> }>();
+  readonly #readySignals = new WeakMap<Client, Promise<void>>();
+  #closed = false;
+
+  constructor(options: RedisStoreOptions) {
+    this.#prefix = options.keyPrefix ?? '';
+    this.#logger = options.logger;
+    if (options.clusterNodes?.length) {
+      this.#client = new Cluster(options.clusterNodes, {
+        enableOfflineQueue: false,
+        clusterRetryStrategy: retryDelay,
+        redisOptions: nodeOptions,
+      });
+    } else if (options.url) {
+      this.#client = new Redis(options.url, { ...nodeOptions, enableOfflineQueue: false, retryStrategy: retryDelay });
+    } else {
+      throw new TypeError('RedisStore needs a url or clusterNodes');
+    }
+    this.#watch(this.#client, 'store');
+  }
+
+  /** Logs a lost connection once, not once per reconnection attempt; never the URL (it may hold a password). */
+  #watch(client: Client, role: string): void {
+    let reported = false;
+    client.on('error', (error: Error) => {
+      if (reported) return;
+      reported = true;
+      this.#logger?.warn('redis connection failed; retrying in the background', { role, error: error.message });
+    });
+    client.on('ready', () => {
+      if (reported) this.#logger?.warn('redis connection restored', { role });
+      reported = false;
+    });
+  }
+
+  #readySignal(client: Client): Promise<void> {
+    let signal = this.#readySignals.get(client);
+    if (!signal) {
+      signal = new Promise<void>((resolve) => {
+        client.once('ready', () => {
+          this.#readySignals.delete(client);
+          resolve();
+        });
+      });
+      this.#readySignals.set(client, signal);
+    }
+    return signal;
+  }
+
+  async #ready(client: Client): Promise<Client> {
+    if (this.#closed) throw new StoreUnavailableError('the store is closed');
+    if (client.status === 'ready') return client;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new StoreUnavailableError(`redis is not reachable (${client.status})`)), READY_WAIT_MS);
+    });
+    try {
+      await Promise.race([this.#readySignal(client), timeout]);
+      return client;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async #run<T>(operation: (client: Client) => Promise<T>, client: Client = this.#client): Promise<T> {
+    const ready = await this.#ready(client);
+    try {
+      return await operation(ready);
+    } catch (error) {
+      throw toStoreError(error);
+    }
+  }
+
+  #eval(script: LuaScript, key: string, args: (string | number)[]): Promise<unknown> {
+    return this.#run(async (client) => {
+      try {
+        return await client.evalsha(script.sha, 1, key, ...args);
+      } catch (error) {
+        if (error instanceof Error && error.message.startsWith('NOSCRIPT')) return client.eval(script.lua, 1, key, ...args);
+        throw error;
+      }
+    });
+  }
+
+  #key(key: string): string {
+    return this.#prefix + key;
+  }
+
+  get isCluster(): boolean {
+    return this.#client instanceof Cluster;
+  }
+
+  async get(key: string) {
+    return (await this.#run((c) => c.get(this.#key(key)))) ?? undefined;
+  }
+
+  async getMany(keys: string[]) {
+    if (keys.length === 0) return [];
+    const full = keys.map((k) => this.#key(k));
+    // MGET needs all keys in one slot on a Cluster; there, single GETs go out together instead.
+    const values = await this.#run((c) => (this.isCluster ? Promise.all(full.map((k) => c.get(k))) : c.mget(full)));
+    return values.map((v) => v ?? undefined);
+  }
+
+  async set(key: string, value: string, ttlSeconds?: number) {
+    if (ttlSeconds === undefined) {
+      await this.#run((c) => c.set(this.#key(key), value));
+      return;
+    }
+    assertTtlSeconds(ttlSeconds);
+    await this.#run((c) => c.set(this.#key(key), value, 'EX', ttlSeconds));
+  }
+
+  async setIfAbsent(key: string, value: string, ttlSeconds: number) {
+    assertTtlSeconds(ttlSeconds);
+    return (await this.#run((c) => c.set(this.#key(key), value, 'EX', ttlSeconds, 'NX'))) === 'OK';
+  }
+
+  async del(keys: string[]) {
+    if (keys.length === 0) return 0;
+    const full = keys.map((k) => this.#key(k));
+    return this.#run(async (c) => {
+      if (!this.isCluster) return c.del(full);
+      const counts = await Promise.all(full.map((k) => c.del(k)));
+      return counts.reduce((sum, n) => sum + n, 0);
+    });
+  }
+
+  async ttl(key: string) {
+    // PTTL rounded up, as the embedded store counts: a key with 200 ms left still has "1 s".
+    const ms = await this.#run((c) => c.pttl(this.#key(key)));
+    return ms < 0 ? undefined : Math.ceil(ms / 1000);
+  }
+
+  async incr(key: string, ttlSeconds?: number) {
+    if (ttlSeconds !== undefined) assertTtlSeconds(ttlSeconds);
+    return Number(await this.#eval(incrScript, this.#key(key), [ttlSeconds ?? '']));
+  }
+
+  async addToSet(key: string, members: string[], ttlSeconds: number) {
+    assertTtlSeconds(ttlSeconds);
+    if (members.length === 0) return;
+    await this.#eval(addToSetScript, this.#key(key), [ttlSeconds, ...members]);
+  }
+
+  async removeFromSet(key: string, members: string[]) {
+    if (members.length === 0) return;
+    await this.#run((c) => c.srem(this.#key(key), ...members));
+  }
+
+  async setMembers(key: string) {
+    return this.#run((c) => c.smembers(this.#key(key)));
+  }
+
+  async markConsumed(key: string, atEpochSeconds: number) {
+    assertEpochSeconds(atEpochSeconds);
+    await this.#eval(markConsumedScript, this.#key(key), [atEpochSeconds]);
+  }
+
+  async publish(channel: string, message: string) {
+    await this.#run((c) => c.publish(this.#key(channel), message));
+  }
+
+  /** A subscribed connection cannot run other commands, so subscriptions get their own, made on first use. */
+  #subscriberClient(): Client {
+    if (!this.#subscriber) {
+      const subscriber: Client = this.#client instanceof Cluster ? this.#client.duplicate() : this.#client.duplicate();
+      this.#watch(subscriber, 'subscriber');
+      subscriber.on('message', (channel: string, message: string) => {
+        for (const handler of this.#subscriptions.get(channel)?.handlers ?? []) {
+          try {
+            handler(message);
+          } catch (error) {
+            this.#logger?.warn('a subscriber failed on a message', { channel, error: (error as Error).message });
+          }
+        }
+      });
+      this.#subscriber = subscriber;
+    }
+    return this.#subscriber;
+  }
+
+  async subscribe(channel: string, onMessage: (message: string) => void) {
+    const name = this.#key(channel);
+    const subscriber = this.#subscriberClient();
+    let subscription = this.#subscriptions.get(name);
+    if (!subscription) {
+      const ready = this.#run((c) => c.subscribe(name), subscriber);
+      subscription = { handlers: new Set(), ready };
+      this.#subscriptions.set(name, subscription);
+      ready.catch(() => this.#subscriptions.delete(name));
+    }
+    await subscription.ready;
+    subscription.handlers.add(onMessage);
+    const { handlers } = subscription;
+    return async () => {
+      handlers.delete(onMessage);
+      if (handlers.size > 0 || this.#subscriptions.get(name)?.handlers !== handlers) return;
+      this.#subscriptions.delete(name);
+      // The handler is already gone; a server-side subscription left by an outage only costs
+      // messages that are dropped on arrival, so there is nothing to report to the caller.
+      await this.#run((c) => c.unsubscribe(name), subscriber).catch(() => undefined);
+    };
+  }
+
+  async keysWithPrefix(prefix: string) {
+    const pattern = `${escapeGlob(this.#key(prefix))}*`;
+    const found = await this.#run(async (client) => {
+      const nodes = client instanceof Cluster ? client.nodes('master') : [client];
+      const perNode = await Promise.all(nodes.map(async (node) => {
+        const keys: string[] = [];
+        let cursor = '0';
+        do {
+          const [next, batch] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', SCAN_COUNT);
+          keys.push(...batch);
+          cursor = next;
+        } while (cursor !== '0');
+        return keys;
+      }));
+      return new Set(perNode.flat());
+    });
+    return [...found].map((k) => k.slice(this.#prefix.length));
+  }
+
+  async ping() {
+    await this.#run((c) => c.ping());
+  }
+
+  async close() {
+    this.#closed = true;
+    await Promise.all([this.#client, this.#subscriber].map(async (client) => {
+      if (!client || client.status === 'end') return;
+      if (client.status !== 'ready') {
+        client.disconnect();
+        return;
+      }
+      await client.quit().catch(() => client.disconnect());
+    }));
+  }
+}

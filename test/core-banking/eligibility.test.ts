@@ -1,0 +1,78 @@
+import { describe, expect, it } from '@jest/globals';
+import { eligibilityOf } from '../../src/core-banking/demo/eligibility.ts';
+import type { Account, Customer } from '../../src/core-banking/port.ts';
+import { CUSTOMER, demoCoreBanking } from './demo-fixture.ts';
+
+const { core } = demoCoreBanking();
+
+describe('eligibility of the demo customers', () => {
+  it.each([
+    ['A', CUSTOMER.A, { eligible: true }],
+    ['B (no cash card)', CUSTOMER.B, { eligible: false, reason: 'no_eligible_account' }],
+    ['C (one frozen account)', CUSTOMER.C, { eligible: true }],
+    ['D', CUSTOMER.D, { eligible: true }],
+    ['E (restricted)', CUSTOMER.E, { eligible: false, reason: 'customer_restricted' }],
+    ['F', CUSTOMER.F, { eligible: true }],
+  ])('%s', async (_label, customerId, expected) => {
+    expect(await core.eligibility(customerId)).toEqual(expected);
+  });
+
+  it('an unknown customer has no eligible account', async () => {
+    expect(await core.eligibility('9999999999')).toEqual({ eligible: false, reason: 'no_eligible_account' });
+  });
+});
+
+describe('eligibilityOf', () => {
+  const customer: Customer = { customerId: '1', name: 'x', nameKana: 'エックス', restricted: false };
+  const account = (overrides: Partial<Account>): Account => ({
+    accountId: 'acc_test0001', customerId: '1', branchCode: '001', branchName: '本店', accountType: 'ordinary',
+    accountNumber: '1234567', accountName: 'x', accountNameKana: 'エックス', currencyCode: 'JPY', status: 'active',
+    cashCardIssued: true, ...overrides,
+  });
+
+  it('accepts an active carded savings account', () => {
+    expect(eligibilityOf(customer, [account({ accountType: 'savings' })])).toEqual({ eligible: true });
+  });
+
+  it('rejects when the only carded ordinary account is frozen', () => {
+    expect(eligibilityOf(customer, [account({ status: 'frozen' })])).toEqual({ eligible: false, reason: 'no_eligible_account' });
+  });
+
+  it('does not count a carded account of another type', () => {
+    expect(eligibilityOf(customer, [account({ accountType: 'card_deposit' })])).toEqual({ eligible: false, reason: 'no_eligible_account' });
+  });
+});
+
+describe('accounts', () => {
+  it('lists the frozen account of C with status frozen, next to the active ones', async () => {
+    const accounts = await core.accounts(CUSTOMER.C);
+    expect(accounts.map((a) => [a.accountType, a.accountNumber, a.status])).toEqual([
+      ['ordinary', '3207715', 'active'],
+      ['savings', '5207716', 'frozen'],
+      ['time_deposit', '2207717', 'active'],
+    ]);
+  });
+
+  it('lists all six account types of A with branch name and holder name', async () => {
+    const accounts = await core.accounts(CUSTOMER.A);
+    expect(accounts.map((a) => a.accountType).sort()).toEqual(['card_deposit', 'card_loan', 'ordinary', 'savings', 'tax_reserve', 'time_deposit']);
+    for (const a of accounts) {
+      expect(a).toMatchObject({ customerId: CUSTOMER.A, branchName: '本店', accountName: '佐藤 健一', accountNameKana: 'サトウ ケンイチ', currencyCode: 'JPY' });
+      expect(a.accountNumber).toMatch(/^\d{7}$/);
+      expect(a.accountId).not.toContain(a.accountNumber);
+    }
+  });
+
+  it('answers copies, so a caller cannot change the directory', async () => {
+    const [first] = await core.accounts(CUSTOMER.D);
+    first.status = 'closed';
+    expect((await core.account(first.accountId))?.status).toBe('active');
+  });
+
+  it('answers the customer record and the TOTP secret', async () => {
+    expect(await core.customer(CUSTOMER.E)).toEqual({ customerId: CUSTOMER.E, name: '伊藤 修', nameKana: 'イトウ オサム', restricted: true });
+    expect(await core.totpSecret(CUSTOMER.A)).toBe('42HZVUXMALJN4GGHUMPVZCP74KKSPLYO');
+    expect(await core.totpSecret('9999999999')).toBeUndefined();
+    expect(await core.customer('9999999999')).toBeUndefined();
+  });
+});

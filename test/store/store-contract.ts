@@ -1,0 +1,205 @@
+import type { Store } from '../../src/store/store.ts';
+import type { StoreContext, StoreHarness } from './store-harness.ts';
+
+const nextMessage = (store: Store, channel: string) => new Promise<string>((resolve, reject) => {
+  store.subscribe(channel, resolve).catch(reject);
+});
+
+/** The behaviour every Store implementation must show; registered inside a describe block. */
+export const storeContract = (harness: StoreHarness): void => {
+  let ctx: StoreContext;
+  let store: Store;
+
+  beforeEach(async () => {
+    ctx = await harness.open();
+    store = ctx.store;
+  });
+  afterEach(async () => {
+    await ctx.dispose();
+  });
+
+  it('reads back what it stored, and undefined for a missing key', async () => {
+    await store.set('a', 'value a');
+    expect(await store.get('a')).toBe('value a');
+    expect(await store.get('missing')).toBeUndefined();
+  });
+
+  it('keeps values byte for byte, including Japanese text and JSON', async () => {
+    const value = JSON.stringify({ name: '普通預金', note: 'a/b "quoted"', list: [] });
+    await store.set('json', value);
+    expect(await store.get('json')).toBe(value);
+  });
+
+  it('getMany answers in key order, with undefined where a key is missing', async () => {
+    await store.set('m:1', 'one');
+    await store.set('m:3', 'three');
+    expect(await store.getMany(['m:1', 'm:2', 'm:3'])).toEqual(['one', undefined, 'three']);
+    expect(await store.getMany([])).toEqual([]);
+  });
+
+  it('ttl answers the remaining seconds, or undefined without a key or without expiry', async () => {
+    await store.set('with-ttl', 'v', 100);
+    await store.set('without-ttl', 'v');
+    expect(await store.ttl('with-ttl')).toBe(100);
+    expect(await store.ttl('without-ttl')).toBeUndefined();
+    expect(await store.ttl('missing')).toBeUndefined();
+  });
+
+  it('set without a TTL replaces the value and drops the earlier TTL', async () => {
+    await store.set('k', 'first', 100);
+    await store.set('k', 'second');
+    expect(await store.get('k')).toBe('second');
+    expect(await store.ttl('k')).toBeUndefined();
+  });
+
+  it('rejects a TTL that is not a whole number of seconds above zero', async () => {
+    await expect(store.set('k', 'v', 0)).rejects.toThrow(RangeError);
+    await expect(store.set('k', 'v', 1.5)).rejects.toThrow(RangeError);
+    await expect(store.setIfAbsent('k', 'v', -1)).rejects.toThrow(RangeError);
+    expect(await store.get('k')).toBeUndefined();
+  });
+
+  it('setIfAbsent sets only once: of 20 concurrent calls exactly one wins', async () => {
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => store.setIfAbsent('once', `caller ${i}`, 60)));
+    expect(results.filter(Boolean)).toHaveLength(1);
+    expect(await store.get('once')).toBe(`caller ${results.indexOf(true)}`);
+    expect(await store.ttl('once')).toBe(60);
+    expect(await store.setIfAbsent('once', 'late', 60)).toBe(false);
+  });
+
+  it('incr counts from 1 and keeps the TTL it was created with', async () => {
+    expect(await store.incr('counter', 100)).toBe(1);
+    expect(await store.incr('counter', 5000)).toBe(2);
+    expect(await store.incr('counter')).toBe(3);
+    expect(await store.get('counter')).toBe('3');
+    const ttl = await store.ttl('counter');
+    expect(ttl).toBeGreaterThan(95);
+    expect(ttl).toBeLessThanOrEqual(100);
+  });
+
+  it('incr without a TTL makes a counter that does not expire', async () => {
+    expect(await store.incr('plain')).toBe(1);
+    expect(await store.ttl('plain')).toBeUndefined();
+  });
+
+  it('addToSet collects members, and the set TTL grows but never shrinks', async () => {
+    await store.addToSet('set', ['a'], 100);
+    expect(await store.ttl('set')).toBe(100);
+    await store.addToSet('set', ['b'], 50);
+    expect(await store.ttl('set')).toBeGreaterThan(95);
+    await store.addToSet('set', ['c', 'a'], 1000);
+    expect(await store.ttl('set')).toBe(1000);
+    expect((await store.setMembers('set')).sort()).toEqual(['a', 'b', 'c']);
+  });
+
+  it('addToSet with no members creates nothing', async () => {
+    await store.addToSet('empty', [], 100);
+    expect(await store.setMembers('empty')).toEqual([]);
+    expect(await store.keysWithPrefix('empty')).toEqual([]);
+  });
+
+  it('removeFromSet removes members, and the set disappears with its last member', async () => {
+    await store.addToSet('set', ['a', 'b', 'c'], 100);
+    await store.removeFromSet('set', ['a', 'c', 'not-a-member']);
+    expect(await store.setMembers('set')).toEqual(['b']);
+    await store.removeFromSet('set', ['b']);
+    expect(await store.setMembers('set')).toEqual([]);
+    expect(await store.keysWithPrefix('set')).toEqual([]);
+    await store.removeFromSet('never-existed', ['x']);
+    expect(await store.setMembers('never-existed')).toEqual([]);
+  });
+
+  it('markConsumed records the time, keeps the TTL and leaves the rest of the payload intact', async () => {
+    // An empty array and a 16-digit number: what a naive cjson round trip would corrupt.
+    const payload = { jti: 'code-1', list: [], nested: { deep: [1, 2] }, big: 1234567890123456, text: '定期預金 a/b' };
+    await store.set('code', JSON.stringify(payload), 100);
+    await store.markConsumed('code', 1_900_000_000);
+    expect(JSON.parse((await store.get('code'))!)).toEqual({ ...payload, consumed: 1_900_000_000 });
+    expect(await store.ttl('code')).toBeGreaterThan(95);
+  });
+
+  it('markConsumed keeps the first consumption time', async () => {
+    await store.set('code', JSON.stringify({}), 100);
+    await store.markConsumed('code', 1_900_000_000);
+    await store.markConsumed('code', 1_900_000_555);
+    expect(JSON.parse((await store.get('code'))!)).toEqual({ consumed: 1_900_000_000 });
+  });
+
+  it('markConsumed never brings back a deleted or missing key', async () => {
+    await store.set('code', JSON.stringify({ jti: 'x' }), 100);
+    await store.del(['code']);
+    await store.markConsumed('code', 1_900_000_000);
+    await store.markConsumed('never-existed', 1_900_000_000);
+    expect(await store.get('code')).toBeUndefined();
+    expect(await store.get('never-existed')).toBeUndefined();
+    expect(await store.keysWithPrefix('')).toEqual([]);
+  });
+
+  it('del removes the keys, strings and sets alike, and counts those that existed', async () => {
+    await store.set('d:1', 'x');
+    await store.set('d:2', 'y', 100);
+    await store.addToSet('d:set', ['m'], 100);
+    expect(await store.del(['d:1', 'd:2', 'd:set', 'd:missing'])).toBe(3);
+    expect(await store.getMany(['d:1', 'd:2'])).toEqual([undefined, undefined]);
+    expect(await store.setMembers('d:set')).toEqual([]);
+    expect(await store.del(['d:1'])).toBe(0);
+    expect(await store.del([])).toBe(0);
+  });
+
+  it('keysWithPrefix lists exactly the keys under the prefix, taking glob characters literally', async () => {
+    await store.set('user:1', 'a');
+    await store.set('user:2', 'b', 100);
+    await store.addToSet('user:index', ['1'], 100);
+    await store.set('users', 'not under "user:"');
+    await store.set('glob*:1', 'a');
+    await store.set('globX:1', 'b');
+    expect((await store.keysWithPrefix('user:')).sort()).toEqual(['user:1', 'user:2', 'user:index']);
+    expect(await store.keysWithPrefix('glob*:')).toEqual(['glob*:1']);
+    expect(await store.keysWithPrefix('nothing:')).toEqual([]);
+  });
+
+  it('publish reaches a subscriber on another instance, and unsubscribing stops delivery', async () => {
+    const peer = await ctx.peer();
+    const received: string[] = [];
+    const stop = await peer.subscribe('restrictions', (m) => received.push(m));
+    const first = nextMessage(peer, 'partners');
+    await store.publish('restrictions', '{"scope":"service"}');
+    await store.publish('partners', 'p-1');
+    expect(await first).toBe('p-1');
+    expect(received).toEqual(['{"scope":"service"}']);
+
+    await stop();
+    const second = nextMessage(peer, 'partners');
+    await store.publish('restrictions', 'after unsubscribe');
+    await store.publish('partners', 'p-2');
+    // Messages on one connection arrive in order: once p-2 is in, the other would have been too.
+    expect(await second).toBe('p-2');
+    expect(received).toEqual(['{"scope":"service"}']);
+  });
+
+  it('ping answers', async () => {
+    await expect(store.ping()).resolves.toBeUndefined();
+  });
+
+  // The only test that lets time pass; on Redis it waits just over a second.
+  it('after the TTL keys are gone, and nothing about them survives', async () => {
+    await store.set('s', 'v', 1);
+    await store.set('token', JSON.stringify({ jti: 't' }), 1);
+    await store.addToSet('index', ['a'], 1);
+    await store.incr('counter', 1);
+    await store.set('kept', 'v');
+    await ctx.passSeconds(1);
+
+    expect(await store.getMany(['s', 'token', 'counter'])).toEqual([undefined, undefined, undefined]);
+    expect(await store.setMembers('index')).toEqual([]);
+    await store.markConsumed('token', 1_900_000_000);
+    expect(await store.get('token')).toBeUndefined();
+    expect(await store.incr('counter', 100)).toBe(1);
+    expect(await store.ttl('counter')).toBe(100);
+    await store.addToSet('index', ['b'], 100);
+    expect(await store.setMembers('index')).toEqual(['b']);
+    expect(await store.ttl('index')).toBe(100);
+    expect(await store.setIfAbsent('s', 'again', 100)).toBe(true);
+    expect((await store.keysWithPrefix('')).sort()).toEqual(['counter', 'index', 'kept', 's']);
+  });
+};

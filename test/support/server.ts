@@ -1,0 +1,51 @@
+import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
+import { buildApp, type App, type AppOverrides } from '../../src/app.ts';
+import { loadConfig } from '../../src/config/load-config.ts';
+import { ManualClock } from '../../src/shared/clock.ts';
+import { createLogger, type Logger } from '../../src/shared/logger.ts';
+import { ROOT } from './demo.ts';
+
+export const freePort = () => new Promise<number>((resolve, reject) => {
+  const s = createServer();
+  s.once('error', reject);
+  s.listen(0, '127.0.0.1', () => {
+    const { port } = s.address() as AddressInfo;
+    s.close(() => resolve(port));
+  });
+});
+
+export interface TestServer {
+  url: string;
+  app: App;
+  clock: ManualClock;
+  logLines: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the whole server in this process on a free port, with the repository's configuration,
+ * the test overlay (no artificial delays) and a clock the test moves.
+ */
+export const startServer = async (options: { env?: Record<string, string>; overrides?: AppOverrides; port?: number; clock?: ManualClock } = {}): Promise<TestServer> => {
+  const port = options.port ?? (await freePort());
+  const url = `http://127.0.0.1:${port}`;
+  const config = loadConfig({ NODE_ENV: 'test', ISSUER: url, PORT: String(port), CONFIG_FILE: 'test/fixtures/test-settings.json', ...options.env }, ROOT);
+  const clock = options.clock ?? new ManualClock(Date.now());
+  const logLines: string[] = [];
+  const logger: Logger = createLogger({ level: 'debug', write: (line) => logLines.push(line) });
+  const app = buildApp(config, { clock, logger, sleep: async () => {}, ...options.overrides });
+  const server = app.koa.listen(port, '127.0.0.1');
+  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+  return {
+    url,
+    app,
+    clock,
+    logLines,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await app.close();
+    },
+  };
+};
