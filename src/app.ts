@@ -7,7 +7,8 @@ import { createDemoCoreBanking } from './core-banking/demo/index.ts';
 import type { CoreBanking } from './core-banking/port.ts';
 import { demoPartnerRouter } from './demo-partner/router.ts';
 import { createConsentRecords } from './grants/consent-records.ts';
-import { createGrantRecords } from './grants/grant-records.ts';
+import { createGrantRecords, type GrantRecords } from './grants/grant-records.ts';
+import { createGrantRevocation, type GrantRevocation } from './grants/revocation.ts';
 import { errorHandler, requestId } from './http/error-handler.ts';
 import { resolveLocale } from './http/locale.ts';
 import { createRenderer } from './http/render.ts';
@@ -16,7 +17,9 @@ import { staticFiles } from './http/static-files.ts';
 import { translator } from './i18n/index.ts';
 import { interactionRouter } from './interaction/router.ts';
 import { createInteractionStates } from './interaction/state.ts';
-import { createPartnerRegistry } from './partners/registry.ts';
+import { createPartnerRegistry, type PartnerRegistry } from './partners/registry.ts';
+import { createPartnerStatusCache, type PartnerStatusCache } from './partners/status-cache.ts';
+import { resourceApiRouter } from './resource-api/router.ts';
 import { createProvider } from './protocol/provider.ts';
 import { publicPagesRouter } from './public-pages/router.ts';
 import { createAjv } from './shared/json-schema.ts';
@@ -41,6 +44,12 @@ export interface App {
   store: Store;
   config: Config;
   audit: AuditLog;
+  /** The core-banking port in use (bank staff's unlock goes through it). */
+  coreBanking: CoreBanking;
+  partners: PartnerRegistry;
+  partnerStatus: PartnerStatusCache;
+  grants: GrantRecords;
+  revocation: GrantRevocation;
   close(): Promise<void>;
 }
 
@@ -48,7 +57,7 @@ export interface App {
  * The composition root: builds every part from the validated configuration and hands each one
  * exactly what it needs. Nothing else in the program creates a store, a clock or a logger.
  */
-export const buildApp = (config: Config, overrides: AppOverrides = {}): App => {
+export const buildApp = async (config: Config, overrides: AppOverrides = {}): Promise<App> => {
   const { settings } = config;
   const clock = overrides.clock ?? systemClock;
   const logger = overrides.logger ?? createLogger();
@@ -68,8 +77,10 @@ export const buildApp = (config: Config, overrides: AppOverrides = {}): App => {
   const coreBanking = overrides.coreBanking ?? createDemoCoreBanking({ data: config.demo!.coreBanking, store, clock });
 
   const partners = createPartnerRegistry({ store, definitions: config.partners });
+  const partnerStatus = await createPartnerStatusCache({ store, registry: partners, refreshMs: 5000, logger });
   const grants = createGrantRecords({ store, clock });
   const consents = createConsentRecords({ store, clock, retentionDays: settings.lifetimes.consentRecordRetentionDays });
+  const revocation = createGrantRevocation({ store, grants, audit, clock });
   const states = createInteractionStates({ store, ttlSeconds: settings.lifetimes.interactionSeconds });
 
   // The demo partner app lives inside this server: its callback is registered at run time.
@@ -82,6 +93,7 @@ export const buildApp = (config: Config, overrides: AppOverrides = {}): App => {
     partners,
     grants,
     coreBanking,
+    revocation,
     extraRedirectUris: (clientId) => (demoPartnerIds.has(clientId) ? [demoCallback] : []),
     renderError: async (ctx, out) => {
       const locale = resolveLocale(ctx as never);
@@ -97,7 +109,11 @@ export const buildApp = (config: Config, overrides: AppOverrides = {}): App => {
   koa.use(staticFiles(config.rootDir));
 
   const interactionDeps = { config, provider, store, partners, coreBanking, grants, consents, states, render, clock, logger, audit, ajv, sleep: overrides.sleep ?? ((ms: number) => sleep(ms)) };
-  const routers = [interactionRouter(interactionDeps), publicPagesRouter({ config, render, clock })];
+  const routers = [
+    interactionRouter(interactionDeps),
+    resourceApiRouter({ config, store, clock, coreBanking, partners: partnerStatus, audit }),
+    publicPagesRouter({ config, render, clock }),
+  ];
   if (config.demo) routers.push(demoPartnerRouter({ config, demoPartnerIds, callbackUrl: demoCallback, logger }));
   for (const router of routers) koa.use(router.routes()).use(router.allowedMethods());
 
@@ -122,7 +138,13 @@ export const buildApp = (config: Config, overrides: AppOverrides = {}): App => {
     store,
     config,
     audit,
+    coreBanking,
+    partners,
+    partnerStatus,
+    grants,
+    revocation,
     async close() {
+      await partnerStatus.close();
       await store.close();
     },
   };

@@ -58,7 +58,8 @@ export const loadConfig = (env: EnvSource, rootDir = process.cwd()): Config => {
   const ajv = createAjv();
   ajv.addSchema(internalClientSchema as AnySchema);
   const at = (p: string) => (isAbsolute(p) ? p : join(rootDir, p));
-  const show = (p: string) => relative(rootDir, p) || p;
+  // Only absolute paths are made relative: a name already shown ("a.json + ../b.json") must stay as it is.
+  const show = (p: string) => (isAbsolute(p) ? relative(rootDir, p) || p : p);
   const readJson = (file: string): unknown => {
     let text: string;
     try {

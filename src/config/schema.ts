@@ -83,6 +83,17 @@ export const settingsSchema = {
       },
     },
     linkableAccountTypes: { type: 'array', uniqueItems: true, items: accountType, default: ['ordinary', 'savings', 'card_deposit', 'card_loan', 'tax_reserve', 'time_deposit'] },
+    dataApi: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        /** Transactions per page (at most). */
+        pageSize: { type: 'integer', minimum: 1, maximum: 500, default: 500 },
+        /** How far back transactions go (terms 2.4), in months before today (JST). */
+        historyMonths: { type: 'integer', minimum: 1, maximum: 120, default: 24 },
+      },
+    },
     mtls: {
       type: 'object',
       additionalProperties: false,

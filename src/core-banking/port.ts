@@ -120,6 +120,8 @@ export interface CoreBanking {
   account(accountId: string): Promise<Account | undefined>;
 
   /** Undefined for an unknown account and for one that is not liquid (a time deposit). */
+  /** When the core system's data is as of now (terms 6), ISO 8601 with +09:00. */
+  asOf(): Promise<string>;
   balance(accountId: string): Promise<Balance | undefined>;
   /**
    * Transactions booked between the two JST dates (YYYY-MM-DD), inclusive, ascending by itemKey;

@@ -14,6 +14,11 @@ export interface PartnerClientOptions {
   redirectUri: string;
   /** Plain http is allowed only for a local trial or a test server. */
   allowHttp?: boolean;
+  /**
+   * The data API's idea of now, when it differs from this machine's (tests move the server's
+   * clock): DPoP proofs for resource calls are dated by it, as oauth4webapi's clockSkew allows.
+   */
+  resourceClock?: { now(): number };
 }
 
 export interface PendingAuthorization {
@@ -100,10 +105,15 @@ export const createPartnerClient = async (options: PartnerClientOptions) => {
 
     /** A DPoP-protected call to the data API. */
     async resource(url: string | URL, accessToken: string, dpopKeys: oauth.CryptoKeyPair, method = 'GET') {
-      return withNonceRetry(async () => {
-        const response = await oauth.protectedResourceRequest(accessToken, method, new URL(url), new Headers({ accept: 'application/json' }), null, { ...http, DPoP: dpopFor(dpopKeys) });
-        return response;
-      });
+      const skew = options.resourceClock ? Math.round((options.resourceClock.now() - Date.now()) / 1000) : 0;
+      const dpop = skew === 0 ? dpopFor(dpopKeys) : oauth.DPoP({ [oauth.clockSkew]: skew }, dpopKeys);
+      try {
+        return await withNonceRetry(() => oauth.protectedResourceRequest(accessToken, method, new URL(url), new Headers({ accept: 'application/json' }), null, { ...http, DPoP: dpop }));
+      } catch (err) {
+        // A refusal with a WWW-Authenticate challenge is an answer too: hand it back as it came.
+        if (err instanceof oauth.WWWAuthenticateChallengeError) return err.response;
+        throw err;
+      }
     },
   };
 };

@@ -10,8 +10,13 @@ import { partnerClientMetadata } from './clients.ts';
  * suspended partner is unknown to the protocol at once. Internal clients are static and never
  * reach this adapter.
  */
-export const createProviderAdapter = (deps: { store: Store; partners: PartnerRegistry; extraRedirectUris: (clientId: string) => string[] }) => {
-  const storeAdapter = createOidcAdapterFactory(deps.store);
+export const createProviderAdapter = (deps: {
+  store: Store;
+  partners: PartnerRegistry;
+  extraRedirectUris: (clientId: string) => string[];
+  onRevokeGrant: (grantId: string) => Promise<void>;
+}) => {
+  const storeAdapter = createOidcAdapterFactory(deps.store, { onRevokeGrant: deps.onRevokeGrant, clockToleranceSeconds: 15 });
   return (name: string): Adapter => {
     if (name !== 'Client') return storeAdapter(name);
     const readOnly = async () => {

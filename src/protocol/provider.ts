@@ -3,6 +3,7 @@ import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-prov
 import type { Config } from '../config/load-config.ts';
 import type { CoreBanking } from '../core-banking/port.ts';
 import type { GrantRecords } from '../grants/grant-records.ts';
+import type { GrantRevocation } from '../grants/revocation.ts';
 import type { PartnerRegistry } from '../partners/registry.ts';
 import type { Store } from '../store/store.ts';
 import { createProviderAdapter } from './adapter.ts';
@@ -22,6 +23,7 @@ export interface ProtocolDeps {
   renderError: NonNullable<Configuration['renderError']>;
   /** Redirect URIs added at run time (the embedded demo partner app). */
   extraRedirectUris: (clientId: string) => string[];
+  revocation: GrantRevocation;
 }
 
 /**
@@ -37,7 +39,13 @@ export const createProvider = (deps: ProtocolDeps): Provider => {
   const partnerOnly = (ctx: KoaContextWithOIDC | undefined) => !config.internalClients.some((c) => c.client_id === ctx?.oidc?.client?.clientId);
 
   const configuration: Configuration = {
-    adapter: createProviderAdapter({ store: deps.store, partners: deps.partners, extraRedirectUris: deps.extraRedirectUris }) as unknown as Configuration['adapter'],
+    adapter: createProviderAdapter({
+      store: deps.store,
+      partners: deps.partners,
+      extraRedirectUris: deps.extraRedirectUris,
+      // Refresh-token revocation (RFC 7009) and authorization-code replay end the whole linkage.
+      onRevokeGrant: (grantId) => deps.revocation.afterProviderRevoked(grantId, { reason: 'revoked_by_protocol', actor: 'oidc-provider' }),
+    }) as unknown as Configuration['adapter'],
     clients: config.internalClients.map(internalClientMetadata) as Configuration['clients'],
     jwks: structuredClone(config.signingKeys) as Configuration['jwks'],
     cookies: {
@@ -131,7 +139,9 @@ export const createProvider = (deps: ProtocolDeps): Provider => {
       resourceIndicators: {
         enabled: true,
         defaultResource: async (ctx) => (partnerOnly(ctx) ? aud.dataApi : undefined),
-        useGrantedResource: async () => true,
+        // Tokens are for the data API without naming it, except when a token request asks for
+        // `scope=openid` alone: that is a userinfo token (the data API token never carries openid).
+        useGrantedResource: async (ctx) => ctx.oidc.params?.scope !== 'openid',
         getResourceServerInfo: async (ctx, resource, client) => {
           const internal = config.internalClients.find((c) => c.client_id === client.clientId);
           if (!internal && resource === aud.dataApi) {

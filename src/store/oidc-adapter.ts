@@ -35,6 +35,8 @@ export interface OidcAdapterOptions {
   clockToleranceSeconds?: number;
   /** Source of the `consumed` timestamp; oidc-provider itself reads the system clock. */
   clock?: Clock;
+  /** Runs after oidc-provider revoked a grant's records itself (refresh-token revocation, code replay). */
+  onRevokeGrant?: (grantId: string) => Promise<void>;
 }
 
 /**
@@ -43,7 +45,7 @@ export interface OidcAdapterOptions {
  * all of them (its TTL only grows), so revokeByGrantId finds each one.
  */
 export const createOidcAdapterFactory = (store: Store, options: OidcAdapterOptions = {}): AdapterFactory => {
-  const { onUpsert, clockToleranceSeconds = 0, clock = systemClock } = options;
+  const { onUpsert, onRevokeGrant, clockToleranceSeconds = 0, clock = systemClock } = options;
 
   // Whole seconds, at least one: a record already past its exp is stored briefly rather than
   // rejected, and oidc-provider refuses it on read by its exp.
@@ -119,11 +121,13 @@ export const createOidcAdapterFactory = (store: Store, options: OidcAdapterOptio
       async revokeByGrantId(grantId) {
         const index = oidcKeys.grant(grantId);
         const members = await store.setMembers(index);
-        if (members.length === 0) return;
-        await store.del(members);
-        // Removing just these members (rather than deleting the index) keeps a record stored in
-        // the meantime reachable; the set disappears with its last member.
-        await store.removeFromSet(index, members);
+        if (members.length > 0) {
+          await store.del(members);
+          // Removing just these members (rather than deleting the index) keeps a record stored in
+          // the meantime reachable; the set disappears with its last member.
+          await store.removeFromSet(index, members);
+        }
+        await onRevokeGrant?.(grantId);
       },
     };
   };

@@ -3,6 +3,14 @@ import { join } from 'node:path';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
 
+export interface DemoCustomer {
+  branch: string;
+  accountType: string;
+  accountNumber: string;
+  pin: string;
+  totpSecret: string;
+}
+
 /** The demo customers of docs/demo-customers.md. */
 export const customers = {
   allTypes: { branch: '001', accountType: 'ordinary', accountNumber: '1012345', pin: '2580', totpSecret: '42HZVUXMALJN4GGHUMPVZCP74KKSPLYO' },
@@ -11,8 +19,7 @@ export const customers = {
   lockable: { branch: '001', accountType: 'ordinary', accountNumber: '1098765', pin: '4826', totpSecret: 'R2ZQMWTLMF7VNV6EA4LSHFN6X2ZJHK3M' },
   restricted: { branch: '004', accountType: 'ordinary', accountNumber: '4301122', pin: '9753', totpSecret: '4SYI5444XEYYNJB4ZZ7ZLLB5WWQO66HL' },
   twoBranches: { branch: '005', accountType: 'ordinary', accountNumber: '5500231', pin: '3690', totpSecret: 'XLCKB67EGHHMWWS7F45GMEWATPR65VUB' },
-} as const;
-export type DemoCustomer = (typeof customers)[keyof typeof customers];
+} satisfies Record<string, DemoCustomer>;
 
 /** A demo client's private signing JWK (committed under config/demo/client-private-keys). */
 export const demoPrivateJwk = (clientId: string): Record<string, unknown> =>

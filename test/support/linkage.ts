@@ -4,7 +4,7 @@ import { demoPrivateJwk, type DemoCustomer } from './demo.ts';
 import type { TestServer } from './server.ts';
 
 export const partnerFor = (server: TestServer, clientId = 'demo-kakeibo'): Promise<PartnerClient> =>
-  createPartnerClient({ issuer: server.url, clientId, privateJwk: demoPrivateJwk(clientId) as never, redirectUri: `${server.url}/demo/callback`, allowHttp: true });
+  createPartnerClient({ issuer: server.url, clientId, privateJwk: demoPrivateJwk(clientId) as never, redirectUri: `${server.url}/demo/callback`, allowHttp: true, resourceClock: server.clock });
 
 export const DEFAULT_SCOPE = 'openid offline_access accounts deposits time_deposits grant_management_query grant_management_revoke';
 

@@ -34,7 +34,7 @@ export const startServer = async (options: { env?: Record<string, string>; overr
   const clock = options.clock ?? new ManualClock(Date.now());
   const logLines: string[] = [];
   const logger: Logger = createLogger({ level: 'debug', write: (line) => logLines.push(line) });
-  const app = buildApp(config, { clock, logger, sleep: async () => {}, ...options.overrides });
+  const app = await buildApp(config, { clock, logger, sleep: async () => {}, ...options.overrides });
   const server = app.koa.listen(port, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   return {

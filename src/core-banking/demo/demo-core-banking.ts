@@ -6,7 +6,7 @@ import { balanceAt } from './balances.ts';
 import type { DemoCoreBankingData } from './data-schema.ts';
 import { buildDirectory, toCustomer, type DirectoryEntry } from './directory.ts';
 import { eligibilityOf } from './eligibility.ts';
-import { jstDay, parseDayOrThrow } from './jst-days.ts';
+import { formatJstDateTime, jstDay, parseDayOrThrow } from './jst-days.ts';
 import { createLoginFailureCounter } from './login-failures.ts';
 import { createPinVerifier } from './pin-verifier.ts';
 import { timeDepositsOn } from './time-deposits.ts';
@@ -73,6 +73,10 @@ export function createDemoCoreBanking({ data, store, clock }: DemoCoreBankingDep
     async account(accountId) {
       const entry = directory.byAccountId(accountId);
       return entry && { ...entry.account };
+    },
+
+    async asOf() {
+      return formatJstDateTime(clock.now());
     },
 
     async balance(accountId) {

@@ -1,0 +1,44 @@
+import type { Logger } from '../shared/logger.ts';
+import type { Store } from '../store/store.ts';
+import type { PartnerRegistry } from './registry.ts';
+
+export const PARTNER_CHANGED_CHANNEL = 'partners:changed';
+
+/**
+ * Whether a partner may act right now, answered from memory on the data API's hot path.
+ * Filled on first sight from the registry, updated at once by the change events every instance
+ * publishes (a partner suspended on one instance stops on all), and re-read every `refreshMs`
+ * in case an event was missed: the bound on staleness.
+ */
+export const createPartnerStatusCache = async (deps: { store: Store; registry: PartnerRegistry; refreshMs: number; logger: Logger }) => {
+  const active = new Map<string, boolean>();
+  const load = async (clientId: string) => {
+    const partner = await deps.registry.findActive(clientId);
+    active.set(clientId, partner !== undefined);
+    return partner !== undefined;
+  };
+  const unsubscribe = await deps.store.subscribe(PARTNER_CHANGED_CHANNEL, (clientId) => {
+    void load(clientId).catch((e) => deps.logger.warn('partner status reload failed', { clientId, error: (e as Error).message }));
+  });
+  const timer = setInterval(() => {
+    for (const clientId of active.keys()) void load(clientId).catch(() => {});
+  }, deps.refreshMs);
+  timer.unref();
+
+  return {
+    async isActive(clientId: string): Promise<boolean> {
+      return active.get(clientId) ?? load(clientId);
+    },
+    /** Applies a change on this instance at once and tells every other instance. */
+    async changed(clientId: string): Promise<void> {
+      await load(clientId);
+      await deps.store.publish(PARTNER_CHANGED_CHANNEL, clientId);
+    },
+    async close() {
+      clearInterval(timer);
+      await unsubscribe();
+    },
+  };
+};
+
+export type PartnerStatusCache = Awaited<ReturnType<typeof createPartnerStatusCache>>;

@@ -1,0 +1,25 @@
+import type { Middleware } from 'koa';
+import type { AuditLog } from '../../audit/audit-log.ts';
+import type { ResourceRequest } from '../context.ts';
+
+/** Every data call leaves an audit record, whatever its outcome (terms 4.2, 4.6). */
+export const recordDataAccess = (audit: AuditLog): Middleware => async (ctx, next) => {
+  let failure: unknown;
+  try {
+    await next();
+  } catch (e) {
+    failure = e;
+  }
+  const request = ctx.state.resource as Partial<ResourceRequest> | undefined;
+  const status = failure ? ((failure as { status?: number }).status ?? 500) : ctx.status;
+  await audit.record({
+    kind: 'data.access',
+    result: status < 400 ? 'success' : status === 401 || status === 403 || status === 404 ? 'denied' : 'failure',
+    partnerId: request?.payload?.clientId,
+    actor: request?.payload?.clientId,
+    accountIds: request?.account ? [request.account.accountId] : request?.payload ? request.accountIds : undefined,
+    requestId: ctx.state.requestId,
+    details: { route: ctx.path, method: ctx.method, status, ...(request?.payload ? { grantId: request.payload.grantId, sub: request.payload.accountId } : {}) },
+  });
+  if (failure) throw failure;
+};
