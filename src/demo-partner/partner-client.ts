@@ -103,6 +103,17 @@ export const createPartnerClient = async (options: PartnerClientOptions) => {
       return oauth.processRevocationResponse(await oauth.revocationRequest(as, client, clientAuth, token, http));
     },
 
+    /**
+     * A DPoP proof for one request, for showing a ready-to-run curl command (the demo page).
+     * oauth4webapi signs it; `addProof` is its own method, not part of its typed surface.
+     */
+    async proofFor(url: string | URL, method: string, accessToken: string, dpopKeys: oauth.CryptoKeyPair) {
+      const headers = new Headers();
+      const handle = dpopFor(dpopKeys) as unknown as { addProof(url: URL, headers: Headers, htm: string, token?: string): Promise<void> };
+      await handle.addProof(new URL(url), headers, method, accessToken);
+      return headers.get('dpop')!;
+    },
+
     /** A DPoP-protected call to the data API. */
     async resource(url: string | URL, accessToken: string, dpopKeys: oauth.CryptoKeyPair, method = 'GET') {
       const skew = options.resourceClock ? Math.round((options.resourceClock.now() - Date.now()) / 1000) : 0;

@@ -4,8 +4,18 @@ import type { Config } from '../config/load-config.ts';
 import { readForm, single } from '../http/form-body.ts';
 import { noStore } from '../http/security-headers.ts';
 import type { Logger } from '../shared/logger.ts';
+import type * as oauth from 'oauth4webapi';
+import { fetchDemoData } from './data.ts';
 import { createPartnerClient, type PartnerClient, type PendingAuthorization } from './partner-client.ts';
 import { renderDemoPage } from './pages.ts';
+
+interface DemoSession {
+  clientId: string;
+  pending?: PendingAuthorization;
+  dpopKeys?: oauth.CryptoKeyPair;
+  result?: Record<string, unknown>;
+  error?: string;
+}
 
 /**
  * A small partner app inside the server (demo data only), so that a newcomer can try the whole
@@ -15,7 +25,7 @@ import { renderDemoPage } from './pages.ts';
 export const demoPartnerRouter = (deps: { config: Config; demoPartnerIds: Set<string>; callbackUrl: string; logger: Logger }) => {
   const router = new Router({ prefix: '/demo' });
   const issuer = deps.config.settings.server.issuer;
-  const sessions = new Map<string, { clientId: string; pending?: PendingAuthorization; result?: Record<string, unknown>; error?: string }>();
+  const sessions = new Map<string, DemoSession>();
   const clients = new Map<string, Promise<PartnerClient>>();
   const clientFor = (clientId: string) => {
     let client = clients.get(clientId);
@@ -43,6 +53,7 @@ export const demoPartnerRouter = (deps: { config: Config; demoPartnerIds: Set<st
     const scope = wanted.filter((s) => (partner.scopes as string[]).includes(s)).join(' ');
     const client = await clientFor(clientId);
     const pending = await client.startAuthorization({ scope, ui_locales: locale });
+    // The same DPoP key signs the code exchange and every later data call of this linkage.
     const sid = randomBytes(18).toString('base64url');
     sessions.set(sid, { clientId, pending });
     if (sessions.size > 1000) sessions.delete(sessions.keys().next().value!);
@@ -58,6 +69,7 @@ export const demoPartnerRouter = (deps: { config: Config; demoPartnerIds: Set<st
     try {
       const tokens = await client.exchangeCode(new URL(ctx.url, issuer), session.pending);
       session.result = tokens as unknown as Record<string, unknown>;
+      session.dpopKeys = session.pending.dpopKeys;
       session.error = undefined;
     } catch (err) {
       const e = err as { error?: string; code?: string; message: string; cause?: { get?(k: string): string | null } };
@@ -69,10 +81,17 @@ export const demoPartnerRouter = (deps: { config: Config; demoPartnerIds: Set<st
     ctx.redirect('/demo/result');
   });
 
-  router.get('/result', (ctx) => {
+  router.get('/result', async (ctx) => {
     const sid = ctx.cookies.get('demo_sid', { signed: true });
     const session = sid ? sessions.get(sid) : undefined;
-    return renderDemoPage(ctx, { partners, tokenResponse: session?.result, error: session?.error });
+    const accessToken = session?.result?.access_token;
+    const data = session && typeof accessToken === 'string' && session.dpopKeys
+      ? await fetchDemoData(await clientFor(session.clientId), `${issuer}/api/v1`, accessToken, session.dpopKeys, {
+        accountId: typeof ctx.query.account === 'string' ? ctx.query.account : undefined,
+        nextItemKey: typeof ctx.query.next === 'string' ? ctx.query.next : undefined,
+      })
+      : undefined;
+    return renderDemoPage(ctx, { partners, tokenResponse: session?.result, error: session?.error, data });
   });
 
   return router;
