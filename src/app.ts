@@ -15,6 +15,7 @@ import { createRenderer } from './http/render.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { staticFiles } from './http/static-files.ts';
 import { translator } from './i18n/index.ts';
+import { createIdentityCheck } from './identity-check/identity-check.ts';
 import { interactionRouter } from './interaction/router.ts';
 import { createInteractionStates } from './interaction/state.ts';
 import { createPartnerRegistry, type PartnerRegistry } from './partners/registry.ts';
@@ -108,7 +109,8 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
   koa.use(securityHeaders({ hsts: settings.server.issuer.startsWith('https:') }));
   koa.use(staticFiles(config.rootDir));
 
-  const interactionDeps = { config, provider, store, partners, coreBanking, grants, consents, states, render, clock, logger, audit, ajv, sleep: overrides.sleep ?? ((ms: number) => sleep(ms)) };
+  const identityCheck = createIdentityCheck({ coreBanking, store, clock, audit, settings: settings.identityCheck, sleep: overrides.sleep ?? ((ms: number) => sleep(ms)) });
+  const interactionDeps = { config, provider, store, partners, coreBanking, grants, consents, states, render, clock, logger, audit, ajv, identityCheck };
   const routers = [
     interactionRouter(interactionDeps),
     resourceApiRouter({ config, store, clock, coreBanking, partners: partnerStatus, audit }),

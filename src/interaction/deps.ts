@@ -3,6 +3,7 @@ import type Provider from 'oidc-provider';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { Config } from '../config/load-config.ts';
 import type { CoreBanking } from '../core-banking/port.ts';
+import type { IdentityCheck } from '../identity-check/identity-check.ts';
 import type { ConsentRecords } from '../grants/consent-records.ts';
 import type { GrantRecords } from '../grants/grant-records.ts';
 import type { Render } from '../http/render.ts';
@@ -28,8 +29,7 @@ export interface InteractionDeps {
   logger: Logger;
   audit: AuditLog;
   ajv: Ajv;
-  /** Waits (for the growing delay after failures); tests may pass a no-op. */
-  sleep: (ms: number) => Promise<void>;
+  identityCheck: IdentityCheck;
 }
 
 type Details = Awaited<ReturnType<Provider['interactionDetails']>>;

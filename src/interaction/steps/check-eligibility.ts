@@ -1,6 +1,5 @@
 import type { Middleware } from 'koa';
 import type { InteractionDeps, InteractionRequest } from '../deps.ts';
-import { waitForFloor } from './identity-failure.ts';
 
 /**
  * Terms 1.2(1): only a customer holding an eligible ordinary or savings account (cash card issued)
@@ -18,7 +17,7 @@ export const checkEligibility = (deps: InteractionDeps): Middleware => async (ct
     await deps.audit.record({ kind: 'eligibility.denied', result: 'denied', partnerId: request.partner.client_id, customerId, details: { reason: eligibility.reason } });
   }
   await deps.states.save(request.uid, request.state);
-  await waitForFloor(deps, request);
+  await deps.identityCheck.waitForFloor(request.startedAt);
   ctx.status = 303;
   ctx.redirect(`/interaction/${request.uid}`);
 };

@@ -2,23 +2,19 @@ import type { Middleware } from 'koa';
 import type { LoginAccountRef } from '../../core-banking/port.ts';
 import type { InteractionDeps, InteractionRequest } from '../deps.ts';
 import type { LoginForm } from '../forms.ts';
-import { failIdentityCheck, waitForFloor } from './identity-failure.ts';
+import { showIdentityFailure } from './identity-failure.ts';
 
-/**
- * Step 1 of the identity check: branch, account and cash-card PIN, checked by the core system.
- * The PIN is verified even for a locked account, so that a locked account answers in the same time.
- */
+/** Step 1 of the identity check: branch, account and cash-card PIN (src/identity-check). */
 export const verifyPin = (deps: InteractionDeps): Middleware => async (ctx) => {
   const request = ctx.state.interaction as InteractionRequest;
   const form = request.form as LoginForm;
   const ref: LoginAccountRef = { branchCode: form.branch, accountType: form.accountType, accountNumber: form.accountNumber };
-  const before = await deps.coreBanking.loginFailures(ref);
-  const match = await deps.coreBanking.verifyPin(ref, form.pin);
-  if (!match || before.locked) return failIdentityCheck(deps, ctx, ref, before.locked ? 'locked' : 'pin');
+  const result = await deps.identityCheck.checkPin(ref, form.pin, { surface: 'authorization', partnerId: request.partner.client_id });
+  if (!result.ok) return showIdentityFailure(deps, ctx);
 
-  request.state = { step: 'otp', csrf: request.state.csrf, loginRef: ref, customerId: match.customerId };
+  request.state = { step: 'otp', csrf: request.state.csrf, loginRef: ref, customerId: result.customerId };
   await deps.states.save(request.uid, request.state);
-  await waitForFloor(deps, request);
+  await deps.identityCheck.waitForFloor(request.startedAt);
   ctx.status = 303;
   ctx.redirect(`/interaction/${request.uid}`);
 };
