@@ -1,0 +1,63 @@
+import { AxeBuilder } from '@axe-core/playwright';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+
+/**
+ * Real headless Chromium for the browser tests: Debian's chromium driven by playwright-core
+ * (never `playwright install`). The flags keep Chromium off the network: the test machines have
+ * none, and without them Chromium keeps trying to reach Google's services.
+ */
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+/** A phone: the customers of this service mostly arrive from a partner's app on one. */
+export const PHONE_WIDTH = 390;
+export const PHONE: BrowserContextOptions = {
+  viewport: { width: PHONE_WIDTH, height: 844 },
+  deviceScaleFactor: 2,
+  isMobile: true,
+  hasTouch: true,
+};
+
+export const launchBrowser = (): Promise<Browser> =>
+  chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+
+/** A fresh browser profile (own cookies) at phone size; `options` can switch JavaScript off, etc. */
+export const newPhoneContext = (browser: Browser, options: BrowserContextOptions = {}): Promise<BrowserContext> =>
+  browser.newContext({ ...PHONE, ...options });
+
+export const closeBrowser = async (browser: Browser | undefined) => {
+  await browser?.close();
+};
+
+const BLOCKING_IMPACTS = new Set(['serious', 'critical']);
+
+/**
+ * Runs axe-core (WCAG 2.0 A/AA and 2.1 AA rules) on the page as it is now and fails with a
+ * readable list when any violation is serious or critical. Minor and moderate findings are
+ * returned, not thrown, so a test can look at them if it wants to.
+ */
+export const axeCheck = async (page: Page) => {
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21aa']).analyze();
+  const blocking = results.violations.filter((v) => BLOCKING_IMPACTS.has(v.impact ?? ''));
+  if (blocking.length > 0) {
+    const lines = blocking.flatMap((v) => [
+      `- [${v.impact}] ${v.id}: ${v.help} (${v.helpUrl})`,
+      ...v.nodes.map((n) => `    ${n.target.join(' ')}\n      ${n.failureSummary?.replace(/\n/g, '\n      ') ?? ''}`),
+    ]);
+    throw new Error(`axe: ${blocking.length} serious/critical violation(s) on ${page.url()}\n${lines.join('\n')}`);
+  }
+  return results.violations;
+};
+
+/** Visible form controls (not hidden inputs) that no <label> names: each as "tag#id[name]". */
+export const unlabelledInputs = (page: Page): Promise<string[]> =>
+  page.locator('input:not([type=hidden]), select, textarea').evaluateAll((elements) =>
+    elements
+      .filter((e) => ((e as unknown as { labels: { length: number } | null }).labels?.length ?? 0) === 0)
+      .map((e) => `${e.tagName.toLowerCase()}#${e.id}[${e.getAttribute('name') ?? ''}]`));
+
+/** How wide the page scrolls; more than the viewport means a sideways scroll on a phone. */
+// (A string expression: the test project compiles without the DOM library.)
+export const scrollWidth = async (page: Page): Promise<number> =>
+  Number(await page.evaluate('document.scrollingElement.scrollWidth'));
