@@ -1,7 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import Koa from 'koa';
 import type Provider from 'oidc-provider';
-import { createLoggingAuditLog, type AuditLog } from './audit/audit-log.ts';
+import { createAdmin, type Admin } from './admin/index.ts';
+import { auditProviderEvents, createAuditTrail, createCheckpointSigner, type AuditTrail } from './audit/index.ts';
+import { createAvailability, serviceStatusRouter, type Availability } from './availability/index.ts';
+import { createServiceCalendar } from './calendar/index.ts';
 import type { Config } from './config/load-config.ts';
 import { createDemoCoreBanking } from './core-banking/demo/index.ts';
 import type { CoreBanking } from './core-banking/port.ts';
@@ -9,6 +12,9 @@ import { demoPartnerRouter } from './demo-partner/router.ts';
 import { createConsentRecords } from './grants/consent-records.ts';
 import { createGrantRecords, type GrantRecords } from './grants/grant-records.ts';
 import { createGrantRevocation, type GrantRevocation } from './grants/revocation.ts';
+import { createLastUsed } from './grants/last-used.ts';
+import { createCustomerSessions, myPageRouter } from './my-page/index.ts';
+import { createDemoOutbox, demoOutboxRouter, type CustomerNotifier } from './notifier/index.ts';
 import { errorHandler, requestId } from './http/error-handler.ts';
 import { resolveLocale } from './http/locale.ts';
 import { createRenderer } from './http/render.ts';
@@ -17,10 +23,15 @@ import { staticFiles } from './http/static-files.ts';
 import { translator } from './i18n/index.ts';
 import { createIdentityCheck } from './identity-check/identity-check.ts';
 import { interactionRouter } from './interaction/router.ts';
+import { createMetrics, httpMetrics, opsRouter } from './ops/index.ts';
 import { createInteractionStates } from './interaction/state.ts';
+import { createPartnerEvents, type PartnerEvents } from './partner-events/index.ts';
 import { createPartnerRegistry, type PartnerRegistry } from './partners/registry.ts';
 import { createPartnerStatusCache, type PartnerStatusCache } from './partners/status-cache.ts';
 import { resourceApiRouter } from './resource-api/router.ts';
+import { grantManagementRouter } from './grant-management/router.ts';
+import { coreEventsRouter } from './core-events/router.ts';
+import { audiences } from './protocol/audiences.ts';
 import { createProvider } from './protocol/provider.ts';
 import { publicPagesRouter } from './public-pages/router.ts';
 import { createAjv } from './shared/json-schema.ts';
@@ -35,8 +46,10 @@ export interface AppOverrides {
   store?: Store;
   coreBanking?: CoreBanking;
   logger?: Logger;
-  audit?: AuditLog;
+  audit?: AuditTrail;
   sleep?: (ms: number) => Promise<void>;
+  /** How customers hear of their linkages (e-mail, SMS, app push); the demo data has an outbox page. */
+  notifier?: CustomerNotifier;
 }
 
 export interface App {
@@ -44,13 +57,20 @@ export interface App {
   provider: Provider;
   store: Store;
   config: Config;
-  audit: AuditLog;
+  /** The durable audit trail: record, query, export (src/audit). */
+  audit: AuditTrail;
   /** The core-banking port in use (bank staff's unlock goes through it). */
   coreBanking: CoreBanking;
   partners: PartnerRegistry;
   partnerStatus: PartnerStatusCache;
   grants: GrantRecords;
   revocation: GrantRevocation;
+  /** Security Event Tokens telling partners of ended linkages: the queue's worker (src/partner-events). */
+  partnerEvents: PartnerEvents;
+  /** Is a surface open now for a partner: the service calendar and operators' restrictions. */
+  availability: Availability;
+  /** Bank staff's console (/admin) and admin API (/admin/api/v1), and the staff accounts. */
+  admin: Admin;
   close(): Promise<void>;
 }
 
@@ -70,7 +90,10 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     clock,
     logger,
   });
-  const audit = overrides.audit ?? createLoggingAuditLog({ logger, clock, instance });
+  const checkpointSigner = createCheckpointSigner(config.signingKeys, settings.audit.checkpointKeyId);
+  const audit = overrides.audit ?? createAuditTrail({ store, logger, clock, instance, settings: settings.audit, signer: checkpointSigner });
+  const metrics = createMetrics();
+  audit.onRecorded((event) => metrics.observeAuditEvent(event));
   const ajv = createAjv();
   const render = createRenderer(config.rootDir);
 
@@ -82,7 +105,12 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
   const grants = createGrantRecords({ store, clock });
   const consents = createConsentRecords({ store, clock, retentionDays: settings.lifetimes.consentRecordRetentionDays });
   const revocation = createGrantRevocation({ store, grants, audit, clock });
+  const partnerEvents = createPartnerEvents({ config, store, clock, partners, audit, logger });
+  revocation.onEnded(partnerEvents.onGrantEnded);
+  partnerEvents.start();
   const states = createInteractionStates({ store, ttlSeconds: settings.lifetimes.interactionSeconds });
+  const calendar = createServiceCalendar(config.calendar, { clock });
+  const availability = await createAvailability({ store, calendar, clock, logger });
 
   // The demo partner app lives inside this server: its callback is registered at run time.
   const demoPartnerIds = new Set(config.demo ? config.partners.filter((p) => p.file.startsWith(settings.demo.dir)).map((p) => p.partner.client_id) : []);
@@ -95,6 +123,8 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     grants,
     coreBanking,
     revocation,
+    clock,
+    availability,
     extraRedirectUris: (clientId) => (demoPartnerIds.has(clientId) ? [demoCallback] : []),
     renderError: async (ctx, out) => {
       const locale = resolveLocale(ctx as never);
@@ -102,30 +132,41 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     },
   });
 
+  auditProviderEvents(provider, audit, { logger });
+
   const koa = new Koa({ proxy: settings.server.trustProxy });
   koa.keys = [...config.secrets.cookieKeys];
-  koa.use(errorHandler(logger));
+  koa.use(httpMetrics(metrics));
+  koa.use(errorHandler(logger, { onStoreUnavailable: () => metrics.storeUnavailable() }));
   koa.use(requestId);
   koa.use(securityHeaders({ hsts: settings.server.issuer.startsWith('https:') }));
   koa.use(staticFiles(config.rootDir));
 
   const identityCheck = createIdentityCheck({ coreBanking, store, clock, audit, settings: settings.identityCheck, sleep: overrides.sleep ?? ((ms: number) => sleep(ms)) });
-  const interactionDeps = { config, provider, store, partners, coreBanking, grants, consents, states, render, clock, logger, audit, ajv, identityCheck };
+  // Notices to customers (new and ended linkages), and what the customer's own page (/my) needs.
+  const outbox = config.demo ? createDemoOutbox({ store, clock, retentionDays: 30 }) : undefined;
+  const notifier = overrides.notifier ?? outbox;
+  if (!notifier) throw new Error('no customer notifier configured');
+  const lastUsed = createLastUsed({ store, clock, logger });
+  const customerSessions = createCustomerSessions({ store, clock, idleSeconds: 600, maxSeconds: 3600 });
+  const interactionDeps = { config, provider, store, partners, coreBanking, grants, consents, states, render, clock, logger, audit, ajv, identityCheck, revocation, availability, notifier };
+  const admin = await createAdmin({ config, store, clock, logger, ajv, render, audit, coreBanking, grants, revocation, partners, partnerStatus, restrictions: availability.restrictions });
   const routers = [
+    // Never behind the availability gates: operators lift restrictions here (see GATE_EXEMPTIONS).
+    admin.consoleRouter,
+    admin.apiRouter,
+    opsRouter({ metrics, readiness: { store, keys: () => checkpointSigner.ready() }, access: settings.ops }),
     interactionRouter(interactionDeps),
-    resourceApiRouter({ config, store, clock, coreBanking, partners: partnerStatus, audit }),
+    resourceApiRouter({ config, store, clock, coreBanking, partners: partnerStatus, audit, availability, lastUsed }),
+    grantManagementRouter({ config, store, clock, coreBanking, partners: partnerStatus, audit, grants, revocation, availability }),
     publicPagesRouter({ config, render, clock }),
+    serviceStatusRouter({ availability, calendar, clock, render }),
+    coreEventsRouter({ store, clock, ajv, audience: audiences(settings.server.issuer).coreEvents, coreBanking, revocation, audit }),
   ];
   if (config.demo) routers.push(demoPartnerRouter({ config, demoPartnerIds, callbackUrl: demoCallback, logger }));
+  routers.push(myPageRouter({ config, clock, logger, audit, ajv, render, coreBanking, partners, grants, revocation, identityCheck, notifier, availability, lastUsed, sessions: customerSessions }));
+  if (outbox) routers.push(demoOutboxRouter({ outbox, render, myPageUrl: `${settings.server.issuer}/my` }));
   for (const router of routers) koa.use(router.routes()).use(router.allowedMethods());
-
-  koa.use(async (ctx, next) => {
-    if (ctx.path === '/healthz') {
-      ctx.body = { status: 'ok' };
-      return;
-    }
-    await next();
-  });
 
   // oidc-provider is its own Koa app with no 404 handler: it answers whatever is left.
   const providerCallback = provider.callback();
@@ -145,7 +186,15 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     partnerStatus,
     grants,
     revocation,
+    partnerEvents,
+    availability,
+    admin,
     async close() {
+      // Sends in flight finish first: they write to the audit trail and the store.
+      await partnerEvents.stop();
+      // The audit trail first: its last events and checkpoint need the store.
+      await audit.close();
+      await availability.close();
       await partnerStatus.close();
       await store.close();
     },

@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { AnySchema } from 'ajv';
 import { createAjv } from '../shared/json-schema.ts';
 import { partnerSchema, type Partner } from '../partners/schema.ts';
@@ -96,6 +96,10 @@ export const loadConfig = (env: EnvSource, rootDir = process.cwd()): Config => {
   const keysDir = at(settings.keysDir);
   const signingKeys = validated<SigningKeys>(signingKeysSchema as AnySchema, readJson(join(keysDir, 'jwks.json')), join(keysDir, 'jwks.json'));
   const secrets = validated<Secrets>(secretsSchema as AnySchema, readJson(join(keysDir, 'secrets.json')), join(keysDir, 'secrets.json'));
+  const checkpointKid = settings.audit.checkpointKeyId;
+  if (checkpointKid && !signingKeys.keys.some((k) => k.kid === checkpointKid)) {
+    throw new ConfigError(settingsSource, [`audit.checkpointKeyId: no key with kid "${checkpointKid}" in ${show(join(keysDir, 'jwks.json'))}`]);
+  }
   const usesDemoKeys = secrets.demo === true || resolve(keysDir).startsWith(resolve(at('config/demo')));
   if (runtimeEnv === 'production' && usesDemoKeys) {
     throw new ConfigError(show(keysDir), [
@@ -136,10 +140,11 @@ export const loadConfig = (env: EnvSource, rootDir = process.cwd()): Config => {
     if (seen.has(c.client_id)) throw new ConfigError('internal clients', [`client_id "${c.client_id}" is also a partner's client_id`]);
   }
 
-  const termsFile = at('config/terms.json');
+  // Version texts are named relative to the terms file (TERMS_FILE names another one, e.g. in tests).
+  const termsFile = at(env.TERMS_FILE ?? 'config/terms.json');
   const termsConfig = validated<TermsConfig>(termsSchema as AnySchema, readJson(termsFile), termsFile);
   const terms = termsConfig.versions.map((v) => {
-    const textFile = join(at('config/terms'), v.file);
+    const textFile = join(dirname(termsFile), v.file);
     if (!existsSync(textFile)) throw new ConfigError(show(termsFile), [`versions: the text file "${v.file}" of version ${v.version} does not exist`]);
     return { version: v.version, effectiveFrom: v.effectiveFrom, requiresReconsent: v.requiresReconsent, changeSummary: v.changeSummary, text: readFileSync(textFile, 'utf8') };
   });
@@ -186,6 +191,7 @@ const applyEnvOverrides = (settings: Settings, env: EnvSource, runtimeEnv: Runti
   else if (runtimeEnv === 'production') s.demo.enabled = false;
   if (env.MTLS_ENABLED) s.mtls.enabled = env.MTLS_ENABLED === 'true' || env.MTLS_ENABLED === '1';
   if (env.DPOP_REQUIRE_NONCE) s.dpop.requireNonce = env.DPOP_REQUIRE_NONCE === 'true' || env.DPOP_REQUIRE_NONCE === '1';
+  if (env.METRICS_TOKEN) s.ops.metricsToken = env.METRICS_TOKEN;
 };
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -1,4 +1,7 @@
 import type { FromSchema } from 'json-schema-to-ts';
+import { adminSettingsSchema } from '../admin/settings-schema.ts';
+import { auditSettingsSchema } from '../audit/settings-schema.ts';
+import { opsSettingsSchema } from '../ops/settings-schema.ts';
 
 const accountType = { type: 'string', enum: ['ordinary', 'savings', 'card_deposit', 'card_loan', 'tax_reserve', 'time_deposit'] } as const;
 
@@ -114,6 +117,12 @@ export const settingsSchema = {
       },
     },
     internalClients: { type: 'array', default: [], items: { $ref: 'internal-client' } },
+    /** Bank staff's console: sessions and login throttling (src/admin/settings-schema.ts). */
+    admin: adminSettingsSchema,
+    /** Audit trail retention and checkpoints (src/audit/settings-schema.ts). */
+    audit: auditSettingsSchema,
+    /** Who may read /metrics and /readyz (src/ops/settings-schema.ts). */
+    ops: opsSettingsSchema,
   },
 } as const;
 
@@ -204,7 +213,7 @@ export const termsSchema = {
           /** JST date on which the version takes effect. */
           effectiveFrom: { type: 'string', format: 'date' },
           requiresReconsent: { type: 'boolean' },
-          /** The full text (Markdown-ish plain text), relative to config/terms/. */
+          /** The full text (plain text), relative to the terms file. */
           file: { type: 'string' },
           changeSummary: {
             type: 'object',

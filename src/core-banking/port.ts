@@ -110,6 +110,8 @@ export interface CoreBanking {
    * Takes the same time whether the account exists or not (a dummy hash is verified when it does not).
    */
   verifyPin(ref: LoginAccountRef, pin: string): Promise<{ customerId: string; accountId: string } | undefined>;
+  /** The customer holding the login account, or undefined (bank staff find linkages by it). */
+  customerIdOf(ref: LoginAccountRef): Promise<string | undefined>;
   /** The customer's registered authenticator secret (base32, RFC 6238), or undefined. */
   totpSecret(customerId: string): Promise<string | undefined>;
 

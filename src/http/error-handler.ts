@@ -6,12 +6,13 @@ import { StoreUnavailableError } from '../store/store.ts';
  * Last line of defence: a store outage answers 503, anything unexpected 500, both without
  * internals. JSON for API clients, a short page for browsers.
  */
-export const errorHandler = (logger: Logger): Middleware => async (ctx, next) => {
+export const errorHandler = (logger: Logger, hooks: { onStoreUnavailable?: () => void } = {}): Middleware => async (ctx, next) => {
   try {
     await next();
   } catch (err) {
     const e = err as Error & { status?: number; expose?: boolean };
     const unavailable = e instanceof StoreUnavailableError;
+    if (unavailable) hooks.onStoreUnavailable?.();
     const status = unavailable ? 503 : e.status && e.status >= 400 && e.status < 600 ? e.status : 500;
     if (status >= 500) logger.error('request failed', { path: ctx.path, method: ctx.method, error: e.name, message: e.message, requestId: ctx.state.requestId });
     const code = unavailable ? 'service_unavailable' : status >= 500 ? 'server_error' : 'invalid_request';

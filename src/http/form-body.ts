@@ -1,4 +1,5 @@
 import type { Context } from 'koa';
+import { readRawBody } from './raw-body.ts';
 
 const MAX_FORM_BYTES = 16 * 1024;
 
@@ -8,15 +9,8 @@ const MAX_FORM_BYTES = 16 * 1024;
  */
 export const readForm = async (ctx: Context): Promise<Record<string, string | string[]>> => {
   if (!ctx.is('application/x-www-form-urlencoded')) ctx.throw(415, 'form expected');
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of ctx.req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_FORM_BYTES) ctx.throw(413, 'form too large');
-    chunks.push(chunk as Buffer);
-  }
   const out: Record<string, string | string[]> = {};
-  for (const [k, v] of new URLSearchParams(Buffer.concat(chunks).toString('utf8'))) {
+  for (const [k, v] of new URLSearchParams(await readRawBody(ctx, MAX_FORM_BYTES))) {
     const prev = out[k];
     out[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
   }

@@ -1,13 +1,16 @@
 import type { Ajv } from 'ajv';
 import type Provider from 'oidc-provider';
 import type { AuditLog } from '../audit/audit-log.ts';
+import type { Availability } from '../availability/index.ts';
 import type { Config } from '../config/load-config.ts';
 import type { CoreBanking } from '../core-banking/port.ts';
 import type { IdentityCheck } from '../identity-check/identity-check.ts';
 import type { ConsentRecords } from '../grants/consent-records.ts';
 import type { GrantRecords } from '../grants/grant-records.ts';
+import type { GrantRevocation } from '../grants/revocation.ts';
 import type { Render } from '../http/render.ts';
 import type { Locale, Translate } from '../i18n/index.ts';
+import type { CustomerNotifier } from '../notifier/index.ts';
 import type { PartnerRegistry } from '../partners/registry.ts';
 import type { Partner } from '../partners/schema.ts';
 import type { Clock } from '../shared/clock.ts';
@@ -30,6 +33,11 @@ export interface InteractionDeps {
   audit: AuditLog;
   ajv: Ajv;
   identityCheck: IdentityCheck;
+  revocation: GrantRevocation;
+  /** Whether API連携認証 is open now (service calendar, operators' restrictions). */
+  availability: Availability;
+  /** Tells the customer of each new linkage (src/notifier). */
+  notifier: CustomerNotifier;
 }
 
 type Details = Awaited<ReturnType<Provider['interactionDetails']>>;

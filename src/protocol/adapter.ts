@@ -1,6 +1,6 @@
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import type { PartnerRegistry } from '../partners/registry.ts';
-import { createOidcAdapterFactory } from '../store/oidc-adapter.ts';
+import { createOidcAdapterFactory, type OnUpsert } from '../store/oidc-adapter.ts';
 import type { Store } from '../store/store.ts';
 import { partnerClientMetadata } from './clients.ts';
 
@@ -15,8 +15,9 @@ export const createProviderAdapter = (deps: {
   partners: PartnerRegistry;
   extraRedirectUris: (clientId: string) => string[];
   onRevokeGrant: (grantId: string) => Promise<void>;
+  onUpsert?: OnUpsert;
 }) => {
-  const storeAdapter = createOidcAdapterFactory(deps.store, { onRevokeGrant: deps.onRevokeGrant, clockToleranceSeconds: 15 });
+  const storeAdapter = createOidcAdapterFactory(deps.store, { onUpsert: deps.onUpsert, onRevokeGrant: deps.onRevokeGrant, clockToleranceSeconds: 15 });
   return (name: string): Adapter => {
     if (name !== 'Client') return storeAdapter(name);
     const readOnly = async () => {

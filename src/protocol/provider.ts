@@ -1,17 +1,23 @@
 import { X509Certificate } from 'node:crypto';
-import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import Provider, { errors as oidcErrors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import type { Availability } from '../availability/index.ts';
 import type { Config } from '../config/load-config.ts';
 import type { CoreBanking } from '../core-banking/port.ts';
 import type { GrantRecords } from '../grants/grant-records.ts';
 import type { GrantRevocation } from '../grants/revocation.ts';
 import type { PartnerRegistry } from '../partners/registry.ts';
+import type { Clock } from '../shared/clock.ts';
 import type { Store } from '../store/store.ts';
 import { createProviderAdapter } from './adapter.ts';
 import { audiences, DATA_API_SCOPES, INTERNAL_SCOPES } from './audiences.ts';
 import { FAPI_SIGNING_ALGS, internalClientMetadata } from './clients.ts';
 import { freshEveryTimePolicy } from './interaction-policy.ts';
 import { ttlConfiguration } from './lifetimes.ts';
-import { extraTokenClaims, findAccount, introspectionAllowedPolicy, issueRefreshToken, revocationAllowedPolicy } from './token-policies.ts';
+import { grantManagementParams, GRANT_MANAGEMENT_ACTIONS } from '../grant-management/authorization-params.ts';
+import { findAccount } from './find-account.ts';
+import { explainEndedRefresh, rememberRefreshToken } from './refresh-errors.ts';
+import { gateRefresh } from './refresh-gate.ts';
+import { extraTokenClaims, introspectionAllowedPolicy, issueRefreshToken, revocationAllowedPolicy } from './token-policies.ts';
 
 export interface ProtocolDeps {
   config: Config;
@@ -24,6 +30,9 @@ export interface ProtocolDeps {
   /** Redirect URIs added at run time (the embedded demo partner app). */
   extraRedirectUris: (clientId: string) => string[];
   revocation: GrantRevocation;
+  clock: Clock;
+  /** Whether token refresh is open now (service calendar, operators' restrictions). */
+  availability: Availability;
 }
 
 /**
@@ -44,6 +53,7 @@ export const createProvider = (deps: ProtocolDeps): Provider => {
       partners: deps.partners,
       extraRedirectUris: deps.extraRedirectUris,
       // Refresh-token revocation (RFC 7009) and authorization-code replay end the whole linkage.
+      onUpsert: rememberRefreshToken(deps.store),
       onRevokeGrant: (grantId) => deps.revocation.afterProviderRevoked(grantId, { reason: 'revoked_by_protocol', actor: 'oidc-provider' }),
     }) as unknown as Configuration['adapter'],
     clients: config.internalClients.map(internalClientMetadata) as Configuration['clients'],
@@ -60,6 +70,7 @@ export const createProvider = (deps: ProtocolDeps): Provider => {
       id_token_signed_response_alg: 'ES256',
     },
     responseTypes: ['code'],
+    extraParams: grantManagementParams(deps.grants),
     // Client `scope` metadata may only name scopes listed here; which scopes a token gets is
     // decided per resource server below (internal scopes only ever for internal clients).
     scopes: ['openid', 'offline_access', ...DATA_API_SCOPES, ...INTERNAL_SCOPES],
@@ -90,7 +101,7 @@ export const createProvider = (deps: ProtocolDeps): Provider => {
       return grantId ? ctx.oidc.provider.Grant.find(grantId) : undefined;
     },
     extraTokenClaims: extraTokenClaims(deps.grants) as Configuration['extraTokenClaims'],
-    findAccount: findAccount({ grants: deps.grants, coreBanking: deps.coreBanking }) as Configuration['findAccount'],
+    findAccount: findAccount({ grants: deps.grants, revocation: deps.revocation, coreBanking: deps.coreBanking, terms: config.terms, clock: deps.clock }) as Configuration['findAccount'],
     interactions: {
       policy: freshEveryTimePolicy(),
       url: async (_ctx, interaction) => `/interaction/${interaction.uid}`,
@@ -150,7 +161,7 @@ export const createProvider = (deps: ProtocolDeps): Provider => {
           if (internal && resource === aud.adminApi) return { scope: 'admin:read admin:write', audience: aud.adminApi, accessTokenFormat: 'opaque' };
           if (internal && resource === aud.coreEvents) return { scope: 'core:events', audience: aud.coreEvents, accessTokenFormat: 'opaque' };
           void ctx;
-          throw new (Provider as unknown as { errors: { InvalidTarget: new () => Error } }).errors.InvalidTarget();
+          throw new oidcErrors.InvalidTarget();
         },
       },
     },
@@ -162,12 +173,22 @@ export const createProvider = (deps: ProtocolDeps): Provider => {
 
   const provider = new Provider(issuer, configuration);
   provider.proxy = settings.server.trustProxy;
+  gateRefresh(provider, { availability: deps.availability });
+  explainEndedRefresh(provider, { store: deps.store, revocation: deps.revocation, clock: deps.clock });
   provider.use(async (ctx, next) => {
     await next();
     if (ctx.oidc?.route === 'discovery' && ctx.body) {
       const body = ctx.body as Record<string, unknown>;
       body.subject_types_supported = ['pairwise'];
       body.scopes_supported = ['openid', 'offline_access', ...DATA_API_SCOPES];
+      body.grant_management_endpoint = `${issuer}/grants`;
+      body.grant_management_actions_supported = [...GRANT_MANAGEMENT_ACTIONS];
+      body.grant_management_action_required = false;
+    }
+    // Grant Management: the token response names the linkage, so the partner can manage it.
+    const grantId = (ctx.oidc?.entities?.Grant as { jti?: string } | undefined)?.jti;
+    if (ctx.oidc?.route === 'token' && ctx.status === 200 && grantId && ctx.body && typeof ctx.body === 'object') {
+      (ctx.body as Record<string, unknown>).grant_id = grantId;
     }
   });
   return provider;

@@ -1,6 +1,4 @@
-import { calculateJwkThumbprint, decodeProtectedHeader, type JWK } from 'jose';
 import { errors, type KoaContextWithOIDC } from 'oidc-provider';
-import type { CoreBanking } from '../core-banking/port.ts';
 import type { GrantRecords } from '../grants/grant-records.ts';
 
 type AnyToken = { kind: string; grantId?: string; destroy(): Promise<void>; clientId?: string };
@@ -40,39 +38,3 @@ export const introspectionAllowedPolicy = (introspectors: ReadonlySet<string>) =
   return true;
 };
 
-/** Thumbprint of the key in the request's DPoP proof (oidc-provider has already verified the proof). */
-const dpopThumbprint = async (ctx: KoaContextWithOIDC): Promise<string | undefined> => {
-  const proof = ctx.get('DPoP');
-  if (!proof) return undefined;
-  const { jwk } = decodeProtectedHeader(proof);
-  return jwk ? calculateJwkThumbprint(jwk as JWK) : undefined;
-};
-
-/**
- * Called for every token the provider issues for a customer, refresh included: refuses when the
- * linkage record is gone or the customer is no longer eligible (terms 5.2).
- *
- * It also binds the linkage to the partner's DPoP key. RFC 9449 binds refresh tokens of
- * confidential clients to nothing, and oidc-provider follows it; a bank wants a stolen refresh
- * token to be useless without the key, so the key of the code exchange is kept and every refresh
- * must prove possession of that same key.
- */
-export const findAccount = (deps: { grants: GrantRecords; coreBanking: CoreBanking }) => async (
-  ctx: KoaContextWithOIDC,
-  sub: string,
-  token?: AnyToken,
-) => {
-  // `sub` is the partner's pairwise identifier; the customer is found through the grant record.
-  if (token?.kind === 'AuthorizationCode' && token.grantId) {
-    const jkt = await dpopThumbprint(ctx);
-    if (jkt) await deps.grants.bindKey(token.grantId, jkt);
-  }
-  if (token?.kind === 'RefreshToken') {
-    const record = token.grantId ? await deps.grants.find(token.grantId) : undefined;
-    if (!record) throw new errors.InvalidGrant('reauthorization_required: the linkage has ended');
-    if (record.jkt && record.jkt !== (await dpopThumbprint(ctx))) throw new errors.InvalidGrant('the DPoP key does not match the key this linkage is bound to');
-    const eligibility = await deps.coreBanking.eligibility(record.customerId);
-    if (!eligibility.eligible) throw new errors.InvalidGrant('reauthorization_required: the customer is no longer eligible');
-  }
-  return { accountId: sub, claims: async () => ({ sub }) };
-};

@@ -4,8 +4,10 @@ import { join } from 'node:path';
 import Router from '@koa/router';
 import type { Middleware } from 'koa';
 import type { AuditLog } from '../audit/audit-log.ts';
+import type { Availability } from '../availability/index.ts';
 import type { Config } from '../config/load-config.ts';
 import type { CoreBanking } from '../core-banking/port.ts';
+import type { LastUsed } from '../grants/last-used.ts';
 import type { PartnerStatusCache } from '../partners/status-cache.ts';
 import { audiences } from '../protocol/audiences.ts';
 import type { Clock } from '../shared/clock.ts';
@@ -14,6 +16,7 @@ import { checkAudience } from './checks/check-audience.ts';
 import { checkPartnerActive } from './checks/check-partner-active.ts';
 import { checkScope } from './checks/check-scope.ts';
 import { checkSenderConstraint } from './checks/check-sender-constraint.ts';
+import { checkServiceOpen, checkServiceOpenForPartner } from './checks/check-service-open.ts';
 import { loadAccessToken } from './checks/load-access-token.ts';
 import { loadCoveredAccount } from './checks/load-covered-accounts.ts';
 import { readCredentials } from './checks/read-credentials.ts';
@@ -33,23 +36,25 @@ export interface ResourceApiDeps {
   coreBanking: CoreBanking;
   partners: PartnerStatusCache;
   audit: AuditLog;
+  availability: Availability;
+  /** Records when each linkage last served data (the customer's page shows it). */
+  lastUsed?: LastUsed;
 }
 
 export const OPENAPI_FILE = 'docs/openapi/data-api.json';
 
 /**
- * The data API under /api/v1. Every data route passes the same resource adapter — one small
- * check per file under ./checks — then its own scope and account checks.
+ * The resource adapter: what every call made with a partner's access token passes — one small
+ * check per file under ./checks. Routes add their own scope and account checks after it.
  */
-export const resourceApiRouter = (deps: ResourceApiDeps) => {
+export const resourceAdapter = (deps: ResourceApiDeps, options: { auditKind: string; onServed?: Parameters<typeof recordDataAccess>[2] }): Middleware[] => {
   const { settings, secrets } = deps.config;
   const secret = Buffer.from(secrets.dpopNonceSecret, 'base64url');
-  const router = new Router({ prefix: '/api/v1' });
-  const openapi = readFileSync(join(deps.config.rootDir, OPENAPI_FILE));
-
-  const resourceAdapter: Middleware[] = [
+  return [
     respondErrors,
-    recordDataAccess(deps.audit),
+    recordDataAccess(deps.audit, options.auditKind, options.onServed),
+    // Closed (service hours, a restriction of all) answers 503 before the token is even read.
+    checkServiceOpen(deps.availability),
     readCredentials,
     loadAccessToken({ store: deps.store, clock: deps.clock }),
     checkAudience(audiences(settings.server.issuer).dataApi),
@@ -61,7 +66,17 @@ export const resourceApiRouter = (deps: ResourceApiDeps) => {
       certificateHeader: settings.mtls.enabled ? settings.mtls.certificateHeader : undefined,
     }),
     checkPartnerActive(deps.partners),
+    checkServiceOpenForPartner(deps.availability),
   ];
+};
+
+/** The data API under /api/v1. */
+export const resourceApiRouter = (deps: ResourceApiDeps) => {
+  const { settings, secrets } = deps.config;
+  const secret = Buffer.from(secrets.dpopNonceSecret, 'base64url');
+  const router = new Router({ prefix: '/api/v1' });
+  const openapi = readFileSync(join(deps.config.rootDir, OPENAPI_FILE));
+  const adapter = resourceAdapter(deps, { auditKind: 'data.access', onServed: deps.lastUsed?.touch });
   const account = (required: boolean) => loadCoveredAccount({ coreBanking: deps.coreBanking }, { required });
   const noStore: Middleware = async (ctx, next) => {
     ctx.set('Cache-Control', 'no-store');
@@ -72,9 +87,9 @@ export const resourceApiRouter = (deps: ResourceApiDeps) => {
     ctx.type = 'application/json';
     ctx.body = openapi;
   });
-  router.get('/accounts', noStore, ...resourceAdapter, checkScope('accounts'), account(false), listAccounts(deps));
-  router.get('/accounts/balances', noStore, ...resourceAdapter, checkScope('deposits'), account(false), listBalances(deps));
-  router.get('/accounts/transactions', noStore, ...resourceAdapter, checkScope('deposits'), account(true), listTransactions({
+  router.get('/accounts', noStore, ...adapter, checkScope('accounts'), account(false), listAccounts(deps));
+  router.get('/accounts/balances', noStore, ...adapter, checkScope('deposits'), account(false), listBalances(deps));
+  router.get('/accounts/transactions', noStore, ...adapter, checkScope('deposits'), account(true), listTransactions({
     coreBanking: deps.coreBanking,
     clock: deps.clock,
     pageSize: settings.dataApi.pageSize,
@@ -82,6 +97,6 @@ export const resourceApiRouter = (deps: ResourceApiDeps) => {
     // A key of its own for paging, derived from the shared secret (same on every instance).
     paging: createPagingKeys(createHmac('sha256', secret).update('data-api paging key').digest()),
   }));
-  router.get('/accounts/time-deposits', noStore, ...resourceAdapter, checkScope('time_deposits'), account(false), listTimeDeposits(deps));
+  router.get('/accounts/time-deposits', noStore, ...adapter, checkScope('time_deposits'), account(false), listTimeDeposits(deps));
   return router;
 };

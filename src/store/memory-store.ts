@@ -1,9 +1,10 @@
 import { EventEmitter } from 'node:events';
 import type { Clock } from '../shared/clock.ts';
-import type { Store } from './store.ts';
+import { MemoryStream } from './memory-stream.ts';
+import type { Store, StreamRange } from './store.ts';
 import { assertEpochSeconds, assertTtlSeconds } from './ttl.ts';
 
-type Entry = { value: string | Set<string>; expiresAt?: number };
+type Entry = { value: string | Set<string> | MemoryStream; expiresAt?: number };
 
 /**
  * The embedded store: one process, nothing on disk. For trying the product and for tests; the
@@ -40,7 +41,7 @@ export class MemoryStore implements Store {
   #string(key: string): string | undefined {
     const entry = this.#live(key);
     if (entry === undefined) return undefined;
-    if (typeof entry.value !== 'string') throw new TypeError(`key ${key} holds a set`);
+    if (typeof entry.value !== 'string') throw new TypeError(`key ${key} holds a ${entry.value instanceof Set ? 'set' : 'stream'}`);
     return entry.value;
   }
 
@@ -92,7 +93,7 @@ export class MemoryStore implements Store {
     // Redis keeps no empty sets, and refuses to turn a string into one.
     if (members.length === 0) return;
     const entry = this.#live(key);
-    if (entry && !(entry.value instanceof Set)) throw new TypeError(`key ${key} holds a string`);
+    if (entry && !(entry.value instanceof Set)) throw new TypeError(`key ${key} does not hold a set`);
     const set = entry ? (entry.value as Set<string>) : new Set<string>();
     for (const m of members) set.add(m);
     // An existing set without expiry keeps none; otherwise the later expiry wins.
@@ -121,6 +122,28 @@ export class MemoryStore implements Store {
     if (payload.consumed !== undefined && payload.consumed !== null) return;
     payload.consumed = atEpochSeconds;
     entry.value = JSON.stringify(payload);
+  }
+
+  #stream(key: string, create: boolean): MemoryStream | undefined {
+    const entry = this.#live(key);
+    if (entry && !(entry.value instanceof MemoryStream)) throw new TypeError(`key ${key} does not hold a stream`);
+    if (entry || !create) return entry?.value as MemoryStream | undefined;
+    const stream = new MemoryStream();
+    this.#entries.set(key, { value: stream });
+    return stream;
+  }
+
+  async appendToStream(key: string, entries: { atMs: number; value: string }[], trimBeforeMs?: number) {
+    if (entries.length === 0) return [];
+    return this.#stream(key, true)!.append(entries, trimBeforeMs);
+  }
+
+  async readStream(key: string, range?: StreamRange) {
+    return this.#stream(key, false)?.read(range) ?? [];
+  }
+
+  async deleteFromStream(key: string, ids: string[]) {
+    return this.#stream(key, false)?.delete(ids) ?? 0;
   }
 
   async publish(channel: string, message: string) {

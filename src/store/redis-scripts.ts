@@ -52,3 +52,25 @@ if string.find(body, '%S') then separator = ',' end
 redis.call('SET', KEYS[1], '{' .. body .. separator .. '"consumed":' .. ARGV[1] .. '}', 'KEEPTTL')
 return 1
 `);
+
+/**
+ * ARGV[1] = trim-before ms or '', then pairs of (ms, value). Each entry gets the id "<ms>-*", or
+ * "<newest ms>-*" when its ms is below the stream's newest (XADD refuses going back); then the
+ * stream is trimmed with MINID ~ (whole blocks only, cheap). Answers the ids.
+ */
+export const appendToStreamScript = script(`
+local function newest_ms()
+  local info = redis.call('XINFO', 'STREAM', KEYS[1])
+  for i = 1, #info, 2 do
+    if info[i] == 'last-generated-id' then return string.match(info[i + 1], '^(%d+)') end
+  end
+end
+local ids = {}
+for i = 2, #ARGV, 2 do
+  local id = redis.pcall('XADD', KEYS[1], ARGV[i] .. '-*', 'v', ARGV[i + 1])
+  if type(id) == 'table' and id.err then id = redis.call('XADD', KEYS[1], newest_ms() .. '-*', 'v', ARGV[i + 1]) end
+  ids[#ids + 1] = id
+end
+if ARGV[1] ~= '' then redis.call('XTRIM', KEYS[1], 'MINID', '~', ARGV[1]) end
+return ids
+`);

@@ -1,6 +1,6 @@
 import { Cluster, Redis } from 'ioredis';
-import { addToSetScript, incrScript, markConsumedScript, type LuaScript } from './redis-scripts.ts';
-import { StoreUnavailableError, type Store } from './store.ts';
+import { addToSetScript, appendToStreamScript, incrScript, markConsumedScript, type LuaScript } from './redis-scripts.ts';
+import { StoreUnavailableError, type Store, type StreamRange } from './store.ts';
 import { assertEpochSeconds, assertTtlSeconds } from './ttl.ts';
 
 export interface StoreLogger {
@@ -218,6 +218,28 @@ export class RedisStore implements Store {
   async markConsumed(key: string, atEpochSeconds: number) {
     assertEpochSeconds(atEpochSeconds);
     await this.#eval(markConsumedScript, this.#key(key), [atEpochSeconds]);
+  }
+
+  async appendToStream(key: string, entries: { atMs: number; value: string }[], trimBeforeMs?: number) {
+    if (entries.length === 0) return [];
+    const args = entries.flatMap(({ atMs, value }) => [Math.floor(atMs), value]);
+    const trim = trimBeforeMs === undefined ? '' : Math.max(0, Math.floor(trimBeforeMs));
+    return (await this.#eval(appendToStreamScript, this.#key(key), [trim, ...args])) as string[];
+  }
+
+  async readStream(key: string, range: StreamRange = {}) {
+    const start = range.after !== undefined ? `(${range.after}` : range.fromMs !== undefined ? String(Math.floor(range.fromMs)) : '-';
+    const end = range.toMs !== undefined ? String(Math.floor(range.toMs)) : '+';
+    const reply = await this.#run((c) => (range.count !== undefined
+      ? c.xrange(this.#key(key), start, end, 'COUNT', range.count)
+      : c.xrange(this.#key(key), start, end)));
+    // Each entry is [id, [field, value, ...]]; the store writes one field, "v".
+    return reply.map(([id, fields]) => ({ id, value: fields[fields.indexOf('v') + 1] }));
+  }
+
+  async deleteFromStream(key: string, ids: string[]) {
+    if (ids.length === 0) return 0;
+    return this.#run((c) => c.xdel(this.#key(key), ...ids));
   }
 
   async publish(channel: string, message: string) {

@@ -42,12 +42,38 @@ export interface Store {
   publish(channel: string, message: string): Promise<void>;
   subscribe(channel: string, onMessage: (message: string) => void): Promise<() => Promise<void>>;
 
+  /**
+   * Append-only streams (Redis Streams; the audit trail). Entries get ids "<ms>-<n>" that only ever
+   * grow: ms is the entry's `atMs`, or the stream's newest ms when `atMs` is earlier (another
+   * instance's clock ahead of this one). All entries of one call are appended together, in order.
+   * With `trimBeforeMs`, entries whose ms is below it may be dropped — approximately, a block at a
+   * time, as Redis does with `MINID ~` — while newer ones never are. A stream never expires.
+   */
+  appendToStream(key: string, entries: { atMs: number; value: string }[], trimBeforeMs?: number): Promise<string[]>;
+  /** Entries in id order: from `fromMs` (or after the id `after`) up to `toMs`, both in ms and inclusive; at most `count`. */
+  readStream(key: string, range?: StreamRange): Promise<StreamEntry[]>;
+  /** Removes entries by id (tooling and tests: the audit trail itself never deletes); answers how many existed. */
+  deleteFromStream(key: string, ids: string[]): Promise<number>;
+
   /** Every key with this prefix (tests and admin tooling; never on a request path). */
   keysWithPrefix(prefix: string): Promise<string[]>;
 
   /** Resolves when the store answers; rejects otherwise (readiness, start-up). */
   ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface StreamEntry {
+  id: string;
+  value: string;
+}
+
+export interface StreamRange {
+  fromMs?: number;
+  /** Exclusive: paging goes on after the last id read. Wins over fromMs. */
+  after?: string;
+  toMs?: number;
+  count?: number;
 }
 
 /** Raised by a store implementation when the backing service cannot be reached; answered with 503. */

@@ -25,12 +25,16 @@ export interface TestServer {
 
 /**
  * Starts the whole server in this process on a free port, with the repository's configuration,
- * the test overlay (no artificial delays) and a clock the test moves.
+ * the test overlay (no artificial delays), an always-open service calendar and a clock the test
+ * moves.
  */
 export const startServer = async (options: { env?: Record<string, string>; overrides?: AppOverrides; port?: number; clock?: ManualClock } = {}): Promise<TestServer> => {
   const port = options.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
-  const config = loadConfig({ NODE_ENV: 'test', ISSUER: url, PORT: String(port), CONFIG_FILE: 'test/fixtures/test-settings.json', ...options.env }, ROOT);
+  // An always-open calendar unless a test asks for another: no test may depend on the hour it runs at.
+  const config = loadConfig({
+    NODE_ENV: 'test', ISSUER: url, PORT: String(port), CONFIG_FILE: 'test/fixtures/test-settings.json', CALENDAR_FILE: 'test/fixtures/calendar-always-open.json', ...options.env,
+  }, ROOT);
   const clock = options.clock ?? new ManualClock(Date.now());
   const logLines: string[] = [];
   const logger: Logger = createLogger({ level: 'debug', write: (line) => logLines.push(line) });

@@ -52,6 +52,10 @@ export function createDemoCoreBanking({ data, store, clock }: DemoCoreBankingDep
       return matches && entry ? { customerId: entry.customer.customerId, accountId: entry.data.accountId } : undefined;
     },
 
+    async customerIdOf(ref) {
+      return directory.byLoginRef(ref)?.customer.customerId;
+    },
+
     async totpSecret(customerId) {
       return directory.customer(customerId)?.totpSecret;
     },

@@ -1,7 +1,9 @@
 import type { Middleware } from 'koa';
+import { categoriesOf } from '../../grants/categories.ts';
 import { maskAccountNumber, termsHash } from '../../grants/consent-records.ts';
 import { grantLifetimeSeconds } from '../../protocol/lifetimes.ts';
 import { DATA_API_SCOPES, audiences } from '../../protocol/audiences.ts';
+import { sendNotice } from '../../notifier/index.ts';
 import type { InteractionDeps, InteractionRequest } from '../deps.ts';
 import type { ConsentForm } from '../forms.ts';
 import { linkableAccounts } from '../linkable-accounts.ts';
@@ -45,8 +47,22 @@ export const recordConsent = (deps: InteractionDeps): Middleware => async (ctx) 
   const remaining = Math.floor((expiresAt - deps.clock.now()) / 1000);
   if (remaining <= 0) return finishInteraction(deps, ctx, { error: 'access_denied', error_description: 'the identity check is too old' });
 
+  // Grant Management `replace`: the same linkage (same grant id) with what the customer chose now.
+  const replacing = request.details.params.grant_management_action === 'replace' ? String(request.details.params.grant_id) : undefined;
+  if (replacing) {
+    const old = await deps.grants.find(replacing);
+    if (!old || old.customerId !== customerId || old.partnerId !== request.partner.client_id) {
+      return finishInteraction(deps, ctx, { error: 'access_denied', error_description: 'the linkage to replace is not this customer\'s, or has ended' });
+    }
+  }
+
   const sub = pairwiseSubject(deps.config.secrets.pairwiseSalt, request.partner.client_id, customerId);
   const grant = new deps.provider.Grant({ accountId: sub, clientId: request.partner.client_id, expiresIn: remaining } as never);
+  if (replacing) {
+    // Tokens carry a copy of the grant's scopes and accounts: none may outlive the change.
+    await deps.revocation.revokeTokens(replacing);
+    grant.jti = replacing;
+  }
   // Data scopes are listed among the provider's scopes (clients' `scope` metadata must name only
   // listed ones), so the OIDC part of the grant has to cover them as well as the resource part.
   grant.addOIDCScope([...oidcScopes, ...dataScopes].join(' '));
@@ -67,6 +83,7 @@ export const recordConsent = (deps: InteractionDeps): Middleware => async (ctx) 
     createdAt: now,
     expiresAt,
   });
+  await deps.revocation.endEarlierLinkages({ grantId, customerId, partnerId: request.partner.client_id });
   await deps.consents.save({
     consentId,
     grantId,
@@ -81,13 +98,23 @@ export const recordConsent = (deps: InteractionDeps): Middleware => async (ctx) 
     consentedAt: now,
     locale: request.locale,
   });
+  // Against linkages made with stolen account details: the customer hears of every new one.
+  await sendNotice(deps, {
+    customerId,
+    kind: 'linkage.created',
+    partner: { clientId: request.partner.client_id, name: request.partner.name },
+    categories: categoriesOf(dataScopes),
+    accounts: chosen.map((a) => ({ type: a.accountType, maskedNumber: maskAccountNumber(a.accountNumber) })),
+    expiresAt,
+    at: now,
+  });
   await deps.audit.record({
     kind: 'consent.granted',
     result: 'success',
     partnerId: request.partner.client_id,
     customerId,
     accountIds: chosen.map((a) => a.accountId),
-    details: { grantId, consentId, termsVersion: terms.version, scopes: [...oidcScopes, ...dataScopes] },
+    details: { grantId, consentId, termsVersion: terms.version, scopes: [...oidcScopes, ...dataScopes], ...(replacing ? { action: 'replace' } : {}) },
   });
   return finishInteraction(deps, ctx, {
     login: { accountId: sub, amr: ['pin', 'otp'], ts: Math.floor(identifiedAt / 1000), remember: false },

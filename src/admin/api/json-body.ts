@@ -1,0 +1,34 @@
+import type { AnySchema, Ajv } from 'ajv';
+import type { Context } from 'koa';
+import { ConfigError } from '../../config/config-error.ts';
+import { ResourceError } from '../../resource-api/errors.ts';
+
+const MAX_BODY_BYTES = 64 * 1024;
+
+/**
+ * Reads a JSON request body and checks it against its JSON Schema. Anything else — not JSON, too
+ * large, or not matching — is a 400 (415 for another media type) that names the problems.
+ */
+export const jsonBodyReader = (ajv: Ajv) => async <T>(ctx: Context, schema: AnySchema & { $id: string }): Promise<T> => {
+  if (!ctx.is('application/json')) throw new ResourceError(415, 'unsupported_media_type', 'The body must be application/json.');
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of ctx.req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw new ResourceError(413, 'payload_too_large', 'The body is too large.');
+    chunks.push(chunk as Buffer);
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    throw new ResourceError(400, 'invalid_request', 'The body is not valid JSON.');
+  }
+  const validate = ajv.getSchema(schema.$id) ?? ajv.compile(schema);
+  if (!validate(body)) {
+    throw new ResourceError(400, 'invalid_request', `The body does not match its schema: ${ConfigError.fromAjv('body', validate.errors).problems.join('; ')}`);
+  }
+  return body as T;
+};
+
+export type JsonBodyReader = ReturnType<typeof jsonBodyReader>;

@@ -1,0 +1,31 @@
+import type Router from '@koa/router';
+import type { Middleware } from 'koa';
+import { ResourceError } from '../../../resource-api/errors.ts';
+import { actorOf, type ApiDeps } from '../deps.ts';
+import { linkageJson } from '../representations.ts';
+import { customerLookupBodySchema, reasonBodySchema, unlockBodySchema, type CustomerLookupBody, type ReasonBody, type UnlockBody } from '../schemas.ts';
+
+/** Customers: found by a login account (in a body, never a URL), their linkages, unlocking. */
+export const customerApiRoutes = (router: Router, deps: ApiDeps, scope: { read: Middleware; write: Middleware }) => {
+  router.post('/customers/lookup', scope.read, async (ctx) => {
+    const body = await deps.readBody<CustomerLookupBody>(ctx, customerLookupBodySchema);
+    const customerId = await deps.ops.customers.lookup(body);
+    if (!customerId) throw new ResourceError(404, 'not_found', 'No customer has this account.');
+    ctx.body = { customerId };
+  });
+
+  router.get('/customers/:customerId/linkages', scope.read, async (ctx) => {
+    ctx.body = { customerId: ctx.params.customerId, linkages: (await deps.ops.linkages.ofCustomer(ctx.params.customerId)).map(linkageJson) };
+  });
+
+  router.post('/customers/:customerId/linkages/end', scope.write, async (ctx) => {
+    const body = await deps.readBody<ReasonBody>(ctx, reasonBodySchema);
+    ctx.body = { ended: await deps.ops.linkages.endCustomer(ctx.params.customerId, body.reason, actorOf(ctx)) };
+  });
+
+  router.post('/customers/unlock', scope.write, async (ctx) => {
+    const { reason, ...ref } = await deps.readBody<UnlockBody>(ctx, unlockBodySchema);
+    await deps.ops.customers.unlock(ref, reason, actorOf(ctx));
+    ctx.body = { unlocked: true };
+  });
+};

@@ -1,0 +1,48 @@
+import type Router from '@koa/router';
+import type { Middleware } from 'koa';
+import { actorOf, type ApiDeps } from '../deps.ts';
+import { linkageJson, partnerJson } from '../representations.ts';
+import { partnerSaveBodySchema, reasonBodySchema, type PartnerSaveBody, type ReasonBody } from '../schemas.ts';
+
+/** Partners: state and source, add or replace a definition, suspend, reinstate, their linkages. */
+export const partnerApiRoutes = (router: Router, deps: ApiDeps, scope: { read: Middleware; write: Middleware }) => {
+  router.get('/partners', scope.read, async (ctx) => {
+    ctx.body = { partners: (await deps.ops.partners.list()).map(partnerJson) };
+  });
+
+  router.get('/partners/:clientId', scope.read, async (ctx) => {
+    ctx.body = partnerJson(await deps.ops.partners.view(ctx.params.clientId));
+  });
+
+  // PUT creates or replaces: 201 when the partner is new.
+  router.put('/partners/:clientId', scope.write, async (ctx) => {
+    const body = await deps.readBody<PartnerSaveBody>(ctx, partnerSaveBodySchema);
+    const { clientId } = ctx.params;
+    const exists = (await deps.ops.partners.find(clientId)) !== undefined;
+    await deps.ops.partners.save(clientId, body.definition, body.reason, actorOf(ctx), { create: !exists });
+    ctx.status = exists ? 200 : 201;
+    ctx.body = partnerJson(await deps.ops.partners.view(clientId));
+  });
+
+  router.post('/partners/:clientId/suspend', scope.write, async (ctx) => {
+    const body = await deps.readBody<ReasonBody>(ctx, reasonBodySchema);
+    await deps.ops.partners.suspend(ctx.params.clientId, body.reason, actorOf(ctx));
+    ctx.body = partnerJson(await deps.ops.partners.view(ctx.params.clientId));
+  });
+
+  router.post('/partners/:clientId/reinstate', scope.write, async (ctx) => {
+    const body = await deps.readBody<ReasonBody>(ctx, reasonBodySchema);
+    await deps.ops.partners.reinstate(ctx.params.clientId, body.reason, actorOf(ctx));
+    ctx.body = partnerJson(await deps.ops.partners.view(ctx.params.clientId));
+  });
+
+  router.get('/partners/:clientId/linkages', scope.read, async (ctx) => {
+    await deps.ops.partners.view(ctx.params.clientId);
+    ctx.body = { partnerId: ctx.params.clientId, linkages: (await deps.ops.linkages.ofPartner(ctx.params.clientId)).map(linkageJson) };
+  });
+
+  router.post('/partners/:clientId/linkages/end', scope.write, async (ctx) => {
+    const body = await deps.readBody<ReasonBody>(ctx, reasonBodySchema);
+    ctx.body = { ended: await deps.ops.linkages.endPartner(ctx.params.clientId, body.reason, actorOf(ctx)) };
+  });
+};

@@ -1,0 +1,31 @@
+import type Router from '@koa/router';
+import type { Middleware } from 'koa';
+import type { RestrictionScope } from '../../../availability/index.ts';
+import { actorOf, type ApiDeps } from '../deps.ts';
+import { restrictionJson } from '../representations.ts';
+import { reasonBodySchema, restrictionBodySchema, type ReasonBody, type RestrictionBody } from '../schemas.ts';
+
+/** Terms 7.3 restrictions: list, set, lift. */
+export const restrictionApiRoutes = (router: Router, deps: ApiDeps, scope: { read: Middleware; write: Middleware }) => {
+  router.get('/restrictions', scope.read, async (ctx) => {
+    ctx.body = { restrictions: (await deps.ops.service.list()).map(restrictionJson) };
+  });
+
+  router.post('/restrictions', scope.write, async (ctx) => {
+    const body = await deps.readBody<RestrictionBody>(ctx, restrictionBodySchema);
+    const restriction = await deps.ops.service.set({
+      scope: body.scope as RestrictionScope,
+      message: body.message,
+      until: body.until === undefined ? undefined : Date.parse(body.until),
+      reason: body.reason,
+    }, actorOf(ctx));
+    ctx.status = 201;
+    ctx.body = restrictionJson(restriction);
+  });
+
+  router.post('/restrictions/:id/lift', scope.write, async (ctx) => {
+    const body = await deps.readBody<ReasonBody>(ctx, reasonBodySchema);
+    await deps.ops.service.lift(ctx.params.id, body.reason, actorOf(ctx));
+    ctx.body = { id: ctx.params.id, lifted: true };
+  });
+};

@@ -1,0 +1,88 @@
+import { Readable } from 'node:stream';
+import type Router from '@koa/router';
+import type { Context, Middleware } from 'koa';
+import type { AuditFilter, RecordedAuditEvent } from '../../../audit/index.ts';
+import type { ConsoleDeps, SignedInRequest } from '../deps.ts';
+import { parseJstLocal, toJstLocal } from '../format.ts';
+import { renderError, renderPage } from '../pages.ts';
+import { requirePermission } from '../steps/require-permission.ts';
+
+// The page shows the newest events of the range; an export has everything matching.
+const PAGE_LIMIT = 200;
+// Without a start, the page looks at the last day.
+const DEFAULT_RANGE_MS = 24 * 3600 * 1000;
+const ID = /^[A-Za-z0-9._:-]{1,64}$/;
+const KIND = /^[a-z_.*]{1,64}$/;
+
+/** The filter of the query string; a malformed value is an error, never silently dropped. */
+const filterOf = (ctx: Context): AuditFilter | undefined => {
+  const text = (name: string) => (typeof ctx.query[name] === 'string' && ctx.query[name] !== '' ? (ctx.query[name] as string) : undefined);
+  const filter: AuditFilter = {};
+  for (const name of ['customerId', 'partnerId'] as const) {
+    const value = text(name);
+    if (value !== undefined && !ID.test(value)) return undefined;
+    if (value !== undefined) filter[name] = value;
+  }
+  const kind = text('kind');
+  if (kind !== undefined && !KIND.test(kind)) return undefined;
+  if (kind !== undefined) filter.kind = kind;
+  for (const name of ['from', 'to'] as const) {
+    const value = text(name);
+    if (value === undefined) continue;
+    const ms = parseJstLocal(value);
+    if (ms === undefined) return undefined;
+    filter[name] = ms;
+  }
+  return filter;
+};
+
+const download = (ctx: Context, deps: Pick<ConsoleDeps, 'clock'>, name: string, format: 'jsonl' | 'csv', lines: AsyncIterable<string>) => {
+  ctx.type = format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8';
+  ctx.attachment(`${name}-${new Date(deps.clock.now()).toISOString().slice(0, 10)}.${format}`);
+  ctx.body = Readable.from(lines);
+};
+
+/**
+ * The audit trail (terms 4.6): filtered by customer, partner, kind and time; exported as a file;
+ * and the incident export of one customer or partner (optionally the partner's own copy).
+ */
+export const auditRoutes = (router: Router, deps: ConsoleDeps, signedIn: Middleware) => {
+  const actor = (ctx: Context) => (ctx.state.console as SignedInRequest).actor;
+
+  router.get('/audit', signedIn, requirePermission(deps, 'audit.read'), async (ctx) => {
+    const given = filterOf(ctx);
+    if (!given) return renderError(deps, ctx, 'invalid_request');
+    const filter = { ...given, from: given.from ?? (given.to ?? deps.clock.now()) - DEFAULT_RANGE_MS };
+    const newest: RecordedAuditEvent[] = [];
+    for await (const event of deps.ops.audit.events(filter)) {
+      newest.push(event);
+      if (newest.length > PAGE_LIMIT) newest.shift();
+    }
+    const partners = await deps.ops.partners.list();
+    const query = new URLSearchParams(ctx.querystring);
+    query.delete('lang');
+    query.delete('format');
+    renderPage(deps, ctx, 'audit', {
+      events: newest.reverse(),
+      limit: PAGE_LIMIT,
+      query: { ...Object.fromEntries(query), from: query.get('from') || toJstLocal(filter.from) },
+      partners: partners.map((v) => ({ clientId: v.partner.client_id, name: v.partner.name })),
+      exportHref: (format: string) => { const p = new URLSearchParams(query); p.set('format', format); return `/admin/audit/export?${p.toString()}`; },
+    }, { titleKey: 'audit.title' });
+  });
+
+  router.get('/audit/export', signedIn, requirePermission(deps, 'audit.export'), async (ctx) => {
+    const filter = filterOf(ctx);
+    const format = ctx.query.format;
+    if (!filter || (format !== 'jsonl' && format !== 'csv')) return renderError(deps, ctx, 'invalid_request');
+    download(ctx, deps, 'audit', format, await deps.ops.audit.export(filter, format, actor(ctx)));
+  });
+
+  router.get('/audit/incident', signedIn, requirePermission(deps, 'audit.export'), async (ctx) => {
+    const filter = filterOf(ctx);
+    const format = ctx.query.format;
+    if (!filter || filter.from === undefined || filter.to === undefined || (format !== 'jsonl' && format !== 'csv')) return renderError(deps, ctx, 'invalid_request');
+    const lines = await deps.ops.audit.incident({ ...filter, from: filter.from, to: filter.to, limitToPartner: ctx.query.limitToPartner === 'on' }, format, actor(ctx));
+    download(ctx, deps, 'incident', format, lines);
+  });
+};

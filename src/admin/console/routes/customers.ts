@@ -1,0 +1,37 @@
+import type Router from '@koa/router';
+import type { Middleware } from 'koa';
+import type { ConsoleDeps, SignedInRequest } from '../deps.ts';
+import { bulkFormSchema, unlockFormSchema, type BulkForm, type UnlockForm } from '../forms.ts';
+import { redirectDone, renderError, renderPage } from '../pages.ts';
+import { parseForm } from '../steps/parse-form.ts';
+import { reenterTotp } from '../steps/reenter-totp.ts';
+import { requirePermission } from '../steps/require-permission.ts';
+
+/** One customer: accounts and their login locks, live linkages; unlock, end them all. */
+export const customerRoutes = (router: Router, deps: ConsoleDeps, signedIn: Middleware) => {
+  const request = (ctx: Parameters<Middleware>[0]) => ctx.state.console as SignedInRequest;
+  const path = (customerId: string) => `/admin/customers/${encodeURIComponent(customerId)}`;
+
+  router.get('/customers/:customerId', signedIn, requirePermission(deps, 'linkages.read'), async (ctx) => {
+    const { customerId } = ctx.params;
+    const overview = await deps.ops.customers.overview(customerId);
+    if (!overview) return renderError(deps, ctx, 'not_found');
+    const linkages = await deps.ops.linkages.ofCustomer(customerId);
+    renderPage(deps, ctx, 'customer', { overview, linkages }, { titleKey: 'customer.title', titleVars: { customerId } });
+  });
+
+  router.post('/customers/:customerId/unlock', signedIn, requirePermission(deps, 'customers.unlock'), parseForm(deps, unlockFormSchema), async (ctx) => {
+    const { customerId } = ctx.params;
+    const form = request(ctx).form as UnlockForm;
+    const ref = await deps.ops.customers.loginRefOf(customerId, form.accountId);
+    await deps.ops.customers.unlock(ref, form.reason, request(ctx).actor);
+    redirectDone(ctx, path(customerId), 'unlocked');
+  });
+
+  router.post('/customers/:customerId/end-linkages', signedIn, requirePermission(deps, 'linkages.end'), parseForm(deps, bulkFormSchema), reenterTotp(deps), async (ctx) => {
+    const { customerId } = ctx.params;
+    const form = request(ctx).form as BulkForm;
+    const ended = await deps.ops.linkages.endCustomer(customerId, form.reason, request(ctx).actor);
+    redirectDone(ctx, path(customerId), 'linkages_ended', ended);
+  });
+};

@@ -1,0 +1,49 @@
+import type Router from '@koa/router';
+import type { Context, Middleware } from 'koa';
+import { SURFACES } from '../../../calendar/surfaces.ts';
+import type { RestrictionScope } from '../../../availability/index.ts';
+import type { ConsoleDeps, SignedInRequest } from '../deps.ts';
+import { parseJstLocal } from '../format.ts';
+import { reasonFormSchema, restrictionFormSchema, type ReasonForm, type RestrictionForm } from '../forms.ts';
+import { redirectDone, renderPage } from '../pages.ts';
+import { parseForm } from '../steps/parse-form.ts';
+import { reenterTotp } from '../steps/reenter-totp.ts';
+import { requirePermission } from '../steps/require-permission.ts';
+
+/** Terms 7.3: the restrictions in force, setting one (the whole service needs the code again), lifting. */
+export const serviceRoutes = (router: Router, deps: ConsoleDeps, signedIn: Middleware) => {
+  const request = (ctx: Context) => ctx.state.console as SignedInRequest;
+
+  const show = async (ctx: Context, options: { status?: number; invalid?: boolean } = {}) => {
+    const [restrictions, partners] = await Promise.all([deps.ops.service.list(), deps.ops.partners.list()]);
+    const names = new Map(partners.map((v) => [v.partner.client_id, v.partner.name]));
+    renderPage(deps, ctx, 'service', {
+      restrictions: restrictions.map((r) => ({ ...r, partnerName: r.scope.kind === 'partner' ? names.get(r.scope.partnerId) : undefined })),
+      partners: partners.map((v) => ({ clientId: v.partner.client_id, name: v.partner.name })),
+      surfaces: SURFACES,
+      invalid: options.invalid,
+      form: options.invalid ? request(ctx).form ?? {} : {},
+    }, { titleKey: 'service.title', status: options.status });
+  };
+
+  router.get('/service', signedIn, requirePermission(deps, 'service.read'), (ctx) => show(ctx));
+
+  router.post('/service/restrictions', signedIn, requirePermission(deps, 'service.restrict'),
+    parseForm(deps, restrictionFormSchema, { onInvalid: (ctx) => show(ctx, { status: 400, invalid: true }) }),
+    reenterTotp(deps, (form) => form.scopeKind === 'service'),
+    async (ctx) => {
+      const form = request(ctx).form as RestrictionForm;
+      const until = form.until === undefined ? undefined : parseJstLocal(form.until);
+      if (form.until !== undefined && until === undefined) return show(ctx, { status: 400, invalid: true });
+      const scope: RestrictionScope = form.scopeKind === 'partner' ? { kind: 'partner', partnerId: form.partnerId! }
+        : form.scopeKind === 'surface' ? { kind: 'surface', surface: form.surface! }
+        : { kind: 'service' };
+      await deps.ops.service.set({ scope, message: { ja: form.messageJa, en: form.messageEn }, until, reason: form.reason }, request(ctx).actor);
+      redirectDone(ctx, '/admin/service', 'restricted');
+    });
+
+  router.post('/service/restrictions/:id/lift', signedIn, requirePermission(deps, 'service.restrict'), parseForm(deps, reasonFormSchema), async (ctx) => {
+    await deps.ops.service.lift(ctx.params.id, (request(ctx).form as ReasonForm).reason, request(ctx).actor);
+    redirectDone(ctx, '/admin/service', 'lifted');
+  });
+};

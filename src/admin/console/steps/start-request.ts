@@ -1,0 +1,13 @@
+import type { Middleware } from 'koa';
+import { resolveLocale } from '../../../http/locale.ts';
+import { adminTranslator } from '../../i18n/index.ts';
+import type { ConsoleRequest } from '../deps.ts';
+
+/** Every console request: the page language, and nothing cached anywhere (pages show customer data). */
+export const startRequest: Middleware = async (ctx, next) => {
+  const locale = resolveLocale(ctx);
+  ctx.state.console = { locale, at: adminTranslator(locale) } satisfies ConsoleRequest;
+  ctx.set('Cache-Control', 'no-store');
+  ctx.set('Pragma', 'no-cache');
+  await next();
+};

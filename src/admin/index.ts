@@ -1,0 +1,75 @@
+import type { Ajv } from 'ajv';
+import type { AuditTrail } from '../audit/index.ts';
+import type { Restrictions } from '../availability/index.ts';
+import type { Config } from '../config/load-config.ts';
+import type { CoreBanking } from '../core-banking/port.ts';
+import type { GrantRecords } from '../grants/grant-records.ts';
+import type { GrantRevocation } from '../grants/revocation.ts';
+import type { Render } from '../http/render.ts';
+import type { PartnerRegistry } from '../partners/registry.ts';
+import type { PartnerStatusCache } from '../partners/status-cache.ts';
+import type { Clock } from '../shared/clock.ts';
+import type { Logger } from '../shared/logger.ts';
+import type { Store } from '../store/store.ts';
+import { adminApiRouter } from './api/router.ts';
+import { createLoginThrottle } from './console/login-throttle.ts';
+import { consoleRouter } from './console/router.ts';
+import { createAdminSessions } from './console/sessions.ts';
+import { createAdminOperations } from './operations/index.ts';
+import { seedDemoStaff } from './staff/demo-staff.ts';
+import { createPasswordVerifier } from './staff/passwords.ts';
+import { createStaffAccounts } from './staff/staff-accounts.ts';
+import { createStaffTotp } from './staff/staff-totp.ts';
+
+export interface AdminDeps {
+  config: Config;
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+  ajv: Ajv;
+  render: Render;
+  audit: AuditTrail;
+  coreBanking: CoreBanking;
+  grants: GrantRecords;
+  revocation: GrantRevocation;
+  partners: PartnerRegistry;
+  partnerStatus: PartnerStatusCache;
+  restrictions: Restrictions;
+}
+
+/**
+ * Operations for bank staff: the console at /admin and the admin API at /admin/api/v1, over one
+ * set of audited operations. In demo mode the demo staff of docs/admin.md are created.
+ */
+export const createAdmin = async (deps: AdminDeps) => {
+  const settings = deps.config.settings.admin;
+  const staff = createStaffAccounts({ store: deps.store, clock: deps.clock });
+  await seedDemoStaff({ config: deps.config, staff, clock: deps.clock, logger: deps.logger });
+  const ops = createAdminOperations({
+    ...deps,
+    internalClientIds: new Set(deps.config.internalClients.map((c) => c.client_id)),
+    pairwiseSalt: deps.config.secrets.pairwiseSalt,
+  });
+  const consoleDeps = {
+    config: deps.config,
+    render: deps.render,
+    ajv: deps.ajv,
+    clock: deps.clock,
+    audit: deps.audit,
+    ops,
+    staff,
+    sessions: createAdminSessions({ store: deps.store, clock: deps.clock, idleSeconds: settings.sessionIdleMinutes * 60, maxSeconds: settings.sessionMaxHours * 3600 }),
+    throttle: createLoginThrottle({ store: deps.store, maxPerUser: settings.loginMaxFailures, maxPerIp: settings.loginMaxFailuresPerIp, windowSeconds: settings.loginFailureWindowMinutes * 60 }),
+    verifyPassword: createPasswordVerifier(),
+    verifyTotp: createStaffTotp({ store: deps.store, clock: deps.clock, windowSteps: settings.totpWindowSteps }),
+  };
+  return {
+    staff,
+    ops,
+    consoleRouter: consoleRouter(consoleDeps),
+    apiRouter: adminApiRouter({ config: deps.config, store: deps.store, clock: deps.clock, ajv: deps.ajv, ops }),
+  };
+};
+
+export type Admin = Awaited<ReturnType<typeof createAdmin>>;
+export { createStaffAccounts, type StaffAccounts, type StaffRecord } from './staff/staff-accounts.ts';

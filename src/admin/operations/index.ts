@@ -1,0 +1,41 @@
+import type { Ajv } from 'ajv';
+import type { AuditTrail } from '../../audit/index.ts';
+import type { Restrictions } from '../../availability/index.ts';
+import type { CoreBanking } from '../../core-banking/port.ts';
+import type { GrantRecords } from '../../grants/grant-records.ts';
+import type { GrantRevocation } from '../../grants/revocation.ts';
+import type { PartnerRegistry } from '../../partners/registry.ts';
+import type { PartnerStatusCache } from '../../partners/status-cache.ts';
+import type { Clock } from '../../shared/clock.ts';
+import { createAuditSearch } from './audit-search.ts';
+import { createCustomerOperations } from './customers.ts';
+import { createLinkageOperations } from './linkages.ts';
+import { createPartnerOperations } from './partners.ts';
+import { createServiceControl } from './service-control.ts';
+
+export interface OperationsDeps {
+  ajv: Ajv;
+  clock: Clock;
+  audit: AuditTrail;
+  coreBanking: CoreBanking;
+  grants: GrantRecords;
+  revocation: GrantRevocation;
+  partners: PartnerRegistry;
+  partnerStatus: PartnerStatusCache;
+  restrictions: Restrictions;
+  pairwiseSalt: string;
+  internalClientIds: ReadonlySet<string>;
+}
+
+/** The operations both the console and the admin API offer, each one audited. */
+export const createAdminOperations = (deps: OperationsDeps) => ({
+  linkages: createLinkageOperations(deps),
+  customers: createCustomerOperations(deps),
+  partners: createPartnerOperations(deps),
+  service: createServiceControl(deps),
+  audit: createAuditSearch(deps),
+});
+
+export type AdminOperations = ReturnType<typeof createAdminOperations>;
+export { OperationError } from './errors.ts';
+export type { Actor } from './staff-action.ts';

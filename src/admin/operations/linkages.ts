@@ -1,0 +1,124 @@
+import type { AuditTrail, RecordedAuditEvent } from '../../audit/index.ts';
+import type { CoreBanking } from '../../core-banking/port.ts';
+import { maskAccountNumber } from '../../grants/consent-records.ts';
+import type { GrantRecord, GrantRecords } from '../../grants/grant-records.ts';
+import type { GrantEnding, GrantRevocation } from '../../grants/revocation.ts';
+import type { PartnerRegistry } from '../../partners/registry.ts';
+import { OperationError } from './errors.ts';
+import { recordStaffAction, type Actor } from './staff-action.ts';
+
+export interface LinkageSummary {
+  grantId: string;
+  customerId: string;
+  partnerId: string;
+  partnerName?: { ja: string; en: string };
+  scopes: string[];
+  accountIds: string[];
+  termsVersion: string;
+  createdAt: number;
+  expiresAt: number;
+}
+
+export interface LinkedAccount {
+  accountId: string;
+  accountType?: string;
+  branchCode?: string;
+  maskedNumber?: string;
+}
+
+export interface LinkageDetail extends LinkageSummary {
+  accounts: LinkedAccount[];
+  /** The newest successful data call under this grant, when the trail shows one. */
+  lastUsedAt?: number;
+  trail: RecordedAuditEvent[];
+}
+
+export type LinkageLookup = { state: 'live'; linkage: LinkageDetail } | { state: 'ended'; ending: GrantEnding };
+
+// The newest events of a grant's trail a page shows.
+const TRAIL_SHOWN = 200;
+
+const grantIdOf = (event: RecordedAuditEvent) => event.details?.grantId;
+
+/**
+ * Finding and ending linkages (API連携) for bank staff. Each ending is the bank's revocation
+ * (reason `revoked_by_bank`) with the staff member as actor and their reason as the note.
+ */
+export const createLinkageOperations = (deps: {
+  grants: GrantRecords;
+  revocation: GrantRevocation;
+  partners: PartnerRegistry;
+  coreBanking: CoreBanking;
+  audit: AuditTrail;
+}) => {
+  const summaries = async (ids: string[]): Promise<LinkageSummary[]> => {
+    const records = (await Promise.all(ids.map((id) => deps.grants.find(id)))).filter((r): r is GrantRecord => r !== undefined);
+    const names = new Map<string, LinkageSummary['partnerName']>();
+    for (const partnerId of new Set(records.map((r) => r.partnerId))) names.set(partnerId, (await deps.partners.find(partnerId))?.partner.name);
+    return records
+      .map((r) => ({
+        grantId: r.grantId,
+        customerId: r.customerId,
+        partnerId: r.partnerId,
+        partnerName: names.get(r.partnerId),
+        scopes: r.scopes,
+        accountIds: r.accountIds,
+        termsVersion: r.termsVersion,
+        createdAt: r.createdAt,
+        expiresAt: r.expiresAt,
+      }))
+      .sort((a, b) => b.createdAt - a.createdAt);
+  };
+
+  const ending = { reason: 'revoked_by_bank' as const };
+
+  return {
+    ofCustomer: async (customerId: string) => summaries(await deps.grants.idsOfCustomer(customerId)),
+    ofPartner: async (partnerId: string) => summaries(await deps.grants.idsOfPartner(partnerId)),
+
+    async detail(grantId: string): Promise<LinkageLookup | undefined> {
+      const record = await deps.grants.find(grantId);
+      if (!record) {
+        const ended = await deps.revocation.ending(grantId);
+        return ended ? { state: 'ended', ending: ended } : undefined;
+      }
+      const [summary] = await summaries([grantId]);
+      const accounts = await Promise.all(record.accountIds.map(async (accountId): Promise<LinkedAccount> => {
+        const account = await deps.coreBanking.account(accountId);
+        return account ? { accountId, accountType: account.accountType, branchCode: account.branchCode, maskedNumber: maskAccountNumber(account.accountNumber) } : { accountId };
+      }));
+      // Data calls name the grant, not the customer: the partner's trail since the linkage, narrowed to it.
+      const trail: RecordedAuditEvent[] = [];
+      let lastUsedAt: number | undefined;
+      for await (const event of deps.audit.events({ partnerId: record.partnerId, from: record.identifiedAt - 60_000 })) {
+        if (grantIdOf(event) !== grantId) continue;
+        trail.push(event);
+        if (trail.length > TRAIL_SHOWN) trail.shift();
+        if (event.kind === 'data.access' && event.result === 'success') lastUsedAt = Date.parse(event.time);
+      }
+      return { state: 'live', linkage: { ...summary, accounts, lastUsedAt, trail } };
+    },
+
+    async end(grantId: string, reason: string, actor: Actor): Promise<void> {
+      const record = await deps.grants.find(grantId);
+      if (!record) throw new OperationError('not_found', 'No live linkage has this id.');
+      await deps.revocation.endGrant(grantId, { ...ending, actor: actor.name, note: reason });
+      await recordStaffAction(deps.audit, actor, { kind: 'admin.linkage.ended', reason, partnerId: record.partnerId, customerId: record.customerId, details: { grantId } });
+    },
+
+    async endCustomer(customerId: string, reason: string, actor: Actor): Promise<number> {
+      const ended = await deps.revocation.endCustomerGrants(customerId, { ...ending, actor: actor.name, note: reason });
+      await recordStaffAction(deps.audit, actor, { kind: 'admin.customer.linkages_ended', reason, customerId, details: { ended } });
+      return ended;
+    },
+
+    async endPartner(partnerId: string, reason: string, actor: Actor): Promise<number> {
+      if (!(await deps.partners.find(partnerId))) throw new OperationError('not_found', 'No partner has this client_id.');
+      const ended = await deps.revocation.endPartnerGrants(partnerId, { ...ending, actor: actor.name, note: reason });
+      await recordStaffAction(deps.audit, actor, { kind: 'admin.partner.linkages_ended', reason, partnerId, details: { ended } });
+      return ended;
+    },
+  };
+};
+
+export type LinkageOperations = ReturnType<typeof createLinkageOperations>;

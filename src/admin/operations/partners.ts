@@ -1,0 +1,80 @@
+import type { Ajv, AnySchema } from 'ajv';
+import type { AuditLog } from '../../audit/index.ts';
+import { ConfigError } from '../../config/config-error.ts';
+import type { PartnerRegistry, PartnerStatus, PartnerView } from '../../partners/registry.ts';
+import { partnerSchema, type Partner } from '../../partners/schema.ts';
+import type { PartnerStatusCache } from '../../partners/status-cache.ts';
+import type { Clock } from '../../shared/clock.ts';
+import { OperationError } from './errors.ts';
+import { recordStaffAction, type Actor } from './staff-action.ts';
+
+/**
+ * Partners for bank staff: list and inspect (which state applies and why), add or edit a
+ * definition (checked by the same JSON Schema as the files), suspend and reinstate. Every change
+ * is stored as the partner's override, which wins over its file, and announced to every instance.
+ */
+export const createPartnerOperations = (deps: {
+  partners: PartnerRegistry;
+  partnerStatus: PartnerStatusCache;
+  ajv: Ajv;
+  clock: Clock;
+  audit: AuditLog;
+  /** Client ids of the bank's internal clients: a partner may never take one. */
+  internalClientIds: ReadonlySet<string>;
+}) => {
+  const validate = deps.ajv.getSchema(partnerSchema.$id) ?? deps.ajv.compile(partnerSchema as AnySchema);
+
+  const existing = async (clientId: string): Promise<PartnerView> => {
+    const view = await deps.partners.find(clientId);
+    if (!view) throw new OperationError('not_found', 'No partner has this client_id.');
+    return view;
+  };
+
+  /** The definition as the schema accepts it, defaults filled in; problems listed otherwise. */
+  const checked = (definition: unknown): Partner => {
+    const copy = structuredClone(definition);
+    if (!validate(copy)) {
+      const { problems } = ConfigError.fromAjv('partner', validate.errors);
+      throw new OperationError('invalid_request', 'The partner definition does not match the partner JSON Schema.', problems);
+    }
+    return copy as Partner;
+  };
+
+  const setStatus = async (clientId: string, status: PartnerStatus, reason: string, actor: Actor) => {
+    const view = await existing(clientId);
+    const before = view.partner.status;
+    await deps.partners.setOverride(clientId, { ...view.source.override, status, changedBy: actor.name, reason, changedAt: deps.clock.now() });
+    await deps.partnerStatus.changed(clientId);
+    await recordStaffAction(deps.audit, actor, {
+      kind: status === 'suspended' ? 'admin.partner.suspended' : 'admin.partner.reinstated',
+      reason,
+      partnerId: clientId,
+      details: { before, after: status },
+    });
+  };
+
+  return {
+    list: () => deps.partners.list(),
+    find: (clientId: string) => deps.partners.find(clientId),
+    view: existing,
+
+    /** Adds a partner (`create`) or replaces an existing one's definition; its suspension, if any, stays. */
+    async save(clientId: string, definition: unknown, reason: string, actor: Actor, options: { create: boolean }): Promise<Partner> {
+      const partner = checked(definition);
+      if (partner.client_id !== clientId) throw new OperationError('invalid_request', 'client_id in the definition differs from the partner being saved.', [`client_id: must be "${clientId}"`]);
+      if (deps.internalClientIds.has(clientId)) throw new OperationError('conflict', 'This client_id belongs to one of the bank\'s internal clients.');
+      const view = await deps.partners.find(clientId);
+      if (options.create && view) throw new OperationError('conflict', 'A partner with this client_id already exists.');
+      if (!options.create && !view) throw new OperationError('not_found', 'No partner has this client_id.');
+      await deps.partners.setOverride(clientId, { ...(view?.source.override?.status ? { status: view.source.override.status } : {}), definition: partner, changedBy: actor.name, reason, changedAt: deps.clock.now() });
+      await deps.partnerStatus.changed(clientId);
+      await recordStaffAction(deps.audit, actor, { kind: options.create ? 'admin.partner.added' : 'admin.partner.edited', reason, partnerId: clientId });
+      return partner;
+    },
+
+    suspend: (clientId: string, reason: string, actor: Actor) => setStatus(clientId, 'suspended', reason, actor),
+    reinstate: (clientId: string, reason: string, actor: Actor) => setStatus(clientId, 'active', reason, actor),
+  };
+};
+
+export type PartnerOperations = ReturnType<typeof createPartnerOperations>;

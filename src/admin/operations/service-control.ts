@@ -1,0 +1,54 @@
+import type { AuditLog } from '../../audit/index.ts';
+import { AvailabilityInputError, type Restriction, type RestrictionScope, type Restrictions } from '../../availability/index.ts';
+import type { PartnerRegistry } from '../../partners/registry.ts';
+import { OperationError } from './errors.ts';
+import { recordStaffAction, type Actor } from './staff-action.ts';
+
+export interface RestrictionRequest {
+  scope: RestrictionScope;
+  message: { ja: string; en: string };
+  /** ms epoch: the restriction ends by itself then; without it, it lasts until lifted. */
+  until?: number;
+  reason: string;
+}
+
+/**
+ * Terms 7.3: operators restrict the whole service, one partner or one surface at once, with a
+ * message customers and partners are shown, and lift the restriction again.
+ */
+export const createServiceControl = (deps: { restrictions: Restrictions; partners: PartnerRegistry; audit: AuditLog }) => ({
+  list: (): Promise<Restriction[]> => deps.restrictions.list(),
+
+  async set(request: RestrictionRequest, actor: Actor): Promise<Restriction> {
+    if (request.scope.kind === 'partner' && !(await deps.partners.find(request.scope.partnerId))) {
+      throw new OperationError('not_found', 'No partner has this client_id.');
+    }
+    let restriction: Restriction;
+    try {
+      restriction = await deps.restrictions.set({ ...request, setBy: actor.name });
+    } catch (e) {
+      if (e instanceof AvailabilityInputError) throw new OperationError('invalid_request', e.message);
+      throw e;
+    }
+    await recordStaffAction(deps.audit, actor, {
+      kind: 'admin.restriction.set',
+      reason: request.reason,
+      partnerId: request.scope.kind === 'partner' ? request.scope.partnerId : undefined,
+      details: { restrictionId: restriction.id, scope: request.scope, ...(request.until !== undefined ? { until: new Date(request.until).toISOString() } : {}) },
+    });
+    return restriction;
+  },
+
+  async lift(id: string, reason: string, actor: Actor): Promise<void> {
+    const restriction = (await deps.restrictions.list()).find((r) => r.id === id);
+    if (!restriction || !(await deps.restrictions.lift(id, actor.name))) throw new OperationError('not_found', 'No restriction in force has this id.');
+    await recordStaffAction(deps.audit, actor, {
+      kind: 'admin.restriction.lifted',
+      reason,
+      partnerId: restriction.scope.kind === 'partner' ? restriction.scope.partnerId : undefined,
+      details: { restrictionId: id, scope: restriction.scope },
+    });
+  },
+});
+
+export type ServiceControl = ReturnType<typeof createServiceControl>;

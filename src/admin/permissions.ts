@@ -1,0 +1,33 @@
+/**
+ * Staff roles and what each may do. Operators run the service day to day (find, end, unlock,
+ * suspend, restrict); auditors only read and export; admins also manage partners and staff.
+ */
+export const ROLES = ['operator', 'auditor', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+const ALL: readonly Role[] = ROLES;
+const CHANGERS: readonly Role[] = ['operator', 'admin'];
+
+export const PERMISSIONS = {
+  'linkages.read': ALL,
+  'linkages.end': CHANGERS,
+  'customers.unlock': CHANGERS,
+  'partners.read': ALL,
+  'partners.suspend': CHANGERS,
+  'partners.edit': ['admin'],
+  'service.read': ALL,
+  'service.restrict': CHANGERS,
+  'audit.read': ALL,
+  'audit.export': ['auditor', 'admin'],
+  'staff.manage': ['admin'],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+export const isRole = (value: unknown): value is Role => typeof value === 'string' && (ROLES as readonly string[]).includes(value);
+
+export const can = (role: Role, permission: Permission): boolean => (PERMISSIONS[permission] as readonly Role[]).includes(role);
+
+/** Every permission of a role, for the views (which buttons to offer). */
+export const permissionsOf = (role: Role): Record<Permission, boolean> =>
+  Object.fromEntries((Object.keys(PERMISSIONS) as Permission[]).map((p) => [p, can(role, p)])) as Record<Permission, boolean>;

@@ -1,0 +1,162 @@
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../shared/clock.ts';
+import { redact, type Logger } from '../shared/logger.ts';
+import type { Store } from '../store/store.ts';
+import type { AuditEvent, AuditFilter, AuditTrail, RecordedAuditEvent } from './audit-log.ts';
+import type { CheckpointSigner } from './checkpoints.ts';
+import { matchingEvents } from './event-filter.ts';
+import { formatEvents } from './export-format.ts';
+import { emptyChain, link, newChainName, type ChainHead } from './hash-chain.ts';
+import { CHECKPOINTS_STREAM, EVENTS_STREAM } from './trail-stream.ts';
+
+export interface AuditTrailSettings {
+  retentionDays: number;
+  checkpointEveryEvents: number;
+  checkpointEverySeconds: number;
+}
+
+export interface AuditTrailDeps {
+  store: Store;
+  logger: Logger;
+  clock: Clock;
+  instance: string;
+  settings: AuditTrailSettings;
+  signer: CheckpointSigner;
+  /** Off in tests that write checkpoints themselves; on by default. */
+  checkpointTimer?: boolean;
+}
+
+const DAY_MS = 86_400_000;
+/** Events written in one store round trip at most. */
+const MAX_BATCH = 200;
+
+type Pending = { event: Omit<RecordedAuditEvent, 'chain' | 'seq' | 'prev' | 'prevTime'>; resolve: () => void; reject: (e: unknown) => void };
+
+/**
+ * The durable audit trail. Every event goes to the store's `audit:events` stream (Redis Streams
+ * on Redis; in memory on the embedded store) and, as a JSON line, to the log for shipping.
+ *
+ * Tamper evidence with several instances writing at once: each process run keeps its own hash
+ * chain (seq + the SHA-256 of its previous event), and every `checkpointEveryEvents` events or
+ * `checkpointEverySeconds` seconds, and at close, signs a checkpoint fixing the chain's length and
+ * head hash. `npm run audit:verify` (./verify-trail.ts) checks the chains against them.
+ *
+ * Writes are serialised per process (a chain needs its order) but batched: events recorded while
+ * a write is under way go out together in the next one. `record` resolves once the event is
+ * stored; when the store fails it rejects, and the chain starts afresh under a new name, since a
+ * write that timed out may or may not have happened.
+ */
+export const createAuditTrail = (deps: AuditTrailDeps): AuditTrail => {
+  const { store, logger, clock, settings, signer } = deps;
+  const retentionMs = settings.retentionDays * DAY_MS;
+  const queue: Pending[] = [];
+  const listeners: ((event: RecordedAuditEvent) => void)[] = [];
+  let head: ChainHead = emptyChain(newChainName(deps.instance));
+  let checkpointed = { seq: 0, at: clock.now() };
+  let tail: Promise<unknown> = Promise.resolve();
+  let scheduled = false;
+
+  /** Runs tasks one after another: event writes and checkpoints never overlap. */
+  const serial = <T>(task: () => Promise<T>): Promise<T> => {
+    const run = tail.then(task, task);
+    tail = run.catch(() => undefined);
+    return run;
+  };
+
+  const writeCheckpoint = async () => {
+    if (head.seq === checkpointed.seq) return;
+    const now = clock.now();
+    const jws = await signer.sign({ chain: head.chain, instance: deps.instance, seq: head.seq, head: head.hash, headTime: head.time, time: new Date(now).toISOString() });
+    await store.appendToStream(CHECKPOINTS_STREAM, [{ atMs: now, value: jws }], now - retentionMs);
+    checkpointed = { seq: head.seq, at: now };
+  };
+
+  const checkpointDue = () => head.seq > checkpointed.seq
+    && (head.seq - checkpointed.seq >= settings.checkpointEveryEvents || clock.now() - checkpointed.at >= settings.checkpointEverySeconds * 1000);
+
+  const writeBatch = async (batch: Pending[]) => {
+    let next = head;
+    const linked = batch.map((p) => {
+      const step = link(next, p.event);
+      next = step.head;
+      return step.event;
+    });
+    try {
+      const now = clock.now();
+      await store.appendToStream(EVENTS_STREAM, linked.map((e) => ({ atMs: Date.parse(e.time), value: JSON.stringify(e) })), now - retentionMs);
+    } catch (error) {
+      // The log line still ships the event; the chain goes on under a new name.
+      for (const e of linked) logger.error('audit event not stored', { audit: e, error: (error as Error).message });
+      head = emptyChain(newChainName(deps.instance));
+      checkpointed = { seq: 0, at: clock.now() };
+      for (const p of batch) p.reject(error);
+      return;
+    }
+    head = next;
+    for (const e of linked) {
+      logger.info('audit', { audit: e });
+      for (const listener of listeners) {
+        try {
+          listener(e);
+        } catch (error) {
+          logger.warn('an audit listener failed', { error: (error as Error).message });
+        }
+      }
+    }
+    for (const p of batch) p.resolve();
+    if (checkpointDue()) await writeCheckpoint().catch((error) => logger.warn('audit checkpoint not written', { error: (error as Error).message }));
+  };
+
+  const schedule = () => {
+    if (scheduled) return;
+    scheduled = true;
+    void serial(async () => {
+      scheduled = false;
+      await writeBatch(queue.splice(0, MAX_BATCH));
+      if (queue.length > 0) schedule();
+    });
+  };
+
+  const flush = async () => {
+    do await serial(async () => undefined);
+    while (queue.length > 0 || scheduled);
+  };
+
+  const timer = deps.checkpointTimer === false ? undefined : setInterval(() => {
+    if (checkpointDue()) serial(writeCheckpoint).catch((error) => logger.warn('audit checkpoint not written', { error: (error as Error).message }));
+  }, Math.min(settings.checkpointEverySeconds, 10) * 1000);
+  timer?.unref();
+
+  const events = async function* (filter: AuditFilter): AsyncGenerator<RecordedAuditEvent> {
+    await flush();
+    yield* matchingEvents(store, filter);
+  };
+
+  return {
+    record(event: AuditEvent) {
+      // Time and order are fixed now, in the caller's turn; the write follows. The same redaction
+      // as the log's, so that the stored event and the log line never differ.
+      const recorded = JSON.parse(JSON.stringify(redact({ ...event, id: randomUUID(), time: new Date(clock.now()).toISOString(), instance: deps.instance }))) as Pending['event'];
+      const stored = new Promise<void>((resolve, reject) => queue.push({ event: recorded, resolve, reject }));
+      schedule();
+      return stored;
+    },
+    async query(filter) {
+      const out: RecordedAuditEvent[] = [];
+      for await (const event of events(filter)) out.push(event);
+      return out;
+    },
+    events,
+    exportEvents: (filter, format) => formatEvents(events(filter), format),
+    onRecorded(listener) {
+      listeners.push(listener);
+    },
+    flush,
+    checkpoint: () => serial(writeCheckpoint),
+    async close() {
+      if (timer) clearInterval(timer);
+      await flush();
+      await serial(writeCheckpoint).catch((error) => logger.warn('audit checkpoint not written at shutdown', { error: (error as Error).message }));
+    },
+  };
+};

@@ -1,0 +1,44 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { RecordedAuditEvent } from './audit-log.ts';
+
+/** The `prev` of a chain's first event. */
+export const GENESIS = '0'.repeat(64);
+
+/**
+ * JSON with object keys sorted at every level and no whitespace, so that the same event hashes
+ * the same after a round trip through the store (which keeps the text, but a reader may not).
+ */
+export const canonicalJson = (value: unknown): string => {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
+  const fields = Object.keys(value).sort()
+    .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
+    .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`);
+  return `{${fields.join(',')}}`;
+};
+
+/** SHA-256 of the event's canonical JSON, hex. Computed in Node: Redis' Lua offers only SHA-1. */
+export const eventHash = (event: RecordedAuditEvent): string => createHash('sha256').update(canonicalJson(event)).digest('hex');
+
+/**
+ * A new chain name for one server process run (and after a failed write, whose outcome is
+ * unknown): "<instance>/<random>". Chains never interleave, even when two processes are given the
+ * same instance name.
+ */
+export const newChainName = (instance: string): string => `${instance}/${randomBytes(4).toString('hex')}`;
+
+/** The head of one chain as its writer keeps it. */
+export interface ChainHead {
+  chain: string;
+  seq: number;
+  hash: string;
+  time?: string;
+}
+
+export const emptyChain = (chain: string): ChainHead => ({ chain, seq: 0, hash: GENESIS });
+
+/** Links an event onto the chain: sets chain, seq, prev and prevTime, and answers the new head. */
+export const link = (head: ChainHead, event: Omit<RecordedAuditEvent, 'chain' | 'seq' | 'prev' | 'prevTime'>): { event: RecordedAuditEvent; head: ChainHead } => {
+  const linked: RecordedAuditEvent = { ...event, chain: head.chain, seq: head.seq + 1, prev: head.hash, ...(head.time ? { prevTime: head.time } : {}) };
+  return { event: linked, head: { chain: head.chain, seq: linked.seq, hash: eventHash(linked), time: linked.time } };
+};

@@ -1,0 +1,50 @@
+import type { Ajv } from 'ajv';
+import type { AuditLog } from '../audit/audit-log.ts';
+import type { Availability } from '../availability/index.ts';
+import type { Config } from '../config/load-config.ts';
+import type { CoreBanking } from '../core-banking/port.ts';
+import type { GrantRecords } from '../grants/grant-records.ts';
+import type { LastUsed } from '../grants/last-used.ts';
+import type { GrantRevocation } from '../grants/revocation.ts';
+import type { Render } from '../http/render.ts';
+import type { Locale, Translate } from '../i18n/index.ts';
+import type { IdentityCheck } from '../identity-check/identity-check.ts';
+import type { CustomerNotifier } from '../notifier/index.ts';
+import type { PartnerRegistry } from '../partners/registry.ts';
+import type { Clock } from '../shared/clock.ts';
+import type { Logger } from '../shared/logger.ts';
+import type { LinkageView } from './linkages.ts';
+import type { CustomerSession, CustomerSessions } from './sessions.ts';
+
+export interface MyPageDeps {
+  config: Config;
+  clock: Clock;
+  logger: Logger;
+  audit: AuditLog;
+  ajv: Ajv;
+  render: Render;
+  coreBanking: CoreBanking;
+  partners: PartnerRegistry;
+  grants: GrantRecords;
+  revocation: GrantRevocation;
+  /** The same identity check as API連携認証: same lock counter, same answers. */
+  identityCheck: IdentityCheck;
+  notifier: CustomerNotifier;
+  /** The 'my_page' surface of the service calendar and operators' restrictions. */
+  availability: Availability;
+  /** When each linkage last served data; without it the page leaves that line out. */
+  lastUsed?: LastUsed;
+  sessions: CustomerSessions;
+}
+
+/** What the steps of one request to /my share, on ctx.state.myPage. */
+export interface MyPageRequest {
+  locale: Locale;
+  t: Translate;
+  startedAt: number;
+  sessionId?: string;
+  session?: CustomerSession;
+  form?: Record<string, unknown>;
+  /** The linkage a /my/linkages/:grantId route is about (this customer's, live). */
+  linkage?: LinkageView;
+}

@@ -1,0 +1,23 @@
+import Router from '@koa/router';
+import type { Render } from '../http/render.ts';
+import { noStore } from '../http/security-headers.ts';
+import { jstDateTimeText } from '../availability/index.ts';
+import type { DemoOutbox } from './demo-outbox.ts';
+import { noticeText } from './notice-text.ts';
+
+const SHOWN = 50;
+
+/**
+ * /demo/outbox (demo data only): the notices the demo notifier "sent", newest first, as the
+ * customer would read them — in Japanese, like the bank's real notices.
+ */
+export const demoOutboxRouter = (deps: { outbox: DemoOutbox; render: Render; myPageUrl: string }) => {
+  const router = new Router();
+  router.get('/demo/outbox', noStore, async (ctx) => {
+    const entries = await deps.outbox.newest(SHOWN);
+    deps.render(ctx, 'demo/outbox', {
+      notices: entries.map(({ id, notice }) => ({ id, kind: notice.kind, at: jstDateTimeText(notice.at, 'ja'), ...noticeText(notice, deps.myPageUrl) })),
+    }, { locale: 'ja', title: 'お知らせの送信箱（デモ）' });
+  });
+  return router;
+};

@@ -1,0 +1,35 @@
+import Router from '@koa/router';
+import type { Metrics } from './metrics.ts';
+import { operatorAccess } from './operator-access.ts';
+import { checkReadiness, type ReadinessChecks } from './readiness.ts';
+
+export interface OpsRouterDeps {
+  metrics: Metrics;
+  readiness: ReadinessChecks;
+  access: { metricsToken: string | null; allowLoopback: boolean };
+}
+
+/**
+ * /healthz: the process is up (open to all: load balancers and Docker's HEALTHCHECK use it).
+ * /readyz: the store answers and the keys are loaded, 200 or 503.
+ * /metrics: Prometheus text. The last two only for operators (./operator-access.ts).
+ */
+export const opsRouter = (deps: OpsRouterDeps) => {
+  const router = new Router();
+  const operatorsOnly = operatorAccess(deps.access);
+
+  router.get('/healthz', (ctx) => {
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = { status: 'ok' };
+  });
+  router.get('/readyz', operatorsOnly, async (ctx) => {
+    const readiness = await checkReadiness(deps.readiness);
+    ctx.status = readiness.ready ? 200 : 503;
+    ctx.body = { status: readiness.ready ? 'ready' : 'not_ready', checks: readiness.checks };
+  });
+  router.get('/metrics', operatorsOnly, async (ctx) => {
+    ctx.type = deps.metrics.registry.contentType;
+    ctx.body = await deps.metrics.registry.metrics();
+  });
+  return router;
+};

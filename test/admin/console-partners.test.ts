@@ -1,0 +1,195 @@
+import { createPartnerClient } from '../../src/demo-partner/partner-client.ts';
+import { customers } from '../support/demo.ts';
+import { link, partnerFor } from '../support/linkage.ts';
+import { startServer, type TestServer } from '../support/server.ts';
+import { partnerKeyPair } from '../support/temp-partners.ts';
+import { demoStaff, logIn, nextCode, type StaffCredentials } from './support/staff.ts';
+
+/**
+ * Partners in the console: which state applies and why (file or stored change), suspending (its
+ * tokens answer 401 at once, no new flows) and reinstating (new flows again; ended linkages stay
+ * ended), adding and editing definitions through the partner JSON Schema, markup in names.
+ */
+
+let server: TestServer;
+let admin: StaffCredentials;
+beforeAll(async () => {
+  server = await startServer();
+  const password = 'admin-password-for-tests';
+  const added = await server.app.admin.staff.add({ username: 'test-admin', role: 'admin', password, createdBy: 'test' });
+  admin = { username: 'test-admin', password, totpSecret: added.totpSecret };
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+const dataCall = async (partner: Awaited<ReturnType<typeof partnerFor>>, linked: Awaited<ReturnType<typeof link>>) =>
+  (await partner.resource(`${server.url}/api/v1/accounts`, linked.tokens.access_token, linked.pending.dpopKeys)).status;
+
+const newPartnerDefinition = async (clientId: string, name: { ja: string; en: string }) => {
+  const keys = await partnerKeyPair(`${clientId}-key`);
+  return {
+    keys,
+    definition: {
+      client_id: clientId,
+      name,
+      redirect_uris: [`https://${clientId}.example/callback`],
+      jwks: { keys: [keys.publicJwk] },
+      token_endpoint_auth_method: 'private_key_jwt',
+      scopes: ['openid', 'offline_access', 'accounts'],
+      account_types: ['ordinary'],
+    },
+  };
+};
+
+describe('the partner list and a partner\'s state', () => {
+  test('lists every partner with its state and where its definition comes from', async () => {
+    const { staff } = await logIn(server, demoStaff.auditor);
+    const page = await staff.get('/admin/partners');
+    expect(page.html).toContain('ファイル config/demo/partners/demo-kakeibo.json');
+    expect(page.html).toContain('ファイル config/demo/partners/demo-kaikei.json');
+    const detail = await staff.get('/admin/partners/demo-kakeibo');
+    expect(detail.html).toContain('config/demo/partners/demo-kakeibo.json の定義（status: active）');
+    // An auditor changes nothing: no suspend, edit or end-all form.
+    expect(detail.html).not.toContain('/suspend"');
+    expect(detail.html).not.toContain('/edit"');
+  });
+});
+
+describe('suspending and reinstating a partner', () => {
+  test('suspended: its tokens answer 401 from the next call, refresh fails, no new flow; reinstated: new flows again, ended linkages stay ended', async () => {
+    const partner = await partnerFor(server);
+    const kept = await link(server, partner, customers.allTypes);
+    const ended = await link(server, partner, customers.twoBranches);
+    expect(await dataCall(partner, kept)).toBe(200);
+
+    const { staff } = await logIn(server, demoStaff.operator);
+    const page = await staff.get('/admin/partners/demo-kakeibo');
+    expect(page.html).toContain('この提携先を停止');
+    const suspended = await staff.post('/admin/partners/demo-kakeibo/suspend', { reason: '指定の一時停止（監督官庁の指示）' }, page);
+    expect(suspended.html).toContain('提携先を停止しました');
+    expect(suspended.html).toContain('停止中');
+    expect(suspended.html).toContain('demo-operator が「停止中」に変更（理由: 指定の一時停止（監督官庁の指示））。保存された変更がファイルより優先されます。');
+    expect(suspended.html).toContain('（status: active）');
+
+    const answer = await partner.resource(`${server.url}/api/v1/accounts`, kept.tokens.access_token, kept.pending.dpopKeys);
+    expect(answer.status).toBe(401);
+    expect(answer.headers.get('www-authenticate')).toContain('invalid_token');
+    await expect(partner.refresh(kept.tokens.refresh_token!, kept.pending.dpopKeys)).rejects.toThrow();
+    await expect(partner.startAuthorization({ scope: 'openid accounts' })).rejects.toThrow();
+    expect((await server.app.audit.query({ kind: 'admin.partner.suspended', partnerId: 'demo-kakeibo' })).at(-1))
+      .toMatchObject({ actor: 'demo-operator', details: { reason: '指定の一時停止（監督官庁の指示）', before: 'active', after: 'suspended' } });
+
+    // While suspended, an operator ends one of its linkages.
+    const endedGrant = (await server.app.grants.idsOfCustomer((await server.app.coreBanking.customerIdOf({ branchCode: customers.twoBranches.branch, accountType: 'ordinary', accountNumber: customers.twoBranches.accountNumber }))!))[0];
+    const linkagePage = await staff.get(`/admin/linkages/${endedGrant}`);
+    await staff.post(`/admin/linkages/${endedGrant}/end`, { reason: '停止中の整理' }, linkagePage);
+
+    const suspendedPage = await staff.get('/admin/partners/demo-kakeibo');
+    expect(suspendedPage.html).toContain('この提携先を再開');
+    const reinstated = await staff.post('/admin/partners/demo-kakeibo/reinstate', { reason: '指定の再開' }, suspendedPage);
+    expect(reinstated.html).toContain('提携先を再開しました');
+    expect(reinstated.html).toContain('「有効」に変更（理由: 指定の再開）');
+
+    const fresh = await link(server, partner, customers.frozenAccount);
+    expect(await dataCall(partner, fresh)).toBe(200);
+    expect(await dataCall(partner, ended)).toBe(401);
+    // A linkage nobody ended was paused, not ended: it works again.
+    expect(await dataCall(partner, kept)).toBe(200);
+  });
+
+  test('an auditor cannot suspend (403) and the partner stays active', async () => {
+    const { staff } = await logIn(server, demoStaff.auditor);
+    const page = await staff.get('/admin/partners/demo-kaikei');
+    const refused = await staff.post('/admin/partners/demo-kaikei/suspend', { reason: 'x' }, page);
+    expect(refused.status).toBe(403);
+    expect((await server.app.partners.find('demo-kaikei'))!.partner.status).toBe('active');
+  });
+
+  test('ending all of a partner\'s linkages needs the one-time code again', async () => {
+    const kaikei = await partnerFor(server, 'demo-kaikei');
+    const linked = await link(server, kaikei, customers.allTypes, { scope: 'offline_access accounts deposits' });
+    const { staff } = await logIn(server, demoStaff.operator);
+    const page = await staff.get('/admin/partners/demo-kaikei');
+    const refused = await staff.post('/admin/partners/demo-kaikei/end-linkages', { reason: '契約終了' }, page);
+    expect(refused.status).toBe(400);
+    expect(await dataCall(kaikei, linked)).toBe(200);
+    const done = await staff.post('/admin/partners/demo-kaikei/end-linkages', { reason: '契約終了', totp: nextCode(server, demoStaff.operator.totpSecret) }, page);
+    expect(done.html).toMatch(/[1-9][0-9]*件の連携を終了しました/);
+    expect(await server.app.grants.idsOfPartner('demo-kaikei')).toEqual([]);
+    expect(await dataCall(kaikei, linked)).toBe(401);
+  });
+});
+
+describe('adding and editing partners (admins only)', () => {
+  test('a partner added in the console can start a flow at once; its name, markup and all, is shown escaped', async () => {
+    const { keys, definition } = await newPartnerDefinition('markup-partner', { ja: '<script>alert("ja")</script>', en: '<img src=x onerror=alert(1)>' });
+    const { staff } = await logIn(server, admin);
+    const form = await staff.get('/admin/partners/new');
+    expect(form.html).toContain('name="definition"');
+    const saved = await staff.post('/admin/partners', { definition: JSON.stringify(definition), reason: '新規指定' }, form);
+    expect(saved.url).toBe(`${server.url}/admin/partners/markup-partner?done=saved`);
+    expect(saved.html).not.toContain('<script>alert');
+    expect(saved.html).not.toContain('<img src=x');
+    expect(saved.html).toContain('&lt;script&gt;alert(&quot;ja&quot;)&lt;/script&gt;');
+    expect(saved.html).toContain('管理画面で追加された提携先（ファイルなし）');
+    const list = await staff.get('/admin/partners');
+    expect(list.html).toContain('&lt;script&gt;');
+    expect(list.html).not.toContain('<script>');
+    const en = await staff.get('/admin/partners/markup-partner?lang=en');
+    expect(en.html).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    expect(en.html).not.toContain('<img src=x');
+
+    const client = await createPartnerClient({ issuer: server.url, clientId: 'markup-partner', privateJwk: keys.privateJwk, redirectUri: 'https://markup-partner.example/callback', allowHttp: true });
+    const pending = await client.startAuthorization({ scope: 'openid accounts' });
+    expect(pending.authorizationUrl).toContain('request_uri=');
+    expect((await server.app.audit.query({ kind: 'admin.partner.added', partnerId: 'markup-partner' })).at(-1)).toMatchObject({ actor: 'test-admin', details: { reason: '新規指定' } });
+  });
+
+  test('a definition that fails the partner JSON Schema comes back with its problems and nothing is stored', async () => {
+    const { staff } = await logIn(server, admin);
+    const form = await staff.get('/admin/partners/new');
+    const { definition } = await newPartnerDefinition('broken-partner', { ja: '壊れた', en: 'Broken' });
+    const { redirect_uris: _dropped, ...withoutRedirects } = definition;
+    const refused = await staff.post('/admin/partners', { definition: JSON.stringify({ ...withoutRedirects, scopes: ['admin:write'] }), reason: 'x' }, form);
+    expect(refused.status).toBe(400);
+    expect(refused.html).toContain('missing required field &quot;redirect_uris&quot;');
+    expect(refused.html).toContain('scopes.0: must be one of');
+    expect(await server.app.partners.find('broken-partner')).toBeUndefined();
+    const notJson = await staff.post('/admin/partners', { definition: '{ not json', reason: 'x' }, form);
+    expect(notJson.status).toBe(400);
+    expect(notJson.html).toContain('JSONとして読み取れません');
+  });
+
+  test('an internal client\'s id cannot be taken by a partner', async () => {
+    const { staff } = await logIn(server, admin);
+    const form = await staff.get('/admin/partners/new');
+    const { definition } = await newPartnerDefinition('bank-admin-system', { ja: '偽', en: 'Fake' });
+    const refused = await staff.post('/admin/partners', { definition: JSON.stringify(definition), reason: 'x' }, form);
+    expect(refused.status).toBe(409);
+    expect(await server.app.partners.find('bank-admin-system')).toBeUndefined();
+  });
+
+  test('an admin edits a file-defined partner: the stored definition wins and the page says so', async () => {
+    const { staff } = await logIn(server, admin);
+    const edit = await staff.get('/admin/partners/demo-kaikei/edit');
+    const current = JSON.parse(/<textarea[^>]*name="definition"[^>]*>([\s\S]*?)<\/textarea>/.exec(edit.html)![1].replaceAll('&quot;', '"').replaceAll('&amp;', '&').replaceAll('&#39;', "'").replaceAll('&lt;', '<').replaceAll('&gt;', '>'));
+    const saved = await staff.post('/admin/partners/demo-kaikei', { definition: JSON.stringify({ ...current, name: { ja: 'デモ会計クラウド（新）', en: 'Demo Accounting Cloud (new)' } }), reason: '名称変更の届出' }, edit);
+    expect(saved.html).toContain('提携先の定義を保存しました');
+    expect(saved.html).toContain('デモ会計クラウド（新）');
+    expect(saved.html).toContain('test-admin が定義を保存（理由: 名称変更の届出）');
+    expect(saved.html).toContain('config/demo/partners/demo-kaikei.json の定義');
+    expect((await server.app.partners.find('demo-kaikei'))!.partner.name.ja).toBe('デモ会計クラウド（新）');
+  });
+
+  test('an operator cannot add or edit partners (403, and no link to)', async () => {
+    const { staff } = await logIn(server, demoStaff.operator);
+    expect((await staff.get('/admin/partners')).html).not.toContain('/admin/partners/new');
+    expect((await staff.get('/admin/partners/demo-kaikei')).html).not.toContain('/edit"');
+    expect((await staff.get('/admin/partners/new')).status).toBe(403);
+    const page = await staff.get('/admin/partners/demo-kaikei');
+    const { definition } = await newPartnerDefinition('operator-partner', { ja: 'x', en: 'x' });
+    expect((await staff.post('/admin/partners', { definition: JSON.stringify(definition), reason: 'x' }, page)).status).toBe(403);
+    expect(await server.app.partners.find('operator-partner')).toBeUndefined();
+  });
+});

@@ -1,0 +1,200 @@
+import * as oauth from 'oauth4webapi';
+import type { AccountType, LoginAccountRef } from '../../src/core-banking/port.ts';
+import type { PartnerClient } from '../../src/demo-partner/partner-client.ts';
+import { totp } from '../../src/shared/totp.ts';
+import { beginAuthorization, interactionUrl, reachConsent, reachOtp } from '../support/authorization-steps.ts';
+import { CustomerAgent, type Page } from '../support/customer-agent.ts';
+import { customers, type DemoCustomer } from '../support/demo.ts';
+import { partnerFor } from '../support/linkage.ts';
+import { startServer, type TestServer } from '../support/server.ts';
+
+const LOGIN_ERROR = '入力された内容では確認できませんでした。お手数ですが、もう一度最初から入力してください。';
+
+let server: TestServer;
+let partner: PartnerClient;
+beforeAll(async () => {
+  server = await startServer();
+  partner = await partnerFor(server);
+});
+afterAll(async () => {
+  await server.close();
+});
+
+const refOf = (who: DemoCustomer): LoginAccountRef => ({ branchCode: who.branch, accountType: who.accountType as AccountType, accountNumber: who.accountNumber });
+
+// Bank staff's unlock after every test: no failure count or lock leaks from one test into another.
+afterEach(async () => {
+  for (const who of Object.values(customers)) await server.app.coreBanking.unlock(refOf(who));
+});
+
+/** The page without what differs per request: the interaction uid and the CSRF token. */
+const withoutRequestTokens = (page: Page) => {
+  const uid = new URL(page.url).pathname.split('/')[2];
+  return page.html.replaceAll(uid, '{uid}').replace(/name="csrf" value="[^"]*"/g, 'name="csrf" value="{csrf}"');
+};
+
+/** A code that is not the customer's current one (nor one in the accepted window). */
+const wrongCode = (who: DemoCustomer, now: number) => {
+  const valid = new Set([-30_000, 0, 30_000].map((d) => totp(who.totpSecret, now + d)));
+  return ['000000', '111111', '222222', '333333'].find((c) => !valid.has(c))!;
+};
+
+/** Five wrong PINs in one interaction (the page keeps its CSRF token between attempts). */
+const lockWithWrongPins = async (who: DemoCustomer) => {
+  const { agent, loginPage } = await beginAuthorization(server, partner);
+  const answers: Page[] = [];
+  for (let i = 0; i < 5; i += 1) answers.push(await agent.login(loginPage, { ...who, pin: who.pin === '0000' ? '1111' : '0000' }));
+  return answers;
+};
+
+describe('identity check (本人確認, terms 4.1): every failure looks the same', () => {
+  test('unknown account, wrong PIN, wrong one-time code and a locked account get the same status, page and wording', async () => {
+    const unknownAccount = await (async () => {
+      const { agent, loginPage } = await beginAuthorization(server, partner);
+      return agent.login(loginPage, { branch: '001', accountType: 'ordinary', accountNumber: '1999999', pin: '2580' });
+    })();
+    const wrongPin = await (async () => {
+      const { agent, loginPage } = await beginAuthorization(server, partner);
+      return agent.login(loginPage, { ...customers.allTypes, pin: '0000' });
+    })();
+    const wrongOtp = await (async () => {
+      const { agent, otpPage } = await reachOtp(server, partner, customers.frozenAccount);
+      return agent.otp(otpPage, wrongCode(customers.frozenAccount, server.clock.now()), server.clock.now());
+    })();
+    await lockWithWrongPins(customers.lockable);
+    const locked = await (async () => {
+      const { agent, loginPage } = await beginAuthorization(server, partner);
+      return agent.login(loginPage, customers.lockable);
+    })();
+
+    const answers = { unknownAccount, wrongPin, wrongOtp, locked };
+    for (const answer of Object.values(answers)) {
+      expect(answer.status).toBe(400);
+      expect(answer.html).toContain(LOGIN_ERROR);
+      expect(answer.html).toContain('name="pin"');
+      expect(answer.headers.get('content-type')).toBe(unknownAccount.headers.get('content-type'));
+      expect(answer.headers.get('cache-control')).toBe(unknownAccount.headers.get('cache-control'));
+    }
+    const reference = withoutRequestTokens(unknownAccount);
+    expect(reference).toContain('action="/interaction/{uid}/login"');
+    expect(reference).toContain('name="csrf" value="{csrf}"');
+    expect(withoutRequestTokens(wrongPin)).toBe(reference);
+    expect(withoutRequestTokens(wrongOtp)).toBe(reference);
+    expect(withoutRequestTokens(locked)).toBe(reference);
+  });
+
+  test('a one-time code already used is refused in a second authorization within the same time step', async () => {
+    const who = customers.allTypes;
+    const first = await reachConsent(server, partner, who);
+    expect(first.consentPage.status).toBe(200);
+    expect(first.consentPage.html).toContain('name="accounts"');
+    const usedCode = totp(who.totpSecret, server.clock.now());
+
+    // Same customer, a new authorization, the clock not moved past the 30 s step: the same code.
+    const pending = await partner.startAuthorization({ scope: 'openid offline_access accounts' });
+    const agent = new CustomerAgent(`${server.url}/demo/callback`);
+    const loginPage = await agent.request(pending.authorizationUrl);
+    const otpPage = await agent.login(loginPage, who);
+    expect(otpPage.html).toContain('name="otp"');
+    const replayed = await agent.otp(otpPage, usedCode, server.clock.now());
+    expect(replayed.status).toBe(400);
+    expect(replayed.html).toContain(LOGIN_ERROR);
+    expect(replayed.html).not.toContain('name="accounts"');
+
+    // The next time step's code gets through: the refusal was the replay, nothing else.
+    server.clock.advance(30_000);
+    const again = await agent.login(loginPage, who);
+    const consent = await agent.otp(again, who, server.clock.now());
+    expect(consent.status).toBe(200);
+    expect(consent.html).toContain('name="accounts"');
+  });
+
+  test('five consecutive failures lock the account: the correct PIN is then refused with the same page, until bank staff unlock it', async () => {
+    const who = customers.lockable;
+    const failures = await lockWithWrongPins(who);
+    expect(failures.map((p) => p.status)).toEqual([400, 400, 400, 400, 400]);
+    expect(await server.app.coreBanking.loginFailures(refOf(who))).toEqual({ consecutiveFailures: 5, locked: true });
+
+    const { agent, loginPage } = await beginAuthorization(server, partner);
+    const refused = await agent.login(loginPage, who);
+    expect(refused.status).toBe(400);
+    expect(refused.html).toContain(LOGIN_ERROR);
+    expect(refused.html).not.toContain('name="otp"');
+    expect(withoutRequestTokens(refused)).toBe(withoutRequestTokens(failures[0]));
+
+    await server.app.coreBanking.unlock(refOf(who));
+    const otpPage = await agent.login(loginPage, who);
+    expect(otpPage.status).toBe(200);
+    expect(otpPage.html).toContain('name="otp"');
+  });
+
+  test('four failures do not lock: the correct PIN and one-time code still get through and reset the count', async () => {
+    const who = customers.lockable;
+    const { agent, loginPage } = await beginAuthorization(server, partner);
+    for (let i = 0; i < 4; i += 1) await agent.login(loginPage, { ...who, pin: '0000' });
+    expect(await server.app.coreBanking.loginFailures(refOf(who))).toEqual({ consecutiveFailures: 4, locked: false });
+    const otpPage = await agent.login(loginPage, who);
+    const consent = await agent.otp(otpPage, who, server.clock.now());
+    expect(consent.status).toBe(200);
+    expect(consent.html).toContain('name="accounts"');
+    expect(await server.app.coreBanking.loginFailures(refOf(who))).toEqual({ consecutiveFailures: 0, locked: false });
+  });
+
+  test('wrong one-time codes count toward the same lock as wrong PINs', async () => {
+    const who = customers.lockable;
+    const { agent, loginPage } = await beginAuthorization(server, partner);
+    for (let i = 0; i < 3; i += 1) await agent.login(loginPage, { ...who, pin: '0000' });
+    for (let i = 0; i < 2; i += 1) {
+      const otpPage = await agent.login(loginPage, who);
+      expect(otpPage.html).toContain('name="otp"');
+      const refused = await agent.otp(otpPage, wrongCode(who, server.clock.now()), server.clock.now());
+      expect(refused.status).toBe(400);
+    }
+    expect(await server.app.coreBanking.loginFailures(refOf(who))).toEqual({ consecutiveFailures: 5, locked: true });
+    const refused = await agent.login(loginPage, who);
+    expect(refused.status).toBe(400);
+    expect(refused.html).toContain(LOGIN_ERROR);
+  });
+
+  test('a correct one-time code is refused once the account was locked meanwhile (from another browser)', async () => {
+    const who = customers.lockable;
+    const { agent, otpPage } = await reachOtp(server, partner, who);
+    await lockWithWrongPins(who);
+    const refused = await agent.otp(otpPage, who, server.clock.now());
+    expect(refused.status).toBe(400);
+    expect(refused.html).toContain(LOGIN_ERROR);
+    expect(refused.html).not.toContain('name="accounts"');
+  });
+});
+
+describe('eligibility (terms 1.2(1)): an ineligible customer gets an explanation and the partner gets access_denied', () => {
+  const cases = [
+    ['a customer without a cash card', customers.noCashCard, 'このサービスをご利用いただくには、キャッシュカードが発行された普通預金または貯蓄預金の口座が必要です。'],
+    ['a restricted customer', customers.restricted, 'お客さまのお取引の状況により、現在このサービスをご利用いただけません。'],
+  ] as const;
+
+  test.each(cases)('%s sees why, in Japanese, and going back sends access_denied to the partner', async (_name, who, explanation) => {
+    const { agent, pending, consentPage: page } = await reachConsent(server, partner, who);
+    expect(page.status).toBe(403);
+    expect(page.html).toContain('この連携はご利用いただけません');
+    expect(page.html).toContain(explanation);
+    expect(page.html).toContain('デモかけいぼ に戻る');
+    expect(page.html).not.toContain('name="accounts"');
+    expect(page.html).not.toContain('name="decision"');
+
+    const back = await agent.request(interactionUrl(page, 'abort'), { form: { csrf: CustomerAgent.field(page.html, 'csrf') } });
+    expect(back.status).toBe(0);
+    expect(back.url.startsWith(`${server.url}/demo/callback?`)).toBe(true);
+    const params = new URL(back.url).searchParams;
+    expect(params.get('code')).toBeNull();
+    expect(params.get('iss')).toBe(server.url);
+    let thrown: unknown;
+    try {
+      oauth.validateAuthResponse(partner.as, partner.client, new URL(back.url), pending.state);
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(oauth.AuthorizationResponseError);
+    expect((thrown as oauth.AuthorizationResponseError).error).toBe('access_denied');
+  });
+});
