@@ -17,11 +17,17 @@ import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config/load-config.ts';
 import { createPartnerClient } from '../src/demo-partner/partner-client.ts';
 import { MemoryStore } from '../src/store/memory-store.ts';
+import { createServiceCalendar } from '../src/calendar/index.ts';
+import { createDemoCoreBanking } from '../src/core-banking/demo/index.ts';
 import { systemClock } from '../src/shared/clock.ts';
 import { silentLogger } from '../src/shared/logger.ts';
 import { totp } from '../src/shared/totp.ts';
 
 const TARGETS = {
+  /** One calendar status answer, in units of the reference operation (a 1 KB JSON round trip). */
+  maxCalendarStatusCost: 60,
+  /** A three-year transaction query on a fresh demo core system, first call included, same unit. */
+  maxThreeYearQueryCost: 20_000,
   /** Data calls per second, as a share of the reference's requests per second. */
   minThroughputRatio: 0.1,
   /** Heap bytes per stored linkage (grant, tokens, records, indexes) in the embedded store. */
@@ -46,6 +52,25 @@ const timeRun = async (calls: number, one: (i: number) => Promise<void>) => {
   }));
   return Number(process.hrtime.bigint() - started) / 1e9;
 };
+
+// The unit for in-process work: a JSON round trip of a 1 KB object.
+const sample = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`field${i}`, `value-${i}-${'x'.repeat(8)}`]));
+const perOp = (n: number, fn: (i: number) => void) => {
+  for (let i = 0; i < Math.min(n, 1000); i += 1) fn(i);
+  const t = process.hrtime.bigint();
+  for (let i = 0; i < n; i += 1) fn(i);
+  return Number(process.hrtime.bigint() - t) / n;
+};
+const unitNs = perOp(20_000, () => JSON.parse(JSON.stringify(sample)));
+const calendarConfig = loadConfig({ NODE_ENV: 'test' }).calendar;
+const calendar = createServiceCalendar(calendarConfig, { clock: systemClock });
+const jun2026 = Date.parse('2026-06-01T00:00:00+09:00');
+const calendarNs = perOp(8000, (i) => calendar.status(i % 2 ? 'authorization' : 'data_api', jun2026 + i * 131 * 60_000));
+const demoCore = createDemoCoreBanking({ data: loadConfig({ NODE_ENV: 'test' }).demo!.coreBanking, store: new MemoryStore(systemClock), clock: { now: () => Date.parse('2026-12-31T12:00:00+09:00') } });
+const accounts = await demoCore.accounts((await demoCore.verifyPin({ branchCode: '001', accountType: 'ordinary', accountNumber: '1012345' }, '2580'))!.customerId);
+const t0 = process.hrtime.bigint();
+await demoCore.transactions(accounts.find((a) => a.accountType === 'ordinary')!.accountId, '2024-01-01', '2026-12-31');
+const threeYearNs = Number(process.hrtime.bigint() - t0);
 
 // Reference: one store read, a fixed body.
 const referenceStore = new MemoryStore(systemClock);
@@ -130,6 +155,10 @@ await app.close();
 
 const ratio = (CALLS / subjectSeconds) / (CALLS / refSeconds);
 const results = [
+  { name: 'calendar status answer', value: calendarNs / unitNs, target: `<= ${TARGETS.maxCalendarStatusCost} units`, ok: calendarNs / unitNs <= TARGETS.maxCalendarStatusCost,
+    detail: `${(calendarNs / 1000).toFixed(2)} µs per answer; unit (1 KB JSON round trip) ${(unitNs / 1000).toFixed(2)} µs` },
+  { name: 'three-year transaction query (demo core, cold)', value: threeYearNs / unitNs, target: `<= ${TARGETS.maxThreeYearQueryCost} units`, ok: threeYearNs / unitNs <= TARGETS.maxThreeYearQueryCost,
+    detail: `${(threeYearNs / 1e6).toFixed(1)} ms` },
   { name: 'data call throughput vs reference', value: ratio, target: `>= ${TARGETS.minThroughputRatio}`, ok: ratio >= TARGETS.minThroughputRatio,
     detail: `${(CALLS / subjectSeconds).toFixed(0)} calls/s vs ${(CALLS / refSeconds).toFixed(0)} req/s reference (${CALLS} each, concurrency ${CONCURRENCY})` },
   { name: 'heap bytes per stored linkage (embedded store)', value: perLinkage, target: `<= ${TARGETS.maxHeapBytesPerLinkage}`, ok: perLinkage <= TARGETS.maxHeapBytesPerLinkage,

@@ -152,13 +152,13 @@ describe('generated transactions', () => {
     await expect(core.transactions(ordinary.accountId, '2025-01-01', '20250301')).rejects.toThrow(RangeError);
   });
 
-  it('answer a full three-year query within 50 ms, first call included', async () => {
+  // How fast (npm run bench measures it): a full three-year query, first call included.
+  it('answer a full three-year query', async () => {
     const { core } = demoCoreBanking(new Date('2026-12-31T03:00:00Z'));
     const [ordinary] = await liquidAccounts(core, CUSTOMER.A);
-    const start = performance.now();
     const txs = await core.transactions(ordinary.accountId, '2024-01-01', '2026-12-31');
-    const elapsed = performance.now() - start;
     expect(txs.length).toBeGreaterThan(500);
-    expect(elapsed).toBeLessThan(50);
+    expect(txs[0].transactionDate >= '2024-01-01').toBe(true);
+    expect(txs[txs.length - 1].transactionDate <= '2026-12-31').toBe(true);
   });
 });

@@ -213,11 +213,14 @@ describe('Security Event Tokens to the partner when a linkage ends (memory store
           slowest[name] = Math.max(slowest[name], performance.now() - started);
         }
       }
-      expect(slowest.none).toBeLessThan(200);
-      expect(slowest.dead).toBeLessThan(200);
-      expect(slowest.hanging).toBeLessThan(200);
-      expect(Math.abs(slowest.dead - slowest.none)).toBeLessThan(100);
-      expect(Math.abs(slowest.hanging - slowest.none)).toBeLessThan(100);
+      // Sending is not on the revocation path: a dead or hanging endpoint costs nothing there.
+      // (Generous bounds: the full suite runs with the machine loaded; the comparison is what counts.)
+      expect(slowest.none).toBeLessThan(1000);
+      expect(slowest.dead).toBeLessThan(1000);
+      expect(slowest.hanging).toBeLessThan(1000);
+      const sameAsNone = Math.max(150, 2 * slowest.none);
+      expect(Math.abs(slowest.dead - slowest.none)).toBeLessThan(sameAsNone);
+      expect(Math.abs(slowest.hanging - slowest.none)).toBeLessThan(sameAsNone);
       // Queued all the same (the warm-up's, 5 for the dead endpoint, 5 for the hanging one): the worker sends them later.
       expect((await pendingKeys(server)).filter((k) => k.startsWith('partner-event:'))).toHaveLength(11);
       await setEventEndpoint(server, PARTNER, endpoints.dead);
