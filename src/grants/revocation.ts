@@ -78,16 +78,20 @@ export const createGrantRevocation = (deps: { store: Store; grants: GrantRecords
 
   const forget = async (record: GrantRecord, cause: EndingCause) => {
     const full: GrantEnding = { ...cause, grantId: record.grantId, endedAt: deps.clock.now(), customerId: record.customerId, partnerId: record.partnerId };
-    await deps.store.set(tombstoneKey(record.grantId), JSON.stringify(full), TOMBSTONE_DAYS * 86400);
-    await deps.audit.record({
-      kind: 'grant.ended',
-      result: 'success',
-      actor: cause.actor,
-      partnerId: record.partnerId,
-      customerId: record.customerId,
-      details: { grantId: record.grantId, reason: cause.reason, ...(cause.note ? { note: cause.note } : {}) },
-    });
-    for (const listener of listeners) await listener(record, full).catch(() => undefined);
+    // The tombstone is the claim: when several callers end the same grant at once (oidc-provider
+    // revokes a grant model by model), one of them records the ending and tells the listeners.
+    const claimed = await deps.store.setIfAbsent(tombstoneKey(record.grantId), JSON.stringify(full), TOMBSTONE_DAYS * 86400);
+    if (claimed) {
+      await deps.audit.record({
+        kind: 'grant.ended',
+        result: 'success',
+        actor: cause.actor,
+        partnerId: record.partnerId,
+        customerId: record.customerId,
+        details: { grantId: record.grantId, reason: cause.reason, ...(cause.note ? { note: cause.note } : {}) },
+      });
+      for (const listener of listeners) await listener(record, full).catch(() => undefined);
+    }
     await deps.grants.remove(record);
   };
 

@@ -113,3 +113,15 @@ describe('Grant Management API', () => {
     void privateKeyJwt;
   });
 });
+
+describe('one ending, recorded once', () => {
+  test('revoking the refresh token records grant.ended exactly once', async () => {
+    const partner = await partnerFor(server);
+    const linked = await link(server, partner, customers.allTypes);
+    await partner.revoke(linked.tokens.refresh_token!);
+    await server.app.audit.flush();
+    const endings = (await server.app.audit.query({ kind: 'grant.ended' })).filter((e) => e.details?.grantId === linked.tokens.grant_id);
+    expect(endings).toHaveLength(1);
+    expect(endings[0].details?.reason).toBe('revoked_by_protocol');
+  });
+});
