@@ -31,7 +31,6 @@ import { createPartnerStatusCache, type PartnerStatusCache } from './partners/st
 import { resourceApiRouter } from './resource-api/router.ts';
 import { grantManagementRouter } from './grant-management/router.ts';
 import { coreEventsRouter } from './core-events/router.ts';
-import { audiences } from './protocol/audiences.ts';
 import { createProvider } from './protocol/provider.ts';
 import { publicPagesRouter } from './public-pages/router.ts';
 import { createAjv } from './shared/json-schema.ts';
@@ -161,7 +160,7 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     grantManagementRouter({ config, store, clock, coreBanking, partners: partnerStatus, audit, grants, revocation, availability }),
     publicPagesRouter({ config, render, clock }),
     serviceStatusRouter({ availability, calendar, clock, render }),
-    coreEventsRouter({ store, clock, ajv, audience: audiences(settings.server.issuer).coreEvents, coreBanking, revocation, audit }),
+    coreEventsRouter({ config, store, clock, ajv, coreBanking, revocation, audit }),
   ];
   if (config.demo) routers.push(demoPartnerRouter({ config, demoPartnerIds, callbackUrl: demoCallback, logger }));
   routers.push(myPageRouter({ config, clock, logger, audit, ajv, render, coreBanking, partners, grants, revocation, identityCheck, notifier, availability, lastUsed, sessions: customerSessions }));

@@ -1,40 +1,40 @@
 import Router from '@koa/router';
 import type { Ajv } from 'ajv';
 import type { AuditLog } from '../audit/audit-log.ts';
+import type { Config } from '../config/load-config.ts';
 import type { CoreBanking } from '../core-banking/port.ts';
 import type { GrantRevocation } from '../grants/revocation.ts';
-import { readJson } from '../http/json-body.ts';
-import { requireInternalToken } from '../protocol/internal-access.ts';
+import { jsonBodyReader } from '../http/json-body.ts';
+import { audiences } from '../protocol/audiences.ts';
+import { checkScope } from '../resource-api/checks/check-scope.ts';
+import { respondErrors } from '../resource-api/respond-errors.ts';
+import { internalClientAdapter } from '../resource-api/router.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { Store } from '../store/store.ts';
 import { coreEventSchema, type CoreEvent } from './schema.ts';
 
 /**
  * POST /core-events/v1/events — the core-banking system tells us what changed (terms 5.2). Only
- * an internal client with the `core:events` scope may call it. The answer comes after every
- * affected linkage has ended (or dropped the account): when the core system sees 200, no token
- * of that customer works any more.
+ * an internal client allowed `core:events` may call it. The answer comes after every affected
+ * linkage has ended (or dropped the account): when the core system sees 200, no token of that
+ * customer works any more.
  */
 export const coreEventsRouter = (deps: {
+  config: Config;
   store: Store;
   clock: Clock;
   ajv: Ajv;
-  audience: string;
   coreBanking: CoreBanking;
   revocation: GrantRevocation;
   audit: AuditLog;
 }) => {
   const router = new Router({ prefix: '/core-events/v1' });
-  const validate = deps.ajv.getSchema(coreEventSchema.$id) ?? deps.ajv.compile(coreEventSchema);
+  const readBody = jsonBodyReader(deps.ajv);
+  const senders = new Set(deps.config.internalClients.filter((c) => c.scopes.includes('core:events')).map((c) => c.client_id));
+  const audience = audiences(deps.config.settings.server.issuer).coreEvents;
 
-  router.post('/events', requireInternalToken({ store: deps.store, clock: deps.clock, audience: deps.audience, scope: 'core:events' }), async (ctx) => {
-    const body = await readJson(ctx);
-    if (!validate(body)) {
-      ctx.status = 400;
-      ctx.body = { errorCode: 'invalid_request', errorMessage: deps.ajv.errorsText(validate.errors) };
-      return;
-    }
-    const event = body as CoreEvent;
+  router.post('/events', respondErrors, ...internalClientAdapter(deps, { audience, clients: senders }), checkScope('core:events'), async (ctx) => {
+    const event = await readBody<CoreEvent>(ctx, coreEventSchema);
     const actor = `core:${ctx.state.internalClient as string}`;
     let affected = 0;
     if (event.type === 'customer.eligibility_lost') {
@@ -51,6 +51,7 @@ export const coreEventsRouter = (deps: {
       accountIds: event.type === 'account.status_changed' ? [event.accountId] : undefined,
       details: { affectedGrants: affected, ...(event.eventId ? { eventId: event.eventId } : {}) },
     });
+    ctx.set('Cache-Control', 'no-store');
     ctx.body = { affectedGrants: affected };
   });
   return router;

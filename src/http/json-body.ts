@@ -1,15 +1,30 @@
+import type { AnySchema, Ajv } from 'ajv';
 import type { Context } from 'koa';
+import { ConfigError } from '../config/config-error.ts';
+import { ResourceError } from '../resource-api/errors.ts';
 import { readRawBody } from './raw-body.ts';
 
-const MAX_JSON_BYTES = 64 * 1024;
+const MAX_BODY_BYTES = 64 * 1024;
 
-/** Reads an application/json body (APIs for the bank's systems); 415/413/400 otherwise. */
-export const readJson = async (ctx: Context): Promise<unknown> => {
-  if (!ctx.is('application/json')) ctx.throw(415, 'application/json expected');
-  const text = await readRawBody(ctx, MAX_JSON_BYTES);
+/**
+ * Reads a JSON request body (APIs for the bank's own systems) and checks it against its JSON
+ * Schema. Anything else — not JSON, too large, or not matching — is a 400 (415 for another media
+ * type, 413 for too large) that names the problems, and changes nothing.
+ */
+export const jsonBodyReader = (ajv: Ajv) => async <T>(ctx: Context, schema: AnySchema & { $id: string }): Promise<T> => {
+  if (!ctx.is('application/json')) throw new ResourceError(415, 'unsupported_media_type', 'The body must be application/json.');
+  const text = await readRawBody(ctx, MAX_BODY_BYTES, () => new ResourceError(413, 'payload_too_large', 'The body is too large.'));
+  let body: unknown;
   try {
-    return JSON.parse(text);
+    body = JSON.parse(text);
   } catch {
-    return ctx.throw(400, 'malformed JSON');
+    throw new ResourceError(400, 'invalid_request', 'The body is not valid JSON.');
   }
+  const validate = ajv.getSchema(schema.$id) ?? ajv.compile(schema);
+  if (!validate(body)) {
+    throw new ResourceError(400, 'invalid_request', `The body does not match its schema: ${ConfigError.fromAjv('body', validate.errors).problems.join('; ')}`);
+  }
+  return body as T;
 };
+
+export type JsonBodyReader = ReturnType<typeof jsonBodyReader>;

@@ -1,4 +1,5 @@
 import type { FromSchema } from 'json-schema-to-ts';
+import { accountNumberSchema, branchCodeSchema, loginAccountTypeSchema } from '../core-banking/field-schemas.ts';
 
 /** The forms the interaction pages post (design.md §4 names these fields). */
 export const loginFormSchema = {
@@ -8,9 +9,9 @@ export const loginFormSchema = {
   additionalProperties: false,
   properties: {
     csrf: { type: 'string', minLength: 1 },
-    branch: { type: 'string', pattern: '^[0-9]{3}$' },
-    accountType: { type: 'string', enum: ['ordinary', 'savings', 'card_deposit'] },
-    accountNumber: { type: 'string', pattern: '^[0-9]{7}$' },
+    branch: branchCodeSchema,
+    accountType: loginAccountTypeSchema,
+    accountNumber: accountNumberSchema,
     pin: { type: 'string', pattern: '^[0-9]{4}$' },
   },
 } as const;

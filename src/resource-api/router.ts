@@ -18,6 +18,8 @@ import { checkScope } from './checks/check-scope.ts';
 import { checkSenderConstraint } from './checks/check-sender-constraint.ts';
 import { checkServiceOpen, checkServiceOpenForPartner } from './checks/check-service-open.ts';
 import { loadAccessToken } from './checks/load-access-token.ts';
+import { checkInternalClient } from './checks/check-internal-client.ts';
+import { loadClientToken } from './checks/load-client-token.ts';
 import { loadCoveredAccount } from './checks/load-covered-accounts.ts';
 import { readCredentials } from './checks/read-credentials.ts';
 import { recordDataAccess } from './checks/record-data-access.ts';
@@ -47,9 +49,41 @@ export const OPENAPI_FILE = 'docs/openapi/data-api.json';
  * The resource adapter: what every call made with a partner's access token passes — one small
  * check per file under ./checks. Routes add their own scope and account checks after it.
  */
-export const resourceAdapter = (deps: ResourceApiDeps, options: { auditKind: string; onServed?: Parameters<typeof recordDataAccess>[2] }): Middleware[] => {
+/** The proof-of-possession check (DPoP or mTLS) with the bank's settings, for either kind of token. */
+const senderConstraint = (deps: Pick<ResourceApiDeps, 'config' | 'store' | 'clock'>) => {
   const { settings, secrets } = deps.config;
-  const secret = Buffer.from(secrets.dpopNonceSecret, 'base64url');
+  return checkSenderConstraint({
+    store: deps.store,
+    clock: deps.clock,
+    iatToleranceSeconds: settings.dpop.iatToleranceSeconds,
+    nonces: settings.dpop.requireNonce ? createDpopNonces({ secret: Buffer.from(secrets.dpopNonceSecret, 'base64url'), clock: deps.clock }) : undefined,
+    certificateHeader: settings.mtls.enabled ? settings.mtls.certificateHeader : undefined,
+  });
+};
+
+/**
+ * What every call from one of the bank's own systems passes: an access token this server issued
+ * to an internal client by client credentials (Bearer, or DPoP / mTLS-bound), for this API's
+ * resource indicator, from a client still allowed this API. Routes add their scope check.
+ */
+export const internalClientAdapter = (
+  deps: Pick<ResourceApiDeps, 'config' | 'store' | 'clock'>,
+  options: { audience: string; clients: ReadonlySet<string> },
+): Middleware[] => [
+  // A caller without credentials is told to use Bearer (the data API's default challenge is DPoP).
+  async (ctx, next) => {
+    ctx.state.resource = { scheme: 'Bearer' };
+    await next();
+  },
+  readCredentials,
+  loadClientToken({ store: deps.store, clock: deps.clock }),
+  checkAudience(options.audience),
+  senderConstraint(deps),
+  checkInternalClient(options.clients),
+];
+
+export const resourceAdapter = (deps: ResourceApiDeps, options: { auditKind: string; onServed?: Parameters<typeof recordDataAccess>[2] }): Middleware[] => {
+  const { settings } = deps.config;
   return [
     respondErrors,
     recordDataAccess(deps.audit, options.auditKind, options.onServed),
@@ -58,13 +92,7 @@ export const resourceAdapter = (deps: ResourceApiDeps, options: { auditKind: str
     readCredentials,
     loadAccessToken({ store: deps.store, clock: deps.clock }),
     checkAudience(audiences(settings.server.issuer).dataApi),
-    checkSenderConstraint({
-      store: deps.store,
-      clock: deps.clock,
-      iatToleranceSeconds: settings.dpop.iatToleranceSeconds,
-      nonces: settings.dpop.requireNonce ? createDpopNonces({ secret, clock: deps.clock }) : undefined,
-      certificateHeader: settings.mtls.enabled ? settings.mtls.certificateHeader : undefined,
-    }),
+    senderConstraint(deps),
     checkPartnerActive(deps.partners),
     checkServiceOpenForPartner(deps.availability),
   ];

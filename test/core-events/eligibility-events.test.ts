@@ -65,7 +65,8 @@ describe('the core system reports eligibility loss (terms 5.2)', () => {
   test('the event endpoint rejects unauthenticated calls and tokens without core:events', async () => {
     const unauthenticated = await postEvent(undefined, { type: 'customer.eligibility_lost', customerId: 'x', reason: 'other' });
     expect(unauthenticated.status).toBe(401);
-    expect(unauthenticated.headers.get('www-authenticate')).toMatch(/^Bearer error="invalid_token"/);
+    // No credentials at all: a bare challenge (RFC 6750 §3.1), naming the scheme to use.
+    expect(unauthenticated.headers.get('www-authenticate')).toBe('Bearer');
 
     const adminToken = await internalToken('bank-admin-system', 'admin:read', `${server.url}/admin/api/v1`);
     const wrongAudience = await postEvent(adminToken, { type: 'customer.eligibility_lost', customerId: 'x', reason: 'other' });

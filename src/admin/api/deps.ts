@@ -1,6 +1,6 @@
 import type { Context } from 'koa';
 import type { AdminOperations, Actor } from '../operations/index.ts';
-import type { JsonBodyReader } from './json-body.ts';
+import type { JsonBodyReader } from '../../http/json-body.ts';
 
 export interface ApiDeps {
   ops: AdminOperations;

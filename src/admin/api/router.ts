@@ -5,19 +5,14 @@ import type { Ajv } from 'ajv';
 import type { Middleware } from 'koa';
 import type { Config } from '../../config/load-config.ts';
 import { audiences } from '../../protocol/audiences.ts';
-import { checkAudience } from '../../resource-api/checks/check-audience.ts';
 import { checkScope } from '../../resource-api/checks/check-scope.ts';
-import { checkSenderConstraint } from '../../resource-api/checks/check-sender-constraint.ts';
-import { readCredentials } from '../../resource-api/checks/read-credentials.ts';
-import { createDpopNonces } from '../../resource-api/dpop-nonce.ts';
 import { ResourceError } from '../../resource-api/errors.ts';
 import { respondErrors } from '../../resource-api/respond-errors.ts';
+import { internalClientAdapter } from '../../resource-api/router.ts';
 import type { Clock } from '../../shared/clock.ts';
 import type { Store } from '../../store/store.ts';
-import { OperationError, type AdminOperations } from '../operations/index.ts';
-import { checkInternalClient } from './checks/check-internal-client.ts';
-import { loadClientToken } from './checks/load-client-token.ts';
-import { jsonBodyReader } from './json-body.ts';
+import { OperationError, type Actor, type AdminOperations } from '../operations/index.ts';
+import { jsonBodyReader } from '../../http/json-body.ts';
 import { auditApiRoutes } from './routes/audit.ts';
 import { customerApiRoutes } from './routes/customers.ts';
 import { linkageApiRoutes } from './routes/linkages.ts';
@@ -43,28 +38,18 @@ const operationErrors: Middleware = async (ctx, next) => {
  * operations as the console, audited with the client as actor.
  */
 export const adminApiRouter = (deps: { config: Config; store: Store; clock: Clock; ajv: Ajv; ops: AdminOperations }) => {
-  const { settings, secrets, internalClients } = deps.config;
+  const { settings, internalClients } = deps.config;
   const router = new Router({ prefix: '/admin/api/v1' });
   const openapi = readFileSync(join(deps.config.rootDir, ADMIN_OPENAPI_FILE));
   const adminClients = new Set(internalClients.filter((c) => c.scopes.some((s) => s.startsWith('admin:'))).map((c) => c.client_id));
 
   const authenticate: Middleware[] = [
-    // A caller without credentials is told to use Bearer (the data API's default challenge is DPoP).
+    ...internalClientAdapter(deps, { audience: audiences(settings.server.issuer).adminApi, clients: adminClients }),
+    // The internal client is the actor of what it does.
     async (ctx, next) => {
-      ctx.state.resource = { scheme: 'Bearer' };
+      ctx.state.actor = { name: ctx.state.internalClient as string, via: 'api', requestId: ctx.state.requestId as string | undefined } satisfies Actor;
       await next();
     },
-    readCredentials,
-    loadClientToken({ store: deps.store, clock: deps.clock }),
-    checkAudience(audiences(settings.server.issuer).adminApi),
-    checkSenderConstraint({
-      store: deps.store,
-      clock: deps.clock,
-      iatToleranceSeconds: settings.dpop.iatToleranceSeconds,
-      nonces: settings.dpop.requireNonce ? createDpopNonces({ secret: Buffer.from(secrets.dpopNonceSecret, 'base64url'), clock: deps.clock }) : undefined,
-      certificateHeader: settings.mtls.enabled ? settings.mtls.certificateHeader : undefined,
-    }),
-    checkInternalClient(adminClients),
   ];
   const scope = { read: checkScope('admin:read'), write: checkScope('admin:write') };
 

@@ -1,6 +1,7 @@
 import type { FromSchema } from 'json-schema-to-ts';
 import { SURFACES } from '../../calendar/surfaces.ts';
 import { ACCOUNT_TYPES } from '../../core-banking/port.ts';
+import { accountNumberSchema, branchCodeSchema } from '../../core-banking/field-schemas.ts';
 
 /**
  * Request bodies of the admin API. docs/openapi/admin-api.json carries the same schemas
@@ -8,9 +9,9 @@ import { ACCOUNT_TYPES } from '../../core-banking/port.ts';
  */
 const reason = { type: 'string', minLength: 1, maxLength: 500, pattern: '\\S', description: 'Why: recorded in the audit trail.' } as const;
 const loginAccount = {
-  branchCode: { type: 'string', pattern: '^[0-9]{3}$' },
+  branchCode: branchCodeSchema,
   accountType: { type: 'string', enum: ACCOUNT_TYPES },
-  accountNumber: { type: 'string', pattern: '^[0-9]{7}$' },
+  accountNumber: accountNumberSchema,
 } as const;
 
 export const reasonBodySchema = {

@@ -1,4 +1,5 @@
 import type { FromSchema } from 'json-schema-to-ts';
+import { accountNumberSchema, branchCodeSchema, loginAccountTypeSchema } from '../../core-banking/field-schemas.ts';
 import { SURFACES } from '../../calendar/surfaces.ts';
 
 /** The forms the console posts. Every one carries the session's CSRF token. */
@@ -59,9 +60,9 @@ export const customerSearchFormSchema = {
   required: ['csrf', 'branch', 'accountType', 'accountNumber'],
   properties: {
     csrf,
-    branch: { type: 'string', pattern: '^[0-9]{3}$' },
-    accountType: { type: 'string', enum: ['ordinary', 'savings', 'card_deposit'] },
-    accountNumber: { type: 'string', pattern: '^[0-9]{7}$' },
+    branch: branchCodeSchema,
+    accountType: loginAccountTypeSchema,
+    accountNumber: accountNumberSchema,
   },
 } as const;
 export type CustomerSearchForm = FromSchema<typeof customerSearchFormSchema>;

@@ -1,12 +1,12 @@
 import type { AnySchema } from 'ajv';
 import type { Middleware } from 'koa';
-import { readForm } from '../../http/form-body.ts';
+import { readPostedForm } from '../../http/posted-form.ts';
 import type { InteractionDeps, InteractionRequest } from '../deps.ts';
 import { renderErrorPage } from '../pages.ts';
 
 /**
- * Reads the posted form and checks it against its JSON Schema. A form that does not match goes to
- * `onInvalid` (each step decides what a customer sees), never further.
+ * Reads the posted form: the interaction's CSRF token first, then its JSON Schema. A form that
+ * does not match goes to `onInvalid` (each step decides what a customer sees), never further.
  */
 export const parseForm = (
   deps: InteractionDeps,
@@ -16,15 +16,12 @@ export const parseForm = (
   const validate = deps.ajv.getSchema(schema.$id) ?? deps.ajv.compile(schema);
   return async (ctx, next) => {
     const request = ctx.state.interaction as InteractionRequest;
-    const raw = await readForm(ctx);
-    const form: Record<string, unknown> = { ...raw };
-    for (const name of options.arrays ?? []) if (name in form && !Array.isArray(form[name])) form[name] = [form[name]];
-    // The CSRF token is checked first: a forged post learns nothing about the other fields.
-    if (typeof form.csrf !== 'string' || form.csrf !== request.state.csrf) {
+    const posted = await readPostedForm(ctx, { expectedCsrf: request.state.csrf, validate, arrays: options.arrays });
+    if (posted.outcome === 'csrf_mismatch') {
       return renderErrorPage(deps, ctx, { locale: request.locale, status: 403, code: 'csrf_token_mismatch', messageKey: 'error.session' });
     }
-    request.form = form;
-    if (!validate(form)) return options.onInvalid(ctx, next);
+    request.form = posted.form;
+    if (posted.outcome === 'invalid') return options.onInvalid(ctx, next);
     return next();
   };
 };

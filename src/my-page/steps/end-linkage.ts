@@ -22,7 +22,7 @@ export const endLinkage = (deps: MyPageDeps): Middleware => async (ctx) => {
       at: deps.clock.now(),
     });
   }
-  request.session = await deps.sessions.save(request.sessionId!, { ...request.session!, endedPartnerId: linkage.partnerId });
+  request.session = await deps.sessions.touch(request.sessionId!, { ...request.session!, endedPartnerId: linkage.partnerId });
   ctx.status = 303;
   ctx.redirect('/my');
 };

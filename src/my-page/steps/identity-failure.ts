@@ -10,7 +10,7 @@ import { renderLoginPage } from '../pages.ts';
 export const showIdentityFailure = async (deps: Pick<MyPageDeps, 'sessions' | 'identityCheck' | 'render'>, ctx: Context) => {
   const request = ctx.state.myPage as MyPageRequest;
   const { csrf, createdAt, lastSeenAt } = request.session!;
-  request.session = await deps.sessions.save(request.sessionId!, { stage: 'login', csrf, createdAt, lastSeenAt });
+  request.session = await deps.sessions.touch(request.sessionId!, { stage: 'login', csrf, createdAt, lastSeenAt });
   await deps.identityCheck.waitForFloor(request.startedAt);
   return renderLoginPage(deps, ctx, { status: 400, errorKey: 'login.error' });
 };

@@ -14,7 +14,7 @@ export const loadSession = (deps: Pick<MyPageDeps, 'sessions' | 'render'>, cooki
   const session = await deps.sessions.load(id);
   if (id && session) {
     request.sessionId = id;
-    request.session = await deps.sessions.save(id, session);
+    request.session = await deps.sessions.touch(id, session);
     return next();
   }
   if (!options.create) {

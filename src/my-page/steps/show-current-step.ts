@@ -16,7 +16,7 @@ export const showCurrentStep = (deps: MyPageDeps): Middleware => async (ctx) => 
     const partner = (await deps.partners.find(session.endedPartnerId))?.partner;
     endedPartnerName = partner ? partner.name[request.locale] : session.endedPartnerId;
     const { endedPartnerId: _said, ...rest } = session;
-    request.session = await deps.sessions.save(request.sessionId!, rest);
+    request.session = await deps.sessions.touch(request.sessionId!, rest);
   }
   return renderLinkagesPage(deps, ctx, await customerLinkages(deps, session.customerId), endedPartnerName);
 };

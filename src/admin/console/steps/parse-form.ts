@@ -1,16 +1,8 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { AnySchema } from 'ajv';
 import type { Middleware } from 'koa';
-import { readForm } from '../../../http/form-body.ts';
+import { readPostedForm } from '../../../http/posted-form.ts';
 import type { ConsoleDeps, ConsoleRequest } from '../deps.ts';
 import { renderError } from '../pages.ts';
-
-const sameToken = (given: unknown, expected: string | undefined) => {
-  if (typeof given !== 'string' || !expected) return false;
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-};
 
 /**
  * Reads a posted console form. The CSRF token is checked first, against the session's: a forged
@@ -25,12 +17,10 @@ export const parseForm = (
   const validate = deps.ajv.getSchema(schema.$id) ?? deps.ajv.compile(schema);
   return async (ctx, next) => {
     const request = ctx.state.console as ConsoleRequest;
-    const form: Record<string, unknown> = { ...(await readForm(ctx)) };
-    if (!sameToken(form.csrf, request.session?.csrf)) return renderError(deps, ctx, 'csrf');
-    // Optional fields left empty in the page are absent, not blank.
-    for (const [name, value] of Object.entries(form)) if (value === '' && name !== 'csrf') delete form[name];
-    request.form = form;
-    if (!validate(form)) return options.onInvalid ? options.onInvalid(ctx, next) : renderError(deps, ctx, 'invalid_request');
+    const posted = await readPostedForm(ctx, { expectedCsrf: request.session?.csrf, validate, dropEmpty: true });
+    if (posted.outcome === 'csrf_mismatch') return renderError(deps, ctx, 'csrf');
+    request.form = posted.form;
+    if (posted.outcome === 'invalid') return options.onInvalid ? options.onInvalid(ctx, next) : renderError(deps, ctx, 'invalid_request');
     await next();
   };
 };

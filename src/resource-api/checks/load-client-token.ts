@@ -1,9 +1,9 @@
 import type { Middleware } from 'koa';
-import type { ResourceRequest } from '../../../resource-api/context.ts';
-import { invalidToken } from '../../../resource-api/errors.ts';
-import type { Clock } from '../../../shared/clock.ts';
-import { oidcKeys } from '../../../store/oidc-adapter.ts';
-import type { Store } from '../../../store/store.ts';
+import type { ResourceRequest } from '../context.ts';
+import { invalidToken } from '../errors.ts';
+import type { Clock } from '../../shared/clock.ts';
+import { oidcKeys } from '../../store/oidc-adapter.ts';
+import type { Store } from '../../store/store.ts';
 
 /** A client-credentials access token as oidc-provider stores it (its `ClientCredentials` model). */
 export interface ClientCredentialsPayload {
