@@ -78,7 +78,6 @@ export const settingsSchema = {
         accessTokenSeconds: { type: 'integer', minimum: 60, maximum: 86400, default: 3600 },
         authorizationCodeSeconds: { type: 'integer', minimum: 10, maximum: 600, default: 60 },
         interactionSeconds: { type: 'integer', minimum: 60, maximum: 3600, default: 900 },
-        pushedRequestSeconds: { type: 'integer', minimum: 10, maximum: 600, default: 90 },
         grantDays: { type: 'integer', minimum: 1, default: 90 },
         /** The bank's maximum: a partner's override can shorten a linkage, never lengthen it past this. */
         maxGrantDays: { type: 'integer', minimum: 1, default: 90 },

@@ -60,7 +60,7 @@ describe('the linkage has an absolute lifetime (terms 4.1)', () => {
 
 describe('the bank maximum caps every lifetime', () => {
   test('a partner asking for more than the maximum gets the maximum', () => {
-    const lifetimes = { accessTokenSeconds: 3600, authorizationCodeSeconds: 60, interactionSeconds: 900, pushedRequestSeconds: 90, grantDays: 90, maxGrantDays: 60, consentRecordRetentionDays: 3650 };
+    const lifetimes = { accessTokenSeconds: 3600, authorizationCodeSeconds: 60, interactionSeconds: 900, grantDays: 90, maxGrantDays: 60, consentRecordRetentionDays: 3650 };
     expect(grantLifetimeSeconds({ grant_lifetime_days: 400 }, lifetimes)).toBe(60 * DAY);
     expect(grantLifetimeSeconds({}, lifetimes)).toBe(60 * DAY);
     expect(grantLifetimeSeconds({ grant_lifetime_days: 30 }, lifetimes)).toBe(30 * DAY);
