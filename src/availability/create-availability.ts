@@ -142,7 +142,6 @@ export const createAvailability = async (deps: {
 
   return {
     check,
-    mayBeClosed: (surface) => !check(surface).open || restrictions.some((r) => r.scope.kind === 'partner' && inForce(r, clock.now())),
     activeRestrictions: active,
     restrictions: {
       async set(input: RestrictionInput) {

@@ -56,11 +56,6 @@ export interface OneOffWindows {
 export interface Availability {
   /** Synchronous, from this process's cache: never a store round trip. */
   check(surface: Surface, partnerId?: string): AvailabilityAnswer;
-  /**
-   * Whether `check` may answer "closed" for some caller right now: the surface is closed for
-   * everyone, or some partner is restricted. Lets a gate skip work in normal operation.
-   */
-  mayBeClosed(surface: Surface): boolean;
   /** Restrictions in force now, from the cache (the public status shows those that are not per partner). */
   activeRestrictions(): Restriction[];
   restrictions: Restrictions;

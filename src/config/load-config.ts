@@ -135,6 +135,11 @@ export const loadConfig = (env: EnvSource, rootDir = process.cwd()): Config => {
   }
 
   const partners = loadPartners(partnerDirs, readJson, (data, file) => validated<Partner>(partnerSchema as AnySchema, data, show(file)), show);
+  // Without the proxy's certificate header such a partner could never authenticate: say so at start.
+  const needsMtls = settings.mtls.enabled ? undefined : partners.find((p) => p.partner.token_endpoint_auth_method !== 'private_key_jwt');
+  if (needsMtls) {
+    throw new ConfigError(needsMtls.file, [`token_endpoint_auth_method: "${needsMtls.partner.token_endpoint_auth_method}" needs mTLS, which is off: set mtls.enabled (MTLS_ENABLED=true) or use "private_key_jwt"`]);
+  }
   const seen = new Set(partners.map((p) => p.partner.client_id));
   for (const c of internalClients) {
     if (seen.has(c.client_id)) throw new ConfigError('internal clients', [`client_id "${c.client_id}" is also a partner's client_id`]);

@@ -1,5 +1,6 @@
 import { calculateJwkThumbprint, decodeProtectedHeader, type JWK } from 'jose';
 import { errors, type KoaContextWithOIDC } from 'oidc-provider';
+import { closedDescription, oauthErrorDescription, type Availability } from '../availability/index.ts';
 import type { TermsVersion } from '../config/load-config.ts';
 import type { CoreBanking } from '../core-banking/port.ts';
 import type { GrantRecord, GrantRecords } from '../grants/grant-records.ts';
@@ -18,6 +19,7 @@ const dpopThumbprint = async (ctx: KoaContextWithOIDC): Promise<string | undefin
 };
 
 export interface RefreshPolicyDeps {
+  availability: Availability;
   grants: GrantRecords;
   revocation: GrantRevocation;
   coreBanking: CoreBanking;
@@ -44,12 +46,28 @@ const pendingReconsent = (record: GrantRecord, terms: readonly TermsVersion[], t
     && Number(v.version) > Number(record.termsVersion));
 
 /**
+ * Token refresh follows the calendar's `token_refresh` hours and operators' restrictions (terms
+ * 7.3): while closed for this partner, 503 `temporarily_unavailable` with Retry-After when the
+ * reopening is known. It is asked here, once oidc-provider has authenticated the partner, so
+ * only the partner itself learns of its restriction. Internal clients never refresh.
+ */
+const checkRefreshOpen = (deps: RefreshPolicyDeps, ctx: KoaContextWithOIDC) => {
+  const answer = deps.availability.check('token_refresh', ctx.oidc.client?.clientId);
+  if (answer.open) return;
+  if (answer.retryAfterSeconds !== undefined) ctx.set('Retry-After', String(answer.retryAfterSeconds));
+  const error = new errors.CustomOIDCProviderError('temporarily_unavailable', oauthErrorDescription(closedDescription('token_refresh', answer, 'en')));
+  Object.assign(error, { status: 503, statusCode: 503, expose: true });
+  throw error;
+};
+
+/**
  * The checks a refresh must pass beyond oidc-provider's own, each with an error the partner can
  * act on: the linkage still exists and has not reached its end (terms 4.1), the refresh is signed
  * with the key of the code exchange, the terms agreed are still acceptable (terms 9), and the
  * customer is still eligible (terms 5.2).
  */
 const checkRefresh = async (deps: RefreshPolicyDeps, ctx: KoaContextWithOIDC, grantId: string | undefined) => {
+  checkRefreshOpen(deps, ctx);
   const record = grantId ? await deps.grants.find(grantId) : undefined;
   if (!record || record.expiresAt <= deps.clock.now()) {
     const ending = grantId ? await deps.revocation.ending(grantId) : undefined;

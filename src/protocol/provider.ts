@@ -16,7 +16,6 @@ import { ttlConfiguration } from './lifetimes.ts';
 import { grantManagementParams, GRANT_MANAGEMENT_ACTIONS } from '../grant-management/authorization-params.ts';
 import { findAccount } from './find-account.ts';
 import { explainEndedRefresh, rememberRefreshToken } from './refresh-errors.ts';
-import { gateRefresh } from './refresh-gate.ts';
 import { extraTokenClaims, introspectionAllowedPolicy, issueRefreshToken, revocationAllowedPolicy } from './token-policies.ts';
 
 export interface ProtocolDeps {
@@ -101,7 +100,7 @@ export const createProvider = (deps: ProtocolDeps): Provider => {
       return grantId ? ctx.oidc.provider.Grant.find(grantId) : undefined;
     },
     extraTokenClaims: extraTokenClaims(deps.grants) as Configuration['extraTokenClaims'],
-    findAccount: findAccount({ grants: deps.grants, revocation: deps.revocation, coreBanking: deps.coreBanking, terms: config.terms, clock: deps.clock }) as Configuration['findAccount'],
+    findAccount: findAccount({ availability: deps.availability, grants: deps.grants, revocation: deps.revocation, coreBanking: deps.coreBanking, terms: config.terms, clock: deps.clock }) as Configuration['findAccount'],
     interactions: {
       policy: freshEveryTimePolicy(),
       url: async (_ctx, interaction) => `/interaction/${interaction.uid}`,
@@ -135,7 +134,10 @@ export const createProvider = (deps: ProtocolDeps): Provider => {
           certificateAuthorized: () => true,
           certificateSubjectMatches: (ctx, property, expected) => {
             const cert = configuration.features!.mTLS!.getCertificate!(ctx) as X509Certificate | undefined;
-            return property === 'tls_client_auth_subject_dn' && cert?.subject.replaceAll('\n', ',') === expected;
+            // RFC 8705 names the DN in RFC 4514 form: last RDN first, as `openssl x509 -nameopt RFC2253`
+            // and nginx's $ssl_client_s_dn print it. Node lists the first RDN first (values already escaped).
+            const dn = cert?.subject.split('\n').map((rdn) => rdn.split(' + ').reverse().join('+')).reverse().join(',');
+            return property === 'tls_client_auth_subject_dn' && dn === expected;
           },
         }
         : { enabled: false },
@@ -173,7 +175,6 @@ export const createProvider = (deps: ProtocolDeps): Provider => {
 
   const provider = new Provider(issuer, configuration);
   provider.proxy = settings.server.trustProxy;
-  gateRefresh(provider, { availability: deps.availability });
   explainEndedRefresh(provider, { store: deps.store, revocation: deps.revocation, clock: deps.clock });
   provider.use(async (ctx, next) => {
     await next();

@@ -57,7 +57,6 @@ describe('check(): the calendar', () => {
     const availability = await instance();
     clock.set(jstMoment('2026-12-13 22:30'));
     expect(availability.check('token_refresh')).toEqual({ open: true });
-    expect(availability.mayBeClosed('token_refresh')).toBe(false);
   });
 });
 
@@ -70,7 +69,6 @@ describe('restrictions (terms 7.3)', () => {
       expect(availability.check(surface, 'demo-kakeibo')).toEqual({ open: false, cause: 'restriction', reason: 'partner', message: MESSAGE });
       expect(availability.check(surface, 'demo-kaikei').open).toBe(true);
       expect(availability.check(surface).open).toBe(true);
-      expect(availability.mayBeClosed(surface)).toBe(true);
     }
     expect(await availability.restrictions.lift(set.id, 'operator-2')).toBe(true);
     expect(availability.check('data_api', 'demo-kakeibo').open).toBe(true);
