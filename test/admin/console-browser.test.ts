@@ -1,7 +1,7 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { AccountType } from '../../src/core-banking/port.ts';
 import { totp } from '../../src/shared/totp.ts';
-import { axeCheck, closeBrowser, launchBrowser, unlabelledInputs } from '../support/browser.ts';
+import { axeCheck, browserSuite, unlabelledInputs } from '../support/browser.ts';
 import { customers } from '../support/demo.ts';
 import { link, partnerFor } from '../support/linkage.ts';
 import { startServer, type TestServer } from '../support/server.ts';
@@ -17,27 +17,13 @@ import { demoStaff, type StaffCredentials } from './support/staff.ts';
  */
 
 let server: TestServer;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-});
-afterEach(async () => {
-  await Promise.all(contexts.splice(0).map((c) => c.close()));
-});
-afterAll(async () => {
-  await closeBrowser(browser);
-  await server?.close();
-});
+const suite = browserSuite({ startServer: async () => (server = await startServer()) });
 
 /** A desk browser with its own cookies; a dialog (an injected script) is recorded, so a test can fail on it. */
 const openDesk = async (options: { javaScript?: boolean } = {}) => {
   const javaScript = options.javaScript ?? true;
-  const context = await browser.newContext({ javaScriptEnabled: javaScript, viewport: { width: 1280, height: 900 } });
+  const context = await suite.contextFor((browser) => browser.newContext({ javaScriptEnabled: javaScript, viewport: { width: 1280, height: 900 } }));
   scanWithAxe = javaScript;
-  contexts.push(context);
-  context.setDefaultTimeout(10_000);
   const page = await context.newPage();
   const dialogs: string[] = [];
   page.on('dialog', (d) => {

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
-import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
+import type { BrowserContextOptions, Page } from 'playwright-core';
 import { translator, type Locale, type Translate } from '../../src/i18n/index.ts';
 import { totp } from '../../src/shared/totp.ts';
-import { axeCheck, closeBrowser, launchBrowser, newPhoneContext, PHONE_WIDTH, scrollWidth, unlabelledInputs } from '../support/browser.ts';
+import { browserSuite, checkPhonePage, newPhoneContext } from '../support/browser.ts';
 import { customers, type DemoCustomer } from '../support/demo.ts';
 import { startServer, type TestServer } from '../support/server.ts';
 
@@ -18,26 +18,11 @@ const PARTNER = { clientId: 'demo-kakeibo', name: { ja: 'デモかけいぼ', en
 const SCREENSHOT_DIR = process.env.SCREENSHOT_DIR;
 
 let server: TestServer;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-});
-afterEach(async () => {
-  await Promise.all(contexts.splice(0).map((c) => c.close()));
-});
-afterAll(async () => {
-  await closeBrowser(browser);
-  await server?.close();
-});
+const suite = browserSuite({ startServer: async () => (server = await startServer()) });
 
 /** A new phone with its own cookies; page errors (a CSP refusal among them) are collected. */
 const openPhone = async (options: BrowserContextOptions = {}) => {
-  const context = await newPhoneContext(browser, options);
-  contexts.push(context);
-  // A missing label or button should fail in seconds, not at the 30-second default.
-  context.setDefaultTimeout(10_000);
+  const context = await suite.contextFor((browser) => newPhoneContext(browser, options));
   const page = await context.newPage();
   const consoleErrors: string[] = [];
   page.on('console', (message) => {
@@ -47,12 +32,7 @@ const openPhone = async (options: BrowserContextOptions = {}) => {
   return { page, consoleErrors };
 };
 
-/** What every page must pass: axe, no sideways scroll at phone width and (for forms) labels. */
-const checkPage = async (page: Page, options: { axe?: boolean } = {}) => {
-  if (options.axe !== false) await axeCheck(page);
-  expect(await scrollWidth(page)).toBeLessThanOrEqual(PHONE_WIDTH);
-  expect(await unlabelledInputs(page)).toEqual([]);
-};
+const checkPage = checkPhonePage;
 
 const heading = (page: Page) => page.locator('h1').innerText();
 const htmlLang = (page: Page) => page.locator('html').getAttribute('lang');

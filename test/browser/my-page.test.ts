@@ -1,7 +1,7 @@
-import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
+import type { BrowserContextOptions, Page } from 'playwright-core';
 import { translator, type Locale, type Translate } from '../../src/i18n/index.ts';
 import { totp } from '../../src/shared/totp.ts';
-import { axeCheck, closeBrowser, launchBrowser, newPhoneContext, PHONE_WIDTH, scrollWidth, unlabelledInputs } from '../support/browser.ts';
+import { browserSuite, checkPhonePage, newPhoneContext } from '../support/browser.ts';
 import { customers, type DemoCustomer } from '../support/demo.ts';
 import { link, partnerFor } from '../support/linkage.ts';
 import { startServer, type TestServer } from '../support/server.ts';
@@ -17,32 +17,11 @@ const KAKEIBO = { ja: 'デモかけいぼ', en: 'Demo Kakeibo' };
 const KAIKEI = { ja: 'デモ会計クラウド', en: 'Demo Accounting Cloud' };
 
 let server: TestServer;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
+const suite = browserSuite({ startServer: async () => (server = await startServer()) });
 
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-});
-afterEach(async () => {
-  await Promise.all(contexts.splice(0).map((c) => c.close()));
-});
-afterAll(async () => {
-  await closeBrowser(browser);
-  await server?.close();
-});
+const openPhone = async (options: BrowserContextOptions = {}) => (await suite.contextFor((browser) => newPhoneContext(browser, options))).newPage();
 
-const openPhone = async (options: BrowserContextOptions = {}) => {
-  const context = await newPhoneContext(browser, options);
-  contexts.push(context);
-  context.setDefaultTimeout(10_000);
-  return context.newPage();
-};
-
-const checkPage = async (page: Page, options: { axe?: boolean } = {}) => {
-  if (options.axe !== false) await axeCheck(page);
-  expect(await scrollWidth(page)).toBeLessThanOrEqual(PHONE_WIDTH);
-  expect(await unlabelledInputs(page)).toEqual([]);
-};
+const checkPage = checkPhonePage;
 
 const heading = (page: Page) => page.locator('h1').innerText();
 

@@ -61,3 +61,42 @@ export const unlabelledInputs = (page: Page): Promise<string[]> =>
 // (A string expression: the test project compiles without the DOM library.)
 export const scrollWidth = async (page: Page): Promise<number> =>
   Number(await page.evaluate('document.scrollingElement.scrollWidth'));
+
+/**
+ * One server and one Chromium for a test file, a fresh browser context per test (closed after
+ * it): the set-up every browser test file shares. `contextFor` opens a context the suite closes.
+ */
+export const browserSuite = (options: { startServer: () => Promise<{ close(): Promise<void> }> }) => {
+  const state: { server?: Awaited<ReturnType<typeof options.startServer>>; browser?: Browser } = {};
+  const contexts: BrowserContext[] = [];
+  beforeAll(async () => {
+    [state.server, state.browser] = await Promise.all([options.startServer(), launchBrowser()]);
+  });
+  afterEach(async () => {
+    await Promise.all(contexts.splice(0).map((c) => c.close()));
+  });
+  afterAll(async () => {
+    await closeBrowser(state.browser);
+    await state.server?.close();
+  });
+  return {
+    get browser() {
+      return state.browser!;
+    },
+    /** A new context (its own cookies) that the suite closes after the test; short default timeout. */
+    async contextFor(create: (browser: Browser) => Promise<BrowserContext>) {
+      const context = await create(state.browser!);
+      contexts.push(context);
+      // A missing label or button should fail in seconds, not at the 30-second default.
+      context.setDefaultTimeout(10_000);
+      return context;
+    },
+  };
+};
+
+/** What every customer page must pass: axe, no sideways scroll at phone width, labelled inputs. */
+export const checkPhonePage = async (page: Page, options: { axe?: boolean } = {}) => {
+  if (options.axe !== false) await axeCheck(page);
+  expect(await scrollWidth(page)).toBeLessThanOrEqual(PHONE_WIDTH);
+  expect(await unlabelledInputs(page)).toEqual([]);
+};
