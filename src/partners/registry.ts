@@ -9,6 +9,8 @@ export interface PartnerOverride {
   status?: PartnerStatus;
   /** A whole definition added or edited by an operator. */
   definition?: Partner;
+  /** The bank withdrew the designation for good: the partner is unknown from now on. */
+  removed?: boolean;
   changedBy: string;
   reason: string;
   changedAt: number;
@@ -34,7 +36,7 @@ export const createPartnerRegistry = (deps: { store: Store; definitions: readonl
     const override = raw === undefined ? undefined : (JSON.parse(raw) as PartnerOverride);
     const file = files.get(clientId);
     const base = override?.definition ?? file?.partner;
-    if (!base) return undefined;
+    if (!base || override?.removed) return undefined;
     const partner = { ...base, status: override?.status ?? base.status } as Partner;
     return { partner, source: { file: file?.file, override } };
   };

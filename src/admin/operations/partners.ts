@@ -4,6 +4,7 @@ import { ConfigError } from '../../config/config-error.ts';
 import type { PartnerRegistry, PartnerStatus, PartnerView } from '../../partners/registry.ts';
 import { partnerSchema, type Partner } from '../../partners/schema.ts';
 import type { PartnerStatusCache } from '../../partners/status-cache.ts';
+import type { GrantRevocation } from '../../grants/revocation.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { OperationError } from './errors.ts';
 import { recordStaffAction, type Actor } from './staff-action.ts';
@@ -21,6 +22,7 @@ export const createPartnerOperations = (deps: {
   audit: AuditLog;
   /** Client ids of the bank's internal clients: a partner may never take one. */
   internalClientIds: ReadonlySet<string>;
+  revocation: GrantRevocation;
 }) => {
   const validate = deps.ajv.getSchema(partnerSchema.$id) ?? deps.ajv.compile(partnerSchema as AnySchema);
 
@@ -74,6 +76,20 @@ export const createPartnerOperations = (deps: {
 
     suspend: (clientId: string, reason: string, actor: Actor) => setStatus(clientId, 'suspended', reason, actor),
     reinstate: (clientId: string, reason: string, actor: Actor) => setStatus(clientId, 'active', reason, actor),
+
+    /**
+     * Removes a partner for good (the bank withdrew its designation): it becomes unknown at once on
+     * every instance — no flow, no token works — and then every one of its linkages ends (its
+     * customers' notices and its own SETs follow from there). Answers how many ended.
+     */
+    async remove(clientId: string, reason: string, actor: Actor): Promise<number> {
+      await existing(clientId);
+      await deps.partners.setOverride(clientId, { removed: true, changedBy: actor.name, reason, changedAt: deps.clock.now() });
+      await deps.partnerStatus.changed(clientId);
+      const ended = await deps.revocation.endPartnerGrants(clientId, { reason: 'partner_removed', actor: actor.name, note: reason });
+      await recordStaffAction(deps.audit, actor, { kind: 'admin.partner.removed', reason, partnerId: clientId, details: { endedLinkages: ended } });
+      return ended;
+    },
   };
 };
 

@@ -4,7 +4,7 @@ import { actorOf, type ApiDeps } from '../deps.ts';
 import { linkageJson, partnerJson } from '../representations.ts';
 import { partnerSaveBodySchema, reasonBodySchema, type PartnerSaveBody, type ReasonBody } from '../schemas.ts';
 
-/** Partners: state and source, add or replace a definition, suspend, reinstate, their linkages. */
+/** Partners: state and source, add or replace a definition, suspend, reinstate, remove, their linkages. */
 export const partnerApiRoutes = (router: Router, deps: ApiDeps, scope: { read: Middleware; write: Middleware }) => {
   router.get('/partners', scope.read, async (ctx) => {
     ctx.body = { partners: (await deps.ops.partners.list()).map(partnerJson) };
@@ -34,6 +34,11 @@ export const partnerApiRoutes = (router: Router, deps: ApiDeps, scope: { read: M
     const body = await deps.readBody<ReasonBody>(ctx, reasonBodySchema);
     await deps.ops.partners.reinstate(ctx.params.clientId, body.reason, actorOf(ctx));
     ctx.body = partnerJson(await deps.ops.partners.view(ctx.params.clientId));
+  });
+
+  router.post('/partners/:clientId/remove', scope.write, async (ctx) => {
+    const body = await deps.readBody<ReasonBody>(ctx, reasonBodySchema);
+    ctx.body = { ended: await deps.ops.partners.remove(ctx.params.clientId, body.reason, actorOf(ctx)) };
   });
 
   router.get('/partners/:clientId/linkages', scope.read, async (ctx) => {

@@ -1,0 +1,42 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { customers, ROOT } from '../support/demo.ts';
+import { link, partnerFor } from '../support/linkage.ts';
+import { startServer, type TestServer } from '../support/server.ts';
+import { adminApi, requestAdminToken } from './support/admin-api.ts';
+import { adminOpenApiValidator, type OpenApiDoc } from './support/openapi.ts';
+
+/** Terms 1.2(2), 5.2: a partner the bank removes has every one of its linkages ended. */
+const openapi = adminOpenApiValidator(JSON.parse(readFileSync(join(ROOT, 'docs/openapi/admin-api.json'), 'utf8')) as OpenApiDoc);
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startServer();
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+test('removing a partner ends all its linkages at once; it can start no flow; other partners are untouched', async () => {
+  const kaikei = await partnerFor(server, 'demo-kaikei');
+  const kakeibo = await partnerFor(server, 'demo-kakeibo');
+  const a = await link(server, kaikei, customers.allTypes, { scope: 'offline_access accounts' });
+  const b = await link(server, kaikei, customers.twoBranches, { scope: 'offline_access accounts' });
+  const other = await link(server, kakeibo, customers.allTypes);
+
+  const call = adminApi(server, (await requestAdminToken(server)).access_token);
+  const answer = await call('POST', '/partners/demo-kaikei/remove', { reason: 'designation withdrawn' });
+  openapi.check('POST', '/partners/{clientId}/remove', answer.status, answer.body);
+  expect(answer).toMatchObject({ status: 200, body: { ended: 2 } });
+
+  for (const linked of [a, b]) {
+    expect((await kaikei.resource(`${server.url}/api/v1/accounts`, linked.tokens.access_token, linked.pending.dpopKeys)).status).toBe(401);
+  }
+  await expect(kaikei.startAuthorization({ scope: 'offline_access accounts' })).rejects.toMatchObject({ error: 'invalid_client' });
+  expect((await kakeibo.resource(`${server.url}/api/v1/accounts`, other.tokens.access_token, other.pending.dpopKeys)).status).toBe(200);
+  expect(await server.app.grants.idsOfPartner('demo-kaikei')).toEqual([]);
+  const endings = (await server.app.audit.query({ kind: 'grant.ended', partnerId: 'demo-kaikei' })).map((e) => e.details?.reason);
+  expect(endings).toEqual(['partner_removed', 'partner_removed']);
+
+  expect((await call('GET', '/partners/demo-kaikei')).status).toBe(404);
+});
