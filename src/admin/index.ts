@@ -49,6 +49,7 @@ export const createAdmin = async (deps: AdminDeps) => {
     ...deps,
     internalClientIds: new Set(deps.config.internalClients.map((c) => c.client_id)),
     pairwiseSalt: deps.config.secrets.pairwiseSalt,
+    mtlsEnabled: deps.config.settings.mtls.enabled,
   });
   const consoleDeps = {
     config: deps.config,

@@ -104,6 +104,13 @@ export const settingsSchema = {
         enabled: { type: 'boolean', default: false },
         /** Header in which the trusted TLS-terminating proxy forwards the client certificate (PEM, URL-encoded). */
         certificateHeader: { type: 'string', default: 'x-ssl-client-cert' },
+        /**
+         * Header in which the proxy forwards its verification of that certificate against the CAs
+         * the bank trusts (nginx: $ssl_client_verify). tls_client_auth needs "SUCCESS"; a
+         * self-signed certificate (self_signed_tls_client_auth, "FAILED:…" with optional_no_ca) is
+         * matched against the partner's registered key instead.
+         */
+        verificationHeader: { type: 'string', default: 'x-ssl-client-verify' },
       },
     },
     dpop: {

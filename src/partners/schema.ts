@@ -57,7 +57,8 @@ export const partnerSchema = {
   allOf: [
     { not: { required: ['jwks', 'jwks_uri'] } },
     {
-      if: { properties: { token_endpoint_auth_method: { const: 'private_key_jwt' } } },
+      // Keys are needed to verify client assertions, and to recognise a self-signed certificate.
+      if: { properties: { token_endpoint_auth_method: { enum: ['private_key_jwt', 'self_signed_tls_client_auth'] } } },
       then: { anyOf: [{ required: ['jwks'] }, { required: ['jwks_uri'] }] },
     },
     {

@@ -131,7 +131,9 @@ export const createProvider = (deps: ProtocolDeps): Provider => {
               return undefined;
             }
           },
-          certificateAuthorized: () => true,
+          // tls_client_auth: the certificate must chain to a CA the bank trusts, which only the proxy
+          // can tell; without this a self-signed certificate could claim a partner's subject DN.
+          certificateAuthorized: (ctx) => ctx.get(settings.mtls.verificationHeader) === 'SUCCESS',
           certificateSubjectMatches: (ctx, property, expected) => {
             const cert = configuration.features!.mTLS!.getCertificate!(ctx) as X509Certificate | undefined;
             // RFC 8705 names the DN in RFC 4514 form: last RDN first, as `openssl x509 -nameopt RFC2253`

@@ -40,3 +40,21 @@ test('removing a partner ends all its linkages at once; it can start no flow; ot
 
   expect((await call('GET', '/partners/demo-kaikei')).status).toBe(404);
 });
+
+test('adding a partner that authenticates with mTLS is refused while mTLS is off (as a partner file would be)', async () => {
+  const call = adminApi(server, (await requestAdminToken(server)).access_token);
+  const definition = {
+    client_id: 'mtls-newcomer',
+    name: { ja: 'エムティーエルエス', en: 'mTLS newcomer' },
+    redirect_uris: ['https://mtls-newcomer.example/callback'],
+    token_endpoint_auth_method: 'tls_client_auth',
+    tls_client_auth_subject_dn: 'CN=mtls-newcomer.example,O=Newcomer,C=JP',
+    scopes: ['offline_access', 'accounts'],
+    account_types: ['ordinary'],
+  };
+  const answer = await call('PUT', '/partners/mtls-newcomer', { definition, reason: 'new partner' });
+  openapi.check('PUT', '/partners/{clientId}', answer.status, answer.body);
+  expect(answer.status).toBe(400);
+  expect(JSON.stringify(answer.body)).toContain('needs mTLS');
+  expect((await call('GET', '/partners/mtls-newcomer')).status).toBe(404);
+});

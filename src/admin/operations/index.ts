@@ -25,6 +25,8 @@ export interface OperationsDeps {
   restrictions: Restrictions;
   pairwiseSalt: string;
   internalClientIds: ReadonlySet<string>;
+  /** mTLS client authentication is on (partners with tls_client_auth methods need it). */
+  mtlsEnabled: boolean;
 }
 
 /** The operations both the console and the admin API offer, each one audited. */

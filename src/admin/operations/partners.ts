@@ -22,6 +22,7 @@ export const createPartnerOperations = (deps: {
   audit: AuditLog;
   /** Client ids of the bank's internal clients: a partner may never take one. */
   internalClientIds: ReadonlySet<string>;
+  mtlsEnabled: boolean;
   revocation: GrantRevocation;
 }) => {
   const validate = deps.ajv.getSchema(partnerSchema.$id) ?? deps.ajv.compile(partnerSchema as AnySchema);
@@ -65,6 +66,10 @@ export const createPartnerOperations = (deps: {
       const partner = checked(definition);
       if (partner.client_id !== clientId) throw new OperationError('invalid_request', 'client_id in the definition differs from the partner being saved.', [`client_id: must be "${clientId}"`]);
       if (deps.internalClientIds.has(clientId)) throw new OperationError('conflict', 'This client_id belongs to one of the bank\'s internal clients.');
+      // The same rule the start-up check applies to partner files (src/config/load-config.ts).
+      if (partner.token_endpoint_auth_method !== 'private_key_jwt' && !deps.mtlsEnabled) {
+        throw new OperationError('invalid_request', 'mTLS client authentication is off on this server.', [`token_endpoint_auth_method: "${partner.token_endpoint_auth_method}" needs mTLS, which is off`]);
+      }
       const view = await deps.partners.find(clientId);
       if (options.create && view) throw new OperationError('conflict', 'A partner with this client_id already exists.');
       if (!options.create && !view) throw new OperationError('not_found', 'No partner has this client_id.');
