@@ -14,7 +14,7 @@ import { createGrantRecords, type GrantRecords } from './grants/grant-records.ts
 import { createGrantRevocation, type GrantRevocation } from './grants/revocation.ts';
 import { createLastUsed } from './grants/last-used.ts';
 import { createCustomerSessions, myPageRouter } from './my-page/index.ts';
-import { createDemoOutbox, demoOutboxRouter, type CustomerNotifier } from './notifier/index.ts';
+import { createDemoOutbox, demoOutboxRouter, noticeOfEnding, type CustomerNotifier } from './notifier/index.ts';
 import { errorHandler, requestId } from './http/error-handler.ts';
 import { resolveLocale } from './http/locale.ts';
 import { createRenderer } from './http/render.ts';
@@ -146,6 +146,7 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
   const outbox = config.demo ? createDemoOutbox({ store, clock, retentionDays: 30 }) : undefined;
   const notifier = overrides.notifier ?? outbox;
   if (!notifier) throw new Error('no customer notifier configured');
+  revocation.onEnded(noticeOfEnding({ notifier, logger, audit, coreBanking, partners }));
   const lastUsed = createLastUsed({ store, clock, logger });
   const customerSessions = createCustomerSessions({ store, clock, idleSeconds: 600, maxSeconds: 3600 });
   const interactionDeps = { config, provider, store, partners, coreBanking, grants, consents, states, render, clock, logger, audit, ajv, identityCheck, revocation, availability, notifier };

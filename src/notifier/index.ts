@@ -3,3 +3,4 @@ export { createDemoOutbox, type DemoOutbox, type OutboxEntry } from './demo-outb
 export { demoOutboxRouter } from './outbox-router.ts';
 export { noticeText, type NoticeText } from './notice-text.ts';
 export { sendNotice } from './send-notice.ts';
+export { noticeOfEnding } from './ending-notices.ts';

@@ -13,6 +13,10 @@ const ENDED_BY: Partial<Record<NonNullable<CustomerNotice['endedReason']>, strin
   revoked_by_customer: 'お客さまのお手続きにより',
   revoked_by_partner: '連携先でのお手続きにより',
   revoked_by_bank: '当組合の判断により',
+  revoked_by_protocol: '連携先でのお手続きにより',
+  customer_ineligible: 'ご利用の条件を満たさなくなったため',
+  partner_removed: '連携先が当組合の指定から外れたため',
+  no_accounts_left: '連携していた口座がすべてご利用いただけなくなったため',
   expired: '有効期限が過ぎたため',
 };
 

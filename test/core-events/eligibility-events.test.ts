@@ -47,6 +47,10 @@ describe('the core system reports eligibility loss (terms 5.2)', () => {
       await expect(p.refresh(l.tokens.refresh_token!, l.pending.dpopKeys)).rejects.toMatchObject({ error_description: expect.stringMatching(/^reauthorization_required.*customer_ineligible/) });
     }
     expect((await kakeibo.resource(`${server.url}/api/v1/accounts`, bystander.tokens.access_token, bystander.pending.dpopKeys)).status).toBe(200);
+
+    // The customer is told of both endings, and why.
+    const outbox = await (await fetch(`${server.url}/demo/outbox`)).text();
+    expect(outbox.match(/ご利用の条件を満たさなくなったため/g)?.length).toBe(2);
   });
 
   test('an account frozen by the core system drops out of the grants that cover it; the next refresh no longer includes it', async () => {
