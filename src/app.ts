@@ -104,7 +104,10 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
   const grants = createGrantRecords({ store, clock });
   const consents = createConsentRecords({ store, clock, retentionDays: settings.lifetimes.consentRecordRetentionDays });
   const revocation = createGrantRevocation({ store, grants, audit, clock });
-  const partnerEvents = createPartnerEvents({ config, store, clock, partners, audit, logger });
+  const partnerEvents = createPartnerEvents({
+    config, store, clock, partners, audit, logger,
+    options: { backoffSeconds: settings.partnerEvents.retryDelaysSeconds, timeoutMs: settings.partnerEvents.timeoutSeconds * 1000 },
+  });
   revocation.onEnded(partnerEvents.onGrantEnded);
   partnerEvents.start();
   const states = createInteractionStates({ store, ttlSeconds: settings.lifetimes.interactionSeconds });
@@ -148,7 +151,7 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
   if (!notifier) throw new Error('no customer notifier configured');
   revocation.onEnded(noticeOfEnding({ notifier, logger, audit, coreBanking, partners }));
   const lastUsed = createLastUsed({ store, clock, logger });
-  const customerSessions = createCustomerSessions({ store, clock, idleSeconds: 600, maxSeconds: 3600 });
+  const customerSessions = createCustomerSessions({ store, clock, idleSeconds: settings.myPage.sessionIdleMinutes * 60, maxSeconds: settings.myPage.sessionMaxMinutes * 60 });
   const interactionDeps = { config, provider, store, partners, coreBanking, grants, consents, states, render, clock, logger, audit, ajv, identityCheck, revocation, availability, notifier };
   const admin = await createAdmin({ config, store, clock, logger, ajv, render, audit, coreBanking, grants, revocation, partners, partnerStatus, restrictions: availability.restrictions });
   const routers = [

@@ -96,6 +96,28 @@ export const settingsSchema = {
         historyMonths: { type: 'integer', minimum: 1, maximum: 120, default: 24 },
       },
     },
+    myPage: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        /** A customer's session on /my ends after this long without a request... */
+        sessionIdleMinutes: { type: 'integer', minimum: 1, maximum: 60, default: 10 },
+        /** ...and after this long whatever the activity. */
+        sessionMaxMinutes: { type: 'integer', minimum: 5, maximum: 480, default: 60 },
+      },
+    },
+    partnerEvents: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        /** Waits before each retry of a SET the partner did not accept; after the last, it is given up (and audited). */
+        retryDelaysSeconds: { type: 'array', minItems: 1, maxItems: 20, items: { type: 'integer', minimum: 1 }, default: [10, 30, 120, 600, 1800, 3600, 7200, 21600, 43200] },
+        /** How long one delivery may take. */
+        timeoutSeconds: { type: 'integer', minimum: 1, maximum: 60, default: 5 },
+      },
+    },
     mtls: {
       type: 'object',
       additionalProperties: false,
