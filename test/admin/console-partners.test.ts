@@ -193,3 +193,27 @@ describe('adding and editing partners (admins only)', () => {
     expect(await server.app.partners.find('operator-partner')).toBeUndefined();
   });
 });
+
+describe('removing a partner from the console', () => {
+  test('only an admin sees the form; with the one-time code again, the partner is gone and all its linkages ended', async () => {
+    const kaikei = await partnerFor(server, 'demo-kaikei');
+    const linked = await link(server, kaikei, customers.twoBranches, { scope: 'offline_access accounts' });
+
+    const { staff: operator } = await logIn(server, demoStaff.operator);
+    expect((await operator.get('/admin/partners/demo-kaikei')).html).not.toContain('/remove"');
+
+    const { staff } = await logIn(server, admin);
+    const page = await staff.get('/admin/partners/demo-kaikei');
+    expect(page.html).toContain('この提携先を削除');
+    const refused = await staff.post('/admin/partners/demo-kaikei/remove', { reason: '指定取消', totp: '000000' }, page);
+    expect(refused.status).toBe(403);
+    expect(await dataCall(kaikei, linked)).toBe(200);
+
+    const done = await staff.post('/admin/partners/demo-kaikei/remove', { reason: '指定取消', totp: nextCode(server, admin.totpSecret) }, page);
+    expect(done.status).toBe(200);
+    expect(done.url).toContain('/admin/partners?done=partner_removed');
+    expect(done.html).toContain('提携先を削除し、1件の連携を終了しました。');
+    expect(await dataCall(kaikei, linked)).toBe(401);
+    expect((await staff.get('/admin/partners/demo-kaikei')).status).toBe(404);
+  });
+});

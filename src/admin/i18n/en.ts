@@ -122,6 +122,8 @@ export const adminEn: Record<AdminMessageKey, string> = {
   'partner.linkages': 'Live linkages',
   'partner.noLinkages': 'No live linkages.',
   'partner.endAll': 'End all of this partner\'s linkages',
+  'partner.remove': 'Remove this partner',
+  'partner.remove.note': 'Withdraws the designation: at once, on every instance, the partner is unknown, and every one of its linkages ends (customers and the partner are told). To undo it, add the partner again.',
 
   'partnerForm.new': 'Add a partner',
   'partnerForm.edit': 'Edit partner {clientId}',
@@ -202,6 +204,7 @@ export const adminEn: Record<AdminMessageKey, string> = {
   'done.linkages_ended': '{count} linkages have ended.',
   'done.unlocked': 'The lock has been lifted.',
   'done.suspended': 'The partner is suspended.',
+  'done.partner_removed': 'The partner was removed and {count} linkages have ended.',
   'done.reinstated': 'The partner is reinstated.',
   'done.saved': 'The partner definition is saved.',
   'done.restricted': 'The restriction is set.',

@@ -120,6 +120,8 @@ export const adminJa = {
   'partner.linkages': '有効な連携',
   'partner.noLinkages': '有効な連携はありません。',
   'partner.endAll': 'この提携先のすべての連携を終了',
+  'partner.remove': 'この提携先を削除',
+  'partner.remove.note': '指定を取り消します。直ちにすべてのインスタンスで未登録の扱いになり、この提携先のすべての連携が終了します（お客さまと提携先に通知されます）。元に戻すには、あらためて追加してください。',
 
   'partnerForm.new': '提携先を追加',
   'partnerForm.edit': '提携先 {clientId} を編集',
@@ -201,6 +203,7 @@ export const adminJa = {
   'done.unlocked': 'ロックを解除しました。',
   'done.suspended': '提携先を停止しました。',
   'done.reinstated': '提携先を再開しました。',
+  'done.partner_removed': '提携先を削除し、{count}件の連携を終了しました。',
   'done.saved': '提携先の定義を保存しました。',
   'done.restricted': '制限を設定しました。',
   'done.lifted': '制限を解除しました。',

@@ -21,7 +21,7 @@ const NEW_PARTNER_TEMPLATE = {
   profile: 'fapi2',
 };
 
-/** Partners: list, one partner's state (and why), its linkages; add, edit, suspend, reinstate. */
+/** Partners: list, one partner's state (and why), its linkages; add, edit, suspend, reinstate, remove. */
 export const partnerRoutes = (router: Router, deps: ConsoleDeps, signedIn: Middleware) => {
   const request = (ctx: Context) => ctx.state.console as SignedInRequest;
   const path = (clientId: string) => `/admin/partners/${encodeURIComponent(clientId)}`;
@@ -97,6 +97,11 @@ export const partnerRoutes = (router: Router, deps: ConsoleDeps, signedIn: Middl
   router.post('/partners/:clientId/reinstate', signedIn, requirePermission(deps, 'partners.suspend'), parseForm(deps, reasonFormSchema), async (ctx) => {
     await deps.ops.partners.reinstate(ctx.params.clientId, (request(ctx).form as ReasonForm).reason, request(ctx).actor);
     redirectDone(ctx, path(ctx.params.clientId), 'reinstated');
+  });
+
+  router.post('/partners/:clientId/remove', signedIn, requirePermission(deps, 'partners.edit'), parseForm(deps, bulkFormSchema), reenterTotp(deps), async (ctx) => {
+    const ended = await deps.ops.partners.remove(ctx.params.clientId, (request(ctx).form as BulkForm).reason, request(ctx).actor);
+    redirectDone(ctx, '/admin/partners', 'partner_removed', ended);
   });
 
   router.post('/partners/:clientId/end-linkages', signedIn, requirePermission(deps, 'linkages.end'), parseForm(deps, bulkFormSchema), reenterTotp(deps), async (ctx) => {
