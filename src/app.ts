@@ -153,7 +153,7 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
   const lastUsed = createLastUsed({ store, clock, logger });
   const customerSessions = createCustomerSessions({ store, clock, idleSeconds: settings.myPage.sessionIdleMinutes * 60, maxSeconds: settings.myPage.sessionMaxMinutes * 60 });
   const interactionDeps = { config, provider, store, partners, coreBanking, grants, consents, states, render, clock, logger, audit, ajv, identityCheck, revocation, availability, notifier };
-  const admin = await createAdmin({ config, store, clock, logger, ajv, render, audit, coreBanking, grants, revocation, partners, partnerStatus, restrictions: availability.restrictions });
+  const admin = await createAdmin({ config, store, clock, logger, ajv, render, audit, coreBanking, grants, revocation, partners, partnerStatus, restrictions: availability.restrictions, windows: availability.oneOffWindows });
   const routers = [
     // Never behind the availability gates: operators lift restrictions here (see GATE_EXEMPTIONS).
     admin.consoleRouter,

@@ -1,6 +1,6 @@
 import type { Ajv } from 'ajv';
 import type { AuditTrail } from '../audit/index.ts';
-import type { Restrictions } from '../availability/index.ts';
+import type { OneOffWindows, Restrictions } from '../availability/index.ts';
 import type { Config } from '../config/load-config.ts';
 import type { CoreBanking } from '../core-banking/port.ts';
 import type { GrantRecords } from '../grants/grant-records.ts';
@@ -35,6 +35,7 @@ export interface AdminDeps {
   partners: PartnerRegistry;
   partnerStatus: PartnerStatusCache;
   restrictions: Restrictions;
+  windows: OneOffWindows;
 }
 
 /**

@@ -32,7 +32,7 @@ test('every request body is documented with exactly the JSON Schema the API chec
   const documented = Object.entries(doc.paths).flatMap(([, item]) => Object.values(item).flatMap((op) => (op.requestBody ? [op.requestBody.content['application/json'].schema.$ref.split('/').at(-1)!] : [])));
   expect(documented.length).toBeGreaterThan(0);
   const names: Record<string, string> = {
-    ReasonBody: 'admin-api-reason', CustomerLookupBody: 'admin-api-customer-lookup', UnlockBody: 'admin-api-unlock', PartnerSaveBody: 'admin-api-partner-save', RestrictionBody: 'admin-api-restriction',
+    ReasonBody: 'admin-api-reason', CustomerLookupBody: 'admin-api-customer-lookup', UnlockBody: 'admin-api-unlock', PartnerSaveBody: 'admin-api-partner-save', RestrictionBody: 'admin-api-restriction', MaintenanceWindowBody: 'admin-api-maintenance-window',
   };
   for (const name of new Set(documented)) expect(doc.components.schemas[name]).toEqual(byId.get(names[name]));
 });

@@ -1,5 +1,6 @@
 import type { FromSchema } from 'json-schema-to-ts';
 import { SURFACES } from '../../calendar/surfaces.ts';
+import { oneOffWindowSchema } from '../../calendar/config-schema.ts';
 import { ACCOUNT_TYPES } from '../../core-banking/port.ts';
 import { accountNumberSchema, branchCodeSchema } from '../../core-banking/field-schemas.ts';
 
@@ -74,4 +75,8 @@ export const restrictionBodySchema = {
 } as const;
 export type RestrictionBody = FromSchema<typeof restrictionBodySchema>;
 
-export const ADMIN_API_BODY_SCHEMAS = [reasonBodySchema, customerLookupBodySchema, unlockBodySchema, partnerSaveBodySchema, restrictionBodySchema] as const;
+/** An operator's one-off maintenance window: the calendar's own window schema. */
+export const maintenanceWindowBodySchema = { $id: 'admin-api-maintenance-window', ...oneOffWindowSchema } as const;
+export type MaintenanceWindowBody = FromSchema<typeof maintenanceWindowBodySchema>;
+
+export const ADMIN_API_BODY_SCHEMAS = [reasonBodySchema, customerLookupBodySchema, unlockBodySchema, partnerSaveBodySchema, restrictionBodySchema, maintenanceWindowBodySchema] as const;

@@ -1,6 +1,6 @@
 import type { Ajv } from 'ajv';
 import type { AuditTrail } from '../../audit/index.ts';
-import type { Restrictions } from '../../availability/index.ts';
+import type { OneOffWindows, Restrictions } from '../../availability/index.ts';
 import type { CoreBanking } from '../../core-banking/port.ts';
 import type { GrantRecords } from '../../grants/grant-records.ts';
 import type { GrantRevocation } from '../../grants/revocation.ts';
@@ -23,6 +23,7 @@ export interface OperationsDeps {
   partners: PartnerRegistry;
   partnerStatus: PartnerStatusCache;
   restrictions: Restrictions;
+  windows: OneOffWindows;
   pairwiseSalt: string;
   internalClientIds: ReadonlySet<string>;
   /** mTLS client authentication is on (partners with tls_client_auth methods need it). */

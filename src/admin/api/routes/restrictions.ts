@@ -3,9 +3,10 @@ import type { Middleware } from 'koa';
 import type { RestrictionScope } from '../../../availability/index.ts';
 import { actorOf, type ApiDeps } from '../deps.ts';
 import { restrictionJson } from '../representations.ts';
-import { reasonBodySchema, restrictionBodySchema, type ReasonBody, type RestrictionBody } from '../schemas.ts';
+import type { OneOffWindow } from '../../../calendar/index.ts';
+import { maintenanceWindowBodySchema, reasonBodySchema, restrictionBodySchema, type MaintenanceWindowBody, type ReasonBody, type RestrictionBody } from '../schemas.ts';
 
-/** Terms 7.3 restrictions: list, set, lift. */
+/** Terms 7.3 restrictions: list, set, lift; and operators' one-off maintenance windows. */
 export const restrictionApiRoutes = (router: Router, deps: ApiDeps, scope: { read: Middleware; write: Middleware }) => {
   router.get('/restrictions', scope.read, async (ctx) => {
     ctx.body = { restrictions: (await deps.ops.service.list()).map(restrictionJson) };
@@ -21,6 +22,22 @@ export const restrictionApiRoutes = (router: Router, deps: ApiDeps, scope: { rea
     }, actorOf(ctx));
     ctx.status = 201;
     ctx.body = restrictionJson(restriction);
+  });
+
+  router.get('/maintenance-windows', scope.read, async (ctx) => {
+    ctx.body = { windows: await deps.ops.service.windows.list() };
+  });
+
+  router.post('/maintenance-windows', scope.write, async (ctx) => {
+    const body = await deps.readBody<MaintenanceWindowBody>(ctx, maintenanceWindowBodySchema);
+    ctx.status = 201;
+    ctx.body = await deps.ops.service.windows.add(body as OneOffWindow, actorOf(ctx));
+  });
+
+  router.post('/maintenance-windows/:id/remove', scope.write, async (ctx) => {
+    const body = await deps.readBody<ReasonBody>(ctx, reasonBodySchema);
+    await deps.ops.service.windows.remove(ctx.params.id, body.reason, actorOf(ctx));
+    ctx.body = { id: ctx.params.id, removed: true };
   });
 
   router.post('/restrictions/:id/lift', scope.write, async (ctx) => {

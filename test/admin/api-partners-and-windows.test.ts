@@ -6,7 +6,10 @@ import { startServer, type TestServer } from '../support/server.ts';
 import { adminApi, requestAdminToken } from './support/admin-api.ts';
 import { adminOpenApiValidator, type OpenApiDoc } from './support/openapi.ts';
 
-/** Terms 1.2(2), 5.2: a partner the bank removes has every one of its linkages ended. */
+/**
+ * Terms 1.2(2): a partner the bank removes has every one of its linkages ended; mTLS partners
+ * need mTLS on. Terms 2.1, 7.3: operators' one-off maintenance windows through the admin API.
+ */
 const openapi = adminOpenApiValidator(JSON.parse(readFileSync(join(ROOT, 'docs/openapi/admin-api.json'), 'utf8')) as OpenApiDoc);
 
 let server: TestServer;
@@ -57,4 +60,34 @@ test('adding a partner that authenticates with mTLS is refused while mTLS is off
   expect(answer.status).toBe(400);
   expect(JSON.stringify(answer.body)).toContain('needs mTLS');
   expect((await call('GET', '/partners/mtls-newcomer')).status).toBe(404);
+});
+
+test('operators add a one-off maintenance window through the API: the data API closes in it, service-status lists it, removing it reopens', async () => {
+  const call = adminApi(server, (await requestAdminToken(server)).access_token);
+  const jst = (ms: number) => new Date(ms + 9 * 3600_000).toISOString().slice(0, 19) + '+09:00';
+  const from = server.clock.now() + 120_000;
+  const window = { id: 'core-upgrade', surfaces: ['data_api'], from: jst(from), to: jst(from + 7200_000), reason: 'core system upgrade' };
+  const added = await call('POST', '/maintenance-windows', window);
+  openapi.check('POST', '/maintenance-windows', added.status, added.body);
+  expect(added).toMatchObject({ status: 201, body: window });
+  const listed = await call('GET', '/maintenance-windows');
+  openapi.check('GET', '/maintenance-windows', listed.status, listed.body);
+  expect((listed.body as { windows: { id: string }[] }).windows.map((w) => w.id)).toContain('core-upgrade');
+
+  const status = await (await fetch(`${server.url}/api/v1/service-status`)).text();
+  expect(status).toContain(window.from);
+
+  server.clock.set(from + 60_000);
+  const closed = await fetch(`${server.url}/api/v1/accounts`);
+  expect(closed.status).toBe(503);
+  expect(Number(closed.headers.get('retry-after'))).toBe(7200 - 60);
+
+  const invalid = await call('POST', '/maintenance-windows', { ...window, id: 'backwards', from: window.to, to: window.from });
+  expect(invalid.status).toBe(400);
+
+  const removed = await call('POST', '/maintenance-windows/core-upgrade/remove', { reason: 'upgrade postponed' });
+  openapi.check('POST', '/maintenance-windows/{id}/remove', removed.status, removed.body);
+  expect(removed.status).toBe(200);
+  expect((await fetch(`${server.url}/api/v1/accounts`)).status).toBe(401);
+  expect((await call('POST', '/maintenance-windows/core-upgrade/remove', { reason: 'again' })).status).toBe(404);
 });
