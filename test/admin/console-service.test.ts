@@ -128,3 +128,37 @@ describe('roles', () => {
     expect(await server.app.availability.restrictions.list()).toEqual([]);
   });
 });
+
+describe('one-off maintenance windows in the console', () => {
+  test('an operator adds one (Japan time), the data API closes in it and the public status lists it; an auditor sees it without forms; removing it reopens', async () => {
+    const { staff } = await logIn(server, demoStaff.operator);
+    const page = await staff.get('/admin/service');
+    expect(page.html).toContain('臨時の停止時間帯（計画メンテナンス）');
+    const jstLocal = (ms: number) => new Date(ms + 9 * 3600_000).toISOString().slice(0, 16);
+    const from = Math.ceil((server.clock.now() + 120_000) / 60_000) * 60_000;
+    const form = { id: 'db-maintenance', surfaces: ['data_api'], from: jstLocal(from), to: jstLocal(from + 3600_000), reason: 'DB保守' };
+
+    const backwards = await staff.post('/admin/service/maintenance-windows', { ...form, from: form.to, to: form.from }, page);
+    expect(backwards.status).toBe(400);
+    const none = await staff.post('/admin/service/maintenance-windows', { ...form, surfaces: [] }, page);
+    expect(none.status).toBe(400);
+
+    const done = await staff.post('/admin/service/maintenance-windows', form, page);
+    expect(done.url).toContain('done=window_added');
+    expect(done.html).toContain('db-maintenance');
+    expect(done.html).toContain(`${form.from}:00+09:00`);
+    expect(await (await fetch(`${server.url}/api/v1/service-status`)).text()).toContain(`${form.from}:00+09:00`);
+
+    server.clock.set(from + 60_000);
+    expect((await fetch(`${server.url}/api/v1/accounts`)).status).toBe(503);
+
+    const { staff: auditor } = await logIn(server, demoStaff.auditor);
+    const seen = await auditor.get('/admin/service');
+    expect(seen.html).toContain('db-maintenance');
+    expect(seen.html).not.toContain('/admin/service/maintenance-windows"');
+
+    const removed = await staff.post('/admin/service/maintenance-windows/db-maintenance/remove', { reason: '延期' }, done);
+    expect(removed.url).toContain('done=window_removed');
+    expect((await fetch(`${server.url}/api/v1/accounts`)).status).toBe(401);
+  });
+});

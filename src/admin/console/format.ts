@@ -11,6 +11,9 @@ export const parseJstLocal = (value: unknown): number | undefined => {
   return Number.isNaN(ms) ? undefined : ms;
 };
 
+/** ISO 8601 in Japan time with its offset, as the calendar's windows are written. */
+export const jstIso = (ms: number): string => `${new Date(ms + JST_OFFSET_MS).toISOString().slice(0, 19)}+09:00`;
+
 /** The reverse, to refill a datetime-local input. */
 export const toJstLocal = (ms: number | undefined): string => (ms === undefined ? '' : new Date(ms + JST_OFFSET_MS).toISOString().slice(0, 16));
 

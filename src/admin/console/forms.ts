@@ -108,3 +108,20 @@ export const restrictionFormSchema = {
   ],
 } as const;
 export type RestrictionForm = FromSchema<typeof restrictionFormSchema>;
+
+/** A one-off maintenance window: the times are datetime-local values in Japan time. */
+export const maintenanceWindowFormSchema = {
+  $id: 'admin-maintenance-window-form',
+  type: 'object',
+  additionalProperties: false,
+  required: ['csrf', 'id', 'surfaces', 'from', 'to', 'reason'],
+  properties: {
+    csrf,
+    id: { type: 'string', pattern: '^[A-Za-z0-9._-]{1,100}$' },
+    surfaces: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', enum: SURFACES } },
+    from: { type: 'string', maxLength: 19 },
+    to: { type: 'string', maxLength: 19 },
+    reason: reasonField,
+  },
+} as const;
+export type MaintenanceWindowForm = FromSchema<typeof maintenanceWindowFormSchema>;

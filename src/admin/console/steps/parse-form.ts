@@ -12,12 +12,12 @@ import { renderError } from '../pages.ts';
 export const parseForm = (
   deps: Pick<ConsoleDeps, 'render' | 'ajv'>,
   schema: AnySchema & { $id: string },
-  options: { onInvalid?: Middleware } = {},
+  options: { onInvalid?: Middleware; arrays?: string[] } = {},
 ): Middleware => {
   const validate = deps.ajv.getSchema(schema.$id) ?? deps.ajv.compile(schema);
   return async (ctx, next) => {
     const request = ctx.state.console as ConsoleRequest;
-    const posted = await readPostedForm(ctx, { expectedCsrf: request.session?.csrf, validate, dropEmpty: true });
+    const posted = await readPostedForm(ctx, { expectedCsrf: request.session?.csrf, validate, dropEmpty: true, arrays: options.arrays });
     if (posted.outcome === 'csrf_mismatch') return renderError(deps, ctx, 'csrf');
     request.form = posted.form;
     if (posted.outcome === 'invalid') return options.onInvalid ? options.onInvalid(ctx, next) : renderError(deps, ctx, 'invalid_request');
