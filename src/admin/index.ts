@@ -1,42 +1,24 @@
-import type { Ajv } from 'ajv';
-import type { AuditTrail } from '../audit/index.ts';
-import type { OneOffWindows, Restrictions } from '../availability/index.ts';
 import type { Config } from '../config/load-config.ts';
-import type { CoreBanking } from '../core-banking/port.ts';
-import type { GrantRecords } from '../grants/grant-records.ts';
-import type { GrantRevocation } from '../grants/revocation.ts';
 import type { Render } from '../http/render.ts';
-import type { PartnerRegistry } from '../partners/registry.ts';
-import type { PartnerStatusCache } from '../partners/status-cache.ts';
-import type { Clock } from '../shared/clock.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { Store } from '../store/store.ts';
 import { adminApiRouter } from './api/router.ts';
 import { createLoginThrottle } from './console/login-throttle.ts';
 import { consoleRouter } from './console/router.ts';
 import { createAdminSessions } from './console/sessions.ts';
-import { createAdminOperations } from './operations/index.ts';
+import { createAdminOperations, type OperationsDeps } from './operations/index.ts';
 import { seedDemoStaff } from './staff/demo-staff.ts';
 import { createPasswordVerifier } from './staff/passwords.ts';
 import { createStaffAccounts } from './staff/staff-accounts.ts';
 import { createStaffTotp } from './staff/staff-totp.ts';
 
-export interface AdminDeps {
+/** The operations' own dependencies, less what is derived from the configuration, plus the pages'. */
+export type AdminDeps = Omit<OperationsDeps, 'pairwiseSalt' | 'internalClientIds' | 'mtlsEnabled'> & {
   config: Config;
   store: Store;
-  clock: Clock;
   logger: Logger;
-  ajv: Ajv;
   render: Render;
-  audit: AuditTrail;
-  coreBanking: CoreBanking;
-  grants: GrantRecords;
-  revocation: GrantRevocation;
-  partners: PartnerRegistry;
-  partnerStatus: PartnerStatusCache;
-  restrictions: Restrictions;
-  windows: OneOffWindows;
-}
+};
 
 /**
  * Operations for bank staff: the console at /admin and the admin API at /admin/api/v1, over one

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { BrowserContextOptions, Page } from 'playwright-core';
 import { translator, type Locale, type Translate } from '../../src/i18n/index.ts';
 import { totp } from '../../src/shared/totp.ts';
-import { browserSuite, checkPhonePage, newPhoneContext } from '../support/browser.ts';
+import { browserSuite, checkPhonePage, fillIdentityCheck, newPhoneContext } from '../support/browser.ts';
 import { customers, type DemoCustomer } from '../support/demo.ts';
 import { startServer, type TestServer } from '../support/server.ts';
 
@@ -49,15 +49,6 @@ const startAtDemo = async (page: Page, locale: Locale, options: { axe?: boolean 
   await page.waitForURL(/\/interaction\/[^/]+$/);
 };
 
-const fillLogin = async (page: Page, t: Translate, who: { branch: string; accountType: string; accountNumber: string; pin: string }) => {
-  await page.getByLabel(t('login.branch')).fill(who.branch);
-  await page.getByLabel(t('login.accountType')).selectOption(who.accountType);
-  await page.getByLabel(t('login.accountNumber')).fill(who.accountNumber);
-  await page.getByLabel(t('login.pin')).fill(who.pin);
-  await page.getByRole('button', { name: t('login.submit') }).click();
-  await page.waitForLoadState();
-};
-
 const fillOtp = async (page: Page, t: Translate, who: DemoCustomer) => {
   // The server checks the code against the test's ManualClock.
   await page.getByLabel(t('otp.otp')).fill(totp(who.totpSecret, server.clock.now()));
@@ -73,7 +64,7 @@ const runLinkage = async (page: Page, locale: Locale, options: { axe?: boolean; 
   expect(await htmlLang(page)).toBe(locale);
   expect(await heading(page)).toBe(t('login.title'));
   await checkPage(page, options);
-  await fillLogin(page, t, customers.allTypes);
+  await fillIdentityCheck(page, t, customers.allTypes);
 
   expect(await heading(page)).toBe(t('otp.title'));
   await checkPage(page, options);
@@ -112,7 +103,7 @@ describe.each(['ja', 'en'] as const)('API連携認証 in Chromium at phone size 
   test('a wrong PIN shows the identity-check error on the login page, which passes axe', async () => {
     const { page } = await openPhone();
     await startAtDemo(page, locale);
-    await fillLogin(page, t, { ...customers.lockable, pin: '0000' });
+    await fillIdentityCheck(page, t, { ...customers.lockable, pin: '0000' });
     expect(await heading(page)).toBe(t('login.title'));
     expect(await page.getByRole('alert').innerText()).toBe(t('login.error'));
     await checkPage(page);
@@ -136,7 +127,7 @@ describe.each(['ja', 'en'] as const)('API連携認証 in Chromium at phone size 
   test('a customer without a cash card gets the ineligible page (passing axe), and the partner gets access_denied', async () => {
     const { page } = await openPhone();
     await startAtDemo(page, locale);
-    await fillLogin(page, t, customers.noCashCard);
+    await fillIdentityCheck(page, t, customers.noCashCard);
     await fillOtp(page, t, customers.noCashCard);
     expect(await heading(page)).toBe(t('ineligible.title'));
     expect(await page.getByRole('alert').innerText()).toBe(t('ineligible.no_eligible_account'));

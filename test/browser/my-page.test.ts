@@ -1,7 +1,7 @@
 import type { BrowserContextOptions, Page } from 'playwright-core';
 import { translator, type Locale, type Translate } from '../../src/i18n/index.ts';
 import { totp } from '../../src/shared/totp.ts';
-import { browserSuite, checkPhonePage, newPhoneContext } from '../support/browser.ts';
+import { browserSuite, checkPhonePage, fillIdentityCheck, newPhoneContext } from '../support/browser.ts';
 import { customers, type DemoCustomer } from '../support/demo.ts';
 import { link, partnerFor } from '../support/linkage.ts';
 import { startServer, type TestServer } from '../support/server.ts';
@@ -41,12 +41,7 @@ const signIn = async (page: Page, locale: Locale, t: Translate, who: DemoCustome
   expect(await page.locator('html').getAttribute('lang')).toBe(locale);
   expect(await heading(page)).toBe(t('login.title'));
   await checkPage(page, options);
-  await page.getByLabel(t('login.branch')).fill(who.branch);
-  await page.getByLabel(t('login.accountType')).selectOption(who.accountType);
-  await page.getByLabel(t('login.accountNumber')).fill(who.accountNumber);
-  await page.getByLabel(t('login.pin')).fill(who.pin);
-  await page.getByRole('button', { name: t('login.submit') }).click();
-  await page.waitForLoadState();
+  await fillIdentityCheck(page, t, who);
 
   expect(await heading(page)).toBe(t('otp.title'));
   await checkPage(page, options);
@@ -102,11 +97,7 @@ describe('/my in Chromium at phone size', () => {
     const t = translator('ja');
     const page = await openPhone();
     await page.goto(`${server.url}/my`);
-    await page.getByLabel(t('login.branch')).fill(customers.frozenAccount.branch);
-    await page.getByLabel(t('login.accountNumber')).fill(customers.frozenAccount.accountNumber);
-    await page.getByLabel(t('login.pin')).fill('0000');
-    await page.getByRole('button', { name: t('login.submit') }).click();
-    await page.waitForLoadState();
+    await fillIdentityCheck(page, t, { ...customers.frozenAccount, pin: '0000' });
     expect(await heading(page)).toBe(t('login.title'));
     expect(await page.getByRole('alert').innerText()).toBe(t('login.error'));
     await checkPage(page);

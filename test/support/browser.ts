@@ -100,3 +100,13 @@ export const checkPhonePage = async (page: Page, options: { axe?: boolean } = {}
   expect(await scrollWidth(page)).toBeLessThanOrEqual(PHONE_WIDTH);
   expect(await unlabelledInputs(page)).toEqual([]);
 };
+
+/** Step 1 of the identity check, filled by the labels a customer reads (API連携認証 and /my alike). */
+export const fillIdentityCheck = async (page: Page, t: (key: 'login.branch' | 'login.accountType' | 'login.accountNumber' | 'login.pin' | 'login.submit') => string, who: { branch: string; accountType: string; accountNumber: string; pin: string }) => {
+  await page.getByLabel(t('login.branch')).fill(who.branch);
+  await page.getByLabel(t('login.accountType')).selectOption(who.accountType);
+  await page.getByLabel(t('login.accountNumber')).fill(who.accountNumber);
+  await page.getByLabel(t('login.pin')).fill(who.pin);
+  await page.getByRole('button', { name: t('login.submit') }).click();
+  await page.waitForLoadState();
+};

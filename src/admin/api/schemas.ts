@@ -1,4 +1,5 @@
 import type { FromSchema } from 'json-schema-to-ts';
+import { staffTextSchema } from '../field-schemas.ts';
 import { SURFACES } from '../../calendar/surfaces.ts';
 import { oneOffWindowSchema } from '../../calendar/config-schema.ts';
 import { ACCOUNT_TYPES } from '../../core-banking/port.ts';
@@ -8,7 +9,7 @@ import { accountNumberSchema, branchCodeSchema } from '../../core-banking/field-
  * Request bodies of the admin API. docs/openapi/admin-api.json carries the same schemas
  * (test/admin/openapi.test.ts holds them equal), so the document cannot drift from the checks.
  */
-const reason = { type: 'string', minLength: 1, maxLength: 500, pattern: '\\S', description: 'Why: recorded in the audit trail.' } as const;
+const reason = { ...staffTextSchema, description: 'Why: recorded in the audit trail.' } as const;
 const loginAccount = {
   branchCode: branchCodeSchema,
   accountType: { type: 'string', enum: ACCOUNT_TYPES },
@@ -54,7 +55,7 @@ export const partnerSaveBodySchema = {
 } as const;
 export type PartnerSaveBody = FromSchema<typeof partnerSaveBodySchema>;
 
-const message = { type: 'string', minLength: 1, maxLength: 500, pattern: '\\S' } as const;
+const message = staffTextSchema;
 export const restrictionBodySchema = {
   $id: 'admin-api-restriction',
   type: 'object',

@@ -1,11 +1,12 @@
 import type { FromSchema } from 'json-schema-to-ts';
+import { staffTextSchema } from '../field-schemas.ts';
 import { accountNumberSchema, branchCodeSchema, loginAccountTypeSchema } from '../../core-banking/field-schemas.ts';
 import { SURFACES } from '../../calendar/surfaces.ts';
 
 /** The forms the console posts. Every one carries the session's CSRF token. */
 const csrf = { type: 'string', minLength: 1, maxLength: 100 } as const;
 /** A reason staff must give: something other than blanks. */
-export const reasonField = { type: 'string', minLength: 1, maxLength: 500, pattern: '\\S' } as const;
+export const reasonField = staffTextSchema;
 const totp = { type: 'string', pattern: '^[0-9]{6}$' } as const;
 
 export const loginFormSchema = {
@@ -85,7 +86,7 @@ export const partnerFormSchema = {
 } as const;
 export type PartnerForm = FromSchema<typeof partnerFormSchema>;
 
-const message = { type: 'string', minLength: 1, maxLength: 500, pattern: '\\S' } as const;
+const message = staffTextSchema;
 export const restrictionFormSchema = {
   $id: 'admin-restriction-form',
   type: 'object',
