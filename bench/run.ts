@@ -47,9 +47,11 @@ const freePort = async () => {
 const timeRun = async (calls: number, one: (i: number) => Promise<void>) => {
   let next = 0;
   const started = process.hrtime.bigint();
-  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-    while (next < calls) await one(next++);
-  }));
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < calls) await one(next++);
+    }),
+  );
   return Number(process.hrtime.bigint() - started) / 1e9;
 };
 
@@ -65,9 +67,18 @@ const unitNs = perOp(20_000, () => JSON.parse(JSON.stringify(sample)));
 const calendarConfig = loadConfig({ NODE_ENV: 'test' }).calendar;
 const calendar = createServiceCalendar(calendarConfig, { clock: systemClock });
 const jun2026 = Date.parse('2026-06-01T00:00:00+09:00');
-const calendarNs = perOp(8000, (i) => calendar.status(i % 2 ? 'authorization' : 'data_api', jun2026 + i * 131 * 60_000));
-const demoCore = createDemoCoreBanking({ data: loadConfig({ NODE_ENV: 'test' }).demo!.coreBanking, store: new MemoryStore(systemClock), clock: { now: () => Date.parse('2026-12-31T12:00:00+09:00') } });
-const accounts = await demoCore.accounts((await demoCore.verifyPin({ branchCode: '001', accountType: 'ordinary', accountNumber: '1012345' }, '2580'))!.customerId);
+const calendarNs = perOp(8000, (i) =>
+  calendar.status(i % 2 ? 'authorization' : 'data_api', jun2026 + i * 131 * 60_000),
+);
+const demoCore = createDemoCoreBanking({
+  data: loadConfig({ NODE_ENV: 'test' }).demo!.coreBanking,
+  store: new MemoryStore(systemClock),
+  clock: { now: () => Date.parse('2026-12-31T12:00:00+09:00') },
+});
+const accounts = await demoCore.accounts(
+  (await demoCore.verifyPin({ branchCode: '001', accountType: 'ordinary', accountNumber: '1012345' }, '2580'))!
+    .customerId,
+);
 const t0 = process.hrtime.bigint();
 await demoCore.transactions(accounts.find((a) => a.accountType === 'ordinary')!.accountId, '2024-01-01', '2026-12-31');
 const threeYearNs = Number(process.hrtime.bigint() - t0);
@@ -89,13 +100,25 @@ refServer.close();
 // Subject: the real server, a real linkage, real DPoP proofs.
 const port = await freePort();
 const issuer = `http://127.0.0.1:${port}`;
-const config = loadConfig({ NODE_ENV: 'test', ISSUER: issuer, PORT: String(port), CONFIG_FILE: 'test/fixtures/test-settings.json', CALENDAR_FILE: 'test/fixtures/calendar-always-open.json' });
+const config = loadConfig({
+  NODE_ENV: 'test',
+  ISSUER: issuer,
+  PORT: String(port),
+  CONFIG_FILE: 'test/fixtures/test-settings.json',
+  CALENDAR_FILE: 'test/fixtures/calendar-always-open.json',
+});
 const app = await buildApp(config, { logger: silentLogger, sleep: async () => {} });
 const server = app.koa.listen(port, '127.0.0.1');
 await once(server, 'listening');
 
 const jwk = config.demo!.privateKeys['demo-kakeibo'].keys[0];
-const partner = await createPartnerClient({ issuer, clientId: 'demo-kakeibo', privateJwk: jwk, redirectUri: `${issuer}/demo/callback`, allowHttp: true });
+const partner = await createPartnerClient({
+  issuer,
+  clientId: 'demo-kakeibo',
+  privateJwk: jwk,
+  redirectUri: `${issuer}/demo/callback`,
+  allowHttp: true,
+});
 const link = async () => {
   const pending = await partner.startAuthorization({ scope: 'offline_access accounts deposits' });
   const cookies = new Map<string, string>();
@@ -109,8 +132,20 @@ const link = async () => {
     }
     for (;;) {
       if (current.startsWith(`${issuer}/demo/callback`)) return { url: current, html: '' };
-      const res = await fetch(current, { method: body ? 'POST' : 'GET', body, redirect: 'manual', headers: { cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; '), ...(body ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) } });
-      for (const c of res.headers.getSetCookie()) { const [pair] = c.split(';'); const i = pair.indexOf('='); cookies.set(pair.slice(0, i), pair.slice(i + 1)); }
+      const res = await fetch(current, {
+        method: body ? 'POST' : 'GET',
+        body,
+        redirect: 'manual',
+        headers: {
+          cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; '),
+          ...(body ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+        },
+      });
+      for (const c of res.headers.getSetCookie()) {
+        const [pair] = c.split(';');
+        const i = pair.indexOf('=');
+        cookies.set(pair.slice(0, i), pair.slice(i + 1));
+      }
       const location = res.headers.get('location');
       if (!location) return { url: current, html: await res.text() };
       current = new URL(location, current).href;
@@ -119,10 +154,23 @@ const link = async () => {
   };
   const field = (html: string, name: string) => html.match(new RegExp(`name="${name}" value="([^"]*)"`))![1];
   const login = await go(pending.authorizationUrl);
-  const otpPage = await go(`${login.url}/login`, { csrf: field(login.html, 'csrf'), branch: '001', accountType: 'ordinary', accountNumber: '1012345', pin: '2580' });
-  const consent = await go(`${otpPage.url}/otp`, { csrf: field(otpPage.html, 'csrf'), otp: totp('42HZVUXMALJN4GGHUMPVZCP74KKSPLYO', Date.now()) });
+  const otpPage = await go(`${login.url}/login`, {
+    csrf: field(login.html, 'csrf'),
+    branch: '001',
+    accountType: 'ordinary',
+    accountNumber: '1012345',
+    pin: '2580',
+  });
+  const consent = await go(`${otpPage.url}/otp`, {
+    csrf: field(otpPage.html, 'csrf'),
+    otp: totp('42HZVUXMALJN4GGHUMPVZCP74KKSPLYO', Date.now()),
+  });
   const accounts = [...consent.html.matchAll(/name="accounts" value="([^"]*)"/g)].map((m) => m[1]);
-  const callback = await go(`${consent.url}/consent`, { csrf: field(consent.html, 'csrf'), decision: 'agree', accounts });
+  const callback = await go(`${consent.url}/consent`, {
+    csrf: field(consent.html, 'csrf'),
+    decision: 'agree',
+    accounts,
+  });
   return { tokens: await partner.exchangeCode(callback.url, pending), keys: pending.dpopKeys };
 };
 const linked = await link();
@@ -142,9 +190,25 @@ for (let i = 0; i < LINKAGES; i += 1) {
   const grant = new app.provider.Grant({ accountId: `bench-${i}`, clientId: 'demo-kakeibo' } as never);
   grant.addResourceScope(`${issuer}/api/v1`, 'accounts deposits');
   const grantId = await grant.save();
-  await app.grants.save({ grantId, customerId: `bench-customer-${i}`, partnerId: 'demo-kakeibo', accountIds: ['a', 'b'], scopes: ['accounts', 'deposits'], termsVersion: '1.0', consentId: `c${i}`, identifiedAt: Date.now(), createdAt: Date.now(), expiresAt: Date.now() + 86400_000 });
+  await app.grants.save({
+    grantId,
+    customerId: `bench-customer-${i}`,
+    partnerId: 'demo-kakeibo',
+    accountIds: ['a', 'b'],
+    scopes: ['accounts', 'deposits'],
+    termsVersion: '1.0',
+    consentId: `c${i}`,
+    identifiedAt: Date.now(),
+    createdAt: Date.now(),
+    expiresAt: Date.now() + 86400_000,
+  });
   const client = await app.provider.Client.find('demo-kakeibo');
-  const at = new app.provider.AccessToken({ accountId: `bench-${i}`, client, grantId, scope: 'accounts deposits' } as never);
+  const at = new app.provider.AccessToken({
+    accountId: `bench-${i}`,
+    client,
+    grantId,
+    scope: 'accounts deposits',
+  } as never);
   await at.save();
 }
 const after = (globalThis.gc?.(), process.memoryUsage().heapUsed);
@@ -153,17 +217,40 @@ const perLinkage = Math.max(0, (after - before) / LINKAGES);
 server.close();
 await app.close();
 
-const ratio = (CALLS / subjectSeconds) / (CALLS / refSeconds);
+const ratio = CALLS / subjectSeconds / (CALLS / refSeconds);
 const results = [
-  { name: 'calendar status answer', value: calendarNs / unitNs, target: `<= ${TARGETS.maxCalendarStatusCost} units`, ok: calendarNs / unitNs <= TARGETS.maxCalendarStatusCost,
-    detail: `${(calendarNs / 1000).toFixed(2)} µs per answer; unit (1 KB JSON round trip) ${(unitNs / 1000).toFixed(2)} µs` },
-  { name: 'three-year transaction query (demo core, cold)', value: threeYearNs / unitNs, target: `<= ${TARGETS.maxThreeYearQueryCost} units`, ok: threeYearNs / unitNs <= TARGETS.maxThreeYearQueryCost,
-    detail: `${(threeYearNs / 1e6).toFixed(1)} ms` },
-  { name: 'data call throughput vs reference', value: ratio, target: `>= ${TARGETS.minThroughputRatio}`, ok: ratio >= TARGETS.minThroughputRatio,
-    detail: `${(CALLS / subjectSeconds).toFixed(0)} calls/s vs ${(CALLS / refSeconds).toFixed(0)} req/s reference (${CALLS} each, concurrency ${CONCURRENCY})` },
-  { name: 'heap bytes per stored linkage (embedded store)', value: perLinkage, target: `<= ${TARGETS.maxHeapBytesPerLinkage}`, ok: perLinkage <= TARGETS.maxHeapBytesPerLinkage,
-    detail: `${LINKAGES} linkages, ${(perLinkage / 1024).toFixed(1)} KiB each${globalThis.gc ? '' : ' (run with --expose-gc for a steadier number)'}` },
+  {
+    name: 'calendar status answer',
+    value: calendarNs / unitNs,
+    target: `<= ${TARGETS.maxCalendarStatusCost} units`,
+    ok: calendarNs / unitNs <= TARGETS.maxCalendarStatusCost,
+    detail: `${(calendarNs / 1000).toFixed(2)} µs per answer; unit (1 KB JSON round trip) ${(unitNs / 1000).toFixed(2)} µs`,
+  },
+  {
+    name: 'three-year transaction query (demo core, cold)',
+    value: threeYearNs / unitNs,
+    target: `<= ${TARGETS.maxThreeYearQueryCost} units`,
+    ok: threeYearNs / unitNs <= TARGETS.maxThreeYearQueryCost,
+    detail: `${(threeYearNs / 1e6).toFixed(1)} ms`,
+  },
+  {
+    name: 'data call throughput vs reference',
+    value: ratio,
+    target: `>= ${TARGETS.minThroughputRatio}`,
+    ok: ratio >= TARGETS.minThroughputRatio,
+    detail: `${(CALLS / subjectSeconds).toFixed(0)} calls/s vs ${(CALLS / refSeconds).toFixed(0)} req/s reference (${CALLS} each, concurrency ${CONCURRENCY})`,
+  },
+  {
+    name: 'heap bytes per stored linkage (embedded store)',
+    value: perLinkage,
+    target: `<= ${TARGETS.maxHeapBytesPerLinkage}`,
+    ok: perLinkage <= TARGETS.maxHeapBytesPerLinkage,
+    detail: `${LINKAGES} linkages, ${(perLinkage / 1024).toFixed(1)} KiB each${globalThis.gc ? '' : ' (run with --expose-gc for a steadier number)'}`,
+  },
 ];
-for (const r of results) process.stdout.write(`${r.ok ? 'PASS' : 'FAIL'}  ${r.name}: ${typeof r.value === 'number' ? r.value.toFixed(3) : r.value} (target ${r.target}) — ${r.detail}\n`);
+for (const r of results)
+  process.stdout.write(
+    `${r.ok ? 'PASS' : 'FAIL'}  ${r.name}: ${typeof r.value === 'number' ? r.value.toFixed(3) : r.value} (target ${r.target}) — ${r.detail}\n`,
+  );
 void oauth;
 process.exit(results.every((r) => r.ok) ? 0 : 1);

@@ -82,15 +82,19 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
   const clock = overrides.clock ?? systemClock;
   const logger = overrides.logger ?? createLogger();
   const instance = settings.server.instanceName || `${process.pid}`;
-  const store = overrides.store ?? createStore({
-    redisUrl: settings.store.redisUrl,
-    redisClusterNodes: settings.store.redisClusterNodes,
-    keyPrefix: settings.store.keyPrefix,
-    clock,
-    logger,
-  });
+  const store =
+    overrides.store ??
+    createStore({
+      redisUrl: settings.store.redisUrl,
+      redisClusterNodes: settings.store.redisClusterNodes,
+      keyPrefix: settings.store.keyPrefix,
+      clock,
+      logger,
+    });
   const checkpointSigner = createCheckpointSigner(config.signingKeys, settings.audit.checkpointKeyId);
-  const audit = overrides.audit ?? createAuditTrail({ store, logger, clock, instance, settings: settings.audit, signer: checkpointSigner });
+  const audit =
+    overrides.audit ??
+    createAuditTrail({ store, logger, clock, instance, settings: settings.audit, signer: checkpointSigner });
   const metrics = createMetrics();
   audit.onRecorded((event) => metrics.observeAuditEvent(event));
   const ajv = createAjv();
@@ -105,8 +109,16 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
   const consents = createConsentRecords({ store, clock, retentionDays: settings.lifetimes.consentRecordRetentionDays });
   const revocation = createGrantRevocation({ store, grants, audit, clock });
   const partnerEvents = createPartnerEvents({
-    config, store, clock, partners, audit, logger,
-    options: { backoffSeconds: settings.partnerEvents.retryDelaysSeconds, timeoutMs: settings.partnerEvents.timeoutSeconds * 1000 },
+    config,
+    store,
+    clock,
+    partners,
+    audit,
+    logger,
+    options: {
+      backoffSeconds: settings.partnerEvents.retryDelaysSeconds,
+      timeoutMs: settings.partnerEvents.timeoutSeconds * 1000,
+    },
   });
   revocation.onEnded(partnerEvents.onGrantEnded);
   partnerEvents.start();
@@ -115,7 +127,11 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
   const availability = await createAvailability({ store, calendar, clock, logger });
 
   // The demo partner app lives inside this server: its callback is registered at run time.
-  const demoPartnerIds = new Set(config.demo ? config.partners.filter((p) => p.file.startsWith(settings.demo.dir)).map((p) => p.partner.client_id) : []);
+  const demoPartnerIds = new Set(
+    config.demo
+      ? config.partners.filter((p) => p.file.startsWith(settings.demo.dir)).map((p) => p.partner.client_id)
+      : [],
+  );
   const demoCallback = `${settings.server.issuer}/demo/callback`;
 
   const provider = createProvider({
@@ -130,7 +146,12 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     extraRedirectUris: (clientId) => (demoPartnerIds.has(clientId) ? [demoCallback] : []),
     renderError: async (ctx, out) => {
       const locale = resolveLocale(ctx as never);
-      render(ctx as never, 'error', { code: out.error, messageKey: 'error.generic' }, { locale, title: translator(locale)('error.title'), status: ctx.status >= 400 ? ctx.status : 400 });
+      render(
+        ctx as never,
+        'error',
+        { code: out.error, messageKey: 'error.generic' },
+        { locale, title: translator(locale)('error.title'), status: ctx.status >= 400 ? ctx.status : 400 },
+      );
     },
   });
 
@@ -144,16 +165,61 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
   koa.use(securityHeaders({ hsts: settings.server.issuer.startsWith('https:') }));
   koa.use(staticFiles(config.rootDir));
 
-  const identityCheck = createIdentityCheck({ coreBanking, store, clock, audit, settings: settings.identityCheck, sleep: overrides.sleep ?? ((ms: number) => sleep(ms)) });
+  const identityCheck = createIdentityCheck({
+    coreBanking,
+    store,
+    clock,
+    audit,
+    settings: settings.identityCheck,
+    sleep: overrides.sleep ?? ((ms: number) => sleep(ms)),
+  });
   // Notices to customers (new and ended linkages), and what the customer's own page (/my) needs.
   const outbox = config.demo ? createDemoOutbox({ store, clock, retentionDays: 30 }) : undefined;
   const notifier = overrides.notifier ?? outbox;
   if (!notifier) throw new Error('no customer notifier configured');
   revocation.onEnded(noticeOfEnding({ notifier, logger, audit, coreBanking, partners }));
   const lastUsed = createLastUsed({ store, clock, logger });
-  const customerSessions = createCustomerSessions({ store, clock, idleSeconds: settings.myPage.sessionIdleMinutes * 60, maxSeconds: settings.myPage.sessionMaxMinutes * 60 });
-  const interactionDeps = { config, provider, store, partners, coreBanking, grants, consents, states, render, clock, logger, audit, ajv, identityCheck, revocation, availability, notifier };
-  const admin = await createAdmin({ config, store, clock, logger, ajv, render, audit, coreBanking, grants, revocation, partners, partnerStatus, restrictions: availability.restrictions, windows: availability.oneOffWindows });
+  const customerSessions = createCustomerSessions({
+    store,
+    clock,
+    idleSeconds: settings.myPage.sessionIdleMinutes * 60,
+    maxSeconds: settings.myPage.sessionMaxMinutes * 60,
+  });
+  const interactionDeps = {
+    config,
+    provider,
+    store,
+    partners,
+    coreBanking,
+    grants,
+    consents,
+    states,
+    render,
+    clock,
+    logger,
+    audit,
+    ajv,
+    identityCheck,
+    revocation,
+    availability,
+    notifier,
+  };
+  const admin = await createAdmin({
+    config,
+    store,
+    clock,
+    logger,
+    ajv,
+    render,
+    audit,
+    coreBanking,
+    grants,
+    revocation,
+    partners,
+    partnerStatus,
+    restrictions: availability.restrictions,
+    windows: availability.oneOffWindows,
+  });
   const routers = [
     // Never behind the availability gates: operators lift restrictions here (see GATE_EXEMPTIONS).
     admin.consoleRouter,
@@ -161,13 +227,41 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     opsRouter({ metrics, readiness: { store, keys: () => checkpointSigner.ready() }, access: settings.ops }),
     interactionRouter(interactionDeps),
     resourceApiRouter({ config, store, clock, coreBanking, partners: partnerStatus, audit, availability, lastUsed }),
-    grantManagementRouter({ config, store, clock, coreBanking, partners: partnerStatus, audit, grants, revocation, availability }),
+    grantManagementRouter({
+      config,
+      store,
+      clock,
+      coreBanking,
+      partners: partnerStatus,
+      audit,
+      grants,
+      revocation,
+      availability,
+    }),
     publicPagesRouter({ config, render, clock }),
     serviceStatusRouter({ availability, calendar, clock, render }),
     coreEventsRouter({ config, store, clock, ajv, coreBanking, revocation, audit }),
   ];
   if (config.demo) routers.push(demoPartnerRouter({ config, demoPartnerIds, callbackUrl: demoCallback, logger }));
-  routers.push(myPageRouter({ config, clock, logger, audit, ajv, render, coreBanking, partners, grants, revocation, identityCheck, notifier, availability, lastUsed, sessions: customerSessions }));
+  routers.push(
+    myPageRouter({
+      config,
+      clock,
+      logger,
+      audit,
+      ajv,
+      render,
+      coreBanking,
+      partners,
+      grants,
+      revocation,
+      identityCheck,
+      notifier,
+      availability,
+      lastUsed,
+      sessions: customerSessions,
+    }),
+  );
   if (outbox) routers.push(demoOutboxRouter({ outbox, render, myPageUrl: `${settings.server.issuer}/my` }));
   for (const router of routers) koa.use(router.routes()).use(router.allowedMethods());
 

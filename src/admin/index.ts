@@ -42,8 +42,18 @@ export const createAdmin = async (deps: AdminDeps) => {
     audit: deps.audit,
     ops,
     staff,
-    sessions: createAdminSessions({ store: deps.store, clock: deps.clock, idleSeconds: settings.sessionIdleMinutes * 60, maxSeconds: settings.sessionMaxHours * 3600 }),
-    throttle: createLoginThrottle({ store: deps.store, maxPerUser: settings.loginMaxFailures, maxPerIp: settings.loginMaxFailuresPerIp, windowSeconds: settings.loginFailureWindowMinutes * 60 }),
+    sessions: createAdminSessions({
+      store: deps.store,
+      clock: deps.clock,
+      idleSeconds: settings.sessionIdleMinutes * 60,
+      maxSeconds: settings.sessionMaxHours * 3600,
+    }),
+    throttle: createLoginThrottle({
+      store: deps.store,
+      maxPerUser: settings.loginMaxFailures,
+      maxPerIp: settings.loginMaxFailuresPerIp,
+      windowSeconds: settings.loginFailureWindowMinutes * 60,
+    }),
     verifyPassword: createPasswordVerifier(),
     verifyTotp: createStaffTotp({ store: deps.store, clock: deps.clock, windowSteps: settings.totpWindowSteps }),
   };

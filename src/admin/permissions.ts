@@ -24,10 +24,15 @@ export const PERMISSIONS = {
 
 export type Permission = keyof typeof PERMISSIONS;
 
-export const isRole = (value: unknown): value is Role => typeof value === 'string' && (ROLES as readonly string[]).includes(value);
+export const isRole = (value: unknown): value is Role =>
+  typeof value === 'string' && (ROLES as readonly string[]).includes(value);
 
-export const can = (role: Role, permission: Permission): boolean => (PERMISSIONS[permission] as readonly Role[]).includes(role);
+export const can = (role: Role, permission: Permission): boolean =>
+  (PERMISSIONS[permission] as readonly Role[]).includes(role);
 
 /** Every permission of a role, for the views (which buttons to offer). */
 export const permissionsOf = (role: Role): Record<Permission, boolean> =>
-  Object.fromEntries((Object.keys(PERMISSIONS) as Permission[]).map((p) => [p, can(role, p)])) as Record<Permission, boolean>;
+  Object.fromEntries((Object.keys(PERMISSIONS) as Permission[]).map((p) => [p, can(role, p)])) as Record<
+    Permission,
+    boolean
+  >;

@@ -30,7 +30,11 @@ const DAY_MS = 86_400_000;
 /** Events written in one store round trip at most. */
 const MAX_BATCH = 200;
 
-type Pending = { event: Omit<RecordedAuditEvent, 'chain' | 'seq' | 'prev' | 'prevTime'>; resolve: () => void; reject: (e: unknown) => void };
+type Pending = {
+  event: Omit<RecordedAuditEvent, 'chain' | 'seq' | 'prev' | 'prevTime'>;
+  resolve: () => void;
+  reject: (e: unknown) => void;
+};
 
 /**
  * The durable audit trail. Every event goes to the store's `audit:events` stream (Redis Streams
@@ -66,13 +70,22 @@ export const createAuditTrail = (deps: AuditTrailDeps): AuditTrail => {
   const writeCheckpoint = async () => {
     if (head.seq === checkpointed.seq) return;
     const now = clock.now();
-    const jws = await signer.sign({ chain: head.chain, instance: deps.instance, seq: head.seq, head: head.hash, headTime: head.time, time: new Date(now).toISOString() });
+    const jws = await signer.sign({
+      chain: head.chain,
+      instance: deps.instance,
+      seq: head.seq,
+      head: head.hash,
+      headTime: head.time,
+      time: new Date(now).toISOString(),
+    });
     await store.appendToStream(CHECKPOINTS_STREAM, [{ atMs: now, value: jws }], now - retentionMs);
     checkpointed = { seq: head.seq, at: now };
   };
 
-  const checkpointDue = () => head.seq > checkpointed.seq
-    && (head.seq - checkpointed.seq >= settings.checkpointEveryEvents || clock.now() - checkpointed.at >= settings.checkpointEverySeconds * 1000);
+  const checkpointDue = () =>
+    head.seq > checkpointed.seq &&
+    (head.seq - checkpointed.seq >= settings.checkpointEveryEvents ||
+      clock.now() - checkpointed.at >= settings.checkpointEverySeconds * 1000);
 
   const writeBatch = async (batch: Pending[]) => {
     let next = head;
@@ -83,7 +96,11 @@ export const createAuditTrail = (deps: AuditTrailDeps): AuditTrail => {
     });
     try {
       const now = clock.now();
-      await store.appendToStream(EVENTS_STREAM, linked.map((e) => ({ atMs: Date.parse(e.time), value: JSON.stringify(e) })), now - retentionMs);
+      await store.appendToStream(
+        EVENTS_STREAM,
+        linked.map((e) => ({ atMs: Date.parse(e.time), value: JSON.stringify(e) })),
+        now - retentionMs,
+      );
     } catch (error) {
       // The log line still ships the event; the chain goes on under a new name.
       for (const e of linked) logger.error('audit event not stored', { audit: e, error: (error as Error).message });
@@ -104,7 +121,10 @@ export const createAuditTrail = (deps: AuditTrailDeps): AuditTrail => {
       }
     }
     for (const p of batch) p.resolve();
-    if (checkpointDue()) await writeCheckpoint().catch((error) => logger.warn('audit checkpoint not written', { error: (error as Error).message }));
+    if (checkpointDue())
+      await writeCheckpoint().catch((error) =>
+        logger.warn('audit checkpoint not written', { error: (error as Error).message }),
+      );
   };
 
   const schedule = () => {
@@ -122,9 +142,18 @@ export const createAuditTrail = (deps: AuditTrailDeps): AuditTrail => {
     while (queue.length > 0 || scheduled);
   };
 
-  const timer = deps.checkpointTimer === false ? undefined : setInterval(() => {
-    if (checkpointDue()) serial(writeCheckpoint).catch((error) => logger.warn('audit checkpoint not written', { error: (error as Error).message }));
-  }, Math.min(settings.checkpointEverySeconds, 10) * 1000);
+  const timer =
+    deps.checkpointTimer === false
+      ? undefined
+      : setInterval(
+          () => {
+            if (checkpointDue())
+              serial(writeCheckpoint).catch((error) =>
+                logger.warn('audit checkpoint not written', { error: (error as Error).message }),
+              );
+          },
+          Math.min(settings.checkpointEverySeconds, 10) * 1000,
+        );
   timer?.unref();
 
   const events = async function* (filter: AuditFilter): AsyncGenerator<RecordedAuditEvent> {
@@ -136,7 +165,11 @@ export const createAuditTrail = (deps: AuditTrailDeps): AuditTrail => {
     record(event: AuditEvent) {
       // Time and order are fixed now, in the caller's turn; the write follows. The same redaction
       // as the log's, so that the stored event and the log line never differ.
-      const recorded = JSON.parse(JSON.stringify(redact({ ...event, id: randomUUID(), time: new Date(clock.now()).toISOString(), instance: deps.instance }))) as Pending['event'];
+      const recorded = JSON.parse(
+        JSON.stringify(
+          redact({ ...event, id: randomUUID(), time: new Date(clock.now()).toISOString(), instance: deps.instance }),
+        ),
+      ) as Pending['event'];
       const stored = new Promise<void>((resolve, reject) => queue.push({ event: recorded, resolve, reject }));
       schedule();
       return stored;
@@ -156,7 +189,9 @@ export const createAuditTrail = (deps: AuditTrailDeps): AuditTrail => {
     async close() {
       if (timer) clearInterval(timer);
       await flush();
-      await serial(writeCheckpoint).catch((error) => logger.warn('audit checkpoint not written at shutdown', { error: (error as Error).message }));
+      await serial(writeCheckpoint).catch((error) =>
+        logger.warn('audit checkpoint not written at shutdown', { error: (error as Error).message }),
+      );
     },
   };
 };

@@ -36,8 +36,9 @@ const publicJwk = (key: SigningKeys['keys'][number]): JWK => {
  * the JWKS after a rotation for as long as the audit retention, or older checkpoints no longer verify.
  */
 export const createCheckpointSigner = (keys: SigningKeys, kid?: string | null): CheckpointSigner => {
-  const key = kid ? keys.keys.find((k) => k.kid === kid) : keys.keys.find((k) => k.alg === 'ES256') ?? keys.keys[0];
-  if (!key) throw new Error(`audit.checkpointKeyId: no signing key with kid "${kid}" in the keys directory's jwks.json`);
+  const key = kid ? keys.keys.find((k) => k.kid === kid) : (keys.keys.find((k) => k.alg === 'ES256') ?? keys.keys[0]);
+  if (!key)
+    throw new Error(`audit.checkpointKeyId: no signing key with kid "${kid}" in the keys directory's jwks.json`);
   let imported: ReturnType<typeof importJWK> | undefined;
   const privateKey = () => (imported ??= importJWK(key as JWK, key.alg));
   return {
@@ -61,7 +62,12 @@ export const createCheckpointVerifier = (keys: SigningKeys) => {
       const { payload, protectedHeader } = await compactVerify(jws, jwks, { algorithms: ['ES256', 'PS256', 'EdDSA'] });
       if (protectedHeader.typ !== TYP) return { error: `not an audit checkpoint (typ ${protectedHeader.typ})` };
       const checkpoint = JSON.parse(new TextDecoder().decode(payload)) as Checkpoint;
-      if (typeof checkpoint.chain !== 'string' || !Number.isInteger(checkpoint.seq) || typeof checkpoint.head !== 'string') return { error: 'malformed checkpoint' };
+      if (
+        typeof checkpoint.chain !== 'string' ||
+        !Number.isInteger(checkpoint.seq) ||
+        typeof checkpoint.head !== 'string'
+      )
+        return { error: 'malformed checkpoint' };
       return { checkpoint };
     } catch (e) {
       return { error: (e as Error).message };

@@ -9,7 +9,22 @@ export interface ExportShape {
 
 /** Everything the trail holds, for the bank's own staff and auditors. */
 export const fullShape: ExportShape = {
-  columns: ['time', 'kind', 'result', 'actor', 'partnerId', 'customerId', 'accountIds', 'requestId', 'grantId', 'details', 'id', 'instance', 'chain', 'seq'],
+  columns: [
+    'time',
+    'kind',
+    'result',
+    'actor',
+    'partnerId',
+    'customerId',
+    'accountIds',
+    'requestId',
+    'grantId',
+    'details',
+    'id',
+    'instance',
+    'chain',
+    'seq',
+  ],
   row: (event) => ({ ...event, grantId: grantIdOf(event) }),
 };
 
@@ -35,7 +50,11 @@ const jsonLine = (shape: ExportShape, event: RecordedAuditEvent) => {
  * Lines of JSON Lines, or of CSV with a header (and a UTF-8 byte order mark, so that Excel reads
  * Japanese text right), each ending in "\n".
  */
-export async function* formatEvents(events: AsyncIterable<RecordedAuditEvent>, format: AuditExportFormat, shape: ExportShape = fullShape): AsyncGenerator<string> {
+export async function* formatEvents(
+  events: AsyncIterable<RecordedAuditEvent>,
+  format: AuditExportFormat,
+  shape: ExportShape = fullShape,
+): AsyncGenerator<string> {
   if (format === 'csv') yield `\uFEFF${shape.columns.join(',')}\r\n`;
   for await (const event of events) {
     if (format === 'jsonl') {

@@ -11,14 +11,16 @@ export const GENESIS = '0'.repeat(64);
 export const canonicalJson = (value: unknown): string => {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
   if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
-  const fields = Object.keys(value).sort()
+  const fields = Object.keys(value)
+    .sort()
     .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
     .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`);
   return `{${fields.join(',')}}`;
 };
 
 /** SHA-256 of the event's canonical JSON, hex. Computed in Node: Redis' Lua offers only SHA-1. */
-export const eventHash = (event: RecordedAuditEvent): string => createHash('sha256').update(canonicalJson(event)).digest('hex');
+export const eventHash = (event: RecordedAuditEvent): string =>
+  createHash('sha256').update(canonicalJson(event)).digest('hex');
 
 /**
  * A new chain name for one server process run (and after a failed write, whose outcome is
@@ -38,7 +40,16 @@ export interface ChainHead {
 export const emptyChain = (chain: string): ChainHead => ({ chain, seq: 0, hash: GENESIS });
 
 /** Links an event onto the chain: sets chain, seq, prev and prevTime, and answers the new head. */
-export const link = (head: ChainHead, event: Omit<RecordedAuditEvent, 'chain' | 'seq' | 'prev' | 'prevTime'>): { event: RecordedAuditEvent; head: ChainHead } => {
-  const linked: RecordedAuditEvent = { ...event, chain: head.chain, seq: head.seq + 1, prev: head.hash, ...(head.time ? { prevTime: head.time } : {}) };
+export const link = (
+  head: ChainHead,
+  event: Omit<RecordedAuditEvent, 'chain' | 'seq' | 'prev' | 'prevTime'>,
+): { event: RecordedAuditEvent; head: ChainHead } => {
+  const linked: RecordedAuditEvent = {
+    ...event,
+    chain: head.chain,
+    seq: head.seq + 1,
+    prev: head.hash,
+    ...(head.time ? { prevTime: head.time } : {}),
+  };
   return { event: linked, head: { chain: head.chain, seq: linked.seq, hash: eventHash(linked), time: linked.time } };
 };

@@ -24,10 +24,34 @@ export interface IncidentExportDeps {
 
 /** What a partner's own copy may contain: its linkages and calls, not the bank's internals. */
 const PARTNER_KINDS = ['identity_check.', 'eligibility.', 'consent.', 'code.', 'token.', 'grant.', 'data.'];
-const PARTNER_DETAILS = ['grantId', 'reason', 'scopes', 'termsVersion', 'route', 'method', 'status', 'type', 'grantType', 'jtiSha256', 'error'];
+const PARTNER_DETAILS = [
+  'grantId',
+  'reason',
+  'scopes',
+  'termsVersion',
+  'route',
+  'method',
+  'status',
+  'type',
+  'grantType',
+  'jtiSha256',
+  'error',
+];
 
 const partnerShape = (partnerId: string, pairwiseSalt: string): ExportShape => ({
-  columns: ['time', 'kind', 'result', 'actor', 'partnerId', 'sub', 'accountIds', 'requestId', 'grantId', 'details', 'id'],
+  columns: [
+    'time',
+    'kind',
+    'result',
+    'actor',
+    'partnerId',
+    'sub',
+    'accountIds',
+    'requestId',
+    'grantId',
+    'details',
+    'id',
+  ],
   row: (event: RecordedAuditEvent) => {
     const details: Record<string, unknown> = {};
     for (const k of PARTNER_DETAILS) if (event.details?.[k] !== undefined) details[k] = event.details[k];
@@ -36,7 +60,12 @@ const partnerShape = (partnerId: string, pairwiseSalt: string): ExportShape => (
       kind: event.kind,
       result: event.result,
       // The partner or the customer by name; the bank's staff and systems as "bank".
-      actor: event.actor === undefined ? undefined : event.actor === partnerId || event.actor === 'customer' ? event.actor : 'bank',
+      actor:
+        event.actor === undefined
+          ? undefined
+          : event.actor === partnerId || event.actor === 'customer'
+            ? event.actor
+            : 'bank',
       partnerId: event.partnerId,
       // A data call names the token's `sub` already (the partner's own pairwise one).
       sub: event.customerId ? pairwiseSubject(pairwiseSalt, partnerId, event.customerId) : event.details?.sub,
@@ -57,11 +86,18 @@ const partnerShape = (partnerId: string, pairwiseSalt: string): ExportShape => (
  * exports themselves are not listed. The export is recorded (kind `audit.exported`) before the
  * first line is produced.
  */
-export async function* exportIncident(deps: IncidentExportDeps, request: IncidentRequest, format: AuditExportFormat): AsyncGenerator<string> {
+export async function* exportIncident(
+  deps: IncidentExportDeps,
+  request: IncidentRequest,
+  format: AuditExportFormat,
+): AsyncGenerator<string> {
   const { customerId, partnerId, from, to, limitToPartner, actor } = request;
-  if (!customerId && !partnerId && !limitToPartner) throw new TypeError('an incident export needs a customer or a partner');
-  if (!(Number.isFinite(from) && Number.isFinite(to) && from < to)) throw new RangeError('an incident export needs a time range with from before to');
-  if (limitToPartner && partnerId && partnerId !== limitToPartner) throw new TypeError('partnerId and limitToPartner name different partners');
+  if (!customerId && !partnerId && !limitToPartner)
+    throw new TypeError('an incident export needs a customer or a partner');
+  if (!(Number.isFinite(from) && Number.isFinite(to) && from < to))
+    throw new RangeError('an incident export needs a time range with from before to');
+  if (limitToPartner && partnerId && partnerId !== limitToPartner)
+    throw new TypeError('partnerId and limitToPartner name different partners');
   if (format !== 'jsonl' && format !== 'csv') throw new TypeError(`unknown export format "${String(format)}"`);
   const partner = limitToPartner ?? partnerId;
 
@@ -71,7 +107,12 @@ export async function* exportIncident(deps: IncidentExportDeps, request: Inciden
     actor,
     customerId,
     partnerId: partner,
-    details: { format, from: new Date(from).toISOString(), to: new Date(to).toISOString(), ...(limitToPartner ? { limitToPartner } : {}) },
+    details: {
+      format,
+      from: new Date(from).toISOString(),
+      to: new Date(to).toISOString(),
+      ...(limitToPartner ? { limitToPartner } : {}),
+    },
   });
 
   const wanted = async function* () {

@@ -1,5 +1,12 @@
 // The audit trail's public surface.
-export type { AuditEvent, AuditExportFormat, AuditFilter, AuditLog, AuditTrail, RecordedAuditEvent } from './audit-log.ts';
+export type {
+  AuditEvent,
+  AuditExportFormat,
+  AuditFilter,
+  AuditLog,
+  AuditTrail,
+  RecordedAuditEvent,
+} from './audit-log.ts';
 export { createAuditTrail, type AuditTrailSettings } from './audit-trail.ts';
 export { createCheckpointSigner } from './checkpoints.ts';
 export { exportIncident, type IncidentRequest } from './incident-export.ts';

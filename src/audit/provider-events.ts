@@ -46,7 +46,11 @@ export const auditProviderEvents = (provider: Provider, audit: AuditLog, options
   };
   const record = (event: AuditEvent) => {
     // Listeners cannot be awaited: a failed write is logged by the trail and here.
-    audit.record({ ...event, requestId: requestId() }).catch((error: Error) => options.logger?.error('audit of a provider event failed', { kind: event.kind, error: error.message }));
+    audit
+      .record({ ...event, requestId: requestId() })
+      .catch((error: Error) =>
+        options.logger?.error('audit of a provider event failed', { kind: event.kind, error: error.message }),
+      );
   };
   const tokenDetails = (token: TokenLike, type: string) => ({
     type,
@@ -58,24 +62,59 @@ export const auditProviderEvents = (provider: Provider, audit: AuditLog, options
   });
 
   provider.on('authorization_code.saved', (code: TokenLike) => {
-    record({ kind: 'code.issued', result: 'success', actor: code.clientId, partnerId: code.clientId, details: tokenDetails(code, 'authorization_code') });
+    record({
+      kind: 'code.issued',
+      result: 'success',
+      actor: code.clientId,
+      partnerId: code.clientId,
+      details: tokenDetails(code, 'authorization_code'),
+    });
   });
   provider.on('authorization_code.consumed', (code: TokenLike) => {
-    record({ kind: 'code.consumed', result: 'success', actor: code.clientId, partnerId: code.clientId, details: tokenDetails(code, 'authorization_code') });
+    record({
+      kind: 'code.consumed',
+      result: 'success',
+      actor: code.clientId,
+      partnerId: code.clientId,
+      details: tokenDetails(code, 'authorization_code'),
+    });
   });
   provider.on('access_token.saved', (token: TokenLike) => {
     const refreshed = lastGrantType(token.gty) === 'refresh_token';
-    record({ kind: refreshed ? 'token.refreshed' : 'token.issued', result: 'success', actor: token.clientId, partnerId: token.clientId, details: tokenDetails(token, 'access_token') });
+    record({
+      kind: refreshed ? 'token.refreshed' : 'token.issued',
+      result: 'success',
+      actor: token.clientId,
+      partnerId: token.clientId,
+      details: tokenDetails(token, 'access_token'),
+    });
   });
   provider.on('refresh_token.saved', (token: TokenLike) => {
-    record({ kind: 'token.issued', result: 'success', actor: token.clientId, partnerId: token.clientId, details: tokenDetails(token, 'refresh_token') });
+    record({
+      kind: 'token.issued',
+      result: 'success',
+      actor: token.clientId,
+      partnerId: token.clientId,
+      details: tokenDetails(token, 'refresh_token'),
+    });
   });
   provider.on('client_credentials.saved', (token: TokenLike) => {
     // A bank-internal client (admin API, core-banking events), not a partner.
-    record({ kind: 'token.issued', result: 'success', actor: token.clientId, details: { ...tokenDetails(token, 'client_credentials'), clientId: token.clientId } });
+    record({
+      kind: 'token.issued',
+      result: 'success',
+      actor: token.clientId,
+      details: { ...tokenDetails(token, 'client_credentials'), clientId: token.clientId },
+    });
   });
   provider.on('access_token.destroyed', (token: TokenLike) => {
-    record({ kind: 'token.revoked', result: 'success', actor: token.clientId, partnerId: token.clientId, details: tokenDetails(token, 'access_token') });
+    record({
+      kind: 'token.revoked',
+      result: 'success',
+      actor: token.clientId,
+      partnerId: token.clientId,
+      details: tokenDetails(token, 'access_token'),
+    });
   });
   provider.on('grant.error', (ctx: KoaContextWithOIDC, error: { error?: string; error_description?: string }) => {
     const clientId = ctx.oidc?.client?.clientId;
@@ -84,10 +123,20 @@ export const auditProviderEvents = (provider: Provider, audit: AuditLog, options
       result: 'denied',
       actor: clientId,
       partnerId: clientId,
-      details: { grantType: ctx.oidc?.params?.grant_type, error: error.error, description: error.error_description?.slice(0, 200) },
+      details: {
+        grantType: ctx.oidc?.params?.grant_type,
+        error: error.error,
+        description: error.error_description?.slice(0, 200),
+      },
     });
   });
   provider.on('server_error', (ctx: KoaContextWithOIDC, error: Error) => {
-    options.logger?.error('oidc-provider server error', { route: ctx.oidc?.route, path: ctx.path, error: error.name, message: error.message, requestId: requestId() });
+    options.logger?.error('oidc-provider server error', {
+      route: ctx.oidc?.route,
+      path: ctx.path,
+      error: error.name,
+      message: error.message,
+      requestId: requestId(),
+    });
   });
 };

@@ -9,10 +9,17 @@ export const CHECKPOINTS_STREAM = 'audit:checkpoints';
 const PAGE = 500;
 
 /** Entries of a stream in id order, a page at a time; `fromMs`/`toMs` are inclusive id times. */
-export async function* readEntries(store: Store, key: string, range: { fromMs?: number; toMs?: number } = {}): AsyncGenerator<StreamEntry> {
+export async function* readEntries(
+  store: Store,
+  key: string,
+  range: { fromMs?: number; toMs?: number } = {},
+): AsyncGenerator<StreamEntry> {
   let after: string | undefined;
   for (;;) {
-    const page = await store.readStream(key, after ? { after, toMs: range.toMs, count: PAGE } : { ...range, count: PAGE });
+    const page = await store.readStream(
+      key,
+      after ? { after, toMs: range.toMs, count: PAGE } : { ...range, count: PAGE },
+    );
     yield* page;
     if (page.length < PAGE) return;
     after = page[page.length - 1].id;
@@ -23,7 +30,9 @@ export async function* readEntries(store: Store, key: string, range: { fromMs?: 
 export const decodeEvent = (entry: StreamEntry): RecordedAuditEvent | undefined => {
   try {
     const event = JSON.parse(entry.value) as RecordedAuditEvent;
-    return event && typeof event === 'object' && typeof event.chain === 'string' && Number.isInteger(event.seq) ? event : undefined;
+    return event && typeof event === 'object' && typeof event.chain === 'string' && Number.isInteger(event.seq)
+      ? event
+      : undefined;
   } catch {
     return undefined;
   }

@@ -44,13 +44,24 @@ const describe = (item: Item) => `${item.event.kind} at ${item.event.time}, stre
 const range = (from: number, to: number) => (from === to ? `event ${from}` : `events ${from}–${to}`);
 
 /** Checks one chain's links, its beginning and its end against the checkpoints. */
-const verifyChain = (chain: string, items: Item[], checkpoints: SignedCheckpoint[], cutoffMs: number, notes: string[]): { problems: TrailProblem[]; summary: ChainSummary } => {
+const verifyChain = (
+  chain: string,
+  items: Item[],
+  checkpoints: SignedCheckpoint[],
+  cutoffMs: number,
+  notes: string[],
+): { problems: TrailProblem[]; summary: ChainSummary } => {
   const problems: TrailProblem[] = [];
   const bySeq = new Map<number, Item>();
   for (const item of items) {
     const earlier = bySeq.get(item.event.seq);
     if (earlier) {
-      problems.push({ kind: 'altered', chain, seq: item.event.seq, message: `event ${item.event.seq} appears twice (stream ids ${earlier.id} and ${item.id}): one was added or copied` });
+      problems.push({
+        kind: 'altered',
+        chain,
+        seq: item.event.seq,
+        message: `event ${item.event.seq} appears twice (stream ids ${earlier.id} and ${item.id}): one was added or copied`,
+      });
     } else {
       bySeq.set(item.event.seq, item);
     }
@@ -63,10 +74,22 @@ const verifyChain = (chain: string, items: Item[], checkpoints: SignedCheckpoint
   if (first && first.event.seq > 1) {
     // Retention trims the oldest events; anything younger than the retention was deleted.
     const prevTime = first.event.prevTime ? Date.parse(first.event.prevTime) : Number.NaN;
-    if (prevTime < cutoffMs) notes.push(`chain ${chain}: events before ${first.event.seq} are past the retention period and were trimmed`);
-    else problems.push({ kind: 'deleted', chain, seq: 1, message: `${range(1, first.event.seq - 1)} deleted: the chain starts at event ${first.event.seq} (${describe(first)})` });
+    if (prevTime < cutoffMs)
+      notes.push(`chain ${chain}: events before ${first.event.seq} are past the retention period and were trimmed`);
+    else
+      problems.push({
+        kind: 'deleted',
+        chain,
+        seq: 1,
+        message: `${range(1, first.event.seq - 1)} deleted: the chain starts at event ${first.event.seq} (${describe(first)})`,
+      });
   } else if (first && first.event.prev !== GENESIS) {
-    problems.push({ kind: 'altered', chain, seq: 1, message: `event 1 (${describe(first)}) altered: a first event must follow no other` });
+    problems.push({
+      kind: 'altered',
+      chain,
+      seq: 1,
+      message: `event 1 (${describe(first)}) altered: a first event must follow no other`,
+    });
   }
 
   const altered = new Set<number>();
@@ -74,10 +97,20 @@ const verifyChain = (chain: string, items: Item[], checkpoints: SignedCheckpoint
     const a = present[i - 1];
     const b = present[i];
     if (b.event.seq > a.event.seq + 1) {
-      problems.push({ kind: 'deleted', chain, seq: a.event.seq + 1, message: `${range(a.event.seq + 1, b.event.seq - 1)} deleted: between event ${a.event.seq} (${describe(a)}) and event ${b.event.seq} (${describe(b)})` });
+      problems.push({
+        kind: 'deleted',
+        chain,
+        seq: a.event.seq + 1,
+        message: `${range(a.event.seq + 1, b.event.seq - 1)} deleted: between event ${a.event.seq} (${describe(a)}) and event ${b.event.seq} (${describe(b)})`,
+      });
     } else if (b.event.prev !== a.hash) {
       altered.add(a.event.seq);
-      problems.push({ kind: 'altered', chain, seq: a.event.seq, message: `event ${a.event.seq} (${describe(a)}) altered: its hash no longer matches the one event ${b.event.seq} recorded` });
+      problems.push({
+        kind: 'altered',
+        chain,
+        seq: a.event.seq,
+        message: `event ${a.event.seq} (${describe(a)}) altered: its hash no longer matches the one event ${b.event.seq} recorded`,
+      });
     }
   }
 
@@ -87,7 +120,12 @@ const verifyChain = (chain: string, items: Item[], checkpoints: SignedCheckpoint
     if (item) {
       if (item.hash !== checkpoint.head && !altered.has(checkpoint.seq)) {
         altered.add(checkpoint.seq);
-        problems.push({ kind: 'altered', chain, seq: checkpoint.seq, message: `event ${checkpoint.seq} (${describe(item)}) altered: it does not match checkpoint ${id} of ${checkpoint.time}` });
+        problems.push({
+          kind: 'altered',
+          chain,
+          seq: checkpoint.seq,
+          message: `event ${checkpoint.seq} (${describe(item)}) altered: it does not match checkpoint ${id} of ${checkpoint.time}`,
+        });
       }
     } else if (!reportedEnd && checkpoint.seq > (last?.event.seq ?? 0)) {
       reportedEnd = true;
@@ -106,13 +144,22 @@ const verifyChain = (chain: string, items: Item[], checkpoints: SignedCheckpoint
     }
   }
   if (last && last.event.seq > checkpointedSeq) {
-    notes.push(`chain ${chain}: ${range(checkpointedSeq + 1, last.event.seq)} came after the last checkpoint; removal of those from the end cannot be detected yet`);
+    notes.push(
+      `chain ${chain}: ${range(checkpointedSeq + 1, last.event.seq)} came after the last checkpoint; removal of those from the end cannot be detected yet`,
+    );
   }
 
   problems.sort((x, y) => (x.seq ?? 0) - (y.seq ?? 0));
   return {
     problems,
-    summary: { chain, instance: first?.event.instance, events: present.length, firstSeq: first?.event.seq, lastSeq: last?.event.seq, checkpointedSeq },
+    summary: {
+      chain,
+      instance: first?.event.instance,
+      events: present.length,
+      firstSeq: first?.event.seq,
+      lastSeq: last?.event.seq,
+      checkpointedSeq,
+    },
   };
 };
 
@@ -123,7 +170,12 @@ const verifyChain = (chain: string, items: Item[], checkpoints: SignedCheckpoint
  * after a chain's last checkpoint and then removed together with nothing else (checkpoints bound
  * that window), and a chain removed whole together with all its checkpoints.
  */
-export const verifyAuditTrail = async (deps: { store: Store; signingKeys: SigningKeys; retentionDays: number; now: number }): Promise<TrailReport> => {
+export const verifyAuditTrail = async (deps: {
+  store: Store;
+  signingKeys: SigningKeys;
+  retentionDays: number;
+  now: number;
+}): Promise<TrailReport> => {
   const cutoffMs = deps.now - deps.retentionDays * DAY_MS;
   const problems: TrailProblem[] = [];
   const notes: string[] = [];
@@ -150,7 +202,11 @@ export const verifyAuditTrail = async (deps: { store: Store; signingKeys: Signin
   for await (const entry of readEntries(deps.store, CHECKPOINTS_STREAM)) {
     checkpoints += 1;
     const result = await verify(entry.value);
-    if ('error' in result) problems.push({ kind: 'bad_checkpoint', message: `checkpoint ${entry.id} rejected (altered, or signed by an unknown key): ${result.error}` });
+    if ('error' in result)
+      problems.push({
+        kind: 'bad_checkpoint',
+        message: `checkpoint ${entry.id} rejected (altered, or signed by an unknown key): ${result.error}`,
+      });
     else chainOf(result.checkpoint.chain).checkpoints.push({ id: entry.id, checkpoint: result.checkpoint });
   }
 
@@ -168,7 +224,10 @@ export const verifyAuditTrail = async (deps: { store: Store; signingKeys: Signin
 export const formatTrailReport = (report: TrailReport): string => {
   const lines = [
     `audit trail: ${report.events} events in ${report.chains.length} chains, ${report.checkpoints} checkpoints`,
-    ...report.chains.map((c) => `  chain ${c.chain}${c.instance ? ` (instance ${c.instance})` : ''}: ${c.events} events${c.firstSeq !== undefined ? ` (${c.firstSeq}–${c.lastSeq})` : ''}, checkpointed to ${c.checkpointedSeq}`),
+    ...report.chains.map(
+      (c) =>
+        `  chain ${c.chain}${c.instance ? ` (instance ${c.instance})` : ''}: ${c.events} events${c.firstSeq !== undefined ? ` (${c.firstSeq}–${c.lastSeq})` : ''}, checkpointed to ${c.checkpointedSeq}`,
+    ),
   ];
   if (report.ok) {
     lines.push('OK: every chain is intact and matches its checkpoints.');

@@ -3,9 +3,9 @@ import type { AvailabilityAnswer, Restriction } from './types.ts';
 
 /** Whether the restriction closes the surface for the partner (a partner's covers all its surfaces). */
 export const restricts = (r: Restriction, surface: Surface, partnerId: string | undefined): boolean =>
-  r.scope.kind === 'service'
-  || (r.scope.kind === 'surface' && r.scope.surface === surface)
-  || (r.scope.kind === 'partner' && r.scope.partnerId === partnerId);
+  r.scope.kind === 'service' ||
+  (r.scope.kind === 'surface' && r.scope.surface === surface) ||
+  (r.scope.kind === 'partner' && r.scope.partnerId === partnerId);
 
 export const inForce = (r: Restriction, now: number): boolean => r.until === undefined || r.until > now;
 
@@ -27,7 +27,12 @@ export const answer = (
   if (applying.length > 0) {
     const shown = [...applying].sort((a, b) => WIDTH[a.scope.kind] - WIDTH[b.scope.kind] || b.setAt - a.setAt)[0];
     const ends = applying.every((r) => r.until !== undefined) ? Math.max(...applying.map((r) => r.until!)) : undefined;
-    return closed(now, { cause: 'restriction', reason: shown.scope.kind, message: { ...shown.message }, opensAt: ends === undefined ? undefined : reopening(deps.calendar, surface, ends) });
+    return closed(now, {
+      cause: 'restriction',
+      reason: shown.scope.kind,
+      message: { ...shown.message },
+      opensAt: ends === undefined ? undefined : reopening(deps.calendar, surface, ends),
+    });
   }
   const status = deps.calendar.status(surface, now);
   if (!status.open) return closed(now, { cause: 'calendar', reason: status.reason, opensAt: status.nextChange });
@@ -47,5 +52,7 @@ const closed = (
   cause: parts.cause,
   ...(parts.reason === undefined ? {} : { reason: parts.reason }),
   ...(parts.message === undefined ? {} : { message: parts.message }),
-  ...(parts.opensAt === undefined ? {} : { opensAt: parts.opensAt, retryAfterSeconds: Math.max(1, Math.ceil((parts.opensAt - now) / 1000)) }),
+  ...(parts.opensAt === undefined
+    ? {}
+    : { opensAt: parts.opensAt, retryAfterSeconds: Math.max(1, Math.ceil((parts.opensAt - now) / 1000)) }),
 });

@@ -24,4 +24,7 @@ export const closedDescription = (surface: Surface, answer: Closed, language: 'j
 
 /** RFC 6749 §5.2 allows only printable ASCII but `"` and `\` in error_description. */
 export const oauthErrorDescription = (text: string): string =>
-  text.replace(/[^\x20\x21\x23-\x5B\x5D-\x7E]/g, '').replace(/ {2,}/g, ' ').trim();
+  text
+    .replace(/[^\x20\x21\x23-\x5B\x5D-\x7E]/g, '')
+    .replace(/ {2,}/g, ' ')
+    .trim();

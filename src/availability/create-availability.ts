@@ -1,5 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { CalendarConfigError, parseOneOffWindow, type OneOffWindow, type ServiceCalendar, type Surface } from '../calendar/index.ts';
+import {
+  CalendarConfigError,
+  parseOneOffWindow,
+  type OneOffWindow,
+  type ServiceCalendar,
+  type Surface,
+} from '../calendar/index.ts';
 import type { Clock } from '../shared/clock.ts';
 import { createAjv } from '../shared/json-schema.ts';
 import type { Logger } from '../shared/logger.ts';
@@ -21,7 +27,8 @@ export class AvailabilityInputError extends Error {
 const newId = () => `r-${randomBytes(9).toString('base64url')}`;
 /** The same windows, whatever their order and key order. */
 const sameWindows = (a: OneOffWindow[], b: OneOffWindow[]) => {
-  const canonical = (ws: OneOffWindow[]) => JSON.stringify(ws.map((w) => [w.id, w.surfaces, w.from, w.to, w.reason]).sort());
+  const canonical = (ws: OneOffWindow[]) =>
+    JSON.stringify(ws.map((w) => [w.id, w.surfaces, w.from, w.to, w.reason]).sort());
   return canonical(a) === canonical(b);
 };
 
@@ -73,7 +80,10 @@ export const createAvailability = async (deps: {
       try {
         return fileWindowIds.has(w.id) ? [] : [parseOneOffWindow(w)];
       } catch (e) {
-        logger.warn('availability: a stored one-off window is invalid and is ignored', { id: w.id, error: (e as Error).message });
+        logger.warn('availability: a stored one-off window is invalid and is ignored', {
+          id: w.id,
+          error: (e as Error).message,
+        });
         return [];
       }
     });
@@ -110,14 +120,20 @@ export const createAvailability = async (deps: {
 
   let failing = false;
   const reloadInBackground = () => {
-    reload().then(() => {
-      if (failing) logger.info('availability: reading restrictions from the store works again');
-      failing = false;
-    }, (e: unknown) => {
-      // The last known state stays in force; say so once per outage, not once a second.
-      if (!failing) logger.warn('availability: cannot read restrictions from the store; keeping the last known state', { error: (e as Error).message });
-      failing = true;
-    });
+    reload().then(
+      () => {
+        if (failing) logger.info('availability: reading restrictions from the store works again');
+        failing = false;
+      },
+      (e: unknown) => {
+        // The last known state stays in force; say so once per outage, not once a second.
+        if (!failing)
+          logger.warn('availability: cannot read restrictions from the store; keeping the last known state', {
+            error: (e as Error).message,
+          });
+        failing = true;
+      },
+    );
   };
 
   /** Called right after a change made here is applied to the cache: tells the other instances. */
@@ -138,7 +154,8 @@ export const createAvailability = async (deps: {
 
   const active = () => restrictions.filter((r) => inForce(r, clock.now())).map((r) => structuredClone(r));
 
-  const check = (surface: Surface, partnerId?: string) => answer(surface, partnerId, clock.now(), { calendar, restrictions });
+  const check = (surface: Surface, partnerId?: string) =>
+    answer(surface, partnerId, clock.now(), { calendar, restrictions });
 
   return {
     check,
@@ -150,14 +167,22 @@ export const createAvailability = async (deps: {
           throw new AvailabilityInputError(`restriction${error?.instancePath ?? ''} ${error?.message ?? 'is invalid'}`);
         }
         const now = clock.now();
-        if (input.until !== undefined && input.until <= now) throw new AvailabilityInputError('restriction/until must be in the future');
+        if (input.until !== undefined && input.until <= now)
+          throw new AvailabilityInputError('restriction/until must be in the future');
         const restriction: Restriction = { ...structuredClone(input), id: input.id ?? newId(), setAt: now };
         // A restriction with an end leaves the store by itself a little after it.
-        const ttl = restriction.until === undefined ? undefined : Math.ceil((restriction.until - now) / 1000) + DAY_SECONDS;
+        const ttl =
+          restriction.until === undefined ? undefined : Math.ceil((restriction.until - now) / 1000) + DAY_SECONDS;
         await storedRestrictions.put(restriction.id, restriction, ttl);
         applyRestrictions([...restrictions.filter((r) => r.id !== restriction.id), restriction]);
         await announce();
-        logger.info('availability: restriction set', { id: restriction.id, scope: restriction.scope, until: restriction.until, setBy: restriction.setBy, reason: restriction.reason });
+        logger.info('availability: restriction set', {
+          id: restriction.id,
+          scope: restriction.scope,
+          until: restriction.until,
+          setBy: restriction.setBy,
+          reason: restriction.reason,
+        });
         return structuredClone(restriction);
       },
       async lift(id, liftedBy) {
@@ -176,12 +201,22 @@ export const createAvailability = async (deps: {
     oneOffWindows: {
       async add(window) {
         const parsed = parseOneOffWindow(structuredClone(window));
-        if (fileWindowIds.has(parsed.id)) throw new CalendarConfigError(`window/id "${parsed.id}" is a window of the calendar file`);
+        if (fileWindowIds.has(parsed.id))
+          throw new CalendarConfigError(`window/id "${parsed.id}" is a window of the calendar file`);
         const ttl = Math.max(DAY_SECONDS, Math.ceil((Date.parse(parsed.to) - clock.now()) / 1000) + DAY_SECONDS);
-        if (!(await storedWindows.create(parsed.id, parsed, ttl))) throw new CalendarConfigError(`window/id "${parsed.id}" already exists`);
-        applyWindows([...calendar.oneOffWindows().filter((w) => !fileWindowIds.has(w.id) && w.id !== parsed.id), parsed]);
+        if (!(await storedWindows.create(parsed.id, parsed, ttl)))
+          throw new CalendarConfigError(`window/id "${parsed.id}" already exists`);
+        applyWindows([
+          ...calendar.oneOffWindows().filter((w) => !fileWindowIds.has(w.id) && w.id !== parsed.id),
+          parsed,
+        ]);
         await announce();
-        logger.info('availability: one-off window added', { id: parsed.id, surfaces: parsed.surfaces, from: parsed.from, to: parsed.to });
+        logger.info('availability: one-off window added', {
+          id: parsed.id,
+          surfaces: parsed.surfaces,
+          from: parsed.from,
+          to: parsed.to,
+        });
         return structuredClone(parsed);
       },
       async remove(id) {

@@ -6,5 +6,12 @@ export { jstDateTimeText } from './jst-text.ts';
 export { serviceStatusRouter } from './service-status-router.ts';
 export { serviceStatus, STATUS_DAYS, type ServiceStatus } from './service-status.ts';
 export type {
-  Availability, AvailabilityAnswer, LocalizedMessage, OneOffWindows, Restriction, RestrictionInput, RestrictionScope, Restrictions,
+  Availability,
+  AvailabilityAnswer,
+  LocalizedMessage,
+  OneOffWindows,
+  Restriction,
+  RestrictionInput,
+  RestrictionScope,
+  Restrictions,
 } from './types.ts';

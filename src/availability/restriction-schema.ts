@@ -27,10 +27,20 @@ export const restrictionInputSchema = {
           // The partner files' client_id pattern.
           properties: { kind: { const: 'partner' }, partnerId: { type: 'string', pattern: '^[A-Za-z0-9._-]{3,64}$' } },
         },
-        { type: 'object', additionalProperties: false, required: ['kind', 'surface'], properties: { kind: { const: 'surface' }, surface: { enum: SURFACES } } },
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['kind', 'surface'],
+          properties: { kind: { const: 'surface' }, surface: { enum: SURFACES } },
+        },
       ],
     },
-    message: { type: 'object', additionalProperties: false, required: ['ja', 'en'], properties: { ja: message, en: message } },
+    message: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['ja', 'en'],
+      properties: { ja: message, en: message },
+    },
     until: { type: 'integer', minimum: 0 },
     setBy: { type: 'string', minLength: 1, maxLength: 100 },
     reason: { type: 'string', minLength: 1, maxLength: 500 },

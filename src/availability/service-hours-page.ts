@@ -11,8 +11,9 @@ const surfaceName = (t: Translate, surface: Surface) => t(`surface.${surface}` a
 /** "07:00–23:00, …" for one day, or the day's "closed" word. */
 const openText = (day: ScheduleDay, surface: Surface, t: Translate) => {
   const endOfDay = Date.parse(`${day.date}T00:00:00+09:00`) + 86_400_000;
-  const spans = day.surfaces[surface].open.map((r: IsoRange) =>
-    `${jstTimeText(Date.parse(r.from))}–${jstTimeText(Date.parse(r.to), { endOfDay })}`);
+  const spans = day.surfaces[surface].open.map(
+    (r: IsoRange) => `${jstTimeText(Date.parse(r.from))}–${jstTimeText(Date.parse(r.to), { endOfDay })}`,
+  );
   return spans.length > 0 ? spans.join(', ') : t('hours.closed_all_day');
 };
 
@@ -23,8 +24,12 @@ export const serviceHoursView = (status: ServiceStatus, locale: Locale, t: Trans
     const state = status.surfaces[surface];
     const at = state.nextChange === undefined ? undefined : jstDateTimeText(Date.parse(state.nextChange), locale);
     const text = state.open
-      ? (at ? t('hours.open_until', { time: at }) : t('hours.open'))
-      : (at ? t('hours.closed_until', { time: at }) : t('hours.closed'));
+      ? at
+        ? t('hours.open_until', { time: at })
+        : t('hours.open')
+      : at
+        ? t('hours.closed_until', { time: at })
+        : t('hours.closed');
     return { name: surfaceName(t, surface), open: state.open, text };
   }),
   restrictions: status.restrictions.map((r) => ({
@@ -38,7 +43,10 @@ export const serviceHoursView = (status: ServiceStatus, locale: Locale, t: Trans
     open: DAY_TABLE_SURFACES.map((surface) => openText(day, surface, t)),
   })),
   closures: status.schedule.closures.map((c) => ({
-    kind: c.kind === 'one_off' ? t('hours.closure.one_off', { reason: c.reason }) : t(`hours.closure.${c.kind}` as MessageKey),
+    kind:
+      c.kind === 'one_off'
+        ? t('hours.closure.one_off', { reason: c.reason })
+        : t(`hours.closure.${c.kind}` as MessageKey),
     surfaces: c.surfaces.map((s) => surfaceName(t, s)).join(locale === 'ja' ? '、' : ', '),
     from: jstDateTimeText(Date.parse(c.from), locale),
     to: jstDateTimeText(Date.parse(c.to), locale),

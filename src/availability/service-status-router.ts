@@ -12,7 +12,12 @@ import type { Availability } from './types.ts';
  * For planning, without a token: `GET /api/v1/service-status` (JSON, in the data API's OpenAPI
  * document) for partners, and the same schedule as a page, `/service-hours`, for customers.
  */
-export const serviceStatusRouter = (deps: { availability: Availability; calendar: ServiceCalendar; clock: Clock; render: Render }) => {
+export const serviceStatusRouter = (deps: {
+  availability: Availability;
+  calendar: ServiceCalendar;
+  clock: Clock;
+  render: Render;
+}) => {
   const router = new Router();
   router.get('/api/v1/service-status', (ctx) => {
     // A restriction must show at once: nothing in between may keep an old answer.
@@ -23,7 +28,11 @@ export const serviceStatusRouter = (deps: { availability: Availability; calendar
     const locale = resolveLocale(ctx);
     const t = translator(locale);
     ctx.set('Cache-Control', 'no-store');
-    deps.render(ctx, 'service-hours', serviceHoursView(serviceStatus(deps), locale, t), { locale, title: t('hours.title'), switchLocaleHref: switchLocaleHref(ctx, locale) });
+    deps.render(ctx, 'service-hours', serviceHoursView(serviceStatus(deps), locale, t), {
+      locale,
+      title: t('hours.title'),
+      switchLocaleHref: switchLocaleHref(ctx, locale),
+    });
   });
   return router;
 };

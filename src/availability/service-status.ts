@@ -36,19 +36,32 @@ const surfaceState = (a: AvailabilityAnswer): SurfaceState => {
 /** A restriction of one partner concerns that partner only: the public sees the others. */
 const publicRestriction = (r: Restriction): PublicRestriction[] => {
   if (r.scope.kind === 'partner') return [];
-  const scope = r.scope.kind === 'surface' ? { kind: 'surface' as const, surface: r.scope.surface } : { kind: 'service' as const };
-  return [{ scope, message: { ja: r.message.ja, en: r.message.en }, ...(r.until === undefined ? {} : { until: formatJst(r.until) }) }];
+  const scope =
+    r.scope.kind === 'surface' ? { kind: 'surface' as const, surface: r.scope.surface } : { kind: 'service' as const };
+  return [
+    {
+      scope,
+      message: { ja: r.message.ja, en: r.message.en },
+      ...(r.until === undefined ? {} : { until: formatJst(r.until) }),
+    },
+  ];
 };
 
 /**
  * What is open now (calendar and restrictions, for no partner in particular), until when, and the
  * schedule of the next days: their hours, what is really open, and every closure.
  */
-export const serviceStatus = (deps: { availability: Availability; calendar: ServiceCalendar; clock: Clock }, days = STATUS_DAYS): ServiceStatus => {
+export const serviceStatus = (
+  deps: { availability: Availability; calendar: ServiceCalendar; clock: Clock },
+  days = STATUS_DAYS,
+): ServiceStatus => {
   const now = deps.clock.now();
   return {
     now: formatJst(now),
-    surfaces: Object.fromEntries(SURFACES.map((s) => [s, surfaceState(deps.availability.check(s))])) as Record<Surface, SurfaceState>,
+    surfaces: Object.fromEntries(SURFACES.map((s) => [s, surfaceState(deps.availability.check(s))])) as Record<
+      Surface,
+      SurfaceState
+    >,
     restrictions: deps.availability.activeRestrictions().flatMap(publicRestriction),
     schedule: deps.calendar.schedule(now, days),
   };

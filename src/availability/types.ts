@@ -27,13 +27,13 @@ export interface Restriction extends RestrictionInput {
 export type AvailabilityAnswer =
   | { open: true; closesAt?: number }
   | {
-    open: false;
-    cause: 'calendar' | 'restriction';
-    reason?: string;
-    message?: LocalizedMessage;
-    opensAt?: number;
-    retryAfterSeconds?: number;
-  };
+      open: false;
+      cause: 'calendar' | 'restriction';
+      reason?: string;
+      message?: LocalizedMessage;
+      opensAt?: number;
+      retryAfterSeconds?: number;
+    };
 
 export interface Restrictions {
   /** Throws AvailabilityInputError for a body that fails `restrictionInputSchema` or ends in the past. */

@@ -1,5 +1,21 @@
-import type { CalendarConfig, ClosedPeriod, HoursKind, MaintenanceWindow, Recurrence, SurfaceHours } from './config-schema.ts';
-import { civilDateOf, DAY_MS, jstDayStart, MINUTE_MS, minutesOf, monthDayOf, type CivilDate, type JstDay } from './jst.ts';
+import type {
+  CalendarConfig,
+  ClosedPeriod,
+  HoursKind,
+  MaintenanceWindow,
+  Recurrence,
+  SurfaceHours,
+} from './config-schema.ts';
+import {
+  civilDateOf,
+  DAY_MS,
+  jstDayStart,
+  MINUTE_MS,
+  minutesOf,
+  monthDayOf,
+  type CivilDate,
+  type JstDay,
+} from './jst.ts';
 import { mergeIntervals, type Interval } from './intervals.ts';
 import type { NationalHolidays } from './national-holidays.ts';
 import { SURFACES, type Surface } from './surfaces.ts';
@@ -47,33 +63,48 @@ const HOURS_KINDS: HoursKind[] = ['weekdays', 'saturdays', 'sundaysAndHolidays']
 type MinuteRanges = Record<HoursKind, Interval[]>;
 
 export const compileCalendarRules = (config: CalendarConfig, holidays: NationalHolidays): CalendarRules => {
-  const hours = Object.fromEntries(SURFACES.map((surface) => {
-    const configured = config.hours[surface] ?? ALWAYS_OPEN_HOURS;
-    const ranges = Object.fromEntries(HOURS_KINDS.map((kind) => [
-      kind,
-      mergeIntervals(configured[kind].map((r) => ({ start: minutesOf(r.from), end: minutesOf(r.to) }))),
-    ])) as MinuteRanges;
-    return [surface, ranges];
-  })) as Record<Surface, MinuteRanges>;
+  const hours = Object.fromEntries(
+    SURFACES.map((surface) => {
+      const configured = config.hours[surface] ?? ALWAYS_OPEN_HOURS;
+      const ranges = Object.fromEntries(
+        HOURS_KINDS.map((kind) => [
+          kind,
+          mergeIntervals(configured[kind].map((r) => ({ start: minutesOf(r.from), end: minutesOf(r.to) }))),
+        ]),
+      ) as MinuteRanges;
+      return [surface, ranges];
+    }),
+  ) as Record<Surface, MinuteRanges>;
 
   const maintenance = (config.maintenance ?? []).map(compileMaintenance);
   const closedPeriods = config.closedPeriods ?? [];
 
   const alwaysOpen = (surface: Surface): boolean =>
-    Object.values(hours[surface]).every((ranges) => ranges.length === 1 && ranges[0].start === 0 && ranges[0].end === 24 * 60)
-    && !maintenance.some((m) => m.surfaces.includes(surface))
-    && !closedPeriods.some((p) => p.surfaces.includes(surface));
+    Object.values(hours[surface]).every(
+      (ranges) => ranges.length === 1 && ranges[0].start === 0 && ranges[0].end === 24 * 60,
+    ) &&
+    !maintenance.some((m) => m.surfaces.includes(surface)) &&
+    !closedPeriods.some((p) => p.surfaces.includes(surface));
 
   return {
     describeDay(day) {
       const date = civilDateOf(day);
       const holidayName = holidays.nameOf(day);
-      const kind: DayKind = holidayName ? 'holiday' : date.weekday === 0 ? 'sunday' : date.weekday === 6 ? 'saturday' : 'weekday';
+      const kind: DayKind = holidayName
+        ? 'holiday'
+        : date.weekday === 0
+          ? 'sunday'
+          : date.weekday === 6
+            ? 'saturday'
+            : 'weekday';
       return holidayName ? { day, date, kind, holidayName } : { day, date, kind };
     },
     hoursOn(surface, info) {
       const start = jstDayStart(info.day);
-      return hours[surface][hoursKindOf(info.kind)].map((r) => ({ start: start + r.start * MINUTE_MS, end: start + r.end * MINUTE_MS }));
+      return hours[surface][hoursKindOf(info.kind)].map((r) => ({
+        start: start + r.start * MINUTE_MS,
+        end: start + r.end * MINUTE_MS,
+      }));
     },
     closedPeriods,
     closedPeriodsOn(info) {
@@ -82,11 +113,13 @@ export const compileCalendarRules = (config: CalendarConfig, holidays: NationalH
     },
     maintenanceStartingOn(info) {
       const dayStart = jstDayStart(info.day);
-      return maintenance.filter((m) => m.occursOn(info.date)).map((m) => ({
-        start: dayStart + m.startMinute * MINUTE_MS,
-        end: dayStart + m.endMinute * MINUTE_MS,
-        surfaces: m.surfaces,
-      }));
+      return maintenance
+        .filter((m) => m.occursOn(info.date))
+        .map((m) => ({
+          start: dayStart + m.startMinute * MINUTE_MS,
+          end: dayStart + m.endMinute * MINUTE_MS,
+          surfaces: m.surfaces,
+        }));
     },
     alwaysOpen,
   };

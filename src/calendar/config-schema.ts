@@ -66,7 +66,8 @@ export interface CalendarConfig {
 const HH_MM = '^([01][0-9]|2[0-3]):[0-5][0-9]$';
 const HH_MM_OR_24 = '^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$';
 const MM_DD = '^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$';
-const DATE_TIME_WITH_OFFSET = '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]{1,3})?)?(Z|[+-][0-9]{2}:[0-9]{2})$';
+const DATE_TIME_WITH_OFFSET =
+  '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]{1,3})?)?(Z|[+-][0-9]{2}:[0-9]{2})$';
 
 const surfaceList = { type: 'array', items: { enum: SURFACES }, minItems: 1, uniqueItems: true } as const;
 
@@ -143,7 +144,12 @@ export const calendarConfigSchema = {
                 properties: {
                   type: { const: 'monthly-nth-weekday' },
                   weekday: { type: 'integer', minimum: 0, maximum: 6 },
-                  nth: { type: 'array', items: { type: 'integer', minimum: 1, maximum: 5 }, minItems: 1, uniqueItems: true },
+                  nth: {
+                    type: 'array',
+                    items: { type: 'integer', minimum: 1, maximum: 5 },
+                    minItems: 1,
+                    uniqueItems: true,
+                  },
                 },
               },
             ],

@@ -1,5 +1,11 @@
 import { Ajv, type ErrorObject } from 'ajv';
-import { calendarConfigSchema, oneOffWindowSchema, type CalendarConfig, type OneOffWindow, type TimeRange } from './config-schema.ts';
+import {
+  calendarConfigSchema,
+  oneOffWindowSchema,
+  type CalendarConfig,
+  type OneOffWindow,
+  type TimeRange,
+} from './config-schema.ts';
 import { minutesOf } from './jst.ts';
 
 /** A calendar configuration (or one-off window) that cannot be used; the message names the field. */
@@ -36,7 +42,8 @@ export const parseCalendarConfig = (input: unknown): CalendarConfig => {
   const ids = new Set<string>();
   (config.oneOffWindows ?? []).forEach((window, i) => {
     checkWindowTimes(window, `calendar/oneOffWindows/${i}`);
-    if (ids.has(window.id)) throw new CalendarConfigError(`calendar/oneOffWindows/${i}/id "${window.id}" is used twice`);
+    if (ids.has(window.id))
+      throw new CalendarConfigError(`calendar/oneOffWindows/${i}/id "${window.id}" is used twice`);
     ids.add(window.id);
   });
   return config;
@@ -83,8 +90,10 @@ const describe = (root: string, errors: ErrorObject[] | null | undefined): strin
     return `${root}${error.instancePath}/${tag} must be one of ${known}`;
   }
   const detail =
-    'additionalProperty' in params ? ` '${String(params.additionalProperty)}'`
-    : 'allowedValues' in params ? ` (${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')})`
-    : '';
+    'additionalProperty' in params
+      ? ` '${String(params.additionalProperty)}'`
+      : 'allowedValues' in params
+        ? ` (${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')})`
+        : '';
   return `${root}${error.instancePath} ${error.message}${detail}`;
 };

@@ -28,13 +28,22 @@ export const buildSchedule = (
   for (let day = firstDay; day <= lastDay; day += 1) scheduleDays.push(describeDay(day, deps));
 
   const closures: ScheduleClosure[] = [
-    ...deps.rules.closedPeriods.flatMap((period) => closedPeriodRuns(period, firstDay, lastDay)
-      .map((run): ScheduleClosure => ({ kind: 'closed_period', surfaces: [...period.surfaces], ...isoRange(run) }))),
+    ...deps.rules.closedPeriods.flatMap((period) =>
+      closedPeriodRuns(period, firstDay, lastDay).map((run): ScheduleClosure => ({
+        kind: 'closed_period',
+        surfaces: [...period.surfaces],
+        ...isoRange(run),
+      })),
+    ),
     ...maintenanceOverlapping(range, firstDay, lastDay, deps.rules),
-    ...deps.oneOffs.list()
+    ...deps.oneOffs
+      .list()
       .filter((w) => overlaps({ start: Date.parse(w.from), end: Date.parse(w.to) }, range))
       .map((w): ScheduleClosure => ({
-        kind: 'one_off', id: w.id, reason: w.reason, surfaces: [...w.surfaces],
+        kind: 'one_off',
+        id: w.id,
+        reason: w.reason,
+        surfaces: [...w.surfaces],
         ...isoRange({ start: Date.parse(w.from), end: Date.parse(w.to) }),
       })),
   ];
@@ -49,10 +58,15 @@ const describeDay = (
   { rules, openIntervals }: { rules: CalendarRules; openIntervals: OpenIntervals },
 ): ScheduleDay => {
   const info = rules.describeDay(day);
-  const surfaces = Object.fromEntries(SURFACES.map((surface) => [surface, {
-    hours: rules.hoursOn(surface, info).map(isoRange),
-    open: openIntervals.on(surface, day).map(isoRange),
-  }])) as ScheduleDay['surfaces'];
+  const surfaces = Object.fromEntries(
+    SURFACES.map((surface) => [
+      surface,
+      {
+        hours: rules.hoursOn(surface, info).map(isoRange),
+        open: openIntervals.on(surface, day).map(isoRange),
+      },
+    ]),
+  ) as ScheduleDay['surfaces'];
   return {
     date: isoDateOf(day),
     kind: info.kind,
@@ -80,12 +94,18 @@ const closedPeriodRuns = (period: ClosedPeriod, firstDay: JstDay, lastDay: JstDa
   return runs;
 };
 
-const maintenanceOverlapping = (range: Interval, firstDay: JstDay, lastDay: JstDay, rules: CalendarRules): ScheduleClosure[] => {
+const maintenanceOverlapping = (
+  range: Interval,
+  firstDay: JstDay,
+  lastDay: JstDay,
+  rules: CalendarRules,
+): ScheduleClosure[] => {
   const found: ScheduleClosure[] = [];
   // From the day before: a window that starts then may reach into the range.
   for (let day = firstDay - 1; day <= lastDay; day += 1) {
     for (const occurrence of rules.maintenanceStartingOn(rules.describeDay(day))) {
-      if (overlaps(occurrence, range)) found.push({ kind: 'maintenance', surfaces: [...occurrence.surfaces], ...isoRange(occurrence) });
+      if (overlaps(occurrence, range))
+        found.push({ kind: 'maintenance', surfaces: [...occurrence.surfaces], ...isoRange(occurrence) });
     }
   }
   return found;

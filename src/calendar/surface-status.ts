@@ -28,7 +28,8 @@ export const surfaceStatus = (
     for (const interval of openIntervals.on(surface, day)) {
       if (runEnd === undefined) {
         if (interval.end <= at) continue;
-        if (interval.start > at) return { open: false, reason: closedReason(surface, at, deps), nextChange: within(interval.start) };
+        if (interval.start > at)
+          return { open: false, reason: closedReason(surface, at, deps), nextChange: within(interval.start) };
         runEnd = interval.end;
       } else if (interval.start === runEnd) {
         runEnd = interval.end; // open on through midnight
@@ -51,8 +52,10 @@ const closedReason = (
   const info = rules.describeDay(day);
   if (rules.closedPeriodsOn(info).some((p) => p.surfaces.includes(surface))) return 'closed_period';
   if (oneOffs.overlapping(surface, { start: at, end: at + 1 }).length > 0) return 'one_off';
-  const inMaintenance = [...rules.maintenanceStartingOn(rules.describeDay(day - 1)), ...rules.maintenanceStartingOn(info)]
-    .some((m) => m.surfaces.includes(surface) && m.start <= at && at < m.end);
+  const inMaintenance = [
+    ...rules.maintenanceStartingOn(rules.describeDay(day - 1)),
+    ...rules.maintenanceStartingOn(info),
+  ].some((m) => m.surfaces.includes(surface) && m.start <= at && at < m.end);
   if (inMaintenance) return 'maintenance';
   return info.kind === 'sunday' || info.kind === 'holiday' ? 'holiday_hours' : 'outside_hours';
 };

@@ -24,18 +24,20 @@ export interface ScheduleDay {
   kind: DayKind;
   /** Japanese name of the national holiday, when it is one. */
   holidayName?: string;
-  surfaces: Record<Surface, {
-    /** The regular hours for this kind of day. */
-    hours: IsoRange[];
-    /** What is actually open that day, after closed periods, maintenance and one-off windows. */
-    open: IsoRange[];
-  }>;
+  surfaces: Record<
+    Surface,
+    {
+      /** The regular hours for this kind of day. */
+      hours: IsoRange[];
+      /** What is actually open that day, after closed periods, maintenance and one-off windows. */
+      open: IsoRange[];
+    }
+  >;
 }
 
 export type ScheduleClosure = IsoRange & { surfaces: Surface[] } & (
-  | { kind: 'closed_period' | 'maintenance' }
-  | { kind: 'one_off'; id: string; reason: string }
-);
+    { kind: 'closed_period' | 'maintenance' } | { kind: 'one_off'; id: string; reason: string }
+  );
 
 export interface Schedule extends IsoRange {
   days: ScheduleDay[];

@@ -22,7 +22,12 @@ let args;
 try {
   args = parseArgs({
     allowPositionals: true,
-    options: { username: { type: 'string' }, role: { type: 'string' }, 'password-stdin': { type: 'boolean' }, help: { type: 'boolean' } },
+    options: {
+      username: { type: 'string' },
+      role: { type: 'string' },
+      'password-stdin': { type: 'boolean' },
+      help: { type: 'boolean' },
+    },
   });
 } catch (e) {
   fail(`${(e as Error).message}\n${USAGE}`, 64);
@@ -41,12 +46,21 @@ try {
 }
 const { settings } = config!;
 if (!settings.store.redisUrl && settings.store.redisClusterNodes.length === 0) {
-  fail('no Redis configured (REDIS_URL or REDIS_CLUSTER_NODES): the embedded store lives inside the server process, so accounts made here would be lost. In demo mode the demo staff of docs/admin.md exist already.', 78);
+  fail(
+    'no Redis configured (REDIS_URL or REDIS_CLUSTER_NODES): the embedded store lives inside the server process, so accounts made here would be lost. In demo mode the demo staff of docs/admin.md exist already.',
+    78,
+  );
 }
 
 // Logs (and the audit trail's JSON lines) go to stderr: stdout carries only what the command prints.
 const logger = createLogger({ write: (line) => process.stderr.write(line) });
-const store = createStore({ redisUrl: settings.store.redisUrl, redisClusterNodes: settings.store.redisClusterNodes, keyPrefix: settings.store.keyPrefix, clock: systemClock, logger });
+const store = createStore({
+  redisUrl: settings.store.redisUrl,
+  redisClusterNodes: settings.store.redisClusterNodes,
+  keyPrefix: settings.store.keyPrefix,
+  clock: systemClock,
+  logger,
+});
 const audit = createAuditTrail({
   store,
   logger,
@@ -60,24 +74,29 @@ const audit = createAuditTrail({
 const readStdin = async () => {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 };
 
 let exitCode = 0;
 try {
-  await runStaffCommand({
-    staff: createStaffAccounts({ store, clock: systemClock }),
-    audit,
-    actor: `cli:${userInfo().username}`,
-    issuerLabel: new URL(settings.server.issuer).host,
-    readPassword: readStdin,
-    out: (text) => process.stdout.write(text),
-  }, {
-    positionals: args!.positionals,
-    username: args!.values.username,
-    role: args!.values.role,
-    passwordStdin: args!.values['password-stdin'],
-  });
+  await runStaffCommand(
+    {
+      staff: createStaffAccounts({ store, clock: systemClock }),
+      audit,
+      actor: `cli:${userInfo().username}`,
+      issuerLabel: new URL(settings.server.issuer).host,
+      readPassword: readStdin,
+      out: (text) => process.stdout.write(text),
+    },
+    {
+      positionals: args!.positionals,
+      username: args!.values.username,
+      role: args!.values.role,
+      passwordStdin: args!.values['password-stdin'],
+    },
+  );
 } catch (e) {
   process.stderr.write(`admin: ${e instanceof UsageError ? e.message : `failed: ${(e as Error).message}`}\n`);
   exitCode = e instanceof UsageError ? 64 : 1;

@@ -20,13 +20,25 @@ try {
 }
 const { store: storeSettings, audit } = config.settings;
 if (!storeSettings.redisUrl && storeSettings.redisClusterNodes.length === 0) {
-  fail('no Redis configured (REDIS_URL or REDIS_CLUSTER_NODES): the embedded store lives and dies inside the server process, there is no trail to read');
+  fail(
+    'no Redis configured (REDIS_URL or REDIS_CLUSTER_NODES): the embedded store lives and dies inside the server process, there is no trail to read',
+  );
 }
 
-const store = createStore({ redisUrl: storeSettings.redisUrl, redisClusterNodes: storeSettings.redisClusterNodes, keyPrefix: storeSettings.keyPrefix, clock: systemClock });
+const store = createStore({
+  redisUrl: storeSettings.redisUrl,
+  redisClusterNodes: storeSettings.redisClusterNodes,
+  keyPrefix: storeSettings.keyPrefix,
+  clock: systemClock,
+});
 let ok = false;
 try {
-  const report = await verifyAuditTrail({ store, signingKeys: config.signingKeys, retentionDays: audit.retentionDays, now: systemClock.now() });
+  const report = await verifyAuditTrail({
+    store,
+    signingKeys: config.signingKeys,
+    retentionDays: audit.retentionDays,
+    now: systemClock.now(),
+  });
   process.stdout.write(formatTrailReport(report));
   ok = report.ok;
 } catch (e) {

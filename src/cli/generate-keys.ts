@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateServerKeySet } from '../keys/generate.ts';
 
-const { values } = parseArgs({ options: { out: { type: 'string', default: 'config/production/keys' }, force: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: { out: { type: 'string', default: 'config/production/keys' }, force: { type: 'boolean', default: false } },
+});
 const out = values.out!;
 if (existsSync(join(out, 'jwks.json')) && !values.force) {
   process.stderr.write(`${out}/jwks.json exists; pass --force to replace it (old tokens and cookies stop verifying)\n`);

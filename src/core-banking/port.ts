@@ -8,11 +8,24 @@
  */
 
 /** 預金種目 / 科目, as English names. The six kinds of terms 2.2. */
-export const ACCOUNT_TYPES = ['ordinary', 'savings', 'card_deposit', 'card_loan', 'tax_reserve', 'time_deposit'] as const;
+export const ACCOUNT_TYPES = [
+  'ordinary',
+  'savings',
+  'card_deposit',
+  'card_loan',
+  'tax_reserve',
+  'time_deposit',
+] as const;
 export type AccountType = (typeof ACCOUNT_TYPES)[number];
 
 /** Account types with a balance and transactions (流動性預金, plus カードローン). */
-export const LIQUID_ACCOUNT_TYPES: readonly AccountType[] = ['ordinary', 'savings', 'card_deposit', 'card_loan', 'tax_reserve'];
+export const LIQUID_ACCOUNT_TYPES: readonly AccountType[] = [
+  'ordinary',
+  'savings',
+  'card_deposit',
+  'card_loan',
+  'tax_reserve',
+];
 
 export type AccountStatus = 'active' | 'frozen' | 'closed';
 

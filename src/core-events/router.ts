@@ -30,29 +30,41 @@ export const coreEventsRouter = (deps: {
 }) => {
   const router = new Router({ prefix: '/core-events/v1' });
   const readBody = jsonBodyReader(deps.ajv);
-  const senders = new Set(deps.config.internalClients.filter((c) => c.scopes.includes('core:events')).map((c) => c.client_id));
+  const senders = new Set(
+    deps.config.internalClients.filter((c) => c.scopes.includes('core:events')).map((c) => c.client_id),
+  );
   const audience = audiences(deps.config.settings.server.issuer).coreEvents;
 
-  router.post('/events', respondErrors, ...internalClientAdapter(deps, { audience, clients: senders }), checkScope('core:events'), async (ctx) => {
-    const event = await readBody<CoreEvent>(ctx, coreEventSchema);
-    const actor = `core:${ctx.state.internalClient as string}`;
-    let affected = 0;
-    if (event.type === 'customer.eligibility_lost') {
-      affected = await deps.revocation.endCustomerGrants(event.customerId, { reason: 'customer_ineligible', actor, note: event.reason });
-    } else if (event.status !== 'active') {
-      const account = await deps.coreBanking.account(event.accountId);
-      if (account) affected = await deps.revocation.dropAccount(account.customerId, event.accountId, actor);
-    }
-    await deps.audit.record({
-      kind: `core_event.${event.type}`,
-      result: 'success',
-      actor,
-      customerId: event.type === 'customer.eligibility_lost' ? event.customerId : undefined,
-      accountIds: event.type === 'account.status_changed' ? [event.accountId] : undefined,
-      details: { affectedGrants: affected, ...(event.eventId ? { eventId: event.eventId } : {}) },
-    });
-    ctx.set('Cache-Control', 'no-store');
-    ctx.body = { affectedGrants: affected };
-  });
+  router.post(
+    '/events',
+    respondErrors,
+    ...internalClientAdapter(deps, { audience, clients: senders }),
+    checkScope('core:events'),
+    async (ctx) => {
+      const event = await readBody<CoreEvent>(ctx, coreEventSchema);
+      const actor = `core:${ctx.state.internalClient as string}`;
+      let affected = 0;
+      if (event.type === 'customer.eligibility_lost') {
+        affected = await deps.revocation.endCustomerGrants(event.customerId, {
+          reason: 'customer_ineligible',
+          actor,
+          note: event.reason,
+        });
+      } else if (event.status !== 'active') {
+        const account = await deps.coreBanking.account(event.accountId);
+        if (account) affected = await deps.revocation.dropAccount(account.customerId, event.accountId, actor);
+      }
+      await deps.audit.record({
+        kind: `core_event.${event.type}`,
+        result: 'success',
+        actor,
+        customerId: event.type === 'customer.eligibility_lost' ? event.customerId : undefined,
+        accountIds: event.type === 'account.status_changed' ? [event.accountId] : undefined,
+        details: { affectedGrants: affected, ...(event.eventId ? { eventId: event.eventId } : {}) },
+      });
+      ctx.set('Cache-Control', 'no-store');
+      ctx.body = { affectedGrants: affected };
+    },
+  );
   return router;
 };

@@ -15,7 +15,10 @@ export const coreEventSchema = {
       properties: {
         type: { const: 'customer.eligibility_lost' },
         customerId: { type: 'string', minLength: 1, maxLength: 64 },
-        reason: { type: 'string', enum: ['no_cash_card', 'no_eligible_account', 'customer_restricted', 'deceased', 'fraud', 'other'] },
+        reason: {
+          type: 'string',
+          enum: ['no_cash_card', 'no_eligible_account', 'customer_restricted', 'deceased', 'fraud', 'other'],
+        },
         eventId: { type: 'string', maxLength: 128 },
       },
     },

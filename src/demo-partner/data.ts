@@ -47,9 +47,18 @@ export const fetchDemoData = async (
     const today = String(data.balances?.baseDate ?? '');
     const from = today ? new Date(`${today}T00:00:00Z`) : undefined;
     from?.setUTCDate(from.getUTCDate() - 30);
-    data.transactions = await call('/accounts/transactions', { accountId, dateFrom: from?.toISOString().slice(0, 10), nextItemKey: page.nextItemKey });
+    data.transactions = await call('/accounts/transactions', {
+      accountId,
+      dateFrom: from?.toISOString().slice(0, 10),
+      nextItemKey: page.nextItemKey,
+    });
   }
-  const examples = ['/accounts', '/accounts/balances', '/accounts/time-deposits', ...(accountId ? [`/accounts/transactions?accountId=${accountId}`] : [])];
+  const examples = [
+    '/accounts',
+    '/accounts/balances',
+    '/accounts/time-deposits',
+    ...(accountId ? [`/accounts/transactions?accountId=${accountId}`] : []),
+  ];
   for (const path of examples) {
     const url = `${apiBase}${path}`;
     const proof = await client.proofFor(url, 'GET', accessToken, dpopKeys);

@@ -29,14 +29,22 @@ export interface PendingAuthorization {
   dpopKeys: oauth.CryptoKeyPair;
 }
 
-export type AuthorizationParams = { scope: string; ui_locales?: string; prompt?: string; [name: string]: string | undefined };
+export type AuthorizationParams = {
+  scope: string;
+  ui_locales?: string;
+  prompt?: string;
+  [name: string]: string | undefined;
+};
 
 export const createPartnerClient = async (options: PartnerClientOptions) => {
   const http = options.allowHttp ? { [oauth.allowInsecureRequests]: true } : {};
   const issuer = new URL(options.issuer);
   const as = await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, http));
   const client: oauth.Client = { client_id: options.clientId };
-  const signingKey = (await importJWK(options.privateJwk, options.privateJwk.alg ?? 'ES256')) as oauth.PrivateKey['key'];
+  const signingKey = (await importJWK(
+    options.privateJwk,
+    options.privateJwk.alg ?? 'ES256',
+  )) as oauth.PrivateKey['key'];
   const clientAuth = oauth.PrivateKeyJwt({ key: signingKey, kid: options.privateJwk.kid });
   const dpopHandles = new WeakMap<oauth.CryptoKeyPair, oauth.DPoPHandle>();
   const dpopFor = (keys: oauth.CryptoKeyPair) => {
@@ -62,7 +70,10 @@ export const createPartnerClient = async (options: PartnerClientOptions) => {
     dpop: dpopFor,
 
     /** Pushes the authorization request (PAR) and answers the URL to send the browser to. */
-    async startAuthorization(params: AuthorizationParams, dpopKeys?: oauth.CryptoKeyPair): Promise<PendingAuthorization> {
+    async startAuthorization(
+      params: AuthorizationParams,
+      dpopKeys?: oauth.CryptoKeyPair,
+    ): Promise<PendingAuthorization> {
       const keys = dpopKeys ?? (await oauth.generateKeyPair('ES256'));
       const codeVerifier = oauth.generateRandomCodeVerifier();
       const state = oauth.generateRandomState();
@@ -78,7 +89,12 @@ export const createPartnerClient = async (options: PartnerClientOptions) => {
       });
       for (const [k, v] of Object.entries(params)) if (v !== undefined) body.set(k, v);
       const pushed = await withNonceRetry(async () =>
-        oauth.processPushedAuthorizationResponse(as, client, await oauth.pushedAuthorizationRequest(as, client, clientAuth, body, { ...http, DPoP: dpopFor(keys) })));
+        oauth.processPushedAuthorizationResponse(
+          as,
+          client,
+          await oauth.pushedAuthorizationRequest(as, client, clientAuth, body, { ...http, DPoP: dpopFor(keys) }),
+        ),
+      );
       const url = new URL(as.authorization_endpoint!);
       url.searchParams.set('client_id', options.clientId);
       url.searchParams.set('request_uri', pushed.request_uri);
@@ -89,14 +105,32 @@ export const createPartnerClient = async (options: PartnerClientOptions) => {
     async exchangeCode(callbackUrl: string | URL, pending: PendingAuthorization) {
       const params = oauth.validateAuthResponse(as, client, new URL(callbackUrl), pending.state);
       return withNonceRetry(async () => {
-        const response = await oauth.authorizationCodeGrantRequest(as, client, clientAuth, params, options.redirectUri, pending.codeVerifier, { ...http, DPoP: dpopFor(pending.dpopKeys) });
-        return oauth.processAuthorizationCodeResponse(as, client, response, { expectedNonce: pending.nonce ?? oauth.expectNoNonce });
+        const response = await oauth.authorizationCodeGrantRequest(
+          as,
+          client,
+          clientAuth,
+          params,
+          options.redirectUri,
+          pending.codeVerifier,
+          { ...http, DPoP: dpopFor(pending.dpopKeys) },
+        );
+        return oauth.processAuthorizationCodeResponse(as, client, response, {
+          expectedNonce: pending.nonce ?? oauth.expectNoNonce,
+        });
       });
     },
 
     async refresh(refreshToken: string, dpopKeys: oauth.CryptoKeyPair) {
       return withNonceRetry(async () =>
-        oauth.processRefreshTokenResponse(as, client, await oauth.refreshTokenGrantRequest(as, client, clientAuth, refreshToken, { ...http, DPoP: dpopFor(dpopKeys) })));
+        oauth.processRefreshTokenResponse(
+          as,
+          client,
+          await oauth.refreshTokenGrantRequest(as, client, clientAuth, refreshToken, {
+            ...http,
+            DPoP: dpopFor(dpopKeys),
+          }),
+        ),
+      );
     },
 
     async revoke(token: string) {
@@ -109,7 +143,9 @@ export const createPartnerClient = async (options: PartnerClientOptions) => {
      */
     async proofFor(url: string | URL, method: string, accessToken: string, dpopKeys: oauth.CryptoKeyPair) {
       const headers = new Headers();
-      const handle = dpopFor(dpopKeys) as unknown as { addProof(url: URL, headers: Headers, htm: string, token?: string): Promise<void> };
+      const handle = dpopFor(dpopKeys) as unknown as {
+        addProof(url: URL, headers: Headers, htm: string, token?: string): Promise<void>;
+      };
       await handle.addProof(new URL(url), headers, method, accessToken);
       return headers.get('dpop')!;
     },
@@ -119,7 +155,16 @@ export const createPartnerClient = async (options: PartnerClientOptions) => {
       const skew = options.resourceClock ? Math.round((options.resourceClock.now() - Date.now()) / 1000) : 0;
       const dpop = skew === 0 ? dpopFor(dpopKeys) : oauth.DPoP({ [oauth.clockSkew]: skew }, dpopKeys);
       try {
-        return await withNonceRetry(() => oauth.protectedResourceRequest(accessToken, method, new URL(url), new Headers({ accept: 'application/json' }), null, { ...http, DPoP: dpop }));
+        return await withNonceRetry(() =>
+          oauth.protectedResourceRequest(
+            accessToken,
+            method,
+            new URL(url),
+            new Headers({ accept: 'application/json' }),
+            null,
+            { ...http, DPoP: dpop },
+          ),
+        );
       } catch (err) {
         // A refusal with a WWW-Authenticate challenge is an answer too: hand it back as it came.
         if (err instanceof oauth.WWWAuthenticateChallengeError) return err.response;

@@ -22,7 +22,12 @@ interface DemoSession {
  * flow in a browser: start a linkage, log in, consent, and see the token response. It talks to
  * this server over HTTP exactly as an outside partner would.
  */
-export const demoPartnerRouter = (deps: { config: Config; demoPartnerIds: Set<string>; callbackUrl: string; logger: Logger }) => {
+export const demoPartnerRouter = (deps: {
+  config: Config;
+  demoPartnerIds: Set<string>;
+  callbackUrl: string;
+  logger: Logger;
+}) => {
   const router = new Router({ prefix: '/demo' });
   const issuer = deps.config.settings.server.issuer;
   const sessions = new Map<string, DemoSession>();
@@ -31,13 +36,21 @@ export const demoPartnerRouter = (deps: { config: Config; demoPartnerIds: Set<st
     let client = clients.get(clientId);
     if (!client) {
       const jwk = deps.config.demo!.privateKeys[clientId].keys[0];
-      client = createPartnerClient({ issuer, clientId, privateJwk: jwk, redirectUri: deps.callbackUrl, allowHttp: issuer.startsWith('http:') });
+      client = createPartnerClient({
+        issuer,
+        clientId,
+        privateJwk: jwk,
+        redirectUri: deps.callbackUrl,
+        allowHttp: issuer.startsWith('http:'),
+      });
       client.catch(() => clients.delete(clientId));
       clients.set(clientId, client);
     }
     return client;
   };
-  const partners = deps.config.partners.filter((p) => deps.demoPartnerIds.has(p.partner.client_id)).map((p) => p.partner);
+  const partners = deps.config.partners
+    .filter((p) => deps.demoPartnerIds.has(p.partner.client_id))
+    .map((p) => p.partner);
 
   router.use(noStore);
 
@@ -49,7 +62,15 @@ export const demoPartnerRouter = (deps: { config: Config; demoPartnerIds: Set<st
     const partner = partners.find((p) => p.client_id === clientId);
     if (!partner) return ctx.throw(400, 'unknown demo partner');
     const locale = single(form.ui_locales) === 'en' ? 'en' : 'ja';
-    const wanted = ['openid', 'offline_access', 'accounts', 'deposits', 'time_deposits', 'grant_management_query', 'grant_management_revoke'];
+    const wanted = [
+      'openid',
+      'offline_access',
+      'accounts',
+      'deposits',
+      'time_deposits',
+      'grant_management_query',
+      'grant_management_revoke',
+    ];
     const scope = wanted.filter((s) => (partner.scopes as string[]).includes(s)).join(' ');
     const client = await clientFor(clientId);
     const pending = await client.startAuthorization({ scope, ui_locales: locale });
@@ -57,7 +78,12 @@ export const demoPartnerRouter = (deps: { config: Config; demoPartnerIds: Set<st
     const sid = randomBytes(18).toString('base64url');
     sessions.set(sid, { clientId, pending });
     if (sessions.size > 1000) sessions.delete(sessions.keys().next().value!);
-    ctx.cookies.set('demo_sid', sid, { httpOnly: true, sameSite: 'lax', signed: true, secure: issuer.startsWith('https:') });
+    ctx.cookies.set('demo_sid', sid, {
+      httpOnly: true,
+      sameSite: 'lax',
+      signed: true,
+      secure: issuer.startsWith('https:'),
+    });
     ctx.redirect(pending.authorizationUrl);
   });
 
@@ -85,12 +111,13 @@ export const demoPartnerRouter = (deps: { config: Config; demoPartnerIds: Set<st
     const sid = ctx.cookies.get('demo_sid', { signed: true });
     const session = sid ? sessions.get(sid) : undefined;
     const accessToken = session?.result?.access_token;
-    const data = session && typeof accessToken === 'string' && session.dpopKeys
-      ? await fetchDemoData(await clientFor(session.clientId), `${issuer}/api/v1`, accessToken, session.dpopKeys, {
-        accountId: typeof ctx.query.account === 'string' ? ctx.query.account : undefined,
-        nextItemKey: typeof ctx.query.next === 'string' ? ctx.query.next : undefined,
-      })
-      : undefined;
+    const data =
+      session && typeof accessToken === 'string' && session.dpopKeys
+        ? await fetchDemoData(await clientFor(session.clientId), `${issuer}/api/v1`, accessToken, session.dpopKeys, {
+            accountId: typeof ctx.query.account === 'string' ? ctx.query.account : undefined,
+            nextItemKey: typeof ctx.query.next === 'string' ? ctx.query.next : undefined,
+          })
+        : undefined;
     return renderDemoPage(ctx, { partners, tokenResponse: session?.result, error: session?.error, data });
   });
 

@@ -15,14 +15,19 @@ export const grantManagementParams = (grants: GrantRecords) => ({
       throw new errors.InvalidRequest(`grant_management_action must be one of ${GRANT_MANAGEMENT_ACTIONS.join(', ')}`);
     }
     const grantId = ctx.oidc.params?.grant_id as string | undefined;
-    if (value === 'replace' && !grantId) throw new errors.InvalidRequest('grant_management_action=replace needs grant_id');
-    if (value !== 'replace' && grantId) throw new errors.InvalidRequest('grant_id is only used with grant_management_action=replace');
+    if (value === 'replace' && !grantId)
+      throw new errors.InvalidRequest('grant_management_action=replace needs grant_id');
+    if (value !== 'replace' && grantId)
+      throw new errors.InvalidRequest('grant_id is only used with grant_management_action=replace');
   },
   grant_id: async (ctx: KoaContextWithOIDC, value: string | undefined) => {
     if (value === undefined) return;
     const record = await grants.find(value);
     if (!record || record.partnerId !== ctx.oidc.client?.clientId) {
-      throw new errors.CustomOIDCProviderError('invalid_grant_id', 'grant_id does not name a live grant of this client');
+      throw new errors.CustomOIDCProviderError(
+        'invalid_grant_id',
+        'grant_id does not name a live grant of this client',
+      );
     }
   },
 });

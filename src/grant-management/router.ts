@@ -16,7 +16,9 @@ const notFound = () => new ResourceError(404, 'grant_not_found', 'No such grant.
  * token of the same partner with `grant_management_query` / `grant_management_revoke`; another
  * partner's grant id answers 404, exactly like an unknown one.
  */
-export const grantManagementRouter = (deps: ResourceApiDeps & { grants: GrantRecords; revocation: GrantRevocation }) => {
+export const grantManagementRouter = (
+  deps: ResourceApiDeps & { grants: GrantRecords; revocation: GrantRevocation },
+) => {
   const router = new Router({ prefix: '/grants' });
   const adapter = resourceAdapter(deps, { auditKind: 'grant_management' });
   const dataApi = audiences(deps.config.settings.server.issuer).dataApi;
@@ -24,7 +26,8 @@ export const grantManagementRouter = (deps: ResourceApiDeps & { grants: GrantRec
   const loadOwnGrant: Middleware = async (ctx, next) => {
     const request = ctx.state.resource as ResourceRequest;
     const record = await deps.grants.find(ctx.params.grantId);
-    if (!record || record.partnerId !== request.payload.clientId || record.expiresAt <= deps.clock.now()) throw notFound();
+    if (!record || record.partnerId !== request.payload.clientId || record.expiresAt <= deps.clock.now())
+      throw notFound();
     ctx.state.grant = record;
     await next();
   };
@@ -38,7 +41,8 @@ export const grantManagementRouter = (deps: ResourceApiDeps & { grants: GrantRec
       status: 'active',
       scopes: [
         ...(record.scopes.includes('openid') || record.scopes.includes('offline_access')
-          ? [{ scope: record.scopes.filter((s) => s === 'openid' || s === 'offline_access').join(' ') }] : []),
+          ? [{ scope: record.scopes.filter((s) => s === 'openid' || s === 'offline_access').join(' ') }]
+          : []),
         { scope: dataScopes.join(' '), resources: [dataApi] },
       ],
       accounts: record.accountIds,
@@ -50,7 +54,10 @@ export const grantManagementRouter = (deps: ResourceApiDeps & { grants: GrantRec
 
   router.delete('/:grantId', ...adapter, checkScope('grant_management_revoke'), loadOwnGrant, async (ctx) => {
     const request = ctx.state.resource as ResourceRequest;
-    await deps.revocation.endGrant(ctx.params.grantId, { reason: 'revoked_by_partner', actor: request.payload.clientId });
+    await deps.revocation.endGrant(ctx.params.grantId, {
+      reason: 'revoked_by_partner',
+      actor: request.payload.clientId,
+    });
     ctx.status = 204;
   });
 

@@ -11,7 +11,13 @@ const key = (grantId: string) => `grant-last-used:${grantId}`;
  * would race with the changes that do rewrite it (key binding, an account dropping out). The key
  * lives as long as the grant can.
  */
-export const createLastUsed = (deps: { store: Store; clock: Clock; logger: Logger; intervalMs?: number; maxTracked?: number }) => {
+export const createLastUsed = (deps: {
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+  intervalMs?: number;
+  maxTracked?: number;
+}) => {
   const interval = deps.intervalMs ?? 60_000;
   const maxTracked = deps.maxTracked ?? 10_000;
   // grant id -> when this process last wrote it; cleared when full (a few extra writes, no growth).

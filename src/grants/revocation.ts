@@ -8,8 +8,15 @@ import type { GrantRecord, GrantRecords } from './grant-records.ts';
 export interface GrantEnding {
   grantId: string;
   reason:
-    | 'revoked_by_partner' | 'revoked_by_customer' | 'revoked_by_bank' | 'replaced'
-    | 'customer_ineligible' | 'partner_removed' | 'revoked_by_protocol' | 'expired' | 'no_accounts_left';
+    | 'revoked_by_partner'
+    | 'revoked_by_customer'
+    | 'revoked_by_bank'
+    | 'replaced'
+    | 'customer_ineligible'
+    | 'partner_removed'
+    | 'revoked_by_protocol'
+    | 'expired'
+    | 'no_accounts_left';
   actor: string;
   endedAt: number;
   note?: string;
@@ -77,10 +84,20 @@ export const createGrantRevocation = (deps: { store: Store; grants: GrantRecords
   };
 
   const forget = async (record: GrantRecord, cause: EndingCause) => {
-    const full: GrantEnding = { ...cause, grantId: record.grantId, endedAt: deps.clock.now(), customerId: record.customerId, partnerId: record.partnerId };
+    const full: GrantEnding = {
+      ...cause,
+      grantId: record.grantId,
+      endedAt: deps.clock.now(),
+      customerId: record.customerId,
+      partnerId: record.partnerId,
+    };
     // The tombstone is the claim: when several callers end the same grant at once (oidc-provider
     // revokes a grant model by model), one of them records the ending and tells the listeners.
-    const claimed = await deps.store.setIfAbsent(tombstoneKey(record.grantId), JSON.stringify(full), TOMBSTONE_DAYS * 86400);
+    const claimed = await deps.store.setIfAbsent(
+      tombstoneKey(record.grantId),
+      JSON.stringify(full),
+      TOMBSTONE_DAYS * 86400,
+    );
     if (claimed) {
       await deps.audit.record({
         kind: 'grant.ended',
@@ -98,7 +115,8 @@ export const createGrantRevocation = (deps: { store: Store; grants: GrantRecords
   /** An earlier ending stopped after deleting the record: its index entries may be left. */
   const finishEarlierEnding = async (grantId: string) => {
     const tombstone = await readTombstone(grantId);
-    if (tombstone?.customerId && tombstone.partnerId) await deps.grants.remove({ grantId, customerId: tombstone.customerId, partnerId: tombstone.partnerId });
+    if (tombstone?.customerId && tombstone.partnerId)
+      await deps.grants.remove({ grantId, customerId: tombstone.customerId, partnerId: tombstone.partnerId });
   };
 
   const endGrant = async (grantId: string, cause: EndingCause): Promise<boolean> => {
@@ -150,7 +168,8 @@ export const createGrantRevocation = (deps: { store: Store; grants: GrantRecords
       for (const id of await deps.grants.idsOfCustomer(record.customerId)) {
         if (id === record.grantId) continue;
         const other = await deps.grants.find(id);
-        if (other?.partnerId === record.partnerId) await endGrant(id, { reason: 'replaced', actor: 'customer', note: `replaced by ${record.grantId}` });
+        if (other?.partnerId === record.partnerId)
+          await endGrant(id, { reason: 'replaced', actor: 'customer', note: `replaced by ${record.grantId}` });
       }
     },
     /**
@@ -171,12 +190,22 @@ export const createGrantRevocation = (deps: { store: Store; grants: GrantRecords
         }
         await deps.grants.save({ ...record, accountIds: remaining });
         const index = oidcKeys.grant(id);
-        const accessTokens = (await deps.store.setMembers(index)).filter((k) => k.startsWith(oidcKeys.model('AccessToken', '')));
+        const accessTokens = (await deps.store.setMembers(index)).filter((k) =>
+          k.startsWith(oidcKeys.model('AccessToken', '')),
+        );
         if (accessTokens.length) {
           await deps.store.del(accessTokens);
           await deps.store.removeFromSet(index, accessTokens);
         }
-        await deps.audit.record({ kind: 'grant.account_removed', result: 'success', actor, partnerId: record.partnerId, customerId, accountIds: [accountId], details: { grantId: id } });
+        await deps.audit.record({
+          kind: 'grant.account_removed',
+          result: 'success',
+          actor,
+          partnerId: record.partnerId,
+          customerId,
+          accountIds: [accountId],
+          details: { grantId: id },
+        });
       }
       return changed;
     },

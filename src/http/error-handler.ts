@@ -6,27 +6,40 @@ import { StoreUnavailableError } from '../store/store.ts';
  * Last line of defence: a store outage answers 503, anything unexpected 500, both without
  * internals. JSON for API clients, a short page for browsers.
  */
-export const errorHandler = (logger: Logger, hooks: { onStoreUnavailable?: () => void } = {}): Middleware => async (ctx, next) => {
-  try {
-    await next();
-  } catch (err) {
-    const e = err as Error & { status?: number; expose?: boolean };
-    const unavailable = e instanceof StoreUnavailableError;
-    if (unavailable) hooks.onStoreUnavailable?.();
-    const status = unavailable ? 503 : e.status && e.status >= 400 && e.status < 600 ? e.status : 500;
-    if (status >= 500) logger.error('request failed', { path: ctx.path, method: ctx.method, error: e.name, message: e.message, requestId: ctx.state.requestId });
-    const code = unavailable ? 'service_unavailable' : status >= 500 ? 'server_error' : 'invalid_request';
-    const message = unavailable ? 'The service is temporarily unavailable. Please try again later.' : status < 500 && e.expose ? e.message : 'The request could not be processed.';
-    ctx.status = status;
-    if (unavailable) ctx.set('Retry-After', '5');
-    if (ctx.accepts('html', 'json') === 'html') {
-      ctx.type = 'text/html; charset=utf-8';
-      ctx.body = `<!doctype html><html lang="ja"><head><meta charset="utf-8"><title>${status}</title><link rel="stylesheet" href="/static/app.css"></head><body><main><h1>${status}</h1><p>ただいま処理できませんでした。しばらくしてからもう一度お試しください。</p><p lang="en">${message}</p><p>code: ${code}</p></main></body></html>`;
-    } else {
-      ctx.body = { errorCode: code, errorMessage: message };
+export const errorHandler =
+  (logger: Logger, hooks: { onStoreUnavailable?: () => void } = {}): Middleware =>
+  async (ctx, next) => {
+    try {
+      await next();
+    } catch (err) {
+      const e = err as Error & { status?: number; expose?: boolean };
+      const unavailable = e instanceof StoreUnavailableError;
+      if (unavailable) hooks.onStoreUnavailable?.();
+      const status = unavailable ? 503 : e.status && e.status >= 400 && e.status < 600 ? e.status : 500;
+      if (status >= 500)
+        logger.error('request failed', {
+          path: ctx.path,
+          method: ctx.method,
+          error: e.name,
+          message: e.message,
+          requestId: ctx.state.requestId,
+        });
+      const code = unavailable ? 'service_unavailable' : status >= 500 ? 'server_error' : 'invalid_request';
+      const message = unavailable
+        ? 'The service is temporarily unavailable. Please try again later.'
+        : status < 500 && e.expose
+          ? e.message
+          : 'The request could not be processed.';
+      ctx.status = status;
+      if (unavailable) ctx.set('Retry-After', '5');
+      if (ctx.accepts('html', 'json') === 'html') {
+        ctx.type = 'text/html; charset=utf-8';
+        ctx.body = `<!doctype html><html lang="ja"><head><meta charset="utf-8"><title>${status}</title><link rel="stylesheet" href="/static/app.css"></head><body><main><h1>${status}</h1><p>ただいま処理できませんでした。しばらくしてからもう一度お試しください。</p><p lang="en">${message}</p><p>code: ${code}</p></main></body></html>`;
+      } else {
+        ctx.body = { errorCode: code, errorMessage: message };
+      }
     }
-  }
-};
+  };
 
 /** A request id on every request and response, for the audit trail and support. */
 export const requestId: Middleware = async (ctx, next) => {

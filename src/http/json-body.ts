@@ -11,20 +11,31 @@ const MAX_BODY_BYTES = 64 * 1024;
  * Schema. Anything else — not JSON, too large, or not matching — is a 400 (415 for another media
  * type, 413 for too large) that names the problems, and changes nothing.
  */
-export const jsonBodyReader = (ajv: Ajv) => async <T>(ctx: Context, schema: AnySchema & { $id: string }): Promise<T> => {
-  if (!ctx.is('application/json')) throw new ResourceError(415, 'unsupported_media_type', 'The body must be application/json.');
-  const text = await readRawBody(ctx, MAX_BODY_BYTES, () => new ResourceError(413, 'payload_too_large', 'The body is too large.'));
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    throw new ResourceError(400, 'invalid_request', 'The body is not valid JSON.');
-  }
-  const validate = ajv.getSchema(schema.$id) ?? ajv.compile(schema);
-  if (!validate(body)) {
-    throw new ResourceError(400, 'invalid_request', `The body does not match its schema: ${ConfigError.fromAjv('body', validate.errors).problems.join('; ')}`);
-  }
-  return body as T;
-};
+export const jsonBodyReader =
+  (ajv: Ajv) =>
+  async <T>(ctx: Context, schema: AnySchema & { $id: string }): Promise<T> => {
+    if (!ctx.is('application/json'))
+      throw new ResourceError(415, 'unsupported_media_type', 'The body must be application/json.');
+    const text = await readRawBody(
+      ctx,
+      MAX_BODY_BYTES,
+      () => new ResourceError(413, 'payload_too_large', 'The body is too large.'),
+    );
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      throw new ResourceError(400, 'invalid_request', 'The body is not valid JSON.');
+    }
+    const validate = ajv.getSchema(schema.$id) ?? ajv.compile(schema);
+    if (!validate(body)) {
+      throw new ResourceError(
+        400,
+        'invalid_request',
+        `The body does not match its schema: ${ConfigError.fromAjv('body', validate.errors).problems.join('; ')}`,
+      );
+    }
+    return body as T;
+  };
 
 export type JsonBodyReader = ReturnType<typeof jsonBodyReader>;

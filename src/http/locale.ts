@@ -10,7 +10,13 @@ export const LOCALE_COOKIE = 'lang';
 export const resolveLocale = (ctx: Context, uiLocales?: unknown): Locale => {
   const asked = ctx.query.lang;
   if (isLocale(asked)) {
-    ctx.cookies.set(LOCALE_COOKIE, asked, { httpOnly: true, sameSite: 'lax', secure: ctx.secure, overwrite: true, signed: false });
+    ctx.cookies.set(LOCALE_COOKIE, asked, {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: ctx.secure,
+      overwrite: true,
+      signed: false,
+    });
     return asked;
   }
   const remembered = ctx.cookies.get(LOCALE_COOKIE, { signed: false });

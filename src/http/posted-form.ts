@@ -29,6 +29,7 @@ export const readPostedForm = async (
   if (!sameToken(form.csrf, options.expectedCsrf)) return { outcome: 'csrf_mismatch' };
   for (const name of options.arrays ?? []) if (name in form && !Array.isArray(form[name])) form[name] = [form[name]];
   // Optional fields left empty in the page are absent, not blank.
-  if (options.dropEmpty) for (const [name, value] of Object.entries(form)) if (value === '' && name !== 'csrf') delete form[name];
+  if (options.dropEmpty)
+    for (const [name, value] of Object.entries(form)) if (value === '' && name !== 'csrf') delete form[name];
   return { outcome: options.validate(form) ? 'valid' : 'invalid', form };
 };

@@ -21,7 +21,13 @@ export const createRenderer = (rootDir: string) => {
     const t = translator(page.locale);
     ctx.status = page.status ?? 200;
     ctx.type = 'text/html; charset=utf-8';
-    ctx.body = eta.render(template, { ...data, t, locale: page.locale, title: page.title, switchLocaleHref: page.switchLocaleHref });
+    ctx.body = eta.render(template, {
+      ...data,
+      t,
+      locale: page.locale,
+      title: page.title,
+      switchLocaleHref: page.switchLocaleHref,
+    });
   };
 };
 

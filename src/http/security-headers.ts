@@ -9,18 +9,20 @@ const csp = (formActionOrigins: string[]) =>
  * `form-action` is widened per page (ctx.state.formActionOrigins) where a form's redirect chain
  * ends at a partner's redirect URI: browsers apply form-action to redirects after a submission.
  */
-export const securityHeaders = (options: { hsts: boolean }): Middleware => async (ctx, next) => {
-  ctx.set('Content-Security-Policy', csp([]));
-  ctx.set('X-Content-Type-Options', 'nosniff');
-  ctx.set('X-Frame-Options', 'DENY');
-  ctx.set('Referrer-Policy', 'no-referrer');
-  ctx.set('Cross-Origin-Opener-Policy', 'same-origin');
-  ctx.set('Permissions-Policy', 'camera=(), microphone=(), geolocation=()');
-  if (options.hsts) ctx.set('Strict-Transport-Security', 'max-age=63072000; includeSubDomains');
-  await next();
-  const origins = ctx.state.formActionOrigins as string[] | undefined;
-  if (origins?.length && ctx.respond !== false) ctx.set('Content-Security-Policy', csp(origins));
-};
+export const securityHeaders =
+  (options: { hsts: boolean }): Middleware =>
+  async (ctx, next) => {
+    ctx.set('Content-Security-Policy', csp([]));
+    ctx.set('X-Content-Type-Options', 'nosniff');
+    ctx.set('X-Frame-Options', 'DENY');
+    ctx.set('Referrer-Policy', 'no-referrer');
+    ctx.set('Cross-Origin-Opener-Policy', 'same-origin');
+    ctx.set('Permissions-Policy', 'camera=(), microphone=(), geolocation=()');
+    if (options.hsts) ctx.set('Strict-Transport-Security', 'max-age=63072000; includeSubDomains');
+    await next();
+    const origins = ctx.state.formActionOrigins as string[] | undefined;
+    if (origins?.length && ctx.respond !== false) ctx.set('Content-Security-Policy', csp(origins));
+  };
 
 /** Pages that carry per-customer state: never cached anywhere. */
 export const noStore: Middleware = async (ctx, next) => {

@@ -25,7 +25,8 @@ export const createServerSessions = <S extends SessionBase>(deps: {
   idleSecondsOf: (session: S) => number;
 }) => {
   const key = (id: string) => `${deps.prefix}:${id}`;
-  const write = (id: string, session: S) => deps.store.set(key(id), JSON.stringify(session), deps.idleSecondsOf(session));
+  const write = (id: string, session: S) =>
+    deps.store.set(key(id), JSON.stringify(session), deps.idleSecondsOf(session));
 
   return {
     /** A new session under a new id: at every change of stage, so an id seen before is worthless after. */
@@ -45,7 +46,10 @@ export const createServerSessions = <S extends SessionBase>(deps: {
       const session = JSON.parse(raw) as S;
       const now = deps.clock.now();
       // The store's TTL ends idle sessions too; this check also holds when the clock is not the store's.
-      if (now - session.lastSeenAt >= deps.idleSecondsOf(session) * 1000 || now - session.createdAt >= deps.maxSeconds * 1000) {
+      if (
+        now - session.lastSeenAt >= deps.idleSecondsOf(session) * 1000 ||
+        now - session.createdAt >= deps.maxSeconds * 1000
+      ) {
         await deps.store.del([key(id)]);
         return undefined;
       }

@@ -17,7 +17,8 @@ export const en: Record<MessageKey, string> = {
   'login.pin': 'Cash card PIN (4 digits)',
   'login.submit': 'Next',
   'login.cancel': 'Cancel and return to {partner}',
-  'login.error': 'We could not confirm the details you entered. Please start again from the first step. If this keeps happening, please contact your branch.',
+  'login.error':
+    'We could not confirm the details you entered. Please start again from the first step. If this keeps happening, please contact your branch.',
   'login.throttled': 'Please wait a while and try again.',
   'login.notice': 'We never ask for your PIN by e-mail or telephone.',
 
@@ -27,8 +28,10 @@ export const en: Record<MessageKey, string> = {
   'otp.submit': 'Confirm',
 
   'ineligible.title': 'This linkage is not available',
-  'ineligible.customer_restricted': 'Because of the status of your accounts, you cannot use this service at the moment. Please contact your branch.',
-  'ineligible.no_eligible_account': 'This service needs an ordinary or savings account with a cash card issued. Please contact your branch about a cash card.',
+  'ineligible.customer_restricted':
+    'Because of the status of your accounts, you cannot use this service at the moment. Please contact your branch.',
+  'ineligible.no_eligible_account':
+    'This service needs an ordinary or savings account with a cash card issued. Please contact your branch about a cash card.',
   'ineligible.no_linkable_account': 'You have no account that can be linked to {partner}.',
   'ineligible.back': 'Return to {partner}',
 
@@ -37,18 +40,22 @@ export const en: Record<MessageKey, string> = {
   'consent.partner': 'Shared with',
   'consent.categories': 'Information shared',
   'consent.scope.accounts': 'Account information (type, number, holder name)',
-  'consent.scope.deposits': 'Balances and transaction history of ordinary and similar accounts (for a card loan: the loan balance and available credit)',
+  'consent.scope.deposits':
+    'Balances and transaction history of ordinary and similar accounts (for a card loan: the loan balance and available credit)',
   'consent.scope.time_deposits': 'Time deposit details (deposit date, maturity date, principal, interest rate)',
   'consent.accounts': 'Accounts to link (choose at least one)',
   'consent.accounts.none_selected': 'Please choose at least one account to link.',
-  'consent.accounts.not_linkable': '{count} of your accounts cannot be linked (frozen, closed or not allowed) and are not shown.',
+  'consent.accounts.not_linkable':
+    '{count} of your accounts cannot be linked (frozen, closed or not allowed) and are not shown.',
   'consent.expiry': 'Linkage valid until',
   'consent.expiry.text': 'Until {date}. To continue after that, you will confirm your identity and agree again.',
   'consent.points': 'Please note',
-  'consent.point.fee': 'The credit union charges no fee (the partner\'s own charges and your data costs are yours).',
-  'consent.point.security': 'The shared information is handled by {partner}; its protection depends on {partner}\'s level of security.',
-  'consent.point.risks': 'Risks include: information becoming known to third parties through the partner, the partner\'s service stopping, and information arriving late or shown wrongly because of network failures.',
-  'consent.point.cancel': 'You can end the linkage in {partner}\'s service or on the credit union\'s linkage page.',
+  'consent.point.fee': "The credit union charges no fee (the partner's own charges and your data costs are yours).",
+  'consent.point.security':
+    "The shared information is handled by {partner}; its protection depends on {partner}'s level of security.",
+  'consent.point.risks':
+    "Risks include: information becoming known to third parties through the partner, the partner's service stopping, and information arriving late or shown wrongly because of network failures.",
+  'consent.point.cancel': "You can end the linkage in {partner}'s service or on the credit union's linkage page.",
   'consent.point.hours': 'Information is provided within service hours; outside them it may not be the latest.',
   'consent.terms': 'Read the full API service terms (version {version})',
   'consent.terms.version': 'Terms that apply: API service terms, version {version}',
@@ -56,8 +63,9 @@ export const en: Record<MessageKey, string> = {
   'consent.decline': 'Do not agree',
 
   'error.title': 'Something went wrong',
-  'error.generic': 'We could not continue. Please start again from the partner\'s service.',
-  'error.session': 'This page has expired or was used in another window. Please start again from the partner\'s service.',
+  'error.generic': "We could not continue. Please start again from the partner's service.",
+  'error.session':
+    "This page has expired or was used in another window. Please start again from the partner's service.",
   'error.code': 'Error code',
   'error.unavailable': 'The service is busy or under maintenance. Please try again later.',
 
@@ -92,7 +100,8 @@ export const en: Record<MessageKey, string> = {
   'closed.back': 'Return to {partner}',
 
   'hours.title': 'Service hours',
-  'hours.lead': 'All times are Japan time. Outside the service hours, the information shown by linked services may not be the latest.',
+  'hours.lead':
+    'All times are Japan time. Outside the service hours, the information shown by linked services may not be the latest.',
   'hours.now': 'Now ({time})',
   'hours.open': 'Open',
   'hours.open_until': 'Open (until {time})',
@@ -112,7 +121,8 @@ export const en: Record<MessageKey, string> = {
   'hours.closure.affects': 'Affects: {surfaces}',
 
   'my.title': 'Your linkages',
-  'my.login.lead': 'See and end the services (partners) linked to your accounts with us. To confirm your identity, enter the account of your cash card and its PIN.',
+  'my.login.lead':
+    'See and end the services (partners) linked to your accounts with us. To confirm your identity, enter the account of your cash card and its PIN.',
   'my.lead': 'The services (partners) linked to your accounts with us.',
   'my.none': 'No service is linked to your accounts at the moment.',
   'my.categories': 'Information shared',
@@ -123,17 +133,18 @@ export const en: Record<MessageKey, string> = {
   'my.last_used.none': 'Not yet',
   'my.end': 'End this linkage',
   'my.ended': 'The linkage with {partner} has ended.',
-  'my.note.partner': 'You can also end or change a linkage in the partner\'s own service.',
+  'my.note.partner': "You can also end or change a linkage in the partner's own service.",
   'my.note.unknown': 'If you do not recognise a linkage, end it at once and contact your branch.',
   'my.sign_out': 'Sign out',
   'my.cancel': 'Cancel',
   'my.confirm.title': 'End a linkage',
   'my.confirm.lead': 'You are about to end the linkage with {partner}. Are you sure?',
-  'my.confirm.effect': 'Once it has ended, {partner} can no longer retrieve information about your accounts from us. To link again, start from {partner}\'s service.',
+  'my.confirm.effect':
+    "Once it has ended, {partner} can no longer retrieve information about your accounts from us. To link again, start from {partner}'s service.",
   'my.confirm.back': 'Keep it and return to the list',
   'my.not_found': 'This linkage was not found. It may have ended already or expired.',
   'my.error.session': 'This page has expired, or another page was used in the meantime. Please start again.',
   'my.back': 'Return to your linkages',
   'my.closed.lead': 'The linkages page is not available at the moment.',
-  'my.closed.partner': 'You can also end a linkage in the partner\'s own service.',
+  'my.closed.partner': "You can also end a linkage in the partner's own service.",
 };

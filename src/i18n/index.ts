@@ -8,10 +8,12 @@ export type Translate = (key: MessageKey, vars?: Record<string, string | number>
 
 const catalogs: Record<Locale, Record<MessageKey, string>> = { ja, en };
 
-export const translator = (locale: Locale): Translate => (key, vars) => {
-  const text = catalogs[locale][key] ?? key;
-  return vars ? text.replace(/\{(\w+)\}/g, (m, name: string) => (name in vars ? String(vars[name]) : m)) : text;
-};
+export const translator =
+  (locale: Locale): Translate =>
+  (key, vars) => {
+    const text = catalogs[locale][key] ?? key;
+    return vars ? text.replace(/\{(\w+)\}/g, (m, name: string) => (name in vars ? String(vars[name]) : m)) : text;
+  };
 
 /** The first supported locale of a ui_locales value ("en ja"), or undefined. */
 export const localeFromUiLocales = (uiLocales: unknown): Locale | undefined => {

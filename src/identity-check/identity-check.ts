@@ -32,16 +32,31 @@ export const createIdentityCheck = (deps: {
   const { settings } = deps;
   const stepTtl = 30 * (2 * settings.totpWindowSteps + 2);
 
-  const fail = async (ref: LoginAccountRef | undefined, reason: string, context: CheckContext, step: 'pin' | 'otp'): Promise<{ ok: false }> => {
+  const fail = async (
+    ref: LoginAccountRef | undefined,
+    reason: string,
+    context: CheckContext,
+    step: 'pin' | 'otp',
+  ): Promise<{ ok: false }> => {
     let failures = 0;
     if (ref) {
       const after = await deps.coreBanking.recordLoginFailure(ref, settings.lockAfterFailures);
       failures = after.consecutiveFailures;
       if (after.locked && after.consecutiveFailures === settings.lockAfterFailures) {
-        await deps.audit.record({ kind: 'identity_check.locked', result: 'denied', partnerId: context.partnerId, details: { surface: context.surface, branch: ref.branchCode, accountType: ref.accountType } });
+        await deps.audit.record({
+          kind: 'identity_check.locked',
+          result: 'denied',
+          partnerId: context.partnerId,
+          details: { surface: context.surface, branch: ref.branchCode, accountType: ref.accountType },
+        });
       }
     }
-    await deps.audit.record({ kind: 'identity_check.failure', result: 'failure', partnerId: context.partnerId, details: { surface: context.surface, reason, step, consecutiveFailures: failures } });
+    await deps.audit.record({
+      kind: 'identity_check.failure',
+      result: 'failure',
+      partnerId: context.partnerId,
+      details: { surface: context.surface, reason, step, consecutiveFailures: failures },
+    });
     const delays = settings.failureDelaysMs;
     await deps.sleep(delays[Math.min(Math.max(failures, 1), delays.length) - 1]);
     return { ok: false };
@@ -52,7 +67,12 @@ export const createIdentityCheck = (deps: {
     async withinIpLimit(ip: string, context: CheckContext): Promise<boolean> {
       const count = await deps.store.incr(`throttle:identity-check:${ip}`, settings.ipLimit.windowSeconds);
       if (count <= settings.ipLimit.maxAttempts) return true;
-      await deps.audit.record({ kind: 'identity_check.throttled', result: 'denied', partnerId: context.partnerId, details: { surface: context.surface, ip } });
+      await deps.audit.record({
+        kind: 'identity_check.throttled',
+        result: 'denied',
+        partnerId: context.partnerId,
+        details: { surface: context.surface, ip },
+      });
       return false;
     },
 
@@ -69,7 +89,8 @@ export const createIdentityCheck = (deps: {
       const failures = await deps.coreBanking.loginFailures(ref);
       const secret = await deps.coreBanking.totpSecret(customerId);
       const counter = secret ? matchTotp(secret, otp, deps.clock.now(), settings.totpWindowSteps) : undefined;
-      if (failures.locked || counter === undefined) return fail(ref, failures.locked ? 'locked' : 'otp', context, 'otp');
+      if (failures.locked || counter === undefined)
+        return fail(ref, failures.locked ? 'locked' : 'otp', context, 'otp');
       // Refuse a code whose time step, or an earlier one, was already used for this customer.
       const lastKey = `otp-last-step:${customerId}`;
       const last = Number((await deps.store.get(lastKey)) ?? -1);
@@ -77,12 +98,19 @@ export const createIdentityCheck = (deps: {
       if (!fresh) return fail(ref, 'otp_replayed', context, 'otp');
       await deps.store.set(lastKey, String(counter), stepTtl);
       await deps.coreBanking.resetLoginFailures(ref);
-      await deps.audit.record({ kind: 'identity_check.success', result: 'success', partnerId: context.partnerId, customerId, details: { surface: context.surface } });
+      await deps.audit.record({
+        kind: 'identity_check.success',
+        result: 'success',
+        partnerId: context.partnerId,
+        customerId,
+        details: { surface: context.surface },
+      });
       return { ok: true };
     },
 
     /** A failure that never reached the core system (a malformed form, a step out of order). */
-    fail: (ref: LoginAccountRef | undefined, reason: string, context: CheckContext) => fail(ref, reason, context, 'pin'),
+    fail: (ref: LoginAccountRef | undefined, reason: string, context: CheckContext) =>
+      fail(ref, reason, context, 'pin'),
 
     /** Every answer to an identity-check post takes at least the configured time. */
     async waitForFloor(startedAt: number) {

@@ -33,30 +33,62 @@ export const interactionRouter = (deps: InteractionDeps) => {
   router.get('/', load, open, async (ctx) => {
     const { state } = request(ctx);
     switch (state.step) {
-      case 'otp': return renderOtpPage(deps, ctx);
-      case 'consent': return renderConsentPage(deps, ctx);
-      case 'ineligible': return renderIneligiblePage(deps, ctx, `ineligible.${state.ineligibleReason}` as MessageKey);
-      default: return renderLoginPage(deps, ctx);
+      case 'otp':
+        return renderOtpPage(deps, ctx);
+      case 'consent':
+        return renderConsentPage(deps, ctx);
+      case 'ineligible':
+        return renderIneligiblePage(deps, ctx, `ineligible.${state.ineligibleReason}` as MessageKey);
+      default:
+        return renderLoginPage(deps, ctx);
     }
   });
 
-  router.post('/login', load, open, checkIpThrottle(deps),
+  router.post(
+    '/login',
+    load,
+    open,
+    checkIpThrottle(deps),
     parseForm(deps, loginFormSchema, { onInvalid: (ctx) => failIdentityCheck(deps, ctx, undefined, 'malformed') }),
-    verifyPin(deps));
+    verifyPin(deps),
+  );
 
-  router.post('/otp', load, open, checkIpThrottle(deps),
-    parseForm(deps, otpFormSchema, { onInvalid: (ctx) => failIdentityCheck(deps, ctx, request(ctx).state.loginRef, 'otp_malformed') }),
-    verifyOtp(deps), checkEligibility(deps));
+  router.post(
+    '/otp',
+    load,
+    open,
+    checkIpThrottle(deps),
+    parseForm(deps, otpFormSchema, {
+      onInvalid: (ctx) => failIdentityCheck(deps, ctx, request(ctx).state.loginRef, 'otp_malformed'),
+    }),
+    verifyOtp(deps),
+    checkEligibility(deps),
+  );
 
-  router.post('/consent', load, open,
-    parseForm(deps, consentFormSchema, { arrays: ['accounts'], onInvalid: (ctx) => renderConsentPage(deps, ctx, { status: 400, errorKey: 'consent.accounts.none_selected' }) }),
-    recordConsent(deps));
+  router.post(
+    '/consent',
+    load,
+    open,
+    parseForm(deps, consentFormSchema, {
+      arrays: ['accounts'],
+      onInvalid: (ctx) => renderConsentPage(deps, ctx, { status: 400, errorKey: 'consent.accounts.none_selected' }),
+    }),
+    recordConsent(deps),
+  );
 
   // 連携をやめる / 戻る: the partner learns the customer did not authorize (while closed: that it is closed).
-  router.post('/abort', load,
+  router.post(
+    '/abort',
+    load,
     parseForm(deps, abortFormSchema, { onInvalid: (ctx) => finishInteraction(deps, ctx, { error: 'access_denied' }) }),
     returnWhenClosed(deps),
-    (ctx) => finishInteraction(deps, ctx, { error: 'access_denied', error_description: request(ctx).state.step === 'ineligible' ? 'the customer is not eligible' : 'the customer cancelled' }));
+    (ctx) =>
+      finishInteraction(deps, ctx, {
+        error: 'access_denied',
+        error_description:
+          request(ctx).state.step === 'ineligible' ? 'the customer is not eligible' : 'the customer cancelled',
+      }),
+  );
 
   return router;
 };

@@ -5,7 +5,10 @@ export type SigningAlg = 'ES256' | 'PS256' | 'EdDSA';
 
 /** A private signing JWK with kid, alg and use set. */
 export const generateSigningJwk = async (alg: SigningAlg) => {
-  const { privateKey } = await generateKeyPair(alg, { extractable: true, ...(alg === 'PS256' ? { modulusLength: 2048 } : {}) });
+  const { privateKey } = await generateKeyPair(alg, {
+    extractable: true,
+    ...(alg === 'PS256' ? { modulusLength: 2048 } : {}),
+  });
   const jwk = await exportJWK(privateKey);
   return { ...jwk, kid: `${alg.toLowerCase()}-${randomUUID().slice(0, 8)}`, alg, use: 'sig' };
 };
@@ -13,7 +16,12 @@ export const generateSigningJwk = async (alg: SigningAlg) => {
 /** Drops the private members of a JWK. */
 export const publicJwk = (jwk: Record<string, unknown>) => {
   const { d, p, q, dp, dq, qi, ...rest } = jwk;
-  void d; void p; void q; void dp; void dq; void qi;
+  void d;
+  void p;
+  void q;
+  void dp;
+  void dq;
+  void qi;
   return rest;
 };
 
@@ -21,7 +29,9 @@ export const publicJwk = (jwk: Record<string, unknown>) => {
 export const generateServerKeySet = async (options: { demo: boolean }) => ({
   jwks: { keys: [await generateSigningJwk('PS256'), await generateSigningJwk('ES256')] },
   secrets: {
-    ...(options.demo ? { $comment: 'DEMO secrets, committed to the repository: never use them in production.', demo: true } : {}),
+    ...(options.demo
+      ? { $comment: 'DEMO secrets, committed to the repository: never use them in production.', demo: true }
+      : {}),
     cookieKeys: [randomBytes(32).toString('base64url')],
     dpopNonceSecret: randomBytes(32).toString('base64url'),
     pairwiseSalt: randomBytes(32).toString('base64url'),

@@ -33,7 +33,9 @@ const describe = async (deps: Deps, customerId: string, records: GrantRecord[]):
     categories: categoriesOf(r.scopes),
     accounts: r.accountIds.flatMap((id) => {
       const a = accounts.get(id);
-      return a ? [{ type: a.accountType, branchName: a.branchName, maskedNumber: maskAccountNumber(a.accountNumber) }] : [];
+      return a
+        ? [{ type: a.accountType, branchName: a.branchName, maskedNumber: maskAccountNumber(a.accountNumber) }]
+        : [];
     }),
     createdAt: r.createdAt,
     expiresAt: r.expiresAt,
@@ -41,18 +43,28 @@ const describe = async (deps: Deps, customerId: string, records: GrantRecord[]):
   }));
 };
 
-const live = (deps: Deps, customerId: string) => (r: GrantRecord | undefined): r is GrantRecord =>
-  r !== undefined && r.customerId === customerId && r.expiresAt > deps.clock.now();
+const live =
+  (deps: Deps, customerId: string) =>
+  (r: GrantRecord | undefined): r is GrantRecord =>
+    r !== undefined && r.customerId === customerId && r.expiresAt > deps.clock.now();
 
 /** The customer's live linkages, newest first (from the per-customer index: no scan). */
 export const customerLinkages = async (deps: Deps, customerId: string): Promise<LinkageView[]> => {
   const ids = await deps.grants.idsOfCustomer(customerId);
   const records = (await Promise.all(ids.map((id) => deps.grants.find(id)))).filter(live(deps, customerId));
-  return describe(deps, customerId, records.sort((a, b) => b.createdAt - a.createdAt));
+  return describe(
+    deps,
+    customerId,
+    records.sort((a, b) => b.createdAt - a.createdAt),
+  );
 };
 
 /** One live linkage of this customer; undefined for another customer's, an ended or an unknown one. */
-export const customerLinkage = async (deps: Deps, customerId: string, grantId: string): Promise<LinkageView | undefined> => {
+export const customerLinkage = async (
+  deps: Deps,
+  customerId: string,
+  grantId: string,
+): Promise<LinkageView | undefined> => {
   const record = await deps.grants.find(grantId);
   if (!live(deps, customerId)(record)) return undefined;
   return (await describe(deps, customerId, [record]))[0];

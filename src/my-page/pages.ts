@@ -16,7 +16,8 @@ const page = (ctx: Context, titleKey: MessageKey, status?: number) => {
   return {
     locale,
     title: t(titleKey),
-    switchLocaleHref: ctx.method === 'GET' ? switchLocaleHref(ctx, locale) : `/my?lang=${locale === 'ja' ? 'en' : 'ja'}`,
+    switchLocaleHref:
+      ctx.method === 'GET' ? switchLocaleHref(ctx, locale) : `/my?lang=${locale === 'ja' ? 'en' : 'ja'}`,
     status,
   };
 };
@@ -30,46 +31,87 @@ const shown = (ctx: Context, l: LinkageView) => {
     grantId: l.grantId,
     partnerName: l.partnerName[locale],
     categoryKeys: l.categories.map((c) => `consent.scope.${c}` as MessageKey),
-    accounts: l.accounts.map((a) => ({ typeKey: `accountType.${a.type}` as MessageKey, branchName: a.branchName, maskedNumber: a.maskedNumber })),
+    accounts: l.accounts.map((a) => ({
+      typeKey: `accountType.${a.type}` as MessageKey,
+      branchName: a.branchName,
+      maskedNumber: a.maskedNumber,
+    })),
     since: jstDateTimeText(l.createdAt, locale),
     until: jstDateTimeText(l.expiresAt, locale),
     lastUsed: l.lastUsedAt === undefined ? undefined : jstDateTimeText(l.lastUsedAt, locale),
   };
 };
 
-export const renderLoginPage = (deps: Pick<MyPageDeps, 'render'>, ctx: Context, options: { status?: number; errorKey?: MessageKey } = {}) => {
-  deps.render(ctx, 'my/login', {
-    csrf: csrf(ctx),
-    errorKey: options.errorKey,
-    loginAccountTypes: loginFormSchema.properties.accountType.enum,
-  }, page(ctx, 'login.title', options.status));
+export const renderLoginPage = (
+  deps: Pick<MyPageDeps, 'render'>,
+  ctx: Context,
+  options: { status?: number; errorKey?: MessageKey } = {},
+) => {
+  deps.render(
+    ctx,
+    'my/login',
+    {
+      csrf: csrf(ctx),
+      errorKey: options.errorKey,
+      loginAccountTypes: loginFormSchema.properties.accountType.enum,
+    },
+    page(ctx, 'login.title', options.status),
+  );
 };
 
 export const renderOtpPage = (deps: Pick<MyPageDeps, 'render'>, ctx: Context) => {
   deps.render(ctx, 'my/otp', { csrf: csrf(ctx) }, page(ctx, 'otp.title'));
 };
 
-export const renderLinkagesPage = (deps: Pick<MyPageDeps, 'render' | 'lastUsed'>, ctx: Context, linkages: LinkageView[], endedPartnerName?: string) => {
-  deps.render(ctx, 'my/linkages', {
-    csrf: csrf(ctx),
-    linkages: linkages.map((l) => shown(ctx, l)),
-    showLastUsed: deps.lastUsed !== undefined,
-    endedPartnerName,
-  }, page(ctx, 'my.title'));
+export const renderLinkagesPage = (
+  deps: Pick<MyPageDeps, 'render' | 'lastUsed'>,
+  ctx: Context,
+  linkages: LinkageView[],
+  endedPartnerName?: string,
+) => {
+  deps.render(
+    ctx,
+    'my/linkages',
+    {
+      csrf: csrf(ctx),
+      linkages: linkages.map((l) => shown(ctx, l)),
+      showLastUsed: deps.lastUsed !== undefined,
+      endedPartnerName,
+    },
+    page(ctx, 'my.title'),
+  );
 };
 
 export const renderConfirmPage = (deps: Pick<MyPageDeps, 'render'>, ctx: Context, linkage: LinkageView) => {
   deps.render(ctx, 'my/confirm-end', { csrf: csrf(ctx), linkage: shown(ctx, linkage) }, page(ctx, 'my.confirm.title'));
 };
 
-export const renderErrorPage = (deps: Pick<MyPageDeps, 'render'>, ctx: Context, options: { status: number; code: string; messageKey: MessageKey }) => {
-  deps.render(ctx, 'my/error', { code: options.code, messageKey: options.messageKey }, page(ctx, 'error.title', options.status));
+export const renderErrorPage = (
+  deps: Pick<MyPageDeps, 'render'>,
+  ctx: Context,
+  options: { status: number; code: string; messageKey: MessageKey },
+) => {
+  deps.render(
+    ctx,
+    'my/error',
+    { code: options.code, messageKey: options.messageKey },
+    page(ctx, 'error.title', options.status),
+  );
 };
 
-export const renderClosedPage = (deps: Pick<MyPageDeps, 'render'>, ctx: Context, closed: Extract<AvailabilityAnswer, { open: false }>) => {
+export const renderClosedPage = (
+  deps: Pick<MyPageDeps, 'render'>,
+  ctx: Context,
+  closed: Extract<AvailabilityAnswer, { open: false }>,
+) => {
   const { locale } = request(ctx);
-  deps.render(ctx, 'my/closed', {
-    message: closed.message?.[locale],
-    opensAt: closed.opensAt === undefined ? undefined : jstDateTimeText(closed.opensAt, locale),
-  }, page(ctx, 'closed.title', 503));
+  deps.render(
+    ctx,
+    'my/closed',
+    {
+      message: closed.message?.[locale],
+      opensAt: closed.opensAt === undefined ? undefined : jstDateTimeText(closed.opensAt, locale),
+    },
+    page(ctx, 'closed.title', 503),
+  );
 };

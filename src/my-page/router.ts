@@ -38,15 +38,27 @@ export const myPageRouter = (deps: MyPageDeps) => {
 
   router.get('/', pageSession, showCurrentStep(deps));
 
-  router.post('/login', session, checkIpThrottle(deps),
+  router.post(
+    '/login',
+    session,
+    checkIpThrottle(deps),
     parseForm(deps, loginFormSchema, { onInvalid: (ctx) => failIdentityCheck(deps, ctx, undefined, 'malformed') }),
-    verifyPin(deps, cookie));
+    verifyPin(deps, cookie),
+  );
 
-  router.post('/otp', session, checkIpThrottle(deps),
-    parseForm(deps, otpFormSchema, { onInvalid: (ctx) => failIdentityCheck(deps, ctx, request(ctx).session?.loginRef, 'otp_malformed') }),
-    verifyOtp(deps, cookie));
+  router.post(
+    '/otp',
+    session,
+    checkIpThrottle(deps),
+    parseForm(deps, otpFormSchema, {
+      onInvalid: (ctx) => failIdentityCheck(deps, ctx, request(ctx).session?.loginRef, 'otp_malformed'),
+    }),
+    verifyOtp(deps, cookie),
+  );
 
-  router.get('/linkages/:grantId/end', pageSession, requireCustomer, loadLinkage(deps), (ctx) => renderConfirmPage(deps, ctx, request(ctx).linkage!));
+  router.get('/linkages/:grantId/end', pageSession, requireCustomer, loadLinkage(deps), (ctx) =>
+    renderConfirmPage(deps, ctx, request(ctx).linkage!),
+  );
   router.post('/linkages/:grantId/end', session, requireCustomer, confirmed, loadLinkage(deps), endLinkage(deps));
 
   router.post('/sign-out', session, confirmed, signOut(deps, cookie));

@@ -20,6 +20,12 @@ export interface CustomerSession {
 }
 
 export const createCustomerSessions = (deps: { store: Store; clock: Clock; idleSeconds: number; maxSeconds: number }) =>
-  createServerSessions<CustomerSession>({ store: deps.store, clock: deps.clock, prefix: 'my-session', maxSeconds: deps.maxSeconds, idleSecondsOf: () => deps.idleSeconds });
+  createServerSessions<CustomerSession>({
+    store: deps.store,
+    clock: deps.clock,
+    prefix: 'my-session',
+    maxSeconds: deps.maxSeconds,
+    idleSecondsOf: () => deps.idleSeconds,
+  });
 
 export type CustomerSessions = ReturnType<typeof createCustomerSessions>;

@@ -40,7 +40,9 @@ export const createDemoOutbox = (deps: { store: Store; clock: Clock; retentionDa
     const raw = await deps.store.getMany(wanted.map(noticeKey));
     const gone = wanted.filter((_, i) => raw[i] === undefined);
     if (expired.length + gone.length > 0) await deps.store.removeFromSet(indexKey, [...expired, ...gone]);
-    return wanted.flatMap((id, i) => (raw[i] === undefined ? [] : [{ id, notice: JSON.parse(raw[i]!) as CustomerNotice }]));
+    return wanted.flatMap((id, i) =>
+      raw[i] === undefined ? [] : [{ id, notice: JSON.parse(raw[i]!) as CustomerNotice }],
+    );
   };
 
   return {

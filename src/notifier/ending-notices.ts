@@ -15,27 +15,29 @@ import { sendNotice } from './send-notice.ts';
  * announced) nor for one that simply expired (the customer saw its end date at consent), and not
  * for a customer the core system does not know.
  */
-export const noticeOfEnding = (deps: {
-  notifier: CustomerNotifier;
-  logger: Logger;
-  audit: AuditLog;
-  coreBanking: CoreBanking;
-  partners: PartnerRegistry;
-}): GrantEndedListener => async (record, ending) => {
-  if (ending.reason === 'replaced' || ending.reason === 'expired') return;
-  if (!(await deps.coreBanking.customer(record.customerId))) return;
-  // A removed partner is unknown to the registry: its client id stands for its name then.
-  const partner = (await deps.partners.find(record.partnerId))?.partner;
-  const accounts = (await Promise.all(record.accountIds.map((id) => deps.coreBanking.account(id))))
-    .filter((a) => a !== undefined)
-    .map((a) => ({ type: a.accountType, maskedNumber: maskAccountNumber(a.accountNumber) }));
-  await sendNotice(deps, {
-    customerId: record.customerId,
-    kind: 'linkage.ended',
-    partner: { clientId: record.partnerId, name: partner?.name ?? { ja: record.partnerId, en: record.partnerId } },
-    categories: categoriesOf(record.scopes),
-    accounts,
-    endedReason: ending.reason,
-    at: ending.endedAt,
-  });
-};
+export const noticeOfEnding =
+  (deps: {
+    notifier: CustomerNotifier;
+    logger: Logger;
+    audit: AuditLog;
+    coreBanking: CoreBanking;
+    partners: PartnerRegistry;
+  }): GrantEndedListener =>
+  async (record, ending) => {
+    if (ending.reason === 'replaced' || ending.reason === 'expired') return;
+    if (!(await deps.coreBanking.customer(record.customerId))) return;
+    // A removed partner is unknown to the registry: its client id stands for its name then.
+    const partner = (await deps.partners.find(record.partnerId))?.partner;
+    const accounts = (await Promise.all(record.accountIds.map((id) => deps.coreBanking.account(id))))
+      .filter((a) => a !== undefined)
+      .map((a) => ({ type: a.accountType, maskedNumber: maskAccountNumber(a.accountNumber) }));
+    await sendNotice(deps, {
+      customerId: record.customerId,
+      kind: 'linkage.ended',
+      partner: { clientId: record.partnerId, name: partner?.name ?? { ja: record.partnerId, en: record.partnerId } },
+      categories: categoriesOf(record.scopes),
+      accounts,
+      endedReason: ending.reason,
+      at: ending.endedAt,
+    });
+  };

@@ -35,7 +35,8 @@ export const noticeText = (notice: CustomerNotice, myPageUrl: string): NoticeTex
       subject: `【${ja('bank.name')}】${partner} との連携を解除しました`,
       lines: [
         `${when}、${ENDED_BY[notice.endedReason ?? 'revoked_by_customer'] ?? ''}${partner} との口座の連携を解除しました。${partner} は、当組合から次の口座の情報を取得できなくなりました。`,
-        '解除した口座：', ...accounts,
+        '解除した口座：',
+        ...accounts,
         'お心当たりのない場合は、お取引店までご連絡ください。',
       ],
     };
@@ -44,8 +45,10 @@ export const noticeText = (notice: CustomerNotice, myPageUrl: string): NoticeTex
     subject: `【${ja('bank.name')}】${partner} と口座を連携しました`,
     lines: [
       `${when}、${partner} と口座の連携（API連携）が行われました。${partner} は、次の情報を当組合から取得できます。`,
-      '連携した情報：', ...categories,
-      '連携した口座：', ...accounts,
+      '連携した情報：',
+      ...categories,
+      '連携した口座：',
+      ...accounts,
       ...(notice.expiresAt === undefined ? [] : [`連携の有効期限：${jstDateTimeText(notice.expiresAt, 'ja')} まで`]),
       `連携をやめるには、${partner} のサービスからお手続きいただくか、当組合の「連携の管理」ページ（${myPageUrl}）で解除してください。`,
       'お心当たりのない場合は、すぐに連携を解除し、お取引店までご連絡ください。',

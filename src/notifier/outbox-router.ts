@@ -15,9 +15,19 @@ export const demoOutboxRouter = (deps: { outbox: DemoOutbox; render: Render; myP
   const router = new Router();
   router.get('/demo/outbox', noStore, async (ctx) => {
     const entries = await deps.outbox.newest(SHOWN);
-    deps.render(ctx, 'demo/outbox', {
-      notices: entries.map(({ id, notice }) => ({ id, kind: notice.kind, at: jstDateTimeText(notice.at, 'ja'), ...noticeText(notice, deps.myPageUrl) })),
-    }, { locale: 'ja', title: 'お知らせの送信箱（デモ）' });
+    deps.render(
+      ctx,
+      'demo/outbox',
+      {
+        notices: entries.map(({ id, notice }) => ({
+          id,
+          kind: notice.kind,
+          at: jstDateTimeText(notice.at, 'ja'),
+          ...noticeText(notice, deps.myPageUrl),
+        })),
+      },
+      { locale: 'ja', title: 'お知らせの送信箱（デモ）' },
+    );
   });
   return router;
 };

@@ -7,12 +7,20 @@ import type { CustomerNotice, CustomerNotifier } from './port.ts';
  * whatever the channel does. A failure is logged and audited, so that staff can tell the
  * customer another way.
  */
-export const sendNotice = async (deps: { notifier: CustomerNotifier; logger: Logger; audit: AuditLog }, notice: CustomerNotice): Promise<boolean> => {
+export const sendNotice = async (
+  deps: { notifier: CustomerNotifier; logger: Logger; audit: AuditLog },
+  notice: CustomerNotice,
+): Promise<boolean> => {
   const about = { partnerId: notice.partner.clientId, customerId: notice.customerId, details: { notice: notice.kind } };
   try {
     await deps.notifier.notify(notice);
   } catch (err) {
-    deps.logger.warn('customer notice not sent', { notice: notice.kind, partnerId: notice.partner.clientId, error: (err as Error).name, message: (err as Error).message });
+    deps.logger.warn('customer notice not sent', {
+      notice: notice.kind,
+      partnerId: notice.partner.clientId,
+      error: (err as Error).name,
+      message: (err as Error).message,
+    });
     await deps.audit.record({ kind: 'notice.failed', result: 'failure', ...about }).catch(() => {});
     return false;
   }

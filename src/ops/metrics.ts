@@ -18,7 +18,12 @@ const bounded = (value: unknown, allowed: Set<string> | RegExp): string => {
 export const createMetrics = () => {
   const registry = new Registry();
   const registers = [registry];
-  const httpRequests = new Counter({ name: 'http_requests_total', help: 'HTTP requests answered, by route pattern, method and status.', labelNames: ['route', 'method', 'status'] as const, registers });
+  const httpRequests = new Counter({
+    name: 'http_requests_total',
+    help: 'HTTP requests answered, by route pattern, method and status.',
+    labelNames: ['route', 'method', 'status'] as const,
+    registers,
+  });
   const httpDuration = new Histogram({
     name: 'http_request_duration_seconds',
     help: 'Time to answer an HTTP request, by route pattern and method.',
@@ -26,10 +31,28 @@ export const createMetrics = () => {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers,
   });
-  const tokensIssued = new Counter({ name: 'oauth_tokens_issued_total', help: 'Authorization codes and tokens issued, by type and the grant type that produced them.', labelNames: ['type', 'grant_type'] as const, registers });
-  const grantsEnded = new Counter({ name: 'grants_ended_total', help: 'Linkages ended (revoked, replaced, expired), by reason.', labelNames: ['reason'] as const, registers });
-  const lockouts = new Counter({ name: 'identity_check_lockouts_total', help: 'Customers locked out of API連携認証 after repeated identity-check failures.', registers });
-  const storeErrors = new Counter({ name: 'store_unavailable_errors_total', help: 'Requests answered 503 because the store (Redis) could not be reached.', registers });
+  const tokensIssued = new Counter({
+    name: 'oauth_tokens_issued_total',
+    help: 'Authorization codes and tokens issued, by type and the grant type that produced them.',
+    labelNames: ['type', 'grant_type'] as const,
+    registers,
+  });
+  const grantsEnded = new Counter({
+    name: 'grants_ended_total',
+    help: 'Linkages ended (revoked, replaced, expired), by reason.',
+    labelNames: ['reason'] as const,
+    registers,
+  });
+  const lockouts = new Counter({
+    name: 'identity_check_lockouts_total',
+    help: 'Customers locked out of API連携認証 after repeated identity-check failures.',
+    registers,
+  });
+  const storeErrors = new Counter({
+    name: 'store_unavailable_errors_total',
+    help: 'Requests answered 503 because the store (Redis) could not be reached.',
+    registers,
+  });
 
   return {
     registry,

@@ -18,9 +18,10 @@ export const operatorAccess = (settings: { metricsToken: string | null; allowLoo
   return async (ctx, next) => {
     const bearer = /^Bearer\s+(\S+)$/i.exec(ctx.get('authorization'))?.[1];
     const tokenOk = expected !== undefined && bearer !== undefined && timingSafeEqual(digest(bearer), expected);
-    const local = settings.allowLoopback
-      && LOOPBACK.test(ctx.req.socket.remoteAddress ?? '')
-      && FORWARDING_HEADERS.every((h) => ctx.get(h) === '');
+    const local =
+      settings.allowLoopback &&
+      LOOPBACK.test(ctx.req.socket.remoteAddress ?? '') &&
+      FORWARDING_HEADERS.every((h) => ctx.get(h) === '');
     if (tokenOk || local) {
       ctx.set('Cache-Control', 'no-store');
       await next();
@@ -28,6 +29,9 @@ export const operatorAccess = (settings: { metricsToken: string | null; allowLoo
     }
     ctx.status = expected ? 401 : 403;
     if (expected) ctx.set('WWW-Authenticate', 'Bearer realm="operations"');
-    ctx.body = { errorCode: expected ? 'unauthorized' : 'forbidden', errorMessage: 'operator endpoint: a bearer token or a request from this host is required' };
+    ctx.body = {
+      errorCode: expected ? 'unauthorized' : 'forbidden',
+      errorMessage: 'operator endpoint: a bearer token or a request from this host is required',
+    };
   };
 };

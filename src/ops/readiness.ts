@@ -14,8 +14,14 @@ export interface Readiness {
 /** Ready when the store answers a ping and the signing keys are in place. */
 export const checkReadiness = async (deps: ReadinessChecks): Promise<Readiness> => {
   const [store, keys] = await Promise.all([
-    deps.store.ping().then(() => 'ok' as const, () => 'unavailable' as const),
-    deps.keys().then(() => 'ok' as const, () => 'unavailable' as const),
+    deps.store.ping().then(
+      () => 'ok' as const,
+      () => 'unavailable' as const,
+    ),
+    deps.keys().then(
+      () => 'ok' as const,
+      () => 'unavailable' as const,
+    ),
   ]);
   return { ready: store === 'ok' && keys === 'ok', checks: { store, keys } };
 };

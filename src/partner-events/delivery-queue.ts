@@ -25,7 +25,8 @@ const deliveryKey = (id: string) => `partner-event:${id}`;
 const lockKey = (id: string) => `partner-event-lock:${id}`;
 
 // Neither a client_id nor a jti (a UUID) contains a colon.
-const memberOf = (delivery: PendingDelivery) => `${delivery.nextAttemptAt}:${delivery.notice.partnerId}:${delivery.notice.jti}`;
+const memberOf = (delivery: PendingDelivery) =>
+  `${delivery.nextAttemptAt}:${delivery.notice.partnerId}:${delivery.notice.jti}`;
 const parseMember = (member: string): DueEntry | undefined => {
   const [at, partnerId, id, ...rest] = member.split(':');
   const dueAt = Number(at);
@@ -44,7 +45,8 @@ const parseMember = (member: string): DueEntry | undefined => {
 export const createDeliveryQueue = (deps: { store: Store; retentionSeconds: number }) => {
   const { store, retentionSeconds } = deps;
 
-  const write = (id: string, delivery: PendingDelivery) => store.set(deliveryKey(id), JSON.stringify(delivery), retentionSeconds);
+  const write = (id: string, delivery: PendingDelivery) =>
+    store.set(deliveryKey(id), JSON.stringify(delivery), retentionSeconds);
 
   return {
     /** Two writes: the delivery, then its entry in the pending set. */
@@ -56,7 +58,9 @@ export const createDeliveryQueue = (deps: { store: Store; retentionSeconds: numb
 
     /** Entries due at `now`, earliest first. */
     async due(now: number): Promise<DueEntry[]> {
-      const entries = (await store.setMembers(PENDING)).map(parseMember).filter((e): e is DueEntry => e !== undefined && e.dueAt <= now);
+      const entries = (await store.setMembers(PENDING))
+        .map(parseMember)
+        .filter((e): e is DueEntry => e !== undefined && e.dueAt <= now);
       return entries.sort((a, b) => a.dueAt - b.dueAt);
     },
 

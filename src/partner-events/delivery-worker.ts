@@ -79,14 +79,24 @@ export const createDeliveryWorker = (deps: {
     const endpoint = await endpointFor(delivery);
     if (!endpoint) {
       await queue.remove(entry);
-      await audit.record({ kind: 'partner_event.dropped', result: 'failure', actor: 'partner-events', ...auditFields(delivery, delivery.attempts) });
+      await audit.record({
+        kind: 'partner_event.dropped',
+        result: 'failure',
+        actor: 'partner-events',
+        ...auditFields(delivery, delivery.attempts),
+      });
       return 'dropped';
     }
     const result = await pushSet(endpoint, await signer.sign(delivery.notice), options.timeoutMs);
     const attempts = delivery.attempts + 1;
     if (result.outcome === 'accepted') {
       await queue.remove(entry);
-      await audit.record({ kind: 'partner_event.delivered', result: 'success', actor: 'partner-events', ...auditFields(delivery, attempts) });
+      await audit.record({
+        kind: 'partner_event.delivered',
+        result: 'success',
+        actor: 'partner-events',
+        ...auditFields(delivery, attempts),
+      });
       return 'sent';
     }
     // An endpoint that failed is not tried again for the partner's other deliveries in this run.
@@ -94,13 +104,30 @@ export const createDeliveryWorker = (deps: {
     if (result.outcome === 'rejected' || attempts >= maxAttempts) {
       await queue.remove(entry);
       const fields = auditFields(delivery, attempts);
-      await audit.record({ kind: 'partner_event.abandoned', result: 'failure', actor: 'partner-events', ...fields, details: { ...fields.details, lastError: result.detail } });
-      logger.warn('partner event abandoned', { partnerId: entry.partnerId, jti: entry.id, attempts, error: result.detail });
+      await audit.record({
+        kind: 'partner_event.abandoned',
+        result: 'failure',
+        actor: 'partner-events',
+        ...fields,
+        details: { ...fields.details, lastError: result.detail },
+      });
+      logger.warn('partner event abandoned', {
+        partnerId: entry.partnerId,
+        jti: entry.id,
+        attempts,
+        error: result.detail,
+      });
       return 'abandoned';
     }
     const nextAttemptAt = clock.now() + options.backoffSeconds[attempts - 1] * 1000;
     await queue.reschedule(entry, { ...delivery, attempts, nextAttemptAt, lastError: result.detail });
-    logger.info('partner event not delivered; will retry', { partnerId: entry.partnerId, jti: entry.id, attempts, retryAt: new Date(nextAttemptAt).toISOString(), error: result.detail });
+    logger.info('partner event not delivered; will retry', {
+      partnerId: entry.partnerId,
+      jti: entry.id,
+      attempts,
+      retryAt: new Date(nextAttemptAt).toISOString(),
+      error: result.detail,
+    });
     return 'failed';
   };
 
@@ -133,7 +160,11 @@ export const createDeliveryWorker = (deps: {
             if (outcome !== 'skipped') summary[outcome] += 1;
           } catch (error) {
             // A store hiccup on one delivery: it stays queued and is tried on a later run.
-            logger.warn('partner event delivery failed to run', { partnerId: entry.partnerId, jti: entry.id, error: (error as Error).message });
+            logger.warn('partner event delivery failed to run', {
+              partnerId: entry.partnerId,
+              jti: entry.id,
+              error: (error as Error).message,
+            });
           }
         }
       }

@@ -60,7 +60,15 @@ export const createPartnerEvents = (deps: {
   const retentionSeconds = options.backoffSeconds.reduce((sum, s) => sum + s, 0) + 86400;
   const queue = createDeliveryQueue({ store: deps.store, retentionSeconds });
   const signer = createSetSigner(deps.config.signingKeys, deps.config.settings.server.issuer);
-  const worker = createDeliveryWorker({ queue, signer, partners: deps.partners, audit: deps.audit, clock, logger, options });
+  const worker = createDeliveryWorker({
+    queue,
+    signer,
+    partners: deps.partners,
+    audit: deps.audit,
+    clock,
+    logger,
+    options,
+  });
 
   return {
     /**
@@ -88,7 +96,11 @@ export const createPartnerEvents = (deps: {
           nextAttemptAt: now,
         });
       } catch (error) {
-        logger.error('could not queue the partner event of an ended linkage', { partnerId: grant.partnerId, grantId: grant.grantId, error: (error as Error).message });
+        logger.error('could not queue the partner event of an ended linkage', {
+          partnerId: grant.partnerId,
+          grantId: grant.grantId,
+          error: (error as Error).message,
+        });
       }
     },
     runDueDeliveries: worker.runDueDeliveries,

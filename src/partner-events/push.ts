@@ -24,7 +24,13 @@ export const pushSet = async (endpoint: string, set: string, timeoutMs: number):
     });
   } catch (error) {
     const cause = (error as { cause?: { code?: string } }).cause?.code;
-    return { outcome: 'failed', detail: (error as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : `${(error as Error).message}${cause ? ` (${cause})` : ''}` };
+    return {
+      outcome: 'failed',
+      detail:
+        (error as Error).name === 'TimeoutError'
+          ? `no answer within ${timeoutMs} ms`
+          : `${(error as Error).message}${cause ? ` (${cause})` : ''}`,
+    };
   }
   if (response.status === 202) {
     await response.body?.cancel();
@@ -36,7 +42,8 @@ export const pushSet = async (endpoint: string, set: string, timeoutMs: number):
     let detail = text;
     try {
       const body = JSON.parse(text) as { err?: unknown; description?: unknown };
-      if (typeof body.err === 'string') detail = typeof body.description === 'string' ? `${body.err}: ${body.description}` : body.err;
+      if (typeof body.err === 'string')
+        detail = typeof body.description === 'string' ? `${body.err}: ${body.description}` : body.err;
     } catch {
       // not JSON: keep the text
     }

@@ -76,7 +76,8 @@ export const grantRevokedClaims = (issuer: string, notice: GrantRevokedNotice) =
  */
 export const createSetSigner = (keys: SigningKeys, issuer: string) => {
   const key = keys.keys.find((k) => k.alg === 'ES256') ?? keys.keys.find((k) => k.alg === 'PS256');
-  if (!key) throw new Error('partner events: the signing keys hold no ES256 or PS256 key to sign Security Event Tokens with');
+  if (!key)
+    throw new Error('partner events: the signing keys hold no ES256 or PS256 key to sign Security Event Tokens with');
   let imported: ReturnType<typeof importJWK> | undefined;
   return {
     kid: key.kid,

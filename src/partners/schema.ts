@@ -1,7 +1,15 @@
 import type { FromSchema } from 'json-schema-to-ts';
 
 /** Scopes a partner may be allowed; internal scopes (admin:*, core:events) are not among them. */
-export const PARTNER_SCOPES = ['openid', 'offline_access', 'accounts', 'deposits', 'time_deposits', 'grant_management_query', 'grant_management_revoke'] as const;
+export const PARTNER_SCOPES = [
+  'openid',
+  'offline_access',
+  'accounts',
+  'deposits',
+  'time_deposits',
+  'grant_management_query',
+  'grant_management_revoke',
+] as const;
 
 const jwk = {
   type: 'object',
@@ -26,7 +34,10 @@ export const partnerSchema = {
       type: 'object',
       additionalProperties: false,
       required: ['ja', 'en'],
-      properties: { ja: { type: 'string', minLength: 1, maxLength: 100 }, en: { type: 'string', minLength: 1, maxLength: 100 } },
+      properties: {
+        ja: { type: 'string', minLength: 1, maxLength: 100 },
+        en: { type: 'string', minLength: 1, maxLength: 100 },
+      },
     },
     redirect_uris: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', format: 'uri' } },
     jwks: {
@@ -47,7 +58,10 @@ export const partnerSchema = {
       type: 'array',
       minItems: 1,
       uniqueItems: true,
-      items: { type: 'string', enum: ['ordinary', 'savings', 'card_deposit', 'card_loan', 'tax_reserve', 'time_deposit'] },
+      items: {
+        type: 'string',
+        enum: ['ordinary', 'savings', 'card_deposit', 'card_loan', 'tax_reserve', 'time_deposit'],
+      },
     },
     status: { type: 'string', enum: ['active', 'suspended'], default: 'active' },
     grant_lifetime_days: { type: 'integer', minimum: 1 },
@@ -62,7 +76,10 @@ export const partnerSchema = {
       then: { anyOf: [{ required: ['jwks'] }, { required: ['jwks_uri'] }] },
     },
     {
-      if: { required: ['token_endpoint_auth_method'], properties: { token_endpoint_auth_method: { const: 'tls_client_auth' } } },
+      if: {
+        required: ['token_endpoint_auth_method'],
+        properties: { token_endpoint_auth_method: { const: 'tls_client_auth' } },
+      },
       then: { required: ['tls_client_auth_subject_dn'] },
     },
   ],

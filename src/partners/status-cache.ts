@@ -10,7 +10,12 @@ export const PARTNER_CHANGED_CHANNEL = 'partners:changed';
  * publishes (a partner suspended on one instance stops on all), and re-read every `refreshMs`
  * in case an event was missed: the bound on staleness.
  */
-export const createPartnerStatusCache = async (deps: { store: Store; registry: PartnerRegistry; refreshMs: number; logger: Logger }) => {
+export const createPartnerStatusCache = async (deps: {
+  store: Store;
+  registry: PartnerRegistry;
+  refreshMs: number;
+  logger: Logger;
+}) => {
   const active = new Map<string, boolean>();
   const load = async (clientId: string) => {
     const partner = await deps.registry.findActive(clientId);
@@ -18,7 +23,9 @@ export const createPartnerStatusCache = async (deps: { store: Store; registry: P
     return partner !== undefined;
   };
   const unsubscribe = await deps.store.subscribe(PARTNER_CHANGED_CHANNEL, (clientId) => {
-    void load(clientId).catch((e) => deps.logger.warn('partner status reload failed', { clientId, error: (e as Error).message }));
+    void load(clientId).catch((e) =>
+      deps.logger.warn('partner status reload failed', { clientId, error: (e as Error).message }),
+    );
   });
   const timer = setInterval(() => {
     for (const clientId of active.keys()) void load(clientId).catch(() => {});

@@ -17,7 +17,11 @@ export const createProviderAdapter = (deps: {
   onRevokeGrant: (grantId: string) => Promise<void>;
   onUpsert?: OnUpsert;
 }) => {
-  const storeAdapter = createOidcAdapterFactory(deps.store, { onUpsert: deps.onUpsert, onRevokeGrant: deps.onRevokeGrant, clockToleranceSeconds: 15 });
+  const storeAdapter = createOidcAdapterFactory(deps.store, {
+    onUpsert: deps.onUpsert,
+    onRevokeGrant: deps.onRevokeGrant,
+    clockToleranceSeconds: 15,
+  });
   return (name: string): Adapter => {
     if (name !== 'Client') return storeAdapter(name);
     const readOnly = async () => {
@@ -26,7 +30,11 @@ export const createProviderAdapter = (deps: {
     return {
       async find(id: string) {
         const partner = await deps.partners.findActive(id);
-        return partner ? (partnerClientMetadata(partner, { extraRedirectUris: deps.extraRedirectUris(id) }) as unknown as AdapterPayload) : undefined;
+        return partner
+          ? (partnerClientMetadata(partner, {
+              extraRedirectUris: deps.extraRedirectUris(id),
+            }) as unknown as AdapterPayload)
+          : undefined;
       },
       upsert: readOnly,
       findByUid: async () => undefined,

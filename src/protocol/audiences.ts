@@ -7,6 +7,12 @@ export const audiences = (issuer: string) => ({
 export type Audiences = ReturnType<typeof audiences>;
 
 /** Scopes of the data API (and the Grant Management API, which lives beside it). */
-export const DATA_API_SCOPES = ['accounts', 'deposits', 'time_deposits', 'grant_management_query', 'grant_management_revoke'] as const;
+export const DATA_API_SCOPES = [
+  'accounts',
+  'deposits',
+  'time_deposits',
+  'grant_management_query',
+  'grant_management_revoke',
+] as const;
 /** Scopes only the bank's own internal clients can ever hold. */
 export const INTERNAL_SCOPES = ['admin:read', 'admin:write', 'core:events'] as const;

@@ -18,12 +18,20 @@ export const partnerClientMetadata = (partner: Partner, options: { extraRedirect
     ...(partner.jwks ? { jwks: structuredClone(partner.jwks) } : {}),
     ...(partner.jwks_uri ? { jwks_uri: partner.jwks_uri } : {}),
     token_endpoint_auth_method: partner.token_endpoint_auth_method,
-    ...(partner.token_endpoint_auth_method === 'tls_client_auth' ? { tls_client_auth_subject_dn: partner.tls_client_auth_subject_dn } : {}),
-    grant_types: partner.scopes.includes('offline_access') ? ['authorization_code', 'refresh_token'] : ['authorization_code'],
+    ...(partner.token_endpoint_auth_method === 'tls_client_auth'
+      ? { tls_client_auth_subject_dn: partner.tls_client_auth_subject_dn }
+      : {}),
+    grant_types: partner.scopes.includes('offline_access')
+      ? ['authorization_code', 'refresh_token']
+      : ['authorization_code'],
     response_types: ['code'],
     scope: partner.scopes.join(' '),
     require_pushed_authorization_requests: true,
-    ...(partner.profile === 'fapi2' ? (mtls ? { tls_client_certificate_bound_access_tokens: true } : { dpop_bound_access_tokens: true }) : {}),
+    ...(partner.profile === 'fapi2'
+      ? mtls
+        ? { tls_client_certificate_bound_access_tokens: true }
+        : { dpop_bound_access_tokens: true }
+      : {}),
   };
 };
 

@@ -42,8 +42,13 @@ export const RECONSENT_REQUIRED = 'reconsent_required';
  * grant was agreed under (terms 9).
  */
 const pendingReconsent = (record: GrantRecord, terms: readonly TermsVersion[], today: string) =>
-  terms.find((v) => v.requiresReconsent && v.effectiveFrom <= today && v.version !== record.termsVersion
-    && Number(v.version) > Number(record.termsVersion));
+  terms.find(
+    (v) =>
+      v.requiresReconsent &&
+      v.effectiveFrom <= today &&
+      v.version !== record.termsVersion &&
+      Number(v.version) > Number(record.termsVersion),
+  );
 
 /**
  * Token refresh follows the calendar's `token_refresh` hours and operators' restrictions (terms
@@ -55,7 +60,10 @@ const checkRefreshOpen = (deps: RefreshPolicyDeps, ctx: KoaContextWithOIDC) => {
   const answer = deps.availability.check('token_refresh', ctx.oidc.client?.clientId);
   if (answer.open) return;
   if (answer.retryAfterSeconds !== undefined) ctx.set('Retry-After', String(answer.retryAfterSeconds));
-  const error = new errors.CustomOIDCProviderError('temporarily_unavailable', oauthErrorDescription(closedDescription('token_refresh', answer, 'en')));
+  const error = new errors.CustomOIDCProviderError(
+    'temporarily_unavailable',
+    oauthErrorDescription(closedDescription('token_refresh', answer, 'en')),
+  );
   Object.assign(error, { status: 503, statusCode: 503, expose: true });
   throw error;
 };
@@ -71,7 +79,9 @@ const checkRefresh = async (deps: RefreshPolicyDeps, ctx: KoaContextWithOIDC, gr
   const record = grantId ? await deps.grants.find(grantId) : undefined;
   if (!record || record.expiresAt <= deps.clock.now()) {
     const ending = grantId ? await deps.revocation.ending(grantId) : undefined;
-    throw invalidGrant(`${REAUTHORIZATION_REQUIRED}: the linkage ${ending ? `was ended (${ending.reason})` : 'has reached its end'}; the customer must authorize it again`);
+    throw invalidGrant(
+      `${REAUTHORIZATION_REQUIRED}: the linkage ${ending ? `was ended (${ending.reason})` : 'has reached its end'}; the customer must authorize it again`,
+    );
   }
   // RFC 9449 binds refresh tokens of confidential clients to nothing, and oidc-provider follows
   // it; a bank wants a stolen refresh token to be useless without the partner's key.
@@ -80,7 +90,9 @@ const checkRefresh = async (deps: RefreshPolicyDeps, ctx: KoaContextWithOIDC, gr
   }
   const newer = pendingReconsent(record, deps.terms, jstDate(deps.clock.now()));
   if (newer) {
-    throw invalidGrant(`${RECONSENT_REQUIRED}: the terms changed to version ${newer.version} on ${newer.effectiveFrom}; the customer must agree again`);
+    throw invalidGrant(
+      `${RECONSENT_REQUIRED}: the terms changed to version ${newer.version} on ${newer.effectiveFrom}; the customer must agree again`,
+    );
   }
   const eligibility = await deps.coreBanking.eligibility(record.customerId);
   if (!eligibility.eligible) {
@@ -93,11 +105,12 @@ const checkRefresh = async (deps: RefreshPolicyDeps, ctx: KoaContextWithOIDC, gr
  * partner's pairwise identifier (see pairwise.ts); the customer is found through the grant record.
  * At the code exchange it remembers the partner's DPoP key; at a refresh it runs checkRefresh.
  */
-export const findAccount = (deps: RefreshPolicyDeps) => async (ctx: KoaContextWithOIDC, sub: string, token?: AnyToken) => {
-  if (token?.kind === 'AuthorizationCode' && token.grantId) {
-    const jkt = await dpopThumbprint(ctx);
-    if (jkt) await deps.grants.bindKey(token.grantId, jkt);
-  }
-  if (token?.kind === 'RefreshToken') await checkRefresh(deps, ctx, token.grantId);
-  return { accountId: sub, claims: async () => ({ sub }) };
-};
+export const findAccount =
+  (deps: RefreshPolicyDeps) => async (ctx: KoaContextWithOIDC, sub: string, token?: AnyToken) => {
+    if (token?.kind === 'AuthorizationCode' && token.grantId) {
+      const jkt = await dpopThumbprint(ctx);
+      if (jkt) await deps.grants.bindKey(token.grantId, jkt);
+    }
+    if (token?.kind === 'RefreshToken') await checkRefresh(deps, ctx, token.grantId);
+    return { accountId: sub, claims: async () => ({ sub }) };
+  };

@@ -10,10 +10,16 @@ const { Check, base } = interactionPolicy;
 export const freshEveryTimePolicy = () => {
   const policy = base();
   const login = policy.get('login')!;
-  login.checks.push(new Check('identity_check_each_time', 'the identity check runs for every authorization', (ctx) =>
-    (ctx.oidc.result?.login ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT)));
+  login.checks.push(
+    new Check('identity_check_each_time', 'the identity check runs for every authorization', (ctx) =>
+      ctx.oidc.result?.login ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT,
+    ),
+  );
   const consent = policy.get('consent')!;
-  consent.checks.push(new Check('consent_each_time', 'consent is given for every authorization', (ctx) =>
-    (ctx.oidc.result?.consent ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT)));
+  consent.checks.push(
+    new Check('consent_each_time', 'consent is given for every authorization', (ctx) =>
+      ctx.oidc.result?.consent ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT,
+    ),
+  );
   return policy;
 };

@@ -16,7 +16,12 @@ import { ttlConfiguration } from './lifetimes.ts';
 import { grantManagementParams, GRANT_MANAGEMENT_ACTIONS } from '../grant-management/authorization-params.ts';
 import { findAccount } from './find-account.ts';
 import { explainEndedRefresh, rememberRefreshToken } from './refresh-errors.ts';
-import { extraTokenClaims, introspectionAllowedPolicy, issueRefreshToken, revocationAllowedPolicy } from './token-policies.ts';
+import {
+  extraTokenClaims,
+  introspectionAllowedPolicy,
+  issueRefreshToken,
+  revocationAllowedPolicy,
+} from './token-policies.ts';
 
 export interface ProtocolDeps {
   config: Config;
@@ -44,7 +49,8 @@ export const createProvider = (deps: ProtocolDeps): Provider => {
   const { settings, secrets } = config;
   const issuer = settings.server.issuer;
   const aud = audiences(issuer);
-  const partnerOnly = (ctx: KoaContextWithOIDC | undefined) => !config.internalClients.some((c) => c.client_id === ctx?.oidc?.client?.clientId);
+  const partnerOnly = (ctx: KoaContextWithOIDC | undefined) =>
+    !config.internalClients.some((c) => c.client_id === ctx?.oidc?.client?.clientId);
 
   const configuration: Configuration = {
     adapter: createProviderAdapter({
@@ -53,7 +59,8 @@ export const createProvider = (deps: ProtocolDeps): Provider => {
       extraRedirectUris: deps.extraRedirectUris,
       // Refresh-token revocation (RFC 7009) and authorization-code replay end the whole linkage.
       onUpsert: rememberRefreshToken(deps.store),
-      onRevokeGrant: (grantId) => deps.revocation.afterProviderRevoked(grantId, { reason: 'revoked_by_protocol', actor: 'oidc-provider' }),
+      onRevokeGrant: (grantId) =>
+        deps.revocation.afterProviderRevoked(grantId, { reason: 'revoked_by_protocol', actor: 'oidc-provider' }),
     }) as unknown as Configuration['adapter'],
     clients: config.internalClients.map(internalClientMetadata) as Configuration['clients'],
     jwks: structuredClone(config.signingKeys) as Configuration['jwks'],
@@ -77,7 +84,10 @@ export const createProvider = (deps: ProtocolDeps): Provider => {
     // `sub` is pairwise by construction: the account id oidc-provider sees is already per partner
     // (see pairwise.ts); discovery says so below.
     subjectTypes: ['public'],
-    clientAuthMethods: ['private_key_jwt', ...(settings.mtls.enabled ? ['tls_client_auth', 'self_signed_tls_client_auth'] : [])] as Configuration['clientAuthMethods'],
+    clientAuthMethods: [
+      'private_key_jwt',
+      ...(settings.mtls.enabled ? ['tls_client_auth', 'self_signed_tls_client_auth'] : []),
+    ] as Configuration['clientAuthMethods'],
     enabledJWA: {
       clientAuthSigningAlgValues: FAPI_SIGNING_ALGS,
       dPoPSigningAlgValues: FAPI_SIGNING_ALGS,
@@ -100,7 +110,14 @@ export const createProvider = (deps: ProtocolDeps): Provider => {
       return grantId ? ctx.oidc.provider.Grant.find(grantId) : undefined;
     },
     extraTokenClaims: extraTokenClaims(deps.grants) as Configuration['extraTokenClaims'],
-    findAccount: findAccount({ availability: deps.availability, grants: deps.grants, revocation: deps.revocation, coreBanking: deps.coreBanking, terms: config.terms, clock: deps.clock }) as Configuration['findAccount'],
+    findAccount: findAccount({
+      availability: deps.availability,
+      grants: deps.grants,
+      revocation: deps.revocation,
+      coreBanking: deps.coreBanking,
+      terms: config.terms,
+      clock: deps.clock,
+    }) as Configuration['findAccount'],
     interactions: {
       policy: freshEveryTimePolicy(),
       url: async (_ctx, interaction) => `/interaction/${interaction.uid}`,
@@ -117,36 +134,42 @@ export const createProvider = (deps: ProtocolDeps): Provider => {
       },
       mTLS: settings.mtls.enabled
         ? {
-          enabled: true,
-          certificateBoundAccessTokens: true,
-          tlsClientAuth: true,
-          selfSignedTlsClientAuth: true,
-          // The TLS-terminating proxy verified the chain and forwards the PEM in a header.
-          getCertificate: (ctx) => {
-            const raw = ctx.get(settings.mtls.certificateHeader);
-            if (!raw) return undefined;
-            try {
-              return new X509Certificate(decodeURIComponent(raw));
-            } catch {
-              return undefined;
-            }
-          },
-          // tls_client_auth: the certificate must chain to a CA the bank trusts, which only the proxy
-          // can tell; without this a self-signed certificate could claim a partner's subject DN.
-          certificateAuthorized: (ctx) => ctx.get(settings.mtls.verificationHeader) === 'SUCCESS',
-          certificateSubjectMatches: (ctx, property, expected) => {
-            const cert = configuration.features!.mTLS!.getCertificate!(ctx) as X509Certificate | undefined;
-            // RFC 8705 names the DN in RFC 4514 form: last RDN first, as `openssl x509 -nameopt RFC2253`
-            // and nginx's $ssl_client_s_dn print it. Node lists the first RDN first (values already escaped).
-            const dn = cert?.subject.split('\n').map((rdn) => rdn.split(' + ').reverse().join('+')).reverse().join(',');
-            return property === 'tls_client_auth_subject_dn' && dn === expected;
-          },
-        }
+            enabled: true,
+            certificateBoundAccessTokens: true,
+            tlsClientAuth: true,
+            selfSignedTlsClientAuth: true,
+            // The TLS-terminating proxy verified the chain and forwards the PEM in a header.
+            getCertificate: (ctx) => {
+              const raw = ctx.get(settings.mtls.certificateHeader);
+              if (!raw) return undefined;
+              try {
+                return new X509Certificate(decodeURIComponent(raw));
+              } catch {
+                return undefined;
+              }
+            },
+            // tls_client_auth: the certificate must chain to a CA the bank trusts, which only the proxy
+            // can tell; without this a self-signed certificate could claim a partner's subject DN.
+            certificateAuthorized: (ctx) => ctx.get(settings.mtls.verificationHeader) === 'SUCCESS',
+            certificateSubjectMatches: (ctx, property, expected) => {
+              const cert = configuration.features!.mTLS!.getCertificate!(ctx) as X509Certificate | undefined;
+              // RFC 8705 names the DN in RFC 4514 form: last RDN first, as `openssl x509 -nameopt RFC2253`
+              // and nginx's $ssl_client_s_dn print it. Node lists the first RDN first (values already escaped).
+              const dn = cert?.subject
+                .split('\n')
+                .map((rdn) => rdn.split(' + ').reverse().join('+'))
+                .reverse()
+                .join(',');
+              return property === 'tls_client_auth_subject_dn' && dn === expected;
+            },
+          }
         : { enabled: false },
       clientCredentials: { enabled: true },
       introspection: {
         enabled: true,
-        allowedPolicy: introspectionAllowedPolicy(new Set(config.internalClients.filter((c) => c.introspection).map((c) => c.client_id))),
+        allowedPolicy: introspectionAllowedPolicy(
+          new Set(config.internalClients.filter((c) => c.introspection).map((c) => c.client_id)),
+        ),
       },
       revocation: { enabled: true, allowedPolicy: revocationAllowedPolicy as never },
       userinfo: { enabled: true },
@@ -160,10 +183,17 @@ export const createProvider = (deps: ProtocolDeps): Provider => {
         getResourceServerInfo: async (ctx, resource, client) => {
           const internal = config.internalClients.find((c) => c.client_id === client.clientId);
           if (!internal && resource === aud.dataApi) {
-            return { scope: DATA_API_SCOPES.join(' '), audience: aud.dataApi, accessTokenFormat: 'opaque', accessTokenTTL: undefined };
+            return {
+              scope: DATA_API_SCOPES.join(' '),
+              audience: aud.dataApi,
+              accessTokenFormat: 'opaque',
+              accessTokenTTL: undefined,
+            };
           }
-          if (internal && resource === aud.adminApi) return { scope: 'admin:read admin:write', audience: aud.adminApi, accessTokenFormat: 'opaque' };
-          if (internal && resource === aud.coreEvents) return { scope: 'core:events', audience: aud.coreEvents, accessTokenFormat: 'opaque' };
+          if (internal && resource === aud.adminApi)
+            return { scope: 'admin:read admin:write', audience: aud.adminApi, accessTokenFormat: 'opaque' };
+          if (internal && resource === aud.coreEvents)
+            return { scope: 'core:events', audience: aud.coreEvents, accessTokenFormat: 'opaque' };
           void ctx;
           throw new oidcErrors.InvalidTarget();
         },

@@ -12,13 +12,17 @@ const KEEP_DAYS = 400;
  * to and when that grant ended — so that a partner refreshing after the linkage's end is told
  * `reauthorization_required`, not a bare "invalid grant" (terms 4.1).
  */
-export const rememberRefreshToken = (store: Store) => async (model: string, id: string, payload: { grantId?: string; exp?: number }) => {
-  if (model !== 'RefreshToken' || !payload.grantId) return;
-  await store.set(rtKey(id), JSON.stringify({ grantId: payload.grantId, exp: payload.exp }), KEEP_DAYS * 86400);
-};
+export const rememberRefreshToken =
+  (store: Store) => async (model: string, id: string, payload: { grantId?: string; exp?: number }) => {
+    if (model !== 'RefreshToken' || !payload.grantId) return;
+    await store.set(rtKey(id), JSON.stringify({ grantId: payload.grantId, exp: payload.exp }), KEEP_DAYS * 86400);
+  };
 
 /** Rewrites oidc-provider's generic invalid_grant for a refresh token whose linkage has ended. */
-export const explainEndedRefresh = (provider: Provider, deps: { store: Store; revocation: GrantRevocation; clock: Clock }) => {
+export const explainEndedRefresh = (
+  provider: Provider,
+  deps: { store: Store; revocation: GrantRevocation; clock: Clock },
+) => {
   provider.use(async (ctx, next) => {
     await next();
     if (ctx.oidc?.route !== 'token' || ctx.status !== 400) return;

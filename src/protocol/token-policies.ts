@@ -19,11 +19,17 @@ export const extraTokenClaims = (grants: GrantRecords) => async (_ctx: KoaContex
  * A linkage lasts for months and the customer is not present after consent: partners allowed
  * `offline_access` always get a refresh token, without having to send prompt=consent.
  */
-export const issueRefreshToken = async (_ctx: KoaContextWithOIDC, client: { grantTypeAllowed(type: string): boolean }) =>
-  client.grantTypeAllowed('refresh_token');
+export const issueRefreshToken = async (
+  _ctx: KoaContextWithOIDC,
+  client: { grantTypeAllowed(type: string): boolean },
+) => client.grantTypeAllowed('refresh_token');
 
 /** Revoking an access token ends that token only; revoking a refresh token ends the linkage. */
-export const revocationAllowedPolicy = async (_ctx: KoaContextWithOIDC, client: { clientId: string }, token: AnyToken) => {
+export const revocationAllowedPolicy = async (
+  _ctx: KoaContextWithOIDC,
+  client: { clientId: string },
+  token: AnyToken,
+) => {
   if (token.clientId !== client.clientId) throw new errors.UnauthorizedClient('token was not issued to this client');
   if (token.kind === 'AccessToken') {
     await token.destroy();
@@ -33,8 +39,9 @@ export const revocationAllowedPolicy = async (_ctx: KoaContextWithOIDC, client: 
 };
 
 /** Only resource servers the bank registered may introspect. */
-export const introspectionAllowedPolicy = (introspectors: ReadonlySet<string>) => async (_ctx: KoaContextWithOIDC, client: { clientId: string }) => {
-  if (!introspectors.has(client.clientId)) throw new errors.UnauthorizedClient('introspection is only for the bank\'s registered resource servers');
-  return true;
-};
-
+export const introspectionAllowedPolicy =
+  (introspectors: ReadonlySet<string>) => async (_ctx: KoaContextWithOIDC, client: { clientId: string }) => {
+    if (!introspectors.has(client.clientId))
+      throw new errors.UnauthorizedClient("introspection is only for the bank's registered resource servers");
+    return true;
+  };

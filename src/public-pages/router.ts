@@ -12,11 +12,16 @@ export const publicPagesRouter = (deps: { config: Config; render: Render; clock:
   router.get('/terms', (ctx) => {
     const locale = resolveLocale(ctx);
     const { terms } = deps.config;
-    deps.render(ctx, 'terms', {
-      current: currentTerms(terms, deps.clock),
-      upcoming: upcomingTerms(terms, deps.clock),
-      past: pastTerms(terms, deps.clock),
-    }, { locale, title: translator(locale)('terms.title'), switchLocaleHref: switchLocaleHref(ctx, locale) });
+    deps.render(
+      ctx,
+      'terms',
+      {
+        current: currentTerms(terms, deps.clock),
+        upcoming: upcomingTerms(terms, deps.clock),
+        past: pastTerms(terms, deps.clock),
+      },
+      { locale, title: translator(locale)('terms.title'), switchLocaleHref: switchLocaleHref(ctx, locale) },
+    );
   });
   return router;
 };

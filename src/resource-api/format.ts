@@ -13,23 +13,30 @@ export const ACCOUNT_TYPE_CODES: Record<AccountType, { code: string; name: strin
   time_deposit: { code: '06', name: '定期預金' },
 };
 
-export const TRANSACTION_TYPE_CODES = { credit: { code: '1', name: '入金' }, debit: { code: '2', name: '出金' } } as const;
+export const TRANSACTION_TYPE_CODES = {
+  credit: { code: '1', name: '入金' },
+  debit: { code: '2', name: '出金' },
+} as const;
 
 /** "2026-11-25T10:00:00+09:00" → the as-of fields every response carries (terms 6). */
-export const baseDateTime = (asOf: string) => ({ baseDate: asOf.slice(0, 10), baseTime: `${asOf.slice(11, 19)}+09:00` });
+export const baseDateTime = (asOf: string) => ({
+  baseDate: asOf.slice(0, 10),
+  baseTime: `${asOf.slice(11, 19)}+09:00`,
+});
 
 /** Drops empty values: the standard omits a field rather than sending it empty. */
 export const compact = <T extends Record<string, unknown>>(o: T): T =>
   Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== null && v !== '')) as T;
 
-export const accountView = (a: Account) => compact({
-  accountId: a.accountId,
-  branchCode: a.branchCode,
-  branchName: a.branchName,
-  accountTypeCode: ACCOUNT_TYPE_CODES[a.accountType].code,
-  accountTypeName: ACCOUNT_TYPE_CODES[a.accountType].name,
-  accountNumber: a.accountNumber,
-  accountName: a.accountName,
-  accountNameKana: a.accountNameKana,
-  currencyCode: a.currencyCode,
-});
+export const accountView = (a: Account) =>
+  compact({
+    accountId: a.accountId,
+    branchCode: a.branchCode,
+    branchName: a.branchName,
+    accountTypeCode: ACCOUNT_TYPE_CODES[a.accountType].code,
+    accountTypeName: ACCOUNT_TYPE_CODES[a.accountType].name,
+    accountNumber: a.accountNumber,
+    accountName: a.accountName,
+    accountNameKana: a.accountNameKana,
+    currencyCode: a.currencyCode,
+  });

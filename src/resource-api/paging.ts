@@ -8,7 +8,9 @@ export const createPagingKeys = (secret: Buffer) => {
   const mac = (body: string) => createHmac('sha256', secret).update(body).digest('base64url').slice(0, 22);
   return {
     issue(scope: { accountId: string; dateFrom: string; dateTo: string }, afterItemKey: string) {
-      const body = Buffer.from(JSON.stringify([scope.accountId, scope.dateFrom, scope.dateTo, afterItemKey])).toString('base64url');
+      const body = Buffer.from(JSON.stringify([scope.accountId, scope.dateFrom, scope.dateTo, afterItemKey])).toString(
+        'base64url',
+      );
       return `${body}.${mac(body)}`;
     },
     /** The item key to continue after, or undefined when the key is not one we issued for this query. */
@@ -17,8 +19,12 @@ export const createPagingKeys = (secret: Buffer) => {
       if (!body || !tag || tag.length !== 22) return undefined;
       if (!timingSafeEqual(Buffer.from(tag), Buffer.from(mac(body)))) return undefined;
       try {
-        const [accountId, dateFrom, dateTo, after] = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as string[];
-        return accountId === scope.accountId && dateFrom === scope.dateFrom && dateTo === scope.dateTo ? after : undefined;
+        const [accountId, dateFrom, dateTo, after] = JSON.parse(
+          Buffer.from(body, 'base64url').toString('utf8'),
+        ) as string[];
+        return accountId === scope.accountId && dateFrom === scope.dateFrom && dateTo === scope.dateTo
+          ? after
+          : undefined;
       } catch {
         return undefined;
       }

@@ -21,7 +21,9 @@ export const respondErrors: Middleware = async (ctx, next) => {
       const scheme = (ctx.state.resource as { scheme?: string } | undefined)?.scheme === 'Bearer' ? 'Bearer' : 'DPoP';
       const params = [
         ...(e.authError ? [`error=${quote(e.authError)}`, `error_description=${quote(e.message)}`] : []),
-        ...(e.authError === 'insufficient_scope' && e.headers['x-required-scope'] ? [`scope=${quote(e.headers['x-required-scope'])}`] : []),
+        ...(e.authError === 'insufficient_scope' && e.headers['x-required-scope']
+          ? [`scope=${quote(e.headers['x-required-scope'])}`]
+          : []),
         ...(scheme === 'DPoP' ? [`algs=${quote(DPOP_ALGS.join(' '))}`] : []),
       ];
       ctx.set('WWW-Authenticate', `${scheme} ${params.join(', ')}`.trim());

@@ -56,7 +56,9 @@ const senderConstraint = (deps: Pick<ResourceApiDeps, 'config' | 'store' | 'cloc
     store: deps.store,
     clock: deps.clock,
     iatToleranceSeconds: settings.dpop.iatToleranceSeconds,
-    nonces: settings.dpop.requireNonce ? createDpopNonces({ secret: Buffer.from(secrets.dpopNonceSecret, 'base64url'), clock: deps.clock }) : undefined,
+    nonces: settings.dpop.requireNonce
+      ? createDpopNonces({ secret: Buffer.from(secrets.dpopNonceSecret, 'base64url'), clock: deps.clock })
+      : undefined,
     certificateHeader: settings.mtls.enabled ? settings.mtls.certificateHeader : undefined,
   });
 };
@@ -82,7 +84,10 @@ export const internalClientAdapter = (
   checkInternalClient(options.clients),
 ];
 
-export const resourceAdapter = (deps: ResourceApiDeps, options: { auditKind: string; onServed?: Parameters<typeof recordDataAccess>[2] }): Middleware[] => {
+export const resourceAdapter = (
+  deps: ResourceApiDeps,
+  options: { auditKind: string; onServed?: Parameters<typeof recordDataAccess>[2] },
+): Middleware[] => {
   const { settings } = deps.config;
   return [
     respondErrors,
@@ -117,14 +122,28 @@ export const resourceApiRouter = (deps: ResourceApiDeps) => {
   });
   router.get('/accounts', noStore, ...adapter, checkScope('accounts'), account(false), listAccounts(deps));
   router.get('/accounts/balances', noStore, ...adapter, checkScope('deposits'), account(false), listBalances(deps));
-  router.get('/accounts/transactions', noStore, ...adapter, checkScope('deposits'), account(true), listTransactions({
-    coreBanking: deps.coreBanking,
-    clock: deps.clock,
-    pageSize: settings.dataApi.pageSize,
-    historyMonths: settings.dataApi.historyMonths,
-    // A key of its own for paging, derived from the shared secret (same on every instance).
-    paging: createPagingKeys(createHmac('sha256', secret).update('data-api paging key').digest()),
-  }));
-  router.get('/accounts/time-deposits', noStore, ...adapter, checkScope('time_deposits'), account(false), listTimeDeposits(deps));
+  router.get(
+    '/accounts/transactions',
+    noStore,
+    ...adapter,
+    checkScope('deposits'),
+    account(true),
+    listTransactions({
+      coreBanking: deps.coreBanking,
+      clock: deps.clock,
+      pageSize: settings.dataApi.pageSize,
+      historyMonths: settings.dataApi.historyMonths,
+      // A key of its own for paging, derived from the shared secret (same on every instance).
+      paging: createPagingKeys(createHmac('sha256', secret).update('data-api paging key').digest()),
+    }),
+  );
+  router.get(
+    '/accounts/time-deposits',
+    noStore,
+    ...adapter,
+    checkScope('time_deposits'),
+    account(false),
+    listTimeDeposits(deps),
+  );
   return router;
 };

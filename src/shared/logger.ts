@@ -12,7 +12,8 @@ export interface Logger {
 }
 
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
-const SECRET_FIELD = /pin|otp|password|secret|token|cookie|authorization|dpop|assertion|code_verifier|^code$|accountNumber/i;
+const SECRET_FIELD =
+  /pin|otp|password|secret|token|cookie|authorization|dpop|assertion|code_verifier|^code$|accountNumber/i;
 
 export const redact = (value: unknown, depth = 0): unknown => {
   if (depth > 6 || value === null || typeof value !== 'object') return value;
@@ -22,15 +23,25 @@ export const redact = (value: unknown, depth = 0): unknown => {
   return out;
 };
 
-export const createLogger = (options: { level?: LogLevel; write?: (line: string) => void; base?: Record<string, unknown> } = {}): Logger => {
+export const createLogger = (
+  options: { level?: LogLevel; write?: (line: string) => void; base?: Record<string, unknown> } = {},
+): Logger => {
   const min = ORDER[options.level ?? 'info'];
   const write = options.write ?? ((line: string) => process.stdout.write(line));
   const make = (base: Record<string, unknown>): Logger => {
     const log = (level: LogLevel) => (msg: string, fields?: Record<string, unknown>) => {
       if (ORDER[level] < min) return;
-      write(`${JSON.stringify({ time: new Date().toISOString(), level, msg, ...(redact({ ...base, ...fields }) as object) })}\n`);
+      write(
+        `${JSON.stringify({ time: new Date().toISOString(), level, msg, ...(redact({ ...base, ...fields }) as object) })}\n`,
+      );
     };
-    return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error'), child: (f) => make({ ...base, ...f }) };
+    return {
+      debug: log('debug'),
+      info: log('info'),
+      warn: log('warn'),
+      error: log('error'),
+      child: (f) => make({ ...base, ...f }),
+    };
   };
   return make(options.base ?? {});
 };

@@ -36,7 +36,8 @@ export const hotp = (secret: Buffer, counter: number): string => {
 
 export const totpCounter = (nowMs: number) => Math.floor(nowMs / 1000 / STEP_SECONDS);
 
-export const totp = (secretBase32: string, nowMs: number): string => hotp(base32Decode(secretBase32), totpCounter(nowMs));
+export const totp = (secretBase32: string, nowMs: number): string =>
+  hotp(base32Decode(secretBase32), totpCounter(nowMs));
 
 /**
  * The counter (time step) whose code matches, looking `window` steps either side of now for clock

@@ -41,7 +41,8 @@ export class MemoryStore implements Store {
   #string(key: string): string | undefined {
     const entry = this.#live(key);
     if (entry === undefined) return undefined;
-    if (typeof entry.value !== 'string') throw new TypeError(`key ${key} holds a ${entry.value instanceof Set ? 'set' : 'stream'}`);
+    if (typeof entry.value !== 'string')
+      throw new TypeError(`key ${key} holds a ${entry.value instanceof Set ? 'set' : 'stream'}`);
     return entry.value;
   }
 

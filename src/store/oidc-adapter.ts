@@ -23,7 +23,12 @@ const GRANT_BOUND = new Set([
   'PreAuthorizedCode',
 ]);
 
-export type OnUpsert = (model: string, id: string, payload: AdapterPayload, expiresIn: number | undefined) => Promise<void>;
+export type OnUpsert = (
+  model: string,
+  id: string,
+  payload: AdapterPayload,
+  expiresIn: number | undefined,
+) => Promise<void>;
 
 export interface OidcAdapterOptions {
   /** Runs after a record is stored (e.g. to keep the project's own grant indexes). */

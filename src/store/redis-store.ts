@@ -1,5 +1,11 @@
 import { Cluster, Redis } from 'ioredis';
-import { addToSetScript, appendToStreamScript, incrScript, markConsumedScript, type LuaScript } from './redis-scripts.ts';
+import {
+  addToSetScript,
+  appendToStreamScript,
+  incrScript,
+  markConsumedScript,
+  type LuaScript,
+} from './redis-scripts.ts';
 import { StoreUnavailableError, type Store, type StreamRange } from './store.ts';
 import { assertEpochSeconds, assertTtlSeconds } from './ttl.ts';
 
@@ -115,7 +121,10 @@ export class RedisStore implements Store {
     if (client.status === 'ready') return client;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new StoreUnavailableError(`redis is not reachable (${client.status})`)), READY_WAIT_MS);
+      timer = setTimeout(
+        () => reject(new StoreUnavailableError(`redis is not reachable (${client.status})`)),
+        READY_WAIT_MS,
+      );
     });
     try {
       await Promise.race([this.#readySignal(client), timeout]);
@@ -139,7 +148,8 @@ export class RedisStore implements Store {
       try {
         return await client.evalsha(script.sha, 1, key, ...args);
       } catch (error) {
-        if (error instanceof Error && error.message.startsWith('NOSCRIPT')) return client.eval(script.lua, 1, key, ...args);
+        if (error instanceof Error && error.message.startsWith('NOSCRIPT'))
+          return client.eval(script.lua, 1, key, ...args);
         throw error;
       }
     });
@@ -228,11 +238,18 @@ export class RedisStore implements Store {
   }
 
   async readStream(key: string, range: StreamRange = {}) {
-    const start = range.after !== undefined ? `(${range.after}` : range.fromMs !== undefined ? String(Math.floor(range.fromMs)) : '-';
+    const start =
+      range.after !== undefined
+        ? `(${range.after}`
+        : range.fromMs !== undefined
+          ? String(Math.floor(range.fromMs))
+          : '-';
     const end = range.toMs !== undefined ? String(Math.floor(range.toMs)) : '+';
-    const reply = await this.#run((c) => (range.count !== undefined
-      ? c.xrange(this.#key(key), start, end, 'COUNT', range.count)
-      : c.xrange(this.#key(key), start, end)));
+    const reply = await this.#run((c) =>
+      range.count !== undefined
+        ? c.xrange(this.#key(key), start, end, 'COUNT', range.count)
+        : c.xrange(this.#key(key), start, end),
+    );
     // Each entry is [id, [field, value, ...]]; the store writes one field, "v".
     return reply.map(([id, fields]) => ({ id, value: fields[fields.indexOf('v') + 1] }));
   }
@@ -292,16 +309,18 @@ export class RedisStore implements Store {
     const pattern = `${escapeGlob(this.#key(prefix))}*`;
     const found = await this.#run(async (client) => {
       const nodes = client instanceof Cluster ? client.nodes('master') : [client];
-      const perNode = await Promise.all(nodes.map(async (node) => {
-        const keys: string[] = [];
-        let cursor = '0';
-        do {
-          const [next, batch] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', SCAN_COUNT);
-          keys.push(...batch);
-          cursor = next;
-        } while (cursor !== '0');
-        return keys;
-      }));
+      const perNode = await Promise.all(
+        nodes.map(async (node) => {
+          const keys: string[] = [];
+          let cursor = '0';
+          do {
+            const [next, batch] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', SCAN_COUNT);
+            keys.push(...batch);
+            cursor = next;
+          } while (cursor !== '0');
+          return keys;
+        }),
+      );
       return new Set(perNode.flat());
     });
     return [...found].map((k) => k.slice(this.#prefix.length));
@@ -313,13 +332,15 @@ export class RedisStore implements Store {
 
   async close() {
     this.#closed = true;
-    await Promise.all([this.#client, this.#subscriber].map(async (client) => {
-      if (!client || client.status === 'end') return;
-      if (client.status !== 'ready') {
-        client.disconnect();
-        return;
-      }
-      await client.quit().catch(() => client.disconnect());
-    }));
+    await Promise.all(
+      [this.#client, this.#subscriber].map(async (client) => {
+        if (!client || client.status === 'end') return;
+        if (client.status !== 'ready') {
+          client.disconnect();
+          return;
+        }
+        await client.quit().catch(() => client.disconnect());
+      }),
+    );
   }
 }

@@ -23,5 +23,8 @@ export const upcomingTerms = (versions: readonly TermsVersion[], clock: Clock) =
 /** Versions no longer in force, newest first (grants agreed under them still cite them). */
 export const pastTerms = (versions: readonly TermsVersion[], clock: Clock) => {
   const current = currentTerms(versions, clock);
-  return [...versions].sort(byDate).filter((v) => v.effectiveFrom < current.effectiveFrom).reverse();
+  return [...versions]
+    .sort(byDate)
+    .filter((v) => v.effectiveFrom < current.effectiveFrom)
+    .reverse();
 };

@@ -10,7 +10,9 @@ import { adminOpenApiValidator, type OpenApiDoc } from './support/openapi.ts';
  * Terms 1.2(2): a partner the bank removes has every one of its linkages ended; mTLS partners
  * need mTLS on. Terms 2.1, 7.3: operators' one-off maintenance windows through the admin API.
  */
-const openapi = adminOpenApiValidator(JSON.parse(readFileSync(join(ROOT, 'docs/openapi/admin-api.json'), 'utf8')) as OpenApiDoc);
+const openapi = adminOpenApiValidator(
+  JSON.parse(readFileSync(join(ROOT, 'docs/openapi/admin-api.json'), 'utf8')) as OpenApiDoc,
+);
 
 let server: TestServer;
 beforeAll(async () => {
@@ -33,12 +35,21 @@ test('removing a partner ends all its linkages at once; it can start no flow; ot
   expect(answer).toMatchObject({ status: 200, body: { ended: 2 } });
 
   for (const linked of [a, b]) {
-    expect((await kaikei.resource(`${server.url}/api/v1/accounts`, linked.tokens.access_token, linked.pending.dpopKeys)).status).toBe(401);
+    expect(
+      (await kaikei.resource(`${server.url}/api/v1/accounts`, linked.tokens.access_token, linked.pending.dpopKeys))
+        .status,
+    ).toBe(401);
   }
-  await expect(kaikei.startAuthorization({ scope: 'offline_access accounts' })).rejects.toMatchObject({ error: 'invalid_client' });
-  expect((await kakeibo.resource(`${server.url}/api/v1/accounts`, other.tokens.access_token, other.pending.dpopKeys)).status).toBe(200);
+  await expect(kaikei.startAuthorization({ scope: 'offline_access accounts' })).rejects.toMatchObject({
+    error: 'invalid_client',
+  });
+  expect(
+    (await kakeibo.resource(`${server.url}/api/v1/accounts`, other.tokens.access_token, other.pending.dpopKeys)).status,
+  ).toBe(200);
   expect(await server.app.grants.idsOfPartner('demo-kaikei')).toEqual([]);
-  const endings = (await server.app.audit.query({ kind: 'grant.ended', partnerId: 'demo-kaikei' })).map((e) => e.details?.reason);
+  const endings = (await server.app.audit.query({ kind: 'grant.ended', partnerId: 'demo-kaikei' })).map(
+    (e) => e.details?.reason,
+  );
   expect(endings).toEqual(['partner_removed', 'partner_removed']);
 
   expect((await call('GET', '/partners/demo-kaikei')).status).toBe(404);
@@ -66,7 +77,13 @@ test('operators add a one-off maintenance window through the API: the data API c
   const call = adminApi(server, (await requestAdminToken(server)).access_token);
   const jst = (ms: number) => new Date(ms + 9 * 3600_000).toISOString().slice(0, 19) + '+09:00';
   const from = server.clock.now() + 120_000;
-  const window = { id: 'core-upgrade', surfaces: ['data_api'], from: jst(from), to: jst(from + 7200_000), reason: 'core system upgrade' };
+  const window = {
+    id: 'core-upgrade',
+    surfaces: ['data_api'],
+    from: jst(from),
+    to: jst(from + 7200_000),
+    reason: 'core system upgrade',
+  };
   const added = await call('POST', '/maintenance-windows', window);
   openapi.check('POST', '/maintenance-windows', added.status, added.body);
   expect(added).toMatchObject({ status: 201, body: window });
@@ -82,7 +99,12 @@ test('operators add a one-off maintenance window through the API: the data API c
   expect(closed.status).toBe(503);
   expect(Number(closed.headers.get('retry-after'))).toBe(7200 - 60);
 
-  const invalid = await call('POST', '/maintenance-windows', { ...window, id: 'backwards', from: window.to, to: window.from });
+  const invalid = await call('POST', '/maintenance-windows', {
+    ...window,
+    id: 'backwards',
+    from: window.to,
+    to: window.from,
+  });
   expect(invalid.status).toBe(400);
 
   const removed = await call('POST', '/maintenance-windows/core-upgrade/remove', { reason: 'upgrade postponed' });

@@ -20,7 +20,11 @@ beforeAll(async () => {
   const partner = await partnerFor(server);
   const linked = await link(server, partner, customers.allTypes);
   await partner.resource(`${server.url}/api/v1/accounts`, linked.tokens.access_token, linked.pending.dpopKeys);
-  customerId = (await server.app.coreBanking.customerIdOf({ branchCode: customers.allTypes.branch, accountType: customers.allTypes.accountType as AccountType, accountNumber: customers.allTypes.accountNumber }))!;
+  customerId = (await server.app.coreBanking.customerIdOf({
+    branchCode: customers.allTypes.branch,
+    accountType: customers.allTypes.accountType as AccountType,
+    accountNumber: customers.allTypes.accountNumber,
+  }))!;
   [grantId] = await server.app.grants.idsOfCustomer(customerId);
   const { staff } = await logIn(server, demoStaff.operator);
   const page = await staff.get(`/admin/linkages/${grantId}`);
@@ -31,7 +35,7 @@ afterAll(async () => {
 });
 
 describe('the audit view', () => {
-  test('shows the revocation, filtered by partner and kind, with the operator\'s name and reason (escaped)', async () => {
+  test("shows the revocation, filtered by partner and kind, with the operator's name and reason (escaped)", async () => {
     const { staff } = await logIn(server, demoStaff.auditor);
     const page = await staff.get('/admin/audit?partnerId=demo-kakeibo&kind=grant.ended');
     expect(page.status).toBe(200);
@@ -41,7 +45,7 @@ describe('the audit view', () => {
     expect(page.html).not.toContain('<code>data.access</code>');
   });
 
-  test('filters by customer: the customer\'s own events and those of their linkages', async () => {
+  test("filters by customer: the customer's own events and those of their linkages", async () => {
     const { staff } = await logIn(server, demoStaff.auditor);
     const page = await staff.get(`/admin/audit?customerId=${customerId}`);
     expect(page.html).toContain('<code>consent.granted</code>');
@@ -53,7 +57,9 @@ describe('the audit view', () => {
 
   test('filters by time: a range before the linkage shows none of it', async () => {
     const { staff } = await logIn(server, demoStaff.auditor);
-    const page = await staff.get(`/admin/audit?partnerId=demo-kakeibo&from=${encodeURIComponent(toJstLocal(startedAt - 3_600_000))}&to=${encodeURIComponent(toJstLocal(startedAt - 60_000))}`);
+    const page = await staff.get(
+      `/admin/audit?partnerId=demo-kakeibo&from=${encodeURIComponent(toJstLocal(startedAt - 3_600_000))}&to=${encodeURIComponent(toJstLocal(startedAt - 60_000))}`,
+    );
     expect(page.html).toContain('該当する記録はありません');
   });
 
@@ -74,14 +80,24 @@ describe('exports', () => {
     expect(jsonl.status).toBe(200);
     expect(jsonl.headers.get('content-type')).toContain('application/x-ndjson');
     expect(jsonl.headers.get('content-disposition')).toMatch(/attachment; filename="audit-\d{4}-\d{2}-\d{2}\.jsonl"/);
-    const events = jsonl.html.trim().split('\n').map((line) => JSON.parse(line) as { kind: string; partnerId?: string; actor?: string });
-    expect(events.map((e) => e.kind)).toEqual(expect.arrayContaining(['consent.granted', 'data.access', 'grant.ended']));
+    const events = jsonl.html
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { kind: string; partnerId?: string; actor?: string });
+    expect(events.map((e) => e.kind)).toEqual(
+      expect.arrayContaining(['consent.granted', 'data.access', 'grant.ended']),
+    );
     expect(events.every((e) => e.partnerId === 'demo-kakeibo')).toBe(true);
 
     const csv = await staff.get('/admin/audit/export?partnerId=demo-kakeibo&kind=grant.ended&format=csv');
     expect(csv.headers.get('content-type')).toContain('text/csv');
-    const lines = csv.html.replace(/^\uFEFF/, '').trim().split('\r\n');
-    expect(lines[0]).toBe('time,kind,result,actor,partnerId,customerId,accountIds,requestId,grantId,details,id,instance,chain,seq');
+    const lines = csv.html
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
+    expect(lines[0]).toBe(
+      'time,kind,result,actor,partnerId,customerId,accountIds,requestId,grantId,details,id,instance,chain,seq',
+    );
     expect(lines.slice(1).some((l) => l.includes(',grant.ended,success,demo-operator,demo-kakeibo,'))).toBe(true);
 
     const exported = await server.app.audit.query({ kind: 'admin.audit.exported' });
@@ -92,7 +108,13 @@ describe('exports', () => {
     const { staff } = await logIn(server, demoStaff.operator);
     expect((await staff.get('/admin/audit')).html).not.toContain('/admin/audit/export');
     expect((await staff.get('/admin/audit/export?format=jsonl')).status).toBe(403);
-    expect((await staff.get(`/admin/audit/incident?customerId=${customerId}&from=2000-01-01T00:00&to=2100-01-01T00:00&format=jsonl`)).status).toBe(403);
+    expect(
+      (
+        await staff.get(
+          `/admin/audit/incident?customerId=${customerId}&from=2000-01-01T00:00&to=2100-01-01T00:00&format=jsonl`,
+        )
+      ).status,
+    ).toBe(403);
   });
 
   test('the incident export for the customer lists the identity check, the consent, the token, the data call and the revocation, in order', async () => {
@@ -102,13 +124,24 @@ describe('exports', () => {
     const file = await staff.get(`/admin/audit/incident?customerId=${customerId}&from=${from}&to=${to}&format=jsonl`);
     expect(file.status).toBe(200);
     expect(file.headers.get('content-disposition')).toContain('incident-');
-    const kinds = file.html.trim().split('\n').map((l) => (JSON.parse(l) as { kind: string }).kind);
-    const order = ['identity_check.success', 'consent.granted', 'token.issued', 'data.access', 'grant.ended'].map((k) => kinds.indexOf(k));
+    const kinds = file.html
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { kind: string }).kind);
+    const order = ['identity_check.success', 'consent.granted', 'token.issued', 'data.access', 'grant.ended'].map((k) =>
+      kinds.indexOf(k),
+    );
     expect(order.every((i) => i >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
-    expect((await server.app.audit.query({ kind: 'admin.incident.exported' })).at(-1)).toMatchObject({ actor: 'demo-auditor', customerId, details: { format: 'jsonl', limitToPartner: false } });
+    expect((await server.app.audit.query({ kind: 'admin.incident.exported' })).at(-1)).toMatchObject({
+      actor: 'demo-auditor',
+      customerId,
+      details: { format: 'jsonl', limitToPartner: false },
+    });
 
-    const partnerCopy = await staff.get(`/admin/audit/incident?partnerId=demo-kakeibo&limitToPartner=on&from=${from}&to=${to}&format=csv`);
+    const partnerCopy = await staff.get(
+      `/admin/audit/incident?partnerId=demo-kakeibo&limitToPartner=on&from=${from}&to=${to}&format=csv`,
+    );
     expect(partnerCopy.status).toBe(200);
     expect(partnerCopy.html).not.toContain(customerId);
     expect(partnerCopy.html.replace(/^\uFEFF/, '').split('\r\n')[0]).toContain(',sub,');
@@ -116,7 +149,9 @@ describe('exports', () => {
 
   test('an incident export without a customer or partner, or without a range, answers 400', async () => {
     const { staff } = await logIn(server, demoStaff.auditor);
-    expect((await staff.get('/admin/audit/incident?from=2000-01-01T00:00&to=2100-01-01T00:00&format=jsonl')).status).toBe(400);
+    expect(
+      (await staff.get('/admin/audit/incident?from=2000-01-01T00:00&to=2100-01-01T00:00&format=jsonl')).status,
+    ).toBe(400);
     expect((await staff.get(`/admin/audit/incident?customerId=${customerId}&format=jsonl`)).status).toBe(400);
   });
 });

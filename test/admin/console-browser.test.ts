@@ -22,7 +22,9 @@ const suite = browserSuite({ startServer: async () => (server = await startServe
 /** A desk browser with its own cookies; a dialog (an injected script) is recorded, so a test can fail on it. */
 const openDesk = async (options: { javaScript?: boolean } = {}) => {
   const javaScript = options.javaScript ?? true;
-  const context = await suite.contextFor((browser) => browser.newContext({ javaScriptEnabled: javaScript, viewport: { width: 1280, height: 900 } }));
+  const context = await suite.contextFor((browser) =>
+    browser.newContext({ javaScriptEnabled: javaScript, viewport: { width: 1280, height: 900 } }),
+  );
   scanWithAxe = javaScript;
   const page = await context.newPage();
   const dialogs: string[] = [];
@@ -54,56 +56,69 @@ const logInAs = async (page: Page, who: StaffCredentials) => {
 };
 
 const grantOf = async (clientId: string) => {
-  const customerId = (await server.app.coreBanking.customerIdOf({ branchCode: customers.allTypes.branch, accountType: customers.allTypes.accountType as AccountType, accountNumber: customers.allTypes.accountNumber }))!;
-  const records = await Promise.all((await server.app.grants.idsOfCustomer(customerId)).map((id) => server.app.grants.find(id)));
+  const customerId = (await server.app.coreBanking.customerIdOf({
+    branchCode: customers.allTypes.branch,
+    accountType: customers.allTypes.accountType as AccountType,
+    accountNumber: customers.allTypes.accountNumber,
+  }))!;
+  const records = await Promise.all(
+    (await server.app.grants.idsOfCustomer(customerId)).map((id) => server.app.grants.find(id)),
+  );
   return records.find((r) => r?.partnerId === clientId)!;
 };
 
 test.each([
   ['with JavaScript', true],
   ['without JavaScript', false],
-])('an operator finds the demo customer\'s linkage, ends it with a reason; the partner is cut off and the audit view shows who and why (%s)', async (_label, javaScript) => {
-  const partner = await partnerFor(server);
-  const linked = await link(server, partner, customers.allTypes);
-  const record = await grantOf('demo-kakeibo');
-  const { page, dialogs } = await openDesk({ javaScript });
+])(
+  "an operator finds the demo customer's linkage, ends it with a reason; the partner is cut off and the audit view shows who and why (%s)",
+  async (_label, javaScript) => {
+    const partner = await partnerFor(server);
+    const linked = await link(server, partner, customers.allTypes);
+    const record = await grantOf('demo-kakeibo');
+    const { page, dialogs } = await openDesk({ javaScript });
 
-  await logInAs(page, demoStaff.operator);
-  await checkPage(page);
-  await expect(page.locator('h1').innerText()).resolves.toBe('管理画面');
+    await logInAs(page, demoStaff.operator);
+    await checkPage(page);
+    await expect(page.locator('h1').innerText()).resolves.toBe('管理画面');
 
-  await page.getByLabel('店番（3桁）').fill(customers.allTypes.branch);
-  await page.getByLabel('科目').selectOption('ordinary');
-  await page.getByLabel('口座番号（7桁）').fill(customers.allTypes.accountNumber);
-  await page.getByRole('button', { name: '検索' }).click();
-  await page.waitForURL(/\/admin\/customers\/[^/]+$/);
-  await checkPage(page);
-  await page.getByRole('link', { name: `詳細 ${record.grantId}` }).click();
-  await page.waitForURL(new RegExp(`/admin/linkages/${record.grantId}$`));
-  await checkPage(page);
-  await expect(page.locator('main').innerText()).resolves.toContain('デモかけいぼ');
+    await page.getByLabel('店番（3桁）').fill(customers.allTypes.branch);
+    await page.getByLabel('科目').selectOption('ordinary');
+    await page.getByLabel('口座番号（7桁）').fill(customers.allTypes.accountNumber);
+    await page.getByRole('button', { name: '検索' }).click();
+    await page.waitForURL(/\/admin\/customers\/[^/]+$/);
+    await checkPage(page);
+    await page.getByRole('link', { name: `詳細 ${record.grantId}` }).click();
+    await page.waitForURL(new RegExp(`/admin/linkages/${record.grantId}$`));
+    await checkPage(page);
+    await expect(page.locator('main').innerText()).resolves.toContain('デモかけいぼ');
 
-  await page.getByLabel('理由（必須）').fill('顧客から不正利用の申告');
-  await page.getByRole('button', { name: 'この連携を終了' }).click();
-  await page.waitForURL(/done=linkage_ended/);
-  await checkPage(page);
-  await expect(page.getByRole('status').innerText()).resolves.toContain('連携を終了しました');
+    await page.getByLabel('理由（必須）').fill('顧客から不正利用の申告');
+    await page.getByRole('button', { name: 'この連携を終了' }).click();
+    await page.waitForURL(/done=linkage_ended/);
+    await checkPage(page);
+    await expect(page.getByRole('status').innerText()).resolves.toContain('連携を終了しました');
 
-  const answer = await partner.resource(`${server.url}/api/v1/accounts`, linked.tokens.access_token, linked.pending.dpopKeys);
-  expect(answer.status).toBe(401);
-  await expect(partner.refresh(linked.tokens.refresh_token!, linked.pending.dpopKeys)).rejects.toThrow();
+    const answer = await partner.resource(
+      `${server.url}/api/v1/accounts`,
+      linked.tokens.access_token,
+      linked.pending.dpopKeys,
+    );
+    expect(answer.status).toBe(401);
+    await expect(partner.refresh(linked.tokens.refresh_token!, linked.pending.dpopKeys)).rejects.toThrow();
 
-  await page.getByRole('link', { name: '監査ログ' }).click();
-  await page.getByLabel('提携先').selectOption('demo-kakeibo');
-  await page.getByLabel('種類').fill('grant.ended');
-  await page.getByRole('button', { name: '表示' }).click();
-  await page.waitForURL(/\/admin\/audit\?/);
-  await checkPage(page);
-  const row = page.locator('table.events tbody tr').filter({ hasText: `grantId: ${record.grantId}` });
-  await expect(row.innerText()).resolves.toContain('demo-operator');
-  await expect(row.innerText()).resolves.toContain('note: 顧客から不正利用の申告');
-  expect(dialogs).toEqual([]);
-});
+    await page.getByRole('link', { name: '監査ログ' }).click();
+    await page.getByLabel('提携先').selectOption('demo-kakeibo');
+    await page.getByLabel('種類').fill('grant.ended');
+    await page.getByRole('button', { name: '表示' }).click();
+    await page.waitForURL(/\/admin\/audit\?/);
+    await checkPage(page);
+    const row = page.locator('table.events tbody tr').filter({ hasText: `grantId: ${record.grantId}` });
+    await expect(row.innerText()).resolves.toContain('demo-operator');
+    await expect(row.innerText()).resolves.toContain('note: 顧客から不正利用の申告');
+    expect(dialogs).toEqual([]);
+  },
+);
 
 test('the console switches to English and back', async () => {
   const { page } = await openDesk();
@@ -130,11 +145,20 @@ test('an auditor sees a linkage without an end button, and a post to end it answ
   expect(await page.getByRole('button', { name: 'この連携を終了' }).count()).toBe(0);
 
   const csrf = await page.locator('input[name=csrf]').first().inputValue();
-  const refused = await context.request.post(`${server.url}/admin/linkages/${record.grantId}/end`, { form: { csrf, reason: 'auditor tries' }, maxRedirects: 0 });
+  const refused = await context.request.post(`${server.url}/admin/linkages/${record.grantId}/end`, {
+    form: { csrf, reason: 'auditor tries' },
+    maxRedirects: 0,
+  });
   expect(refused.status()).toBe(403);
-  const forged = await context.request.post(`${server.url}/admin/linkages/${record.grantId}/end`, { form: { reason: 'no token' }, maxRedirects: 0 });
+  const forged = await context.request.post(`${server.url}/admin/linkages/${record.grantId}/end`, {
+    form: { reason: 'no token' },
+    maxRedirects: 0,
+  });
   expect(forged.status()).toBe(403);
-  expect((await partner.resource(`${server.url}/api/v1/accounts`, linked.tokens.access_token, linked.pending.dpopKeys)).status).toBe(200);
+  expect(
+    (await partner.resource(`${server.url}/api/v1/accounts`, linked.tokens.access_token, linked.pending.dpopKeys))
+      .status,
+  ).toBe(200);
 });
 
 test('a partner whose name holds markup is shown as text: no element, no script', async () => {
@@ -158,7 +182,9 @@ test('a partner whose name holds markup is shown as text: no element, no script'
   await logInAs(page, demoStaff.auditor);
   await page.goto(`${server.url}/admin/partners/markup-in-name`);
   await checkPage(page);
-  await expect(page.locator('.partner-names').innerText()).resolves.toBe('<script>alert("x")</script><b>太字</b> / <img src=x onerror=alert(1)>');
+  await expect(page.locator('.partner-names').innerText()).resolves.toBe(
+    '<script>alert("x")</script><b>太字</b> / <img src=x onerror=alert(1)>',
+  );
   expect(await page.locator('main b, main script, main img').count()).toBe(0);
   await page.goto(`${server.url}/admin/partners`);
   await expect(page.locator('main').innerText()).resolves.toContain('<script>alert("x")</script>');
@@ -177,7 +203,10 @@ test('suspending a partner in the console: its token answers 401 at the next cal
   await page.waitForURL(/done=suspended/);
   await checkPage(page);
   await expect(page.locator('.state').innerText()).resolves.toBe('停止中');
-  expect((await partner.resource(`${server.url}/api/v1/accounts`, linked.tokens.access_token, linked.pending.dpopKeys)).status).toBe(401);
+  expect(
+    (await partner.resource(`${server.url}/api/v1/accounts`, linked.tokens.access_token, linked.pending.dpopKeys))
+      .status,
+  ).toBe(401);
   await expect(partner.startAuthorization({ scope: 'openid accounts' })).rejects.toThrow();
 
   await page.getByLabel('理由（必須）').first().fill('指定の再開');
@@ -185,18 +214,41 @@ test('suspending a partner in the console: its token answers 401 at the next cal
   await page.waitForURL(/done=reinstated/);
   await expect(page.locator('.state').innerText()).resolves.toBe('有効');
   const fresh = await link(server, partner, customers.allTypes);
-  expect((await partner.resource(`${server.url}/api/v1/accounts`, fresh.tokens.access_token, fresh.pending.dpopKeys)).status).toBe(200);
+  expect(
+    (await partner.resource(`${server.url}/api/v1/accounts`, fresh.tokens.access_token, fresh.pending.dpopKeys)).status,
+  ).toBe(200);
   // The new linkage replaced the earlier one: that one stays ended.
-  expect((await partner.resource(`${server.url}/api/v1/accounts`, linked.tokens.access_token, linked.pending.dpopKeys)).status).toBe(401);
+  expect(
+    (await partner.resource(`${server.url}/api/v1/accounts`, linked.tokens.access_token, linked.pending.dpopKeys))
+      .status,
+  ).toBe(401);
 });
 
 test('the other console pages pass axe too: service restrictions, staff, the partner form, an error page', async () => {
   const password = 'browser-admin-password';
-  const added = await server.app.admin.staff.add({ username: 'browser-admin', role: 'admin', password, createdBy: 'test' });
-  await server.app.availability.restrictions.set({ scope: { kind: 'surface', surface: 'my_page' }, message: { ja: '点検中', en: 'Maintenance' }, setBy: 'test', reason: 'axe' });
+  const added = await server.app.admin.staff.add({
+    username: 'browser-admin',
+    role: 'admin',
+    password,
+    createdBy: 'test',
+  });
+  await server.app.availability.restrictions.set({
+    scope: { kind: 'surface', surface: 'my_page' },
+    message: { ja: '点検中', en: 'Maintenance' },
+    setBy: 'test',
+    reason: 'axe',
+  });
   const { page } = await openDesk();
   await logInAs(page, { username: 'browser-admin', password, totpSecret: added.totpSecret });
-  for (const path of ['/admin/service', '/admin/staff', '/admin/partners/new', '/admin/partners/demo-kakeibo/edit', '/admin/linkages/no-such-linkage', '/admin/service?lang=en', '/admin/staff?lang=en']) {
+  for (const path of [
+    '/admin/service',
+    '/admin/staff',
+    '/admin/partners/new',
+    '/admin/partners/demo-kakeibo/edit',
+    '/admin/linkages/no-such-linkage',
+    '/admin/service?lang=en',
+    '/admin/staff?lang=en',
+  ]) {
     await page.goto(`${server.url}${path}`);
     await checkPage(page);
   }

@@ -21,19 +21,31 @@ afterAll(async () => {
   await server?.close();
 });
 
-const refOf = (who: DemoCustomer) => ({ branchCode: who.branch, accountType: who.accountType as AccountType, accountNumber: who.accountNumber });
+const refOf = (who: DemoCustomer) => ({
+  branchCode: who.branch,
+  accountType: who.accountType as AccountType,
+  accountNumber: who.accountNumber,
+});
 const customerIdOf = async (who: DemoCustomer) => (await server.app.coreBanking.customerIdOf(refOf(who)))!;
 const linkageIdsOf = async (who: DemoCustomer) => server.app.grants.idsOfCustomer(await customerIdOf(who));
 const dataCall = async (partner: Awaited<ReturnType<typeof partnerFor>>, linked: Awaited<ReturnType<typeof link>>) =>
   (await partner.resource(`${server.url}/api/v1/accounts`, linked.tokens.access_token, linked.pending.dpopKeys)).status;
 
 describe('finding linkages', () => {
-  test('by customer: branch, type and account number (posted, never in a URL) lead to the customer\'s page and its linkages', async () => {
+  test("by customer: branch, type and account number (posted, never in a URL) lead to the customer's page and its linkages", async () => {
     const partner = await partnerFor(server);
     await link(server, partner, customers.twoBranches);
     const customerId = await customerIdOf(customers.twoBranches);
     const { staff, home } = await logIn(server, demoStaff.operator);
-    const page = await staff.post('/admin/customers/search', { branch: customers.twoBranches.branch, accountType: 'ordinary', accountNumber: customers.twoBranches.accountNumber }, home);
+    const page = await staff.post(
+      '/admin/customers/search',
+      {
+        branch: customers.twoBranches.branch,
+        accountType: 'ordinary',
+        accountNumber: customers.twoBranches.accountNumber,
+      },
+      home,
+    );
     expect(page.url).toBe(`${server.url}/admin/customers/${customerId}`);
     expect(page.url).not.toContain(customers.twoBranches.accountNumber);
     expect(page.html).toContain('デモかけいぼ');
@@ -46,12 +58,16 @@ describe('finding linkages', () => {
 
   test('an account that does not exist answers 404 with a message, on the home page', async () => {
     const { staff, home } = await logIn(server, demoStaff.auditor);
-    const page = await staff.post('/admin/customers/search', { branch: '999', accountType: 'ordinary', accountNumber: '0000000' }, home);
+    const page = await staff.post(
+      '/admin/customers/search',
+      { branch: '999', accountType: 'ordinary', accountNumber: '0000000' },
+      home,
+    );
     expect(page.status).toBe(404);
     expect(page.html).toContain('該当する口座が見つかりませんでした');
   });
 
-  test('by partner: the home page\'s partner choice leads to the partner\'s page, which lists its linkages by customer', async () => {
+  test("by partner: the home page's partner choice leads to the partner's page, which lists its linkages by customer", async () => {
     const partner = await partnerFor(server, 'demo-kaikei');
     await link(server, partner, customers.allTypes, { scope: KAIKEI_SCOPE });
     const customerId = await customerIdOf(customers.allTypes);
@@ -62,11 +78,13 @@ describe('finding linkages', () => {
   });
 });
 
-describe('a linkage\'s detail and ending it', () => {
+describe("a linkage's detail and ending it", () => {
   test('shows scopes, masked accounts, terms version, dates, last use and its audit trail; an operator ends it with a reason', async () => {
     const partner = await partnerFor(server);
     const linked = await link(server, partner, customers.allTypes);
-    const record = (await Promise.all((await linkageIdsOf(customers.allTypes)).map((id) => server.app.grants.find(id)))).find((r) => r?.partnerId === 'demo-kakeibo')!;
+    const record = (
+      await Promise.all((await linkageIdsOf(customers.allTypes)).map((id) => server.app.grants.find(id)))
+    ).find((r) => r?.partnerId === 'demo-kakeibo')!;
     expect(await dataCall(partner, linked)).toBe(200);
 
     const { staff } = await logIn(server, demoStaff.operator);
@@ -91,15 +109,24 @@ describe('a linkage\'s detail and ending it', () => {
     expect(await dataCall(partner, linked)).toBe(401);
     await expect(partner.refresh(linked.tokens.refresh_token!, linked.pending.dpopKeys)).rejects.toThrow();
     const events = await server.app.audit.query({ partnerId: 'demo-kakeibo', kind: 'grant.ended' });
-    expect(events.find((e) => e.details?.grantId === record.grantId)).toMatchObject({ actor: 'demo-operator', details: { reason: 'revoked_by_bank', note: '顧客から電話で依頼' } });
+    expect(events.find((e) => e.details?.grantId === record.grantId)).toMatchObject({
+      actor: 'demo-operator',
+      details: { reason: 'revoked_by_bank', note: '顧客から電話で依頼' },
+    });
     const staffAction = (await server.app.audit.query({ kind: 'admin.linkage.ended' })).at(-1);
-    expect(staffAction).toMatchObject({ actor: 'demo-operator', partnerId: 'demo-kakeibo', details: { via: 'console', reason: '顧客から電話で依頼', grantId: record.grantId } });
+    expect(staffAction).toMatchObject({
+      actor: 'demo-operator',
+      partnerId: 'demo-kakeibo',
+      details: { via: 'console', reason: '顧客から電話で依頼', grantId: record.grantId },
+    });
   });
 
   test('an auditor sees no button to end a linkage, and a post to end it answers 403 and changes nothing', async () => {
     const partner = await partnerFor(server);
     const linked = await link(server, partner, customers.allTypes);
-    const record = (await Promise.all((await linkageIdsOf(customers.allTypes)).map((id) => server.app.grants.find(id)))).find((r) => r?.partnerId === 'demo-kakeibo')!;
+    const record = (
+      await Promise.all((await linkageIdsOf(customers.allTypes)).map((id) => server.app.grants.find(id)))
+    ).find((r) => r?.partnerId === 'demo-kakeibo')!;
     const { staff } = await logIn(server, demoStaff.auditor);
     const detail = await staff.get(`/admin/linkages/${record.grantId}`);
     expect(detail.status).toBe(200);
@@ -115,12 +142,17 @@ describe('a linkage\'s detail and ending it', () => {
   test('a post without the CSRF token is refused with 403 and ends nothing', async () => {
     const partner = await partnerFor(server);
     const linked = await link(server, partner, customers.allTypes);
-    const record = (await Promise.all((await linkageIdsOf(customers.allTypes)).map((id) => server.app.grants.find(id)))).find((r) => r?.partnerId === 'demo-kakeibo')!;
+    const record = (
+      await Promise.all((await linkageIdsOf(customers.allTypes)).map((id) => server.app.grants.find(id)))
+    ).find((r) => r?.partnerId === 'demo-kakeibo')!;
     const { staff } = await logIn(server, demoStaff.operator);
     const refused = await staff.post(`/admin/linkages/${record.grantId}/end`, { reason: 'forged' });
     expect(refused.status).toBe(403);
     expect(refused.html).toContain('csrf');
-    const wrongToken = await staff.post(`/admin/linkages/${record.grantId}/end`, { csrf: 'x'.repeat(32), reason: 'forged' });
+    const wrongToken = await staff.post(`/admin/linkages/${record.grantId}/end`, {
+      csrf: 'x'.repeat(32),
+      reason: 'forged',
+    });
     expect(wrongToken.status).toBe(403);
     expect(await dataCall(partner, linked)).toBe(200);
   });
@@ -128,7 +160,9 @@ describe('a linkage\'s detail and ending it', () => {
   test('ending needs a reason: a blank one answers 400 and ends nothing', async () => {
     const partner = await partnerFor(server);
     await link(server, partner, customers.allTypes);
-    const record = (await Promise.all((await linkageIdsOf(customers.allTypes)).map((id) => server.app.grants.find(id)))).find((r) => r?.partnerId === 'demo-kakeibo')!;
+    const record = (
+      await Promise.all((await linkageIdsOf(customers.allTypes)).map((id) => server.app.grants.find(id)))
+    ).find((r) => r?.partnerId === 'demo-kakeibo')!;
     const { staff } = await logIn(server, demoStaff.operator);
     const detail = await staff.get(`/admin/linkages/${record.grantId}`);
     const refused = await staff.post(`/admin/linkages/${record.grantId}/end`, { reason: '   ' }, detail);
@@ -142,7 +176,7 @@ describe('a linkage\'s detail and ending it', () => {
   });
 });
 
-describe('ending all of a customer\'s linkages', () => {
+describe("ending all of a customer's linkages", () => {
   test('needs the one-time code again: a wrong code answers 403 and ends nothing; with a new code every linkage ends', async () => {
     const who = customers.twoBranches;
     const kakeibo = await partnerFor(server);
@@ -154,24 +188,37 @@ describe('ending all of a customer\'s linkages', () => {
     const page = await staff.get(`/admin/customers/${customerId}`);
     expect(page.html).toContain('name="totp"');
 
-    const wrong = await staff.post(`/admin/customers/${customerId}/end-linkages`, { reason: '不正利用', totp: '000000' }, page);
+    const wrong = await staff.post(
+      `/admin/customers/${customerId}/end-linkages`,
+      { reason: '不正利用', totp: '000000' },
+      page,
+    );
     expect(wrong.status).toBe(403);
     expect(wrong.html).toContain('ワンタイムパスワードが正しくありません');
     expect(await dataCall(kakeibo, one)).toBe(200);
 
-    const done = await staff.post(`/admin/customers/${customerId}/end-linkages`, { reason: '不正利用', totp: nextCode(server, demoStaff.operator.totpSecret) }, page);
+    const done = await staff.post(
+      `/admin/customers/${customerId}/end-linkages`,
+      { reason: '不正利用', totp: nextCode(server, demoStaff.operator.totpSecret) },
+      page,
+    );
     expect(done.url).toBe(`${server.url}/admin/customers/${customerId}?done=linkages_ended&count=2`);
     expect(done.html).toContain('2件の連携を終了しました');
     expect(await linkageIdsOf(who)).toEqual([]);
     expect(await dataCall(kakeibo, one)).toBe(401);
     expect(await dataCall(kaikei, two)).toBe(401);
-    expect((await server.app.audit.query({ kind: 'admin.customer.linkages_ended', customerId })).at(-1))
-      .toMatchObject({ actor: 'demo-operator', details: { reason: '不正利用', ended: 2 } });
-    expect((await server.app.audit.query({ kind: 'admin.totp_reentry' })).at(-1)).toMatchObject({ actor: 'demo-operator', result: 'failure' });
+    expect((await server.app.audit.query({ kind: 'admin.customer.linkages_ended', customerId })).at(-1)).toMatchObject({
+      actor: 'demo-operator',
+      details: { reason: '不正利用', ended: 2 },
+    });
+    expect((await server.app.audit.query({ kind: 'admin.totp_reentry' })).at(-1)).toMatchObject({
+      actor: 'demo-operator',
+      result: 'failure',
+    });
   });
 });
 
-describe('unlocking a customer\'s API連携認証 lock', () => {
+describe("unlocking a customer's API連携認証 lock", () => {
   test('the customer page shows the lock; an operator unlocks it with a reason and the counter is cleared', async () => {
     const who = customers.lockable;
     const ref = refOf(who);
@@ -187,20 +234,31 @@ describe('unlocking a customer\'s API連携認証 lock', () => {
     const { staff } = await logIn(server, demoStaff.operator);
     const page = await staff.get(`/admin/customers/${customerId}`);
     const accountId = /name="accountId" value="([^"]+)"/.exec(page.html)![1];
-    const unlocked = await staff.post(`/admin/customers/${customerId}/unlock`, { accountId, reason: '窓口で本人確認済み' }, page);
+    const unlocked = await staff.post(
+      `/admin/customers/${customerId}/unlock`,
+      { accountId, reason: '窓口で本人確認済み' },
+      page,
+    );
     expect(unlocked.html).toContain('ロックを解除しました');
     expect(unlocked.html).not.toContain('ロック中');
     expect(await server.app.coreBanking.loginFailures(ref)).toEqual({ consecutiveFailures: 0, locked: false });
-    expect((await server.app.audit.query({ kind: 'admin.customer.unlocked', customerId })).at(-1))
-      .toMatchObject({ actor: 'demo-operator', accountIds: [accountId], details: { reason: '窓口で本人確認済み', wasLocked: true } });
+    expect((await server.app.audit.query({ kind: 'admin.customer.unlocked', customerId })).at(-1)).toMatchObject({
+      actor: 'demo-operator',
+      accountIds: [accountId],
+      details: { reason: '窓口で本人確認済み', wasLocked: true },
+    });
   });
 
-  test('an account of another customer cannot be unlocked through this customer\'s page', async () => {
+  test("an account of another customer cannot be unlocked through this customer's page", async () => {
     const { staff } = await logIn(server, demoStaff.operator);
     const customerId = await customerIdOf(customers.lockable);
     const otherAccount = (await server.app.coreBanking.accounts(await customerIdOf(customers.allTypes)))[0].accountId;
     const page = await staff.get(`/admin/customers/${customerId}`);
-    const refused = await staff.post(`/admin/customers/${customerId}/unlock`, { accountId: otherAccount, reason: 'x' }, page);
+    const refused = await staff.post(
+      `/admin/customers/${customerId}/unlock`,
+      { accountId: otherAccount, reason: 'x' },
+      page,
+    );
     expect(refused.status).toBe(404);
   });
 });

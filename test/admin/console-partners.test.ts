@@ -16,7 +16,12 @@ let admin: StaffCredentials;
 beforeAll(async () => {
   server = await startServer();
   const password = 'admin-password-for-tests';
-  const added = await server.app.admin.staff.add({ username: 'test-admin', role: 'admin', password, createdBy: 'test' });
+  const added = await server.app.admin.staff.add({
+    username: 'test-admin',
+    role: 'admin',
+    password,
+    createdBy: 'test',
+  });
   admin = { username: 'test-admin', password, totpSecret: added.totpSecret };
 });
 afterAll(async () => {
@@ -42,7 +47,7 @@ const newPartnerDefinition = async (clientId: string, name: { ja: string; en: st
   };
 };
 
-describe('the partner list and a partner\'s state', () => {
+describe("the partner list and a partner's state", () => {
   test('lists every partner with its state and where its definition comes from', async () => {
     const { staff } = await logIn(server, demoStaff.auditor);
     const page = await staff.get('/admin/partners');
@@ -66,28 +71,54 @@ describe('suspending and reinstating a partner', () => {
     const { staff } = await logIn(server, demoStaff.operator);
     const page = await staff.get('/admin/partners/demo-kakeibo');
     expect(page.html).toContain('この提携先を停止');
-    const suspended = await staff.post('/admin/partners/demo-kakeibo/suspend', { reason: '指定の一時停止（監督官庁の指示）' }, page);
+    const suspended = await staff.post(
+      '/admin/partners/demo-kakeibo/suspend',
+      { reason: '指定の一時停止（監督官庁の指示）' },
+      page,
+    );
     expect(suspended.html).toContain('提携先を停止しました');
     expect(suspended.html).toContain('停止中');
-    expect(suspended.html).toContain('demo-operator が「停止中」に変更（理由: 指定の一時停止（監督官庁の指示））。保存された変更がファイルより優先されます。');
+    expect(suspended.html).toContain(
+      'demo-operator が「停止中」に変更（理由: 指定の一時停止（監督官庁の指示））。保存された変更がファイルより優先されます。',
+    );
     expect(suspended.html).toContain('（status: active）');
 
-    const answer = await partner.resource(`${server.url}/api/v1/accounts`, kept.tokens.access_token, kept.pending.dpopKeys);
+    const answer = await partner.resource(
+      `${server.url}/api/v1/accounts`,
+      kept.tokens.access_token,
+      kept.pending.dpopKeys,
+    );
     expect(answer.status).toBe(401);
     expect(answer.headers.get('www-authenticate')).toContain('invalid_token');
     await expect(partner.refresh(kept.tokens.refresh_token!, kept.pending.dpopKeys)).rejects.toThrow();
     await expect(partner.startAuthorization({ scope: 'openid accounts' })).rejects.toThrow();
-    expect((await server.app.audit.query({ kind: 'admin.partner.suspended', partnerId: 'demo-kakeibo' })).at(-1))
-      .toMatchObject({ actor: 'demo-operator', details: { reason: '指定の一時停止（監督官庁の指示）', before: 'active', after: 'suspended' } });
+    expect(
+      (await server.app.audit.query({ kind: 'admin.partner.suspended', partnerId: 'demo-kakeibo' })).at(-1),
+    ).toMatchObject({
+      actor: 'demo-operator',
+      details: { reason: '指定の一時停止（監督官庁の指示）', before: 'active', after: 'suspended' },
+    });
 
     // While suspended, an operator ends one of its linkages.
-    const endedGrant = (await server.app.grants.idsOfCustomer((await server.app.coreBanking.customerIdOf({ branchCode: customers.twoBranches.branch, accountType: 'ordinary', accountNumber: customers.twoBranches.accountNumber }))!))[0];
+    const endedGrant = (
+      await server.app.grants.idsOfCustomer(
+        (await server.app.coreBanking.customerIdOf({
+          branchCode: customers.twoBranches.branch,
+          accountType: 'ordinary',
+          accountNumber: customers.twoBranches.accountNumber,
+        }))!,
+      )
+    )[0];
     const linkagePage = await staff.get(`/admin/linkages/${endedGrant}`);
     await staff.post(`/admin/linkages/${endedGrant}/end`, { reason: '停止中の整理' }, linkagePage);
 
     const suspendedPage = await staff.get('/admin/partners/demo-kakeibo');
     expect(suspendedPage.html).toContain('この提携先を再開');
-    const reinstated = await staff.post('/admin/partners/demo-kakeibo/reinstate', { reason: '指定の再開' }, suspendedPage);
+    const reinstated = await staff.post(
+      '/admin/partners/demo-kakeibo/reinstate',
+      { reason: '指定の再開' },
+      suspendedPage,
+    );
     expect(reinstated.html).toContain('提携先を再開しました');
     expect(reinstated.html).toContain('「有効」に変更（理由: 指定の再開）');
 
@@ -106,7 +137,7 @@ describe('suspending and reinstating a partner', () => {
     expect((await server.app.partners.find('demo-kaikei'))!.partner.status).toBe('active');
   });
 
-  test('ending all of a partner\'s linkages needs the one-time code again', async () => {
+  test("ending all of a partner's linkages needs the one-time code again", async () => {
     const kaikei = await partnerFor(server, 'demo-kaikei');
     const linked = await link(server, kaikei, customers.allTypes, { scope: 'offline_access accounts deposits' });
     const { staff } = await logIn(server, demoStaff.operator);
@@ -114,7 +145,11 @@ describe('suspending and reinstating a partner', () => {
     const refused = await staff.post('/admin/partners/demo-kaikei/end-linkages', { reason: '契約終了' }, page);
     expect(refused.status).toBe(400);
     expect(await dataCall(kaikei, linked)).toBe(200);
-    const done = await staff.post('/admin/partners/demo-kaikei/end-linkages', { reason: '契約終了', totp: nextCode(server, demoStaff.operator.totpSecret) }, page);
+    const done = await staff.post(
+      '/admin/partners/demo-kaikei/end-linkages',
+      { reason: '契約終了', totp: nextCode(server, demoStaff.operator.totpSecret) },
+      page,
+    );
     expect(done.html).toMatch(/[1-9][0-9]*件の連携を終了しました/);
     expect(await server.app.grants.idsOfPartner('demo-kaikei')).toEqual([]);
     expect(await dataCall(kaikei, linked)).toBe(401);
@@ -123,11 +158,18 @@ describe('suspending and reinstating a partner', () => {
 
 describe('adding and editing partners (admins only)', () => {
   test('a partner added in the console can start a flow at once; its name, markup and all, is shown escaped', async () => {
-    const { keys, definition } = await newPartnerDefinition('markup-partner', { ja: '<script>alert("ja")</script>', en: '<img src=x onerror=alert(1)>' });
+    const { keys, definition } = await newPartnerDefinition('markup-partner', {
+      ja: '<script>alert("ja")</script>',
+      en: '<img src=x onerror=alert(1)>',
+    });
     const { staff } = await logIn(server, admin);
     const form = await staff.get('/admin/partners/new');
     expect(form.html).toContain('name="definition"');
-    const saved = await staff.post('/admin/partners', { definition: JSON.stringify(definition), reason: '新規指定' }, form);
+    const saved = await staff.post(
+      '/admin/partners',
+      { definition: JSON.stringify(definition), reason: '新規指定' },
+      form,
+    );
     expect(saved.url).toBe(`${server.url}/admin/partners/markup-partner?done=saved`);
     expect(saved.html).not.toContain('<script>alert');
     expect(saved.html).not.toContain('<img src=x');
@@ -140,10 +182,18 @@ describe('adding and editing partners (admins only)', () => {
     expect(en.html).toContain('&lt;img src=x onerror=alert(1)&gt;');
     expect(en.html).not.toContain('<img src=x');
 
-    const client = await createPartnerClient({ issuer: server.url, clientId: 'markup-partner', privateJwk: keys.privateJwk, redirectUri: 'https://markup-partner.example/callback', allowHttp: true });
+    const client = await createPartnerClient({
+      issuer: server.url,
+      clientId: 'markup-partner',
+      privateJwk: keys.privateJwk,
+      redirectUri: 'https://markup-partner.example/callback',
+      allowHttp: true,
+    });
     const pending = await client.startAuthorization({ scope: 'openid accounts' });
     expect(pending.authorizationUrl).toContain('request_uri=');
-    expect((await server.app.audit.query({ kind: 'admin.partner.added', partnerId: 'markup-partner' })).at(-1)).toMatchObject({ actor: 'test-admin', details: { reason: '新規指定' } });
+    expect(
+      (await server.app.audit.query({ kind: 'admin.partner.added', partnerId: 'markup-partner' })).at(-1),
+    ).toMatchObject({ actor: 'test-admin', details: { reason: '新規指定' } });
   });
 
   test('a definition that fails the partner JSON Schema comes back with its problems and nothing is stored', async () => {
@@ -151,7 +201,11 @@ describe('adding and editing partners (admins only)', () => {
     const form = await staff.get('/admin/partners/new');
     const { definition } = await newPartnerDefinition('broken-partner', { ja: '壊れた', en: 'Broken' });
     const { redirect_uris: _dropped, ...withoutRedirects } = definition;
-    const refused = await staff.post('/admin/partners', { definition: JSON.stringify({ ...withoutRedirects, scopes: ['admin:write'] }), reason: 'x' }, form);
+    const refused = await staff.post(
+      '/admin/partners',
+      { definition: JSON.stringify({ ...withoutRedirects, scopes: ['admin:write'] }), reason: 'x' },
+      form,
+    );
     expect(refused.status).toBe(400);
     expect(refused.html).toContain('missing required field &quot;redirect_uris&quot;');
     expect(refused.html).toContain('scopes.0: must be one of');
@@ -161,7 +215,7 @@ describe('adding and editing partners (admins only)', () => {
     expect(notJson.html).toContain('JSONとして読み取れません');
   });
 
-  test('an internal client\'s id cannot be taken by a partner', async () => {
+  test("an internal client's id cannot be taken by a partner", async () => {
     const { staff } = await logIn(server, admin);
     const form = await staff.get('/admin/partners/new');
     const { definition } = await newPartnerDefinition('bank-admin-system', { ja: '偽', en: 'Fake' });
@@ -173,8 +227,26 @@ describe('adding and editing partners (admins only)', () => {
   test('an admin edits a file-defined partner: the stored definition wins and the page says so', async () => {
     const { staff } = await logIn(server, admin);
     const edit = await staff.get('/admin/partners/demo-kaikei/edit');
-    const current = JSON.parse(/<textarea[^>]*name="definition"[^>]*>([\s\S]*?)<\/textarea>/.exec(edit.html)![1].replaceAll('&quot;', '"').replaceAll('&amp;', '&').replaceAll('&#39;', "'").replaceAll('&lt;', '<').replaceAll('&gt;', '>'));
-    const saved = await staff.post('/admin/partners/demo-kaikei', { definition: JSON.stringify({ ...current, name: { ja: 'デモ会計クラウド（新）', en: 'Demo Accounting Cloud (new)' } }), reason: '名称変更の届出' }, edit);
+    const current = JSON.parse(
+      /<textarea[^>]*name="definition"[^>]*>([\s\S]*?)<\/textarea>/
+        .exec(edit.html)![1]
+        .replaceAll('&quot;', '"')
+        .replaceAll('&amp;', '&')
+        .replaceAll('&#39;', "'")
+        .replaceAll('&lt;', '<')
+        .replaceAll('&gt;', '>'),
+    );
+    const saved = await staff.post(
+      '/admin/partners/demo-kaikei',
+      {
+        definition: JSON.stringify({
+          ...current,
+          name: { ja: 'デモ会計クラウド（新）', en: 'Demo Accounting Cloud (new)' },
+        }),
+        reason: '名称変更の届出',
+      },
+      edit,
+    );
     expect(saved.html).toContain('提携先の定義を保存しました');
     expect(saved.html).toContain('デモ会計クラウド（新）');
     expect(saved.html).toContain('test-admin が定義を保存（理由: 名称変更の届出）');
@@ -189,7 +261,9 @@ describe('adding and editing partners (admins only)', () => {
     expect((await staff.get('/admin/partners/new')).status).toBe(403);
     const page = await staff.get('/admin/partners/demo-kaikei');
     const { definition } = await newPartnerDefinition('operator-partner', { ja: 'x', en: 'x' });
-    expect((await staff.post('/admin/partners', { definition: JSON.stringify(definition), reason: 'x' }, page)).status).toBe(403);
+    expect(
+      (await staff.post('/admin/partners', { definition: JSON.stringify(definition), reason: 'x' }, page)).status,
+    ).toBe(403);
     expect(await server.app.partners.find('operator-partner')).toBeUndefined();
   });
 });
@@ -205,11 +279,19 @@ describe('removing a partner from the console', () => {
     const { staff } = await logIn(server, admin);
     const page = await staff.get('/admin/partners/demo-kaikei');
     expect(page.html).toContain('この提携先を削除');
-    const refused = await staff.post('/admin/partners/demo-kaikei/remove', { reason: '指定取消', totp: '000000' }, page);
+    const refused = await staff.post(
+      '/admin/partners/demo-kaikei/remove',
+      { reason: '指定取消', totp: '000000' },
+      page,
+    );
     expect(refused.status).toBe(403);
     expect(await dataCall(kaikei, linked)).toBe(200);
 
-    const done = await staff.post('/admin/partners/demo-kaikei/remove', { reason: '指定取消', totp: nextCode(server, admin.totpSecret) }, page);
+    const done = await staff.post(
+      '/admin/partners/demo-kaikei/remove',
+      { reason: '指定取消', totp: nextCode(server, admin.totpSecret) },
+      page,
+    );
     expect(done.status).toBe(200);
     expect(done.url).toContain('/admin/partners?done=partner_removed');
     expect(done.html).toContain('提携先を削除し、1件の連携を終了しました。');

@@ -31,53 +31,98 @@ describe('a restriction of one partner', () => {
     const { staff } = await logIn(server, demoStaff.operator);
     const page = await staff.get('/admin/service');
     expect(page.html).toContain('適用中の制限はありません');
-    const set = await staff.post('/admin/service/restrictions', {
-      scopeKind: 'partner', partnerId: 'demo-kakeibo', surface: 'data_api',
-      messageJa: '不正アクセス調査のため一時停止しています', messageEn: 'Paused while we investigate unauthorised access', reason: '調査', totp: '',
-    }, page);
+    const set = await staff.post(
+      '/admin/service/restrictions',
+      {
+        scopeKind: 'partner',
+        partnerId: 'demo-kakeibo',
+        surface: 'data_api',
+        messageJa: '不正アクセス調査のため一時停止しています',
+        messageEn: 'Paused while we investigate unauthorised access',
+        reason: '調査',
+        totp: '',
+      },
+      page,
+    );
     expect(set.url).toBe(`${server.url}/admin/service?done=restricted`);
     expect(set.html).toContain('不正アクセス調査のため一時停止しています');
     expect(set.html).toContain('デモかけいぼ');
     const id = restrictionId(set.html)!;
     expect(id).toBeDefined();
 
-    const refused = await kakeibo.resource(`${server.url}/api/v1/accounts`, restricted.tokens.access_token, restricted.pending.dpopKeys);
+    const refused = await kakeibo.resource(
+      `${server.url}/api/v1/accounts`,
+      restricted.tokens.access_token,
+      restricted.pending.dpopKeys,
+    );
     expect(refused.status).toBe(503);
-    expect(((await refused.json()) as { errorMessage: string }).errorMessage).toContain('不正アクセス調査のため一時停止しています');
-    expect((await kaikei.resource(`${server.url}/api/v1/accounts`, other.tokens.access_token, other.pending.dpopKeys)).status).toBe(200);
+    expect(((await refused.json()) as { errorMessage: string }).errorMessage).toContain(
+      '不正アクセス調査のため一時停止しています',
+    );
+    expect(
+      (await kaikei.resource(`${server.url}/api/v1/accounts`, other.tokens.access_token, other.pending.dpopKeys))
+        .status,
+    ).toBe(200);
     server.clock.advance(31_000);
     const pending = await kakeibo.startAuthorization({ scope: 'openid accounts' });
     const closed = await new CustomerAgent(`${server.url}/demo/callback`).request(pending.authorizationUrl);
     expect(closed.status).toBe(503);
     expect(closed.html).toContain('不正アクセス調査のため一時停止しています');
-    expect((await server.app.audit.query({ kind: 'admin.restriction.set', partnerId: 'demo-kakeibo' })).at(-1))
-      .toMatchObject({ actor: 'demo-operator', details: { reason: '調査', restrictionId: id, scope: { kind: 'partner', partnerId: 'demo-kakeibo' } } });
+    expect(
+      (await server.app.audit.query({ kind: 'admin.restriction.set', partnerId: 'demo-kakeibo' })).at(-1),
+    ).toMatchObject({
+      actor: 'demo-operator',
+      details: { reason: '調査', restrictionId: id, scope: { kind: 'partner', partnerId: 'demo-kakeibo' } },
+    });
 
     const lifted = await staff.post(`/admin/service/restrictions/${id}/lift`, { reason: '調査完了' }, set);
     expect(lifted.html).toContain('制限を解除しました');
     expect(lifted.html).toContain('適用中の制限はありません');
-    expect((await kakeibo.resource(`${server.url}/api/v1/accounts`, restricted.tokens.access_token, restricted.pending.dpopKeys)).status).toBe(200);
-    expect((await server.app.audit.query({ kind: 'admin.restriction.lifted' })).at(-1)).toMatchObject({ actor: 'demo-operator', details: { reason: '調査完了', restrictionId: id } });
+    expect(
+      (
+        await kakeibo.resource(
+          `${server.url}/api/v1/accounts`,
+          restricted.tokens.access_token,
+          restricted.pending.dpopKeys,
+        )
+      ).status,
+    ).toBe(200);
+    expect((await server.app.audit.query({ kind: 'admin.restriction.lifted' })).at(-1)).toMatchObject({
+      actor: 'demo-operator',
+      details: { reason: '調査完了', restrictionId: id },
+    });
   });
 });
 
 describe('a restriction of the whole service', () => {
-  test('needs the one-time code again; under it the console, the admin API and internal clients\' tokens keep working', async () => {
+  test("needs the one-time code again; under it the console, the admin API and internal clients' tokens keep working", async () => {
     const kakeibo = await partnerFor(server);
     const linked = await link(server, kakeibo, customers.twoBranches);
     const { staff } = await logIn(server, demoStaff.operator);
     const page = await staff.get('/admin/service');
-    const form = { scopeKind: 'service', messageJa: '緊急メンテナンス中です', messageEn: 'Emergency maintenance', reason: '障害対応' };
+    const form = {
+      scopeKind: 'service',
+      messageJa: '緊急メンテナンス中です',
+      messageEn: 'Emergency maintenance',
+      reason: '障害対応',
+    };
 
     const withoutCode = await staff.post('/admin/service/restrictions', { ...form, totp: '' }, page);
     expect(withoutCode.status).toBe(403);
     expect(withoutCode.html).toContain('ワンタイムパスワードが正しくありません');
     expect(await server.app.availability.restrictions.list()).toEqual([]);
 
-    const set = await staff.post('/admin/service/restrictions', { ...form, totp: nextCode(server, demoStaff.operator.totpSecret) }, page);
+    const set = await staff.post(
+      '/admin/service/restrictions',
+      { ...form, totp: nextCode(server, demoStaff.operator.totpSecret) },
+      page,
+    );
     expect(set.url).toBe(`${server.url}/admin/service?done=restricted`);
     expect(set.html).toContain('サービス全体');
-    expect((await kakeibo.resource(`${server.url}/api/v1/accounts`, linked.tokens.access_token, linked.pending.dpopKeys)).status).toBe(503);
+    expect(
+      (await kakeibo.resource(`${server.url}/api/v1/accounts`, linked.tokens.access_token, linked.pending.dpopKeys))
+        .status,
+    ).toBe(503);
 
     expect((await staff.get('/admin/partners')).status).toBe(200);
     const token = await requestAdminToken(server);
@@ -88,29 +133,63 @@ describe('a restriction of the whole service', () => {
     const id = restrictionId(set.html)!;
     const lifted = await staff.post(`/admin/service/restrictions/${id}/lift`, { reason: '復旧' }, set);
     expect(lifted.status).toBe(200);
-    expect((await kakeibo.resource(`${server.url}/api/v1/accounts`, linked.tokens.access_token, linked.pending.dpopKeys)).status).toBe(200);
+    expect(
+      (await kakeibo.resource(`${server.url}/api/v1/accounts`, linked.tokens.access_token, linked.pending.dpopKeys))
+        .status,
+    ).toBe(200);
   });
 });
 
 describe('a restriction of one surface', () => {
-  test('the data API restricted: every partner\'s data call answers 503 until it is lifted', async () => {
+  test("the data API restricted: every partner's data call answers 503 until it is lifted", async () => {
     const kakeibo = await partnerFor(server);
     const linked = await link(server, kakeibo, customers.allTypes);
     const { staff } = await logIn(server, demoStaff.operator);
     const page = await staff.get('/admin/service');
-    const set = await staff.post('/admin/service/restrictions', { scopeKind: 'surface', surface: 'data_api', messageJa: 'データ提供を停止中', messageEn: 'Data API paused', reason: 'x' }, page);
+    const set = await staff.post(
+      '/admin/service/restrictions',
+      {
+        scopeKind: 'surface',
+        surface: 'data_api',
+        messageJa: 'データ提供を停止中',
+        messageEn: 'Data API paused',
+        reason: 'x',
+      },
+      page,
+    );
     expect(set.html).toContain('データAPI');
-    expect((await kakeibo.resource(`${server.url}/api/v1/accounts`, linked.tokens.access_token, linked.pending.dpopKeys)).status).toBe(503);
+    expect(
+      (await kakeibo.resource(`${server.url}/api/v1/accounts`, linked.tokens.access_token, linked.pending.dpopKeys))
+        .status,
+    ).toBe(503);
     await staff.post(`/admin/service/restrictions/${restrictionId(set.html)}/lift`, { reason: 'y' }, set);
-    expect((await kakeibo.resource(`${server.url}/api/v1/accounts`, linked.tokens.access_token, linked.pending.dpopKeys)).status).toBe(200);
+    expect(
+      (await kakeibo.resource(`${server.url}/api/v1/accounts`, linked.tokens.access_token, linked.pending.dpopKeys))
+        .status,
+    ).toBe(200);
   });
 
   test('an end in the past, or a message missing, is refused with 400 and nothing is set', async () => {
     const { staff } = await logIn(server, demoStaff.operator);
     const page = await staff.get('/admin/service');
-    const past = await staff.post('/admin/service/restrictions', { scopeKind: 'surface', surface: 'authorization', messageJa: 'a', messageEn: 'b', reason: 'x', until: '2001-01-01T09:00' }, page);
+    const past = await staff.post(
+      '/admin/service/restrictions',
+      {
+        scopeKind: 'surface',
+        surface: 'authorization',
+        messageJa: 'a',
+        messageEn: 'b',
+        reason: 'x',
+        until: '2001-01-01T09:00',
+      },
+      page,
+    );
     expect(past.status).toBe(400);
-    const noMessage = await staff.post('/admin/service/restrictions', { scopeKind: 'surface', surface: 'authorization', messageJa: 'a', reason: 'x' }, page);
+    const noMessage = await staff.post(
+      '/admin/service/restrictions',
+      { scopeKind: 'surface', surface: 'authorization', messageJa: 'a', reason: 'x' },
+      page,
+    );
     expect(noMessage.status).toBe(400);
     expect(noMessage.html).toContain('入力内容に誤りがあります');
     expect(await server.app.availability.restrictions.list()).toEqual([]);
@@ -123,7 +202,11 @@ describe('roles', () => {
     const page = await staff.get('/admin/service');
     expect(page.status).toBe(200);
     expect(page.html).not.toContain('action="/admin/service/restrictions"');
-    const refused = await staff.post('/admin/service/restrictions', { scopeKind: 'surface', surface: 'data_api', messageJa: 'a', messageEn: 'b', reason: 'x' }, page);
+    const refused = await staff.post(
+      '/admin/service/restrictions',
+      { scopeKind: 'surface', surface: 'data_api', messageJa: 'a', messageEn: 'b', reason: 'x' },
+      page,
+    );
     expect(refused.status).toBe(403);
     expect(await server.app.availability.restrictions.list()).toEqual([]);
   });
@@ -136,9 +219,19 @@ describe('one-off maintenance windows in the console', () => {
     expect(page.html).toContain('臨時の停止時間帯（計画メンテナンス）');
     const jstLocal = (ms: number) => new Date(ms + 9 * 3600_000).toISOString().slice(0, 16);
     const from = Math.ceil((server.clock.now() + 120_000) / 60_000) * 60_000;
-    const form = { id: 'db-maintenance', surfaces: ['data_api'], from: jstLocal(from), to: jstLocal(from + 3600_000), reason: 'DB保守' };
+    const form = {
+      id: 'db-maintenance',
+      surfaces: ['data_api'],
+      from: jstLocal(from),
+      to: jstLocal(from + 3600_000),
+      reason: 'DB保守',
+    };
 
-    const backwards = await staff.post('/admin/service/maintenance-windows', { ...form, from: form.to, to: form.from }, page);
+    const backwards = await staff.post(
+      '/admin/service/maintenance-windows',
+      { ...form, from: form.to, to: form.from },
+      page,
+    );
     expect(backwards.status).toBe(400);
     const none = await staff.post('/admin/service/maintenance-windows', { ...form, surfaces: [] }, page);
     expect(none.status).toBe(400);
@@ -157,7 +250,11 @@ describe('one-off maintenance windows in the console', () => {
     expect(seen.html).toContain('db-maintenance');
     expect(seen.html).not.toContain('/admin/service/maintenance-windows"');
 
-    const removed = await staff.post('/admin/service/maintenance-windows/db-maintenance/remove', { reason: '延期' }, done);
+    const removed = await staff.post(
+      '/admin/service/maintenance-windows/db-maintenance/remove',
+      { reason: '延期' },
+      done,
+    );
     expect(removed.url).toContain('done=window_removed');
     expect((await fetch(`${server.url}/api/v1/accounts`)).status).toBe(401);
   });

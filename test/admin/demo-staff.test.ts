@@ -13,12 +13,26 @@ import { demoStaff } from './support/staff.ts';
 const verifyPasswordAgainst = createPasswordVerifier();
 
 const setup = (overrides: { runtimeEnv?: 'production'; demo?: 'off' } = {}) => {
-  const base = loadConfig({ NODE_ENV: 'test', CONFIG_FILE: 'test/fixtures/test-settings.json', ...(overrides.demo === 'off' ? { DEMO_DATA: 'off' } : {}) }, ROOT);
+  const base = loadConfig(
+    {
+      NODE_ENV: 'test',
+      CONFIG_FILE: 'test/fixtures/test-settings.json',
+      ...(overrides.demo === 'off' ? { DEMO_DATA: 'off' } : {}),
+    },
+    ROOT,
+  );
   const config = { ...base, ...(overrides.runtimeEnv ? { runtimeEnv: overrides.runtimeEnv } : {}) };
   const clock = new ManualClock();
   const store = new MemoryStore(clock);
   const lines: string[] = [];
-  return { config, clock, store, staff: createStaffAccounts({ store, clock }), logger: createLogger({ write: (l) => lines.push(l) }), lines };
+  return {
+    config,
+    clock,
+    store,
+    staff: createStaffAccounts({ store, clock }),
+    logger: createLogger({ write: (l) => lines.push(l) }),
+    lines,
+  };
 };
 
 test('with the demo data, an operator and an auditor are created with the documented passwords and secrets', async () => {
@@ -26,13 +40,18 @@ test('with the demo data, an operator and an auditor are created with the docume
   await seedDemoStaff(s);
   const operator = await s.staff.find('demo-operator');
   const auditor = await s.staff.find('demo-auditor');
-  expect(operator).toMatchObject({ role: 'operator', totpSecret: demoStaff.operator.totpSecret, disabled: false, createdBy: 'demo-data' });
+  expect(operator).toMatchObject({
+    role: 'operator',
+    totpSecret: demoStaff.operator.totpSecret,
+    disabled: false,
+    createdBy: 'demo-data',
+  });
   expect(auditor).toMatchObject({ role: 'auditor', totpSecret: demoStaff.auditor.totpSecret });
   expect(await verifyPasswordAgainst(operator!.passwordHash, demoStaff.operator.password)).toBe(true);
   expect(await verifyPasswordAgainst(auditor!.passwordHash, demoStaff.auditor.password)).toBe(true);
 });
 
-test('an operator\'s later change (disabling a demo account) survives a restart', async () => {
+test("an operator's later change (disabling a demo account) survives a restart", async () => {
   const s = setup();
   await seedDemoStaff(s);
   await s.staff.disable('demo-operator', 'someone');

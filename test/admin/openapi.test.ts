@@ -9,7 +9,10 @@ import { startServer, type TestServer } from '../support/server.ts';
 
 const doc = JSON.parse(readFileSync(join(ROOT, 'docs/openapi/admin-api.json'), 'utf8')) as {
   openapi: string;
-  paths: Record<string, Record<string, { requestBody?: { content: { 'application/json': { schema: { $ref: string } } } } }>>;
+  paths: Record<
+    string,
+    Record<string, { requestBody?: { content: { 'application/json': { schema: { $ref: string } } } } }>
+  >;
   components: { schemas: Record<string, Record<string, unknown>> };
 };
 
@@ -29,15 +32,24 @@ test('it is OpenAPI 3.1', () => {
 
 test('every request body is documented with exactly the JSON Schema the API checks it with', () => {
   const byId = new Map<string, object>(ADMIN_API_BODY_SCHEMAS.map((s) => [s.$id, withoutId(s)]));
-  const documented = Object.entries(doc.paths).flatMap(([, item]) => Object.values(item).flatMap((op) => (op.requestBody ? [op.requestBody.content['application/json'].schema.$ref.split('/').at(-1)!] : [])));
+  const documented = Object.entries(doc.paths).flatMap(([, item]) =>
+    Object.values(item).flatMap((op) =>
+      op.requestBody ? [op.requestBody.content['application/json'].schema.$ref.split('/').at(-1)!] : [],
+    ),
+  );
   expect(documented.length).toBeGreaterThan(0);
   const names: Record<string, string> = {
-    ReasonBody: 'admin-api-reason', CustomerLookupBody: 'admin-api-customer-lookup', UnlockBody: 'admin-api-unlock', PartnerSaveBody: 'admin-api-partner-save', RestrictionBody: 'admin-api-restriction', MaintenanceWindowBody: 'admin-api-maintenance-window',
+    ReasonBody: 'admin-api-reason',
+    CustomerLookupBody: 'admin-api-customer-lookup',
+    UnlockBody: 'admin-api-unlock',
+    PartnerSaveBody: 'admin-api-partner-save',
+    RestrictionBody: 'admin-api-restriction',
+    MaintenanceWindowBody: 'admin-api-maintenance-window',
   };
   for (const name of new Set(documented)) expect(doc.components.schemas[name]).toEqual(byId.get(names[name]));
 });
 
-test('partner definitions are documented with the partner files\' JSON Schema', () => {
+test("partner definitions are documented with the partner files' JSON Schema", () => {
   const { description: _d, ...definition } = doc.components.schemas.PartnerDefinition;
   expect(definition).toEqual(JSON.parse(JSON.stringify(withoutId(partnerSchema))));
 });
@@ -49,6 +61,12 @@ test('every route the admin API serves is documented, and nothing more', () => {
     const path = layer.path.replace('/admin/api/v1', '').replace(/:(\w+)/g, '{$1}');
     for (const method of layer.methods) if (method !== 'HEAD') served.add(`${method} ${path}`);
   }
-  const documented = new Set(Object.entries(doc.paths).flatMap(([path, item]) => Object.keys(item).filter((k) => k !== 'parameters').map((m) => `${m.toUpperCase()} ${path}`)));
+  const documented = new Set(
+    Object.entries(doc.paths).flatMap(([path, item]) =>
+      Object.keys(item)
+        .filter((k) => k !== 'parameters')
+        .map((m) => `${m.toUpperCase()} ${path}`),
+    ),
+  );
   expect([...served].sort()).toEqual([...documented].sort());
 });

@@ -22,7 +22,10 @@ const loginEvents = async (username: string) =>
   (await server.app.audit.query({ kind: 'admin.login' })).filter((e) => e.actor === username);
 
 /** A staff account made directly in the store, as an admin tool or an old record might leave it. */
-const storeStaff = async (username: string, fields: { totpSecret?: string; disabled?: boolean } = {}): Promise<StaffCredentials> => {
+const storeStaff = async (
+  username: string,
+  fields: { totpSecret?: string; disabled?: boolean } = {},
+): Promise<StaffCredentials> => {
   const password = `${username}-password-123`;
   await server.app.admin.staff.save({
     username,
@@ -51,7 +54,11 @@ describe('logging in', () => {
     const partners = await staff.get('/admin/partners');
     expect(partners.url).toBe(`${server.url}/admin/partners`);
     const success = (await loginEvents('demo-operator')).filter((e) => e.result === 'success');
-    expect(success.at(-1)).toMatchObject({ kind: 'admin.login', actor: 'demo-operator', details: { via: 'console', role: 'operator' } });
+    expect(success.at(-1)).toMatchObject({
+      kind: 'admin.login',
+      actor: 'demo-operator',
+      details: { via: 'console', role: 'operator' },
+    });
   });
 
   test('the password alone does not sign anyone in: the console still sends the browser to the login', async () => {
@@ -69,8 +76,14 @@ describe('logging in', () => {
     const unknown = await passwordStep({ username: 'nobody-here', password: 'whatever-it-is' });
     expect(unknown.page.status).toBe(400);
     expect(unknown.page.html).toContain(LOGIN_ERROR);
-    expect((await loginEvents('demo-auditor')).at(-1)).toMatchObject({ result: 'failure', details: { reason: 'password', step: 'password' } });
-    expect((await loginEvents('nobody-here')).at(-1)).toMatchObject({ result: 'failure', details: { reason: 'unknown_user' } });
+    expect((await loginEvents('demo-auditor')).at(-1)).toMatchObject({
+      result: 'failure',
+      details: { reason: 'password', step: 'password' },
+    });
+    expect((await loginEvents('nobody-here')).at(-1)).toMatchObject({
+      result: 'failure',
+      details: { reason: 'unknown_user' },
+    });
   });
 
   test('what was typed as a username is not recorded unless it could be one (a password typed there stays out of the trail)', async () => {
@@ -85,14 +98,20 @@ describe('logging in', () => {
     expect(page.status).toBe(400);
     expect(page.html).toContain(LOGIN_ERROR);
     expect(page.html).not.toContain('name="otp"');
-    expect((await loginEvents('no-totp-op')).at(-1)).toMatchObject({ result: 'failure', details: { reason: 'no_totp' } });
+    expect((await loginEvents('no-totp-op')).at(-1)).toMatchObject({
+      result: 'failure',
+      details: { reason: 'no_totp' },
+    });
   });
 
   test('a disabled staff member cannot log in', async () => {
     const who = await storeStaff('disabled-op', { totpSecret: 'JBSWY3DPEHPK3PXP', disabled: true });
     const { page } = await passwordStep(who);
     expect(page.status).toBe(400);
-    expect((await loginEvents('disabled-op')).at(-1)).toMatchObject({ result: 'failure', details: { reason: 'disabled' } });
+    expect((await loginEvents('disabled-op')).at(-1)).toMatchObject({
+      result: 'failure',
+      details: { reason: 'disabled' },
+    });
   });
 
   test('a wrong one-time code is refused, and after three the password is asked for again', async () => {
@@ -122,7 +141,10 @@ describe('logging in', () => {
   test('the login form needs its CSRF token', async () => {
     const staff = new StaffAgent(server);
     await staff.get('/admin/login');
-    const page = await staff.post('/admin/login', { username: demoStaff.operator.username, password: demoStaff.operator.password });
+    const page = await staff.post('/admin/login', {
+      username: demoStaff.operator.username,
+      password: demoStaff.operator.password,
+    });
     expect(page.status).toBe(403);
     expect(page.html).toContain('csrf');
   });
@@ -140,12 +162,16 @@ describe('logging in', () => {
 describe('throttling failed logins', () => {
   test('after five failures for a username even the right password waits, with 429, until the window has passed', async () => {
     const who = await storeStaff('throttled-op', { totpSecret: 'KRSXG5CTMVRXEZLU' });
-    for (let i = 0; i < 5; i += 1) expect((await passwordStep({ username: who.username, password: 'wrong-password-x' })).page.status).toBe(400);
+    for (let i = 0; i < 5; i += 1)
+      expect((await passwordStep({ username: who.username, password: 'wrong-password-x' })).page.status).toBe(400);
     const blocked = await passwordStep(who);
     expect(blocked.page.status).toBe(429);
     expect(blocked.page.html).toContain(THROTTLED);
     expect(blocked.page.headers.get('retry-after')).toBe('900');
-    expect((await loginEvents(who.username)).at(-1)).toMatchObject({ result: 'denied', details: { reason: 'throttled' } });
+    expect((await loginEvents(who.username)).at(-1)).toMatchObject({
+      result: 'denied',
+      details: { reason: 'throttled' },
+    });
 
     server.clock.advance(15 * 60_000 + 1000);
     const later = await passwordStep(who);
@@ -205,10 +231,11 @@ describe('behind a TLS-terminating proxy (https issuer)', () => {
   });
 
   test('the session cookie is Secure', async () => {
-    const res = await fetch(`${https.url}/admin/login`, { headers: { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'bank.example' } });
+    const res = await fetch(`${https.url}/admin/login`, {
+      headers: { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'bank.example' },
+    });
     const cookie = res.headers.getSetCookie().find((c) => c.startsWith('admin_session='))!;
     expect(cookie).toMatch(/; secure/i);
     expect(cookie).toMatch(/; samesite=strict/i);
   });
 });
-

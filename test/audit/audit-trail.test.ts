@@ -17,8 +17,20 @@ beforeEach(() => {
 
 describe('hash chain', () => {
   test('canonical JSON sorts keys at every level and drops undefined, so a stored copy hashes the same', () => {
-    expect(canonicalJson({ b: 1, a: { d: [1, { y: 2, x: '普通' }], c: undefined } })).toBe('{"a":{"d":[1,{"x":"普通","y":2}]},"b":1}');
-    const event = { id: 'e1', time: '2030-04-01T00:00:00.000Z', instance: 'i', chain: 'i/1', seq: 1, prev: GENESIS, kind: 'k', result: 'success' as const, details: { z: 1, a: 2 } };
+    expect(canonicalJson({ b: 1, a: { d: [1, { y: 2, x: '普通' }], c: undefined } })).toBe(
+      '{"a":{"d":[1,{"x":"普通","y":2}]},"b":1}',
+    );
+    const event = {
+      id: 'e1',
+      time: '2030-04-01T00:00:00.000Z',
+      instance: 'i',
+      chain: 'i/1',
+      seq: 1,
+      prev: GENESIS,
+      kind: 'k',
+      result: 'success' as const,
+      details: { z: 1, a: 2 },
+    };
     const roundTripped = JSON.parse(JSON.stringify({ ...event, details: { a: 2, z: 1 } }));
     expect(eventHash(roundTripped)).toBe(eventHash(event));
     expect(eventHash({ ...event, details: { z: 1, a: 3 } })).not.toBe(eventHash(event));
@@ -29,26 +41,55 @@ describe('audit trail on the embedded store', () => {
   test('events are stored in order with time, instance and a chain of hashes; the log gets the same line', async () => {
     const lines: string[] = [];
     const trail = trailOn(store, clock, { instance: 'web-1', logger: createLogger({ write: (l) => lines.push(l) }) });
-    await trail.record({ kind: 'identity_check.success', result: 'success', partnerId: 'demo-kakeibo', customerId: 'c1' });
+    await trail.record({
+      kind: 'identity_check.success',
+      result: 'success',
+      partnerId: 'demo-kakeibo',
+      customerId: 'c1',
+    });
     clock.advance(1000);
     await Promise.all([trail.record(dataCall(1)), trail.record(dataCall(2))]);
 
     const events = await trail.query({});
-    expect(events.map((e) => [e.kind, e.seq])).toEqual([['identity_check.success', 1], ['data.access', 2], ['data.access', 3]]);
-    expect(events[0]).toMatchObject({ instance: 'web-1', time: new Date(START).toISOString(), prev: GENESIS, customerId: 'c1' });
+    expect(events.map((e) => [e.kind, e.seq])).toEqual([
+      ['identity_check.success', 1],
+      ['data.access', 2],
+      ['data.access', 3],
+    ]);
+    expect(events[0]).toMatchObject({
+      instance: 'web-1',
+      time: new Date(START).toISOString(),
+      prev: GENESIS,
+      customerId: 'c1',
+    });
     expect(events[0].chain).toMatch(/^web-1\/[0-9a-f]{8}$/);
     expect(events[1].prev).toBe(eventHash(events[0]));
     expect(events[2].prev).toBe(eventHash(events[1]));
     expect(events[2].prevTime).toBe(events[1].time);
-    const logged = lines.map((l) => JSON.parse(l)).filter((l) => l.msg === 'audit').map((l) => l.audit);
+    const logged = lines
+      .map((l) => JSON.parse(l))
+      .filter((l) => l.msg === 'audit')
+      .map((l) => l.audit);
     expect(logged).toEqual(events);
   });
 
-  test('query filters by customer (with the events of the customer\'s grants), partner, kind family and time, oldest first', async () => {
+  test("query filters by customer (with the events of the customer's grants), partner, kind family and time, oldest first", async () => {
     const trail = trailOn(store, clock, { instance: 'web-1' });
-    await trail.record({ kind: 'consent.granted', result: 'success', partnerId: 'p1', customerId: 'c1', details: { grantId: 'g1' } });
+    await trail.record({
+      kind: 'consent.granted',
+      result: 'success',
+      partnerId: 'p1',
+      customerId: 'c1',
+      details: { grantId: 'g1' },
+    });
     clock.advance(1000);
-    await trail.record({ kind: 'consent.granted', result: 'success', partnerId: 'p2', customerId: 'c2', details: { grantId: 'g2' } });
+    await trail.record({
+      kind: 'consent.granted',
+      result: 'success',
+      partnerId: 'p2',
+      customerId: 'c2',
+      details: { grantId: 'g2' },
+    });
     clock.advance(1000);
     const third = clock.now();
     await trail.record(dataCall(1, 'p1', 'g1'));
@@ -56,11 +97,16 @@ describe('audit trail on the embedded store', () => {
     clock.advance(1000);
     await trail.record({ kind: 'identity_check.failure', result: 'failure', partnerId: 'p1' });
 
-    const kinds = async (filter: Parameters<typeof trail.query>[0]) => (await trail.query(filter)).map((e) => `${e.kind}:${e.partnerId}`);
+    const kinds = async (filter: Parameters<typeof trail.query>[0]) =>
+      (await trail.query(filter)).map((e) => `${e.kind}:${e.partnerId}`);
     expect(await kinds({ customerId: 'c1' })).toEqual(['consent.granted:p1', 'data.access:p1']);
     // The consent lies before `from`, yet it still ties grant g1 to the customer.
     expect(await kinds({ customerId: 'c1', from: third })).toEqual(['data.access:p1']);
-    expect(await kinds({ partnerId: 'p1' })).toEqual(['consent.granted:p1', 'data.access:p1', 'identity_check.failure:p1']);
+    expect(await kinds({ partnerId: 'p1' })).toEqual([
+      'consent.granted:p1',
+      'data.access:p1',
+      'identity_check.failure:p1',
+    ]);
     expect(await kinds({ kind: 'identity_check.' })).toEqual(['identity_check.failure:p1']);
     expect(await kinds({ kind: 'data.*', partnerId: 'p2' })).toEqual(['data.access:p2']);
     expect(await kinds({ from: START + 1000, to: third })).toEqual(['consent.granted:p2']);
@@ -92,7 +138,9 @@ describe('audit trail on the embedded store', () => {
       throw new StoreUnavailableError('redis: down');
     };
     await expect(trail.record(dataCall(2))).rejects.toBeInstanceOf(StoreUnavailableError);
-    expect(lines.some((l) => JSON.parse(l).msg === 'audit event not stored' && JSON.parse(l).audit.details.n === 2)).toBe(true);
+    expect(
+      lines.some((l) => JSON.parse(l).msg === 'audit event not stored' && JSON.parse(l).audit.details.n === 2),
+    ).toBe(true);
     store.appendToStream = append;
     await trail.record(dataCall(3));
     await trail.close();
@@ -120,7 +168,14 @@ describe('audit trail on the embedded store', () => {
 
   test('exportEvents gives JSON Lines, and CSV with a header, quoting and formula protection', async () => {
     const trail = trailOn(store, clock, { instance: 'web-1' });
-    await trail.record({ kind: 'grant.ended', result: 'success', actor: '=HYPERLINK("x")', partnerId: 'p1', customerId: 'c1', details: { grantId: 'g1', note: 'a, "b"\nc' } });
+    await trail.record({
+      kind: 'grant.ended',
+      result: 'success',
+      actor: '=HYPERLINK("x")',
+      partnerId: 'p1',
+      customerId: 'c1',
+      details: { grantId: 'g1', note: 'a, "b"\nc' },
+    });
     const jsonl: string[] = [];
     for await (const line of trail.exportEvents({}, 'jsonl')) jsonl.push(line);
     expect(jsonl).toHaveLength(1);
@@ -128,8 +183,12 @@ describe('audit trail on the embedded store', () => {
 
     const csv: string[] = [];
     for await (const line of trail.exportEvents({}, 'csv')) csv.push(line);
-    expect(csv[0]).toBe('\uFEFFtime,kind,result,actor,partnerId,customerId,accountIds,requestId,grantId,details,id,instance,chain,seq\r\n');
-    expect(csv[1]).toContain(`,grant.ended,success,"'=HYPERLINK(""x"")",p1,c1,,,g1,"{""grantId"":""g1"",""note"":""a, \\""b\\""\\nc""}",`);
+    expect(csv[0]).toBe(
+      '\uFEFFtime,kind,result,actor,partnerId,customerId,accountIds,requestId,grantId,details,id,instance,chain,seq\r\n',
+    );
+    expect(csv[1]).toContain(
+      `,grant.ended,success,"'=HYPERLINK(""x"")",p1,c1,,,g1,"{""grantId"":""g1"",""note"":""a, \\""b\\""\\nc""}",`,
+    );
   });
 
   test('the stored events are the stream entries, one per event', async () => {

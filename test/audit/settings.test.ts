@@ -20,9 +20,14 @@ const overlay = (settings: unknown) => {
 };
 
 describe('audit and ops settings', () => {
-  test('have defaults, and METRICS_TOKEN sets the operators\' token', () => {
+  test("have defaults, and METRICS_TOKEN sets the operators' token", () => {
     const { settings } = loadConfig({ NODE_ENV: 'test', METRICS_TOKEN: 'a-token-of-twenty-chars' }, ROOT);
-    expect(settings.audit).toEqual({ retentionDays: 400, checkpointEveryEvents: 100, checkpointEverySeconds: 60, checkpointKeyId: null });
+    expect(settings.audit).toEqual({
+      retentionDays: 400,
+      checkpointEveryEvents: 100,
+      checkpointEverySeconds: 60,
+      checkpointKeyId: null,
+    });
     expect(settings.ops).toEqual({ metricsToken: 'a-token-of-twenty-chars', allowLoopback: true });
   });
 

@@ -10,32 +10,54 @@ import { testRedisUrl } from '../store/store-harness.ts';
 import { connectedRedis } from './support.ts';
 
 /** `npm run audit:verify`, as an operator runs it: a separate process reading the same Redis. */
-const auditVerify = (keyPrefix: string) => new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-  execFile(process.execPath, ['--experimental-strip-types', '--no-warnings=ExperimentalWarning', 'src/cli/audit-verify.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, NODE_ENV: 'test', REDIS_URL: testRedisUrl(), REDIS_KEY_PREFIX: keyPrefix, REDIS_CLUSTER_NODES: '' },
-  }, (error, stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stdout, stderr }));
-});
+const auditVerify = (keyPrefix: string) =>
+  new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+    execFile(
+      process.execPath,
+      ['--experimental-strip-types', '--no-warnings=ExperimentalWarning', 'src/cli/audit-verify.ts'],
+      {
+        cwd: ROOT,
+        env: {
+          ...process.env,
+          NODE_ENV: 'test',
+          REDIS_URL: testRedisUrl(),
+          REDIS_KEY_PREFIX: keyPrefix,
+          REDIS_CLUSTER_NODES: '',
+        },
+      },
+      (error, stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
+    );
+  });
 
 const keyPrefix = `test:${randomUUID()}:`;
 let store: RedisStore | undefined;
 
 beforeAll(async () => {
   const env = { REDIS_URL: testRedisUrl(), REDIS_KEY_PREFIX: keyPrefix };
-  const started = await Promise.allSettled(['web-1', 'web-2'].map(async (name) => startServer({ env: { ...env, INSTANCE_NAME: name }, overrides: { store: await connectedRedis(keyPrefix) } })));
+  const started = await Promise.allSettled(
+    ['web-1', 'web-2'].map(async (name) =>
+      startServer({ env: { ...env, INSTANCE_NAME: name }, overrides: { store: await connectedRedis(keyPrefix) } }),
+    ),
+  );
   const servers = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
   try {
     const failed = started.find((s) => s.status === 'rejected');
     if (failed) throw failed.reason;
     // Two linkages and their data calls at the same time, one on each server process.
-    await Promise.all(servers.map(async (server, i) => {
-      const partner = await partnerFor(server);
-      const linked = await link(server, partner, i === 0 ? customers.allTypes : customers.twoBranches);
-      for (const path of ['/accounts', '/accounts/balances', '/accounts/time-deposits']) {
-        const res = await partner.resource(`${server.url}/api/v1${path}`, linked.tokens.access_token, linked.pending.dpopKeys);
-        expect(res.status).toBe(200);
-      }
-    }));
+    await Promise.all(
+      servers.map(async (server, i) => {
+        const partner = await partnerFor(server);
+        const linked = await link(server, partner, i === 0 ? customers.allTypes : customers.twoBranches);
+        for (const path of ['/accounts', '/accounts/balances', '/accounts/time-deposits']) {
+          const res = await partner.resource(
+            `${server.url}/api/v1${path}`,
+            linked.tokens.access_token,
+            linked.pending.dpopKeys,
+          );
+          expect(res.status).toBe(200);
+        }
+      }),
+    );
   } finally {
     // Closing writes each server's last checkpoint.
     await Promise.all(servers.map((s) => s.close()));
@@ -58,14 +80,21 @@ test('npm run audit:verify passes on the trail two server processes wrote at onc
   expect(passed.stdout).toMatch(/^OK: every chain is intact/m);
 
   // Someone rewrites the result of one data call on web-2.
-  const entries = (await store!.readStream(EVENTS_STREAM)).map((e) => ({ id: e.id, event: JSON.parse(e.value) as RecordedAuditEvent }));
+  const entries = (await store!.readStream(EVENTS_STREAM)).map((e) => ({
+    id: e.id,
+    event: JSON.parse(e.value) as RecordedAuditEvent,
+  }));
   const target = entries.find((e) => e.event.instance === 'web-2' && e.event.kind === 'data.access')!;
   await store!.deleteFromStream(EVENTS_STREAM, [target.id]);
-  await store!.appendToStream(EVENTS_STREAM, [{ atMs: Date.now(), value: JSON.stringify({ ...target.event, result: 'failure' }) }]);
+  await store!.appendToStream(EVENTS_STREAM, [
+    { atMs: Date.now(), value: JSON.stringify({ ...target.event, result: 'failure' }) },
+  ]);
 
   const failed = await auditVerify(keyPrefix);
   expect(failed.code).toBe(1);
   expect(failed.stdout).toMatch(/^FAILED: 1 problem/m);
-  expect(failed.stdout).toContain(`chain ${target.event.chain}: event ${target.event.seq} (data.access at ${target.event.time}`);
+  expect(failed.stdout).toContain(
+    `chain ${target.event.chain}: event ${target.event.seq} (data.access at ${target.event.time}`,
+  );
   expect(failed.stdout).toMatch(/altered/);
 });

@@ -23,7 +23,10 @@ afterEach(async () => {
 
 /** Two instances, each with its own connection, recording at once; checkpoints every 10 events and at close. */
 const writeTwoInstances = async () => {
-  const trails = [trailOn(stores[0], clock, { instance: 'web-1', every: 10 }), trailOn(stores[1], clock, { instance: 'web-2', every: 10 })];
+  const trails = [
+    trailOn(stores[0], clock, { instance: 'web-1', every: 10 }),
+    trailOn(stores[1], clock, { instance: 'web-2', every: 10 }),
+  ];
   for (let i = 0; i < EVENTS_PER_INSTANCE; i += 1) {
     clock.advance(7);
     await Promise.all(trails.map((t) => t.record(dataCall(i))));
@@ -31,7 +34,8 @@ const writeTwoInstances = async () => {
   await Promise.all(trails.map((t) => t.close()));
 };
 
-const storedEvents = async () => (await store.readStream(EVENTS_STREAM)).map((e) => ({ id: e.id, event: JSON.parse(e.value) as RecordedAuditEvent }));
+const storedEvents = async () =>
+  (await store.readStream(EVENTS_STREAM)).map((e) => ({ id: e.id, event: JSON.parse(e.value) as RecordedAuditEvent }));
 const chainOf = async (instance: string) => (await storedEvents()).filter((e) => e.event.instance === instance);
 
 describe('audit:verify on a trail two instances wrote at once (Redis)', () => {
@@ -69,7 +73,9 @@ describe('audit:verify on a trail two instances wrote at once (Redis)', () => {
     const chain = await chainOf('web-2');
     const newest = chain.find((e) => e.event.seq === EVENTS_PER_INSTANCE)!;
     await store.deleteFromStream(EVENTS_STREAM, [newest.id]);
-    await store.appendToStream(EVENTS_STREAM, [{ atMs: clock.now(), value: JSON.stringify({ ...newest.event, partnerId: 'someone-else' }) }]);
+    await store.appendToStream(EVENTS_STREAM, [
+      { atMs: clock.now(), value: JSON.stringify({ ...newest.event, partnerId: 'someone-else' }) },
+    ]);
 
     const report = await verify(store, clock);
     expect(report.problems.map((p) => [p.kind, p.seq])).toEqual([['altered', EVENTS_PER_INSTANCE]]);
@@ -83,26 +89,37 @@ describe('audit:verify on a trail two instances wrote at once (Redis)', () => {
 
     const report = await verify(store, clock);
     expect(report.ok).toBe(false);
-    expect(report.problems).toEqual([expect.objectContaining({ kind: 'deleted', chain: chain[0].event.chain, seq: 23 })]);
+    expect(report.problems).toEqual([
+      expect.objectContaining({ kind: 'deleted', chain: chain[0].event.chain, seq: 23 }),
+    ]);
     expect(report.problems[0].message).toMatch(/^event 23 deleted: between event 22 .* and event 24/);
   });
 
   test('the newest events cut off are named as missing from the end', async () => {
     await writeTwoInstances();
     const chain = await chainOf('web-1');
-    await store.deleteFromStream(EVENTS_STREAM, chain.slice(-3).map((e) => e.id));
+    await store.deleteFromStream(
+      EVENTS_STREAM,
+      chain.slice(-3).map((e) => e.id),
+    );
 
     const report = await verify(store, clock);
     expect(report.ok).toBe(false);
-    expect(report.problems).toEqual([expect.objectContaining({ kind: 'missing_at_end', chain: chain[0].event.chain, seq: 48 })]);
-    expect(report.problems[0].message).toMatch(/^events 48–50 missing from the end: checkpoint .* fixed the chain at 50 events, the newest present is event 47/);
+    expect(report.problems).toEqual([
+      expect.objectContaining({ kind: 'missing_at_end', chain: chain[0].event.chain, seq: 48 }),
+    ]);
+    expect(report.problems[0].message).toMatch(
+      /^events 48–50 missing from the end: checkpoint .* fixed the chain at 50 events, the newest present is event 47/,
+    );
   });
 
   test('a checkpoint that was edited or signed with another key is rejected', async () => {
     await writeTwoInstances();
     const [first] = await store.readStream(CHECKPOINTS_STREAM);
     const [header, payload, signature] = first.value.split('.');
-    const edited = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload, 'base64url').toString()), seq: 1 })).toString('base64url');
+    const edited = Buffer.from(
+      JSON.stringify({ ...JSON.parse(Buffer.from(payload, 'base64url').toString()), seq: 1 }),
+    ).toString('base64url');
     await store.appendToStream(CHECKPOINTS_STREAM, [{ atMs: clock.now(), value: `${header}.${edited}.${signature}` }]);
 
     const report = await verify(store, clock);

@@ -33,7 +33,9 @@ beforeAll(async () => {
   [kakeibo, kaikei] = await Promise.all([partnerFor(b, 'demo-kakeibo'), partnerFor(b, 'demo-kaikei')]);
   kakeiboLink = await link(b, kakeibo, customers.allTypes);
   kaikeiLink = await link(b, kaikei, customers.twoBranches, { scope: 'offline_access accounts deposits' });
-  api = openApiValidator((await (await fetch(`${b.url}/api/v1/openapi.json`)).json()) as Parameters<typeof openApiValidator>[0]);
+  api = openApiValidator(
+    (await (await fetch(`${b.url}/api/v1/openapi.json`)).json()) as Parameters<typeof openApiValidator>[0],
+  );
 });
 afterAll(async () => {
   await Promise.all([a?.close(), b?.close()]);
@@ -56,7 +58,11 @@ const dataCall = async (partner: PartnerClient, linked: Awaited<ReturnType<typeo
   const res = await partner.resource(`${b.url}/api/v1/accounts`, linked.tokens.access_token, linked.pending.dpopKeys);
   const body = await res.json();
   api.check('/accounts', res.status, body);
-  return { status: res.status, body: body as { errorCode?: string; errorMessage?: string }, retryAfter: res.headers.get('retry-after') };
+  return {
+    status: res.status,
+    body: body as { errorCode?: string; errorMessage?: string },
+    retryAfter: res.headers.get('retry-after'),
+  };
 };
 
 /**
@@ -64,8 +70,19 @@ const dataCall = async (partner: PartnerClient, linked: Awaited<ReturnType<typeo
  * error body only from a 4xx response, and this one is a 503.
  */
 const refreshResponse = async (partner: PartnerClient, clientId: string, linked: Awaited<ReturnType<typeof link>>) => {
-  const res = await oauth.refreshTokenGrantRequest(partner.as, partner.client, await privateKeyJwt(clientId), linked.tokens.refresh_token!, { ...insecure, DPoP: partner.dpop(linked.pending.dpopKeys) });
-  return { status: res.status, retryAfter: res.headers.get('retry-after'), cacheControl: res.headers.get('cache-control'), body: (await res.json()) as Record<string, unknown> };
+  const res = await oauth.refreshTokenGrantRequest(
+    partner.as,
+    partner.client,
+    await privateKeyJwt(clientId),
+    linked.tokens.refresh_token!,
+    { ...insecure, DPoP: partner.dpop(linked.pending.dpopKeys) },
+  );
+  return {
+    status: res.status,
+    retryAfter: res.headers.get('retry-after'),
+    cacheControl: res.headers.get('cache-control'),
+    body: (await res.json()) as Record<string, unknown>,
+  };
 };
 
 const authorizationPage = async (partner: PartnerClient) => {
@@ -79,10 +96,16 @@ describe('a restriction of one partner, set on instance A, applies on instance B
   let restrictionId: string;
 
   test('B sees it within one second', async () => {
-    const restriction = await a.app.availability.restrictions.set({ scope: { kind: 'partner', partnerId: 'demo-kakeibo' }, message: MESSAGE, ...OPERATOR });
+    const restriction = await a.app.availability.restrictions.set({
+      scope: { kind: 'partner', partnerId: 'demo-kakeibo' },
+      message: MESSAGE,
+      ...OPERATOR,
+    });
     restrictionId = restriction.id;
     expect(a.app.availability.check('authorization', 'demo-kakeibo').open).toBe(false); // at once where it was set
-    expect(await within(() => !b.app.availability.check('authorization', 'demo-kakeibo').open)).toBeLessThanOrEqual(1000);
+    expect(await within(() => !b.app.availability.check('authorization', 'demo-kakeibo').open)).toBeLessThanOrEqual(
+      1000,
+    );
   });
 
   test('on B its authorization attempts get the closed page with the message, and it receives temporarily_unavailable', async () => {
@@ -91,9 +114,14 @@ describe('a restriction of one partner, set on instance A, applies on instance B
     expect(page.html).toContain(MESSAGE.ja);
     expect(page.html).not.toContain('name="pin"');
     expect(page.html).toContain('デモかけいぼ に戻る');
-    const back = await agent.request(`${new URL(page.url).origin}${new URL(page.url).pathname}/abort`, { form: { csrf: CustomerAgent.field(page.html, 'csrf') } });
+    const back = await agent.request(`${new URL(page.url).origin}${new URL(page.url).pathname}/abort`, {
+      form: { csrf: CustomerAgent.field(page.html, 'csrf') },
+    });
     expect(back.url).toContain('/demo/callback');
-    const error = await kakeibo.exchangeCode(back.url, pending).then(() => undefined, (e: unknown) => e as oauth.AuthorizationResponseError);
+    const error = await kakeibo.exchangeCode(back.url, pending).then(
+      () => undefined,
+      (e: unknown) => e as oauth.AuthorizationResponseError,
+    );
     expect(error).toBeInstanceOf(oauth.AuthorizationResponseError);
     expect(error?.error).toBe('temporarily_unavailable');
     expect(error?.error_description).toBe(MESSAGE.en);
@@ -101,7 +129,11 @@ describe('a restriction of one partner, set on instance A, applies on instance B
 
   test('on B its data calls answer 503 with the message; without an end there is no Retry-After', async () => {
     const call = await dataCall(kakeibo, kakeiboLink);
-    expect(call).toEqual({ status: 503, body: { errorCode: 'temporarily_unavailable', errorMessage: MESSAGE.ja }, retryAfter: null });
+    expect(call).toEqual({
+      status: 503,
+      body: { errorCode: 'temporarily_unavailable', errorMessage: MESSAGE.ja },
+      retryAfter: null,
+    });
   });
 
   test('other partners are not affected', async () => {
@@ -127,7 +159,14 @@ describe('a whole-service restriction', () => {
 
   beforeAll(async () => {
     end = a.clock.now() + 3_600_000;
-    restrictionId = (await a.app.availability.restrictions.set({ scope: { kind: 'service' }, message: MESSAGE, until: end, ...OPERATOR })).id;
+    restrictionId = (
+      await a.app.availability.restrictions.set({
+        scope: { kind: 'service' },
+        message: MESSAGE,
+        until: end,
+        ...OPERATOR,
+      })
+    ).id;
     await within(() => !b.app.availability.check('data_api').open);
   });
   afterAll(async () => {
@@ -135,7 +174,10 @@ describe('a whole-service restriction', () => {
   });
 
   test('data calls of every partner answer 503 with Retry-After until its end', async () => {
-    for (const [partner, linked] of [[kakeibo, kakeiboLink], [kaikei, kaikeiLink]] as const) {
+    for (const [partner, linked] of [
+      [kakeibo, kakeiboLink],
+      [kaikei, kaikeiLink],
+    ] as const) {
       const call = await dataCall(partner, linked);
       expect(call.status).toBe(503);
       expect(call.body.errorCode).toBe('temporarily_unavailable');
@@ -144,22 +186,38 @@ describe('a whole-service restriction', () => {
   });
 
   test('even a bad token gets the 503, not a 401: closed comes first', async () => {
-    const res = await fetch(`${b.url}/api/v1/accounts`, { headers: { authorization: 'DPoP not-a-token', accept: 'application/json' } });
+    const res = await fetch(`${b.url}/api/v1/accounts`, {
+      headers: { authorization: 'DPoP not-a-token', accept: 'application/json' },
+    });
     expect(res.status).toBe(503);
     expect(await res.json()).toEqual({ errorCode: 'temporarily_unavailable', errorMessage: MESSAGE.ja });
   });
 
-  test('a partner\'s refresh answers 503 temporarily_unavailable with Retry-After', async () => {
+  test("a partner's refresh answers 503 temporarily_unavailable with Retry-After", async () => {
     const answer = await refreshResponse(kakeibo, 'demo-kakeibo', kakeiboLink);
-    expect(answer).toEqual({ status: 503, retryAfter: String(Math.ceil((end - b.clock.now()) / 1000)), cacheControl: 'no-store', body: { error: 'temporarily_unavailable', error_description: MESSAGE.en } });
+    expect(answer).toEqual({
+      status: 503,
+      retryAfter: String(Math.ceil((end - b.clock.now()) / 1000)),
+      cacheControl: 'no-store',
+      body: { error: 'temporarily_unavailable', error_description: MESSAGE.en },
+    });
   });
 
   test('the admin paths are outside the gate, and an internal client still gets its client-credentials token', async () => {
     const admin = await fetch(`${b.url}/admin/api/v1/restrictions`, { headers: { accept: 'application/json' } });
     expect(admin.status).not.toBe(503);
-    const as = await oauth.processDiscoveryResponse(new URL(b.url), await oauth.discoveryRequest(new URL(b.url), insecure));
+    const as = await oauth.processDiscoveryResponse(
+      new URL(b.url),
+      await oauth.discoveryRequest(new URL(b.url), insecure),
+    );
     const client = { client_id: 'bank-admin-system' };
-    const response = await oauth.clientCredentialsGrantRequest(as, client, await privateKeyJwt('bank-admin-system'), { scope: 'admin:write', resource: `${b.url}/admin/api/v1` }, insecure);
+    const response = await oauth.clientCredentialsGrantRequest(
+      as,
+      client,
+      await privateKeyJwt('bank-admin-system'),
+      { scope: 'admin:write', resource: `${b.url}/admin/api/v1` },
+      insecure,
+    );
     expect(response.status).toBe(200);
     const tokens = await oauth.processClientCredentialsResponse(as, client, response);
     expect(tokens.access_token).toEqual(expect.any(String));
@@ -169,11 +227,21 @@ describe('a whole-service restriction', () => {
 describe('token refresh closed by the calendar', () => {
   test('a one-off window on token_refresh, added on A: B answers 503 until the window ends, then refreshes', async () => {
     const end = a.clock.now() + 600_000;
-    const window = { id: `refresh-${randomUUID()}`, surfaces: ['token_refresh' as const], from: new Date(a.clock.now() - 60_000).toISOString(), to: new Date(end).toISOString(), reason: 'key rotation' };
+    const window = {
+      id: `refresh-${randomUUID()}`,
+      surfaces: ['token_refresh' as const],
+      from: new Date(a.clock.now() - 60_000).toISOString(),
+      to: new Date(end).toISOString(),
+      reason: 'key rotation',
+    };
     await a.app.availability.oneOffWindows.add(window);
     await within(() => !b.app.availability.check('token_refresh').open);
     const answer = await refreshResponse(kaikei, 'demo-kaikei', kaikeiLink);
-    expect(answer).toMatchObject({ status: 503, retryAfter: String(Math.ceil((end - b.clock.now()) / 1000)), body: { error: 'temporarily_unavailable' } });
+    expect(answer).toMatchObject({
+      status: 503,
+      retryAfter: String(Math.ceil((end - b.clock.now()) / 1000)),
+      body: { error: 'temporarily_unavailable' },
+    });
     expect(answer.body.error_description).toContain('Token refresh is closed now (one_off)');
     // Other grants are not refresh: the data API (not in the window) still answers.
     expect((await dataCall(kaikei, kaikeiLink)).status).toBe(200);

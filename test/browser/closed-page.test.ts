@@ -1,7 +1,14 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { translator, type Locale } from '../../src/i18n/index.ts';
 import { ManualClock } from '../../src/shared/clock.ts';
-import { axeCheck, closeBrowser, launchBrowser, newPhoneContext, PHONE_WIDTH, scrollWidth } from '../support/browser.ts';
+import {
+  axeCheck,
+  closeBrowser,
+  launchBrowser,
+  newPhoneContext,
+  PHONE_WIDTH,
+  scrollWidth,
+} from '../support/browser.ts';
 import { startServer, type TestServer } from '../support/server.ts';
 
 /**
@@ -19,7 +26,10 @@ const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
   [server, browser] = await Promise.all([
-    startServer({ env: { CALENDAR_FILE: 'config/calendar.json' }, clock: new ManualClock(Date.parse('2026-12-01T06:59:00+09:00')) }),
+    startServer({
+      env: { CALENDAR_FILE: 'config/calendar.json' },
+      clock: new ManualClock(Date.parse('2026-12-01T06:59:00+09:00')),
+    }),
     launchBrowser(),
   ]);
 });

@@ -20,8 +20,14 @@ let dir: string;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'test-demo-data-'));
   // Small pages, so that the page's "next page" link is exercised.
-  writeFileSync(join(dir, 'settings.json'), JSON.stringify({ identityCheck: { failureDelaysMs: [0], responseFloorMs: 0 }, dataApi: { pageSize: 5 } }));
-  [server, browser] = await Promise.all([startServer({ env: { CONFIG_FILE: join(dir, 'settings.json') } }), launchBrowser()]);
+  writeFileSync(
+    join(dir, 'settings.json'),
+    JSON.stringify({ identityCheck: { failureDelaysMs: [0], responseFloorMs: 0 }, dataApi: { pageSize: 5 } }),
+  );
+  [server, browser] = await Promise.all([
+    startServer({ env: { CONFIG_FILE: join(dir, 'settings.json') } }),
+    launchBrowser(),
+  ]);
 });
 afterAll(async () => {
   await closeBrowser(browser);
@@ -29,9 +35,12 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const cells = (page: Page, table: string) => page.locator(`#${table} tbody tr`).evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+const cells = (page: Page, table: string) =>
+  page
+    .locator(`#${table} tbody tr`)
+    .evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent ?? '')));
 
-test('after a linkage, /demo/result shows the customer\'s balances, a page of transactions with paging, and the time deposits', async () => {
+test("after a linkage, /demo/result shows the customer's balances, a page of transactions with paging, and the time deposits", async () => {
   const context = await newPhoneContext(browser);
   const page = await context.newPage();
   const who = customers.allTypes;
@@ -50,7 +59,10 @@ test('after a linkage, /demo/result shows the customer\'s balances, a page of tr
   await axeCheck(page);
 
   const core = server.app.coreBanking;
-  const customerId = (await core.verifyPin({ branchCode: who.branch, accountType: 'ordinary', accountNumber: who.accountNumber }, who.pin))!.customerId;
+  const customerId = (await core.verifyPin(
+    { branchCode: who.branch, accountType: 'ordinary', accountNumber: who.accountNumber },
+    who.pin,
+  ))!.customerId;
   const accounts = await core.accounts(customerId);
   const ordinary = accounts.find((a) => a.accountType === 'ordinary')!;
 
@@ -62,7 +74,11 @@ test('after a linkage, /demo/result shows the customer\'s balances, a page of tr
   const balanceRows = await cells(page, 'balances');
   const ordinaryBalance = (await core.balance(ordinary.accountId))!;
   const row = balanceRows.find((r) => r[0] === `普通預金 ${ordinary.accountNumber}`)!;
-  expect(row.slice(1)).toEqual([yen(ordinaryBalance.balance), yen(ordinaryBalance.withdrawableAmount), yen(ordinaryBalance.previousDayBalance)]);
+  expect(row.slice(1)).toEqual([
+    yen(ordinaryBalance.balance),
+    yen(ordinaryBalance.withdrawableAmount),
+    yen(ordinaryBalance.previousDayBalance),
+  ]);
   const loan = accounts.find((a) => a.accountType === 'card_loan')!;
   const loanRow = balanceRows.find((r) => r[0] === `カードローン ${loan.accountNumber}`)!;
   expect(loanRow[1]).toBe(yen((await core.balance(loan.accountId))!.balance));
@@ -73,7 +89,13 @@ test('after a linkage, /demo/result shows the customer\'s balances, a page of tr
   from.setUTCDate(from.getUTCDate() - 30);
   const expected = await core.transactions(ordinary.accountId, from.toISOString().slice(0, 10), today);
   expect(expected.length).toBeGreaterThan(5);
-  const asRow = (t: (typeof expected)[number]) => [t.transactionDate, t.transactionType === 'credit' ? '入金' : '出金', yen(t.amount), t.remarks, yen(t.balance)];
+  const asRow = (t: (typeof expected)[number]) => [
+    t.transactionDate,
+    t.transactionType === 'credit' ? '入金' : '出金',
+    yen(t.amount),
+    t.remarks,
+    yen(t.balance),
+  ];
   expect(await cells(page, 'transactions')).toEqual(expected.slice(0, 5).map(asRow));
   await page.locator('#next-page').click();
   await page.waitForURL(/next=/);
@@ -82,6 +104,8 @@ test('after a linkage, /demo/result shows the customer\'s balances, a page of tr
   // Time deposits: each deposit with its principal.
   const deposits = await core.timeDeposits(accounts.find((a) => a.accountType === 'time_deposit')!.accountId);
   const depositRows = await cells(page, 'time-deposits');
-  expect(depositRows.map((r) => [r[0], r[1], r[2], r[3]])).toEqual(deposits.map((d) => [d.depositNumber, d.depositDate, d.maturityDate, yen(d.principal)]));
+  expect(depositRows.map((r) => [r[0], r[1], r[2], r[3]])).toEqual(
+    deposits.map((d) => [d.depositNumber, d.depositDate, d.maturityDate, yen(d.principal)]),
+  );
   await context.close();
 });

@@ -27,7 +27,8 @@ const openPhone = async (options: BrowserContextOptions = {}) => {
   const consoleErrors: string[] = [];
   page.on('console', (message) => {
     // Chromium asks every site for /favicon.ico; that 404 is no fault of a page.
-    if (message.type() === 'error' && !message.location().url.endsWith('/favicon.ico')) consoleErrors.push(`${message.text()} (${message.location().url})`);
+    if (message.type() === 'error' && !message.location().url.endsWith('/favicon.ico'))
+      consoleErrors.push(`${message.text()} (${message.location().url})`);
   });
   return { page, consoleErrors };
 };

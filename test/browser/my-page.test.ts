@@ -19,7 +19,8 @@ const KAIKEI = { ja: 'デモ会計クラウド', en: 'Demo Accounting Cloud' };
 let server: TestServer;
 const suite = browserSuite({ startServer: async () => (server = await startServer()) });
 
-const openPhone = async (options: BrowserContextOptions = {}) => (await suite.contextFor((browser) => newPhoneContext(browser, options))).newPage();
+const openPhone = async (options: BrowserContextOptions = {}) =>
+  (await suite.contextFor((browser) => newPhoneContext(browser, options))).newPage();
 
 const checkPage = checkPhonePage;
 
@@ -56,7 +57,10 @@ const shownPartners = (page: Page) => page.locator('section.linkage h2').allInne
 
 /** From the list: end the partner's linkage through the confirmation page; ends on the list again. */
 const endLinkage = async (page: Page, t: Translate, partnerName: string, options: { axe?: boolean } = {}) => {
-  await page.getByRole('region', { name: partnerName }).getByRole('button', { name: t('my.end') }).click();
+  await page
+    .getByRole('region', { name: partnerName })
+    .getByRole('button', { name: t('my.end') })
+    .click();
   await page.waitForLoadState();
   expect(await heading(page)).toBe(t('my.confirm.title'));
   expect(await page.locator('main').innerText()).toContain(t('my.confirm.lead', { partner: partnerName }));
@@ -68,7 +72,7 @@ const endLinkage = async (page: Page, t: Translate, partnerName: string, options
 };
 
 describe('/my in Chromium at phone size', () => {
-  test('the customer sees two linkages (two partners) and ends one; that partner\'s next data call fails, the other\'s works; every page passes axe', async () => {
+  test("the customer sees two linkages (two partners) and ends one; that partner's next data call fails, the other's works; every page passes axe", async () => {
     const { kakeibo, kaikei, withKakeibo, withKaikei } = await linkBoth();
     const t = translator('ja');
     const page = await openPhone();
@@ -101,7 +105,11 @@ describe('/my in Chromium at phone size', () => {
     expect(await heading(page)).toBe(t('login.title'));
     expect(await page.getByRole('alert').innerText()).toBe(t('login.error'));
     await checkPage(page);
-    await server.app.coreBanking.unlock({ branchCode: customers.frozenAccount.branch, accountType: 'ordinary', accountNumber: customers.frozenAccount.accountNumber });
+    await server.app.coreBanking.unlock({
+      branchCode: customers.frozenAccount.branch,
+      accountType: 'ordinary',
+      accountNumber: customers.frozenAccount.accountNumber,
+    });
   });
 
   test('the error page (a linkage that is not there) and the closed page pass axe', async () => {
@@ -148,7 +156,10 @@ describe('/my in Chromium at phone size', () => {
     const page = await openPhone();
     await signIn(page, 'en', t, customers.allTypes);
     await checkPage(page);
-    await page.getByRole('region', { name: KAKEIBO.en }).getByRole('button', { name: t('my.end') }).click();
+    await page
+      .getByRole('region', { name: KAKEIBO.en })
+      .getByRole('button', { name: t('my.end') })
+      .click();
     await page.waitForLoadState();
     expect(await heading(page)).toBe(t('my.confirm.title'));
     await checkPage(page);

@@ -6,17 +6,17 @@ import { runInTimeZone } from './support/run-in-time-zone.ts';
 // reopening times written out in full (JST).
 // moment (JST)                     API連携認証                              data API
 const table: [string, string, string][] = [
-  ['2026-12-01 (Tue) 10:00',        'open',                                 'open'],
-  ['2026-12-01 (Tue) 06:59',        'closed, opens 2026-12-01 07:00',       'open'],
-  ['2026-12-01 (Tue) 03:05',        'closed, opens 2026-12-01 07:00',       'closed, opens 2026-12-01 03:15'],
-  ['2026-12-13 (2nd Sun) 16:00',    'open',                                 'open'],
-  ['2026-12-13 (2nd Sun) 22:30',    'closed, opens 2026-12-14 07:00',       'closed, opens 2026-12-14 06:00'],
-  ['2026-12-27 (4th Sun) 21:59',    'closed, opens 2026-12-28 07:00',       'open'],
-  ['2026-12-31 (Thu) 12:00',        'closed, opens 2027-01-04 07:00',       'open'],
-  ['2027-01-11 (成人の日) 08:00',    'closed, opens 2027-01-11 09:00',       'open'],
-  ['2026-11-23 (勤労感謝の日) 17:30', 'closed, opens 2026-11-24 07:00',       'open'],
-  ['2026-09-22 (国民の休日) 08:30',   'closed, opens 2026-09-22 09:00',       'open'],
-  ['2026-05-06 (振替休日) 12:00',     'open',                                 'open'],
+  ['2026-12-01 (Tue) 10:00', 'open', 'open'],
+  ['2026-12-01 (Tue) 06:59', 'closed, opens 2026-12-01 07:00', 'open'],
+  ['2026-12-01 (Tue) 03:05', 'closed, opens 2026-12-01 07:00', 'closed, opens 2026-12-01 03:15'],
+  ['2026-12-13 (2nd Sun) 16:00', 'open', 'open'],
+  ['2026-12-13 (2nd Sun) 22:30', 'closed, opens 2026-12-14 07:00', 'closed, opens 2026-12-14 06:00'],
+  ['2026-12-27 (4th Sun) 21:59', 'closed, opens 2026-12-28 07:00', 'open'],
+  ['2026-12-31 (Thu) 12:00', 'closed, opens 2027-01-04 07:00', 'open'],
+  ['2027-01-11 (成人の日) 08:00', 'closed, opens 2027-01-11 09:00', 'open'],
+  ['2026-11-23 (勤労感謝の日) 17:30', 'closed, opens 2026-11-24 07:00', 'open'],
+  ['2026-09-22 (国民の休日) 08:30', 'closed, opens 2026-09-22 09:00', 'open'],
+  ['2026-05-06 (振替休日) 12:00', 'open', 'open'],
 ];
 
 describe('demo calendar (config/calendar.json) in this jest process', () => {
@@ -38,14 +38,21 @@ describe.each([
 ])('demo calendar with the host time zone %s', (timeZone, offsetMinutes) => {
   let result: { timeZoneOffsetMinutes: number; rows: [string, string, string][] };
   beforeAll(() => {
-    result = runInTimeZone(new URL('./support/demo-table-child.ts', import.meta.url), timeZone, table.map(([moment]) => moment));
+    result = runInTimeZone(
+      new URL('./support/demo-table-child.ts', import.meta.url),
+      timeZone,
+      table.map(([moment]) => moment),
+    );
   });
 
   test('the child process really ran in that time zone', () => {
     expect(result.timeZoneOffsetMinutes).toBe(offsetMinutes);
   });
 
-  test.each(table.map((row, i) => [i, ...row] as const))('row %i: %s: authorization %s, data API %s', (i, moment, authorization, dataApi) => {
-    expect(result.rows[i]).toEqual([moment, authorization, dataApi]);
-  });
+  test.each(table.map((row, i) => [i, ...row] as const))(
+    'row %i: %s: authorization %s, data API %s',
+    (i, moment, authorization, dataApi) => {
+      expect(result.rows[i]).toEqual([moment, authorization, dataApi]);
+    },
+  );
 });

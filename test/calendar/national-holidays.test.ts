@@ -17,12 +17,19 @@ const expected: [string, string | null][] = [
 ];
 
 // Fresh processes: jest's copy of process.env means TZ cannot be changed inside a test.
-describe.each(['UTC', 'America/Los_Angeles', 'Asia/Tokyo', 'Pacific/Kiritimati'])('national holidays with the host time zone %s', (timeZone) => {
-  test('each JST date gets its own holiday, not a neighbour\'s', () => {
-    const { names } = runInTimeZone<{ names: (string | null)[] }>(child, timeZone, expected.map(([date]) => date));
-    expect(expected.map(([date], i) => [date, names[i]])).toEqual(expected);
-  });
-});
+describe.each(['UTC', 'America/Los_Angeles', 'Asia/Tokyo', 'Pacific/Kiritimati'])(
+  'national holidays with the host time zone %s',
+  (timeZone) => {
+    test("each JST date gets its own holiday, not a neighbour's", () => {
+      const { names } = runInTimeZone<{ names: (string | null)[] }>(
+        child,
+        timeZone,
+        expected.map(([date]) => date),
+      );
+      expect(expected.map(([date], i) => [date, names[i]])).toEqual(expected);
+    });
+  },
+);
 
 test('the package misreads a JST instant west of Japan (why the calendar builds a local Date)', () => {
   const { naive } = runInTimeZone<{ naive: boolean[] }>(child, 'America/Los_Angeles', ['2026-05-07', '2026-09-24']);

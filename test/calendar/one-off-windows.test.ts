@@ -15,25 +15,58 @@ describe('one-off windows', () => {
     const calendar = demoCalendar(new ManualClock(0));
     calendar.addOneOffWindow(dataApiNight);
 
-    expect(calendar.status('data_api', jstMoment('2026-12-05 00:30'))).toEqual({ open: true, nextChange: jstMoment('2026-12-05 01:00') });
-    expect(calendar.status('data_api', jstMoment('2026-12-05 01:30'))).toEqual({ open: false, reason: 'one_off', nextChange: jstMoment('2026-12-05 02:00') });
+    expect(calendar.status('data_api', jstMoment('2026-12-05 00:30'))).toEqual({
+      open: true,
+      nextChange: jstMoment('2026-12-05 01:00'),
+    });
+    expect(calendar.status('data_api', jstMoment('2026-12-05 01:30'))).toEqual({
+      open: false,
+      reason: 'one_off',
+      nextChange: jstMoment('2026-12-05 02:00'),
+    });
     expect(calendar.status('token_refresh', jstMoment('2026-12-05 01:30'))).toEqual({ open: true });
   });
 
   test('the reopening time skips a maintenance window that follows without a gap', () => {
     const calendar = demoCalendar(new ManualClock(0));
     calendar.addOneOffWindow({ ...dataApiNight, from: '2026-12-05T02:00:00+09:00', to: '2026-12-05T03:05:00+09:00' });
-    expect(calendar.status('data_api', jstMoment('2026-12-05 02:30'))).toEqual({ open: false, reason: 'one_off', nextChange: jstMoment('2026-12-05 03:15') });
+    expect(calendar.status('data_api', jstMoment('2026-12-05 02:30'))).toEqual({
+      open: false,
+      reason: 'one_off',
+      nextChange: jstMoment('2026-12-05 03:15'),
+    });
   });
 
   test('a window over several days reopens at the first opening hour after it', () => {
     const calendar = demoCalendar(new ManualClock(0));
     // Ends on Monday at 05:00 UTC = 14:00 JST (Monday hours are 07:00–23:00): open at once.
-    calendar.addOneOffWindow({ id: 'move', surfaces: ['authorization'], from: '2026-12-05T20:00:00+09:00', to: '2026-12-07T05:00:00Z', reason: 'x' });
-    expect(calendar.status('authorization', jstMoment('2026-12-06 12:00'))).toEqual({ open: false, reason: 'one_off', nextChange: jstMoment('2026-12-07 14:00') });
+    calendar.addOneOffWindow({
+      id: 'move',
+      surfaces: ['authorization'],
+      from: '2026-12-05T20:00:00+09:00',
+      to: '2026-12-07T05:00:00Z',
+      reason: 'x',
+    });
+    expect(calendar.status('authorization', jstMoment('2026-12-06 12:00'))).toEqual({
+      open: false,
+      reason: 'one_off',
+      nextChange: jstMoment('2026-12-07 14:00'),
+    });
     // Ends at 05:00 JST, before the 07:00 opening.
-    calendar.loadOneOffWindows([{ id: 'move', surfaces: ['authorization'], from: '2026-12-05T20:00:00+09:00', to: '2026-12-07T05:00:00+09:00', reason: 'x' }]);
-    expect(calendar.status('authorization', jstMoment('2026-12-06 12:00'))).toEqual({ open: false, reason: 'one_off', nextChange: jstMoment('2026-12-07 07:00') });
+    calendar.loadOneOffWindows([
+      {
+        id: 'move',
+        surfaces: ['authorization'],
+        from: '2026-12-05T20:00:00+09:00',
+        to: '2026-12-07T05:00:00+09:00',
+        reason: 'x',
+      },
+    ]);
+    expect(calendar.status('authorization', jstMoment('2026-12-06 12:00'))).toEqual({
+      open: false,
+      reason: 'one_off',
+      nextChange: jstMoment('2026-12-07 07:00'),
+    });
   });
 
   test('removing a window opens the surface again', () => {
@@ -43,7 +76,10 @@ describe('one-off windows', () => {
 
     expect(calendar.removeOneOffWindow('core-upgrade')).toBe(true);
     expect(calendar.removeOneOffWindow('core-upgrade')).toBe(false);
-    expect(calendar.status('data_api', jstMoment('2026-12-05 01:30'))).toEqual({ open: true, nextChange: jstMoment('2026-12-05 03:00') });
+    expect(calendar.status('data_api', jstMoment('2026-12-05 01:30'))).toEqual({
+      open: true,
+      nextChange: jstMoment('2026-12-05 03:00'),
+    });
     expect(calendar.oneOffWindows()).toEqual([]);
   });
 
@@ -64,18 +100,30 @@ describe('one-off windows', () => {
     const calendar = demoCalendar(new ManualClock(0));
     calendar.addOneOffWindow(dataApiNight);
     const { closures } = calendar.schedule(jstMoment('2026-12-05 00:00'), 1);
-    expect(closures.filter((c) => c.kind === 'one_off')).toEqual([{
-      kind: 'one_off', id: 'core-upgrade', reason: '勘定系システム更改のため', surfaces: ['data_api'],
-      from: '2026-12-05T01:00:00+09:00', to: '2026-12-05T02:00:00+09:00',
-    }]);
+    expect(closures.filter((c) => c.kind === 'one_off')).toEqual([
+      {
+        kind: 'one_off',
+        id: 'core-upgrade',
+        reason: '勘定系システム更改のため',
+        surfaces: ['data_api'],
+        from: '2026-12-05T01:00:00+09:00',
+        to: '2026-12-05T02:00:00+09:00',
+      },
+    ]);
   });
 
   test('are refused when invalid or when the id is taken, naming the field', () => {
     const calendar = demoCalendar(new ManualClock(0));
     calendar.addOneOffWindow(dataApiNight);
-    expect(() => calendar.addOneOffWindow(dataApiNight)).toThrow(new CalendarConfigError('window/id "core-upgrade" already exists'));
-    expect(() => calendar.addOneOffWindow({ ...dataApiNight, id: 'b', surfaces: ['atm' as never] })).toThrow(/^window\/surfaces\/0 must be equal to one of the allowed values/);
-    expect(() => calendar.addOneOffWindow({ ...dataApiNight, id: 'c', to: dataApiNight.from })).toThrow('window/to must be after from');
+    expect(() => calendar.addOneOffWindow(dataApiNight)).toThrow(
+      new CalendarConfigError('window/id "core-upgrade" already exists'),
+    );
+    expect(() => calendar.addOneOffWindow({ ...dataApiNight, id: 'b', surfaces: ['atm' as never] })).toThrow(
+      /^window\/surfaces\/0 must be equal to one of the allowed values/,
+    );
+    expect(() => calendar.addOneOffWindow({ ...dataApiNight, id: 'c', to: dataApiNight.from })).toThrow(
+      'window/to must be after from',
+    );
   });
 
   test('loading a list replaces all of them, and a bad list changes nothing', () => {
@@ -93,7 +141,10 @@ describe('one-off windows', () => {
   });
 
   test('can come with the config', () => {
-    const calendar = createServiceCalendar({ ...loadDemoConfig(), oneOffWindows: [dataApiNight] }, { clock: new ManualClock(jstMoment('2026-12-05 01:30')) });
+    const calendar = createServiceCalendar(
+      { ...loadDemoConfig(), oneOffWindows: [dataApiNight] },
+      { clock: new ManualClock(jstMoment('2026-12-05 01:30')) },
+    );
     expect(calendar.status('data_api')).toMatchObject({ open: false, reason: 'one_off' });
   });
 });

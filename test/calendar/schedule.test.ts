@@ -26,13 +26,21 @@ describe('schedule()', () => {
   test('a closed period is listed whole, even where it runs past the range', () => {
     const { closures } = calendar.schedule(jstMoment('2026-12-01 00:00'), 31);
     expect(closures.filter((c) => c.kind === 'closed_period')).toEqual([
-      { kind: 'closed_period', surfaces: ['authorization', 'my_page'], from: '2026-12-31T00:00:00+09:00', to: '2027-01-04T00:00:00+09:00' },
+      {
+        kind: 'closed_period',
+        surfaces: ['authorization', 'my_page'],
+        from: '2026-12-31T00:00:00+09:00',
+        to: '2027-01-04T00:00:00+09:00',
+      },
     ]);
   });
 
   test('gives each JST day its kind and, per surface, the regular hours and what is really open', () => {
     const { days } = calendar.schedule(jstMoment('2026-12-13 12:00'), 2);
-    expect(days.map((d) => [d.date, d.kind])).toEqual([['2026-12-13', 'sunday'], ['2026-12-14', 'weekday']]);
+    expect(days.map((d) => [d.date, d.kind])).toEqual([
+      ['2026-12-13', 'sunday'],
+      ['2026-12-14', 'weekday'],
+    ]);
 
     expect(days[0].surfaces.authorization).toEqual({
       hours: [{ from: dec(13, '09:00'), to: dec(13, '17:00') }],
@@ -52,7 +60,9 @@ describe('schedule()', () => {
   test('names national holidays and shows closed-period days with nothing open', () => {
     const holiday = calendar.schedule(jstMoment('2027-01-11 00:00'), 1).days[0];
     expect(holiday).toMatchObject({ date: '2027-01-11', kind: 'holiday', holidayName: '成人の日' });
-    expect(holiday.surfaces.authorization.hours).toEqual([{ from: '2027-01-11T09:00:00+09:00', to: '2027-01-11T17:00:00+09:00' }]);
+    expect(holiday.surfaces.authorization.hours).toEqual([
+      { from: '2027-01-11T09:00:00+09:00', to: '2027-01-11T17:00:00+09:00' },
+    ]);
 
     const newYear = calendar.schedule(jstMoment('2027-01-01 00:00'), 1).days[0];
     expect(newYear.surfaces.authorization.open).toEqual([]);

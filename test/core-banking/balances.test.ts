@@ -8,20 +8,30 @@ const accountOf = async (core: CoreBanking, customerId: string, type: Account['a
 /** Sums of a range, as a statement would print them. */
 const sums = async (core: CoreBanking, accountId: string, from: string, to: string) => {
   const txs = await core.transactions(accountId, from, to);
-  const total = (type: 'credit' | 'debit') => txs.filter((t) => t.transactionType === type).reduce((s, t) => s + Number(t.amount), 0);
+  const total = (type: 'credit' | 'debit') =>
+    txs.filter((t) => t.transactionType === type).reduce((s, t) => s + Number(t.amount), 0);
   return { credits: total('credit'), debits: total('debit'), count: txs.length };
 };
 
 describe('balances', () => {
   it('reconcile with the transactions of any range, for every deposit account', async () => {
     const { core } = demoCoreBanking();
-    const ranges = [['2024-01-01', '2026-11-25'], ['2025-02-01', '2025-02-28'], ['2026-11-01', '2026-11-24'], ['2024-07-15', '2025-07-14']];
-    const deposits = (await Promise.all(Object.values(CUSTOMER).map((id) => core.accounts(id)))).flat()
-      .filter((a) => LIQUID_ACCOUNT_TYPES.includes(a.accountType) && a.accountType !== 'card_loan' && a.status === 'active');
+    const ranges = [
+      ['2024-01-01', '2026-11-25'],
+      ['2025-02-01', '2025-02-28'],
+      ['2026-11-01', '2026-11-24'],
+      ['2024-07-15', '2025-07-14'],
+    ];
+    const deposits = (await Promise.all(Object.values(CUSTOMER).map((id) => core.accounts(id))))
+      .flat()
+      .filter(
+        (a) => LIQUID_ACCOUNT_TYPES.includes(a.accountType) && a.accountType !== 'card_loan' && a.status === 'active',
+      );
     expect(deposits.length).toBeGreaterThanOrEqual(9);
     for (const account of deposits) {
       const all = await core.transactions(account.accountId, '2024-01-01', '2026-11-25');
-      const endOf = (day: string, opening: number) => Number(all.filter((t) => t.transactionDate <= day).at(-1)?.balance ?? opening);
+      const endOf = (day: string, opening: number) =>
+        Number(all.filter((t) => t.transactionDate <= day).at(-1)?.balance ?? opening);
       const opening = Number(all[0].balance) + (all[0].transactionType === 'debit' ? 1 : -1) * Number(all[0].amount);
       for (const [from, to] of ranges) {
         const before = endOf(new Date(Date.parse(from) - 86_400_000).toISOString().slice(0, 10), opening);
@@ -38,7 +48,8 @@ describe('balances', () => {
     const { core } = demoCoreBanking();
     const ordinary = await accountOf(core, CUSTOMER.A, 'ordinary');
     const balance = (await core.balance(ordinary.accountId))!;
-    const lastBalance = async (to: string) => (await core.transactions(ordinary.accountId, '2024-01-01', to)).at(-1)!.balance;
+    const lastBalance = async (to: string) =>
+      (await core.transactions(ordinary.accountId, '2024-01-01', to)).at(-1)!.balance;
     expect(balance.balance).toBe(await lastBalance('2026-11-25'));
     expect(balance.previousDayBalance).toBe(await lastBalance('2026-11-24'));
     expect(balance.previousMonthBalance).toBe(await lastBalance('2026-10-31'));
@@ -78,7 +89,11 @@ describe('balances', () => {
   it('before the history starts are the opening balance', async () => {
     const { core } = demoCoreBanking(new Date('2023-12-31T03:00:00Z'));
     const ordinary = await accountOf(core, CUSTOMER.A, 'ordinary');
-    expect(await core.balance(ordinary.accountId)).toMatchObject({ balance: '680000', previousDayBalance: '680000', previousMonthBalance: '680000' });
+    expect(await core.balance(ordinary.accountId)).toMatchObject({
+      balance: '680000',
+      previousDayBalance: '680000',
+      previousMonthBalance: '680000',
+    });
     expect(await core.transactions(ordinary.accountId, '2023-01-01', '2023-12-31')).toEqual([]);
   });
 
@@ -87,7 +102,9 @@ describe('balances', () => {
     const ordinary = await accountOf(core, CUSTOMER.A, 'ordinary');
     const balance = (await core.balance(ordinary.accountId))!;
     expect(balance.previousMonthBalance).toBe(balance.previousDayBalance);
-    expect(balance.previousMonthBalance).toBe((await core.transactions(ordinary.accountId, '2024-01-01', '2026-02-28')).at(-1)!.balance);
+    expect(balance.previousMonthBalance).toBe(
+      (await core.transactions(ordinary.accountId, '2024-01-01', '2026-02-28')).at(-1)!.balance,
+    );
   });
 
   it('are not answered for a time deposit or an unknown account', async () => {

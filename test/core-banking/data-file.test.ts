@@ -2,7 +2,12 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
 import { Ajv } from 'ajv';
 import argon2 from 'argon2';
-import { createDemoCoreBanking, demoCoreBankingSchema, parseDemoCoreBankingData, type DemoCoreBankingData } from '../../src/core-banking/demo/index.ts';
+import {
+  createDemoCoreBanking,
+  demoCoreBankingSchema,
+  parseDemoCoreBankingData,
+  type DemoCoreBankingData,
+} from '../../src/core-banking/demo/index.ts';
 import { ManualClock } from '../../src/shared/clock.ts';
 import { MemoryStore } from '../../src/store/memory-store.ts';
 import { DATA_FILE, DOCS_FILE, demoData } from './demo-fixture.ts';
@@ -12,7 +17,11 @@ const raw = (): DemoCoreBankingData => JSON.parse(readFileSync(DATA_FILE, 'utf8'
 describe('config/demo/core-banking.json', () => {
   it('validates against the exported schema under ajv strict mode, without warnings', () => {
     const warnings: unknown[] = [];
-    const ajv = new Ajv({ allErrors: true, strict: true, logger: { log: () => {}, warn: (...w: unknown[]) => warnings.push(w), error: () => {} } });
+    const ajv = new Ajv({
+      allErrors: true,
+      strict: true,
+      logger: { log: () => {}, warn: (...w: unknown[]) => warnings.push(w), error: () => {} },
+    });
     const validate = ajv.compile(demoCoreBankingSchema);
     expect(validate(raw())).toBe(true);
     expect(warnings).toEqual([]);
@@ -32,13 +41,48 @@ describe('config/demo/core-banking.json', () => {
   });
 
   it.each([
-    ['a card loan without credit limit', (d: DemoCoreBankingData) => { delete d.customers[0].accounts[3].creditLimit; }],
-    ['a credit limit on an ordinary account', (d: DemoCoreBankingData) => { d.customers[0].accounts[0].creditLimit = 1; }],
-    ['a liquid account without opening balance', (d: DemoCoreBankingData) => { delete d.customers[0].accounts[1].openingBalance; }],
-    ['time deposits on a savings account', (d: DemoCoreBankingData) => { d.customers[0].accounts[1].timeDeposits = []; }],
-    ['a plaintext PIN', (d: DemoCoreBankingData) => { d.customers[0].accounts[0].pinHash = '2580'; }],
-    ['a 6-digit account number', (d: DemoCoreBankingData) => { d.customers[0].accounts[0].accountNumber = '123456'; }],
-    ['an unknown field', (d: DemoCoreBankingData) => { Object.assign(d.customers[0], { pin: '2580' }); }],
+    [
+      'a card loan without credit limit',
+      (d: DemoCoreBankingData) => {
+        delete d.customers[0].accounts[3].creditLimit;
+      },
+    ],
+    [
+      'a credit limit on an ordinary account',
+      (d: DemoCoreBankingData) => {
+        d.customers[0].accounts[0].creditLimit = 1;
+      },
+    ],
+    [
+      'a liquid account without opening balance',
+      (d: DemoCoreBankingData) => {
+        delete d.customers[0].accounts[1].openingBalance;
+      },
+    ],
+    [
+      'time deposits on a savings account',
+      (d: DemoCoreBankingData) => {
+        d.customers[0].accounts[1].timeDeposits = [];
+      },
+    ],
+    [
+      'a plaintext PIN',
+      (d: DemoCoreBankingData) => {
+        d.customers[0].accounts[0].pinHash = '2580';
+      },
+    ],
+    [
+      'a 6-digit account number',
+      (d: DemoCoreBankingData) => {
+        d.customers[0].accounts[0].accountNumber = '123456';
+      },
+    ],
+    [
+      'an unknown field',
+      (d: DemoCoreBankingData) => {
+        Object.assign(d.customers[0], { pin: '2580' });
+      },
+    ],
   ])('rejects %s', (_label, mutate) => {
     const data = raw();
     mutate(data);
@@ -50,12 +94,15 @@ describe('config/demo/core-banking.json', () => {
     data.customers[1].accounts[0].branchCode = '999';
     data.customers[2].accounts[0].accountId = data.customers[0].accounts[0].accountId;
     const clock = new ManualClock(0);
-    expect(() => createDemoCoreBanking({ data, store: new MemoryStore(clock), clock })).toThrow(/unknown branch 999[\s\S]*used twice/);
+    expect(() => createDemoCoreBanking({ data, store: new MemoryStore(clock), clock })).toThrow(
+      /unknown branch 999[\s\S]*used twice/,
+    );
   });
 });
 
 describe('docs/demo-customers.md', () => {
-  const rows = readFileSync(DOCS_FILE, 'utf8').split('\n')
+  const rows = readFileSync(DOCS_FILE, 'utf8')
+    .split('\n')
     .filter((line) => /^\| [A-Z] \| .+ \| \d{3} /.test(line) && line.includes('`'))
     .map((line) => line.split('|').map((cell) => cell.trim()));
 

@@ -1,5 +1,9 @@
 import { fileURLToPath } from 'node:url';
-import { createDemoCoreBanking, loadDemoCoreBankingData, type DemoCoreBankingData } from '../../src/core-banking/demo/index.ts';
+import {
+  createDemoCoreBanking,
+  loadDemoCoreBankingData,
+  type DemoCoreBankingData,
+} from '../../src/core-banking/demo/index.ts';
 import type { CoreBanking, LoginAccountRef } from '../../src/core-banking/port.ts';
 import { ManualClock } from '../../src/shared/clock.ts';
 import { MemoryStore } from '../../src/store/memory-store.ts';

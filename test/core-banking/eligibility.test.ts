@@ -25,9 +25,18 @@ describe('eligibility of the demo customers', () => {
 describe('eligibilityOf', () => {
   const customer: Customer = { customerId: '1', name: 'x', nameKana: 'エックス', restricted: false };
   const account = (overrides: Partial<Account>): Account => ({
-    accountId: 'acc_test0001', customerId: '1', branchCode: '001', branchName: '本店', accountType: 'ordinary',
-    accountNumber: '1234567', accountName: 'x', accountNameKana: 'エックス', currencyCode: 'JPY', status: 'active',
-    cashCardIssued: true, ...overrides,
+    accountId: 'acc_test0001',
+    customerId: '1',
+    branchCode: '001',
+    branchName: '本店',
+    accountType: 'ordinary',
+    accountNumber: '1234567',
+    accountName: 'x',
+    accountNameKana: 'エックス',
+    currencyCode: 'JPY',
+    status: 'active',
+    cashCardIssued: true,
+    ...overrides,
   });
 
   it('accepts an active carded savings account', () => {
@@ -35,11 +44,17 @@ describe('eligibilityOf', () => {
   });
 
   it('rejects when the only carded ordinary account is frozen', () => {
-    expect(eligibilityOf(customer, [account({ status: 'frozen' })])).toEqual({ eligible: false, reason: 'no_eligible_account' });
+    expect(eligibilityOf(customer, [account({ status: 'frozen' })])).toEqual({
+      eligible: false,
+      reason: 'no_eligible_account',
+    });
   });
 
   it('does not count a carded account of another type', () => {
-    expect(eligibilityOf(customer, [account({ accountType: 'card_deposit' })])).toEqual({ eligible: false, reason: 'no_eligible_account' });
+    expect(eligibilityOf(customer, [account({ accountType: 'card_deposit' })])).toEqual({
+      eligible: false,
+      reason: 'no_eligible_account',
+    });
   });
 });
 
@@ -55,9 +70,22 @@ describe('accounts', () => {
 
   it('lists all six account types of A with branch name and holder name', async () => {
     const accounts = await core.accounts(CUSTOMER.A);
-    expect(accounts.map((a) => a.accountType).sort()).toEqual(['card_deposit', 'card_loan', 'ordinary', 'savings', 'tax_reserve', 'time_deposit']);
+    expect(accounts.map((a) => a.accountType).sort()).toEqual([
+      'card_deposit',
+      'card_loan',
+      'ordinary',
+      'savings',
+      'tax_reserve',
+      'time_deposit',
+    ]);
     for (const a of accounts) {
-      expect(a).toMatchObject({ customerId: CUSTOMER.A, branchName: '本店', accountName: '佐藤 健一', accountNameKana: 'サトウ ケンイチ', currencyCode: 'JPY' });
+      expect(a).toMatchObject({
+        customerId: CUSTOMER.A,
+        branchName: '本店',
+        accountName: '佐藤 健一',
+        accountNameKana: 'サトウ ケンイチ',
+        currencyCode: 'JPY',
+      });
       expect(a.accountNumber).toMatch(/^\d{7}$/);
       expect(a.accountId).not.toContain(a.accountNumber);
     }
@@ -70,7 +98,12 @@ describe('accounts', () => {
   });
 
   it('answers the customer record and the TOTP secret', async () => {
-    expect(await core.customer(CUSTOMER.E)).toEqual({ customerId: CUSTOMER.E, name: '伊藤 修', nameKana: 'イトウ オサム', restricted: true });
+    expect(await core.customer(CUSTOMER.E)).toEqual({
+      customerId: CUSTOMER.E,
+      name: '伊藤 修',
+      nameKana: 'イトウ オサム',
+      restricted: true,
+    });
     expect(await core.totpSecret(CUSTOMER.A)).toBe('42HZVUXMALJN4GGHUMPVZCP74KKSPLYO');
     expect(await core.totpSecret('9999999999')).toBeUndefined();
     expect(await core.customer('9999999999')).toBeUndefined();

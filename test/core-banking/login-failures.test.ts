@@ -19,7 +19,10 @@ describe('login-failure counter', () => {
     const { pin: _a, ...A } = LOGIN.A;
     await core.recordLoginFailure(D, 5);
     expect(await core.loginFailures(A)).toEqual({ consecutiveFailures: 0, locked: false });
-    expect(await core.loginFailures({ ...D, accountType: 'savings' })).toEqual({ consecutiveFailures: 0, locked: false });
+    expect(await core.loginFailures({ ...D, accountType: 'savings' })).toEqual({
+      consecutiveFailures: 0,
+      locked: false,
+    });
   });
 
   it('reset clears the count but not a lock', async () => {
@@ -71,7 +74,9 @@ describe('login-failure counter', () => {
   });
 
   it('encodes parts so that input cannot close the hash tag', () => {
-    expect(loginFailureKeys({ ...D, accountNumber: '1}:x{' }).count).toBe('core:login-failures:{001:ordinary:1%7D%3Ax%7B}');
+    expect(loginFailureKeys({ ...D, accountNumber: '1}:x{' }).count).toBe(
+      'core:login-failures:{001:ordinary:1%7D%3Ax%7B}',
+    );
   });
 
   it('rejects a lockAfter that is not a positive integer', async () => {

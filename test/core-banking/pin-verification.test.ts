@@ -33,7 +33,9 @@ describe('verifyPin', () => {
   });
 
   it('refuses an account that has no PIN', async () => {
-    expect(await core.verifyPin({ branchCode: '001', accountType: 'savings', accountNumber: '5012345' }, '2580')).toBeUndefined();
+    expect(
+      await core.verifyPin({ branchCode: '001', accountType: 'savings', accountNumber: '5012345' }, '2580'),
+    ).toBeUndefined();
   });
 
   it('refuses a closed account even with its right PIN', async () => {
@@ -62,7 +64,9 @@ describe('verifyPin', () => {
 
 describe('PIN hashes in the data file', () => {
   it('are argon2id PHC strings with parameters the dummy can copy', () => {
-    const hashes = demoData().customers.flatMap((c) => c.accounts).flatMap((a) => (a.pinHash ? [a.pinHash] : []));
+    const hashes = demoData()
+      .customers.flatMap((c) => c.accounts)
+      .flatMap((a) => (a.pinHash ? [a.pinHash] : []));
     expect(hashes).toHaveLength(6);
     for (const hash of hashes) {
       expect(hash).toMatch(/^\$argon2id\$v=19\$/);

@@ -14,12 +14,52 @@ describe('time deposits of customer A on 2026-11-25', () => {
     const deposits = await core.timeDeposits(await timeDepositAccountOf(core, CUSTOMER.A));
     expect(deposits).toEqual([
       // 3,000,000 at 0.010% for 3 years: 900 gross, 718 after tax, added at the 2025-06-15 renewal
-      { depositNumber: '001', depositDate: '2025-06-15', maturityDate: '2028-06-15', principal: '3000718', interestRate: '0.010', termMonths: 36, interestType: 'simple', renewalType: 'principal_and_interest', currencyCode: 'JPY' },
+      {
+        depositNumber: '001',
+        depositDate: '2025-06-15',
+        maturityDate: '2028-06-15',
+        principal: '3000718',
+        interestRate: '0.010',
+        termMonths: 36,
+        interestType: 'simple',
+        renewalType: 'principal_and_interest',
+        currencyCode: 'JPY',
+      },
       // renewed on 2026-10-01, interest paid out: principal unchanged
-      { depositNumber: '002', depositDate: '2026-10-01', maturityDate: '2027-10-01', principal: '1000000', interestRate: '0.275', termMonths: 12, interestType: 'simple', renewalType: 'principal_only', currencyCode: 'JPY' },
-      { depositNumber: '003', depositDate: '2024-12-20', maturityDate: '2029-12-20', principal: '2000000', interestRate: '0.400', termMonths: 60, interestType: 'compound', renewalType: 'none', currencyCode: 'JPY' },
+      {
+        depositNumber: '002',
+        depositDate: '2026-10-01',
+        maturityDate: '2027-10-01',
+        principal: '1000000',
+        interestRate: '0.275',
+        termMonths: 12,
+        interestType: 'simple',
+        renewalType: 'principal_only',
+        currencyCode: 'JPY',
+      },
+      {
+        depositNumber: '003',
+        depositDate: '2024-12-20',
+        maturityDate: '2029-12-20',
+        principal: '2000000',
+        interestRate: '0.400',
+        termMonths: 60,
+        interestType: 'compound',
+        renewalType: 'none',
+        currencyCode: 'JPY',
+      },
       // matured, no renewal: stays listed until withdrawn
-      { depositNumber: '004', depositDate: '2025-03-10', maturityDate: '2025-09-10', principal: '500000', interestRate: '0.150', termMonths: 6, interestType: 'simple', renewalType: 'none', currencyCode: 'JPY' },
+      {
+        depositNumber: '004',
+        depositDate: '2025-03-10',
+        maturityDate: '2025-09-10',
+        principal: '500000',
+        interestRate: '0.150',
+        termMonths: 6,
+        interestType: 'simple',
+        renewalType: 'none',
+        currencyCode: 'JPY',
+      },
     ]);
   });
 
@@ -68,9 +108,24 @@ describe('time-deposit arithmetic', () => {
 
   it('keeps the day of month from the first deposit when rolling over month ends', () => {
     const first = parseDay('2025-01-31')!;
-    expect([1, 2, 3, 13].map((n) => formatDay(addMonths(first, n)))).toEqual(['2025-02-28', '2025-03-31', '2025-04-30', '2026-02-28']);
+    expect([1, 2, 3, 13].map((n) => formatDay(addMonths(first, n)))).toEqual([
+      '2025-02-28',
+      '2025-03-31',
+      '2025-04-30',
+      '2026-02-28',
+    ]);
     const deposits = timeDepositsOn(
-      [{ depositNumber: '001', depositDate: '2025-01-31', termMonths: 1, principal: 100_000, interestRate: '0.100', interestType: 'simple', renewalType: 'principal_only' }],
+      [
+        {
+          depositNumber: '001',
+          depositDate: '2025-01-31',
+          termMonths: 1,
+          principal: 100_000,
+          interestRate: '0.100',
+          interestType: 'simple',
+          renewalType: 'principal_only',
+        },
+      ],
       parseDay('2025-04-01')!,
     );
     expect(deposits[0]).toMatchObject({ depositDate: '2025-03-31', maturityDate: '2025-04-30' });

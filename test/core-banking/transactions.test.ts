@@ -42,7 +42,13 @@ describe('generated transactions', () => {
   it('cover 13+ months for every liquid account of customer A', async () => {
     const { core } = demoCoreBanking();
     const accounts = await liquidAccounts(core, CUSTOMER.A);
-    expect(accounts.map((a) => a.accountType).sort()).toEqual(['card_deposit', 'card_loan', 'ordinary', 'savings', 'tax_reserve']);
+    expect(accounts.map((a) => a.accountType).sort()).toEqual([
+      'card_deposit',
+      'card_loan',
+      'ordinary',
+      'savings',
+      'tax_reserve',
+    ]);
     for (const account of accounts) {
       // 2025-10 to 2026-11: 14 months; monthly items of some types fall after the 25th
       const txs = await core.transactions(account.accountId, '2025-10-01', '2026-11-25');
@@ -76,7 +82,8 @@ describe('generated transactions', () => {
     const { core } = demoCoreBanking();
     for (const account of await allLiquidAccounts(core)) {
       const txs = await core.transactions(account.accountId, ...FULL);
-      let running = Number((await core.balance(account.accountId))!.balance) - txs.reduce((sum, t) => sum + effect(account, t), 0);
+      let running =
+        Number((await core.balance(account.accountId))!.balance) - txs.reduce((sum, t) => sum + effect(account, t), 0);
       for (const t of txs) {
         running += effect(account, t);
         expect(Number(t.balance)).toBe(running);
@@ -107,7 +114,9 @@ describe('generated transactions', () => {
     const oneDay = await core.transactions(ordinary.accountId, day, day);
     expect(oneDay).toEqual(all.filter((t) => t.transactionDate === day));
     expect(oneDay.length).toBeGreaterThan(0);
-    expect(await core.transactions(ordinary.accountId, '2026-11-25', '2027-12-31')).toEqual(all.filter((t) => t.transactionDate === '2026-11-25'));
+    expect(await core.transactions(ordinary.accountId, '2026-11-25', '2027-12-31')).toEqual(
+      all.filter((t) => t.transactionDate === '2026-11-25'),
+    );
     expect((await core.transactions(ordinary.accountId, '2020-01-01', '2099-12-31')).at(-1)).toEqual(all.at(-1));
     expect(await core.transactions(ordinary.accountId, '2026-11-26', '2026-12-31')).toEqual([]);
     expect(await core.transactions(ordinary.accountId, '2025-05-02', '2025-05-01')).toEqual([]);
@@ -124,10 +133,11 @@ describe('generated transactions', () => {
 
   it('do not depend on the host time zone', async () => {
     // process.env.TZ cannot be changed inside Jest's sandbox: ask a separate Node process.
-    const printed = (tz: string) => execFileSync(process.execPath, ['--no-warnings', PRINT_HISTORY, NOON_2026_11_25.toISOString()], {
-      env: { ...process.env, TZ: tz },
-      encoding: 'utf8',
-    });
+    const printed = (tz: string) =>
+      execFileSync(process.execPath, ['--no-warnings', PRINT_HISTORY, NOON_2026_11_25.toISOString()], {
+        env: { ...process.env, TZ: tz },
+        encoding: 'utf8',
+      });
     const honolulu = printed('Pacific/Honolulu');
     expect(JSON.parse(honolulu).offset).toBe(600);
     expect(printed('Asia/Tokyo')).toBe(honolulu.replace('"offset":600', '"offset":-540'));

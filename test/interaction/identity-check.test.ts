@@ -20,7 +20,11 @@ afterAll(async () => {
   await server.close();
 });
 
-const refOf = (who: DemoCustomer): LoginAccountRef => ({ branchCode: who.branch, accountType: who.accountType as AccountType, accountNumber: who.accountNumber });
+const refOf = (who: DemoCustomer): LoginAccountRef => ({
+  branchCode: who.branch,
+  accountType: who.accountType as AccountType,
+  accountNumber: who.accountNumber,
+});
 
 // Bank staff's unlock after every test: no failure count or lock leaks from one test into another.
 afterEach(async () => {
@@ -43,7 +47,8 @@ const wrongCode = (who: DemoCustomer, now: number) => {
 const lockWithWrongPins = async (who: DemoCustomer) => {
   const { agent, loginPage } = await beginAuthorization(server, partner);
   const answers: Page[] = [];
-  for (let i = 0; i < 5; i += 1) answers.push(await agent.login(loginPage, { ...who, pin: who.pin === '0000' ? '1111' : '0000' }));
+  for (let i = 0; i < 5; i += 1)
+    answers.push(await agent.login(loginPage, { ...who, pin: who.pin === '0000' ? '1111' : '0000' }));
   return answers;
 };
 
@@ -169,32 +174,45 @@ describe('identity check (本人確認, terms 4.1): every failure looks the same
 
 describe('eligibility (terms 1.2(1)): an ineligible customer gets an explanation and the partner gets access_denied', () => {
   const cases = [
-    ['a customer without a cash card', customers.noCashCard, 'このサービスをご利用いただくには、キャッシュカードが発行された普通預金または貯蓄預金の口座が必要です。'],
-    ['a restricted customer', customers.restricted, 'お客さまのお取引の状況により、現在このサービスをご利用いただけません。'],
+    [
+      'a customer without a cash card',
+      customers.noCashCard,
+      'このサービスをご利用いただくには、キャッシュカードが発行された普通預金または貯蓄預金の口座が必要です。',
+    ],
+    [
+      'a restricted customer',
+      customers.restricted,
+      'お客さまのお取引の状況により、現在このサービスをご利用いただけません。',
+    ],
   ] as const;
 
-  test.each(cases)('%s sees why, in Japanese, and going back sends access_denied to the partner', async (_name, who, explanation) => {
-    const { agent, pending, consentPage: page } = await reachConsent(server, partner, who);
-    expect(page.status).toBe(403);
-    expect(page.html).toContain('この連携はご利用いただけません');
-    expect(page.html).toContain(explanation);
-    expect(page.html).toContain('デモかけいぼ に戻る');
-    expect(page.html).not.toContain('name="accounts"');
-    expect(page.html).not.toContain('name="decision"');
+  test.each(cases)(
+    '%s sees why, in Japanese, and going back sends access_denied to the partner',
+    async (_name, who, explanation) => {
+      const { agent, pending, consentPage: page } = await reachConsent(server, partner, who);
+      expect(page.status).toBe(403);
+      expect(page.html).toContain('この連携はご利用いただけません');
+      expect(page.html).toContain(explanation);
+      expect(page.html).toContain('デモかけいぼ に戻る');
+      expect(page.html).not.toContain('name="accounts"');
+      expect(page.html).not.toContain('name="decision"');
 
-    const back = await agent.request(interactionUrl(page, 'abort'), { form: { csrf: CustomerAgent.field(page.html, 'csrf') } });
-    expect(back.status).toBe(0);
-    expect(back.url.startsWith(`${server.url}/demo/callback?`)).toBe(true);
-    const params = new URL(back.url).searchParams;
-    expect(params.get('code')).toBeNull();
-    expect(params.get('iss')).toBe(server.url);
-    let thrown: unknown;
-    try {
-      oauth.validateAuthResponse(partner.as, partner.client, new URL(back.url), pending.state);
-    } catch (e) {
-      thrown = e;
-    }
-    expect(thrown).toBeInstanceOf(oauth.AuthorizationResponseError);
-    expect((thrown as oauth.AuthorizationResponseError).error).toBe('access_denied');
-  });
+      const back = await agent.request(interactionUrl(page, 'abort'), {
+        form: { csrf: CustomerAgent.field(page.html, 'csrf') },
+      });
+      expect(back.status).toBe(0);
+      expect(back.url.startsWith(`${server.url}/demo/callback?`)).toBe(true);
+      const params = new URL(back.url).searchParams;
+      expect(params.get('code')).toBeNull();
+      expect(params.get('iss')).toBe(server.url);
+      let thrown: unknown;
+      try {
+        oauth.validateAuthResponse(partner.as, partner.client, new URL(back.url), pending.state);
+      } catch (e) {
+        thrown = e;
+      }
+      expect(thrown).toBeInstanceOf(oauth.AuthorizationResponseError);
+      expect((thrown as oauth.AuthorizationResponseError).error).toBe('access_denied');
+    },
+  );
 });

@@ -13,8 +13,11 @@ afterAll(async () => {
   await server.close();
 });
 
-const dataCall = async (partner: Awaited<ReturnType<typeof partnerFor>>, linked: { tokens: { access_token: string }; pending: { dpopKeys: oauth.CryptoKeyPair } }, path = '/accounts') =>
-  partner.resource(`${server.url}/api/v1${path}`, linked.tokens.access_token, linked.pending.dpopKeys);
+const dataCall = async (
+  partner: Awaited<ReturnType<typeof partnerFor>>,
+  linked: { tokens: { access_token: string }; pending: { dpopKeys: oauth.CryptoKeyPair } },
+  path = '/accounts',
+) => partner.resource(`${server.url}/api/v1${path}`, linked.tokens.access_token, linked.pending.dpopKeys);
 
 describe('revocation by the partner, RFC 7009 (terms 5.1)', () => {
   test('revoking the refresh token ends the linkage: the access token of the same grant is rejected on the next data call', async () => {
@@ -22,7 +25,9 @@ describe('revocation by the partner, RFC 7009 (terms 5.1)', () => {
     const linked = await link(server, partner, customers.allTypes);
     await partner.revoke(linked.tokens.refresh_token!);
     expect((await dataCall(partner, linked)).status).toBe(401);
-    await expect(partner.refresh(linked.tokens.refresh_token!, linked.pending.dpopKeys)).rejects.toMatchObject({ error: 'invalid_grant' });
+    await expect(partner.refresh(linked.tokens.refresh_token!, linked.pending.dpopKeys)).rejects.toMatchObject({
+      error: 'invalid_grant',
+    });
   });
 
   test('revoking an access token revokes that token only: it gets 401, the refresh token still works', async () => {
@@ -36,8 +41,18 @@ describe('revocation by the partner, RFC 7009 (terms 5.1)', () => {
 });
 
 describe('Grant Management API', () => {
-  const grantCall = async (partner: Awaited<ReturnType<typeof partnerFor>>, linked: { tokens: { access_token: string }; pending: { dpopKeys: oauth.CryptoKeyPair } }, grantId: string, method = 'GET') =>
-    partner.resource(`${server.url}/grants/${encodeURIComponent(grantId)}`, linked.tokens.access_token, linked.pending.dpopKeys, method);
+  const grantCall = async (
+    partner: Awaited<ReturnType<typeof partnerFor>>,
+    linked: { tokens: { access_token: string }; pending: { dpopKeys: oauth.CryptoKeyPair } },
+    grantId: string,
+    method = 'GET',
+  ) =>
+    partner.resource(
+      `${server.url}/grants/${encodeURIComponent(grantId)}`,
+      linked.tokens.access_token,
+      linked.pending.dpopKeys,
+      method,
+    );
 
   test('discovery advertises the endpoint and the actions supported', async () => {
     const partner = await partnerFor(server);
@@ -53,13 +68,22 @@ describe('Grant Management API', () => {
 
     const got = await grantCall(partner, linked, grantId);
     expect(got.status).toBe(200);
-    const body = (await got.json()) as { grant_id: string; status: string; accounts: string[]; scopes: { scope: string }[]; expires_at: number; created_at: number };
+    const body = (await got.json()) as {
+      grant_id: string;
+      status: string;
+      accounts: string[];
+      scopes: { scope: string }[];
+      expires_at: number;
+      created_at: number;
+    };
     expect(body).toMatchObject({ grant_id: grantId, status: 'active', accounts: linked.chosen });
     expect(body.scopes.map((s) => s.scope).join(' ')).toContain('accounts');
     expect(body.expires_at - body.created_at).toBeGreaterThan(89 * 86400);
 
     const other = await partnerFor(server, 'demo-kaikei');
-    const otherLinked = await link(server, other, customers.twoBranches, { scope: 'offline_access accounts grant_management_query grant_management_revoke' });
+    const otherLinked = await link(server, other, customers.twoBranches, {
+      scope: 'offline_access accounts grant_management_query grant_management_revoke',
+    });
     const foreign = await grantCall(other, otherLinked, grantId);
     expect(foreign.status).toBe(404);
     const unknown = await grantCall(other, otherLinked, 'no-such-grant');
@@ -84,7 +108,11 @@ describe('Grant Management API', () => {
     expect(first.chosen.length).toBeGreaterThan(1);
 
     server.clock.advance(31_000);
-    const pending = await partner.startAuthorization({ scope: 'openid offline_access accounts deposits grant_management_query', grant_management_action: 'replace', grant_id: grantId });
+    const pending = await partner.startAuthorization({
+      scope: 'openid offline_access accounts deposits grant_management_query',
+      grant_management_action: 'replace',
+      grant_id: grantId,
+    });
     const agent = new CustomerAgent(`${server.url}/demo/callback`);
     const login = await agent.request(pending.authorizationUrl);
     expect(login.html).toContain('name="pin"');
@@ -96,19 +124,29 @@ describe('Grant Management API', () => {
     expect(tokens.grant_id).toBe(grantId);
 
     expect((await dataCall(partner, first)).status).toBe(401);
-    const accounts = (await (await dataCall(partner, { tokens, pending })).json()) as { accounts: { accountId: string }[] };
+    const accounts = (await (await dataCall(partner, { tokens, pending })).json()) as {
+      accounts: { accountId: string }[];
+    };
     expect(accounts.accounts.map((a) => a.accountId)).toEqual(narrowed);
-    const described = (await (await grantCall(partner, { tokens, pending }, grantId)).json()) as { accounts: string[]; scopes: { scope: string }[] };
+    const described = (await (await grantCall(partner, { tokens, pending }, grantId)).json()) as {
+      accounts: string[];
+      scopes: { scope: string }[];
+    };
     expect(described.accounts).toEqual(narrowed);
     expect(described.scopes.map((s) => s.scope).join(' ')).not.toContain('time_deposits');
   });
 
-  test('replace with another partner\'s grant id is refused at PAR', async () => {
+  test("replace with another partner's grant id is refused at PAR", async () => {
     const kakeibo = await partnerFor(server);
     const linked = await link(server, kakeibo, customers.allTypes);
     const kaikei = await partnerFor(server, 'demo-kaikei');
-    await expect(kaikei.startAuthorization({ scope: 'offline_access accounts', grant_management_action: 'replace', grant_id: linked.tokens.grant_id as string }))
-      .rejects.toMatchObject({ error: 'invalid_grant_id' });
+    await expect(
+      kaikei.startAuthorization({
+        scope: 'offline_access accounts',
+        grant_management_action: 'replace',
+        grant_id: linked.tokens.grant_id as string,
+      }),
+    ).rejects.toMatchObject({ error: 'invalid_grant_id' });
     void insecure;
     void privateKeyJwt;
   });
@@ -120,7 +158,9 @@ describe('one ending, recorded once', () => {
     const linked = await link(server, partner, customers.allTypes);
     await partner.revoke(linked.tokens.refresh_token!);
     await server.app.audit.flush();
-    const endings = (await server.app.audit.query({ kind: 'grant.ended' })).filter((e) => e.details?.grantId === linked.tokens.grant_id);
+    const endings = (await server.app.audit.query({ kind: 'grant.ended' })).filter(
+      (e) => e.details?.grantId === linked.tokens.grant_id,
+    );
     expect(endings).toHaveLength(1);
     expect(endings[0].details?.reason).toBe('revoked_by_protocol');
   });

@@ -16,14 +16,29 @@ const termsWithChangeTomorrow = (nowMs: number) => {
   copyFileSync(join(ROOT, 'config/terms/1.0.ja.txt'), join(dir, '1.0.ja.txt'));
   copyFileSync(join(ROOT, 'test/fixtures/terms-change/2.0.ja.txt'), join(dir, '2.0.ja.txt'));
   const tomorrow = jstDate(nowMs + DAY);
-  writeFileSync(join(dir, 'terms.json'), JSON.stringify({
-    versions: [
-      { version: '1.0', effectiveFrom: '2026-04-01', requiresReconsent: false, file: '1.0.ja.txt' },
-      { version: '2.0', effectiveFrom: tomorrow, requiresReconsent: true, file: '2.0.ja.txt', changeSummary: { ja: '条項の追加', en: 'A clause added' } },
-    ],
-  }));
+  writeFileSync(
+    join(dir, 'terms.json'),
+    JSON.stringify({
+      versions: [
+        { version: '1.0', effectiveFrom: '2026-04-01', requiresReconsent: false, file: '1.0.ja.txt' },
+        {
+          version: '2.0',
+          effectiveFrom: tomorrow,
+          requiresReconsent: true,
+          file: '2.0.ja.txt',
+          changeSummary: { ja: '条項の追加', en: 'A clause added' },
+        },
+      ],
+    }),
+  );
   // Access tokens live a day here, so one issued before midnight is still alive after it.
-  writeFileSync(join(dir, 'settings.json'), JSON.stringify({ identityCheck: { failureDelaysMs: [0], responseFloorMs: 0 }, lifetimes: { accessTokenSeconds: 86400 } }));
+  writeFileSync(
+    join(dir, 'settings.json'),
+    JSON.stringify({
+      identityCheck: { failureDelaysMs: [0], responseFloorMs: 0 },
+      lifetimes: { accessTokenSeconds: 86400 },
+    }),
+  );
   return { dir, tomorrow };
 };
 
@@ -32,7 +47,9 @@ describe('a terms change that requires new consent (terms 9)', () => {
   let fixture: ReturnType<typeof termsWithChangeTomorrow>;
   beforeAll(async () => {
     fixture = termsWithChangeTomorrow(Date.now());
-    server = await startServer({ env: { TERMS_FILE: join(fixture.dir, 'terms.json'), CONFIG_FILE: join(fixture.dir, 'settings.json') } });
+    server = await startServer({
+      env: { TERMS_FILE: join(fixture.dir, 'terms.json'), CONFIG_FILE: join(fixture.dir, 'settings.json') },
+    });
   });
   afterAll(async () => {
     await server.close();
@@ -45,7 +62,9 @@ describe('a terms change that requires new consent (terms 9)', () => {
     expect(linked.consentPage.html).toContain('API利用規定 第1.0版');
     expect(linked.consentPage.html).toContain(`${fixture.tomorrow} に第2.0版へ改定されます`);
     expect(linked.consentPage.html).toContain('改定後は、あらためて同意が必要です');
-    await expect(partner.refresh(linked.tokens.refresh_token!, linked.pending.dpopKeys)).resolves.toMatchObject({ token_type: 'dpop' });
+    await expect(partner.refresh(linked.tokens.refresh_token!, linked.pending.dpopKeys)).resolves.toMatchObject({
+      token_type: 'dpop',
+    });
 
     // Move past midnight JST: version 2.0 is in force.
     const now = server.clock.now();
@@ -55,12 +74,18 @@ describe('a terms change that requires new consent (terms 9)', () => {
       error: 'invalid_grant',
       error_description: expect.stringMatching(/^reconsent_required/),
     });
-    const stillValid = await partner.resource(`${server.url}/api/v1/accounts`, linked.tokens.access_token, linked.pending.dpopKeys);
+    const stillValid = await partner.resource(
+      `${server.url}/api/v1/accounts`,
+      linked.tokens.access_token,
+      linked.pending.dpopKeys,
+    );
     expect(stillValid.status).toBe(200);
 
     const again = await link(server, partner, customers.allTypes);
     expect(again.consentPage.html).toContain('API利用規定 第2.0版');
-    await expect(partner.refresh(again.tokens.refresh_token!, again.pending.dpopKeys)).resolves.toMatchObject({ token_type: 'dpop' });
+    await expect(partner.refresh(again.tokens.refresh_token!, again.pending.dpopKeys)).resolves.toMatchObject({
+      token_type: 'dpop',
+    });
   });
 
   test('the public terms page lists the current, the scheduled and the past versions', async () => {

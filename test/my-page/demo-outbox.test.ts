@@ -26,7 +26,10 @@ describe('the demo outbox stays bounded', () => {
 
     expect((await outbox.newest(10)).map((e) => e.notice.customerId)).toEqual(['c1', 'c2', 'c1']);
     expect((await outbox.newest(2)).map((e) => e.notice.customerId)).toEqual(['c1', 'c2']);
-    expect((await outbox.ofCustomer('c1', 10)).map((e) => e.notice.at)).toEqual([clock.now(), clock.now() - 20 * 86400_000 - 60_000]);
+    expect((await outbox.ofCustomer('c1', 10)).map((e) => e.notice.at)).toEqual([
+      clock.now(),
+      clock.now() - 20 * 86400_000 - 60_000,
+    ]);
 
     // 31 days after the first: it is gone, from the listing and from both indexes.
     clock.advance(11 * 86400_000);

@@ -109,7 +109,8 @@ describe('/my: the same identity check as API連携認証', () => {
 
     const partner = await partnerFor(server);
     const begun = await beginAuthorization(server, partner);
-    for (let i = 0; i < 2; i += 1) expect((await begun.agent.login(begun.loginPage, { ...who, pin: '0000' })).status).toBe(400);
+    for (let i = 0; i < 2; i += 1)
+      expect((await begun.agent.login(begun.loginPage, { ...who, pin: '0000' })).status).toBe(400);
     expect(await server.app.coreBanking.loginFailures(refOf(who))).toEqual({ consecutiveFailures: 5, locked: true });
 
     // Locked: the right PIN is refused on /my with the same page, until bank staff unlock.

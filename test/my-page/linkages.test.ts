@@ -21,11 +21,14 @@ const linkBoth = async () => {
   const kakeibo = await partnerFor(server);
   const kaikei = await partnerFor(server, 'demo-kaikei');
   const withKakeibo = await link(server, kakeibo, customers.allTypes, { accounts: (offered) => offered.slice(0, 2) });
-  const withKaikei = await link(server, kaikei, customers.allTypes, { scope: 'offline_access accounts deposits', accounts: (offered) => offered.slice(0, 1) });
+  const withKaikei = await link(server, kaikei, customers.allTypes, {
+    scope: 'offline_access accounts deposits',
+    accounts: (offered) => offered.slice(0, 1),
+  });
   return { kakeibo, kaikei, withKakeibo, withKaikei };
 };
 
-describe('/my lists the customer\'s live linkages', () => {
+describe("/my lists the customer's live linkages", () => {
   test('two partners: names, categories in plain Japanese, accounts masked, since and until, newest first', async () => {
     const { withKakeibo, withKaikei } = await linkBoth();
     const { listPage } = await signIn(server, customers.allTypes);
@@ -41,7 +44,10 @@ describe('/my lists the customer\'s live linkages', () => {
     expect(kaikeiSection).toContain('普通預金 本店 ****345');
     expect(kakeiboSection).toContain('普通預金 本店 ****345');
     expect(kakeiboSection).toContain('貯蓄預金 本店 ****345');
-    for (const [section, linked] of [[kaikeiSection, withKaikei], [kakeiboSection, withKakeibo]] as const) {
+    for (const [section, linked] of [
+      [kaikeiSection, withKaikei],
+      [kakeiboSection, withKakeibo],
+    ] as const) {
       const record = (await server.app.grants.find(linked.tokens.grant_id as string))!;
       expect(section).toContain(`<dd class="since">${jstDateTimeText(record.createdAt, 'ja')}</dd>`);
       expect(section).toContain(`<dd class="until">${jstDateTimeText(record.expiresAt, 'ja')}</dd>`);
@@ -67,7 +73,11 @@ describe('/my lists the customer\'s live linkages', () => {
     expect(kakeiboAfter).toContain('<dd class="last-used">まだありません</dd>');
 
     // Written at most once a minute per linkage: a call 30 s later leaves it, one a minute later moves it.
-    const lastUsedOf = async () => (await before.agent.request(`${server.url}/my`)).html.split('<section').slice(1)[0].match(/<dd class="last-used">([^<]*)<\/dd>/)![1];
+    const lastUsedOf = async () =>
+      (await before.agent.request(`${server.url}/my`)).html
+        .split('<section')
+        .slice(1)[0]
+        .match(/<dd class="last-used">([^<]*)<\/dd>/)![1];
     server.clock.advance(30_000);
     expect((await dataCall(server, kaikei, withKaikei)).status).toBe(200);
     expect(await lastUsedOf()).toBe(jstDateTimeText(usedAt, 'ja'));
@@ -76,7 +86,7 @@ describe('/my lists the customer\'s live linkages', () => {
     expect(await lastUsedOf()).toBe(jstDateTimeText(server.clock.now(), 'ja'));
   });
 
-  test('ending one with the confirmation: that partner\'s next data call fails (401) and its refresh fails (invalid_grant), the other still works', async () => {
+  test("ending one with the confirmation: that partner's next data call fails (401) and its refresh fails (invalid_grant), the other still works", async () => {
     const { kakeibo, kaikei, withKakeibo, withKaikei } = await linkBoth();
     const { agent, listPage } = await signIn(server, customers.allTypes);
     const kakeiboGrant = withKakeibo.tokens.grant_id as string;
@@ -90,15 +100,22 @@ describe('/my lists the customer\'s live linkages', () => {
     // Looking at the confirmation changes nothing.
     expect((await dataCall(server, kakeibo, withKakeibo)).status).toBe(200);
 
-    const after = await agent.request(`${server.url}/my/linkages/${encodeURIComponent(kakeiboGrant)}/end`, { form: { csrf: CustomerAgent.field(confirm.html, 'csrf') } });
+    const after = await agent.request(`${server.url}/my/linkages/${encodeURIComponent(kakeiboGrant)}/end`, {
+      form: { csrf: CustomerAgent.field(confirm.html, 'csrf') },
+    });
     expect(after.status).toBe(200);
     expect(after.url).toBe(`${server.url}/my`);
     expect(after.html).toContain(`${KAKEIBO} との連携を解除しました。`);
     expect(partnerNames(after)).toEqual([KAIKEI]);
 
     expect((await dataCall(server, kakeibo, withKakeibo)).status).toBe(401);
-    await expect(kakeibo.refresh(withKakeibo.tokens.refresh_token!, withKakeibo.pending.dpopKeys)).rejects.toMatchObject({ error: 'invalid_grant' });
-    expect(await server.app.revocation.ending(kakeiboGrant)).toMatchObject({ reason: 'revoked_by_customer', actor: 'customer' });
+    await expect(
+      kakeibo.refresh(withKakeibo.tokens.refresh_token!, withKakeibo.pending.dpopKeys),
+    ).rejects.toMatchObject({ error: 'invalid_grant' });
+    expect(await server.app.revocation.ending(kakeiboGrant)).toMatchObject({
+      reason: 'revoked_by_customer',
+      actor: 'customer',
+    });
 
     expect((await dataCall(server, kaikei, withKaikei)).status).toBe(200);
     const refreshed = await kaikei.refresh(withKaikei.tokens.refresh_token!, withKaikei.pending.dpopKeys);
@@ -124,18 +141,23 @@ describe('/my lists the customer\'s live linkages', () => {
     const { kakeibo, withKakeibo } = await linkBoth();
     const { agent, listPage } = await signIn(server, customers.allTypes);
     const confirm = await agent.request(`${server.url}/my/linkages/${encodeURIComponent(linkageIds(listPage)[1])}/end`);
-    const forged = await new CustomerAgent(NEVER).request(`${server.url}/my/linkages/${encodeURIComponent(withKakeibo.tokens.grant_id as string)}/end`, { form: { csrf: CustomerAgent.field(confirm.html, 'csrf') } });
+    const forged = await new CustomerAgent(NEVER).request(
+      `${server.url}/my/linkages/${encodeURIComponent(withKakeibo.tokens.grant_id as string)}/end`,
+      { form: { csrf: CustomerAgent.field(confirm.html, 'csrf') } },
+    );
     expect(forged.status).toBe(403);
     expect((await dataCall(server, kakeibo, withKakeibo)).status).toBe(200);
   });
 
-  test('another customer\'s linkage cannot be seen or ended: 404, and it lives on', async () => {
+  test("another customer's linkage cannot be seen or ended: 404, and it lives on", async () => {
     const kaikei = await partnerFor(server, 'demo-kaikei');
     const theirs = await link(server, kaikei, customers.twoBranches, { scope: 'offline_access accounts' });
     const { agent, listPage } = await signIn(server, customers.allTypes);
     const grantId = encodeURIComponent(theirs.tokens.grant_id as string);
     expect((await agent.request(`${server.url}/my/linkages/${grantId}/end`)).status).toBe(404);
-    const ended = await agent.request(`${server.url}/my/linkages/${grantId}/end`, { form: { csrf: CustomerAgent.field(listPage.html, 'csrf') } });
+    const ended = await agent.request(`${server.url}/my/linkages/${grantId}/end`, {
+      form: { csrf: CustomerAgent.field(listPage.html, 'csrf') },
+    });
     expect(ended.status).toBe(404);
     expect((await dataCall(server, kaikei, theirs)).status).toBe(200);
   });
@@ -149,7 +171,9 @@ describe('/my lists the customer\'s live linkages', () => {
 
   test('sign-out ends the session', async () => {
     const { agent, listPage } = await signIn(server, customers.allTypes);
-    const out = await agent.request(`${server.url}/my/sign-out`, { form: { csrf: CustomerAgent.field(listPage.html, 'csrf') } });
+    const out = await agent.request(`${server.url}/my/sign-out`, {
+      form: { csrf: CustomerAgent.field(listPage.html, 'csrf') },
+    });
     expect(out.html).toContain('name="pin"');
     expect((await agent.request(`${server.url}/my`)).html).not.toContain('<h1>連携の管理</h1>');
   });

@@ -26,12 +26,18 @@ export const signIn = async (server: TestServer, who: DemoCustomer) => {
 };
 
 /** The grant ids on the list page, in the order shown. */
-export const linkageIds = (page: Page) => [...page.html.matchAll(/action="\/my\/linkages\/([^/"]+)\/end"/g)].map((m) => decodeURIComponent(m[1]));
+export const linkageIds = (page: Page) =>
+  [...page.html.matchAll(/action="\/my\/linkages\/([^/"]+)\/end"/g)].map((m) => decodeURIComponent(m[1]));
 
 /** The partner names on the list page, in the order shown. */
-export const partnerNames = (page: Page) => [...page.html.matchAll(/<h2 id="linkage-\d+" class="partner-name">([^<]*)<\/h2>/g)].map((m) => m[1]);
+export const partnerNames = (page: Page) =>
+  [...page.html.matchAll(/<h2 id="linkage-\d+" class="partner-name">([^<]*)<\/h2>/g)].map((m) => m[1]);
 
-export const refOf = (who: DemoCustomer): LoginAccountRef => ({ branchCode: who.branch, accountType: who.accountType as AccountType, accountNumber: who.accountNumber });
+export const refOf = (who: DemoCustomer): LoginAccountRef => ({
+  branchCode: who.branch,
+  accountType: who.accountType as AccountType,
+  accountNumber: who.accountNumber,
+});
 
 type Linked = { tokens: { access_token: string; refresh_token?: string }; pending: { dpopKeys: oauth.CryptoKeyPair } };
 

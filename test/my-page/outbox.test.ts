@@ -19,7 +19,11 @@ const outbox = async (on = server) => {
 };
 
 /** The notices on the page, newest first: kind and whole text. */
-const notices = (html: string) => [...html.matchAll(/<li class="notice-item" data-kind="([^"]+)">([\s\S]*?)<\/li>/g)].map((m) => ({ kind: m[1], text: m[2] }));
+const notices = (html: string) =>
+  [...html.matchAll(/<li class="notice-item" data-kind="([^"]+)">([\s\S]*?)<\/li>/g)].map((m) => ({
+    kind: m[1],
+    text: m[2],
+  }));
 
 describe('the customer notifier: the demo outbox', () => {
   test('starts empty, in Japanese, never cached', async () => {
@@ -31,7 +35,10 @@ describe('the customer notifier: the demo outbox', () => {
 
   test('a new linkage puts a notice in the outbox: which partner, which information of which accounts (masked), and how to end it', async () => {
     const partner = await partnerFor(server);
-    await link(server, partner, customers.allTypes, { scope: 'openid offline_access accounts deposits', accounts: (offered) => offered.slice(0, 2) });
+    await link(server, partner, customers.allTypes, {
+      scope: 'openid offline_access accounts deposits',
+      accounts: (offered) => offered.slice(0, 2),
+    });
     const [notice] = notices((await outbox()).html);
     expect(notice.kind).toBe('linkage.created');
     expect(notice.text).toContain('【デモ信用組合】デモかけいぼ と口座を連携しました');
@@ -41,7 +48,9 @@ describe('the customer notifier: the demo outbox', () => {
     expect(notice.text).toContain('・普通預金 ****345');
     expect(notice.text).toContain('・貯蓄預金 ****345');
     expect(notice.text).toContain('連携の有効期限：');
-    expect(notice.text).toContain(`デモかけいぼ のサービスからお手続きいただくか、当組合の「連携の管理」ページ（${server.url}/my）で解除してください。`);
+    expect(notice.text).toContain(
+      `デモかけいぼ のサービスからお手続きいただくか、当組合の「連携の管理」ページ（${server.url}/my）で解除してください。`,
+    );
     expect(notice.text).toContain('お心当たりのない場合は、すぐに連携を解除し');
     // Never a full account number.
     for (const n of ['1012345', '5012345']) expect(notice.text).not.toContain(n);
@@ -53,7 +62,9 @@ describe('the customer notifier: the demo outbox', () => {
     const { agent } = await signIn(server, customers.twoBranches);
     const grantId = encodeURIComponent(linked.tokens.grant_id as string);
     const confirm = await agent.request(`${server.url}/my/linkages/${grantId}/end`);
-    await agent.request(`${server.url}/my/linkages/${grantId}/end`, { form: { csrf: CustomerAgent.field(confirm.html, 'csrf') } });
+    await agent.request(`${server.url}/my/linkages/${grantId}/end`, {
+      form: { csrf: CustomerAgent.field(confirm.html, 'csrf') },
+    });
 
     const [ended, created] = notices((await outbox()).html);
     expect(ended.kind).toBe('linkage.ended');
@@ -74,7 +85,15 @@ describe('the customer notifier: the demo outbox', () => {
 describe('a failing notifier never fails the linkage', () => {
   let failing: TestServer;
   beforeAll(async () => {
-    failing = await startServer({ overrides: { notifier: { notify: async () => { throw new Error('mail relay down'); } } } });
+    failing = await startServer({
+      overrides: {
+        notifier: {
+          notify: async () => {
+            throw new Error('mail relay down');
+          },
+        },
+      },
+    });
   });
   afterAll(async () => {
     await failing?.close();
@@ -85,10 +104,16 @@ describe('a failing notifier never fails the linkage', () => {
     const linked = await link(failing, partner, customers.allTypes);
     expect(linked.tokens.access_token).toEqual(expect.any(String));
     expect((await dataCall(failing, partner, linked)).status).toBe(200);
-    expect(failing.logLines.some((line) => line.includes('customer notice not sent') && line.includes('mail relay down'))).toBe(true);
+    expect(
+      failing.logLines.some((line) => line.includes('customer notice not sent') && line.includes('mail relay down')),
+    ).toBe(true);
     await failing.app.audit.flush();
     const failures = await failing.app.audit.query({ kind: 'notice.failed' });
     expect(failures).toHaveLength(1);
-    expect(failures[0]).toMatchObject({ result: 'failure', partnerId: 'demo-kakeibo', details: { notice: 'linkage.created' } });
+    expect(failures[0]).toMatchObject({
+      result: 'failure',
+      partnerId: 'demo-kakeibo',
+      details: { notice: 'linkage.created' },
+    });
   });
 });

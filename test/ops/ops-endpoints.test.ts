@@ -42,15 +42,20 @@ const scrape = async (): Promise<Sample[]> => {
 };
 
 describe('/metrics', () => {
-  test('is valid Prometheus text and counts a linkage\'s requests and the tokens it issued', async () => {
+  test("is valid Prometheus text and counts a linkage's requests and the tokens it issued", async () => {
     const before = await scrape();
     const partner = await partnerFor(server);
     const linked = await link(server, partner, customers.allTypes);
-    const res = await partner.resource(`${server.url}/api/v1/accounts`, linked.tokens.access_token, linked.pending.dpopKeys);
+    const res = await partner.resource(
+      `${server.url}/api/v1/accounts`,
+      linked.tokens.access_token,
+      linked.pending.dpopKeys,
+    );
     expect(res.status).toBe(200);
     const after = await scrape();
 
-    const delta = (name: string, labels: Record<string, string>) => sampleValue(after, name, labels) - sampleValue(before, name, labels);
+    const delta = (name: string, labels: Record<string, string>) =>
+      sampleValue(after, name, labels) - sampleValue(before, name, labels);
     expect(delta('http_requests_total', { route: '/request', method: 'POST', status: '201' })).toBe(1);
     expect(delta('http_requests_total', { route: '/token', method: 'POST', status: '200' })).toBe(1);
     expect(delta('http_requests_total', { route: '/api/v1/accounts', method: 'GET', status: '200' })).toBe(1);
@@ -61,34 +66,48 @@ describe('/metrics', () => {
     expect(delta('oauth_tokens_issued_total', { type: 'access_token', grant_type: 'authorization_code' })).toBe(1);
     expect(delta('oauth_tokens_issued_total', { type: 'refresh_token', grant_type: 'authorization_code' })).toBe(1);
     // Route patterns, never raw paths with ids in them.
-    expect(after.filter((s) => s.name === 'http_requests_total').every((s) => !/\/interaction\/[A-Za-z0-9_-]{10,}/.test(s.labels.route))).toBe(true);
+    expect(
+      after
+        .filter((s) => s.name === 'http_requests_total')
+        .every((s) => !/\/interaction\/[A-Za-z0-9_-]{10,}/.test(s.labels.route)),
+    ).toBe(true);
 
     await partner.refresh(linked.tokens.refresh_token!, linked.pending.dpopKeys);
     const [consent] = await server.app.audit.query({ kind: 'consent.granted', limit: 1 });
-    await server.app.revocation.endGrant(String(consent.details!.grantId), { reason: 'revoked_by_bank', actor: 'operator-1' });
+    await server.app.revocation.endGrant(String(consent.details!.grantId), {
+      reason: 'revoked_by_bank',
+      actor: 'operator-1',
+    });
     const later = await scrape();
-    expect(sampleValue(later, 'oauth_tokens_issued_total', { type: 'access_token', grant_type: 'refresh_token' })).toBe(1);
+    expect(sampleValue(later, 'oauth_tokens_issued_total', { type: 'access_token', grant_type: 'refresh_token' })).toBe(
+      1,
+    );
     expect(sampleValue(later, 'grants_ended_total', { reason: 'revoked_by_bank' })).toBe(1);
   });
 
   test('counts lockouts', async () => {
     const partner = await partnerFor(server);
     const { agent, page } = await startAt(server, partner);
-    for (let i = 0; i < 5; i += 1) expect((await agent.login(page, { ...customers.lockable, pin: '0000' })).status).toBe(400);
+    for (let i = 0; i < 5; i += 1)
+      expect((await agent.login(page, { ...customers.lockable, pin: '0000' })).status).toBe(400);
     expect(sampleValue(await scrape(), 'identity_check_lockouts_total')).toBe(1);
   });
 
   test('counts requests that failed on the store', async () => {
     store.failing = true;
     try {
-      const res = await fetch(`${server.url}/api/v1/accounts`, { headers: { authorization: 'Bearer some-token-value-0123456789' } });
+      const res = await fetch(`${server.url}/api/v1/accounts`, {
+        headers: { authorization: 'Bearer some-token-value-0123456789' },
+      });
       expect(res.status).toBe(503);
     } finally {
       store.failing = false;
     }
     const samples = await scrape();
     expect(sampleValue(samples, 'store_unavailable_errors_total')).toBe(1);
-    expect(sampleValue(samples, 'http_requests_total', { route: '/api/v1/accounts', method: 'GET', status: '503' })).toBe(1);
+    expect(
+      sampleValue(samples, 'http_requests_total', { route: '/api/v1/accounts', method: 'GET', status: '503' }),
+    ).toBe(1);
   });
 });
 
@@ -106,10 +125,14 @@ describe('operator endpoints are not open to the world', () => {
       const none = await fetch(`${server.url}${path}`, { headers: viaProxy });
       expect(none.status).toBe(401);
       expect(none.headers.get('www-authenticate')).toBe('Bearer realm="operations"');
-      const wrong = await fetch(`${server.url}${path}`, { headers: { ...viaProxy, authorization: 'Bearer not-the-token-at-all-000' } });
+      const wrong = await fetch(`${server.url}${path}`, {
+        headers: { ...viaProxy, authorization: 'Bearer not-the-token-at-all-000' },
+      });
       expect(wrong.status).toBe(401);
       expect(await wrong.text()).not.toContain('http_requests_total');
-      const right = await fetch(`${server.url}${path}`, { headers: { ...viaProxy, authorization: `Bearer ${METRICS_TOKEN}` } });
+      const right = await fetch(`${server.url}${path}`, {
+        headers: { ...viaProxy, authorization: `Bearer ${METRICS_TOKEN}` },
+      });
       expect(right.status).toBe(200);
     }
   });
@@ -118,7 +141,9 @@ describe('operator endpoints are not open to the world', () => {
     const open = await startServer();
     try {
       expect((await fetch(`${open.url}/metrics`)).status).toBe(200);
-      const outside = await fetch(`${open.url}/metrics`, { headers: { ...viaProxy, authorization: `Bearer ${METRICS_TOKEN}` } });
+      const outside = await fetch(`${open.url}/metrics`, {
+        headers: { ...viaProxy, authorization: `Bearer ${METRICS_TOKEN}` },
+      });
       expect(outside.status).toBe(403);
     } finally {
       await open.close();
@@ -144,8 +169,27 @@ describe('metrics registry', () => {
   test('each app has its own: two in one process do not share counters', async () => {
     const a = createMetrics();
     const b = createMetrics();
-    a.observeAuditEvent({ kind: 'identity_check.locked', result: 'denied', id: '1', time: '', instance: 'i', chain: 'c', seq: 1, prev: '' });
-    a.observeAuditEvent({ kind: 'grant.ended', result: 'success', details: { reason: 'not a reason <script>' }, id: '2', time: '', instance: 'i', chain: 'c', seq: 2, prev: '' });
+    a.observeAuditEvent({
+      kind: 'identity_check.locked',
+      result: 'denied',
+      id: '1',
+      time: '',
+      instance: 'i',
+      chain: 'c',
+      seq: 1,
+      prev: '',
+    });
+    a.observeAuditEvent({
+      kind: 'grant.ended',
+      result: 'success',
+      details: { reason: 'not a reason <script>' },
+      id: '2',
+      time: '',
+      instance: 'i',
+      chain: 'c',
+      seq: 2,
+      prev: '',
+    });
     const textA = parsePrometheusText(await a.registry.metrics());
     expect(sampleValue(textA, 'identity_check_lockouts_total')).toBe(1);
     expect(sampleValue(textA, 'grants_ended_total', { reason: 'other' })).toBe(1);

@@ -3,8 +3,13 @@ import { parsePrometheusText } from './prometheus-text.ts';
 // The checker the /metrics test relies on must be able to say no.
 describe('the Prometheus text checker', () => {
   test('reads samples with labels, escapes and special values', () => {
-    const samples = parsePrometheusText('# HELP a_total A.\n# TYPE a_total counter\na_total{route="/x",note="q\\"\\n"} 3\nb NaN\n');
-    expect(samples).toEqual([{ name: 'a_total', labels: { route: '/x', note: 'q"\n' }, value: 3 }, { name: 'b', labels: {}, value: NaN }]);
+    const samples = parsePrometheusText(
+      '# HELP a_total A.\n# TYPE a_total counter\na_total{route="/x",note="q\\"\\n"} 3\nb NaN\n',
+    );
+    expect(samples).toEqual([
+      { name: 'a_total', labels: { route: '/x', note: 'q"\n' }, value: 3 },
+      { name: 'b', labels: {}, value: NaN },
+    ]);
   });
 
   test.each([

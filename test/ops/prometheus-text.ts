@@ -72,37 +72,45 @@ export const parsePrometheusText = (text: string): Sample[] => {
     return undefined;
   };
 
-  text.slice(0, -1).split('\n').forEach((line, index) => {
-    const where = `line ${index + 1}`;
-    if (line === '') return;
-    if (line.startsWith('#')) {
-      const m = /^# (HELP|TYPE) (\S+)(?: (.*))?$/.exec(line);
-      if (!m) return; // a plain comment
-      const [, keyword, name, rest = ''] = m;
-      if (!METRIC_NAME.test(name)) throw new Error(`${where}: bad metric name "${name}"`);
-      if (keyword === 'HELP') {
-        if (helps.has(name)) throw new Error(`${where}: second HELP for ${name}`);
-        helps.add(name);
-      } else {
-        if (!TYPES.has(rest)) throw new Error(`${where}: unknown type "${rest}"`);
-        if (types.has(name)) throw new Error(`${where}: second TYPE for ${name}`);
-        if (samples.some((s) => SUFFIXES[rest].some((suffix) => name + suffix === s.name))) throw new Error(`${where}: TYPE for ${name} after its samples`);
-        types.set(name, rest);
+  text
+    .slice(0, -1)
+    .split('\n')
+    .forEach((line, index) => {
+      const where = `line ${index + 1}`;
+      if (line === '') return;
+      if (line.startsWith('#')) {
+        const m = /^# (HELP|TYPE) (\S+)(?: (.*))?$/.exec(line);
+        if (!m) return; // a plain comment
+        const [, keyword, name, rest = ''] = m;
+        if (!METRIC_NAME.test(name)) throw new Error(`${where}: bad metric name "${name}"`);
+        if (keyword === 'HELP') {
+          if (helps.has(name)) throw new Error(`${where}: second HELP for ${name}`);
+          helps.add(name);
+        } else {
+          if (!TYPES.has(rest)) throw new Error(`${where}: unknown type "${rest}"`);
+          if (types.has(name)) throw new Error(`${where}: second TYPE for ${name}`);
+          if (samples.some((s) => SUFFIXES[rest].some((suffix) => name + suffix === s.name)))
+            throw new Error(`${where}: TYPE for ${name} after its samples`);
+          types.set(name, rest);
+        }
+        return;
       }
-      return;
-    }
-    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)(?: (-?\d+))?$/.exec(line);
-    if (!m) throw new Error(`${where}: not a sample: ${line}`);
-    const [, name, labelText = '', valueText] = m;
-    const sample = { name, labels: parseLabels(labelText, where), value: parseValue(valueText, where) };
-    const key = `${name}{${Object.entries(sample.labels).sort().map(([k, v]) => `${k}=${v}`).join(',')}}`;
-    if (seenSamples.has(key)) throw new Error(`${where}: duplicate sample ${key}`);
-    seenSamples.add(key);
-    const family = familyOf(name);
-    if (family?.type === 'histogram' && name.endsWith('_bucket') && sample.labels.le === undefined) throw new Error(`${where}: bucket without le`);
-    if (family?.type === 'counter' && !(sample.value >= 0)) throw new Error(`${where}: negative counter`);
-    samples.push(sample);
-  });
+      const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)(?: (-?\d+))?$/.exec(line);
+      if (!m) throw new Error(`${where}: not a sample: ${line}`);
+      const [, name, labelText = '', valueText] = m;
+      const sample = { name, labels: parseLabels(labelText, where), value: parseValue(valueText, where) };
+      const key = `${name}{${Object.entries(sample.labels)
+        .sort()
+        .map(([k, v]) => `${k}=${v}`)
+        .join(',')}}`;
+      if (seenSamples.has(key)) throw new Error(`${where}: duplicate sample ${key}`);
+      seenSamples.add(key);
+      const family = familyOf(name);
+      if (family?.type === 'histogram' && name.endsWith('_bucket') && sample.labels.le === undefined)
+        throw new Error(`${where}: bucket without le`);
+      if (family?.type === 'counter' && !(sample.value >= 0)) throw new Error(`${where}: negative counter`);
+      samples.push(sample);
+    });
 
   // Histograms: per label set, buckets rise, +Inf is present and equals _count.
   for (const [family, type] of types) {
@@ -121,8 +129,11 @@ export const parsePrometheusText = (text: string): Sample[] => {
       }, 0);
       const inf = sorted[sorted.length - 1];
       if (inf.labels.le !== '+Inf') throw new Error(`${family}${key}: no le="+Inf" bucket`);
-      const count = samples.find((s) => s.name === `${family}_count` && JSON.stringify(Object.entries(s.labels).sort()) === key);
-      if (!count || count.value !== inf.value) throw new Error(`${family}${key}: _count does not equal the +Inf bucket`);
+      const count = samples.find(
+        (s) => s.name === `${family}_count` && JSON.stringify(Object.entries(s.labels).sort()) === key,
+      );
+      if (!count || count.value !== inf.value)
+        throw new Error(`${family}${key}: _count does not equal the +Inf bucket`);
     }
   }
   return samples;

@@ -46,16 +46,25 @@ const kinds = (keys: string[]) => {
   return counts;
 };
 
-const tokenKeys = (seeded: Seeded[]) => seeded.flatMap((s) => [
-  oidcKeys.model('AccessToken', s.accessToken!),
-  oidcKeys.model('RefreshToken', s.refreshToken!),
-  oidcKeys.model('Grant', s.grantId),
-]);
+const tokenKeys = (seeded: Seeded[]) =>
+  seeded.flatMap((s) => [
+    oidcKeys.model('AccessToken', s.accessToken!),
+    oidcKeys.model('RefreshToken', s.refreshToken!),
+    oidcKeys.model('Grant', s.grantId),
+  ]);
 
-const present = async (store: Store, keys: string[]) => (await store.getMany(keys)).filter((v) => v !== undefined).length;
+const present = async (store: Store, keys: string[]) =>
+  (await store.getMany(keys)).filter((v) => v !== undefined).length;
 
 describe.each([
-  { store: 'Redis', count: 10_000, env: (): Record<string, string> => ({ REDIS_URL: process.env.TEST_REDIS_URL!, REDIS_KEY_PREFIX: `test-bulk-${randomUUID()}:` }) },
+  {
+    store: 'Redis',
+    count: 10_000,
+    env: (): Record<string, string> => ({
+      REDIS_URL: process.env.TEST_REDIS_URL!,
+      REDIS_KEY_PREFIX: `test-bulk-${randomUUID()}:`,
+    }),
+  },
   { store: 'the memory store', count: 2_000, env: (): Record<string, string> => ({}) },
 ])('ending every grant of a partner on $store', ({ count, env }) => {
   test(`${count} grants: it finishes, no token is usable afterwards, and only tombstones and refresh-token memos are left`, async () => {
@@ -73,8 +82,13 @@ describe.each([
       expect(await present(app.store, tokenKeys(seeded))).toBe(3 * count);
       expect(await app.provider.AccessToken.find(seeded[0].accessToken!)).toBeDefined();
       expect(kinds((await app.store.keysWithPrefix('')).filter((k) => !before.has(k)))).toEqual({
-        'oidc:Grant': count, 'oidc:AccessToken': count, 'oidc:RefreshToken': count, 'oidc:grant': count,
-        grant: count, idx: count + 1, 'refresh-token-grant': count,
+        'oidc:Grant': count,
+        'oidc:AccessToken': count,
+        'oidc:RefreshToken': count,
+        'oidc:grant': count,
+        grant: count,
+        idx: count + 1,
+        'refresh-token-grant': count,
       });
 
       const started = performance.now();
@@ -94,9 +108,15 @@ describe.each([
       const left = (await app.store.keysWithPrefix('')).filter((k) => !before.has(k));
       expect(kinds(left)).toEqual({ 'grant-ended': count, 'refresh-token-grant': count });
       expect(await app.grants.idsOfPartner(PARTNER)).toEqual([]);
-      expect(await app.revocation.ending(seeded[count - 1].grantId)).toMatchObject({ reason: 'partner_removed', partnerId: PARTNER });
+      expect(await app.revocation.ending(seeded[count - 1].grantId)).toMatchObject({
+        reason: 'partner_removed',
+        partnerId: PARTNER,
+      });
 
-      if (process.env.REPORT_TIMINGS) process.stderr.write(`bulk revocation on ${app.store.kind}: ${count} grants set up in ${Math.round(setupMs)} ms, ended in ${Math.round(endMs)} ms\n`);
+      if (process.env.REPORT_TIMINGS)
+        process.stderr.write(
+          `bulk revocation on ${app.store.kind}: ${count} grants set up in ${Math.round(setupMs)} ms, ended in ${Math.round(endMs)} ms\n`,
+        );
       expect(endMs).toBeLessThan(45_000);
     } finally {
       await server.close();
@@ -136,7 +156,9 @@ test('a store failure half way leaves each grant whole or without any token, and
     const seeded = await seedMany(server, 300);
 
     control.budget = 500; // about 80 of 300 endings' worth of writes
-    await expect(app.revocation.endPartnerGrants(PARTNER, { reason: 'revoked_by_bank', actor: 'test' })).rejects.toThrow(StoreUnavailableError);
+    await expect(
+      app.revocation.endPartnerGrants(PARTNER, { reason: 'revoked_by_bank', actor: 'test' }),
+    ).rejects.toThrow(StoreUnavailableError);
     control.budget = Infinity;
 
     let whole = 0;

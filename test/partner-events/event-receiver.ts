@@ -27,7 +27,10 @@ export const startEventReceiver = async (options: { answer?: Answer; delayMs?: n
       const status = answer(received.length);
       if (status === 'hang') return;
       const reply = () => {
-        if (status === 400) res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ err: 'invalid_key', description: 'unknown kid' }));
+        if (status === 400)
+          res
+            .writeHead(400, { 'content-type': 'application/json' })
+            .end(JSON.stringify({ err: 'invalid_key', description: 'unknown kid' }));
         else res.writeHead(status).end();
       };
       if (options.delayMs) setTimeout(reply, options.delayMs);

@@ -13,7 +13,10 @@ const DAY = 86400;
 type ProviderClient = NonNullable<Awaited<ReturnType<App['provider']['Client']['find']>>>;
 
 /** `tokens: true` looks the client up; a bulk seeding passes the client it looked up once. */
-export const seedLinkage = async (app: App, options: { partnerId: string; now: number; customerId?: string; tokens?: boolean | ProviderClient }) => {
+export const seedLinkage = async (
+  app: App,
+  options: { partnerId: string; now: number; customerId?: string; tokens?: boolean | ProviderClient },
+) => {
   const { partnerId, now } = options;
   const customerId = options.customerId ?? `customer-${randomUUID()}`;
   const sub = pairwiseSubject(app.config.secrets.pairwiseSalt, partnerId, customerId);
@@ -30,14 +33,28 @@ export const seedLinkage = async (app: App, options: { partnerId: string; now: n
   }
   // The record before the tokens, as in the real flow: an access token copies the accounts from it.
   await app.grants.save({
-    grantId, customerId, partnerId, accountIds: ['account-1'], scopes, termsVersion: '1.0', consentId: `consent-${grantId}`,
-    identifiedAt: now, createdAt: now, expiresAt: now + 90 * DAY * 1000,
+    grantId,
+    customerId,
+    partnerId,
+    accountIds: ['account-1'],
+    scopes,
+    termsVersion: '1.0',
+    consentId: `consent-${grantId}`,
+    identifiedAt: now,
+    createdAt: now,
+    expiresAt: now + 90 * DAY * 1000,
   });
   const [accessToken, refreshToken] = client
     ? await Promise.all([
-      new AccessToken({ accountId: sub, client, grantId, scope: 'accounts', expiresIn: 3600 } as never).save(),
-      new RefreshToken({ accountId: sub, client, grantId, scope: 'openid offline_access accounts', expiresIn: 90 * DAY } as never).save(),
-    ])
+        new AccessToken({ accountId: sub, client, grantId, scope: 'accounts', expiresIn: 3600 } as never).save(),
+        new RefreshToken({
+          accountId: sub,
+          client,
+          grantId,
+          scope: 'openid offline_access accounts',
+          expiresIn: 90 * DAY,
+        } as never).save(),
+      ])
     : [undefined, undefined];
   return { grantId, customerId, sub, accessToken, refreshToken };
 };

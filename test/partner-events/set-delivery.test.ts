@@ -28,7 +28,9 @@ const setEventEndpoint = async (server: TestServer, clientId: string, endpoint: 
   const { event_endpoint: _, ...rest } = partner;
   await server.app.partners.setOverride(clientId, {
     definition: endpoint ? { ...rest, event_endpoint: endpoint } : rest,
-    changedBy: 'test', reason: 'event endpoint', changedAt: server.clock.now(),
+    changedBy: 'test',
+    reason: 'event endpoint',
+    changedAt: server.clock.now(),
   });
 };
 
@@ -54,13 +56,15 @@ describe('Security Event Tokens to the partner when a linkage ends (memory store
     await receiver.close();
   });
 
-  test('a linkage the bank ends reaches the partner as a SET that verifies against the server\'s JWKS, naming the grant and the sub the partner knows', async () => {
+  test("a linkage the bank ends reaches the partner as a SET that verifies against the server's JWKS, naming the grant and the sub the partner knows", async () => {
     const partner = await partnerFor(server, PARTNER);
     const linked = await link(server, partner, customers.allTypes);
     const grantId = linked.tokens.grant_id as string;
     const { sub } = oauth.getValidatedIdTokenClaims(linked.tokens)!;
 
-    expect(await server.app.revocation.endGrant(grantId, { reason: 'revoked_by_bank', actor: 'operator-1' })).toBe(true);
+    expect(await server.app.revocation.endGrant(grantId, { reason: 'revoked_by_bank', actor: 'operator-1' })).toBe(
+      true,
+    );
     expect(receiver.received).toHaveLength(0); // sending is the worker's job, not the revocation's
     expect(await server.app.partnerEvents.runDueDeliveries()).toEqual({ sent: 1, failed: 0, abandoned: 0, dropped: 0 });
 
@@ -93,12 +97,23 @@ describe('Security Event Tokens to the partner when a linkage ends (memory store
     const now = server.clock.now();
     const first = await seedLinkage(server.app, { partnerId: PARTNER, customerId, now });
     const other = await seedLinkage(server.app, { partnerId: OTHER_PARTNER, customerId, now });
-    expect(await server.app.revocation.endCustomerGrants(customerId, { reason: 'customer_ineligible', actor: 'core-banking' })).toBe(2);
+    expect(
+      await server.app.revocation.endCustomerGrants(customerId, {
+        reason: 'customer_ineligible',
+        actor: 'core-banking',
+      }),
+    ).toBe(2);
 
     expect((await server.app.partnerEvents.runDueDeliveries()).sent).toBe(1); // demo-kaikei has no endpoint
     const { payload } = await verifySet(server, receiver.received[0].body);
     expect(payload.sub_id).toEqual({ format: 'iss_sub', iss: server.url, sub: first.sub });
-    expect(payload.events).toEqual({ [GRANT_REVOKED_EVENT]: expect.objectContaining({ grant_id: first.grantId, reason: 'customer_ineligible', initiating_entity: 'policy' }) });
+    expect(payload.events).toEqual({
+      [GRANT_REVOKED_EVENT]: expect.objectContaining({
+        grant_id: first.grantId,
+        reason: 'customer_ineligible',
+        initiating_entity: 'policy',
+      }),
+    });
     expect(other.grantId).not.toBe(first.grantId);
   });
 
@@ -106,12 +121,21 @@ describe('Security Event Tokens to the partner when a linkage ends (memory store
     const partner = await partnerFor(server, PARTNER);
     const linked = await link(server, partner, customers.allTypes);
     await partner.revoke(linked.tokens.refresh_token!);
-    expect(await server.app.revocation.ending(linked.tokens.grant_id as string)).toMatchObject({ reason: 'revoked_by_protocol' });
+    expect(await server.app.revocation.ending(linked.tokens.grant_id as string)).toMatchObject({
+      reason: 'revoked_by_protocol',
+    });
 
     const again = await link(server, partner, customers.allTypes);
-    const deleted = await partner.resource(`${server.url}/grants/${again.tokens.grant_id as string}`, again.tokens.access_token, again.pending.dpopKeys, 'DELETE');
+    const deleted = await partner.resource(
+      `${server.url}/grants/${again.tokens.grant_id as string}`,
+      again.tokens.access_token,
+      again.pending.dpopKeys,
+      'DELETE',
+    );
     expect(deleted.status).toBe(204);
-    expect(await server.app.revocation.ending(again.tokens.grant_id as string)).toMatchObject({ reason: 'revoked_by_partner' });
+    expect(await server.app.revocation.ending(again.tokens.grant_id as string)).toMatchObject({
+      reason: 'revoked_by_partner',
+    });
     const replaced = await seedLinkage(server.app, { partnerId: PARTNER, now: server.clock.now() });
     await server.app.revocation.endGrant(replaced.grantId, { reason: 'replaced', actor: 'customer' });
 
@@ -122,7 +146,9 @@ describe('Security Event Tokens to the partner when a linkage ends (memory store
 
   test('a partner without an event endpoint is skipped: nothing is queued', async () => {
     const seeded = await seedLinkage(server.app, { partnerId: OTHER_PARTNER, now: server.clock.now() });
-    expect(await server.app.revocation.endGrant(seeded.grantId, { reason: 'revoked_by_customer', actor: 'customer' })).toBe(true);
+    expect(
+      await server.app.revocation.endGrant(seeded.grantId, { reason: 'revoked_by_customer', actor: 'customer' }),
+    ).toBe(true);
     expect(await pendingKeys(server)).toEqual([]);
   });
 
@@ -163,16 +189,22 @@ describe('Security Event Tokens to the partner when a linkage ends (memory store
     expect(outcomes.map((o) => o.failed + o.abandoned * 10).slice(0, 10)).toEqual([1, 1, 1, 1, 1, 1, 1, 1, 1, 10]);
     expect(await pendingKeys(server)).toEqual([]);
     const abandoned = await server.app.audit.query({ kind: 'partner_event.abandoned', partnerId: PARTNER });
-    expect(abandoned.find((e) => e.details?.grantId === seeded.grantId)).toMatchObject({ result: 'failure', details: { attempts: 10, lastError: 'HTTP 503' } });
+    expect(abandoned.find((e) => e.details?.grantId === seeded.grantId)).toMatchObject({
+      result: 'failure',
+      details: { attempts: 10, lastError: 'HTTP 503' },
+    });
   });
 
-  test('a SET the partner refuses as invalid (400) is given up at once, with the partner\'s error code', async () => {
+  test("a SET the partner refuses as invalid (400) is given up at once, with the partner's error code", async () => {
     receiver.answerWith(() => 400);
     const seeded = await seedLinkage(server.app, { partnerId: PARTNER, now: server.clock.now() });
     await server.app.revocation.endGrant(seeded.grantId, { reason: 'revoked_by_bank', actor: 'operator-1' });
     expect(await server.app.partnerEvents.runDueDeliveries()).toMatchObject({ abandoned: 1 });
     const abandoned = await server.app.audit.query({ kind: 'partner_event.abandoned', partnerId: PARTNER });
-    expect(abandoned.find((e) => e.details?.grantId === seeded.grantId)?.details).toMatchObject({ attempts: 1, lastError: '400 invalid_key: unknown kid' });
+    expect(abandoned.find((e) => e.details?.grantId === seeded.grantId)?.details).toMatchObject({
+      attempts: 1,
+      lastError: '400 invalid_key: unknown kid',
+    });
   });
 
   test('the endpoint the partner has when the SET is sent wins; a partner whose endpoint was removed is not sent to', async () => {
@@ -209,7 +241,9 @@ describe('Security Event Tokens to the partner when a linkage ends (memory store
         for (let i = 0; i < 5; i += 1) {
           const seeded = await seedLinkage(server.app, { partnerId: PARTNER, now: server.clock.now(), tokens: true });
           const started = performance.now();
-          expect(await server.app.revocation.endGrant(seeded.grantId, { reason: 'revoked_by_bank', actor: 'test' })).toBe(true);
+          expect(
+            await server.app.revocation.endGrant(seeded.grantId, { reason: 'revoked_by_bank', actor: 'test' }),
+          ).toBe(true);
           slowest[name] = Math.max(slowest[name], performance.now() - started);
         }
       }
@@ -250,12 +284,18 @@ describe('the delivery worker on its own', () => {
         logger: silentLogger,
         options: { timeoutMs: 300 },
       });
-      await events.onGrantEnded({ grantId: 'g-1', customerId: 'c-1', partnerId: 'p-1' }, { grantId: 'g-1', reason: 'revoked_by_bank', actor: 'test', endedAt: clock.now() });
+      await events.onGrantEnded(
+        { grantId: 'g-1', customerId: 'c-1', partnerId: 'p-1' },
+        { grantId: 'g-1', reason: 'revoked_by_bank', actor: 'test', endedAt: clock.now() },
+      );
       const started = performance.now();
       expect(await events.runDueDeliveries()).toMatchObject({ failed: 1 });
       expect(performance.now() - started).toBeLessThan(2000);
       expect(hanging.received).toHaveLength(1);
-      expect(decodeJwt(hanging.received[0].body)).toMatchObject({ aud: 'p-1', events: { [GRANT_REVOKED_EVENT]: { grant_id: 'g-1' } } });
+      expect(decodeJwt(hanging.received[0].body)).toMatchObject({
+        aud: 'p-1',
+        events: { [GRANT_REVOKED_EVENT]: { grant_id: 'g-1' } },
+      });
     } finally {
       await hanging.close();
       await server.close();
@@ -267,7 +307,11 @@ describe('with Redis: the queue survives a restart and is shared by instances', 
   const partnersDir = tempPartnersDir();
   afterAll(() => partnersDir.remove());
 
-  const redisEnv = (clientDir: string) => ({ REDIS_URL: process.env.TEST_REDIS_URL!, REDIS_KEY_PREFIX: `test-set-${randomUUID()}:`, PARTNERS_DIR: clientDir });
+  const redisEnv = (clientDir: string) => ({
+    REDIS_URL: process.env.TEST_REDIS_URL!,
+    REDIS_KEY_PREFIX: `test-set-${randomUUID()}:`,
+    PARTNERS_DIR: clientDir,
+  });
 
   test('a delivery that failed before a restart is sent by the server after it, and verifies against its JWKS', async () => {
     const receiver = await startEventReceiver({ answer: (n) => (n === 1 ? 500 : 202) });
@@ -292,7 +336,12 @@ describe('with Redis: the queue survives a restart and is shared by instances', 
       expect(receiver.received).toHaveLength(2);
       const { payload } = await verifySet(server, receiver.received[1].body, clientId);
       expect(payload.jti).toBe(decodeJwt(receiver.received[0].body).jti);
-      expect(payload).toMatchObject({ sub_id: { sub: seeded.sub }, events: { [GRANT_REVOKED_EVENT]: { grant_id: seeded.grantId, reason: 'revoked_by_customer', initiating_entity: 'user' } } });
+      expect(payload).toMatchObject({
+        sub_id: { sub: seeded.sub },
+        events: {
+          [GRANT_REVOKED_EVENT]: { grant_id: seeded.grantId, reason: 'revoked_by_customer', initiating_entity: 'user' },
+        },
+      });
       expect(await pendingKeys(server)).toEqual([]);
     } finally {
       await server.close();
@@ -313,7 +362,10 @@ describe('with Redis: the queue survives a restart and is shared by instances', 
         const seeded = await seedLinkage(a.app, { partnerId: clientId, now: clock.now() });
         await a.app.revocation.endGrant(seeded.grantId, { reason: 'revoked_by_bank', actor: 'test' });
       }
-      const [ranA, ranB] = await Promise.all([a.app.partnerEvents.runDueDeliveries(), b.app.partnerEvents.runDueDeliveries()]);
+      const [ranA, ranB] = await Promise.all([
+        a.app.partnerEvents.runDueDeliveries(),
+        b.app.partnerEvents.runDueDeliveries(),
+      ]);
       expect(ranA.sent + ranB.sent).toBe(20);
       expect(receiver.received).toHaveLength(20);
       expect(new Set(receiver.received.map((r) => decodeJwt(r.body).jti)).size).toBe(20);

@@ -25,7 +25,9 @@ describe('API連携認証 end to end, driven by oauth4webapi (PAR + PKCE + priva
 
   test('a customer links accounts; the partner gets DPoP-bound tokens, introspection confirms them, refresh works without prompt=consent', async () => {
     const partner = await partnerFor(server);
-    const { tokens, pending, chosen, consentPage } = await link(server, partner, customers.allTypes, { accounts: (offered) => offered.slice(0, 2) });
+    const { tokens, pending, chosen, consentPage } = await link(server, partner, customers.allTypes, {
+      accounts: (offered) => offered.slice(0, 2),
+    });
 
     expect(consentPage.html).toContain('デモかけいぼ');
     expect(tokens.token_type.toLowerCase()).toBe('dpop');
@@ -51,8 +53,16 @@ describe('API連携認証 end to end, driven by oauth4webapi (PAR + PKCE + priva
   test('a partner calling introspection is refused', async () => {
     const partner = await partnerFor(server);
     const { tokens } = await link(server, partner, customers.allTypes);
-    const response = await oauth.introspectionRequest(partner.as, partner.client, await privateKeyJwt('demo-kakeibo'), tokens.access_token, insecure);
-    await expect(oauth.processIntrospectionResponse(partner.as, partner.client, response)).rejects.toMatchObject({ error: expect.stringMatching(/invalid_request|unauthorized_client|invalid_client/) });
+    const response = await oauth.introspectionRequest(
+      partner.as,
+      partner.client,
+      await privateKeyJwt('demo-kakeibo'),
+      tokens.access_token,
+      insecure,
+    );
+    await expect(oauth.processIntrospectionResponse(partner.as, partner.client, response)).rejects.toMatchObject({
+      error: expect.stringMatching(/invalid_request|unauthorized_client|invalid_client/),
+    });
   });
 
   test('refresh with a different DPoP key fails', async () => {
@@ -63,7 +73,9 @@ describe('API連携認証 end to end, driven by oauth4webapi (PAR + PKCE + priva
   });
 
   test('the sub is pairwise: different partners see different identifiers for the same customer', async () => {
-    const a = await link(server, await partnerFor(server, 'demo-kakeibo'), customers.allTypes, { scope: DEFAULT_SCOPE });
+    const a = await link(server, await partnerFor(server, 'demo-kakeibo'), customers.allTypes, {
+      scope: DEFAULT_SCOPE,
+    });
     const kaikei = await partnerFor(server, 'demo-kaikei');
     const b = await link(server, kaikei, customers.allTypes, { scope: 'offline_access accounts deposits' });
     const subA = oauth.getValidatedIdTokenClaims(a.tokens)!.sub;

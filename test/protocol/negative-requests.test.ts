@@ -43,10 +43,16 @@ const validParams = async () => {
 
 /** Pushes exactly these parameters as demo-kakeibo (private_key_jwt + DPoP) and answers the error it gets. */
 const pushError = async (params: Record<string, string>) => {
-  const response = await oauth.pushedAuthorizationRequest(partner.as, partner.client, await privateKeyJwt('demo-kakeibo'), params, {
-    ...insecure,
-    DPoP: partner.dpop(await partner.newDpopKeys()),
-  });
+  const response = await oauth.pushedAuthorizationRequest(
+    partner.as,
+    partner.client,
+    await privateKeyJwt('demo-kakeibo'),
+    params,
+    {
+      ...insecure,
+      DPoP: partner.dpop(await partner.newDpopKeys()),
+    },
+  );
   const status = response.status;
   const error = await oauth.processPushedAuthorizationResponse(partner.as, partner.client, response).then(
     () => undefined,
@@ -57,7 +63,13 @@ const pushError = async (params: Record<string, string>) => {
 
 describe('requests a partner may not make are refused (FAPI 2.0 profile, terms 1.2(2))', () => {
   test('the control: the valid request the cases below spoil is accepted', async () => {
-    const response = await oauth.pushedAuthorizationRequest(partner.as, partner.client, await privateKeyJwt('demo-kakeibo'), await validParams(), { ...insecure, DPoP: partner.dpop(await partner.newDpopKeys()) });
+    const response = await oauth.pushedAuthorizationRequest(
+      partner.as,
+      partner.client,
+      await privateKeyJwt('demo-kakeibo'),
+      await validParams(),
+      { ...insecure, DPoP: partner.dpop(await partner.newDpopKeys()) },
+    );
     expect(response.status).toBe(201);
     const pushed = await oauth.processPushedAuthorizationResponse(partner.as, partner.client, response);
     expect(pushed.request_uri).toMatch(/^urn:ietf:params:oauth:request_uri:/);
@@ -65,15 +77,36 @@ describe('requests a partner may not make are refused (FAPI 2.0 profile, terms 1
 
   test('an unknown client is refused at the PAR endpoint with invalid_client', async () => {
     const keys = await partnerKeyPair('unknown-key');
-    const unknown = await createPartnerClient({ issuer: server.url, clientId: 'no-such-partner', privateJwk: keys.privateJwk, redirectUri: 'https://no-such-partner.example/callback', allowHttp: true });
-    await expect(unknown.startAuthorization({ scope: 'openid accounts' })).rejects.toMatchObject({ error: 'invalid_client', status: 401 });
+    const unknown = await createPartnerClient({
+      issuer: server.url,
+      clientId: 'no-such-partner',
+      privateJwk: keys.privateJwk,
+      redirectUri: 'https://no-such-partner.example/callback',
+      allowHttp: true,
+    });
+    await expect(unknown.startAuthorization({ scope: 'openid accounts' })).rejects.toMatchObject({
+      error: 'invalid_client',
+      status: 401,
+    });
   });
 
   test('a suspended partner cannot start a flow: invalid_client at the PAR endpoint', async () => {
-    const clientOf = (p: TempPartner) => createPartnerClient({ issuer: server.url, clientId: p.clientId, privateJwk: p.privateJwk, redirectUri: p.redirectUri, allowHttp: true });
-    await expect((await clientOf(suspended)).startAuthorization({ scope: 'openid accounts' })).rejects.toMatchObject({ error: 'invalid_client', status: 401 });
+    const clientOf = (p: TempPartner) =>
+      createPartnerClient({
+        issuer: server.url,
+        clientId: p.clientId,
+        privateJwk: p.privateJwk,
+        redirectUri: p.redirectUri,
+        allowHttp: true,
+      });
+    await expect((await clientOf(suspended)).startAuthorization({ scope: 'openid accounts' })).rejects.toMatchObject({
+      error: 'invalid_client',
+      status: 401,
+    });
     // Its twin, whose file differs only in the status, may.
-    await expect((await clientOf(activeTwin)).startAuthorization({ scope: 'openid accounts' })).resolves.toMatchObject({ authorizationUrl: expect.stringContaining('request_uri=') });
+    await expect((await clientOf(activeTwin)).startAuthorization({ scope: 'openid accounts' })).resolves.toMatchObject({
+      authorizationUrl: expect.stringContaining('request_uri='),
+    });
   });
 
   test('a pushed request without PKCE is refused with invalid_request', async () => {
@@ -82,7 +115,10 @@ describe('requests a partner may not make are refused (FAPI 2.0 profile, terms 1
     delete params.code_challenge_method;
     const { status, error } = await pushError(params);
     expect(status).toBe(400);
-    expect(error).toMatchObject({ error: 'invalid_request', error_description: 'Authorization Server policy requires PKCE to be used for this request' });
+    expect(error).toMatchObject({
+      error: 'invalid_request',
+      error_description: 'Authorization Server policy requires PKCE to be used for this request',
+    });
   });
 
   test('a pushed request with plain PKCE is refused with invalid_request', async () => {
@@ -91,7 +127,10 @@ describe('requests a partner may not make are refused (FAPI 2.0 profile, terms 1
     params.code_challenge_method = 'plain';
     const { status, error } = await pushError(params);
     expect(status).toBe(400);
-    expect(error).toMatchObject({ error: 'invalid_request', error_description: 'not supported value of code_challenge_method' });
+    expect(error).toMatchObject({
+      error: 'invalid_request',
+      error_description: 'not supported value of code_challenge_method',
+    });
   });
 
   test('a pushed request with a redirect_uri that is not registered is refused with invalid_request (RFC 9126: no redirect to it)', async () => {
@@ -99,7 +138,10 @@ describe('requests a partner may not make are refused (FAPI 2.0 profile, terms 1
     params.redirect_uri = `${server.url}/demo/callback/elsewhere`;
     const { status, error } = await pushError(params);
     expect(status).toBe(400);
-    expect(error).toMatchObject({ error: 'invalid_request', error_description: 'redirect_uri did not match any of the client\'s registered redirect_uris' });
+    expect(error).toMatchObject({
+      error: 'invalid_request',
+      error_description: "redirect_uri did not match any of the client's registered redirect_uris",
+    });
   });
 
   test('an authorization request not pushed through PAR (all parameters on /auth) is refused with invalid_request', async () => {
@@ -120,7 +162,10 @@ describe('requests a partner may not make are refused (FAPI 2.0 profile, terms 1
       thrown = e;
     }
     expect(thrown).toBeInstanceOf(oauth.AuthorizationResponseError);
-    expect(thrown).toMatchObject({ error: 'invalid_request', error_description: 'Pushed Authorization Request must be used' });
+    expect(thrown).toMatchObject({
+      error: 'invalid_request',
+      error_description: 'Pushed Authorization Request must be used',
+    });
   });
 });
 
@@ -132,11 +177,16 @@ describe('tokens used the wrong way are refused', () => {
     expect((await introspect(tokens.access_token)).active).toBe(true);
     expect((await introspect(tokens.refresh_token!)).active).toBe(true);
 
-    await expect(partner.exchangeCode(callbackUrl, pending)).rejects.toMatchObject({ error: 'invalid_grant', status: 400 });
+    await expect(partner.exchangeCode(callbackUrl, pending)).rejects.toMatchObject({
+      error: 'invalid_grant',
+      status: 400,
+    });
 
     expect(await introspect(tokens.access_token)).toEqual({ active: false });
     expect(await introspect(tokens.refresh_token!)).toEqual({ active: false });
-    await expect(partner.refresh(tokens.refresh_token!, pending.dpopKeys)).rejects.toMatchObject({ error: 'invalid_grant' });
+    await expect(partner.refresh(tokens.refresh_token!, pending.dpopKeys)).rejects.toMatchObject({
+      error: 'invalid_grant',
+    });
   });
 
   test('a DPoP-bound access token presented as a Bearer token at the userinfo endpoint is rejected: 401 invalid_token in WWW-Authenticate', async () => {
@@ -144,19 +194,35 @@ describe('tokens used the wrong way are refused', () => {
     const tokens = await partner.exchangeCode(callbackUrl, pending);
     // A token for userinfo (scope=openid alone; the data API token never carries openid).
     const dpop = partner.dpop(pending.dpopKeys);
-    const refreshed = await oauth.processRefreshTokenResponse(partner.as, partner.client,
-      await oauth.refreshTokenGrantRequest(partner.as, partner.client, await privateKeyJwt('demo-kakeibo'), tokens.refresh_token!, { ...insecure, DPoP: dpop, additionalParameters: { scope: 'openid' } }));
+    const refreshed = await oauth.processRefreshTokenResponse(
+      partner.as,
+      partner.client,
+      await oauth.refreshTokenGrantRequest(
+        partner.as,
+        partner.client,
+        await privateKeyJwt('demo-kakeibo'),
+        tokens.refresh_token!,
+        { ...insecure, DPoP: dpop, additionalParameters: { scope: 'openid' } },
+      ),
+    );
     expect(refreshed.token_type.toLowerCase()).toBe('dpop');
     expect(refreshed.scope).toBe('openid');
 
-    const asBearer = await fetch(partner.as.userinfo_endpoint!, { headers: { authorization: `Bearer ${refreshed.access_token}`, accept: 'application/json' } });
+    const asBearer = await fetch(partner.as.userinfo_endpoint!, {
+      headers: { authorization: `Bearer ${refreshed.access_token}`, accept: 'application/json' },
+    });
     expect(asBearer.status).toBe(401);
     // oidc-provider keeps the detail (failed jkt verification) out of the response.
-    expect(asBearer.headers.get('www-authenticate')).toBe(`DPoP realm="${server.url}", error="invalid_token", error_description="invalid token provided", algs="PS256 ES256 EdDSA"`);
+    expect(asBearer.headers.get('www-authenticate')).toBe(
+      `DPoP realm="${server.url}", error="invalid_token", error_description="invalid token provided", algs="PS256 ES256 EdDSA"`,
+    );
     expect(await asBearer.json()).toMatchObject({ error: 'invalid_token' });
 
     // The same token with a proof of its key is accepted: the refusal was the missing binding.
-    const withProof = await oauth.userInfoRequest(partner.as, partner.client, refreshed.access_token, { ...insecure, DPoP: dpop });
+    const withProof = await oauth.userInfoRequest(partner.as, partner.client, refreshed.access_token, {
+      ...insecure,
+      DPoP: dpop,
+    });
     expect(withProof.status).toBe(200);
     expect(await withProof.json()).toEqual({ sub: oauth.getValidatedIdTokenClaims(tokens)!.sub });
   });

@@ -52,7 +52,11 @@ describe('with Redis, state survives a server restart', () => {
 
   test('an account locked before the restart stays locked after it, until bank staff unlock it', async () => {
     const who = customers.lockable;
-    const ref = { branchCode: who.branch, accountType: who.accountType as AccountType, accountNumber: who.accountNumber };
+    const ref = {
+      branchCode: who.branch,
+      accountType: who.accountType as AccountType,
+      accountNumber: who.accountNumber,
+    };
     const instance = await redisInstance();
     running = await instance.start();
     expect(running.app.store.kind).toBe('redis');

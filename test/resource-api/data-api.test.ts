@@ -14,7 +14,9 @@ let api: ReturnType<typeof openApiValidator>;
 beforeAll(async () => {
   server = await startServer();
   partner = await partnerFor(server);
-  api = openApiValidator((await (await fetch(`${server.url}/api/v1/openapi.json`)).json()) as Parameters<typeof openApiValidator>[0]);
+  api = openApiValidator(
+    (await (await fetch(`${server.url}/api/v1/openapi.json`)).json()) as Parameters<typeof openApiValidator>[0],
+  );
 });
 afterAll(async () => {
   await server.close();
@@ -49,7 +51,12 @@ describe('data API success paths (oauth4webapi DPoP requests, responses validate
     expect(body.baseDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect(body.baseTime).toMatch(/^\d{2}:\d{2}:\d{2}\+09:00$/);
     const ordinary = body.accounts.find((a: { accountTypeCode: string }) => a.accountTypeCode === '01');
-    expect(ordinary).toMatchObject({ branchCode: '001', accountNumber: '1012345', accountTypeName: '普通預金', currencyCode: 'JPY' });
+    expect(ordinary).toMatchObject({
+      branchCode: '001',
+      accountNumber: '1012345',
+      accountTypeName: '普通預金',
+      currencyCode: 'JPY',
+    });
     expect(ordinary.accountId).not.toContain('1012345');
   });
 
@@ -102,7 +109,11 @@ describe('data API success paths (oauth4webapi DPoP requests, responses validate
     let nextItemKey: string | undefined;
     let pages = 0;
     do {
-      const { body } = await get(linked, '/accounts/transactions', { accountId: ordinary.accountId, dateFrom, ...(nextItemKey ? { nextItemKey } : {}) });
+      const { body } = await get(linked, '/accounts/transactions', {
+        accountId: ordinary.accountId,
+        dateFrom,
+        ...(nextItemKey ? { nextItemKey } : {}),
+      });
       expect(body.count).toBe(body.transactions.length);
       expect(body.count).toBeLessThanOrEqual(server.app.config.settings.dataApi.pageSize);
       seen.push(...body.transactions);
@@ -128,7 +139,9 @@ describe('OpenAPI validation itself', () => {
   test('a response with an extra field, or a missing one, fails validation', async () => {
     const linked = await link(server, partner, customers.allTypes, { accounts: (offered) => offered.slice(0, 1) });
     const { body } = await get(linked, '/accounts');
-    expect(() => api.check('/accounts', 200, { ...body, accounts: [{ ...body.accounts[0], extra: 'x' }] })).toThrow(/additional/);
+    expect(() => api.check('/accounts', 200, { ...body, accounts: [{ ...body.accounts[0], extra: 'x' }] })).toThrow(
+      /additional/,
+    );
     const { accountNumber, ...missing } = body.accounts[0];
     void accountNumber;
     expect(() => api.check('/accounts', 200, { ...body, accounts: [missing] })).toThrow(/accountNumber/);
@@ -154,7 +167,10 @@ describe('data API refusals', () => {
       const r = await get(linked, '/accounts/balances', { accountId });
       answers.push({ status: r.status, body: r.body });
     }
-    expect(answers[0]).toEqual({ status: 404, body: { errorCode: 'account_not_found', errorMessage: 'No such account.' } });
+    expect(answers[0]).toEqual({
+      status: 404,
+      body: { errorCode: 'account_not_found', errorMessage: 'No such account.' },
+    });
     expect(answers[1]).toEqual(answers[0]);
     expect(answers[2]).toEqual(answers[0]);
   });
@@ -171,7 +187,9 @@ describe('data API refusals', () => {
 
   test('a token whose grant ended by the bank (revocation service) → 401 on the very next call', async () => {
     const linked = await link(server, partner, customers.allTypes);
-    const { grantId } = JSON.parse((await server.app.store.get(oidcKeys.model('AccessToken', linked.tokens.access_token)))!);
+    const { grantId } = JSON.parse(
+      (await server.app.store.get(oidcKeys.model('AccessToken', linked.tokens.access_token)))!,
+    );
     expect(await server.app.revocation.endGrant(grantId, { reason: 'revoked_by_bank', actor: 'test' })).toBe(true);
     expect((await get(linked, '/accounts')).status).toBe(401);
   });
@@ -181,7 +199,8 @@ describe('data API refusals', () => {
     try {
       const p = await partnerFor(own);
       const linked = await link(own, p, customers.allTypes);
-      const call = async () => (await p.resource(`${own.url}/api/v1/accounts`, linked.tokens.access_token, linked.pending.dpopKeys)).status;
+      const call = async () =>
+        (await p.resource(`${own.url}/api/v1/accounts`, linked.tokens.access_token, linked.pending.dpopKeys)).status;
       expect(await call()).toBe(200);
       own.clock.advance(91 * 86400 * 1000);
       expect(await call()).toBe(401);
@@ -190,12 +209,17 @@ describe('data API refusals', () => {
     }
   });
 
-  test('a suspended partner\'s token → 401 invalid_token', async () => {
+  test("a suspended partner's token → 401 invalid_token", async () => {
     const own = await startServer();
     try {
       const p = await partnerFor(own);
       const linked = await link(own, p, customers.allTypes);
-      await own.app.partners.setOverride('demo-kakeibo', { status: 'suspended', changedBy: 'test', reason: 'test', changedAt: Date.now() });
+      await own.app.partners.setOverride('demo-kakeibo', {
+        status: 'suspended',
+        changedBy: 'test',
+        reason: 'test',
+        changedAt: Date.now(),
+      });
       await own.app.partnerStatus.changed('demo-kakeibo');
       const res = await p.resource(`${own.url}/api/v1/accounts`, linked.tokens.access_token, linked.pending.dpopKeys);
       expect(res.status).toBe(401);
@@ -208,8 +232,14 @@ describe('data API refusals', () => {
   test('a customer who lost eligibility → 401 (the eligibility loss ends every grant of the customer)', async () => {
     const linked = await link(server, partner, customers.frozenAccount);
     expect((await get(linked, '/accounts')).status).toBe(200);
-    const customerId = (await server.app.coreBanking.verifyPin({ branchCode: '003', accountType: 'ordinary', accountNumber: '3207715' }, '8642'))!.customerId;
-    const ended = await server.app.revocation.endCustomerGrants(customerId, { reason: 'customer_ineligible', actor: 'core-banking' });
+    const customerId = (await server.app.coreBanking.verifyPin(
+      { branchCode: '003', accountType: 'ordinary', accountNumber: '3207715' },
+      '8642',
+    ))!.customerId;
+    const ended = await server.app.revocation.endCustomerGrants(customerId, {
+      reason: 'customer_ineligible',
+      actor: 'core-banking',
+    });
     expect(ended).toBeGreaterThan(0);
     expect((await get(linked, '/accounts')).status).toBe(401);
   });
@@ -230,7 +260,12 @@ describe('data API refusals', () => {
     });
 
     test('a proof for another URL → 401 invalid_dpop_proof', async () => {
-      const proof = await handMadeProof(linked.pending.dpopKeys, { htm: 'GET', htu: `${server.url}/api/v1/accounts/balances`, accessToken: linked.tokens.access_token, iat: now() });
+      const proof = await handMadeProof(linked.pending.dpopKeys, {
+        htm: 'GET',
+        htu: `${server.url}/api/v1/accounts/balances`,
+        accessToken: linked.tokens.access_token,
+        iat: now(),
+      });
       const r = await rawCall(url(), `DPoP ${linked.tokens.access_token}`, proof);
       expect(r.status).toBe(401);
       expect(r.body.errorCode).toBe('invalid_dpop_proof');
@@ -238,14 +273,24 @@ describe('data API refusals', () => {
     });
 
     test('a proof for another method → 401 invalid_dpop_proof', async () => {
-      const proof = await handMadeProof(linked.pending.dpopKeys, { htm: 'POST', htu: url(), accessToken: linked.tokens.access_token, iat: now() });
+      const proof = await handMadeProof(linked.pending.dpopKeys, {
+        htm: 'POST',
+        htu: url(),
+        accessToken: linked.tokens.access_token,
+        iat: now(),
+      });
       const r = await rawCall(url(), `DPoP ${linked.tokens.access_token}`, proof);
       expect(r.status).toBe(401);
       expect(r.body.errorCode).toBe('invalid_dpop_proof');
     });
 
     test('a replayed proof → 401 invalid_dpop_proof', async () => {
-      const proof = await handMadeProof(linked.pending.dpopKeys, { htm: 'GET', htu: url(), accessToken: linked.tokens.access_token, iat: now() });
+      const proof = await handMadeProof(linked.pending.dpopKeys, {
+        htm: 'GET',
+        htu: url(),
+        accessToken: linked.tokens.access_token,
+        iat: now(),
+      });
       expect((await rawCall(url(), `DPoP ${linked.tokens.access_token}`, proof)).status).toBe(200);
       const again = await rawCall(url(), `DPoP ${linked.tokens.access_token}`, proof);
       expect(again.status).toBe(401);
@@ -255,14 +300,24 @@ describe('data API refusals', () => {
 
     test('a proof signed by another key → 401 invalid_token', async () => {
       const other = await generateKeyPair('ES256', { extractable: true });
-      const proof = await handMadeProof(other, { htm: 'GET', htu: url(), accessToken: linked.tokens.access_token, iat: now() });
+      const proof = await handMadeProof(other, {
+        htm: 'GET',
+        htu: url(),
+        accessToken: linked.tokens.access_token,
+        iat: now(),
+      });
       const r = await rawCall(url(), `DPoP ${linked.tokens.access_token}`, proof);
       expect(r.status).toBe(401);
       expect(r.body.errorCode).toBe('invalid_token');
     });
 
     test('a proof with a stale iat → 401 invalid_dpop_proof', async () => {
-      const proof = await handMadeProof(linked.pending.dpopKeys, { htm: 'GET', htu: url(), accessToken: linked.tokens.access_token, iat: now() - 600 });
+      const proof = await handMadeProof(linked.pending.dpopKeys, {
+        htm: 'GET',
+        htu: url(),
+        accessToken: linked.tokens.access_token,
+        iat: now() - 600,
+      });
       const r = await rawCall(url(), `DPoP ${linked.tokens.access_token}`, proof);
       expect(r.status).toBe(401);
       expect(r.body.errorCode).toBe('invalid_dpop_proof');
@@ -270,7 +325,12 @@ describe('data API refusals', () => {
     });
 
     test('a proof for another access token (ath) → 401 invalid_dpop_proof', async () => {
-      const proof = await handMadeProof(linked.pending.dpopKeys, { htm: 'GET', htu: url(), accessToken: 'something-else', iat: now() });
+      const proof = await handMadeProof(linked.pending.dpopKeys, {
+        htm: 'GET',
+        htu: url(),
+        accessToken: 'something-else',
+        iat: now(),
+      });
       const r = await rawCall(url(), `DPoP ${linked.tokens.access_token}`, proof);
       expect(r.status).toBe(401);
       expect(r.body.errorCode).toBe('invalid_dpop_proof');
@@ -294,7 +354,11 @@ describe('data API refusals', () => {
     const cases: [string, Record<string, string>, string][] = [
       ['dateFrom after dateTo', { dateFrom: '2026-10-10', dateTo: '2026-10-01' }, 'invalid_date_range'],
       ['a malformed date', { dateFrom: '2026-13-01' }, 'invalid_date'],
-      ['a range older than the history window', { dateFrom: '2020-01-01', dateTo: '2020-01-31' }, 'out_of_history_range'],
+      [
+        'a range older than the history window',
+        { dateFrom: '2020-01-01', dateTo: '2020-01-31' },
+        'out_of_history_range',
+      ],
       ['an unknown nextItemKey', { nextItemKey: 'bm9wZQ.AAAAAAAAAAAAAAAAAAAAAA' }, 'invalid_next_item_key'],
       ['dateTo without dateFrom', { dateTo: '2026-10-01' }, 'invalid_date_range'],
     ];

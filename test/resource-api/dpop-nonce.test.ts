@@ -19,7 +19,12 @@ describe('with DPOP_REQUIRE_NONCE on', () => {
     const linked = await link(server, partner, customers.allTypes);
     const url = `${server.url}/api/v1/accounts`;
 
-    const proof = await handMadeProof(linked.pending.dpopKeys, { htm: 'GET', htu: url, accessToken: linked.tokens.access_token, iat: Math.floor(server.clock.now() / 1000) });
+    const proof = await handMadeProof(linked.pending.dpopKeys, {
+      htm: 'GET',
+      htu: url,
+      accessToken: linked.tokens.access_token,
+      iat: Math.floor(server.clock.now() / 1000),
+    });
     const res = await fetch(url, { headers: { authorization: `DPoP ${linked.tokens.access_token}`, dpop: proof } });
     expect(res.status).toBe(401);
     expect(res.headers.get('www-authenticate')).toMatch(/^DPoP error="use_dpop_nonce"/);
@@ -27,7 +32,13 @@ describe('with DPOP_REQUIRE_NONCE on', () => {
     expect(nonce).toEqual(expect.any(String));
     expect(((await res.json()) as { errorCode: string }).errorCode).toBe('use_dpop_nonce');
 
-    const withNonce = await handMadeProof(linked.pending.dpopKeys, { htm: 'GET', htu: url, accessToken: linked.tokens.access_token, iat: Math.floor(server.clock.now() / 1000), nonce: nonce! });
+    const withNonce = await handMadeProof(linked.pending.dpopKeys, {
+      htm: 'GET',
+      htu: url,
+      accessToken: linked.tokens.access_token,
+      iat: Math.floor(server.clock.now() / 1000),
+      nonce: nonce!,
+    });
     expect((await rawCall(url, `DPoP ${linked.tokens.access_token}`, withNonce)).status).toBe(200);
 
     expect((await partner.resource(url, linked.tokens.access_token, linked.pending.dpopKeys)).status).toBe(200);
@@ -37,10 +48,26 @@ describe('with DPOP_REQUIRE_NONCE on', () => {
     const partner = await partnerFor(server);
     const linked = await link(server, partner, customers.allTypes);
     const url = `${server.url}/api/v1/accounts`;
-    const first = await fetch(url, { headers: { authorization: `DPoP ${linked.tokens.access_token}`, dpop: await handMadeProof(linked.pending.dpopKeys, { htm: 'GET', htu: url, accessToken: linked.tokens.access_token, iat: Math.floor(server.clock.now() / 1000) }) } });
+    const first = await fetch(url, {
+      headers: {
+        authorization: `DPoP ${linked.tokens.access_token}`,
+        dpop: await handMadeProof(linked.pending.dpopKeys, {
+          htm: 'GET',
+          htu: url,
+          accessToken: linked.tokens.access_token,
+          iat: Math.floor(server.clock.now() / 1000),
+        }),
+      },
+    });
     const nonce = first.headers.get('dpop-nonce')!;
     server.clock.advance(5 * 60_000);
-    const stale = await handMadeProof(linked.pending.dpopKeys, { htm: 'GET', htu: url, accessToken: linked.tokens.access_token, iat: Math.floor(server.clock.now() / 1000), nonce });
+    const stale = await handMadeProof(linked.pending.dpopKeys, {
+      htm: 'GET',
+      htu: url,
+      accessToken: linked.tokens.access_token,
+      iat: Math.floor(server.clock.now() / 1000),
+      nonce,
+    });
     const res = await rawCall(url, `DPoP ${linked.tokens.access_token}`, stale);
     expect(res.status).toBe(401);
     expect(res.body.errorCode).toBe('use_dpop_nonce');

@@ -7,10 +7,7 @@ import { memoryHarness, singleNodeRedisHarness, type StoreContext } from './stor
 
 const NOW = 1_900_000_000;
 
-describe.each([
-  memoryHarness,
-  singleNodeRedisHarness,
-])('oidc-provider adapter on $name', (harness) => {
+describe.each([memoryHarness, singleNodeRedisHarness])('oidc-provider adapter on $name', (harness) => {
   let ctx: StoreContext;
   let store: Store;
   let factory: AdapterFactory;
@@ -26,7 +23,13 @@ describe.each([
   });
 
   const token = (grantId: string, extra: AdapterPayload = {}): AdapterPayload => ({
-    iat: NOW, exp: NOW + 60, accountId: 'acct-1', clientId: 'partner-1', grantId, scope: 'openid accounts', ...extra,
+    iat: NOW,
+    exp: NOW + 60,
+    accountId: 'acct-1',
+    clientId: 'partner-1',
+    grantId,
+    scope: 'openid accounts',
+    ...extra,
   });
 
   it('stores a record under oidc:{Model}:{id} with its TTL and finds it again', async () => {
@@ -51,8 +54,13 @@ describe.each([
     await adapter('ClientCredentials').upsert('cc-1', { clientId: 'internal' }, 60);
     await adapter('PushedAuthorizationRequest').upsert('par-1', { clientId: 'partner-1' }, 60);
     expect((await store.setMembers(oidcKeys.grant('g1'))).sort()).toEqual([
-      'oidc:AccessToken:at-1', 'oidc:AuthorizationCode:ac-1', 'oidc:BackchannelAuthenticationRequest:ba-1',
-      'oidc:DeviceCode:dc-1', 'oidc:Grant:g1', 'oidc:PreAuthorizedCode:pc-1', 'oidc:RefreshToken:rt-1',
+      'oidc:AccessToken:at-1',
+      'oidc:AuthorizationCode:ac-1',
+      'oidc:BackchannelAuthenticationRequest:ba-1',
+      'oidc:DeviceCode:dc-1',
+      'oidc:Grant:g1',
+      'oidc:PreAuthorizedCode:pc-1',
+      'oidc:RefreshToken:rt-1',
     ]);
   });
 
@@ -83,7 +91,11 @@ describe.each([
     expect(await adapter('Grant').find('g2')).toEqual({ accountId: 'acct-1' });
     expect(await adapter('Session').find('s-1')).toEqual({ uid: 'u-1', accountId: 'acct-1' });
     expect((await store.keysWithPrefix('oidc:')).sort()).toEqual([
-      'oidc:AccessToken:at-2', 'oidc:Grant:g2', 'oidc:Session:s-1', 'oidc:grant:g2', 'oidc:uid:u-1',
+      'oidc:AccessToken:at-2',
+      'oidc:Grant:g2',
+      'oidc:Session:s-1',
+      'oidc:grant:g2',
+      'oidc:uid:u-1',
     ]);
     await adapter('AccessToken').revokeByGrantId('no-such-grant');
   });
@@ -121,7 +133,7 @@ describe.each([
     expect(await store.keysWithPrefix('oidc:RefreshToken:')).toEqual([]);
   });
 
-  it('destroy removes the record and its index entries, but not the grant\'s other records', async () => {
+  it("destroy removes the record and its index entries, but not the grant's other records", async () => {
     await adapter('AccessToken').upsert('at-1', token('g1'), 60);
     await adapter('RefreshToken').upsert('rt-1', token('g1'), 600);
     await adapter('AccessToken').destroy('at-1');
@@ -172,12 +184,19 @@ describe.each([
     expect(await store.keysWithPrefix('oidc:')).toEqual([]);
   });
 
-  it('serves oidc-provider\'s own models: save, find, consume, findByUid and revocation by grant', async () => {
+  it("serves oidc-provider's own models: save, find, consume, findByUid and revocation by grant", async () => {
     const { privateKey } = await generateKeyPair('ES256', { extractable: true });
     const provider = new Provider('http://localhost:3000', {
       adapter: createOidcAdapterFactory(store),
       jwks: { keys: [{ ...(await exportJWK(privateKey)), alg: 'ES256', use: 'sig', kid: 'test' }] },
-      clients: [{ client_id: 'partner-1', client_secret: 'not-a-real-secret', redirect_uris: ['https://partner.example/cb'], id_token_signed_response_alg: 'ES256' }],
+      clients: [
+        {
+          client_id: 'partner-1',
+          client_secret: 'not-a-real-secret',
+          redirect_uris: ['https://partner.example/cb'],
+          id_token_signed_response_alg: 'ES256',
+        },
+      ],
       features: { devInteractions: { enabled: false } },
       ttl: { Grant: 3600, AccessToken: 60, RefreshToken: 600, Session: 600 },
     });

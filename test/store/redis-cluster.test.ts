@@ -28,14 +28,16 @@ afterAll(async () => {
     const keys = Array.from({ length: 30 }, (_, i) => `k${i}`);
     try {
       await Promise.all(keys.map((k) => store.set(k, k)));
-      const perNode = await Promise.all(nodes.map(async ({ port }) => {
-        const node = new Redis(port, '127.0.0.1');
-        try {
-          return (await node.keys(`${keyPrefix}*`)).length;
-        } finally {
-          node.disconnect();
-        }
-      }));
+      const perNode = await Promise.all(
+        nodes.map(async ({ port }) => {
+          const node = new Redis(port, '127.0.0.1');
+          try {
+            return (await node.keys(`${keyPrefix}*`)).length;
+          } finally {
+            node.disconnect();
+          }
+        }),
+      );
       expect(perNode.filter((n) => n > 0).length).toBeGreaterThan(1);
       expect(perNode.reduce((a, b) => a + b, 0)).toBe(30);
       expect(await store.getMany(keys)).toEqual(keys);

@@ -7,11 +7,12 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
-const portIsFree = (port: number) => new Promise<boolean>((resolve) => {
-  const server = createServer();
-  server.once('error', () => resolve(false));
-  server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-});
+const portIsFree = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
 
 /** A node needs its port and the cluster bus port (port + 10000) free. */
 const freeClusterPort = async (taken: Set<number>): Promise<number> => {
@@ -44,24 +45,57 @@ export const startRedisCluster = async (redisServer: string): Promise<RedisClust
   const dir = mkdtempSync(join(tmpdir(), 'test-redis-cluster-'));
   const taken = new Set<number>();
   const ports = [await freeClusterPort(taken), await freeClusterPort(taken), await freeClusterPort(taken)];
-  const children: ChildProcess[] = ports.map((port) => spawn(redisServer, [
-    '--port', String(port), '--bind', '127.0.0.1', '--cluster-enabled', 'yes',
-    '--cluster-config-file', join(dir, `nodes-${port}.conf`), '--dir', dir, '--save', '', '--appendonly', 'no',
-  ], { stdio: 'ignore' }));
+  const children: ChildProcess[] = ports.map((port) =>
+    spawn(
+      redisServer,
+      [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--cluster-enabled',
+        'yes',
+        '--cluster-config-file',
+        join(dir, `nodes-${port}.conf`),
+        '--dir',
+        dir,
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+      ],
+      { stdio: 'ignore' },
+    ),
+  );
   const stop = async () => {
-    await Promise.all(children.map((child) => new Promise((resolve) => {
-      if (child.exitCode !== null) return resolve(undefined);
-      child.once('exit', resolve);
-      child.kill('SIGTERM');
-    })));
+    await Promise.all(
+      children.map(
+        (child) =>
+          new Promise((resolve) => {
+            if (child.exitCode !== null) return resolve(undefined);
+            child.once('exit', resolve);
+            child.kill('SIGTERM');
+          }),
+      ),
+    );
     rmSync(dir, { recursive: true, force: true });
   };
   try {
     const cliOn = (port: number, ...args: string[]) => run(cli, ['-h', '127.0.0.1', '-p', String(port), ...args]);
-    for (const port of ports) await until(`node ${port} answering`, async () => (await cliOn(port, 'ping')).stdout.trim() === 'PONG');
-    await run(cli, ['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '0', '--cluster-yes']);
+    for (const port of ports)
+      await until(`node ${port} answering`, async () => (await cliOn(port, 'ping')).stdout.trim() === 'PONG');
+    await run(cli, [
+      '--cluster',
+      'create',
+      ...ports.map((p) => `127.0.0.1:${p}`),
+      '--cluster-replicas',
+      '0',
+      '--cluster-yes',
+    ]);
     for (const port of ports) {
-      await until(`cluster state ok on ${port}`, async () => (await cliOn(port, 'cluster', 'info')).stdout.includes('cluster_state:ok'));
+      await until(`cluster state ok on ${port}`, async () =>
+        (await cliOn(port, 'cluster', 'info')).stdout.includes('cluster_state:ok'),
+      );
     }
   } catch (error) {
     await stop();

@@ -1,9 +1,10 @@
 import type { Store } from '../../src/store/store.ts';
 import type { StoreContext, StoreHarness } from './store-harness.ts';
 
-const nextMessage = (store: Store, channel: string) => new Promise<string>((resolve, reject) => {
-  store.subscribe(channel, resolve).catch(reject);
-});
+const nextMessage = (store: Store, channel: string) =>
+  new Promise<string>((resolve, reject) => {
+    store.subscribe(channel, resolve).catch(reject);
+  });
 
 /** The behaviour every Store implementation must show; registered inside a describe block. */
 export const storeContract = (harness: StoreHarness): void => {
@@ -60,7 +61,9 @@ export const storeContract = (harness: StoreHarness): void => {
   });
 
   it('setIfAbsent sets only once: of 20 concurrent calls exactly one wins', async () => {
-    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => store.setIfAbsent('once', `caller ${i}`, 60)));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => store.setIfAbsent('once', `caller ${i}`, 60)),
+    );
     expect(results.filter(Boolean)).toHaveLength(1);
     expect(await store.get('once')).toBe(`caller ${results.indexOf(true)}`);
     expect(await store.ttl('once')).toBe(60);
@@ -179,17 +182,24 @@ export const storeContract = (harness: StoreHarness): void => {
 
   it('appendToStream gives growing ids from the entry times, and readStream reads them back in order', async () => {
     const t = 1_900_000_000_000;
-    const ids = await store.appendToStream('log', [{ atMs: t, value: 'a' }, { atMs: t, value: '普通預金 "b"' }, { atMs: t + 5, value: 'c' }]);
+    const ids = await store.appendToStream('log', [
+      { atMs: t, value: 'a' },
+      { atMs: t, value: '普通預金 "b"' },
+      { atMs: t + 5, value: 'c' },
+    ]);
     expect(ids).toEqual([`${t}-0`, `${t}-1`, `${t + 5}-0`]);
     expect(await store.appendToStream('log', [{ atMs: t + 9, value: 'd' }])).toEqual([`${t + 9}-0`]);
     expect((await store.readStream('log')).map((e) => e.value)).toEqual(['a', '普通預金 "b"', 'c', 'd']);
     expect(await store.readStream('log', { fromMs: t + 1, toMs: t + 5 })).toEqual([{ id: `${t + 5}-0`, value: 'c' }]);
-    expect(await store.readStream('log', { after: `${t}-0`, count: 2 })).toEqual([{ id: `${t}-1`, value: '普通預金 "b"' }, { id: `${t + 5}-0`, value: 'c' }]);
+    expect(await store.readStream('log', { after: `${t}-0`, count: 2 })).toEqual([
+      { id: `${t}-1`, value: '普通預金 "b"' },
+      { id: `${t + 5}-0`, value: 'c' },
+    ]);
     expect(await store.readStream('missing')).toEqual([]);
     expect(await store.appendToStream('log', [])).toEqual([]);
   });
 
-  it('appendToStream keeps ids growing when an entry\'s time is behind the newest, even after deletions', async () => {
+  it("appendToStream keeps ids growing when an entry's time is behind the newest, even after deletions", async () => {
     const t = 1_900_000_000_000;
     await store.appendToStream('log', [{ atMs: t + 100, value: 'ahead' }]);
     expect(await store.appendToStream('log', [{ atMs: t, value: 'behind' }])).toEqual([`${t + 100}-1`]);

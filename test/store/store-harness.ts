@@ -34,7 +34,10 @@ export const memoryHarness: StoreHarness = {
 };
 
 /** Each test gets its own key prefix, and removes every key under it afterwards. */
-export const redisHarness = (name: string, connection: () => Promise<Omit<RedisStoreOptions, 'keyPrefix'>>): StoreHarness => ({
+export const redisHarness = (
+  name: string,
+  connection: () => Promise<Omit<RedisStoreOptions, 'keyPrefix'>>,
+): StoreHarness => ({
   name,
   async open() {
     const options = { ...(await connection()), keyPrefix: `test:${randomUUID()}:` };

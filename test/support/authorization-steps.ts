@@ -22,35 +22,60 @@ export interface Begun {
   loginPage: Page;
 }
 
-export const beginAuthorization = async (server: TestServer, partner: PartnerClient, options: StepOptions = {}): Promise<Begun> => {
+export const beginAuthorization = async (
+  server: TestServer,
+  partner: PartnerClient,
+  options: StepOptions = {},
+): Promise<Begun> => {
   server.clock.advance(31_000);
-  const pending = await partner.startAuthorization({ scope: options.scope ?? DEFAULT_SCOPE, ui_locales: options.ui_locales });
+  const pending = await partner.startAuthorization({
+    scope: options.scope ?? DEFAULT_SCOPE,
+    ui_locales: options.ui_locales,
+  });
   const agent = new CustomerAgent(options.stopAt ?? `${server.url}/demo/callback`);
   const loginPage = await agent.request(pending.authorizationUrl);
-  if (loginPage.status !== 200 || !loginPage.html.includes('name="pin"')) throw new Error(`no login page: ${loginPage.status} ${loginPage.url}`);
+  if (loginPage.status !== 200 || !loginPage.html.includes('name="pin"'))
+    throw new Error(`no login page: ${loginPage.status} ${loginPage.url}`);
   return { pending, agent, loginPage };
 };
 
 /** Through the PIN step: answers the one-time-code page. */
-export const reachOtp = async (server: TestServer, partner: PartnerClient, who: DemoCustomer, options: StepOptions = {}) => {
+export const reachOtp = async (
+  server: TestServer,
+  partner: PartnerClient,
+  who: DemoCustomer,
+  options: StepOptions = {},
+) => {
   const begun = await beginAuthorization(server, partner, options);
   const otpPage = await begun.agent.login(begun.loginPage, who);
-  if (otpPage.status !== 200 || !otpPage.html.includes('name="otp"')) throw new Error(`no one-time-code page: ${otpPage.status} ${otpPage.url}`);
+  if (otpPage.status !== 200 || !otpPage.html.includes('name="otp"'))
+    throw new Error(`no one-time-code page: ${otpPage.status} ${otpPage.url}`);
   return { ...begun, otpPage };
 };
 
 /** Through the identity check: answers the page after the one-time code (consent, or why not). */
-export const reachConsent = async (server: TestServer, partner: PartnerClient, who: DemoCustomer, options: StepOptions = {}) => {
+export const reachConsent = async (
+  server: TestServer,
+  partner: PartnerClient,
+  who: DemoCustomer,
+  options: StepOptions = {},
+) => {
   const reached = await reachOtp(server, partner, who, options);
   const consentPage = await reached.agent.otp(reached.otpPage, who, server.clock.now());
   return { ...reached, consentPage, offered: CustomerAgent.checkboxValues(consentPage.html, 'accounts') };
 };
 
 /** Through consent (every offered account ticked): answers the partner's callback URL, code not yet exchanged. */
-export const reachCallback = async (server: TestServer, partner: PartnerClient, who: DemoCustomer, options: StepOptions = {}) => {
+export const reachCallback = async (
+  server: TestServer,
+  partner: PartnerClient,
+  who: DemoCustomer,
+  options: StepOptions = {},
+) => {
   const reached = await reachConsent(server, partner, who, options);
   const callback = await reached.agent.consent(reached.consentPage, 'agree', reached.offered);
-  if (callback.status !== 0) throw new Error(`the authorization did not reach the partner: ${callback.status} ${callback.url}`);
+  if (callback.status !== 0)
+    throw new Error(`the authorization did not reach the partner: ${callback.status} ${callback.url}`);
   return { ...reached, callbackUrl: callback.url };
 };
 

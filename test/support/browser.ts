@@ -8,7 +8,15 @@ import { chromium, type Browser, type BrowserContext, type BrowserContextOptions
  */
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 /** A phone: the customers of this service mostly arrive from a partner's app on one. */
 export const PHONE_WIDTH = 390;
@@ -52,10 +60,13 @@ export const axeCheck = async (page: Page) => {
 
 /** Visible form controls (not hidden inputs) that no <label> names: each as "tag#id[name]". */
 export const unlabelledInputs = (page: Page): Promise<string[]> =>
-  page.locator('input:not([type=hidden]), select, textarea').evaluateAll((elements) =>
-    elements
-      .filter((e) => ((e as unknown as { labels: { length: number } | null }).labels?.length ?? 0) === 0)
-      .map((e) => `${e.tagName.toLowerCase()}#${e.id}[${e.getAttribute('name') ?? ''}]`));
+  page
+    .locator('input:not([type=hidden]), select, textarea')
+    .evaluateAll((elements) =>
+      elements
+        .filter((e) => ((e as unknown as { labels: { length: number } | null }).labels?.length ?? 0) === 0)
+        .map((e) => `${e.tagName.toLowerCase()}#${e.id}[${e.getAttribute('name') ?? ''}]`),
+    );
 
 /** How wide the page scrolls; more than the viewport means a sideways scroll on a phone. */
 // (A string expression: the test project compiles without the DOM library.)
@@ -102,7 +113,11 @@ export const checkPhonePage = async (page: Page, options: { axe?: boolean } = {}
 };
 
 /** Step 1 of the identity check, filled by the labels a customer reads (API連携認証 and /my alike). */
-export const fillIdentityCheck = async (page: Page, t: (key: 'login.branch' | 'login.accountType' | 'login.accountNumber' | 'login.pin' | 'login.submit') => string, who: { branch: string; accountType: string; accountNumber: string; pin: string }) => {
+export const fillIdentityCheck = async (
+  page: Page,
+  t: (key: 'login.branch' | 'login.accountType' | 'login.accountNumber' | 'login.pin' | 'login.submit') => string,
+  who: { branch: string; accountType: string; accountNumber: string; pin: string },
+) => {
   await page.getByLabel(t('login.branch')).fill(who.branch);
   await page.getByLabel(t('login.accountType')).selectOption(who.accountType);
   await page.getByLabel(t('login.accountNumber')).fill(who.accountNumber);

@@ -23,12 +23,15 @@ export interface CertificateAuthority {
   keyFile: string;
 }
 
-const openssl = (args: string[]) => execFileSync('/usr/bin/openssl', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+const openssl = (args: string[]) =>
+  execFileSync('/usr/bin/openssl', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 
 const readCertificate = (certFile: string): ClientCertificate => {
   const pem = readFileSync(certFile, 'utf8');
   const cert = new X509Certificate(pem);
-  const subjectDn = openssl(['x509', '-in', certFile, '-noout', '-subject', '-nameopt', 'RFC2253']).trim().replace(/^subject=/, '');
+  const subjectDn = openssl(['x509', '-in', certFile, '-noout', '-subject', '-nameopt', 'RFC2253'])
+    .trim()
+    .replace(/^subject=/, '');
   const jwk = { ...cert.publicKey.export({ format: 'jwk' }), use: 'sig', x5c: [cert.raw.toString('base64')] };
   return { pem, subjectDn, thumbprint: createHash('sha256').update(cert.raw).digest('base64url'), jwk };
 };
@@ -39,10 +42,22 @@ export const certificateWorkspace = () => {
   let serial = 0;
   const names = (label: string) => {
     serial += 1;
-    return { keyFile: join(dir, `${serial}-${label}.key`), certFile: join(dir, `${serial}-${label}.pem`), csrFile: join(dir, `${serial}-${label}.csr`) };
+    return {
+      keyFile: join(dir, `${serial}-${label}.key`),
+      certFile: join(dir, `${serial}-${label}.pem`),
+      csrFile: join(dir, `${serial}-${label}.csr`),
+    };
   };
 
-  const newKeyArgs = (keyFile: string) => ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', keyFile];
+  const newKeyArgs = (keyFile: string) => [
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-keyout',
+    keyFile,
+  ];
 
   return {
     dir,
@@ -58,7 +73,21 @@ export const certificateWorkspace = () => {
     /** A certificate authority, standing in for the one the bank's proxy trusts. */
     authority(subject: string): CertificateAuthority {
       const { keyFile, certFile } = names('ca');
-      openssl(['req', '-x509', ...newKeyArgs(keyFile), '-out', certFile, '-days', '30', '-subj', subject, '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign']);
+      openssl([
+        'req',
+        '-x509',
+        ...newKeyArgs(keyFile),
+        '-out',
+        certFile,
+        '-days',
+        '30',
+        '-subj',
+        subject,
+        '-addext',
+        'basicConstraints=critical,CA:TRUE',
+        '-addext',
+        'keyUsage=critical,keyCertSign',
+      ]);
       return { certFile, keyFile };
     },
 
@@ -66,7 +95,21 @@ export const certificateWorkspace = () => {
     issuedBy(ca: CertificateAuthority, subject: string): ClientCertificate {
       const { keyFile, certFile, csrFile } = names('issued');
       openssl(['req', '-new', ...newKeyArgs(keyFile), '-out', csrFile, '-subj', subject]);
-      openssl(['x509', '-req', '-in', csrFile, '-CA', ca.certFile, '-CAkey', ca.keyFile, '-CAcreateserial', '-days', '30', '-out', certFile]);
+      openssl([
+        'x509',
+        '-req',
+        '-in',
+        csrFile,
+        '-CA',
+        ca.certFile,
+        '-CAkey',
+        ca.keyFile,
+        '-CAcreateserial',
+        '-days',
+        '30',
+        '-out',
+        certFile,
+      ]);
       return readCertificate(certFile);
     },
   };

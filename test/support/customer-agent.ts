@@ -39,13 +39,17 @@ export class CustomerAgent {
     this.#cookies.clear();
   }
 
-  async request(url: string, init: { method?: string; form?: Record<string, string | string[]>; cookies?: boolean } = {}): Promise<Page> {
+  async request(
+    url: string,
+    init: { method?: string; form?: Record<string, string | string[]>; cookies?: boolean } = {},
+  ): Promise<Page> {
     let current = url;
     let method = init.method ?? (init.form ? 'POST' : 'GET');
     let body: string | undefined;
     if (init.form) {
       const params = new URLSearchParams();
-      for (const [k, v] of Object.entries(init.form)) for (const one of Array.isArray(v) ? v : [v]) params.append(k, one);
+      for (const [k, v] of Object.entries(init.form))
+        for (const one of Array.isArray(v) ? v : [v]) params.append(k, one);
       body = params.toString();
     }
     for (let hop = 0; hop < 10; hop += 1) {
@@ -84,7 +88,13 @@ export class CustomerAgent {
   /** Step 1 of the identity check. */
   async login(page: Page, who: Pick<DemoCustomer, 'branch' | 'accountType' | 'accountNumber' | 'pin'>) {
     return this.request(`${new URL(page.url).origin}${CustomerAgent.interactionPath(page.url)}/login`, {
-      form: { csrf: CustomerAgent.field(page.html, 'csrf'), branch: who.branch, accountType: who.accountType, accountNumber: who.accountNumber, pin: who.pin },
+      form: {
+        csrf: CustomerAgent.field(page.html, 'csrf'),
+        branch: who.branch,
+        accountType: who.accountType,
+        accountNumber: who.accountNumber,
+        pin: who.pin,
+      },
     });
   }
 

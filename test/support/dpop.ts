@@ -3,7 +3,10 @@ import { exportJWK, SignJWT } from 'jose';
 import type * as oauth from 'oauth4webapi';
 
 /** A DPoP proof built by hand, for the negative tests (a real client never sends these). */
-export const handMadeProof = async (keys: oauth.CryptoKeyPair, claims: { htm: string; htu: string; accessToken: string; iat?: number; jti?: string; ath?: string; nonce?: string }) => {
+export const handMadeProof = async (
+  keys: oauth.CryptoKeyPair,
+  claims: { htm: string; htu: string; accessToken: string; iat?: number; jti?: string; ath?: string; nonce?: string },
+) => {
   const jwk = await exportJWK(keys.publicKey);
   return new SignJWT({
     htm: claims.htm,
@@ -22,5 +25,9 @@ export const rawCall = async (url: string, authorization: string, proof?: string
   const headers: Record<string, string> = { authorization, accept: 'application/json' };
   if (proof) headers.dpop = proof;
   const res = await fetch(url, { method, headers });
-  return { status: res.status, wwwAuthenticate: res.headers.get('www-authenticate') ?? '', body: (await res.json()) as Record<string, unknown> };
+  return {
+    status: res.status,
+    wwwAuthenticate: res.headers.get('www-authenticate') ?? '',
+    body: (await res.json()) as Record<string, unknown>,
+  };
 };

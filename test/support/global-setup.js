@@ -7,14 +7,15 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const freePort = () => new Promise((resolve, reject) => {
-  const server = createServer();
-  server.once('error', reject);
-  server.listen(0, '127.0.0.1', () => {
-    const { port } = server.address();
-    server.close(() => resolve(port));
+const freePort = () =>
+  new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
   });
-});
 
 const waitForPing = async (port) => {
   for (let i = 0; i < 100; i += 1) {
@@ -35,7 +36,11 @@ export default async function globalSetup() {
   }
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'test-redis-'));
-  const child = spawn(onPath, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore', detached: false });
+  const child = spawn(
+    onPath,
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
+    { stdio: 'ignore', detached: false },
+  );
   globalThis.__TEST_REDIS__ = child;
   await waitForPing(port);
   process.env.TEST_REDIS_URL = `redis://127.0.0.1:${port}`;

@@ -1,6 +1,9 @@
 export default async function globalTeardown() {
   const child = globalThis.__TEST_REDIS__;
   if (child && child.exitCode === null) {
-    await new Promise((resolve) => { child.once('exit', resolve); child.kill('SIGTERM'); });
+    await new Promise((resolve) => {
+      child.once('exit', resolve);
+      child.kill('SIGTERM');
+    });
   }
 }

@@ -12,7 +12,18 @@ export const privateKeyJwt = async (clientId: string) =>
 
 /** The bank's demo resource server, which may introspect tokens. */
 export const introspector = async (server: TestServer, clientId = 'bank-resource-server') => {
-  const rs = await createPartnerClient({ issuer: server.url, clientId, privateJwk: demoPrivateJwk(clientId) as never, redirectUri: 'https://unused.invalid/', allowHttp: true });
+  const rs = await createPartnerClient({
+    issuer: server.url,
+    clientId,
+    privateJwk: demoPrivateJwk(clientId) as never,
+    redirectUri: 'https://unused.invalid/',
+    allowHttp: true,
+  });
   const auth = await privateKeyJwt(clientId);
-  return async (token: string) => oauth.processIntrospectionResponse(rs.as, rs.client, await oauth.introspectionRequest(rs.as, rs.client, auth, token, insecure));
+  return async (token: string) =>
+    oauth.processIntrospectionResponse(
+      rs.as,
+      rs.client,
+      await oauth.introspectionRequest(rs.as, rs.client, auth, token, insecure),
+    );
 };

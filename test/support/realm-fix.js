@@ -3,7 +3,13 @@
 // fails on such objects (invalid_client_metadata for static jwks). Rebuild plain data in this realm.
 const rebuild = (value) => {
   if (Array.isArray(value)) return value.map(rebuild);
-  if (value && typeof value === 'object' && !(value instanceof Date) && !ArrayBuffer.isView(value) && !(value instanceof ArrayBuffer)) {
+  if (
+    value &&
+    typeof value === 'object' &&
+    !(value instanceof Date) &&
+    !ArrayBuffer.isView(value) &&
+    !(value instanceof ArrayBuffer)
+  ) {
     const proto = Object.getPrototypeOf(value);
     if (proto === null || proto.constructor?.name === 'Object') {
       const out = {};

@@ -6,14 +6,15 @@ import { ManualClock } from '../../src/shared/clock.ts';
 import { createLogger, type Logger } from '../../src/shared/logger.ts';
 import { ROOT } from './demo.ts';
 
-export const freePort = () => new Promise<number>((resolve, reject) => {
-  const s = createServer();
-  s.once('error', reject);
-  s.listen(0, '127.0.0.1', () => {
-    const { port } = s.address() as AddressInfo;
-    s.close(() => resolve(port));
+export const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as AddressInfo;
+      s.close(() => resolve(port));
+    });
   });
-});
 
 export interface TestServer {
   url: string;
@@ -28,13 +29,23 @@ export interface TestServer {
  * the test overlay (no artificial delays), an always-open service calendar and a clock the test
  * moves.
  */
-export const startServer = async (options: { env?: Record<string, string>; overrides?: AppOverrides; port?: number; clock?: ManualClock } = {}): Promise<TestServer> => {
+export const startServer = async (
+  options: { env?: Record<string, string>; overrides?: AppOverrides; port?: number; clock?: ManualClock } = {},
+): Promise<TestServer> => {
   const port = options.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
   // An always-open calendar unless a test asks for another: no test may depend on the hour it runs at.
-  const config = loadConfig({
-    NODE_ENV: 'test', ISSUER: url, PORT: String(port), CONFIG_FILE: 'test/fixtures/test-settings.json', CALENDAR_FILE: 'test/fixtures/calendar-always-open.json', ...options.env,
-  }, ROOT);
+  const config = loadConfig(
+    {
+      NODE_ENV: 'test',
+      ISSUER: url,
+      PORT: String(port),
+      CONFIG_FILE: 'test/fixtures/test-settings.json',
+      CALENDAR_FILE: 'test/fixtures/calendar-always-open.json',
+      ...options.env,
+    },
+    ROOT,
+  );
   const clock = options.clock ?? new ManualClock(Date.now());
   const logLines: string[] = [];
   const logger: Logger = createLogger({ level: 'debug', write: (line) => logLines.push(line) });

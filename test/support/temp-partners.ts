@@ -31,7 +31,11 @@ export const tempPartnersDir = () => {
  * Writes a valid partner file (a FAPI 2.0 partner with its own fresh key) into `dir`; `fields`
  * replace or add top-level fields of the file.
  */
-export const writePartnerFile = async (dir: string, clientId: string, fields: Record<string, unknown> = {}): Promise<TempPartner> => {
+export const writePartnerFile = async (
+  dir: string,
+  clientId: string,
+  fields: Record<string, unknown> = {},
+): Promise<TempPartner> => {
   const redirectUri = `https://${clientId}.example/callback`;
   const keys = await partnerKeyPair(`${clientId}-key`);
   const file = join(dir, `${clientId}.json`);

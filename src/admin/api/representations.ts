@@ -48,7 +48,17 @@ export const partnerJson = (view: PartnerView) => {
     definition: view.partner,
     source: {
       ...(view.source.file ? { file: view.source.file } : {}),
-      ...(o ? { override: { ...(o.status ? { status: o.status } : {}), definitionChanged: o.definition !== undefined, changedBy: o.changedBy, reason: o.reason, changedAt: iso(o.changedAt) } } : {}),
+      ...(o
+        ? {
+            override: {
+              ...(o.status ? { status: o.status } : {}),
+              definitionChanged: o.definition !== undefined,
+              changedBy: o.changedBy,
+              reason: o.reason,
+              changedAt: iso(o.changedAt),
+            },
+          }
+        : {}),
     },
   };
 };

@@ -37,17 +37,29 @@ const operationErrors: Middleware = async (ctx, next) => {
  * resource indicator, with admin:read for reading and admin:write for changes. The same
  * operations as the console, audited with the client as actor.
  */
-export const adminApiRouter = (deps: { config: Config; store: Store; clock: Clock; ajv: Ajv; ops: AdminOperations }) => {
+export const adminApiRouter = (deps: {
+  config: Config;
+  store: Store;
+  clock: Clock;
+  ajv: Ajv;
+  ops: AdminOperations;
+}) => {
   const { settings, internalClients } = deps.config;
   const router = new Router({ prefix: '/admin/api/v1' });
   const openapi = readFileSync(join(deps.config.rootDir, ADMIN_OPENAPI_FILE));
-  const adminClients = new Set(internalClients.filter((c) => c.scopes.some((s) => s.startsWith('admin:'))).map((c) => c.client_id));
+  const adminClients = new Set(
+    internalClients.filter((c) => c.scopes.some((s) => s.startsWith('admin:'))).map((c) => c.client_id),
+  );
 
   const authenticate: Middleware[] = [
     ...internalClientAdapter(deps, { audience: audiences(settings.server.issuer).adminApi, clients: adminClients }),
     // The internal client is the actor of what it does.
     async (ctx, next) => {
-      ctx.state.actor = { name: ctx.state.internalClient as string, via: 'api', requestId: ctx.state.requestId as string | undefined } satisfies Actor;
+      ctx.state.actor = {
+        name: ctx.state.internalClient as string,
+        via: 'api',
+        requestId: ctx.state.requestId as string | undefined,
+      } satisfies Actor;
       await next();
     },
   ];
@@ -59,10 +71,15 @@ export const adminApiRouter = (deps: { config: Config; store: Store; clock: Cloc
   });
 
   // Everything registered below needs a token (the document above does not); errors answer as the data API's do.
-  router.use(async (ctx, next) => {
-    ctx.set('Cache-Control', 'no-store');
-    await next();
-  }, respondErrors, operationErrors, ...authenticate);
+  router.use(
+    async (ctx, next) => {
+      ctx.set('Cache-Control', 'no-store');
+      await next();
+    },
+    respondErrors,
+    operationErrors,
+    ...authenticate,
+  );
 
   const apiDeps = { ops: deps.ops, readBody: jsonBodyReader(deps.ajv) };
   customerApiRoutes(router, apiDeps, scope);

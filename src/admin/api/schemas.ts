@@ -49,7 +49,10 @@ export const partnerSaveBodySchema = {
   additionalProperties: false,
   required: ['definition', 'reason'],
   properties: {
-    definition: { type: 'object', description: 'A partner definition, as in a partner file (checked against the partner JSON Schema).' },
+    definition: {
+      type: 'object',
+      description: 'A partner definition, as in a partner file (checked against the partner JSON Schema).',
+    },
     reason,
   },
 } as const;
@@ -65,12 +68,31 @@ export const restrictionBodySchema = {
     scope: {
       oneOf: [
         { type: 'object', additionalProperties: false, required: ['kind'], properties: { kind: { const: 'service' } } },
-        { type: 'object', additionalProperties: false, required: ['kind', 'partnerId'], properties: { kind: { const: 'partner' }, partnerId: { type: 'string', pattern: '^[A-Za-z0-9._-]{3,64}$' } } },
-        { type: 'object', additionalProperties: false, required: ['kind', 'surface'], properties: { kind: { const: 'surface' }, surface: { type: 'string', enum: SURFACES } } },
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['kind', 'partnerId'],
+          properties: { kind: { const: 'partner' }, partnerId: { type: 'string', pattern: '^[A-Za-z0-9._-]{3,64}$' } },
+        },
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['kind', 'surface'],
+          properties: { kind: { const: 'surface' }, surface: { type: 'string', enum: SURFACES } },
+        },
       ],
     },
-    message: { type: 'object', additionalProperties: false, required: ['ja', 'en'], properties: { ja: message, en: message } },
-    until: { type: 'string', format: 'date-time', description: 'When the restriction ends by itself; without it, it lasts until lifted.' },
+    message: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['ja', 'en'],
+      properties: { ja: message, en: message },
+    },
+    until: {
+      type: 'string',
+      format: 'date-time',
+      description: 'When the restriction ends by itself; without it, it lasts until lifted.',
+    },
     reason,
   },
 } as const;
@@ -80,4 +102,11 @@ export type RestrictionBody = FromSchema<typeof restrictionBodySchema>;
 export const maintenanceWindowBodySchema = { $id: 'admin-api-maintenance-window', ...oneOffWindowSchema } as const;
 export type MaintenanceWindowBody = FromSchema<typeof maintenanceWindowBodySchema>;
 
-export const ADMIN_API_BODY_SCHEMAS = [reasonBodySchema, customerLookupBodySchema, unlockBodySchema, partnerSaveBodySchema, restrictionBodySchema, maintenanceWindowBodySchema] as const;
+export const ADMIN_API_BODY_SCHEMAS = [
+  reasonBodySchema,
+  customerLookupBodySchema,
+  unlockBodySchema,
+  partnerSaveBodySchema,
+  restrictionBodySchema,
+  maintenanceWindowBodySchema,
+] as const;

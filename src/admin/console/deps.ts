@@ -41,4 +41,5 @@ export interface ConsoleRequest {
 }
 
 /** The request state of a page behind the login: staff, permissions and actor are there. */
-export type SignedInRequest = ConsoleRequest & Required<Pick<ConsoleRequest, 'sessionId' | 'session' | 'staff' | 'can' | 'actor'>>;
+export type SignedInRequest = ConsoleRequest &
+  Required<Pick<ConsoleRequest, 'sessionId' | 'session' | 'staff' | 'can' | 'actor'>>;

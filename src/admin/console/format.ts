@@ -2,7 +2,9 @@ const JST_OFFSET_MS = 9 * 3600 * 1000;
 
 /** A time as staff read it: Japan time, to the second ("2026-11-25 14:03:09"). */
 export const formatJst = (ms: number | undefined): string =>
-  ms === undefined || !Number.isFinite(ms) ? '' : new Date(ms + JST_OFFSET_MS).toISOString().slice(0, 19).replace('T', ' ');
+  ms === undefined || !Number.isFinite(ms)
+    ? ''
+    : new Date(ms + JST_OFFSET_MS).toISOString().slice(0, 19).replace('T', ' ');
 
 /** An <input type="datetime-local"> value, read as Japan time; undefined when empty or malformed. */
 export const parseJstLocal = (value: unknown): number | undefined => {
@@ -15,7 +17,8 @@ export const parseJstLocal = (value: unknown): number | undefined => {
 export const jstIso = (ms: number): string => `${new Date(ms + JST_OFFSET_MS).toISOString().slice(0, 19)}+09:00`;
 
 /** The reverse, to refill a datetime-local input. */
-export const toJstLocal = (ms: number | undefined): string => (ms === undefined ? '' : new Date(ms + JST_OFFSET_MS).toISOString().slice(0, 16));
+export const toJstLocal = (ms: number | undefined): string =>
+  ms === undefined ? '' : new Date(ms + JST_OFFSET_MS).toISOString().slice(0, 16);
 
 /** An audit event's details as short "key: value" lines for a table cell. */
 export const detailLines = (details: Record<string, unknown> | undefined): string[] =>

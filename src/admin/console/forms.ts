@@ -104,7 +104,10 @@ export const restrictionFormSchema = {
     totp: { type: 'string', maxLength: 10 },
   },
   allOf: [
-    { if: { properties: { scopeKind: { const: 'partner' } } }, then: { required: ['partnerId'], properties: { partnerId: { type: 'string', minLength: 3 } } } },
+    {
+      if: { properties: { scopeKind: { const: 'partner' } } },
+      then: { required: ['partnerId'], properties: { partnerId: { type: 'string', minLength: 3 } } },
+    },
     { if: { properties: { scopeKind: { const: 'surface' } } }, then: { required: ['surface'] } },
   ],
 } as const;

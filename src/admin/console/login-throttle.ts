@@ -5,7 +5,12 @@ import type { Store } from '../../store/store.ts';
  * limit, logins wait until the window has passed — even with the right password, so guessing
  * gains nothing. Unknown usernames count like real ones.
  */
-export const createLoginThrottle = (deps: { store: Store; maxPerUser: number; maxPerIp: number; windowSeconds: number }) => {
+export const createLoginThrottle = (deps: {
+  store: Store;
+  maxPerUser: number;
+  maxPerIp: number;
+  windowSeconds: number;
+}) => {
   const userKey = (username: string) => `admin-login-failures:user:${encodeURIComponent(username.slice(0, 64))}`;
   const ipKey = (ip: string) => `admin-login-failures:ip:${encodeURIComponent(ip)}`;
 

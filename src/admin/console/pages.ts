@@ -27,29 +27,52 @@ export const renderPage = (
   options: { titleKey: AdminMessageKey; titleVars?: Record<string, string>; status?: number },
 ) => {
   const request = ctx.state.console as ConsoleRequest;
-  deps.render(ctx, `admin/${template}`, {
-    ...data,
-    at: request.at,
-    staff: request.staff ? { username: request.staff.username, role: request.staff.role } : undefined,
-    can: request.can ?? {},
-    csrf: request.session?.csrf ?? '',
-    done: doneMessage(ctx, request),
-    jst: formatJst,
-    jstLocal: toJstLocal,
-    detailLines,
-  }, {
-    locale: request.locale,
-    title: request.at(options.titleKey, options.titleVars),
-    // After a POST the page's own URL cannot be fetched again: no language switch there.
-    switchLocaleHref: ctx.method === 'GET' ? switchLocaleHref(ctx, request.locale) : undefined,
-    status: options.status,
-  });
+  deps.render(
+    ctx,
+    `admin/${template}`,
+    {
+      ...data,
+      at: request.at,
+      staff: request.staff ? { username: request.staff.username, role: request.staff.role } : undefined,
+      can: request.can ?? {},
+      csrf: request.session?.csrf ?? '',
+      done: doneMessage(ctx, request),
+      jst: formatJst,
+      jstLocal: toJstLocal,
+      detailLines,
+    },
+    {
+      locale: request.locale,
+      title: request.at(options.titleKey, options.titleVars),
+      // After a POST the page's own URL cannot be fetched again: no language switch there.
+      switchLocaleHref: ctx.method === 'GET' ? switchLocaleHref(ctx, request.locale) : undefined,
+      status: options.status,
+    },
+  );
 };
 
-const STATUS: Record<ConsoleErrorCode, number> = { forbidden: 403, csrf: 403, not_found: 404, invalid_request: 400, conflict: 409, totp: 403 };
+const STATUS: Record<ConsoleErrorCode, number> = {
+  forbidden: 403,
+  csrf: 403,
+  not_found: 404,
+  invalid_request: 400,
+  conflict: 409,
+  totp: 403,
+};
 
-export const renderError = (deps: Pick<ConsoleDeps, 'render'>, ctx: Context, code: ConsoleErrorCode, problems: string[] = []) =>
-  renderPage(deps, ctx, 'error', { code, messageKey: `error.${code}`, problems }, { titleKey: 'error.title', status: STATUS[code] });
+export const renderError = (
+  deps: Pick<ConsoleDeps, 'render'>,
+  ctx: Context,
+  code: ConsoleErrorCode,
+  problems: string[] = [],
+) =>
+  renderPage(
+    deps,
+    ctx,
+    'error',
+    { code, messageKey: `error.${code}`, problems },
+    { titleKey: 'error.title', status: STATUS[code] },
+  );
 
 /** Post-redirect-get: after an action, the page to show, with the message of what was done. */
 export const redirectDone = (ctx: Context, path: string, done: string, count?: number) => {

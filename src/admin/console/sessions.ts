@@ -26,7 +26,8 @@ export const createAdminSessions = (deps: { store: Store; clock: Clock; idleSeco
     clock: deps.clock,
     prefix: 'admin-session',
     maxSeconds: deps.maxSeconds,
-    idleSecondsOf: (session) => (session.stage === 'active' ? deps.idleSeconds : Math.min(LOGIN_STAGE_SECONDS, deps.idleSeconds)),
+    idleSecondsOf: (session) =>
+      session.stage === 'active' ? deps.idleSeconds : Math.min(LOGIN_STAGE_SECONDS, deps.idleSeconds),
   });
 
 export type AdminSessions = ReturnType<typeof createAdminSessions>;

@@ -42,7 +42,8 @@ export const adminEn: Record<AdminMessageKey, string> = {
   'field.partner': 'Partner',
   'field.reason': 'Reason (required)',
   'field.totp': 'One-time code (6 digits, again)',
-  'field.totp.note': 'This acts on many linkages at once: enter a one-time code again (a new one, not the one used to log in).',
+  'field.totp.note':
+    'This acts on many linkages at once: enter a one-time code again (a new one, not the one used to log in).',
 
   'customer.title': 'Customer {customerId}',
   'customer.name': 'Name',
@@ -53,7 +54,7 @@ export const adminEn: Record<AdminMessageKey, string> = {
   'customer.accounts': 'Accounts',
   'customer.linkages': 'Live linkages',
   'customer.noLinkages': 'No live linkages.',
-  'customer.endAll': 'End all of this customer\'s linkages',
+  'customer.endAll': "End all of this customer's linkages",
   'customer.unlock': 'Unlock',
 
   'account.type': 'Type',
@@ -107,8 +108,10 @@ export const adminEn: Record<AdminMessageKey, string> = {
   'partner.why': 'Why this state applies',
   'partner.why.file': 'The definition in {file} (status: {status})',
   'partner.why.noFile': 'Added in the console (no file)',
-  'partner.why.override': 'Changed to "{status}" by {by} at {at} (reason: {reason}). The stored change wins over the file.',
-  'partner.why.definition': 'Definition saved by {by} at {at} (reason: {reason}). The stored definition wins over the file.',
+  'partner.why.override':
+    'Changed to "{status}" by {by} at {at} (reason: {reason}). The stored change wins over the file.',
+  'partner.why.definition':
+    'Definition saved by {by} at {at} (reason: {reason}). The stored definition wins over the file.',
   'partner.names': 'Names (Japanese / English)',
   'partner.redirectUris': 'Redirect URIs',
   'partner.scopes': 'Allowed scopes',
@@ -116,14 +119,16 @@ export const adminEn: Record<AdminMessageKey, string> = {
   'partner.profile': 'Security profile',
   'partner.authMethod': 'Client authentication',
   'partner.suspend': 'Suspend this partner',
-  'partner.suspend.note': 'A suspended partner cannot start new linkages and its tokens answer 401 from the next call. Linkages themselves do not end.',
+  'partner.suspend.note':
+    'A suspended partner cannot start new linkages and its tokens answer 401 from the next call. Linkages themselves do not end.',
   'partner.reinstate': 'Reinstate this partner',
   'partner.edit': 'Edit the definition',
   'partner.linkages': 'Live linkages',
   'partner.noLinkages': 'No live linkages.',
-  'partner.endAll': 'End all of this partner\'s linkages',
+  'partner.endAll': "End all of this partner's linkages",
   'partner.remove': 'Remove this partner',
-  'partner.remove.note': 'Withdraws the designation: at once, on every instance, the partner is unknown, and every one of its linkages ends (customers and the partner are told). To undo it, add the partner again.',
+  'partner.remove.note':
+    'Withdraws the designation: at once, on every instance, the partner is unknown, and every one of its linkages ends (customers and the partner are told). To undo it, add the partner again.',
 
   'partnerForm.new': 'Add a partner',
   'partnerForm.edit': 'Edit partner {clientId}',
@@ -133,7 +138,8 @@ export const adminEn: Record<AdminMessageKey, string> = {
   'partnerForm.notJson': 'This is not valid JSON.',
 
   'service.title': 'Service restrictions',
-  'service.lead': 'Temporary restrictions under terms 7.3. They apply on every server at once. The console and the admin API are never restricted.',
+  'service.lead':
+    'Temporary restrictions under terms 7.3. They apply on every server at once. The console and the admin API are never restricted.',
   'service.current': 'Restrictions in force',
   'service.none': 'No restriction is in force.',
   'service.new': 'Set a restriction',
@@ -182,9 +188,10 @@ export const adminEn: Record<AdminMessageKey, string> = {
   'result.denied': 'denied',
 
   'incident.title': 'Incident export (terms 4.6)',
-  'incident.lead': 'Every linkage event and data call of a customer or a partner in a time range, in order. The partner\'s copy holds only that partner\'s own linkages and calls, naming the customer by the identifier (sub) the partner knows.',
+  'incident.lead':
+    "Every linkage event and data call of a customer or a partner in a time range, in order. The partner's copy holds only that partner's own linkages and calls, naming the customer by the identifier (sub) the partner knows.",
   'incident.format': 'Format',
-  'incident.limitToPartner': 'The partner\'s own copy (only that partner\'s events)',
+  'incident.limitToPartner': "The partner's own copy (only that partner's events)",
   'incident.submit': 'Export',
 
   'staff.title': 'Staff',
@@ -198,7 +205,8 @@ export const adminEn: Record<AdminMessageKey, string> = {
   'staff.disabled': 'Disabled',
   'staff.created': 'Created',
   'staff.disable': 'Disable',
-  'staff.cliNote': 'Staff are added with `npm run admin -- user add` (the password and the one-time-code secret are shown once, then).',
+  'staff.cliNote':
+    'Staff are added with `npm run admin -- user add` (the password and the one-time-code secret are shown once, then).',
 
   'done.linkage_ended': 'The linkage has ended.',
   'done.linkages_ended': '{count} linkages have ended.',
@@ -207,7 +215,8 @@ export const adminEn: Record<AdminMessageKey, string> = {
   'done.window_added': 'The maintenance window was added.',
   'done.window_removed': 'The maintenance window was removed.',
   'window.title': 'One-off maintenance windows',
-  'window.lead': 'Closes the chosen surfaces for the chosen period, on every server at once; shown on the service status (/service-hours, /api/v1/service-status). Times are Japan time.',
+  'window.lead':
+    'Closes the chosen surfaces for the chosen period, on every server at once; shown on the service status (/service-hours, /api/v1/service-status). Times are Japan time.',
   'window.none': 'No one-off maintenance window is planned.',
   'window.id': 'Name (letters and digits)',
   'window.surfaces': 'Surfaces to close',

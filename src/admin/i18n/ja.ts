@@ -19,7 +19,8 @@ export const adminJa = {
   'login.password': 'パスワード',
   'login.submit': '次へ',
   'login.error': 'ログインできませんでした。入力内容を確認してください。続く場合は管理者に連絡してください。',
-  'login.throttled': 'ログインの失敗が続いたため、しばらく受け付けません。{minutes}分ほどしてからもう一度お試しください。',
+  'login.throttled':
+    'ログインの失敗が続いたため、しばらく受け付けません。{minutes}分ほどしてからもう一度お試しください。',
   'login.restart': 'ログインをやり直してください。',
   'totp.title': 'ワンタイムパスワード',
   'totp.lead': '登録した認証アプリに表示される6桁のコードを入力してください。',
@@ -40,7 +41,8 @@ export const adminJa = {
   'field.partner': '提携先',
   'field.reason': '理由（必須）',
   'field.totp': 'ワンタイムパスワード（6桁・再入力）',
-  'field.totp.note': '一括の操作です。ワンタイムパスワードをもう一度入力してください（ログイン時とは別の新しいコード）。',
+  'field.totp.note':
+    '一括の操作です。ワンタイムパスワードをもう一度入力してください（ログイン時とは別の新しいコード）。',
 
   'customer.title': '顧客 {customerId}',
   'customer.name': '氏名',
@@ -105,7 +107,8 @@ export const adminJa = {
   'partner.why': 'この状態の根拠',
   'partner.why.file': 'ファイル {file} の定義（status: {status}）',
   'partner.why.noFile': '管理画面で追加された提携先（ファイルなし）',
-  'partner.why.override': '{at} に {by} が「{status}」に変更（理由: {reason}）。保存された変更がファイルより優先されます。',
+  'partner.why.override':
+    '{at} に {by} が「{status}」に変更（理由: {reason}）。保存された変更がファイルより優先されます。',
   'partner.why.definition': '{at} に {by} が定義を保存（理由: {reason}）。保存された定義がファイルより優先されます。',
   'partner.names': '名称（日本語 / 英語）',
   'partner.redirectUris': 'リダイレクトURI',
@@ -114,14 +117,16 @@ export const adminJa = {
   'partner.profile': 'セキュリティプロファイル',
   'partner.authMethod': 'クライアント認証方式',
   'partner.suspend': 'この提携先を停止',
-  'partner.suspend.note': '停止すると新しい連携を始められなくなり、発行済みトークンは次の呼び出しから401になります。連携そのものは終了しません。',
+  'partner.suspend.note':
+    '停止すると新しい連携を始められなくなり、発行済みトークンは次の呼び出しから401になります。連携そのものは終了しません。',
   'partner.reinstate': 'この提携先を再開',
   'partner.edit': '定義を編集',
   'partner.linkages': '有効な連携',
   'partner.noLinkages': '有効な連携はありません。',
   'partner.endAll': 'この提携先のすべての連携を終了',
   'partner.remove': 'この提携先を削除',
-  'partner.remove.note': '指定を取り消します。直ちにすべてのインスタンスで未登録の扱いになり、この提携先のすべての連携が終了します（お客さまと提携先に通知されます）。元に戻すには、あらためて追加してください。',
+  'partner.remove.note':
+    '指定を取り消します。直ちにすべてのインスタンスで未登録の扱いになり、この提携先のすべての連携が終了します（お客さまと提携先に通知されます）。元に戻すには、あらためて追加してください。',
 
   'partnerForm.new': '提携先を追加',
   'partnerForm.edit': '提携先 {clientId} を編集',
@@ -131,7 +136,8 @@ export const adminJa = {
   'partnerForm.notJson': 'JSONとして読み取れません。',
 
   'service.title': 'サービス制限',
-  'service.lead': '規定7.3による一時的な制限です。設定するとすべてのサーバーに直ちに反映されます。管理画面と管理APIは制限されません。',
+  'service.lead':
+    '規定7.3による一時的な制限です。設定するとすべてのサーバーに直ちに反映されます。管理画面と管理APIは制限されません。',
   'service.current': '適用中の制限',
   'service.none': '適用中の制限はありません。',
   'service.new': '制限を設定',
@@ -180,7 +186,8 @@ export const adminJa = {
   'result.denied': '拒否',
 
   'incident.title': 'インシデント用の出力（規定4.6）',
-  'incident.lead': '顧客または提携先について、期間内のすべての連携の記録とデータ取得を時系列で出力します。「提携先に渡す版」は、その提携先自身の連携と呼び出しだけを、提携先が知っている識別子（sub）で出力します。',
+  'incident.lead':
+    '顧客または提携先について、期間内のすべての連携の記録とデータ取得を時系列で出力します。「提携先に渡す版」は、その提携先自身の連携と呼び出しだけを、提携先が知っている識別子（sub）で出力します。',
   'incident.format': '形式',
   'incident.limitToPartner': '提携先に渡す版（その提携先の分だけ）',
   'incident.submit': '出力',
@@ -196,7 +203,8 @@ export const adminJa = {
   'staff.disabled': '無効',
   'staff.created': '作成',
   'staff.disable': '無効にする',
-  'staff.cliNote': '職員の追加は `npm run admin -- user add` で行います（パスワードとワンタイムパスワードの秘密鍵はそのとき一度だけ表示されます）。',
+  'staff.cliNote':
+    '職員の追加は `npm run admin -- user add` で行います（パスワードとワンタイムパスワードの秘密鍵はそのとき一度だけ表示されます）。',
 
   'done.linkage_ended': '連携を終了しました。',
   'done.linkages_ended': '{count}件の連携を終了しました。',
@@ -206,7 +214,8 @@ export const adminJa = {
   'done.window_added': '臨時の停止時間帯を追加しました。',
   'done.window_removed': '臨時の停止時間帯を取り消しました。',
   'window.title': '臨時の停止時間帯（計画メンテナンス）',
-  'window.lead': '指定した機能を、指定した時間帯だけ停止します。すべてのサーバーに直ちに反映され、サービス状況（/service-hours、/api/v1/service-status）にも表示されます。時刻は日本時間です。',
+  'window.lead':
+    '指定した機能を、指定した時間帯だけ停止します。すべてのサーバーに直ちに反映され、サービス状況（/service-hours、/api/v1/service-status）にも表示されます。時刻は日本時間です。',
   'window.none': '予定されている臨時の停止時間帯はありません。',
   'window.id': '識別名（英数字）',
   'window.surfaces': '停止する機能',

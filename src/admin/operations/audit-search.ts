@@ -1,4 +1,10 @@
-import { exportIncident, type AuditExportFormat, type AuditFilter, type AuditTrail, type RecordedAuditEvent } from '../../audit/index.ts';
+import {
+  exportIncident,
+  type AuditExportFormat,
+  type AuditFilter,
+  type AuditTrail,
+  type RecordedAuditEvent,
+} from '../../audit/index.ts';
 import { OperationError } from './errors.ts';
 import { recordStaffAction, type Actor } from './staff-action.ts';
 
@@ -23,29 +29,46 @@ export const createAuditSearch = (deps: { audit: AuditTrail; pairwiseSalt: strin
 
   /** Every event matching the filter. */
   async export(filter: AuditFilter, format: AuditExportFormat, actor: Actor): Promise<AsyncIterable<string>> {
-    await recordStaffAction(deps.audit, actor, { kind: 'admin.audit.exported', partnerId: filter.partnerId, customerId: filter.customerId, details: { format, filter } });
+    await recordStaffAction(deps.audit, actor, {
+      kind: 'admin.audit.exported',
+      partnerId: filter.partnerId,
+      customerId: filter.customerId,
+      details: { format, filter },
+    });
     return deps.audit.exportEvents(filter, format);
   },
 
   /** The incident export: every linkage event and data call of a customer or a partner in a time range. */
   async incident(query: IncidentQuery, format: AuditExportFormat, actor: Actor): Promise<AsyncIterable<string>> {
-    if (!query.customerId && !query.partnerId) throw new OperationError('invalid_request', 'An incident export needs a customer or a partner.');
-    if (!(query.from < query.to)) throw new OperationError('invalid_request', 'An incident export needs a time range with "from" before "to".');
-    if (query.limitToPartner && !query.partnerId) throw new OperationError('invalid_request', 'The partner\'s own copy needs the partner.');
+    if (!query.customerId && !query.partnerId)
+      throw new OperationError('invalid_request', 'An incident export needs a customer or a partner.');
+    if (!(query.from < query.to))
+      throw new OperationError('invalid_request', 'An incident export needs a time range with "from" before "to".');
+    if (query.limitToPartner && !query.partnerId)
+      throw new OperationError('invalid_request', "The partner's own copy needs the partner.");
     await recordStaffAction(deps.audit, actor, {
       kind: 'admin.incident.exported',
       partnerId: query.partnerId,
       customerId: query.customerId,
-      details: { format, from: new Date(query.from).toISOString(), to: new Date(query.to).toISOString(), limitToPartner: query.limitToPartner },
+      details: {
+        format,
+        from: new Date(query.from).toISOString(),
+        to: new Date(query.to).toISOString(),
+        limitToPartner: query.limitToPartner,
+      },
     });
-    return exportIncident({ audit: deps.audit, pairwiseSalt: deps.pairwiseSalt }, {
-      customerId: query.customerId,
-      partnerId: query.partnerId,
-      from: query.from,
-      to: query.to,
-      limitToPartner: query.limitToPartner ? query.partnerId : undefined,
-      actor: actor.name,
-    }, format);
+    return exportIncident(
+      { audit: deps.audit, pairwiseSalt: deps.pairwiseSalt },
+      {
+        customerId: query.customerId,
+        partnerId: query.partnerId,
+        from: query.from,
+        to: query.to,
+        limitToPartner: query.limitToPartner ? query.partnerId : undefined,
+        actor: actor.name,
+      },
+      format,
+    );
   },
 });
 

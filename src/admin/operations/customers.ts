@@ -1,5 +1,12 @@
 import type { AuditLog } from '../../audit/index.ts';
-import type { AccountType, CoreBanking, Customer, Eligibility, LoginAccountRef, LoginFailureState } from '../../core-banking/port.ts';
+import type {
+  AccountType,
+  CoreBanking,
+  Customer,
+  Eligibility,
+  LoginAccountRef,
+  LoginFailureState,
+} from '../../core-banking/port.ts';
 import { maskAccountNumber } from '../../grants/consent-records.ts';
 import { OperationError } from './errors.ts';
 import { recordStaffAction, type Actor } from './staff-action.ts';
@@ -33,15 +40,17 @@ export const createCustomerOperations = (deps: { coreBanking: CoreBanking; audit
   async overview(customerId: string): Promise<CustomerOverview | undefined> {
     const customer = await deps.coreBanking.customer(customerId);
     if (!customer) return undefined;
-    const accounts = await Promise.all((await deps.coreBanking.accounts(customerId)).map(async (a): Promise<CustomerAccountView> => ({
-      accountId: a.accountId,
-      accountType: a.accountType,
-      branchCode: a.branchCode,
-      branchName: a.branchName,
-      maskedNumber: maskAccountNumber(a.accountNumber),
-      status: a.status,
-      login: LOGIN_ACCOUNT_TYPES.includes(a.accountType) ? await deps.coreBanking.loginFailures(a) : undefined,
-    })));
+    const accounts = await Promise.all(
+      (await deps.coreBanking.accounts(customerId)).map(async (a): Promise<CustomerAccountView> => ({
+        accountId: a.accountId,
+        accountType: a.accountType,
+        branchCode: a.branchCode,
+        branchName: a.branchName,
+        maskedNumber: maskAccountNumber(a.accountNumber),
+        status: a.status,
+        login: LOGIN_ACCOUNT_TYPES.includes(a.accountType) ? await deps.coreBanking.loginFailures(a) : undefined,
+      })),
+    );
     return { customer, eligibility: await deps.coreBanking.eligibility(customerId), accounts };
   },
 
@@ -51,7 +60,10 @@ export const createCustomerOperations = (deps: { coreBanking: CoreBanking; audit
     if (!customerId) throw new OperationError('not_found', 'No customer has this account.');
     const before = await deps.coreBanking.loginFailures(ref);
     await deps.coreBanking.unlock(ref);
-    const account = (await deps.coreBanking.accounts(customerId)).find((a) => a.branchCode === ref.branchCode && a.accountType === ref.accountType && a.accountNumber === ref.accountNumber);
+    const account = (await deps.coreBanking.accounts(customerId)).find(
+      (a) =>
+        a.branchCode === ref.branchCode && a.accountType === ref.accountType && a.accountNumber === ref.accountNumber,
+    );
     await recordStaffAction(deps.audit, actor, {
       kind: 'admin.customer.unlocked',
       reason,

@@ -52,9 +52,12 @@ export const createLinkageOperations = (deps: {
   audit: AuditTrail;
 }) => {
   const summaries = async (ids: string[]): Promise<LinkageSummary[]> => {
-    const records = (await Promise.all(ids.map((id) => deps.grants.find(id)))).filter((r): r is GrantRecord => r !== undefined);
+    const records = (await Promise.all(ids.map((id) => deps.grants.find(id)))).filter(
+      (r): r is GrantRecord => r !== undefined,
+    );
     const names = new Map<string, LinkageSummary['partnerName']>();
-    for (const partnerId of new Set(records.map((r) => r.partnerId))) names.set(partnerId, (await deps.partners.find(partnerId))?.partner.name);
+    for (const partnerId of new Set(records.map((r) => r.partnerId)))
+      names.set(partnerId, (await deps.partners.find(partnerId))?.partner.name);
     return records
       .map((r) => ({
         grantId: r.grantId,
@@ -83,14 +86,26 @@ export const createLinkageOperations = (deps: {
         return ended ? { state: 'ended', ending: ended } : undefined;
       }
       const [summary] = await summaries([grantId]);
-      const accounts = await Promise.all(record.accountIds.map(async (accountId): Promise<LinkedAccount> => {
-        const account = await deps.coreBanking.account(accountId);
-        return account ? { accountId, accountType: account.accountType, branchCode: account.branchCode, maskedNumber: maskAccountNumber(account.accountNumber) } : { accountId };
-      }));
+      const accounts = await Promise.all(
+        record.accountIds.map(async (accountId): Promise<LinkedAccount> => {
+          const account = await deps.coreBanking.account(accountId);
+          return account
+            ? {
+                accountId,
+                accountType: account.accountType,
+                branchCode: account.branchCode,
+                maskedNumber: maskAccountNumber(account.accountNumber),
+              }
+            : { accountId };
+        }),
+      );
       // Data calls name the grant, not the customer: the partner's trail since the linkage, narrowed to it.
       const trail: RecordedAuditEvent[] = [];
       let lastUsedAt: number | undefined;
-      for await (const event of deps.audit.events({ partnerId: record.partnerId, from: record.identifiedAt - 60_000 })) {
+      for await (const event of deps.audit.events({
+        partnerId: record.partnerId,
+        from: record.identifiedAt - 60_000,
+      })) {
         if (grantIdOf(event) !== grantId) continue;
         trail.push(event);
         if (trail.length > TRAIL_SHOWN) trail.shift();
@@ -103,19 +118,36 @@ export const createLinkageOperations = (deps: {
       const record = await deps.grants.find(grantId);
       if (!record) throw new OperationError('not_found', 'No live linkage has this id.');
       await deps.revocation.endGrant(grantId, { ...ending, actor: actor.name, note: reason });
-      await recordStaffAction(deps.audit, actor, { kind: 'admin.linkage.ended', reason, partnerId: record.partnerId, customerId: record.customerId, details: { grantId } });
+      await recordStaffAction(deps.audit, actor, {
+        kind: 'admin.linkage.ended',
+        reason,
+        partnerId: record.partnerId,
+        customerId: record.customerId,
+        details: { grantId },
+      });
     },
 
     async endCustomer(customerId: string, reason: string, actor: Actor): Promise<number> {
       const ended = await deps.revocation.endCustomerGrants(customerId, { ...ending, actor: actor.name, note: reason });
-      await recordStaffAction(deps.audit, actor, { kind: 'admin.customer.linkages_ended', reason, customerId, details: { ended } });
+      await recordStaffAction(deps.audit, actor, {
+        kind: 'admin.customer.linkages_ended',
+        reason,
+        customerId,
+        details: { ended },
+      });
       return ended;
     },
 
     async endPartner(partnerId: string, reason: string, actor: Actor): Promise<number> {
-      if (!(await deps.partners.find(partnerId))) throw new OperationError('not_found', 'No partner has this client_id.');
+      if (!(await deps.partners.find(partnerId)))
+        throw new OperationError('not_found', 'No partner has this client_id.');
       const ended = await deps.revocation.endPartnerGrants(partnerId, { ...ending, actor: actor.name, note: reason });
-      await recordStaffAction(deps.audit, actor, { kind: 'admin.partner.linkages_ended', reason, partnerId, details: { ended } });
+      await recordStaffAction(deps.audit, actor, {
+        kind: 'admin.partner.linkages_ended',
+        reason,
+        partnerId,
+        details: { ended },
+      });
       return ended;
     },
   };

@@ -38,7 +38,11 @@ export const createPartnerOperations = (deps: {
     const copy = structuredClone(definition);
     if (!validate(copy)) {
       const { problems } = ConfigError.fromAjv('partner', validate.errors);
-      throw new OperationError('invalid_request', 'The partner definition does not match the partner JSON Schema.', problems);
+      throw new OperationError(
+        'invalid_request',
+        'The partner definition does not match the partner JSON Schema.',
+        problems,
+      );
     }
     return copy as Partner;
   };
@@ -46,7 +50,13 @@ export const createPartnerOperations = (deps: {
   const setStatus = async (clientId: string, status: PartnerStatus, reason: string, actor: Actor) => {
     const view = await existing(clientId);
     const before = view.partner.status;
-    await deps.partners.setOverride(clientId, { ...view.source.override, status, changedBy: actor.name, reason, changedAt: deps.clock.now() });
+    await deps.partners.setOverride(clientId, {
+      ...view.source.override,
+      status,
+      changedBy: actor.name,
+      reason,
+      changedAt: deps.clock.now(),
+    });
     await deps.partnerStatus.changed(clientId);
     await recordStaffAction(deps.audit, actor, {
       kind: status === 'suspended' ? 'admin.partner.suspended' : 'admin.partner.reinstated',
@@ -62,20 +72,44 @@ export const createPartnerOperations = (deps: {
     view: existing,
 
     /** Adds a partner (`create`) or replaces an existing one's definition; its suspension, if any, stays. */
-    async save(clientId: string, definition: unknown, reason: string, actor: Actor, options: { create: boolean }): Promise<Partner> {
+    async save(
+      clientId: string,
+      definition: unknown,
+      reason: string,
+      actor: Actor,
+      options: { create: boolean },
+    ): Promise<Partner> {
       const partner = checked(definition);
-      if (partner.client_id !== clientId) throw new OperationError('invalid_request', 'client_id in the definition differs from the partner being saved.', [`client_id: must be "${clientId}"`]);
-      if (deps.internalClientIds.has(clientId)) throw new OperationError('conflict', 'This client_id belongs to one of the bank\'s internal clients.');
+      if (partner.client_id !== clientId)
+        throw new OperationError(
+          'invalid_request',
+          'client_id in the definition differs from the partner being saved.',
+          [`client_id: must be "${clientId}"`],
+        );
+      if (deps.internalClientIds.has(clientId))
+        throw new OperationError('conflict', "This client_id belongs to one of the bank's internal clients.");
       // The same rule the start-up check applies to partner files (src/config/load-config.ts).
       if (partner.token_endpoint_auth_method !== 'private_key_jwt' && !deps.mtlsEnabled) {
-        throw new OperationError('invalid_request', 'mTLS client authentication is off on this server.', [`token_endpoint_auth_method: "${partner.token_endpoint_auth_method}" needs mTLS, which is off`]);
+        throw new OperationError('invalid_request', 'mTLS client authentication is off on this server.', [
+          `token_endpoint_auth_method: "${partner.token_endpoint_auth_method}" needs mTLS, which is off`,
+        ]);
       }
       const view = await deps.partners.find(clientId);
       if (options.create && view) throw new OperationError('conflict', 'A partner with this client_id already exists.');
       if (!options.create && !view) throw new OperationError('not_found', 'No partner has this client_id.');
-      await deps.partners.setOverride(clientId, { ...(view?.source.override?.status ? { status: view.source.override.status } : {}), definition: partner, changedBy: actor.name, reason, changedAt: deps.clock.now() });
+      await deps.partners.setOverride(clientId, {
+        ...(view?.source.override?.status ? { status: view.source.override.status } : {}),
+        definition: partner,
+        changedBy: actor.name,
+        reason,
+        changedAt: deps.clock.now(),
+      });
       await deps.partnerStatus.changed(clientId);
-      await recordStaffAction(deps.audit, actor, { kind: options.create ? 'admin.partner.added' : 'admin.partner.edited', reason, partnerId: clientId });
+      await recordStaffAction(deps.audit, actor, {
+        kind: options.create ? 'admin.partner.added' : 'admin.partner.edited',
+        reason,
+        partnerId: clientId,
+      });
       return partner;
     },
 
@@ -89,10 +123,24 @@ export const createPartnerOperations = (deps: {
      */
     async remove(clientId: string, reason: string, actor: Actor): Promise<number> {
       await existing(clientId);
-      await deps.partners.setOverride(clientId, { removed: true, changedBy: actor.name, reason, changedAt: deps.clock.now() });
+      await deps.partners.setOverride(clientId, {
+        removed: true,
+        changedBy: actor.name,
+        reason,
+        changedAt: deps.clock.now(),
+      });
       await deps.partnerStatus.changed(clientId);
-      const ended = await deps.revocation.endPartnerGrants(clientId, { reason: 'partner_removed', actor: actor.name, note: reason });
-      await recordStaffAction(deps.audit, actor, { kind: 'admin.partner.removed', reason, partnerId: clientId, details: { endedLinkages: ended } });
+      const ended = await deps.revocation.endPartnerGrants(clientId, {
+        reason: 'partner_removed',
+        actor: actor.name,
+        note: reason,
+      });
+      await recordStaffAction(deps.audit, actor, {
+        kind: 'admin.partner.removed',
+        reason,
+        partnerId: clientId,
+        details: { endedLinkages: ended },
+      });
       return ended;
     },
   };

@@ -1,5 +1,11 @@
 import type { AuditLog } from '../../audit/index.ts';
-import { AvailabilityInputError, type OneOffWindows, type Restriction, type RestrictionScope, type Restrictions } from '../../availability/index.ts';
+import {
+  AvailabilityInputError,
+  type OneOffWindows,
+  type Restriction,
+  type RestrictionScope,
+  type Restrictions,
+} from '../../availability/index.ts';
 import { CalendarConfigError, type OneOffWindow } from '../../calendar/index.ts';
 import type { PartnerRegistry } from '../../partners/registry.ts';
 import { OperationError } from './errors.ts';
@@ -17,7 +23,12 @@ export interface RestrictionRequest {
  * Terms 7.3: operators restrict the whole service, one partner or one surface at once, with a
  * message customers and partners are shown, and lift the restriction again.
  */
-export const createServiceControl = (deps: { restrictions: Restrictions; windows: OneOffWindows; partners: PartnerRegistry; audit: AuditLog }) => ({
+export const createServiceControl = (deps: {
+  restrictions: Restrictions;
+  windows: OneOffWindows;
+  partners: PartnerRegistry;
+  audit: AuditLog;
+}) => ({
   list: (): Promise<Restriction[]> => deps.restrictions.list(),
 
   /**
@@ -34,12 +45,21 @@ export const createServiceControl = (deps: { restrictions: Restrictions; windows
         if (e instanceof CalendarConfigError) throw new OperationError('invalid_request', e.message);
         throw e;
       }
-      await recordStaffAction(deps.audit, actor, { kind: 'admin.maintenance_window.added', reason: window.reason, details: { windowId: added.id, surfaces: added.surfaces, from: added.from, to: added.to } });
+      await recordStaffAction(deps.audit, actor, {
+        kind: 'admin.maintenance_window.added',
+        reason: window.reason,
+        details: { windowId: added.id, surfaces: added.surfaces, from: added.from, to: added.to },
+      });
       return added;
     },
     async remove(id: string, reason: string, actor: Actor): Promise<void> {
-      if (!(await deps.windows.remove(id))) throw new OperationError('not_found', 'No operator-added window has this id.');
-      await recordStaffAction(deps.audit, actor, { kind: 'admin.maintenance_window.removed', reason, details: { windowId: id } });
+      if (!(await deps.windows.remove(id)))
+        throw new OperationError('not_found', 'No operator-added window has this id.');
+      await recordStaffAction(deps.audit, actor, {
+        kind: 'admin.maintenance_window.removed',
+        reason,
+        details: { windowId: id },
+      });
     },
   },
 
@@ -58,14 +78,19 @@ export const createServiceControl = (deps: { restrictions: Restrictions; windows
       kind: 'admin.restriction.set',
       reason: request.reason,
       partnerId: request.scope.kind === 'partner' ? request.scope.partnerId : undefined,
-      details: { restrictionId: restriction.id, scope: request.scope, ...(request.until !== undefined ? { until: new Date(request.until).toISOString() } : {}) },
+      details: {
+        restrictionId: restriction.id,
+        scope: request.scope,
+        ...(request.until !== undefined ? { until: new Date(request.until).toISOString() } : {}),
+      },
     });
     return restriction;
   },
 
   async lift(id: string, reason: string, actor: Actor): Promise<void> {
     const restriction = (await deps.restrictions.list()).find((r) => r.id === id);
-    if (!restriction || !(await deps.restrictions.lift(id, actor.name))) throw new OperationError('not_found', 'No restriction in force has this id.');
+    if (!restriction || !(await deps.restrictions.lift(id, actor.name)))
+      throw new OperationError('not_found', 'No restriction in force has this id.');
     await recordStaffAction(deps.audit, actor, {
       kind: 'admin.restriction.lifted',
       reason,

@@ -15,7 +15,15 @@ export interface Actor {
 export const recordStaffAction = (
   audit: AuditLog,
   actor: Actor,
-  action: { kind: `admin.${string}`; reason?: string; result?: AuditEvent['result']; partnerId?: string; customerId?: string; accountIds?: string[]; details?: Record<string, unknown> },
+  action: {
+    kind: `admin.${string}`;
+    reason?: string;
+    result?: AuditEvent['result'];
+    partnerId?: string;
+    customerId?: string;
+    accountIds?: string[];
+    details?: Record<string, unknown>;
+  },
 ) =>
   audit.record({
     kind: action.kind,

@@ -57,24 +57,34 @@ export const runStaffCommand = async (deps: CommandDeps, args: CommandArgs): Pro
         throw e;
       }
       await record('admin.staff.added', { username: args.username, role: args.role });
-      deps.out([
-        `added ${added.record.username} (${added.record.role})`,
-        ...(generated ? [`password: ${password}`] : []),
-        `one-time-code secret (base32): ${added.totpSecret}`,
-        `otpauth URI: ${otpauthUri({ issuer: deps.issuerLabel, username: added.record.username, secret: added.totpSecret })}`,
-        'These are shown only now.',
-        '',
-      ].join('\n'));
+      deps.out(
+        [
+          `added ${added.record.username} (${added.record.role})`,
+          ...(generated ? [`password: ${password}`] : []),
+          `one-time-code secret (base32): ${added.totpSecret}`,
+          `otpauth URI: ${otpauthUri({ issuer: deps.issuerLabel, username: added.record.username, secret: added.totpSecret })}`,
+          'These are shown only now.',
+          '',
+        ].join('\n'),
+      );
       return;
     }
     case 'list': {
       const rows = await deps.staff.list();
-      deps.out(rows.map((s) => `${s.username}\t${s.role}\t${s.disabled ? 'disabled' : 'enabled'}\t${s.hasTotp ? 'totp' : 'no-totp'}\tcreated ${new Date(s.createdAt).toISOString()} by ${s.createdBy}`).join('\n') + (rows.length ? '\n' : ''));
+      deps.out(
+        rows
+          .map(
+            (s) =>
+              `${s.username}\t${s.role}\t${s.disabled ? 'disabled' : 'enabled'}\t${s.hasTotp ? 'totp' : 'no-totp'}\tcreated ${new Date(s.createdAt).toISOString()} by ${s.createdBy}`,
+          )
+          .join('\n') + (rows.length ? '\n' : ''),
+      );
       return;
     }
     case 'disable': {
       if (!args.username) throw new UsageError(USAGE);
-      if (!(await deps.staff.disable(args.username, deps.actor))) throw new UsageError(`no staff member "${args.username}"`);
+      if (!(await deps.staff.disable(args.username, deps.actor)))
+        throw new UsageError(`no staff member "${args.username}"`);
       await record('admin.staff.disabled', { username: args.username });
       deps.out(`disabled ${args.username}\n`);
       return;

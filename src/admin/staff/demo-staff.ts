@@ -27,10 +27,17 @@ const DEMO_STAFF: readonly Pick<StaffRecord, 'username' | 'role' | 'passwordHash
  * Creates the demo staff when the demo data is on and they do not exist yet (an operator's later
  * change, such as disabling one, is kept). Refuses in production whatever the demo setting says.
  */
-export const seedDemoStaff = async (deps: { config: Config; staff: StaffAccounts; clock: Clock; logger: Logger }): Promise<void> => {
+export const seedDemoStaff = async (deps: {
+  config: Config;
+  staff: StaffAccounts;
+  clock: Clock;
+  logger: Logger;
+}): Promise<void> => {
   if (!deps.config.demo) return;
   if (deps.config.runtimeEnv === 'production') {
-    deps.logger.warn('demo staff accounts are not created with NODE_ENV=production: create staff with `npm run admin -- user add`');
+    deps.logger.warn(
+      'demo staff accounts are not created with NODE_ENV=production: create staff with `npm run admin -- user add`',
+    );
     return;
   }
   for (const demo of DEMO_STAFF) {

@@ -63,8 +63,14 @@ export const createStaffAccounts = (deps: { store: Store; clock: Clock }) => {
     save,
 
     /** A new account with its password hashed and a fresh TOTP secret, which the caller shows once. */
-    async add(input: { username: string; role: Role; password: string; createdBy: string }): Promise<{ record: StaffRecord; totpSecret: string }> {
-      if (!isUsername(input.username)) throw new StaffAccountError(`a username is 3 to 32 characters: a-z first, then a-z, 0-9, ".", "_" or "-"`);
+    async add(input: {
+      username: string;
+      role: Role;
+      password: string;
+      createdBy: string;
+    }): Promise<{ record: StaffRecord; totpSecret: string }> {
+      if (!isUsername(input.username))
+        throw new StaffAccountError(`a username is 3 to 32 characters: a-z first, then a-z, 0-9, ".", "_" or "-"`);
       if (await find(input.username)) throw new StaffAccountError(`the username "${input.username}" is taken`);
       const totpSecret = newTotpSecret();
       const record: StaffRecord = {

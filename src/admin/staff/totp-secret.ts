@@ -24,6 +24,12 @@ export const newTotpSecret = (): string => base32Encode(randomBytes(20));
 /** The otpauth:// URI authenticator apps read (usually from a QR code) to register the secret. */
 export const otpauthUri = (options: { issuer: string; username: string; secret: string }): string => {
   const label = `${encodeURIComponent(options.issuer)}:${encodeURIComponent(options.username)}`;
-  const params = new URLSearchParams({ secret: options.secret, issuer: options.issuer, algorithm: 'SHA1', digits: '6', period: '30' });
+  const params = new URLSearchParams({
+    secret: options.secret,
+    issuer: options.issuer,
+    algorithm: 'SHA1',
+    digits: '6',
+    period: '30',
+  });
   return `otpauth://totp/${label}?${params.toString()}`;
 };

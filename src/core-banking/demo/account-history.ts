@@ -34,9 +34,10 @@ export class AccountHistory {
     this.#account = account;
     this.#start = start;
     this.#opening = account.openingBalance ?? 0;
-    this.#usualLevel = account.accountType === 'card_loan'
-      ? Math.max(10_000, (account.creditLimit ?? 0) * 0.3)
-      : Math.max(50_000, this.#opening);
+    this.#usualLevel =
+      account.accountType === 'card_loan'
+        ? Math.max(10_000, (account.creditLimit ?? 0) * 0.3)
+        : Math.max(50_000, this.#opening);
     this.#through = start - 1;
     this.#balance = this.#opening;
   }
@@ -90,15 +91,17 @@ export class AccountHistory {
       if (amount <= 0) continue;
       this.#balance += this.#signedEffect(planned.transactionType) * amount;
       booked += 1;
-      this.#items.push(Object.freeze({
-        itemKey: `${date.replaceAll('-', '')}-${String(booked).padStart(3, '0')}`,
-        transactionDate: date,
-        valueDate: date,
-        transactionType: planned.transactionType,
-        amount: String(amount),
-        remarks: planned.remarks,
-        balance: String(this.#balance),
-      }));
+      this.#items.push(
+        Object.freeze({
+          itemKey: `${date.replaceAll('-', '')}-${String(booked).padStart(3, '0')}`,
+          transactionDate: date,
+          valueDate: date,
+          transactionType: planned.transactionType,
+          amount: String(amount),
+          remarks: planned.remarks,
+          balance: String(this.#balance),
+        }),
+      );
       this.#days.push(day);
       this.#balances.push(this.#balance);
     }

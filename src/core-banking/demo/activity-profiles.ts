@@ -39,7 +39,12 @@ const roundTo = (amount: number, unit: number): number => Math.max(unit, Math.ro
  * (`later` for direct debits, `earlier` for pay days). Nominal days stay between 3 and 26, so
  * moving never leaves the month.
  */
-const scheduled = (ctx: DayContext, nominal: number, move: 'later' | 'earlier', months?: readonly number[]): boolean => {
+const scheduled = (
+  ctx: DayContext,
+  nominal: number,
+  move: 'later' | 'earlier',
+  months?: readonly number[],
+): boolean => {
   const { year, month } = ctx.date;
   if (months && !months.includes(month)) return false;
   const nominalDay = dayOf(year, month, nominal);
@@ -52,11 +57,20 @@ const isWinter = (ctx: DayContext): boolean => (WINTER as readonly number[]).inc
 
 /** Deposit interest (0.1% a year on the current balance), credited half-yearly around 20 Feb and 20 Aug. */
 const depositInterest = (ctx: DayContext): PlannedEntry[] =>
-  scheduled(ctx, 20, 'later', [2, 8]) ? [credit(netOfWithholdingTax(Math.floor((ctx.balance * 0.001) / 2)), '利息')] : [];
+  scheduled(ctx, 20, 'later', [2, 8])
+    ? [credit(netOfWithholdingTax(Math.floor((ctx.balance * 0.001) / 2)), '利息')]
+    : [];
 
 const PAYEES = ['ｽｽﾞｷ ｲﾁﾛｳ', 'ﾀﾅｶ ﾖｳｺ', 'ｶ)ｸｼﾛﾌﾄﾞｳｻﾝ', 'ﾕ)ﾏﾙﾔﾏｼﾖｳﾃﾝ', 'ｻﾄｳ ﾐﾕｷ', 'ｸｼﾛｼﾖｳｲｸｶｲ'];
 const PAYERS = ['ｶ)ﾔﾏﾀﾞ', 'ｻﾄｳ ﾐﾕｷ', 'ﾕ)ｸｼﾛｼﾖｳｼﾞ', 'ﾀｶﾊｼ ｹﾝｼﾞ', 'ｸｼﾛｼ ｷﾕｳﾌｷﾝ'];
-const CARD_SHOPS = ['カード利用 ｽｰﾊﾟｰﾏｰｹﾂﾄ', 'カード利用 ﾄﾞﾗﾂｸﾞｽﾄｱ', 'カード利用 ｺﾝﾋﾞﾆ', 'カード利用 ﾎｰﾑｾﾝﾀｰ', 'カード利用 ｶﾞｿﾘﾝｽﾀﾝﾄﾞ', 'デビット ｵﾝﾗｲﾝｼﾖﾂﾌﾟ'];
+const CARD_SHOPS = [
+  'カード利用 ｽｰﾊﾟｰﾏｰｹﾂﾄ',
+  'カード利用 ﾄﾞﾗﾂｸﾞｽﾄｱ',
+  'カード利用 ｺﾝﾋﾞﾆ',
+  'カード利用 ﾎｰﾑｾﾝﾀｰ',
+  'カード利用 ｶﾞｿﾘﾝｽﾀﾝﾄﾞ',
+  'デビット ｵﾝﾗｲﾝｼﾖﾂﾌﾟ',
+];
 const ATM_WITHDRAWALS = [10_000, 10_000, 20_000, 20_000, 30_000, 50_000] as const;
 
 /** Spending follows income: 1 for a monthly take-home pay of 250,000 yen. */
@@ -74,13 +88,18 @@ const ordinary: ActivityProfile = (ctx) => {
   const plan: PlannedEntry[] = [];
   if (income?.kind === 'salary') {
     if (scheduled(ctx, 25, 'earlier')) plan.push(credit(income.amount + r.int(-3_000, 12_000), `給与 ${income.payer}`));
-    if (scheduled(ctx, 10, 'earlier', [6, 12])) plan.push(credit(roundTo(income.amount * 1.6, 1_000), `賞与 ${income.payer}`));
+    if (scheduled(ctx, 10, 'earlier', [6, 12]))
+      plan.push(credit(roundTo(income.amount * 1.6, 1_000), `賞与 ${income.payer}`));
   }
-  if (income?.kind === 'pension' && scheduled(ctx, 15, 'earlier', EVEN_MONTHS)) plan.push(credit(income.amount, `年金 ${income.payer}`));
+  if (income?.kind === 'pension' && scheduled(ctx, 15, 'earlier', EVEN_MONTHS))
+    plan.push(credit(income.amount, `年金 ${income.payer}`));
   plan.push(...depositInterest(ctx));
-  if (scheduled(ctx, 7, 'later')) plan.push(debit(isWinter(ctx) ? r.int(7_000, 11_000) : r.int(3_500, 6_000), 'ガス料金'));
-  if (scheduled(ctx, 10, 'later')) plan.push(debit(roundTo(r.int(30_000, 90_000) * scale * level, 1), 'カード利用代金 ｸｼﾛｶｰﾄﾞ'));
-  if (scheduled(ctx, 14, 'later')) plan.push(debit(isWinter(ctx) ? r.int(14_000, 22_000) : r.int(6_000, 9_000), '電気料金'));
+  if (scheduled(ctx, 7, 'later'))
+    plan.push(debit(isWinter(ctx) ? r.int(7_000, 11_000) : r.int(3_500, 6_000), 'ガス料金'));
+  if (scheduled(ctx, 10, 'later'))
+    plan.push(debit(roundTo(r.int(30_000, 90_000) * scale * level, 1), 'カード利用代金 ｸｼﾛｶｰﾄﾞ'));
+  if (scheduled(ctx, 14, 'later'))
+    plan.push(debit(isWinter(ctx) ? r.int(14_000, 22_000) : r.int(6_000, 9_000), '電気料金'));
   if (scheduled(ctx, 22, 'later', EVEN_MONTHS)) plan.push(debit(r.int(5_500, 8_000), '水道料金'));
   if (scheduled(ctx, 26, 'later')) plan.push(debit(r.int(4_000, 9_000), '携帯電話料金'));
   if (r.chance(0.12 * level)) plan.push(debit(roundTo(r.pick(ATM_WITHDRAWALS) * scale, 10_000), 'ATM引出'));
@@ -95,7 +114,8 @@ const savings: ActivityProfile = (ctx) => {
   const { random: r, level } = ctx;
   const plan = depositInterest(ctx);
   if (scheduled(ctx, 26, 'later')) plan.push(credit(r.pick([20_000, 30_000, 30_000, 50_000]), '振替入金 積立'));
-  if (r.chance(0.006 * level)) plan.push(debit(roundTo(r.int(50_000, 300_000), 10_000), r.pick(['ATM引出', '振替出金'])));
+  if (r.chance(0.006 * level))
+    plan.push(debit(roundTo(r.int(50_000, 300_000), 10_000), r.pick(['ATM引出', '振替出金'])));
   if (r.chance(0.004 / level)) plan.push(credit(roundTo(r.int(10_000, 200_000), 10_000), 'ATM入金'));
   return plan;
 };
@@ -115,7 +135,8 @@ const taxReserve: ActivityProfile = (ctx) => {
   if (scheduled(ctx, 5, 'later')) plan.push(credit(r.pick([20_000, 30_000, 50_000]), '振替入金'));
   if (scheduled(ctx, 14, 'later', [3])) plan.push(debit(roundTo(r.int(60_000, 150_000) * level, 100), '納税 所得税'));
   if (scheduled(ctx, 25, 'later', [1, 6, 8, 10])) plan.push(debit(roundTo(r.int(25_000, 40_000), 100), '納税 住民税'));
-  if (scheduled(ctx, 25, 'later', [2, 4, 7, 12])) plan.push(debit(roundTo(r.int(20_000, 30_000), 100), '納税 固定資産税'));
+  if (scheduled(ctx, 25, 'later', [2, 4, 7, 12]))
+    plan.push(debit(roundTo(r.int(20_000, 30_000), 100), '納税 固定資産税'));
   return plan;
 };
 

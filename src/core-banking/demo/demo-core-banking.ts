@@ -67,7 +67,10 @@ export function createDemoCoreBanking({ data, store, clock }: DemoCoreBankingDep
 
     async eligibility(customerId) {
       const customer = directory.customer(customerId);
-      return eligibilityOf(customer && toCustomer(customer), directory.accountsOf(customerId).map((e) => e.account));
+      return eligibilityOf(
+        customer && toCustomer(customer),
+        directory.accountsOf(customerId).map((e) => e.account),
+      );
     },
 
     async accounts(customerId) {

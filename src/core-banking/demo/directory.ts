@@ -39,11 +39,16 @@ export const buildDirectory = (data: DemoCoreBankingData): Directory => {
     const entries: DirectoryEntry[] = [];
     for (const accountData of customer.accounts) {
       const branchName = data.branches[accountData.branchCode];
-      if (branchName === undefined) problems.push(`account ${accountData.accountId}: unknown branch ${accountData.branchCode}`);
+      if (branchName === undefined)
+        problems.push(`account ${accountData.accountId}: unknown branch ${accountData.branchCode}`);
       if (byAccountId.has(accountData.accountId)) problems.push(`account id ${accountData.accountId} is used twice`);
-      if (byRef.has(refKey(accountData))) problems.push(`account ${accountData.branchCode}/${accountData.accountType}/${accountData.accountNumber} is listed twice`);
+      if (byRef.has(refKey(accountData)))
+        problems.push(
+          `account ${accountData.branchCode}/${accountData.accountType}/${accountData.accountNumber} is listed twice`,
+        );
       for (const deposit of accountData.timeDeposits ?? []) {
-        if (parseDay(deposit.depositDate) === undefined) problems.push(`account ${accountData.accountId}: deposit date ${deposit.depositDate} is not a date`);
+        if (parseDay(deposit.depositDate) === undefined)
+          problems.push(`account ${accountData.accountId}: deposit date ${deposit.depositDate} is not a date`);
       }
       const entry: DirectoryEntry = {
         customer,

@@ -25,7 +25,8 @@ export const createLoginFailureCounter = (store: Store) => ({
   },
 
   async record(ref: LoginAccountRef, lockAfter: number): Promise<LoginFailureState> {
-    if (!Number.isInteger(lockAfter) || lockAfter < 1) throw new RangeError(`lockAfter must be a positive integer: ${lockAfter}`);
+    if (!Number.isInteger(lockAfter) || lockAfter < 1)
+      throw new RangeError(`lockAfter must be a positive integer: ${lockAfter}`);
     const keys = loginFailureKeys(ref);
     const consecutiveFailures = await store.incr(keys.count);
     if (consecutiveFailures >= lockAfter) {

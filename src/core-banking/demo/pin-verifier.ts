@@ -24,7 +24,9 @@ export const argon2Parameters = (phcHash: string): Argon2Parameters | undefined 
   const fields = phcHash.split('$')[3] ?? '';
   const values = new Map(fields.split(',').map((pair) => pair.split('=') as [string, string]));
   const [m, t, p] = ['m', 't', 'p'].map((name) => Number(values.get(name)));
-  return [m, t, p].every((n) => Number.isInteger(n) && n > 0) ? { memoryCost: m, timeCost: t, parallelism: p } : undefined;
+  return [m, t, p].every((n) => Number.isInteger(n) && n > 0)
+    ? { memoryCost: m, timeCost: t, parallelism: p }
+    : undefined;
 };
 
 /**

@@ -25,7 +25,9 @@ const currentTerm = (deposit: DemoTimeDepositData, today: DayNumber): TimeDeposi
   const renews = deposit.renewalType !== 'none';
   while (renews && addMonths(first, (term + 1) * deposit.termMonths) <= today) {
     if (deposit.renewalType === 'principal_and_interest') {
-      principal += netOfWithholdingTax(termInterest(principal, deposit.interestRate, deposit.termMonths, deposit.interestType));
+      principal += netOfWithholdingTax(
+        termInterest(principal, deposit.interestRate, deposit.termMonths, deposit.interestType),
+      );
     }
     term += 1;
   }

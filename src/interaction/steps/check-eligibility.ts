@@ -6,18 +6,26 @@ import type { InteractionDeps, InteractionRequest } from '../deps.ts';
  * and not restricted may link. Otherwise the next page explains why and the partner gets
  * access_denied; there is no consent and no token.
  */
-export const checkEligibility = (deps: InteractionDeps): Middleware => async (ctx) => {
-  const request = ctx.state.interaction as InteractionRequest;
-  const customerId = request.state.customerId!;
-  const eligibility = await deps.coreBanking.eligibility(customerId);
-  if (eligibility.eligible) {
-    request.state = { ...request.state, step: 'consent' };
-  } else {
-    request.state = { ...request.state, step: 'ineligible', ineligibleReason: eligibility.reason };
-    await deps.audit.record({ kind: 'eligibility.denied', result: 'denied', partnerId: request.partner.client_id, customerId, details: { reason: eligibility.reason } });
-  }
-  await deps.states.save(request.uid, request.state);
-  await deps.identityCheck.waitForFloor(request.startedAt);
-  ctx.status = 303;
-  ctx.redirect(`/interaction/${request.uid}`);
-};
+export const checkEligibility =
+  (deps: InteractionDeps): Middleware =>
+  async (ctx) => {
+    const request = ctx.state.interaction as InteractionRequest;
+    const customerId = request.state.customerId!;
+    const eligibility = await deps.coreBanking.eligibility(customerId);
+    if (eligibility.eligible) {
+      request.state = { ...request.state, step: 'consent' };
+    } else {
+      request.state = { ...request.state, step: 'ineligible', ineligibleReason: eligibility.reason };
+      await deps.audit.record({
+        kind: 'eligibility.denied',
+        result: 'denied',
+        partnerId: request.partner.client_id,
+        customerId,
+        details: { reason: eligibility.reason },
+      });
+    }
+    await deps.states.save(request.uid, request.state);
+    await deps.identityCheck.waitForFloor(request.startedAt);
+    ctx.status = 303;
+    ctx.redirect(`/interaction/${request.uid}`);
+  };

@@ -16,7 +16,12 @@ export const showIdentityFailure = async (deps: InteractionDeps, ctx: Context) =
 };
 
 /** A failure found before the core system was asked (malformed form, step out of order). */
-export const failIdentityCheck = async (deps: InteractionDeps, ctx: Context, ref: LoginAccountRef | undefined, reason: string) => {
+export const failIdentityCheck = async (
+  deps: InteractionDeps,
+  ctx: Context,
+  ref: LoginAccountRef | undefined,
+  reason: string,
+) => {
   const request = ctx.state.interaction as InteractionRequest;
   await deps.identityCheck.fail(ref, reason, { surface: 'authorization', partnerId: request.partner.client_id });
   return showIdentityFailure(deps, ctx);

@@ -9,34 +9,51 @@ import { renderErrorPage } from '../pages.ts';
  * the cookie (another browser, a forged post) nothing proceeds. Also loads the partner (it must
  * still be active) and this interaction's state.
  */
-export const loadInteraction = (deps: InteractionDeps): Middleware => async (ctx, next) => {
-  const startedAt = Date.now();
-  let details;
-  try {
-    details = await deps.provider.interactionDetails(ctx.req, ctx.res);
-  } catch {
-    const locale = resolveLocale(ctx);
-    return renderErrorPage(deps, ctx, { locale, status: 400, code: 'interaction_not_found', messageKey: 'error.session' });
-  }
-  const locale = resolveLocale(ctx, details.params.ui_locales);
-  if (details.uid !== ctx.params.uid) {
-    return renderErrorPage(deps, ctx, { locale, status: 400, code: 'interaction_mismatch', messageKey: 'error.session' });
-  }
-  const partner = await deps.partners.findActive(String(details.params.client_id));
-  if (!partner) {
-    return renderErrorPage(deps, ctx, { locale, status: 403, code: 'partner_not_active', messageKey: 'error.generic' });
-  }
-  const redirectUri = String(details.params.redirect_uri);
-  ctx.state.formActionOrigins = [new URL(redirectUri).origin];
-  const request: InteractionRequest = {
-    uid: details.uid,
-    details,
-    partner,
-    state: await deps.states.load(details.uid),
-    locale,
-    t: translator(locale),
-    startedAt,
+export const loadInteraction =
+  (deps: InteractionDeps): Middleware =>
+  async (ctx, next) => {
+    const startedAt = Date.now();
+    let details;
+    try {
+      details = await deps.provider.interactionDetails(ctx.req, ctx.res);
+    } catch {
+      const locale = resolveLocale(ctx);
+      return renderErrorPage(deps, ctx, {
+        locale,
+        status: 400,
+        code: 'interaction_not_found',
+        messageKey: 'error.session',
+      });
+    }
+    const locale = resolveLocale(ctx, details.params.ui_locales);
+    if (details.uid !== ctx.params.uid) {
+      return renderErrorPage(deps, ctx, {
+        locale,
+        status: 400,
+        code: 'interaction_mismatch',
+        messageKey: 'error.session',
+      });
+    }
+    const partner = await deps.partners.findActive(String(details.params.client_id));
+    if (!partner) {
+      return renderErrorPage(deps, ctx, {
+        locale,
+        status: 403,
+        code: 'partner_not_active',
+        messageKey: 'error.generic',
+      });
+    }
+    const redirectUri = String(details.params.redirect_uri);
+    ctx.state.formActionOrigins = [new URL(redirectUri).origin];
+    const request: InteractionRequest = {
+      uid: details.uid,
+      details,
+      partner,
+      state: await deps.states.load(details.uid),
+      locale,
+      t: translator(locale),
+      startedAt,
+    };
+    ctx.state.interaction = request;
+    await next();
   };
-  ctx.state.interaction = request;
-  await next();
-};

@@ -18,7 +18,12 @@ export const parseForm = (
     const request = ctx.state.interaction as InteractionRequest;
     const posted = await readPostedForm(ctx, { expectedCsrf: request.state.csrf, validate, arrays: options.arrays });
     if (posted.outcome === 'csrf_mismatch') {
-      return renderErrorPage(deps, ctx, { locale: request.locale, status: 403, code: 'csrf_token_mismatch', messageKey: 'error.session' });
+      return renderErrorPage(deps, ctx, {
+        locale: request.locale,
+        status: 403,
+        code: 'csrf_token_mismatch',
+        messageKey: 'error.session',
+      });
     }
     request.form = posted.form;
     if (posted.outcome === 'invalid') return options.onInvalid(ctx, next);

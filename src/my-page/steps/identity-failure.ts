@@ -7,7 +7,10 @@ import { renderLoginPage } from '../pages.ts';
  * The one answer to every failed identity check, as in API連携認証: back to the first step, with
  * the same page, status and wording whatever failed.
  */
-export const showIdentityFailure = async (deps: Pick<MyPageDeps, 'sessions' | 'identityCheck' | 'render'>, ctx: Context) => {
+export const showIdentityFailure = async (
+  deps: Pick<MyPageDeps, 'sessions' | 'identityCheck' | 'render'>,
+  ctx: Context,
+) => {
   const request = ctx.state.myPage as MyPageRequest;
   const { csrf, createdAt, lastSeenAt } = request.session!;
   request.session = await deps.sessions.touch(request.sessionId!, { stage: 'login', csrf, createdAt, lastSeenAt });
@@ -16,7 +19,12 @@ export const showIdentityFailure = async (deps: Pick<MyPageDeps, 'sessions' | 'i
 };
 
 /** A failure found before the core system was asked (a malformed form, a step out of order). */
-export const failIdentityCheck = async (deps: Pick<MyPageDeps, 'sessions' | 'identityCheck' | 'render'>, ctx: Context, ref: LoginAccountRef | undefined, reason: string) => {
+export const failIdentityCheck = async (
+  deps: Pick<MyPageDeps, 'sessions' | 'identityCheck' | 'render'>,
+  ctx: Context,
+  ref: LoginAccountRef | undefined,
+  reason: string,
+) => {
   await deps.identityCheck.fail(ref, reason, { surface: 'my_page' });
   return showIdentityFailure(deps, ctx);
 };

@@ -3,10 +3,12 @@ import type { MyPageDeps, MyPageRequest } from '../deps.ts';
 import type { SessionCookie } from '../session-cookie.ts';
 
 /** 終了する / やめる: the session ends here, not only when it idles out. */
-export const signOut = (deps: Pick<MyPageDeps, 'sessions'>, cookie: SessionCookie): Middleware => async (ctx) => {
-  const request = ctx.state.myPage as MyPageRequest;
-  await deps.sessions.destroy(request.sessionId!);
-  cookie.clear(ctx);
-  ctx.status = 303;
-  ctx.redirect('/my');
-};
+export const signOut =
+  (deps: Pick<MyPageDeps, 'sessions'>, cookie: SessionCookie): Middleware =>
+  async (ctx) => {
+    const request = ctx.state.myPage as MyPageRequest;
+    await deps.sessions.destroy(request.sessionId!);
+    cookie.clear(ctx);
+    ctx.status = 303;
+    ctx.redirect('/my');
+  };

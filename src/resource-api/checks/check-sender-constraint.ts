@@ -42,25 +42,43 @@ export const checkSenderConstraint = (deps: SenderConstraintDeps): Middleware =>
     if (proofs.length !== 1) throw invalidDpopProof('Exactly one DPoP proof is required.');
     let verified;
     try {
-      verified = await jwtVerify(proofs[0], EmbeddedJWK, { typ: 'dpop+jwt', algorithms: DPOP_ALGS, currentDate: new Date(deps.clock.now()), clockTolerance: deps.iatToleranceSeconds });
+      verified = await jwtVerify(proofs[0], EmbeddedJWK, {
+        typ: 'dpop+jwt',
+        algorithms: DPOP_ALGS,
+        currentDate: new Date(deps.clock.now()),
+        clockTolerance: deps.iatToleranceSeconds,
+      });
     } catch (e) {
-      throw invalidDpopProof(e instanceof joseErrors.JOSEError ? `The DPoP proof is invalid (${e.code}).` : 'The DPoP proof is invalid.');
+      throw invalidDpopProof(
+        e instanceof joseErrors.JOSEError ? `The DPoP proof is invalid (${e.code}).` : 'The DPoP proof is invalid.',
+      );
     }
     const { payload, protectedHeader } = verified;
     const jwk = protectedHeader.jwk as JWK;
     if ('d' in jwk) throw invalidDpopProof('The DPoP proof must carry a public key.');
-    if (typeof payload.jti !== 'string' || payload.jti.length < 8 || payload.jti.length > 256) throw invalidDpopProof('The DPoP proof needs a jti.');
+    if (typeof payload.jti !== 'string' || payload.jti.length < 8 || payload.jti.length > 256)
+      throw invalidDpopProof('The DPoP proof needs a jti.');
     if (payload.htm !== ctx.method) throw invalidDpopProof('The DPoP proof is for another HTTP method.');
     if (normalizedHtu(payload.htu) !== expectedHtu(ctx)) throw invalidDpopProof('The DPoP proof is for another URL.');
     const now = Math.floor(deps.clock.now() / 1000);
-    if (typeof payload.iat !== 'number' || Math.abs(now - payload.iat) > deps.iatToleranceSeconds) throw invalidDpopProof('The DPoP proof is not recent.');
-    if (payload.ath !== createHash('sha256').update(request.token).digest('base64url')) throw invalidDpopProof('The DPoP proof is for another access token.');
+    if (typeof payload.iat !== 'number' || Math.abs(now - payload.iat) > deps.iatToleranceSeconds)
+      throw invalidDpopProof('The DPoP proof is not recent.');
+    if (payload.ath !== createHash('sha256').update(request.token).digest('base64url'))
+      throw invalidDpopProof('The DPoP proof is for another access token.');
     if (deps.nonces && (typeof payload.nonce !== 'string' || !deps.nonces.accepts(payload.nonce))) {
-      throw new ResourceError(401, 'use_dpop_nonce', 'Use the server-provided DPoP nonce.', { authError: 'use_dpop_nonce', headers: { 'DPoP-Nonce': deps.nonces.current() } });
+      throw new ResourceError(401, 'use_dpop_nonce', 'Use the server-provided DPoP nonce.', {
+        authError: 'use_dpop_nonce',
+        headers: { 'DPoP-Nonce': deps.nonces.current() },
+      });
     }
-    if ((await calculateJwkThumbprint(jwk)) !== request.payload.jkt) throw invalidToken('The DPoP proof is not signed with the key this token is bound to.');
+    if ((await calculateJwkThumbprint(jwk)) !== request.payload.jkt)
+      throw invalidToken('The DPoP proof is not signed with the key this token is bound to.');
     // Replay across instances: the proof's jti is remembered in the shared store for its lifetime.
-    const fresh = await deps.store.setIfAbsent(`dpop-jti:${request.payload.jkt}:${payload.jti}`, '1', 2 * deps.iatToleranceSeconds + 5);
+    const fresh = await deps.store.setIfAbsent(
+      `dpop-jti:${request.payload.jkt}:${payload.jti}`,
+      '1',
+      2 * deps.iatToleranceSeconds + 5,
+    );
     if (!fresh) throw invalidDpopProof('The DPoP proof was already used.');
   };
 
@@ -68,21 +86,28 @@ export const checkSenderConstraint = (deps: SenderConstraintDeps): Middleware =>
     const pem = deps.certificateHeader ? ctx.get(deps.certificateHeader) : '';
     let thumbprint: string | undefined;
     try {
-      thumbprint = pem ? createHash('sha256').update(new X509Certificate(decodeURIComponent(pem)).raw).digest('base64url') : undefined;
+      thumbprint = pem
+        ? createHash('sha256')
+            .update(new X509Certificate(decodeURIComponent(pem)).raw)
+            .digest('base64url')
+        : undefined;
     } catch {
       thumbprint = undefined;
     }
-    if (thumbprint !== expected) throw invalidToken('The client certificate does not match the one this token is bound to.');
+    if (thumbprint !== expected)
+      throw invalidToken('The client certificate does not match the one this token is bound to.');
   };
 
   return async (ctx, next) => {
     const request = ctx.state.resource as ResourceRequest;
     const { payload } = request;
     if (payload.jkt) {
-      if (request.scheme !== 'DPoP') throw invalidToken('This access token is DPoP-bound: send it with the DPoP scheme and a proof.');
+      if (request.scheme !== 'DPoP')
+        throw invalidToken('This access token is DPoP-bound: send it with the DPoP scheme and a proof.');
       await verifyProof(ctx, request);
     } else if (payload['x5t#S256']) {
-      if (request.scheme !== 'Bearer') throw invalidToken('This access token is certificate-bound: send it with the Bearer scheme over mTLS.');
+      if (request.scheme !== 'Bearer')
+        throw invalidToken('This access token is certificate-bound: send it with the Bearer scheme over mTLS.');
       verifyCertificate(ctx, payload['x5t#S256']);
     } else if (request.scheme !== 'Bearer') {
       throw invalidToken('This access token is not DPoP-bound.');

@@ -14,22 +14,31 @@ const refuseIfClosed = (availability: Availability, ctx: Context, partnerId?: st
   const answer = availability.check(surface, partnerId);
   if (answer.open) return;
   const language = ctx.acceptsLanguages('ja', 'en') === 'en' ? 'en' : 'ja';
-  throw new ResourceError(503, answer.cause === 'calendar' ? 'service_closed' : 'temporarily_unavailable', closedDescription(surface, answer, language), {
-    headers: answer.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(answer.retryAfterSeconds) },
-  });
+  throw new ResourceError(
+    503,
+    answer.cause === 'calendar' ? 'service_closed' : 'temporarily_unavailable',
+    closedDescription(surface, answer, language),
+    {
+      headers: answer.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(answer.retryAfterSeconds) },
+    },
+  );
 };
 
 /** First in the chain: closed for everyone (calendar, whole service, the data API) answers 503 whatever the token. */
-export const checkServiceOpen = (availability: Availability): Middleware => async (ctx, next) => {
-  refuseIfClosed(availability, ctx);
-  await next();
-};
+export const checkServiceOpen =
+  (availability: Availability): Middleware =>
+  async (ctx, next) => {
+    refuseIfClosed(availability, ctx);
+    await next();
+  };
 
 /**
  * After the caller proved who it is (token, proof, partner active): a restriction of this one
  * partner. Only the partner itself learns of it, and a suspended partner still gets its 401.
  */
-export const checkServiceOpenForPartner = (availability: Availability): Middleware => async (ctx, next) => {
-  refuseIfClosed(availability, ctx, (ctx.state.resource as ResourceRequest).payload.clientId);
-  await next();
-};
+export const checkServiceOpenForPartner =
+  (availability: Availability): Middleware =>
+  async (ctx, next) => {
+    refuseIfClosed(availability, ctx, (ctx.state.resource as ResourceRequest).payload.clientId);
+    await next();
+  };

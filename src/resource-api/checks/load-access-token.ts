@@ -10,17 +10,19 @@ import { invalidToken } from '../errors.ts';
  * call (partner, accounts, scopes, the grant's end). Every way a grant ends deletes its tokens,
  * so a token that is found belongs to a live grant.
  */
-export const loadAccessToken = (deps: { store: Store; clock: Clock }): Middleware => async (ctx, next) => {
-  const request = ctx.state.resource as ResourceRequest;
-  const raw = await deps.store.get(oidcKeys.model('AccessToken', request.token));
-  if (!raw) throw invalidToken('The access token is not valid.');
-  const payload = JSON.parse(raw) as AccessTokenPayload;
-  const now = Math.floor(deps.clock.now() / 1000);
-  if (payload.kind !== 'AccessToken' || payload.exp <= now) throw invalidToken('The access token is not valid.');
-  if (!payload.grantId || !payload.extra?.accounts || (payload.extra.grant_exp ?? 0) <= now) {
-    throw invalidToken('The linkage has ended; the customer must authorize it again.');
-  }
-  request.payload = payload;
-  request.accountIds = payload.extra.accounts;
-  await next();
-};
+export const loadAccessToken =
+  (deps: { store: Store; clock: Clock }): Middleware =>
+  async (ctx, next) => {
+    const request = ctx.state.resource as ResourceRequest;
+    const raw = await deps.store.get(oidcKeys.model('AccessToken', request.token));
+    if (!raw) throw invalidToken('The access token is not valid.');
+    const payload = JSON.parse(raw) as AccessTokenPayload;
+    const now = Math.floor(deps.clock.now() / 1000);
+    if (payload.kind !== 'AccessToken' || payload.exp <= now) throw invalidToken('The access token is not valid.');
+    if (!payload.grantId || !payload.extra?.accounts || (payload.extra.grant_exp ?? 0) <= now) {
+      throw invalidToken('The linkage has ended; the customer must authorize it again.');
+    }
+    request.payload = payload;
+    request.accountIds = payload.extra.accounts;
+    await next();
+  };

@@ -21,13 +21,16 @@ export interface ClientCredentialsPayload {
  * One store read: the bank system's access token, issued by this server through client
  * credentials. Partners' tokens are another model and are never found here.
  */
-export const loadClientToken = (deps: { store: Store; clock: Clock }): Middleware => async (ctx, next) => {
-  const request = ctx.state.resource as ResourceRequest;
-  const raw = await deps.store.get(oidcKeys.model('ClientCredentials', request.token));
-  if (!raw) throw invalidToken('The access token is not valid.');
-  const payload = JSON.parse(raw) as ClientCredentialsPayload;
-  if (payload.kind !== 'ClientCredentials' || payload.exp <= Math.floor(deps.clock.now() / 1000)) throw invalidToken('The access token is not valid.');
-  // The checks shared with the data API read the fields both kinds of token have (aud, scope, jkt, x5t#S256).
-  request.payload = payload as unknown as ResourceRequest['payload'];
-  await next();
-};
+export const loadClientToken =
+  (deps: { store: Store; clock: Clock }): Middleware =>
+  async (ctx, next) => {
+    const request = ctx.state.resource as ResourceRequest;
+    const raw = await deps.store.get(oidcKeys.model('ClientCredentials', request.token));
+    if (!raw) throw invalidToken('The access token is not valid.');
+    const payload = JSON.parse(raw) as ClientCredentialsPayload;
+    if (payload.kind !== 'ClientCredentials' || payload.exp <= Math.floor(deps.clock.now() / 1000))
+      throw invalidToken('The access token is not valid.');
+    // The checks shared with the data API read the fields both kinds of token have (aud, scope, jkt, x5t#S256).
+    request.payload = payload as unknown as ResourceRequest['payload'];
+    await next();
+  };

@@ -8,19 +8,21 @@ import { accountNotFound } from '../errors.ts';
  * that does not exist (another customer's account, or one the customer did not tick).
  * An account closed or frozen since the consent is not served either.
  */
-export const loadCoveredAccount = (deps: { coreBanking: CoreBanking }, options: { required: boolean }): Middleware => async (ctx, next) => {
-  const request = ctx.state.resource as ResourceRequest;
-  const accountId = ctx.query.accountId;
-  if (accountId === undefined) {
-    if (options.required) throw accountNotFound();
-    return next();
-  }
-  if (typeof accountId !== 'string' || !request.accountIds.includes(accountId)) throw accountNotFound();
-  const account = await deps.coreBanking.account(accountId);
-  if (!account || account.status !== 'active') throw accountNotFound();
-  request.account = account;
-  await next();
-};
+export const loadCoveredAccount =
+  (deps: { coreBanking: CoreBanking }, options: { required: boolean }): Middleware =>
+  async (ctx, next) => {
+    const request = ctx.state.resource as ResourceRequest;
+    const accountId = ctx.query.accountId;
+    if (accountId === undefined) {
+      if (options.required) throw accountNotFound();
+      return next();
+    }
+    if (typeof accountId !== 'string' || !request.accountIds.includes(accountId)) throw accountNotFound();
+    const account = await deps.coreBanking.account(accountId);
+    if (!account || account.status !== 'active') throw accountNotFound();
+    request.account = account;
+    await next();
+  };
 
 /** Every account the grant covers that is still open, in the order the customer ticked them. */
 export const coveredAccounts = async (coreBanking: CoreBanking, request: ResourceRequest) => {

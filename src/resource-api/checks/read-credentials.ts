@@ -9,7 +9,10 @@ export const readCredentials: Middleware = async (ctx, next) => {
   const header = ctx.get('authorization');
   const match = /^(DPoP|Bearer) ([A-Za-z0-9\-._~+/]+=*)$/i.exec(header);
   if (!header) throw new ResourceError(401, 'unauthorized', 'An access token is required.');
-  if (!match) throw new ResourceError(400, 'invalid_request', 'The Authorization header is malformed.', { authError: 'invalid_request' });
+  if (!match)
+    throw new ResourceError(400, 'invalid_request', 'The Authorization header is malformed.', {
+      authError: 'invalid_request',
+    });
   ctx.state.resource = { token: match[2], scheme: match[1].toLowerCase() === 'dpop' ? 'DPoP' : 'Bearer' };
   await next();
 };

@@ -5,8 +5,10 @@ import type { ResourceRequest } from '../context.ts';
 import { accountView, baseDateTime } from '../format.ts';
 
 /** GET /api/v1/accounts — the accounts the customer linked (scope `accounts`). */
-export const listAccounts = (deps: { coreBanking: CoreBanking }): Middleware => async (ctx) => {
-  const request = ctx.state.resource as ResourceRequest;
-  const accounts = await coveredAccounts(deps.coreBanking, request);
-  ctx.body = { ...baseDateTime(await deps.coreBanking.asOf()), accounts: accounts.map(accountView) };
-};
+export const listAccounts =
+  (deps: { coreBanking: CoreBanking }): Middleware =>
+  async (ctx) => {
+    const request = ctx.state.resource as ResourceRequest;
+    const accounts = await coveredAccounts(deps.coreBanking, request);
+    ctx.body = { ...baseDateTime(await deps.coreBanking.asOf()), accounts: accounts.map(accountView) };
+  };

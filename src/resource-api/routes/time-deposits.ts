@@ -16,30 +16,32 @@ const RENEWAL_TYPES: Record<TimeDeposit['renewalType'], { code: string; name: st
 };
 
 /** GET /api/v1/accounts/time-deposits[?accountId=] — each deposit of the linked 定期預金 accounts. */
-export const listTimeDeposits = (deps: { coreBanking: CoreBanking }): Middleware => async (ctx) => {
-  const request = ctx.state.resource as ResourceRequest;
-  if (request.account && request.account.accountType !== 'time_deposit') {
-    throw badRequest('account_type_not_supported', 'This account is not a time deposit account.');
-  }
-  const accounts = (await coveredAccounts(deps.coreBanking, request)).filter((a) => a.accountType === 'time_deposit');
-  const timeDeposits = [];
-  for (const account of accounts) {
-    for (const d of await deps.coreBanking.timeDeposits(account.accountId)) {
-      timeDeposits.push({
-        accountId: account.accountId,
-        depositNumber: d.depositNumber,
-        depositDate: d.depositDate,
-        maturityDate: d.maturityDate,
-        principal: d.principal,
-        interestRate: d.interestRate,
-        termMonths: d.termMonths,
-        interestTypeCode: INTEREST_TYPES[d.interestType].code,
-        interestTypeName: INTEREST_TYPES[d.interestType].name,
-        renewalTypeCode: RENEWAL_TYPES[d.renewalType].code,
-        renewalTypeName: RENEWAL_TYPES[d.renewalType].name,
-        currencyCode: d.currencyCode,
-      });
+export const listTimeDeposits =
+  (deps: { coreBanking: CoreBanking }): Middleware =>
+  async (ctx) => {
+    const request = ctx.state.resource as ResourceRequest;
+    if (request.account && request.account.accountType !== 'time_deposit') {
+      throw badRequest('account_type_not_supported', 'This account is not a time deposit account.');
     }
-  }
-  ctx.body = { ...baseDateTime(await deps.coreBanking.asOf()), timeDeposits };
-};
+    const accounts = (await coveredAccounts(deps.coreBanking, request)).filter((a) => a.accountType === 'time_deposit');
+    const timeDeposits = [];
+    for (const account of accounts) {
+      for (const d of await deps.coreBanking.timeDeposits(account.accountId)) {
+        timeDeposits.push({
+          accountId: account.accountId,
+          depositNumber: d.depositNumber,
+          depositDate: d.depositDate,
+          maturityDate: d.maturityDate,
+          principal: d.principal,
+          interestRate: d.interestRate,
+          termMonths: d.termMonths,
+          interestTypeCode: INTEREST_TYPES[d.interestType].code,
+          interestTypeName: INTEREST_TYPES[d.interestType].name,
+          renewalTypeCode: RENEWAL_TYPES[d.renewalType].code,
+          renewalTypeName: RENEWAL_TYPES[d.renewalType].name,
+          currencyCode: d.currencyCode,
+        });
+      }
+    }
+    ctx.body = { ...baseDateTime(await deps.coreBanking.asOf()), timeDeposits };
+  };

@@ -10,7 +10,11 @@ export interface StaffCredentials {
 
 /** The demo staff of docs/admin.md (seeded in demo mode). */
 export const demoStaff = {
-  operator: { username: 'demo-operator', password: 'operator-demo-pass', totpSecret: '6UDAJ5GNYZ27E7W7DJOYKWQBJKFRPRXR' },
+  operator: {
+    username: 'demo-operator',
+    password: 'operator-demo-pass',
+    totpSecret: '6UDAJ5GNYZ27E7W7DJOYKWQBJKFRPRXR',
+  },
   auditor: { username: 'demo-auditor', password: 'auditor-demo-pass', totpSecret: 'SROT5I3ISR3Y7OBCXCJB3XHTTCLR7EQW' },
 } satisfies Record<string, StaffCredentials>;
 
@@ -32,7 +36,9 @@ export class StaffAgent {
 
   /** Posts a form; `csrfFrom` is the page whose token to send (none when undefined). */
   post(path: string, form: Record<string, string | string[]>, csrfFrom?: Page): Promise<Page> {
-    return this.agent.request(`${this.base}${path}`, { form: csrfFrom ? { csrf: CustomerAgent.field(csrfFrom.html, 'csrf'), ...form } : form });
+    return this.agent.request(`${this.base}${path}`, {
+      form: csrfFrom ? { csrf: CustomerAgent.field(csrfFrom.html, 'csrf'), ...form } : form,
+    });
   }
 }
 
@@ -47,8 +53,10 @@ export const logIn = async (server: TestServer, who: StaffCredentials) => {
   const staff = new StaffAgent(server);
   const login = await staff.get('/admin/login');
   const codePage = await staff.post('/admin/login', { username: who.username, password: who.password }, login);
-  if (!codePage.html.includes('name="otp"')) throw new Error(`no one-time-code page after the password: ${codePage.status} ${codePage.url}`);
+  if (!codePage.html.includes('name="otp"'))
+    throw new Error(`no one-time-code page after the password: ${codePage.status} ${codePage.url}`);
   const home = await staff.post('/admin/login/totp', { otp: nextCode(server, who.totpSecret) }, codePage);
-  if (home.status !== 200 || !home.url.endsWith('/admin')) throw new Error(`login did not reach the console: ${home.status} ${home.url}`);
+  if (home.status !== 200 || !home.url.endsWith('/admin'))
+    throw new Error(`login did not reach the console: ${home.status} ${home.url}`);
   return { staff, home };
 };

@@ -1,5 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { createServiceCalendar, formatJst, parseCalendarConfig, type ServiceCalendar, type SurfaceStatus } from '../../../src/calendar/index.ts';
+import {
+  createServiceCalendar,
+  formatJst,
+  parseCalendarConfig,
+  type ServiceCalendar,
+  type SurfaceStatus,
+} from '../../../src/calendar/index.ts';
 import type { Clock } from '../../../src/shared/clock.ts';
 
 /** The shipped demo calendar, read from the file the server reads. */

@@ -11,7 +11,9 @@ const rows = moments.map((moment) => {
   clock.set(jstMoment(moment));
   return [moment, summarize(calendar.status('authorization')), summarize(calendar.status('data_api'))];
 });
-process.stdout.write(JSON.stringify({
-  timeZoneOffsetMinutes: new Date(jstMoment(moments[0])).getTimezoneOffset(),
-  rows,
-}));
+process.stdout.write(
+  JSON.stringify({
+    timeZoneOffsetMinutes: new Date(jstMoment(moments[0])).getTimezoneOffset(),
+    rows,
+  }),
+);

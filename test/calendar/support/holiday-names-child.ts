@@ -7,8 +7,10 @@ import { jstDayOf } from '../../../src/calendar/jst.ts';
 const dates = JSON.parse(process.argv[2]) as string[];
 const holidays = createNationalHolidays();
 const jstMidnight = (date: string): number => Date.parse(`${date}T00:00:00+09:00`);
-process.stdout.write(JSON.stringify({
-  names: dates.map((date) => holidays.nameOf(jstDayOf(jstMidnight(date))) ?? null),
-  // The pitfall itself: the package handed the instant of JST midnight reads the host's local date.
-  naive: dates.map((date) => holidayJp.isHoliday(new Date(jstMidnight(date)))),
-}));
+process.stdout.write(
+  JSON.stringify({
+    names: dates.map((date) => holidays.nameOf(jstDayOf(jstMidnight(date))) ?? null),
+    // The pitfall itself: the package handed the instant of JST midnight reads the host's local date.
+    naive: dates.map((date) => holidayJp.isHoliday(new Date(jstMidnight(date)))),
+  }),
+);

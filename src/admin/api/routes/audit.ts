@@ -29,18 +29,21 @@ const filterOf = (ctx: Context): AuditFilter => {
   for (const name of ['from', 'to'] as const) {
     const v = one(name);
     const ms = v === undefined ? undefined : Date.parse(v);
-    if (v !== undefined && (Number.isNaN(ms) || !/^\d{4}-\d{2}-\d{2}T/.test(v))) throw new ResourceError(400, 'invalid_request', `"${name}" must be an ISO 8601 date-time.`);
+    if (v !== undefined && (Number.isNaN(ms) || !/^\d{4}-\d{2}-\d{2}T/.test(v)))
+      throw new ResourceError(400, 'invalid_request', `"${name}" must be an ISO 8601 date-time.`);
     if (ms !== undefined) filter[name] = ms;
   }
   const limit = one('limit');
-  if (limit !== undefined && !/^[1-9][0-9]{0,4}$/.test(limit)) throw new ResourceError(400, 'invalid_request', '"limit" must be 1 to 99999.');
+  if (limit !== undefined && !/^[1-9][0-9]{0,4}$/.test(limit))
+    throw new ResourceError(400, 'invalid_request', '"limit" must be 1 to 99999.');
   if (limit !== undefined) filter.limit = Number(limit);
   return filter;
 };
 
 const formatOf = (ctx: Context): 'jsonl' | 'csv' => {
   const format = ctx.query.format;
-  if (format !== 'jsonl' && format !== 'csv') throw new ResourceError(400, 'invalid_request', '"format" must be "jsonl" or "csv".');
+  if (format !== 'jsonl' && format !== 'csv')
+    throw new ResourceError(400, 'invalid_request', '"format" must be "jsonl" or "csv".');
   return format;
 };
 
@@ -64,8 +67,13 @@ export const auditApiRoutes = (router: Router, deps: ApiDeps, scope: { read: Mid
   router.get('/audit/incident', scope.read, async (ctx) => {
     const { customerId, partnerId, from, to } = filterOf(ctx);
     const format = formatOf(ctx);
-    if (from === undefined || to === undefined) throw new ResourceError(400, 'invalid_request', '"from" and "to" are required.');
+    if (from === undefined || to === undefined)
+      throw new ResourceError(400, 'invalid_request', '"from" and "to" are required.');
     const limitToPartner = ctx.query.limitToPartner === 'true';
-    sendLines(ctx, format, await deps.ops.audit.incident({ customerId, partnerId, from, to, limitToPartner }, format, actorOf(ctx)));
+    sendLines(
+      ctx,
+      format,
+      await deps.ops.audit.incident({ customerId, partnerId, from, to, limitToPartner }, format, actorOf(ctx)),
+    );
   });
 };

@@ -3,7 +3,14 @@ import type { Middleware } from 'koa';
 import { ResourceError } from '../../../resource-api/errors.ts';
 import { actorOf, type ApiDeps } from '../deps.ts';
 import { linkageJson } from '../representations.ts';
-import { customerLookupBodySchema, reasonBodySchema, unlockBodySchema, type CustomerLookupBody, type ReasonBody, type UnlockBody } from '../schemas.ts';
+import {
+  customerLookupBodySchema,
+  reasonBodySchema,
+  unlockBodySchema,
+  type CustomerLookupBody,
+  type ReasonBody,
+  type UnlockBody,
+} from '../schemas.ts';
 
 /** Customers: found by a login account (in a body, never a URL), their linkages, unlocking. */
 export const customerApiRoutes = (router: Router, deps: ApiDeps, scope: { read: Middleware; write: Middleware }) => {
@@ -15,7 +22,10 @@ export const customerApiRoutes = (router: Router, deps: ApiDeps, scope: { read: 
   });
 
   router.get('/customers/:customerId/linkages', scope.read, async (ctx) => {
-    ctx.body = { customerId: ctx.params.customerId, linkages: (await deps.ops.linkages.ofCustomer(ctx.params.customerId)).map(linkageJson) };
+    ctx.body = {
+      customerId: ctx.params.customerId,
+      linkages: (await deps.ops.linkages.ofCustomer(ctx.params.customerId)).map(linkageJson),
+    };
   });
 
   router.post('/customers/:customerId/linkages/end', scope.write, async (ctx) => {

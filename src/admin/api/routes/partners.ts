@@ -43,7 +43,10 @@ export const partnerApiRoutes = (router: Router, deps: ApiDeps, scope: { read: M
 
   router.get('/partners/:clientId/linkages', scope.read, async (ctx) => {
     await deps.ops.partners.view(ctx.params.clientId);
-    ctx.body = { partnerId: ctx.params.clientId, linkages: (await deps.ops.linkages.ofPartner(ctx.params.clientId)).map(linkageJson) };
+    ctx.body = {
+      partnerId: ctx.params.clientId,
+      linkages: (await deps.ops.linkages.ofPartner(ctx.params.clientId)).map(linkageJson),
+    };
   });
 
   router.post('/partners/:clientId/linkages/end', scope.write, async (ctx) => {

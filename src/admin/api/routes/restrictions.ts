@@ -4,7 +4,14 @@ import type { RestrictionScope } from '../../../availability/index.ts';
 import { actorOf, type ApiDeps } from '../deps.ts';
 import { restrictionJson } from '../representations.ts';
 import type { OneOffWindow } from '../../../calendar/index.ts';
-import { maintenanceWindowBodySchema, reasonBodySchema, restrictionBodySchema, type MaintenanceWindowBody, type ReasonBody, type RestrictionBody } from '../schemas.ts';
+import {
+  maintenanceWindowBodySchema,
+  reasonBodySchema,
+  restrictionBodySchema,
+  type MaintenanceWindowBody,
+  type ReasonBody,
+  type RestrictionBody,
+} from '../schemas.ts';
 
 /** Terms 7.3 restrictions: list, set, lift; and operators' one-off maintenance windows. */
 export const restrictionApiRoutes = (router: Router, deps: ApiDeps, scope: { read: Middleware; write: Middleware }) => {
@@ -14,12 +21,15 @@ export const restrictionApiRoutes = (router: Router, deps: ApiDeps, scope: { rea
 
   router.post('/restrictions', scope.write, async (ctx) => {
     const body = await deps.readBody<RestrictionBody>(ctx, restrictionBodySchema);
-    const restriction = await deps.ops.service.set({
-      scope: body.scope as RestrictionScope,
-      message: body.message,
-      until: body.until === undefined ? undefined : Date.parse(body.until),
-      reason: body.reason,
-    }, actorOf(ctx));
+    const restriction = await deps.ops.service.set(
+      {
+        scope: body.scope as RestrictionScope,
+        message: body.message,
+        until: body.until === undefined ? undefined : Date.parse(body.until),
+        reason: body.reason,
+      },
+      actorOf(ctx),
+    );
     ctx.status = 201;
     ctx.body = restrictionJson(restriction);
   });

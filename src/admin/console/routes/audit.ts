@@ -16,7 +16,8 @@ const KIND = /^[a-z_.*]{1,64}$/;
 
 /** The filter of the query string; a malformed value is an error, never silently dropped. */
 const filterOf = (ctx: Context): AuditFilter | undefined => {
-  const text = (name: string) => (typeof ctx.query[name] === 'string' && ctx.query[name] !== '' ? (ctx.query[name] as string) : undefined);
+  const text = (name: string) =>
+    typeof ctx.query[name] === 'string' && ctx.query[name] !== '' ? (ctx.query[name] as string) : undefined;
   const filter: AuditFilter = {};
   for (const name of ['customerId', 'partnerId'] as const) {
     const value = text(name);
@@ -36,7 +37,13 @@ const filterOf = (ctx: Context): AuditFilter | undefined => {
   return filter;
 };
 
-const download = (ctx: Context, deps: Pick<ConsoleDeps, 'clock'>, name: string, format: 'jsonl' | 'csv', lines: AsyncIterable<string>) => {
+const download = (
+  ctx: Context,
+  deps: Pick<ConsoleDeps, 'clock'>,
+  name: string,
+  format: 'jsonl' | 'csv',
+  lines: AsyncIterable<string>,
+) => {
   ctx.type = format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8';
   ctx.attachment(`${name}-${new Date(deps.clock.now()).toISOString().slice(0, 10)}.${format}`);
   ctx.body = Readable.from(lines);
@@ -62,13 +69,23 @@ export const auditRoutes = (router: Router, deps: ConsoleDeps, signedIn: Middlew
     const query = new URLSearchParams(ctx.querystring);
     query.delete('lang');
     query.delete('format');
-    renderPage(deps, ctx, 'audit', {
-      events: newest.reverse(),
-      limit: PAGE_LIMIT,
-      query: { ...Object.fromEntries(query), from: query.get('from') || toJstLocal(filter.from) },
-      partners: partners.map((v) => ({ clientId: v.partner.client_id, name: v.partner.name })),
-      exportHref: (format: string) => { const p = new URLSearchParams(query); p.set('format', format); return `/admin/audit/export?${p.toString()}`; },
-    }, { titleKey: 'audit.title' });
+    renderPage(
+      deps,
+      ctx,
+      'audit',
+      {
+        events: newest.reverse(),
+        limit: PAGE_LIMIT,
+        query: { ...Object.fromEntries(query), from: query.get('from') || toJstLocal(filter.from) },
+        partners: partners.map((v) => ({ clientId: v.partner.client_id, name: v.partner.name })),
+        exportHref: (format: string) => {
+          const p = new URLSearchParams(query);
+          p.set('format', format);
+          return `/admin/audit/export?${p.toString()}`;
+        },
+      },
+      { titleKey: 'audit.title' },
+    );
   });
 
   router.get('/audit/export', signedIn, requirePermission(deps, 'audit.export'), async (ctx) => {
@@ -81,8 +98,13 @@ export const auditRoutes = (router: Router, deps: ConsoleDeps, signedIn: Middlew
   router.get('/audit/incident', signedIn, requirePermission(deps, 'audit.export'), async (ctx) => {
     const filter = filterOf(ctx);
     const format = ctx.query.format;
-    if (!filter || filter.from === undefined || filter.to === undefined || (format !== 'jsonl' && format !== 'csv')) return renderError(deps, ctx, 'invalid_request');
-    const lines = await deps.ops.audit.incident({ ...filter, from: filter.from, to: filter.to, limitToPartner: ctx.query.limitToPartner === 'on' }, format, actor(ctx));
+    if (!filter || filter.from === undefined || filter.to === undefined || (format !== 'jsonl' && format !== 'csv'))
+      return renderError(deps, ctx, 'invalid_request');
+    const lines = await deps.ops.audit.incident(
+      { ...filter, from: filter.from, to: filter.to, limitToPartner: ctx.query.limitToPartner === 'on' },
+      format,
+      actor(ctx),
+    );
     download(ctx, deps, 'incident', format, lines);
   });
 };

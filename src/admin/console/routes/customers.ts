@@ -17,21 +17,40 @@ export const customerRoutes = (router: Router, deps: ConsoleDeps, signedIn: Midd
     const overview = await deps.ops.customers.overview(customerId);
     if (!overview) return renderError(deps, ctx, 'not_found');
     const linkages = await deps.ops.linkages.ofCustomer(customerId);
-    renderPage(deps, ctx, 'customer', { overview, linkages }, { titleKey: 'customer.title', titleVars: { customerId } });
+    renderPage(
+      deps,
+      ctx,
+      'customer',
+      { overview, linkages },
+      { titleKey: 'customer.title', titleVars: { customerId } },
+    );
   });
 
-  router.post('/customers/:customerId/unlock', signedIn, requirePermission(deps, 'customers.unlock'), parseForm(deps, unlockFormSchema), async (ctx) => {
-    const { customerId } = ctx.params;
-    const form = request(ctx).form as UnlockForm;
-    const ref = await deps.ops.customers.loginRefOf(customerId, form.accountId);
-    await deps.ops.customers.unlock(ref, form.reason, request(ctx).actor);
-    redirectDone(ctx, path(customerId), 'unlocked');
-  });
+  router.post(
+    '/customers/:customerId/unlock',
+    signedIn,
+    requirePermission(deps, 'customers.unlock'),
+    parseForm(deps, unlockFormSchema),
+    async (ctx) => {
+      const { customerId } = ctx.params;
+      const form = request(ctx).form as UnlockForm;
+      const ref = await deps.ops.customers.loginRefOf(customerId, form.accountId);
+      await deps.ops.customers.unlock(ref, form.reason, request(ctx).actor);
+      redirectDone(ctx, path(customerId), 'unlocked');
+    },
+  );
 
-  router.post('/customers/:customerId/end-linkages', signedIn, requirePermission(deps, 'linkages.end'), parseForm(deps, bulkFormSchema), reenterTotp(deps), async (ctx) => {
-    const { customerId } = ctx.params;
-    const form = request(ctx).form as BulkForm;
-    const ended = await deps.ops.linkages.endCustomer(customerId, form.reason, request(ctx).actor);
-    redirectDone(ctx, path(customerId), 'linkages_ended', ended);
-  });
+  router.post(
+    '/customers/:customerId/end-linkages',
+    signedIn,
+    requirePermission(deps, 'linkages.end'),
+    parseForm(deps, bulkFormSchema),
+    reenterTotp(deps),
+    async (ctx) => {
+      const { customerId } = ctx.params;
+      const form = request(ctx).form as BulkForm;
+      const ended = await deps.ops.linkages.endCustomer(customerId, form.reason, request(ctx).actor);
+      redirectDone(ctx, path(customerId), 'linkages_ended', ended);
+    },
+  );
 };

@@ -11,14 +11,21 @@ export const linkageRoutes = (router: Router, deps: ConsoleDeps, signedIn: Middl
   router.get('/linkages/:grantId', signedIn, requirePermission(deps, 'linkages.read'), async (ctx) => {
     const found = await deps.ops.linkages.detail(ctx.params.grantId);
     if (!found) return renderError(deps, ctx, 'not_found');
-    if (found.state === 'ended') return renderPage(deps, ctx, 'linkage-ended', { ending: found.ending }, { titleKey: 'linkage.ended.title' });
+    if (found.state === 'ended')
+      return renderPage(deps, ctx, 'linkage-ended', { ending: found.ending }, { titleKey: 'linkage.ended.title' });
     renderPage(deps, ctx, 'linkage', { linkage: found.linkage }, { titleKey: 'linkage.detail' });
   });
 
-  router.post('/linkages/:grantId/end', signedIn, requirePermission(deps, 'linkages.end'), parseForm(deps, reasonFormSchema), async (ctx) => {
-    const request = ctx.state.console as SignedInRequest;
-    const { grantId } = ctx.params;
-    await deps.ops.linkages.end(grantId, (request.form as ReasonForm).reason, request.actor);
-    redirectDone(ctx, `/admin/linkages/${encodeURIComponent(grantId)}`, 'linkage_ended');
-  });
+  router.post(
+    '/linkages/:grantId/end',
+    signedIn,
+    requirePermission(deps, 'linkages.end'),
+    parseForm(deps, reasonFormSchema),
+    async (ctx) => {
+      const request = ctx.state.console as SignedInRequest;
+      const { grantId } = ctx.params;
+      await deps.ops.linkages.end(grantId, (request.form as ReasonForm).reason, request.actor);
+      redirectDone(ctx, `/admin/linkages/${encodeURIComponent(grantId)}`, 'linkage_ended');
+    },
+  );
 };

@@ -20,7 +20,12 @@ export const loginRoutes = (router: Router, deps: ConsoleDeps, cookie: SessionCo
   const request = (ctx: Context) => ctx.state.console as ConsoleRequest;
   const minutes = Math.ceil(deps.throttle.windowSeconds / 60);
 
-  const audit = (ctx: Context, username: string | undefined, result: AuditEvent['result'], details: Record<string, unknown>) =>
+  const audit = (
+    ctx: Context,
+    username: string | undefined,
+    result: AuditEvent['result'],
+    details: Record<string, unknown>,
+  ) =>
     deps.audit.record({
       kind: 'admin.login',
       result,
@@ -40,8 +45,17 @@ export const loginRoutes = (router: Router, deps: ConsoleDeps, cookie: SessionCo
     return fresh;
   };
 
-  const showLogin = (ctx: Context, options: { status?: number; errorKey?: 'login.error' | 'login.throttled' | 'login.restart' } = {}) =>
-    renderPage(deps, ctx, 'login', { errorKey: options.errorKey, minutes }, { titleKey: 'login.title', status: options.status });
+  const showLogin = (
+    ctx: Context,
+    options: { status?: number; errorKey?: 'login.error' | 'login.throttled' | 'login.restart' } = {},
+  ) =>
+    renderPage(
+      deps,
+      ctx,
+      'login',
+      { errorKey: options.errorKey, minutes },
+      { titleKey: 'login.title', status: options.status },
+    );
   const showTotp = (ctx: Context, options: { status?: number; error?: boolean } = {}) =>
     renderPage(deps, ctx, 'login-totp', { error: options.error }, { titleKey: 'totp.title', status: options.status });
 
@@ -70,29 +84,42 @@ export const loginRoutes = (router: Router, deps: ConsoleDeps, cookie: SessionCo
     return showLogin(ctx);
   });
 
-  router.post('/login', withLoginSession, parseForm(deps, loginFormSchema, { onInvalid: (ctx) => showLogin(ctx, { status: 400, errorKey: 'login.error' }) }), async (ctx) => {
-    const { sessionId } = request(ctx);
-    const form = request(ctx).form as LoginForm;
-    const username = form.username.trim().toLowerCase();
-    if (await deps.throttle.blocked(username, ctx.ip)) {
-      await audit(ctx, username, 'denied', { reason: 'throttled' });
-      ctx.set('Retry-After', String(deps.throttle.windowSeconds));
-      return showLogin(ctx, { status: 429, errorKey: 'login.throttled' });
-    }
-    const staff = await deps.staff.find(username);
-    const matches = await deps.verifyPassword(staff?.passwordHash, form.password);
-    const refusal = !staff ? 'unknown_user' : !matches ? 'password' : staff.disabled ? 'disabled' : !staff.totpSecret ? 'no_totp' : undefined;
-    if (refusal) {
-      await deps.throttle.failed(username, ctx.ip);
-      await audit(ctx, username, 'failure', { reason: refusal, step: 'password' });
-      return showLogin(ctx, { status: 400, errorKey: 'login.error' });
-    }
-    // A new session id at each step: an id known before the login is worth nothing after it.
-    await deps.sessions.destroy(sessionId!);
-    cookie.write(ctx, (await deps.sessions.create({ stage: 'totp', username })).id);
-    ctx.status = 303;
-    ctx.redirect('/admin/login/totp');
-  });
+  router.post(
+    '/login',
+    withLoginSession,
+    parseForm(deps, loginFormSchema, { onInvalid: (ctx) => showLogin(ctx, { status: 400, errorKey: 'login.error' }) }),
+    async (ctx) => {
+      const { sessionId } = request(ctx);
+      const form = request(ctx).form as LoginForm;
+      const username = form.username.trim().toLowerCase();
+      if (await deps.throttle.blocked(username, ctx.ip)) {
+        await audit(ctx, username, 'denied', { reason: 'throttled' });
+        ctx.set('Retry-After', String(deps.throttle.windowSeconds));
+        return showLogin(ctx, { status: 429, errorKey: 'login.throttled' });
+      }
+      const staff = await deps.staff.find(username);
+      const matches = await deps.verifyPassword(staff?.passwordHash, form.password);
+      const refusal = !staff
+        ? 'unknown_user'
+        : !matches
+          ? 'password'
+          : staff.disabled
+            ? 'disabled'
+            : !staff.totpSecret
+              ? 'no_totp'
+              : undefined;
+      if (refusal) {
+        await deps.throttle.failed(username, ctx.ip);
+        await audit(ctx, username, 'failure', { reason: refusal, step: 'password' });
+        return showLogin(ctx, { status: 400, errorKey: 'login.error' });
+      }
+      // A new session id at each step: an id known before the login is worth nothing after it.
+      await deps.sessions.destroy(sessionId!);
+      cookie.write(ctx, (await deps.sessions.create({ stage: 'totp', username })).id);
+      ctx.status = 303;
+      ctx.redirect('/admin/login/totp');
+    },
+  );
 
   router.get('/login/totp', async (ctx) => {
     const id = cookie.read(ctx);

@@ -2,7 +2,14 @@ import type Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
 import { OperationError } from '../../operations/index.ts';
 import type { ConsoleDeps, SignedInRequest } from '../deps.ts';
-import { bulkFormSchema, partnerFormSchema, reasonFormSchema, type BulkForm, type PartnerForm, type ReasonForm } from '../forms.ts';
+import {
+  bulkFormSchema,
+  partnerFormSchema,
+  reasonFormSchema,
+  type BulkForm,
+  type PartnerForm,
+  type ReasonForm,
+} from '../forms.ts';
 import { redirectDone, renderPage } from '../pages.ts';
 import { parseForm } from '../steps/parse-form.ts';
 import { reenterTotp } from '../steps/reenter-totp.ts';
@@ -26,37 +33,58 @@ export const partnerRoutes = (router: Router, deps: ConsoleDeps, signedIn: Middl
   const request = (ctx: Context) => ctx.state.console as SignedInRequest;
   const path = (clientId: string) => `/admin/partners/${encodeURIComponent(clientId)}`;
 
-  const showForm = (ctx: Context, options: { clientId?: string; definition: string; problems?: string[]; status?: number }) =>
-    renderPage(deps, ctx, 'partner-form', {
-      clientId: options.clientId,
-      definition: options.definition,
-      problems: options.problems ?? [],
-      reason: (request(ctx).form?.reason as string | undefined) ?? '',
-    }, options.clientId
-      ? { titleKey: 'partnerForm.edit', titleVars: { clientId: options.clientId }, status: options.status }
-      : { titleKey: 'partnerForm.new', status: options.status });
+  const showForm = (
+    ctx: Context,
+    options: { clientId?: string; definition: string; problems?: string[]; status?: number },
+  ) =>
+    renderPage(
+      deps,
+      ctx,
+      'partner-form',
+      {
+        clientId: options.clientId,
+        definition: options.definition,
+        problems: options.problems ?? [],
+        reason: (request(ctx).form?.reason as string | undefined) ?? '',
+      },
+      options.clientId
+        ? { titleKey: 'partnerForm.edit', titleVars: { clientId: options.clientId }, status: options.status }
+        : { titleKey: 'partnerForm.new', status: options.status },
+    );
 
   /** Saves the posted definition; a definition that is not JSON or fails the schema comes back with its problems. */
-  const save = (create: boolean): Middleware => async (ctx) => {
-    const form = request(ctx).form as PartnerForm;
-    const clientId = create ? undefined : ctx.params.clientId;
-    let definition: unknown;
-    try {
-      definition = JSON.parse(form.definition);
-    } catch {
-      return showForm(ctx, { clientId, definition: form.definition, problems: [request(ctx).at('partnerForm.notJson')], status: 400 });
-    }
-    const id = clientId ?? String((definition as { client_id?: unknown } | null)?.client_id ?? '');
-    try {
-      await deps.ops.partners.save(id, definition, form.reason, request(ctx).actor, { create });
-    } catch (e) {
-      if (e instanceof OperationError && e.code !== 'not_found') {
-        return showForm(ctx, { clientId, definition: form.definition, problems: e.problems.length ? e.problems : [e.message], status: e.status });
+  const save =
+    (create: boolean): Middleware =>
+    async (ctx) => {
+      const form = request(ctx).form as PartnerForm;
+      const clientId = create ? undefined : ctx.params.clientId;
+      let definition: unknown;
+      try {
+        definition = JSON.parse(form.definition);
+      } catch {
+        return showForm(ctx, {
+          clientId,
+          definition: form.definition,
+          problems: [request(ctx).at('partnerForm.notJson')],
+          status: 400,
+        });
       }
-      throw e;
-    }
-    redirectDone(ctx, path(id), 'saved');
-  };
+      const id = clientId ?? String((definition as { client_id?: unknown } | null)?.client_id ?? '');
+      try {
+        await deps.ops.partners.save(id, definition, form.reason, request(ctx).actor, { create });
+      } catch (e) {
+        if (e instanceof OperationError && e.code !== 'not_found') {
+          return showForm(ctx, {
+            clientId,
+            definition: form.definition,
+            problems: e.problems.length ? e.problems : [e.message],
+            status: e.status,
+          });
+        }
+        throw e;
+      }
+      redirectDone(ctx, path(id), 'saved');
+    };
 
   router.get('/partners', signedIn, requirePermission(deps, 'partners.read'), async (ctx) => {
     // The home page's "find by partner" form lands here with the chosen partner.
@@ -65,21 +93,42 @@ export const partnerRoutes = (router: Router, deps: ConsoleDeps, signedIn: Middl
       return ctx.redirect(path(ctx.query.clientId));
     }
     const views = await deps.ops.partners.list();
-    const rows = await Promise.all(views.map(async (view) => ({ view, linkages: (await deps.ops.linkages.ofPartner(view.partner.client_id)).length })));
+    const rows = await Promise.all(
+      views.map(async (view) => ({
+        view,
+        linkages: (await deps.ops.linkages.ofPartner(view.partner.client_id)).length,
+      })),
+    );
     renderPage(deps, ctx, 'partners', { rows }, { titleKey: 'partners.title' });
   });
 
   router.get('/partners/new', signedIn, requirePermission(deps, 'partners.edit'), (ctx) =>
-    showForm(ctx, { definition: JSON.stringify(NEW_PARTNER_TEMPLATE, null, 2) }));
+    showForm(ctx, { definition: JSON.stringify(NEW_PARTNER_TEMPLATE, null, 2) }),
+  );
 
-  router.post('/partners', signedIn, requirePermission(deps, 'partners.edit'), parseForm(deps, partnerFormSchema), save(true));
+  router.post(
+    '/partners',
+    signedIn,
+    requirePermission(deps, 'partners.edit'),
+    parseForm(deps, partnerFormSchema),
+    save(true),
+  );
 
   router.get('/partners/:clientId', signedIn, requirePermission(deps, 'partners.read'), async (ctx) => {
     const view = await deps.ops.partners.view(ctx.params.clientId);
     const linkages = await deps.ops.linkages.ofPartner(view.partner.client_id);
     // The file's own status, to show beside a stored change that overrides it.
     const fileStatus = deps.config.partners.find((d) => d.partner.client_id === view.partner.client_id)?.partner.status;
-    renderPage(deps, ctx, 'partner', { view, linkages, fileStatus }, { titleKey: 'partner.title', titleVars: { name: request(ctx).locale === 'ja' ? view.partner.name.ja : view.partner.name.en } });
+    renderPage(
+      deps,
+      ctx,
+      'partner',
+      { view, linkages, fileStatus },
+      {
+        titleKey: 'partner.title',
+        titleVars: { name: request(ctx).locale === 'ja' ? view.partner.name.ja : view.partner.name.en },
+      },
+    );
   });
 
   router.get('/partners/:clientId/edit', signedIn, requirePermission(deps, 'partners.edit'), async (ctx) => {
@@ -87,26 +136,73 @@ export const partnerRoutes = (router: Router, deps: ConsoleDeps, signedIn: Middl
     showForm(ctx, { clientId: view.partner.client_id, definition: JSON.stringify(view.partner, null, 2) });
   });
 
-  router.post('/partners/:clientId', signedIn, requirePermission(deps, 'partners.edit'), parseForm(deps, partnerFormSchema), save(false));
+  router.post(
+    '/partners/:clientId',
+    signedIn,
+    requirePermission(deps, 'partners.edit'),
+    parseForm(deps, partnerFormSchema),
+    save(false),
+  );
 
-  router.post('/partners/:clientId/suspend', signedIn, requirePermission(deps, 'partners.suspend'), parseForm(deps, reasonFormSchema), async (ctx) => {
-    await deps.ops.partners.suspend(ctx.params.clientId, (request(ctx).form as ReasonForm).reason, request(ctx).actor);
-    redirectDone(ctx, path(ctx.params.clientId), 'suspended');
-  });
+  router.post(
+    '/partners/:clientId/suspend',
+    signedIn,
+    requirePermission(deps, 'partners.suspend'),
+    parseForm(deps, reasonFormSchema),
+    async (ctx) => {
+      await deps.ops.partners.suspend(
+        ctx.params.clientId,
+        (request(ctx).form as ReasonForm).reason,
+        request(ctx).actor,
+      );
+      redirectDone(ctx, path(ctx.params.clientId), 'suspended');
+    },
+  );
 
-  router.post('/partners/:clientId/reinstate', signedIn, requirePermission(deps, 'partners.suspend'), parseForm(deps, reasonFormSchema), async (ctx) => {
-    await deps.ops.partners.reinstate(ctx.params.clientId, (request(ctx).form as ReasonForm).reason, request(ctx).actor);
-    redirectDone(ctx, path(ctx.params.clientId), 'reinstated');
-  });
+  router.post(
+    '/partners/:clientId/reinstate',
+    signedIn,
+    requirePermission(deps, 'partners.suspend'),
+    parseForm(deps, reasonFormSchema),
+    async (ctx) => {
+      await deps.ops.partners.reinstate(
+        ctx.params.clientId,
+        (request(ctx).form as ReasonForm).reason,
+        request(ctx).actor,
+      );
+      redirectDone(ctx, path(ctx.params.clientId), 'reinstated');
+    },
+  );
 
-  router.post('/partners/:clientId/remove', signedIn, requirePermission(deps, 'partners.edit'), parseForm(deps, bulkFormSchema), reenterTotp(deps), async (ctx) => {
-    const ended = await deps.ops.partners.remove(ctx.params.clientId, (request(ctx).form as BulkForm).reason, request(ctx).actor);
-    redirectDone(ctx, '/admin/partners', 'partner_removed', ended);
-  });
+  router.post(
+    '/partners/:clientId/remove',
+    signedIn,
+    requirePermission(deps, 'partners.edit'),
+    parseForm(deps, bulkFormSchema),
+    reenterTotp(deps),
+    async (ctx) => {
+      const ended = await deps.ops.partners.remove(
+        ctx.params.clientId,
+        (request(ctx).form as BulkForm).reason,
+        request(ctx).actor,
+      );
+      redirectDone(ctx, '/admin/partners', 'partner_removed', ended);
+    },
+  );
 
-  router.post('/partners/:clientId/end-linkages', signedIn, requirePermission(deps, 'linkages.end'), parseForm(deps, bulkFormSchema), reenterTotp(deps), async (ctx) => {
-    const ended = await deps.ops.linkages.endPartner(ctx.params.clientId, (request(ctx).form as BulkForm).reason, request(ctx).actor);
-    redirectDone(ctx, path(ctx.params.clientId), 'linkages_ended', ended);
-  });
-
+  router.post(
+    '/partners/:clientId/end-linkages',
+    signedIn,
+    requirePermission(deps, 'linkages.end'),
+    parseForm(deps, bulkFormSchema),
+    reenterTotp(deps),
+    async (ctx) => {
+      const ended = await deps.ops.linkages.endPartner(
+        ctx.params.clientId,
+        (request(ctx).form as BulkForm).reason,
+        request(ctx).actor,
+      );
+      redirectDone(ctx, path(ctx.params.clientId), 'linkages_ended', ended);
+    },
+  );
 };

@@ -5,7 +5,14 @@ import type { RestrictionScope } from '../../../availability/index.ts';
 import type { ConsoleDeps, SignedInRequest } from '../deps.ts';
 import { jstIso, parseJstLocal } from '../format.ts';
 import { OperationError } from '../../operations/index.ts';
-import { maintenanceWindowFormSchema, reasonFormSchema, restrictionFormSchema, type MaintenanceWindowForm, type ReasonForm, type RestrictionForm } from '../forms.ts';
+import {
+  maintenanceWindowFormSchema,
+  reasonFormSchema,
+  restrictionFormSchema,
+  type MaintenanceWindowForm,
+  type ReasonForm,
+  type RestrictionForm,
+} from '../forms.ts';
 import { redirectDone, renderPage } from '../pages.ts';
 import { parseForm } from '../steps/parse-form.ts';
 import { reenterTotp } from '../steps/reenter-totp.ts';
@@ -19,58 +26,108 @@ export const serviceRoutes = (router: Router, deps: ConsoleDeps, signedIn: Middl
   const request = (ctx: Context) => ctx.state.console as SignedInRequest;
 
   const show = async (ctx: Context, options: { status?: number; invalid?: boolean; invalidWindow?: string } = {}) => {
-    const [restrictions, partners, windows] = await Promise.all([deps.ops.service.list(), deps.ops.partners.list(), deps.ops.service.windows.list()]);
+    const [restrictions, partners, windows] = await Promise.all([
+      deps.ops.service.list(),
+      deps.ops.partners.list(),
+      deps.ops.service.windows.list(),
+    ]);
     const names = new Map(partners.map((v) => [v.partner.client_id, v.partner.name]));
-    renderPage(deps, ctx, 'service', {
-      restrictions: restrictions.map((r) => ({ ...r, partnerName: r.scope.kind === 'partner' ? names.get(r.scope.partnerId) : undefined })),
-      partners: partners.map((v) => ({ clientId: v.partner.client_id, name: v.partner.name })),
-      surfaces: SURFACES,
-      windows: windows.filter((w) => Date.parse(w.to) > deps.clock.now()),
-      invalid: options.invalid,
-      invalidWindow: options.invalidWindow,
-      form: options.invalid ? request(ctx).form ?? {} : {},
-    }, { titleKey: 'service.title', status: options.status });
+    renderPage(
+      deps,
+      ctx,
+      'service',
+      {
+        restrictions: restrictions.map((r) => ({
+          ...r,
+          partnerName: r.scope.kind === 'partner' ? names.get(r.scope.partnerId) : undefined,
+        })),
+        partners: partners.map((v) => ({ clientId: v.partner.client_id, name: v.partner.name })),
+        surfaces: SURFACES,
+        windows: windows.filter((w) => Date.parse(w.to) > deps.clock.now()),
+        invalid: options.invalid,
+        invalidWindow: options.invalidWindow,
+        form: options.invalid ? (request(ctx).form ?? {}) : {},
+      },
+      { titleKey: 'service.title', status: options.status },
+    );
   };
 
   router.get('/service', signedIn, requirePermission(deps, 'service.read'), (ctx) => show(ctx));
 
-  router.post('/service/restrictions', signedIn, requirePermission(deps, 'service.restrict'),
+  router.post(
+    '/service/restrictions',
+    signedIn,
+    requirePermission(deps, 'service.restrict'),
     parseForm(deps, restrictionFormSchema, { onInvalid: (ctx) => show(ctx, { status: 400, invalid: true }) }),
     reenterTotp(deps, (form) => form.scopeKind === 'service'),
     async (ctx) => {
       const form = request(ctx).form as RestrictionForm;
       const until = form.until === undefined ? undefined : parseJstLocal(form.until);
       if (form.until !== undefined && until === undefined) return show(ctx, { status: 400, invalid: true });
-      const scope: RestrictionScope = form.scopeKind === 'partner' ? { kind: 'partner', partnerId: form.partnerId! }
-        : form.scopeKind === 'surface' ? { kind: 'surface', surface: form.surface! }
-        : { kind: 'service' };
-      await deps.ops.service.set({ scope, message: { ja: form.messageJa, en: form.messageEn }, until, reason: form.reason }, request(ctx).actor);
+      const scope: RestrictionScope =
+        form.scopeKind === 'partner'
+          ? { kind: 'partner', partnerId: form.partnerId! }
+          : form.scopeKind === 'surface'
+            ? { kind: 'surface', surface: form.surface! }
+            : { kind: 'service' };
+      await deps.ops.service.set(
+        { scope, message: { ja: form.messageJa, en: form.messageEn }, until, reason: form.reason },
+        request(ctx).actor,
+      );
       redirectDone(ctx, '/admin/service', 'restricted');
-    });
+    },
+  );
 
-  router.post('/service/maintenance-windows', signedIn, requirePermission(deps, 'service.restrict'),
-    parseForm(deps, maintenanceWindowFormSchema, { arrays: ['surfaces'], onInvalid: (ctx) => show(ctx, { status: 400, invalidWindow: 'invalid_request' }) }),
+  router.post(
+    '/service/maintenance-windows',
+    signedIn,
+    requirePermission(deps, 'service.restrict'),
+    parseForm(deps, maintenanceWindowFormSchema, {
+      arrays: ['surfaces'],
+      onInvalid: (ctx) => show(ctx, { status: 400, invalidWindow: 'invalid_request' }),
+    }),
     async (ctx) => {
       const form = request(ctx).form as MaintenanceWindowForm;
       const from = parseJstLocal(form.from);
       const to = parseJstLocal(form.to);
       if (from === undefined || to === undefined) return show(ctx, { status: 400, invalidWindow: 'invalid_request' });
       try {
-        await deps.ops.service.windows.add({ id: form.id, surfaces: form.surfaces, from: jstIso(from), to: jstIso(to), reason: form.reason }, request(ctx).actor);
+        await deps.ops.service.windows.add(
+          { id: form.id, surfaces: form.surfaces, from: jstIso(from), to: jstIso(to), reason: form.reason },
+          request(ctx).actor,
+        );
       } catch (e) {
-        if (e instanceof OperationError && e.code === 'invalid_request') return show(ctx, { status: 400, invalidWindow: e.message });
+        if (e instanceof OperationError && e.code === 'invalid_request')
+          return show(ctx, { status: 400, invalidWindow: e.message });
         throw e;
       }
       redirectDone(ctx, '/admin/service', 'window_added');
-    });
+    },
+  );
 
-  router.post('/service/maintenance-windows/:id/remove', signedIn, requirePermission(deps, 'service.restrict'), parseForm(deps, reasonFormSchema), async (ctx) => {
-    await deps.ops.service.windows.remove(ctx.params.id, (request(ctx).form as ReasonForm).reason, request(ctx).actor);
-    redirectDone(ctx, '/admin/service', 'window_removed');
-  });
+  router.post(
+    '/service/maintenance-windows/:id/remove',
+    signedIn,
+    requirePermission(deps, 'service.restrict'),
+    parseForm(deps, reasonFormSchema),
+    async (ctx) => {
+      await deps.ops.service.windows.remove(
+        ctx.params.id,
+        (request(ctx).form as ReasonForm).reason,
+        request(ctx).actor,
+      );
+      redirectDone(ctx, '/admin/service', 'window_removed');
+    },
+  );
 
-  router.post('/service/restrictions/:id/lift', signedIn, requirePermission(deps, 'service.restrict'), parseForm(deps, reasonFormSchema), async (ctx) => {
-    await deps.ops.service.lift(ctx.params.id, (request(ctx).form as ReasonForm).reason, request(ctx).actor);
-    redirectDone(ctx, '/admin/service', 'lifted');
-  });
+  router.post(
+    '/service/restrictions/:id/lift',
+    signedIn,
+    requirePermission(deps, 'service.restrict'),
+    parseForm(deps, reasonFormSchema),
+    async (ctx) => {
+      await deps.ops.service.lift(ctx.params.id, (request(ctx).form as ReasonForm).reason, request(ctx).actor);
+      redirectDone(ctx, '/admin/service', 'lifted');
+    },
+  );
 };

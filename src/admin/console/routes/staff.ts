@@ -14,12 +14,23 @@ export const staffRoutes = (router: Router, deps: ConsoleDeps, signedIn: Middlew
     renderPage(deps, ctx, 'staff', { members: await deps.staff.list() }, { titleKey: 'staff.title' });
   });
 
-  router.post('/staff/:username/disable', signedIn, requirePermission(deps, 'staff.manage'), parseForm(deps, reasonFormSchema), async (ctx) => {
-    const request = ctx.state.console as SignedInRequest;
-    const { username } = ctx.params;
-    if (username === request.staff.username) throw new OperationError('conflict', 'Staff cannot disable themselves.');
-    if (!(await deps.staff.disable(username, request.staff.username))) throw new OperationError('not_found', 'No staff member has this username.');
-    await recordStaffAction(deps.audit, request.actor, { kind: 'admin.staff.disabled', reason: (request.form as ReasonForm).reason, details: { username } });
-    redirectDone(ctx, '/admin/staff', 'staff_disabled');
-  });
+  router.post(
+    '/staff/:username/disable',
+    signedIn,
+    requirePermission(deps, 'staff.manage'),
+    parseForm(deps, reasonFormSchema),
+    async (ctx) => {
+      const request = ctx.state.console as SignedInRequest;
+      const { username } = ctx.params;
+      if (username === request.staff.username) throw new OperationError('conflict', 'Staff cannot disable themselves.');
+      if (!(await deps.staff.disable(username, request.staff.username)))
+        throw new OperationError('not_found', 'No staff member has this username.');
+      await recordStaffAction(deps.audit, request.actor, {
+        kind: 'admin.staff.disabled',
+        reason: (request.form as ReasonForm).reason,
+        details: { username },
+      });
+      redirectDone(ctx, '/admin/staff', 'staff_disabled');
+    },
+  );
 };

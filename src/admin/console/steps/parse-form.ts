@@ -17,10 +17,16 @@ export const parseForm = (
   const validate = deps.ajv.getSchema(schema.$id) ?? deps.ajv.compile(schema);
   return async (ctx, next) => {
     const request = ctx.state.console as ConsoleRequest;
-    const posted = await readPostedForm(ctx, { expectedCsrf: request.session?.csrf, validate, dropEmpty: true, arrays: options.arrays });
+    const posted = await readPostedForm(ctx, {
+      expectedCsrf: request.session?.csrf,
+      validate,
+      dropEmpty: true,
+      arrays: options.arrays,
+    });
     if (posted.outcome === 'csrf_mismatch') return renderError(deps, ctx, 'csrf');
     request.form = posted.form;
-    if (posted.outcome === 'invalid') return options.onInvalid ? options.onInvalid(ctx, next) : renderError(deps, ctx, 'invalid_request');
+    if (posted.outcome === 'invalid')
+      return options.onInvalid ? options.onInvalid(ctx, next) : renderError(deps, ctx, 'invalid_request');
     await next();
   };
 };

@@ -8,11 +8,20 @@ import { renderError } from '../pages.ts';
  * the one-time code again: a session left open on a desk is not enough to do them.
  * `applies` narrows it to some posts of a form (the whole-service restriction among restrictions).
  */
-export const reenterTotp = (deps: Pick<ConsoleDeps, 'render' | 'verifyTotp' | 'audit'>, applies: (form: Record<string, unknown>) => boolean = () => true): Middleware => async (ctx, next) => {
-  const request = ctx.state.console as SignedInRequest;
-  const form = request.form ?? {};
-  if (!applies(form)) return next();
-  if (await deps.verifyTotp(request.staff, String(form.totp ?? ''))) return next();
-  await recordStaffAction(deps.audit, request.actor, { kind: 'admin.totp_reentry', result: 'failure', details: { path: ctx.path } });
-  return renderError(deps, ctx, 'totp');
-};
+export const reenterTotp =
+  (
+    deps: Pick<ConsoleDeps, 'render' | 'verifyTotp' | 'audit'>,
+    applies: (form: Record<string, unknown>) => boolean = () => true,
+  ): Middleware =>
+  async (ctx, next) => {
+    const request = ctx.state.console as SignedInRequest;
+    const form = request.form ?? {};
+    if (!applies(form)) return next();
+    if (await deps.verifyTotp(request.staff, String(form.totp ?? ''))) return next();
+    await recordStaffAction(deps.audit, request.actor, {
+      kind: 'admin.totp_reentry',
+      result: 'failure',
+      details: { path: ctx.path },
+    });
+    return renderError(deps, ctx, 'totp');
+  };

@@ -9,8 +9,25 @@ export const SESSION_COOKIE = 'admin_session';
  */
 export const sessionCookie = (secure: boolean) => ({
   read: (ctx: Context) => ctx.cookies.get(SESSION_COOKIE, { signed: true }),
-  write: (ctx: Context, id: string) => ctx.cookies.set(SESSION_COOKIE, id, { httpOnly: true, sameSite: 'strict', secure, path: '/admin', signed: true, overwrite: true }),
-  clear: (ctx: Context) => ctx.cookies.set(SESSION_COOKIE, '', { httpOnly: true, sameSite: 'strict', secure, path: '/admin', signed: true, overwrite: true, maxAge: 0 }),
+  write: (ctx: Context, id: string) =>
+    ctx.cookies.set(SESSION_COOKIE, id, {
+      httpOnly: true,
+      sameSite: 'strict',
+      secure,
+      path: '/admin',
+      signed: true,
+      overwrite: true,
+    }),
+  clear: (ctx: Context) =>
+    ctx.cookies.set(SESSION_COOKIE, '', {
+      httpOnly: true,
+      sameSite: 'strict',
+      secure,
+      path: '/admin',
+      signed: true,
+      overwrite: true,
+      maxAge: 0,
+    }),
 });
 
 export type SessionCookie = ReturnType<typeof sessionCookie>;
