@@ -2,6 +2,7 @@ import type { FromSchema } from 'json-schema-to-ts';
 import { adminSettingsSchema } from '../admin/settings-schema.ts';
 import { auditSettingsSchema } from '../audit/settings-schema.ts';
 import { opsSettingsSchema } from '../ops/settings-schema.ts';
+import { coreBankingSettingsSchema } from '../core-banking/http/settings-schema.ts';
 
 const accountType = { type: 'string', enum: ['ordinary', 'savings', 'card_deposit', 'card_loan', 'tax_reserve', 'time_deposit'] } as const;
 
@@ -151,6 +152,8 @@ export const settingsSchema = {
     audit: auditSettingsSchema,
     /** Who may read /metrics and /readyz (src/ops/settings-schema.ts). */
     ops: opsSettingsSchema,
+    /** The core-banking connector (src/core-banking/http/settings-schema.ts). */
+    coreBanking: coreBankingSettingsSchema,
   },
 } as const;
 
