@@ -31,9 +31,8 @@ export const createLogger = (
   const make = (base: Record<string, unknown>): Logger => {
     const log = (level: LogLevel) => (msg: string, fields?: Record<string, unknown>) => {
       if (ORDER[level] < min) return;
-      write(
-        `${JSON.stringify({ time: new Date().toISOString(), level, msg, ...(redact({ ...base, ...fields }) as object) })}\n`,
-      );
+      const entry = { time: new Date().toISOString(), level, msg, ...(redact({ ...base, ...fields }) as object) };
+      write(`${JSON.stringify(entry)}\n`);
     };
     return {
       debug: log('debug'),

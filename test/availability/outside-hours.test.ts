@@ -101,7 +101,8 @@ describe('API連携認証 outside its hours (2026-12-01, Tuesday, 06:59 JST)', (
 
   test("an invalid authorization request still gets oidc-provider's error page, never a redirect", async () => {
     const unknownRequestUri = await fetch(
-      `${server.url}/auth?client_id=demo-kakeibo&request_uri=${encodeURIComponent('urn:ietf:params:oauth:request_uri:no-such-request')}`,
+      `${server.url}/auth?client_id=demo-kakeibo` +
+        `&request_uri=${encodeURIComponent('urn:ietf:params:oauth:request_uri:no-such-request')}`,
       { redirect: 'manual' },
     );
     expect(unknownRequestUri.status).toBe(400);
@@ -245,28 +246,31 @@ describe('GET /api/v1/service-status (no token)', () => {
       await availability.restrictions.lift(partnerOnly.id, 'op');
     }
   });
-  test("an operator's one-off window shows among the closures, with its reason, in the JSON and on the page", async () => {
-    server.clock.set(jst('2026-12-01T06:59:00'));
-    const window = {
-      id: 'core-upgrade',
-      surfaces: ['authorization' as const, 'data_api' as const],
-      from: '2026-12-05T01:00:00+09:00',
-      to: '2026-12-05T05:00:00+09:00',
-      reason: '勘定系システムの更新',
-    };
-    await server.app.availability.oneOffWindows.add(window);
-    try {
-      const body = (await (await fetch(`${server.url}/api/v1/service-status`)).json()) as ServiceStatus;
-      api.check('/service-status', 200, body);
-      expect(body.schedule.closures.filter((c) => c.kind === 'one_off')).toEqual([{ kind: 'one_off', ...window }]);
-      const page = await (await fetch(`${server.url}/service-hours`)).text();
-      expect(page).toContain(
-        '<strong>臨時の休止（勘定系システムの更新）</strong>：2026年12月5日（土） 01:00 – 2026年12月5日（土） 05:00',
-      );
-    } finally {
-      await server.app.availability.oneOffWindows.remove(window.id);
-    }
-  });
+  test(
+    "an operator's one-off window shows among the closures, with its reason, in the JSON and on the " + 'page',
+    async () => {
+      server.clock.set(jst('2026-12-01T06:59:00'));
+      const window = {
+        id: 'core-upgrade',
+        surfaces: ['authorization' as const, 'data_api' as const],
+        from: '2026-12-05T01:00:00+09:00',
+        to: '2026-12-05T05:00:00+09:00',
+        reason: '勘定系システムの更新',
+      };
+      await server.app.availability.oneOffWindows.add(window);
+      try {
+        const body = (await (await fetch(`${server.url}/api/v1/service-status`)).json()) as ServiceStatus;
+        api.check('/service-status', 200, body);
+        expect(body.schedule.closures.filter((c) => c.kind === 'one_off')).toEqual([{ kind: 'one_off', ...window }]);
+        const page = await (await fetch(`${server.url}/service-hours`)).text();
+        expect(page).toContain(
+          '<strong>臨時の休止（勘定系システムの更新）</strong>：2026年12月5日（土） 01:00 – 2026年12月5日（土） 05:00',
+        );
+      } finally {
+        await server.app.availability.oneOffWindows.remove(window.id);
+      }
+    },
+  );
 });
 
 describe('the public page /service-hours', () => {

@@ -3,7 +3,7 @@ import type { PartnerStatusCache } from '../../partners/status-cache.ts';
 import type { ResourceRequest } from '../context.ts';
 import { invalidToken } from '../errors.ts';
 
-/** A suspended partner's tokens stop working at once (design.md §4: 401 invalid_token). */
+/** A suspended partner's tokens stop working at once (401 invalid_token). */
 export const checkPartnerActive =
   (partners: PartnerStatusCache): Middleware =>
   async (ctx, next) => {
