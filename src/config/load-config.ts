@@ -199,6 +199,10 @@ const applyEnvOverrides = (settings: Settings, env: EnvSource, runtimeEnv: Runti
   if (env.REDIS_URL) s.store.redisUrl = env.REDIS_URL;
   if (env.REDIS_CLUSTER_NODES) s.store.redisClusterNodes = env.REDIS_CLUSTER_NODES.split(',').map((n) => n.trim()).filter(Boolean);
   if (env.REDIS_KEY_PREFIX) s.store.keyPrefix = env.REDIS_KEY_PREFIX;
+  if (env.DATABASE_URL) s.records.databaseUrl = env.DATABASE_URL;
+  if (env.DATABASE_OWNER_URL) s.records.ownerUrl = env.DATABASE_OWNER_URL;
+  if (env.DATABASE_MIGRATE_AT_START)
+    s.records.migrateAtStart = env.DATABASE_MIGRATE_AT_START === 'true' || env.DATABASE_MIGRATE_AT_START === '1';
   if (env.KEYS_DIR) s.keysDir = env.KEYS_DIR;
   if (env.PARTNERS_DIR) s.partnersDirs = [...s.partnersDirs, ...env.PARTNERS_DIR.split(':').filter(Boolean)];
   if (env.DEMO_DATA) s.demo.enabled = env.DEMO_DATA === 'on' || env.DEMO_DATA === 'true';
