@@ -93,26 +93,22 @@ describe('who may call it', () => {
 });
 
 describe('bodies are checked by their JSON Schemas', () => {
-  test(
-    'a missing or blank reason, an unknown field, a body that is not JSON or not JSON at all: 400 / 415, nothing ' +
-      'done',
-    async () => {
-      for (const body of [{}, { reason: '  ' }, { reason: 'x', extra: 1 }]) {
-        const answer = await documented('POST', '/partners/{clientId}/suspend', '/partners/demo-kaikei/suspend', body);
-        expect(answer.status).toBe(400);
-        expect(answer.body.errorCode).toBe('invalid_request');
-      }
-      expect((await call('POST', '/partners/demo-kaikei/suspend', '{"reason":')).status).toBe(400);
-      expect(
-        (
-          await call('POST', '/partners/demo-kaikei/suspend', 'reason=x', {
-            'content-type': 'application/x-www-form-urlencoded',
-          })
-        ).status,
-      ).toBe(415);
-      expect((await server.app.partners.find('demo-kaikei'))!.partner.status).toBe('active');
-    },
-  );
+  test('a missing or blank reason, an unknown field, a body that is not JSON or not JSON at all: 400 / 415, nothing done', async () => {
+    for (const body of [{}, { reason: '  ' }, { reason: 'x', extra: 1 }]) {
+      const answer = await documented('POST', '/partners/{clientId}/suspend', '/partners/demo-kaikei/suspend', body);
+      expect(answer.status).toBe(400);
+      expect(answer.body.errorCode).toBe('invalid_request');
+    }
+    expect((await call('POST', '/partners/demo-kaikei/suspend', '{"reason":')).status).toBe(400);
+    expect(
+      (
+        await call('POST', '/partners/demo-kaikei/suspend', 'reason=x', {
+          'content-type': 'application/x-www-form-urlencoded',
+        })
+      ).status,
+    ).toBe(415);
+    expect((await server.app.partners.find('demo-kaikei'))!.partner.status).toBe('active');
+  });
 });
 
 describe('operations', () => {

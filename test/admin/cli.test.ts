@@ -32,33 +32,30 @@ afterEach(async () => {
   server = undefined;
 });
 
-test(
-  'user add prints a generated password and the one-time-code secret once; with them the staff member logs ' + 'in',
-  async () => {
-    const added = admin(['user', 'add', '--username', 'cli-operator', '--role', 'operator']);
-    expect(added.code).toBe(0);
-    const password = /^password: (\S+)$/m.exec(added.stdout)![1];
-    const secret = /^one-time-code secret \(base32\): ([A-Z2-7]{32})$/m.exec(added.stdout)![1];
-    expect(password.length).toBeGreaterThanOrEqual(12);
-    expect(added.stdout).toMatch(
-      new RegExp(`^otpauth URI: otpauth://totp/[^:]+:cli-operator\\?secret=${secret}&issuer=`, 'm'),
-    );
-    // Nothing secret in the logs (stderr carries the audit line).
-    expect(added.stderr).not.toContain(password);
-    expect(added.stderr).not.toContain(secret);
-    expect(added.stderr).toContain('"kind":"admin.staff.added"');
+test('user add prints a generated password and the one-time-code secret once; with them the staff member logs in', async () => {
+  const added = admin(['user', 'add', '--username', 'cli-operator', '--role', 'operator']);
+  expect(added.code).toBe(0);
+  const password = /^password: (\S+)$/m.exec(added.stdout)![1];
+  const secret = /^one-time-code secret \(base32\): ([A-Z2-7]{32})$/m.exec(added.stdout)![1];
+  expect(password.length).toBeGreaterThanOrEqual(12);
+  expect(added.stdout).toMatch(
+    new RegExp(`^otpauth URI: otpauth://totp/[^:]+:cli-operator\\?secret=${secret}&issuer=`, 'm'),
+  );
+  // Nothing secret in the logs (stderr carries the audit line).
+  expect(added.stderr).not.toContain(password);
+  expect(added.stderr).not.toContain(secret);
+  expect(added.stderr).toContain('"kind":"admin.staff.added"');
 
-    server = await startServer({ env });
-    const { home } = await logIn(server, { username: 'cli-operator', password, totpSecret: secret });
-    expect(home.html).toContain('cli-operator（オペレーター）');
-    const stored = await server.app.admin.staff.find('cli-operator');
-    expect(stored).toMatchObject({ role: 'operator', disabled: false, createdBy: expect.stringMatching(/^cli:/) });
-    expect(stored!.passwordHash).toMatch(/^\$argon2id\$/);
-    expect((await server.app.audit.query({ kind: 'admin.staff.added' })).at(-1)).toMatchObject({
-      details: { via: 'cli', username: 'cli-operator', role: 'operator' },
-    });
-  },
-);
+  server = await startServer({ env });
+  const { home } = await logIn(server, { username: 'cli-operator', password, totpSecret: secret });
+  expect(home.html).toContain('cli-operator（オペレーター）');
+  const stored = await server.app.admin.staff.find('cli-operator');
+  expect(stored).toMatchObject({ role: 'operator', disabled: false, createdBy: expect.stringMatching(/^cli:/) });
+  expect(stored!.passwordHash).toMatch(/^\$argon2id\$/);
+  expect((await server.app.audit.query({ kind: 'admin.staff.added' })).at(-1)).toMatchObject({
+    details: { via: 'cli', username: 'cli-operator', role: 'operator' },
+  });
+});
 
 test('--password-stdin takes the password from standard input and does not print it', async () => {
   const added = admin(['user', 'add', '--username', 'cli-auditor', '--role', 'auditor', '--password-stdin'], {
@@ -94,25 +91,22 @@ test('user list shows accounts without secrets; user disable stops a login', asy
   expect(refused.status).toBe(400);
 });
 
-test(
-  'wrong usage exits 64 without changing anything: unknown role, short password, a taken username, no ' + 'command',
-  () => {
-    expect(admin(['user', 'add', '--username', 'cli-x', '--role', 'root']).code).toBe(64);
-    const short = admin(['user', 'add', '--username', 'cli-x', '--role', 'operator', '--password-stdin'], {
-      input: 'short',
-    });
-    expect(short.code).toBe(64);
-    expect(short.stderr).toContain('at least 12 characters');
-    expect(admin(['user', 'add', '--username', 'Bad Name', '--role', 'operator']).code).toBe(64);
-    expect(admin(['user', 'list']).stdout).not.toMatch(/^cli-x\t/m);
-    admin(['user', 'add', '--username', 'cli-twice', '--role', 'operator']);
-    const again = admin(['user', 'add', '--username', 'cli-twice', '--role', 'operator']);
-    expect(again.code).toBe(64);
-    expect(again.stderr).toContain('is taken');
-    expect(admin([]).code).toBe(64);
-    expect(admin(['user', 'disable', '--username', 'nobody-at-all']).code).toBe(64);
-  },
-);
+test('wrong usage exits 64 without changing anything: unknown role, short password, a taken username, no command', () => {
+  expect(admin(['user', 'add', '--username', 'cli-x', '--role', 'root']).code).toBe(64);
+  const short = admin(['user', 'add', '--username', 'cli-x', '--role', 'operator', '--password-stdin'], {
+    input: 'short',
+  });
+  expect(short.code).toBe(64);
+  expect(short.stderr).toContain('at least 12 characters');
+  expect(admin(['user', 'add', '--username', 'Bad Name', '--role', 'operator']).code).toBe(64);
+  expect(admin(['user', 'list']).stdout).not.toMatch(/^cli-x\t/m);
+  admin(['user', 'add', '--username', 'cli-twice', '--role', 'operator']);
+  const again = admin(['user', 'add', '--username', 'cli-twice', '--role', 'operator']);
+  expect(again.code).toBe(64);
+  expect(again.stderr).toContain('is taken');
+  expect(admin([]).code).toBe(64);
+  expect(admin(['user', 'disable', '--username', 'nobody-at-all']).code).toBe(64);
+});
 
 test('without Redis it refuses (78): accounts in the embedded store would vanish with the command', () => {
   const result = admin(['user', 'list'], { env: { REDIS_URL: undefined, REDIS_KEY_PREFIX: undefined } });

@@ -35,18 +35,15 @@ afterAll(async () => {
 });
 
 describe('the audit view', () => {
-  test(
-    "shows the revocation, filtered by partner and kind, with the operator's name and reason " + '(escaped)',
-    async () => {
-      const { staff } = await logIn(server, demoStaff.auditor);
-      const page = await staff.get('/admin/audit?partnerId=demo-kakeibo&kind=grant.ended');
-      expect(page.status).toBe(200);
-      expect(page.html).toContain('<code>grant.ended</code>');
-      expect(page.html).toContain('<td>demo-operator</td>');
-      expect(page.html).toContain('note: &lt;b&gt;調査&lt;/b&gt; のため');
-      expect(page.html).not.toContain('<code>data.access</code>');
-    },
-  );
+  test("shows the revocation, filtered by partner and kind, with the operator's name and reason (escaped)", async () => {
+    const { staff } = await logIn(server, demoStaff.auditor);
+    const page = await staff.get('/admin/audit?partnerId=demo-kakeibo&kind=grant.ended');
+    expect(page.status).toBe(200);
+    expect(page.html).toContain('<code>grant.ended</code>');
+    expect(page.html).toContain('<td>demo-operator</td>');
+    expect(page.html).toContain('note: &lt;b&gt;調査&lt;/b&gt; のため');
+    expect(page.html).not.toContain('<code>data.access</code>');
+  });
 
   test("filters by customer: the customer's own events and those of their linkages", async () => {
     const { staff } = await logIn(server, demoStaff.auditor);
@@ -120,39 +117,35 @@ describe('exports', () => {
     ).toBe(403);
   });
 
-  test(
-    'the incident export for the customer lists the identity check, the consent, the token, the data call and the ' +
-      'revocation, in order',
-    async () => {
-      const { staff } = await logIn(server, demoStaff.auditor);
-      const from = encodeURIComponent(toJstLocal(startedAt - 60_000));
-      const to = encodeURIComponent(toJstLocal(server.clock.now() + 60_000));
-      const file = await staff.get(`/admin/audit/incident?customerId=${customerId}&from=${from}&to=${to}&format=jsonl`);
-      expect(file.status).toBe(200);
-      expect(file.headers.get('content-disposition')).toContain('incident-');
-      const kinds = file.html
-        .trim()
-        .split('\n')
-        .map((l) => (JSON.parse(l) as { kind: string }).kind);
-      const order = ['identity_check.success', 'consent.granted', 'token.issued', 'data.access', 'grant.ended'].map(
-        (k) => kinds.indexOf(k),
-      );
-      expect(order.every((i) => i >= 0)).toBe(true);
-      expect([...order].sort((a, b) => a - b)).toEqual(order);
-      expect((await server.app.audit.query({ kind: 'admin.incident.exported' })).at(-1)).toMatchObject({
-        actor: 'demo-auditor',
-        customerId,
-        details: { format: 'jsonl', limitToPartner: false },
-      });
+  test('the incident export for the customer lists the identity check, the consent, the token, the data call and the revocation, in order', async () => {
+    const { staff } = await logIn(server, demoStaff.auditor);
+    const from = encodeURIComponent(toJstLocal(startedAt - 60_000));
+    const to = encodeURIComponent(toJstLocal(server.clock.now() + 60_000));
+    const file = await staff.get(`/admin/audit/incident?customerId=${customerId}&from=${from}&to=${to}&format=jsonl`);
+    expect(file.status).toBe(200);
+    expect(file.headers.get('content-disposition')).toContain('incident-');
+    const kinds = file.html
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { kind: string }).kind);
+    const order = ['identity_check.success', 'consent.granted', 'token.issued', 'data.access', 'grant.ended'].map((k) =>
+      kinds.indexOf(k),
+    );
+    expect(order.every((i) => i >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect((await server.app.audit.query({ kind: 'admin.incident.exported' })).at(-1)).toMatchObject({
+      actor: 'demo-auditor',
+      customerId,
+      details: { format: 'jsonl', limitToPartner: false },
+    });
 
-      const partnerCopy = await staff.get(
-        `/admin/audit/incident?partnerId=demo-kakeibo&limitToPartner=on&from=${from}&to=${to}&format=csv`,
-      );
-      expect(partnerCopy.status).toBe(200);
-      expect(partnerCopy.html).not.toContain(customerId);
-      expect(partnerCopy.html.replace(/^\uFEFF/, '').split('\r\n')[0]).toContain(',sub,');
-    },
-  );
+    const partnerCopy = await staff.get(
+      `/admin/audit/incident?partnerId=demo-kakeibo&limitToPartner=on&from=${from}&to=${to}&format=csv`,
+    );
+    expect(partnerCopy.status).toBe(200);
+    expect(partnerCopy.html).not.toContain(customerId);
+    expect(partnerCopy.html.replace(/^\uFEFF/, '').split('\r\n')[0]).toContain(',sub,');
+  });
 
   test('an incident export without a customer or partner, or without a range, answers 400', async () => {
     const { staff } = await logIn(server, demoStaff.auditor);

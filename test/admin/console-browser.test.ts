@@ -135,36 +135,32 @@ test('the console switches to English and back', async () => {
   await expect(page.locator('html').getAttribute('lang')).resolves.toBe('ja');
 });
 
-test(
-  'an auditor sees a linkage without an end button, and a post to end it answers 403; a post without the CSRF ' +
-    'token is refused',
-  async () => {
-    const partner = await partnerFor(server);
-    const linked = await link(server, partner, customers.allTypes);
-    const record = await grantOf('demo-kakeibo');
-    const { context, page } = await openDesk();
-    await logInAs(page, demoStaff.auditor);
-    await page.goto(`${server.url}/admin/linkages/${record.grantId}`);
-    await checkPage(page);
-    expect(await page.getByRole('button', { name: 'この連携を終了' }).count()).toBe(0);
+test('an auditor sees a linkage without an end button, and a post to end it answers 403; a post without the CSRF token is refused', async () => {
+  const partner = await partnerFor(server);
+  const linked = await link(server, partner, customers.allTypes);
+  const record = await grantOf('demo-kakeibo');
+  const { context, page } = await openDesk();
+  await logInAs(page, demoStaff.auditor);
+  await page.goto(`${server.url}/admin/linkages/${record.grantId}`);
+  await checkPage(page);
+  expect(await page.getByRole('button', { name: 'この連携を終了' }).count()).toBe(0);
 
-    const csrf = await page.locator('input[name=csrf]').first().inputValue();
-    const refused = await context.request.post(`${server.url}/admin/linkages/${record.grantId}/end`, {
-      form: { csrf, reason: 'auditor tries' },
-      maxRedirects: 0,
-    });
-    expect(refused.status()).toBe(403);
-    const forged = await context.request.post(`${server.url}/admin/linkages/${record.grantId}/end`, {
-      form: { reason: 'no token' },
-      maxRedirects: 0,
-    });
-    expect(forged.status()).toBe(403);
-    expect(
-      (await partner.resource(`${server.url}/api/v1/accounts`, linked.tokens.access_token, linked.pending.dpopKeys))
-        .status,
-    ).toBe(200);
-  },
-);
+  const csrf = await page.locator('input[name=csrf]').first().inputValue();
+  const refused = await context.request.post(`${server.url}/admin/linkages/${record.grantId}/end`, {
+    form: { csrf, reason: 'auditor tries' },
+    maxRedirects: 0,
+  });
+  expect(refused.status()).toBe(403);
+  const forged = await context.request.post(`${server.url}/admin/linkages/${record.grantId}/end`, {
+    form: { reason: 'no token' },
+    maxRedirects: 0,
+  });
+  expect(forged.status()).toBe(403);
+  expect(
+    (await partner.resource(`${server.url}/api/v1/accounts`, linked.tokens.access_token, linked.pending.dpopKeys))
+      .status,
+  ).toBe(200);
+});
 
 test('a partner whose name holds markup is shown as text: no element, no script', async () => {
   await server.app.partners.setOverride('markup-in-name', {
@@ -196,43 +192,38 @@ test('a partner whose name holds markup is shown as text: no element, no script'
   expect(dialogs).toEqual([]);
 });
 
-test(
-  'suspending a partner in the console: its token answers 401 at the next call; reinstating lets it start a new ' +
-    'linkage, the ended one stays ended',
-  async () => {
-    const partner = await partnerFor(server);
-    const linked = await link(server, partner, customers.allTypes);
-    const { page } = await openDesk();
-    await logInAs(page, demoStaff.operator);
-    await page.goto(`${server.url}/admin/partners/demo-kakeibo`);
-    await checkPage(page);
-    await page.getByLabel('理由（必須）').first().fill('指定の一時停止');
-    await page.getByRole('button', { name: 'この提携先を停止' }).click();
-    await page.waitForURL(/done=suspended/);
-    await checkPage(page);
-    await expect(page.locator('.state').innerText()).resolves.toBe('停止中');
-    expect(
-      (await partner.resource(`${server.url}/api/v1/accounts`, linked.tokens.access_token, linked.pending.dpopKeys))
-        .status,
-    ).toBe(401);
-    await expect(partner.startAuthorization({ scope: 'openid accounts' })).rejects.toThrow();
+test('suspending a partner in the console: its token answers 401 at the next call; reinstating lets it start a new linkage, the ended one stays ended', async () => {
+  const partner = await partnerFor(server);
+  const linked = await link(server, partner, customers.allTypes);
+  const { page } = await openDesk();
+  await logInAs(page, demoStaff.operator);
+  await page.goto(`${server.url}/admin/partners/demo-kakeibo`);
+  await checkPage(page);
+  await page.getByLabel('理由（必須）').first().fill('指定の一時停止');
+  await page.getByRole('button', { name: 'この提携先を停止' }).click();
+  await page.waitForURL(/done=suspended/);
+  await checkPage(page);
+  await expect(page.locator('.state').innerText()).resolves.toBe('停止中');
+  expect(
+    (await partner.resource(`${server.url}/api/v1/accounts`, linked.tokens.access_token, linked.pending.dpopKeys))
+      .status,
+  ).toBe(401);
+  await expect(partner.startAuthorization({ scope: 'openid accounts' })).rejects.toThrow();
 
-    await page.getByLabel('理由（必須）').first().fill('指定の再開');
-    await page.getByRole('button', { name: 'この提携先を再開' }).click();
-    await page.waitForURL(/done=reinstated/);
-    await expect(page.locator('.state').innerText()).resolves.toBe('有効');
-    const fresh = await link(server, partner, customers.allTypes);
-    expect(
-      (await partner.resource(`${server.url}/api/v1/accounts`, fresh.tokens.access_token, fresh.pending.dpopKeys))
-        .status,
-    ).toBe(200);
-    // The new linkage replaced the earlier one: that one stays ended.
-    expect(
-      (await partner.resource(`${server.url}/api/v1/accounts`, linked.tokens.access_token, linked.pending.dpopKeys))
-        .status,
-    ).toBe(401);
-  },
-);
+  await page.getByLabel('理由（必須）').first().fill('指定の再開');
+  await page.getByRole('button', { name: 'この提携先を再開' }).click();
+  await page.waitForURL(/done=reinstated/);
+  await expect(page.locator('.state').innerText()).resolves.toBe('有効');
+  const fresh = await link(server, partner, customers.allTypes);
+  expect(
+    (await partner.resource(`${server.url}/api/v1/accounts`, fresh.tokens.access_token, fresh.pending.dpopKeys)).status,
+  ).toBe(200);
+  // The new linkage replaced the earlier one: that one stays ended.
+  expect(
+    (await partner.resource(`${server.url}/api/v1/accounts`, linked.tokens.access_token, linked.pending.dpopKeys))
+      .status,
+  ).toBe(401);
+});
 
 test('the other console pages pass axe too: service restrictions, staff, the partner form, an error page', async () => {
   const password = 'browser-admin-password';

@@ -32,33 +32,29 @@ const dataCall = async (partner: Awaited<ReturnType<typeof partnerFor>>, linked:
   (await partner.resource(`${server.url}/api/v1/accounts`, linked.tokens.access_token, linked.pending.dpopKeys)).status;
 
 describe('finding linkages', () => {
-  test(
-    "by customer: branch, type and account number (posted, never in a URL) lead to the customer's page and its " +
-      'linkages',
-    async () => {
-      const partner = await partnerFor(server);
-      await link(server, partner, customers.twoBranches);
-      const customerId = await customerIdOf(customers.twoBranches);
-      const { staff, home } = await logIn(server, demoStaff.operator);
-      const page = await staff.post(
-        '/admin/customers/search',
-        {
-          branch: customers.twoBranches.branch,
-          accountType: 'ordinary',
-          accountNumber: customers.twoBranches.accountNumber,
-        },
-        home,
-      );
-      expect(page.url).toBe(`${server.url}/admin/customers/${customerId}`);
-      expect(page.url).not.toContain(customers.twoBranches.accountNumber);
-      expect(page.html).toContain('デモかけいぼ');
-      const [grantId] = await linkageIdsOf(customers.twoBranches);
-      expect(page.html).toContain(`/admin/linkages/${grantId}`);
-      // Account numbers appear masked only.
-      expect(page.html).not.toContain(customers.twoBranches.accountNumber);
-      expect(page.html).toContain(`****${customers.twoBranches.accountNumber.slice(-3)}`);
-    },
-  );
+  test("by customer: branch, type and account number (posted, never in a URL) lead to the customer's page and its linkages", async () => {
+    const partner = await partnerFor(server);
+    await link(server, partner, customers.twoBranches);
+    const customerId = await customerIdOf(customers.twoBranches);
+    const { staff, home } = await logIn(server, demoStaff.operator);
+    const page = await staff.post(
+      '/admin/customers/search',
+      {
+        branch: customers.twoBranches.branch,
+        accountType: 'ordinary',
+        accountNumber: customers.twoBranches.accountNumber,
+      },
+      home,
+    );
+    expect(page.url).toBe(`${server.url}/admin/customers/${customerId}`);
+    expect(page.url).not.toContain(customers.twoBranches.accountNumber);
+    expect(page.html).toContain('デモかけいぼ');
+    const [grantId] = await linkageIdsOf(customers.twoBranches);
+    expect(page.html).toContain(`/admin/linkages/${grantId}`);
+    // Account numbers appear masked only.
+    expect(page.html).not.toContain(customers.twoBranches.accountNumber);
+    expect(page.html).toContain(`****${customers.twoBranches.accountNumber.slice(-3)}`);
+  });
 
   test('an account that does not exist answers 404 with a message, on the home page', async () => {
     const { staff, home } = await logIn(server, demoStaff.auditor);
@@ -71,66 +67,59 @@ describe('finding linkages', () => {
     expect(page.html).toContain('該当する口座が見つかりませんでした');
   });
 
-  test(
-    "by partner: the home page's partner choice leads to the partner's page, which lists its linkages by " + 'customer',
-    async () => {
-      const partner = await partnerFor(server, 'demo-kaikei');
-      await link(server, partner, customers.allTypes, { scope: KAIKEI_SCOPE });
-      const customerId = await customerIdOf(customers.allTypes);
-      const { staff } = await logIn(server, demoStaff.auditor);
-      const page = await staff.get('/admin/partners?clientId=demo-kaikei');
-      expect(page.url).toBe(`${server.url}/admin/partners/demo-kaikei`);
-      expect(page.html).toContain(`/admin/customers/${customerId}`);
-    },
-  );
+  test("by partner: the home page's partner choice leads to the partner's page, which lists its linkages by customer", async () => {
+    const partner = await partnerFor(server, 'demo-kaikei');
+    await link(server, partner, customers.allTypes, { scope: KAIKEI_SCOPE });
+    const customerId = await customerIdOf(customers.allTypes);
+    const { staff } = await logIn(server, demoStaff.auditor);
+    const page = await staff.get('/admin/partners?clientId=demo-kaikei');
+    expect(page.url).toBe(`${server.url}/admin/partners/demo-kaikei`);
+    expect(page.html).toContain(`/admin/customers/${customerId}`);
+  });
 });
 
 describe("a linkage's detail and ending it", () => {
-  test(
-    'shows scopes, masked accounts, terms version, dates, last use and its audit trail; an operator ends it with ' +
-      'a reason',
-    async () => {
-      const partner = await partnerFor(server);
-      const linked = await link(server, partner, customers.allTypes);
-      const record = (
-        await Promise.all((await linkageIdsOf(customers.allTypes)).map((id) => server.app.grants.find(id)))
-      ).find((r) => r?.partnerId === 'demo-kakeibo')!;
-      expect(await dataCall(partner, linked)).toBe(200);
+  test('shows scopes, masked accounts, terms version, dates, last use and its audit trail; an operator ends it with a reason', async () => {
+    const partner = await partnerFor(server);
+    const linked = await link(server, partner, customers.allTypes);
+    const record = (
+      await Promise.all((await linkageIdsOf(customers.allTypes)).map((id) => server.app.grants.find(id)))
+    ).find((r) => r?.partnerId === 'demo-kakeibo')!;
+    expect(await dataCall(partner, linked)).toBe(200);
 
-      const { staff } = await logIn(server, demoStaff.operator);
-      const detail = await staff.get(`/admin/linkages/${record.grantId}`);
-      expect(detail.status).toBe(200);
-      expect(detail.html).toContain('accounts deposits time_deposits');
-      expect(detail.html).toContain(`<dd>${record.termsVersion}</dd>`);
-      expect(detail.html).toContain(`****${customers.allTypes.accountNumber.slice(-3)}`);
-      expect(detail.html).not.toContain(customers.allTypes.accountNumber);
-      expect(detail.html).toContain('consent.granted');
-      expect(detail.html).toContain('data.access');
-      expect(detail.html).not.toContain('記録なし');
-      expect(detail.html).toContain('action="/admin/linkages/');
+    const { staff } = await logIn(server, demoStaff.operator);
+    const detail = await staff.get(`/admin/linkages/${record.grantId}`);
+    expect(detail.status).toBe(200);
+    expect(detail.html).toContain('accounts deposits time_deposits');
+    expect(detail.html).toContain(`<dd>${record.termsVersion}</dd>`);
+    expect(detail.html).toContain(`****${customers.allTypes.accountNumber.slice(-3)}`);
+    expect(detail.html).not.toContain(customers.allTypes.accountNumber);
+    expect(detail.html).toContain('consent.granted');
+    expect(detail.html).toContain('data.access');
+    expect(detail.html).not.toContain('記録なし');
+    expect(detail.html).toContain('action="/admin/linkages/');
 
-      const ended = await staff.post(`/admin/linkages/${record.grantId}/end`, { reason: '顧客から電話で依頼' }, detail);
-      expect(ended.status).toBe(200);
-      expect(ended.url).toBe(`${server.url}/admin/linkages/${record.grantId}?done=linkage_ended`);
-      expect(ended.html).toContain('連携を終了しました');
-      expect(ended.html).toContain('revoked_by_bank');
-      expect(ended.html).toContain('顧客から電話で依頼');
+    const ended = await staff.post(`/admin/linkages/${record.grantId}/end`, { reason: '顧客から電話で依頼' }, detail);
+    expect(ended.status).toBe(200);
+    expect(ended.url).toBe(`${server.url}/admin/linkages/${record.grantId}?done=linkage_ended`);
+    expect(ended.html).toContain('連携を終了しました');
+    expect(ended.html).toContain('revoked_by_bank');
+    expect(ended.html).toContain('顧客から電話で依頼');
 
-      expect(await dataCall(partner, linked)).toBe(401);
-      await expect(partner.refresh(linked.tokens.refresh_token!, linked.pending.dpopKeys)).rejects.toThrow();
-      const events = await server.app.audit.query({ partnerId: 'demo-kakeibo', kind: 'grant.ended' });
-      expect(events.find((e) => e.details?.grantId === record.grantId)).toMatchObject({
-        actor: 'demo-operator',
-        details: { reason: 'revoked_by_bank', note: '顧客から電話で依頼' },
-      });
-      const staffAction = (await server.app.audit.query({ kind: 'admin.linkage.ended' })).at(-1);
-      expect(staffAction).toMatchObject({
-        actor: 'demo-operator',
-        partnerId: 'demo-kakeibo',
-        details: { via: 'console', reason: '顧客から電話で依頼', grantId: record.grantId },
-      });
-    },
-  );
+    expect(await dataCall(partner, linked)).toBe(401);
+    await expect(partner.refresh(linked.tokens.refresh_token!, linked.pending.dpopKeys)).rejects.toThrow();
+    const events = await server.app.audit.query({ partnerId: 'demo-kakeibo', kind: 'grant.ended' });
+    expect(events.find((e) => e.details?.grantId === record.grantId)).toMatchObject({
+      actor: 'demo-operator',
+      details: { reason: 'revoked_by_bank', note: '顧客から電話で依頼' },
+    });
+    const staffAction = (await server.app.audit.query({ kind: 'admin.linkage.ended' })).at(-1);
+    expect(staffAction).toMatchObject({
+      actor: 'demo-operator',
+      partnerId: 'demo-kakeibo',
+      details: { via: 'console', reason: '顧客から電話で依頼', grantId: record.grantId },
+    });
+  });
 
   test('an auditor sees no button to end a linkage, and a post to end it answers 403 and changes nothing', async () => {
     const partner = await partnerFor(server);
@@ -188,85 +177,77 @@ describe("a linkage's detail and ending it", () => {
 });
 
 describe("ending all of a customer's linkages", () => {
-  test(
-    'needs the one-time code again: a wrong code answers 403 and ends nothing; with a new code every linkage ' + 'ends',
-    async () => {
-      const who = customers.twoBranches;
-      const kakeibo = await partnerFor(server);
-      const kaikei = await partnerFor(server, 'demo-kaikei');
-      const one = await link(server, kakeibo, who);
-      const two = await link(server, kaikei, who, { scope: KAIKEI_SCOPE });
-      const customerId = await customerIdOf(who);
-      const { staff } = await logIn(server, demoStaff.operator);
-      const page = await staff.get(`/admin/customers/${customerId}`);
-      expect(page.html).toContain('name="totp"');
+  test('needs the one-time code again: a wrong code answers 403 and ends nothing; with a new code every linkage ends', async () => {
+    const who = customers.twoBranches;
+    const kakeibo = await partnerFor(server);
+    const kaikei = await partnerFor(server, 'demo-kaikei');
+    const one = await link(server, kakeibo, who);
+    const two = await link(server, kaikei, who, { scope: KAIKEI_SCOPE });
+    const customerId = await customerIdOf(who);
+    const { staff } = await logIn(server, demoStaff.operator);
+    const page = await staff.get(`/admin/customers/${customerId}`);
+    expect(page.html).toContain('name="totp"');
 
-      const wrong = await staff.post(
-        `/admin/customers/${customerId}/end-linkages`,
-        { reason: '不正利用', totp: '000000' },
-        page,
-      );
-      expect(wrong.status).toBe(403);
-      expect(wrong.html).toContain('ワンタイムパスワードが正しくありません');
-      expect(await dataCall(kakeibo, one)).toBe(200);
+    const wrong = await staff.post(
+      `/admin/customers/${customerId}/end-linkages`,
+      { reason: '不正利用', totp: '000000' },
+      page,
+    );
+    expect(wrong.status).toBe(403);
+    expect(wrong.html).toContain('ワンタイムパスワードが正しくありません');
+    expect(await dataCall(kakeibo, one)).toBe(200);
 
-      const done = await staff.post(
-        `/admin/customers/${customerId}/end-linkages`,
-        { reason: '不正利用', totp: nextCode(server, demoStaff.operator.totpSecret) },
-        page,
-      );
-      expect(done.url).toBe(`${server.url}/admin/customers/${customerId}?done=linkages_ended&count=2`);
-      expect(done.html).toContain('2件の連携を終了しました');
-      expect(await linkageIdsOf(who)).toEqual([]);
-      expect(await dataCall(kakeibo, one)).toBe(401);
-      expect(await dataCall(kaikei, two)).toBe(401);
-      expect(
-        (await server.app.audit.query({ kind: 'admin.customer.linkages_ended', customerId })).at(-1),
-      ).toMatchObject({
-        actor: 'demo-operator',
-        details: { reason: '不正利用', ended: 2 },
-      });
-      expect((await server.app.audit.query({ kind: 'admin.totp_reentry' })).at(-1)).toMatchObject({
-        actor: 'demo-operator',
-        result: 'failure',
-      });
-    },
-  );
+    const done = await staff.post(
+      `/admin/customers/${customerId}/end-linkages`,
+      { reason: '不正利用', totp: nextCode(server, demoStaff.operator.totpSecret) },
+      page,
+    );
+    expect(done.url).toBe(`${server.url}/admin/customers/${customerId}?done=linkages_ended&count=2`);
+    expect(done.html).toContain('2件の連携を終了しました');
+    expect(await linkageIdsOf(who)).toEqual([]);
+    expect(await dataCall(kakeibo, one)).toBe(401);
+    expect(await dataCall(kaikei, two)).toBe(401);
+    expect((await server.app.audit.query({ kind: 'admin.customer.linkages_ended', customerId })).at(-1)).toMatchObject({
+      actor: 'demo-operator',
+      details: { reason: '不正利用', ended: 2 },
+    });
+    expect((await server.app.audit.query({ kind: 'admin.totp_reentry' })).at(-1)).toMatchObject({
+      actor: 'demo-operator',
+      result: 'failure',
+    });
+  });
 });
 
 describe("unlocking a customer's API連携認証 lock", () => {
-  test(
-    'the customer page shows the lock; an operator unlocks it with a reason and the counter is ' + 'cleared',
-    async () => {
-      const who = customers.lockable;
-      const ref = refOf(who);
-      for (let i = 0; i < 5; i += 1) await server.app.coreBanking.recordLoginFailure(ref, 5);
-      expect(await server.app.coreBanking.loginFailures(ref)).toEqual({ consecutiveFailures: 5, locked: true });
-      const customerId = await customerIdOf(who);
+  test('the customer page shows the lock; an operator unlocks it with a reason and the counter is cleared', async () => {
+    const who = customers.lockable;
+    const ref = refOf(who);
+    for (let i = 0; i < 5; i += 1) await server.app.coreBanking.recordLoginFailure(ref, 5);
+    expect(await server.app.coreBanking.loginFailures(ref)).toEqual({ consecutiveFailures: 5, locked: true });
+    const customerId = await customerIdOf(who);
 
-      const auditor = await logIn(server, demoStaff.auditor);
-      const seen = await auditor.staff.get(`/admin/customers/${customerId}`);
-      expect(seen.html).toContain('ロック中（連続失敗 5回）');
-      expect(seen.html).not.toContain('/unlock"');
+    const auditor = await logIn(server, demoStaff.auditor);
+    const seen = await auditor.staff.get(`/admin/customers/${customerId}`);
+    expect(seen.html).toContain('ロック中（連続失敗 5回）');
+    expect(seen.html).not.toContain('/unlock"');
 
-      const { staff } = await logIn(server, demoStaff.operator);
-      const page = await staff.get(`/admin/customers/${customerId}`);
-      const accountId = /name="accountId" value="([^"]+)"/.exec(page.html)![1];
-      const unlocked = await staff.post(
-        `/admin/customers/${customerId}/unlock`,
-        { accountId, reason: '窓口で本人確認済み' },
-        page,
-      );
-      expect(unlocked.html).toContain('ロックを解除しました');
-      expect(unlocked.html).not.toContain('ロック中');
-      expect(await server.app.coreBanking.loginFailures(ref)).toEqual({ consecutiveFailures: 0, locked: false });
-      expect((await server.app.audit.query({ kind: 'admin.customer.unlocked', customerId })).at(-1)).toMatchObject({
-        actor: 'demo-operator',
-        accountIds: [accountId],
-        details: { reason: '窓口で本人確認済み', wasLocked: true },
-      });
-    },
-  );
+    const { staff } = await logIn(server, demoStaff.operator);
+    const page = await staff.get(`/admin/customers/${customerId}`);
+    const accountId = /name="accountId" value="([^"]+)"/.exec(page.html)![1];
+    const unlocked = await staff.post(
+      `/admin/customers/${customerId}/unlock`,
+      { accountId, reason: '窓口で本人確認済み' },
+      page,
+    );
+    expect(unlocked.html).toContain('ロックを解除しました');
+    expect(unlocked.html).not.toContain('ロック中');
+    expect(await server.app.coreBanking.loginFailures(ref)).toEqual({ consecutiveFailures: 0, locked: false });
+    expect((await server.app.audit.query({ kind: 'admin.customer.unlocked', customerId })).at(-1)).toMatchObject({
+      actor: 'demo-operator',
+      accountIds: [accountId],
+      details: { reason: '窓口で本人確認済み', wasLocked: true },
+    });
+  });
 
   test("an account of another customer cannot be unlocked through this customer's page", async () => {
     const { staff } = await logIn(server, demoStaff.operator);

@@ -62,76 +62,72 @@ describe("the partner list and a partner's state", () => {
 });
 
 describe('suspending and reinstating a partner', () => {
-  test(
-    'suspended: its tokens answer 401 from the next call, refresh fails, no new flow; reinstated: new flows ' +
-      'again, ended linkages stay ended',
-    async () => {
-      const partner = await partnerFor(server);
-      const kept = await link(server, partner, customers.allTypes);
-      const ended = await link(server, partner, customers.twoBranches);
-      expect(await dataCall(partner, kept)).toBe(200);
+  test('suspended: its tokens answer 401 from the next call, refresh fails, no new flow; reinstated: new flows again, ended linkages stay ended', async () => {
+    const partner = await partnerFor(server);
+    const kept = await link(server, partner, customers.allTypes);
+    const ended = await link(server, partner, customers.twoBranches);
+    expect(await dataCall(partner, kept)).toBe(200);
 
-      const { staff } = await logIn(server, demoStaff.operator);
-      const page = await staff.get('/admin/partners/demo-kakeibo');
-      expect(page.html).toContain('この提携先を停止');
-      const suspended = await staff.post(
-        '/admin/partners/demo-kakeibo/suspend',
-        { reason: '指定の一時停止（監督官庁の指示）' },
-        page,
-      );
-      expect(suspended.html).toContain('提携先を停止しました');
-      expect(suspended.html).toContain('停止中');
-      expect(suspended.html).toContain(
-        'demo-operator が「停止中」に変更（理由: 指定の一時停止（監督官庁の指示））。保存された変更がファイルより優先されます。',
-      );
-      expect(suspended.html).toContain('（status: active）');
+    const { staff } = await logIn(server, demoStaff.operator);
+    const page = await staff.get('/admin/partners/demo-kakeibo');
+    expect(page.html).toContain('この提携先を停止');
+    const suspended = await staff.post(
+      '/admin/partners/demo-kakeibo/suspend',
+      { reason: '指定の一時停止（監督官庁の指示）' },
+      page,
+    );
+    expect(suspended.html).toContain('提携先を停止しました');
+    expect(suspended.html).toContain('停止中');
+    expect(suspended.html).toContain(
+      'demo-operator が「停止中」に変更（理由: 指定の一時停止（監督官庁の指示））。保存された変更がファイルより優先されます。',
+    );
+    expect(suspended.html).toContain('（status: active）');
 
-      const answer = await partner.resource(
-        `${server.url}/api/v1/accounts`,
-        kept.tokens.access_token,
-        kept.pending.dpopKeys,
-      );
-      expect(answer.status).toBe(401);
-      expect(answer.headers.get('www-authenticate')).toContain('invalid_token');
-      await expect(partner.refresh(kept.tokens.refresh_token!, kept.pending.dpopKeys)).rejects.toThrow();
-      await expect(partner.startAuthorization({ scope: 'openid accounts' })).rejects.toThrow();
-      expect(
-        (await server.app.audit.query({ kind: 'admin.partner.suspended', partnerId: 'demo-kakeibo' })).at(-1),
-      ).toMatchObject({
-        actor: 'demo-operator',
-        details: { reason: '指定の一時停止（監督官庁の指示）', before: 'active', after: 'suspended' },
-      });
+    const answer = await partner.resource(
+      `${server.url}/api/v1/accounts`,
+      kept.tokens.access_token,
+      kept.pending.dpopKeys,
+    );
+    expect(answer.status).toBe(401);
+    expect(answer.headers.get('www-authenticate')).toContain('invalid_token');
+    await expect(partner.refresh(kept.tokens.refresh_token!, kept.pending.dpopKeys)).rejects.toThrow();
+    await expect(partner.startAuthorization({ scope: 'openid accounts' })).rejects.toThrow();
+    expect(
+      (await server.app.audit.query({ kind: 'admin.partner.suspended', partnerId: 'demo-kakeibo' })).at(-1),
+    ).toMatchObject({
+      actor: 'demo-operator',
+      details: { reason: '指定の一時停止（監督官庁の指示）', before: 'active', after: 'suspended' },
+    });
 
-      // While suspended, an operator ends one of its linkages.
-      const endedGrant = (
-        await server.app.grants.idsOfCustomer(
-          (await server.app.coreBanking.customerIdOf({
-            branchCode: customers.twoBranches.branch,
-            accountType: 'ordinary',
-            accountNumber: customers.twoBranches.accountNumber,
-          }))!,
-        )
-      )[0];
-      const linkagePage = await staff.get(`/admin/linkages/${endedGrant}`);
-      await staff.post(`/admin/linkages/${endedGrant}/end`, { reason: '停止中の整理' }, linkagePage);
+    // While suspended, an operator ends one of its linkages.
+    const endedGrant = (
+      await server.app.grants.idsOfCustomer(
+        (await server.app.coreBanking.customerIdOf({
+          branchCode: customers.twoBranches.branch,
+          accountType: 'ordinary',
+          accountNumber: customers.twoBranches.accountNumber,
+        }))!,
+      )
+    )[0];
+    const linkagePage = await staff.get(`/admin/linkages/${endedGrant}`);
+    await staff.post(`/admin/linkages/${endedGrant}/end`, { reason: '停止中の整理' }, linkagePage);
 
-      const suspendedPage = await staff.get('/admin/partners/demo-kakeibo');
-      expect(suspendedPage.html).toContain('この提携先を再開');
-      const reinstated = await staff.post(
-        '/admin/partners/demo-kakeibo/reinstate',
-        { reason: '指定の再開' },
-        suspendedPage,
-      );
-      expect(reinstated.html).toContain('提携先を再開しました');
-      expect(reinstated.html).toContain('「有効」に変更（理由: 指定の再開）');
+    const suspendedPage = await staff.get('/admin/partners/demo-kakeibo');
+    expect(suspendedPage.html).toContain('この提携先を再開');
+    const reinstated = await staff.post(
+      '/admin/partners/demo-kakeibo/reinstate',
+      { reason: '指定の再開' },
+      suspendedPage,
+    );
+    expect(reinstated.html).toContain('提携先を再開しました');
+    expect(reinstated.html).toContain('「有効」に変更（理由: 指定の再開）');
 
-      const fresh = await link(server, partner, customers.frozenAccount);
-      expect(await dataCall(partner, fresh)).toBe(200);
-      expect(await dataCall(partner, ended)).toBe(401);
-      // A linkage nobody ended was paused, not ended: it works again.
-      expect(await dataCall(partner, kept)).toBe(200);
-    },
-  );
+    const fresh = await link(server, partner, customers.frozenAccount);
+    expect(await dataCall(partner, fresh)).toBe(200);
+    expect(await dataCall(partner, ended)).toBe(401);
+    // A linkage nobody ended was paused, not ended: it works again.
+    expect(await dataCall(partner, kept)).toBe(200);
+  });
 
   test('an auditor cannot suspend (403) and the partner stays active', async () => {
     const { staff } = await logIn(server, demoStaff.auditor);
@@ -161,69 +157,63 @@ describe('suspending and reinstating a partner', () => {
 });
 
 describe('adding and editing partners (admins only)', () => {
-  test(
-    'a partner added in the console can start a flow at once; its name, markup and all, is shown ' + 'escaped',
-    async () => {
-      const { keys, definition } = await newPartnerDefinition('markup-partner', {
-        ja: '<script>alert("ja")</script>',
-        en: '<img src=x onerror=alert(1)>',
-      });
-      const { staff } = await logIn(server, admin);
-      const form = await staff.get('/admin/partners/new');
-      expect(form.html).toContain('name="definition"');
-      const saved = await staff.post(
-        '/admin/partners',
-        { definition: JSON.stringify(definition), reason: '新規指定' },
-        form,
-      );
-      expect(saved.url).toBe(`${server.url}/admin/partners/markup-partner?done=saved`);
-      expect(saved.html).not.toContain('<script>alert');
-      expect(saved.html).not.toContain('<img src=x');
-      expect(saved.html).toContain('&lt;script&gt;alert(&quot;ja&quot;)&lt;/script&gt;');
-      expect(saved.html).toContain('管理画面で追加された提携先（ファイルなし）');
-      const list = await staff.get('/admin/partners');
-      expect(list.html).toContain('&lt;script&gt;');
-      expect(list.html).not.toContain('<script>');
-      const en = await staff.get('/admin/partners/markup-partner?lang=en');
-      expect(en.html).toContain('&lt;img src=x onerror=alert(1)&gt;');
-      expect(en.html).not.toContain('<img src=x');
+  test('a partner added in the console can start a flow at once; its name, markup and all, is shown escaped', async () => {
+    const { keys, definition } = await newPartnerDefinition('markup-partner', {
+      ja: '<script>alert("ja")</script>',
+      en: '<img src=x onerror=alert(1)>',
+    });
+    const { staff } = await logIn(server, admin);
+    const form = await staff.get('/admin/partners/new');
+    expect(form.html).toContain('name="definition"');
+    const saved = await staff.post(
+      '/admin/partners',
+      { definition: JSON.stringify(definition), reason: '新規指定' },
+      form,
+    );
+    expect(saved.url).toBe(`${server.url}/admin/partners/markup-partner?done=saved`);
+    expect(saved.html).not.toContain('<script>alert');
+    expect(saved.html).not.toContain('<img src=x');
+    expect(saved.html).toContain('&lt;script&gt;alert(&quot;ja&quot;)&lt;/script&gt;');
+    expect(saved.html).toContain('管理画面で追加された提携先（ファイルなし）');
+    const list = await staff.get('/admin/partners');
+    expect(list.html).toContain('&lt;script&gt;');
+    expect(list.html).not.toContain('<script>');
+    const en = await staff.get('/admin/partners/markup-partner?lang=en');
+    expect(en.html).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    expect(en.html).not.toContain('<img src=x');
 
-      const client = await createPartnerClient({
-        issuer: server.url,
-        clientId: 'markup-partner',
-        privateJwk: keys.privateJwk,
-        redirectUri: 'https://markup-partner.example/callback',
-        allowHttp: true,
-      });
-      const pending = await client.startAuthorization({ scope: 'openid accounts' });
-      expect(pending.authorizationUrl).toContain('request_uri=');
-      expect(
-        (await server.app.audit.query({ kind: 'admin.partner.added', partnerId: 'markup-partner' })).at(-1),
-      ).toMatchObject({ actor: 'test-admin', details: { reason: '新規指定' } });
-    },
-  );
+    const client = await createPartnerClient({
+      issuer: server.url,
+      clientId: 'markup-partner',
+      privateJwk: keys.privateJwk,
+      redirectUri: 'https://markup-partner.example/callback',
+      allowHttp: true,
+    });
+    const pending = await client.startAuthorization({ scope: 'openid accounts' });
+    expect(pending.authorizationUrl).toContain('request_uri=');
+    expect(
+      (await server.app.audit.query({ kind: 'admin.partner.added', partnerId: 'markup-partner' })).at(-1),
+    ).toMatchObject({ actor: 'test-admin', details: { reason: '新規指定' } });
+  });
 
-  test(
-    'a definition that fails the partner JSON Schema comes back with its problems and nothing is ' + 'stored',
-    async () => {
-      const { staff } = await logIn(server, admin);
-      const form = await staff.get('/admin/partners/new');
-      const { definition } = await newPartnerDefinition('broken-partner', { ja: '壊れた', en: 'Broken' });
-      const { redirect_uris: _dropped, ...withoutRedirects } = definition;
-      const refused = await staff.post(
-        '/admin/partners',
-        { definition: JSON.stringify({ ...withoutRedirects, scopes: ['admin:write'] }), reason: 'x' },
-        form,
-      );
-      expect(refused.status).toBe(400);
-      expect(refused.html).toContain('missing required field &quot;redirect_uris&quot;');
-      expect(refused.html).toContain('scopes.0: must be one of');
-      expect(await server.app.partners.find('broken-partner')).toBeUndefined();
-      const notJson = await staff.post('/admin/partners', { definition: '{ not json', reason: 'x' }, form);
-      expect(notJson.status).toBe(400);
-      expect(notJson.html).toContain('JSONとして読み取れません');
-    },
-  );
+  test('a definition that fails the partner JSON Schema comes back with its problems and nothing is stored', async () => {
+    const { staff } = await logIn(server, admin);
+    const form = await staff.get('/admin/partners/new');
+    const { definition } = await newPartnerDefinition('broken-partner', { ja: '壊れた', en: 'Broken' });
+    const { redirect_uris: _dropped, ...withoutRedirects } = definition;
+    const refused = await staff.post(
+      '/admin/partners',
+      { definition: JSON.stringify({ ...withoutRedirects, scopes: ['admin:write'] }), reason: 'x' },
+      form,
+    );
+    expect(refused.status).toBe(400);
+    expect(refused.html).toContain('missing required field &quot;redirect_uris&quot;');
+    expect(refused.html).toContain('scopes.0: must be one of');
+    expect(await server.app.partners.find('broken-partner')).toBeUndefined();
+    const notJson = await staff.post('/admin/partners', { definition: '{ not json', reason: 'x' }, form);
+    expect(notJson.status).toBe(400);
+    expect(notJson.html).toContain('JSONとして読み取れません');
+  });
 
   test("an internal client's id cannot be taken by a partner", async () => {
     const { staff } = await logIn(server, admin);
@@ -279,36 +269,33 @@ describe('adding and editing partners (admins only)', () => {
 });
 
 describe('removing a partner from the console', () => {
-  test(
-    'only an admin sees the form; with the one-time code again, the partner is gone and all its linkages ' + 'ended',
-    async () => {
-      const kaikei = await partnerFor(server, 'demo-kaikei');
-      const linked = await link(server, kaikei, customers.twoBranches, { scope: 'offline_access accounts' });
+  test('only an admin sees the form; with the one-time code again, the partner is gone and all its linkages ended', async () => {
+    const kaikei = await partnerFor(server, 'demo-kaikei');
+    const linked = await link(server, kaikei, customers.twoBranches, { scope: 'offline_access accounts' });
 
-      const { staff: operator } = await logIn(server, demoStaff.operator);
-      expect((await operator.get('/admin/partners/demo-kaikei')).html).not.toContain('/remove"');
+    const { staff: operator } = await logIn(server, demoStaff.operator);
+    expect((await operator.get('/admin/partners/demo-kaikei')).html).not.toContain('/remove"');
 
-      const { staff } = await logIn(server, admin);
-      const page = await staff.get('/admin/partners/demo-kaikei');
-      expect(page.html).toContain('この提携先を削除');
-      const refused = await staff.post(
-        '/admin/partners/demo-kaikei/remove',
-        { reason: '指定取消', totp: '000000' },
-        page,
-      );
-      expect(refused.status).toBe(403);
-      expect(await dataCall(kaikei, linked)).toBe(200);
+    const { staff } = await logIn(server, admin);
+    const page = await staff.get('/admin/partners/demo-kaikei');
+    expect(page.html).toContain('この提携先を削除');
+    const refused = await staff.post(
+      '/admin/partners/demo-kaikei/remove',
+      { reason: '指定取消', totp: '000000' },
+      page,
+    );
+    expect(refused.status).toBe(403);
+    expect(await dataCall(kaikei, linked)).toBe(200);
 
-      const done = await staff.post(
-        '/admin/partners/demo-kaikei/remove',
-        { reason: '指定取消', totp: nextCode(server, admin.totpSecret) },
-        page,
-      );
-      expect(done.status).toBe(200);
-      expect(done.url).toContain('/admin/partners?done=partner_removed');
-      expect(done.html).toContain('提携先を削除し、1件の連携を終了しました。');
-      expect(await dataCall(kaikei, linked)).toBe(401);
-      expect((await staff.get('/admin/partners/demo-kaikei')).status).toBe(404);
-    },
-  );
+    const done = await staff.post(
+      '/admin/partners/demo-kaikei/remove',
+      { reason: '指定取消', totp: nextCode(server, admin.totpSecret) },
+      page,
+    );
+    expect(done.status).toBe(200);
+    expect(done.url).toContain('/admin/partners?done=partner_removed');
+    expect(done.html).toContain('提携先を削除し、1件の連携を終了しました。');
+    expect(await dataCall(kaikei, linked)).toBe(401);
+    expect((await staff.get('/admin/partners/demo-kaikei')).status).toBe(404);
+  });
 });

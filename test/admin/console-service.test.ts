@@ -22,129 +22,122 @@ afterAll(async () => {
 const restrictionId = (html: string) => /action="\/admin\/service\/restrictions\/([^"/]+)\/lift"/.exec(html)?.[1];
 
 describe('a restriction of one partner', () => {
-  test(
-    'its data calls answer 503 with the message and its customers get a closed page; ' +
-      'other partners are unaffected; lifting restores both',
-    async () => {
-      const kakeibo = await partnerFor(server);
-      const kaikei = await partnerFor(server, 'demo-kaikei');
-      const restricted = await link(server, kakeibo, customers.allTypes);
-      const other = await link(server, kaikei, customers.allTypes, { scope: 'offline_access accounts deposits' });
+  test('its data calls answer 503 with the message and its customers get a closed page; other partners are unaffected; lifting restores both', async () => {
+    const kakeibo = await partnerFor(server);
+    const kaikei = await partnerFor(server, 'demo-kaikei');
+    const restricted = await link(server, kakeibo, customers.allTypes);
+    const other = await link(server, kaikei, customers.allTypes, { scope: 'offline_access accounts deposits' });
 
-      const { staff } = await logIn(server, demoStaff.operator);
-      const page = await staff.get('/admin/service');
-      expect(page.html).toContain('適用中の制限はありません');
-      const set = await staff.post(
-        '/admin/service/restrictions',
-        {
-          scopeKind: 'partner',
-          partnerId: 'demo-kakeibo',
-          surface: 'data_api',
-          messageJa: '不正アクセス調査のため一時停止しています',
-          messageEn: 'Paused while we investigate unauthorised access',
-          reason: '調査',
-          totp: '',
-        },
-        page,
-      );
-      expect(set.url).toBe(`${server.url}/admin/service?done=restricted`);
-      expect(set.html).toContain('不正アクセス調査のため一時停止しています');
-      expect(set.html).toContain('デモかけいぼ');
-      const id = restrictionId(set.html)!;
-      expect(id).toBeDefined();
+    const { staff } = await logIn(server, demoStaff.operator);
+    const page = await staff.get('/admin/service');
+    expect(page.html).toContain('適用中の制限はありません');
+    const set = await staff.post(
+      '/admin/service/restrictions',
+      {
+        scopeKind: 'partner',
+        partnerId: 'demo-kakeibo',
+        surface: 'data_api',
+        messageJa: '不正アクセス調査のため一時停止しています',
+        messageEn: 'Paused while we investigate unauthorised access',
+        reason: '調査',
+        totp: '',
+      },
+      page,
+    );
+    expect(set.url).toBe(`${server.url}/admin/service?done=restricted`);
+    expect(set.html).toContain('不正アクセス調査のため一時停止しています');
+    expect(set.html).toContain('デモかけいぼ');
+    const id = restrictionId(set.html)!;
+    expect(id).toBeDefined();
 
-      const refused = await kakeibo.resource(
-        `${server.url}/api/v1/accounts`,
-        restricted.tokens.access_token,
-        restricted.pending.dpopKeys,
-      );
-      expect(refused.status).toBe(503);
-      expect(((await refused.json()) as { errorMessage: string }).errorMessage).toContain(
-        '不正アクセス調査のため一時停止しています',
-      );
-      expect(
-        (await kaikei.resource(`${server.url}/api/v1/accounts`, other.tokens.access_token, other.pending.dpopKeys))
-          .status,
-      ).toBe(200);
-      server.clock.advance(31_000);
-      const pending = await kakeibo.startAuthorization({ scope: 'openid accounts' });
-      const closed = await new CustomerAgent(`${server.url}/demo/callback`).request(pending.authorizationUrl);
-      expect(closed.status).toBe(503);
-      expect(closed.html).toContain('不正アクセス調査のため一時停止しています');
-      expect(
-        (await server.app.audit.query({ kind: 'admin.restriction.set', partnerId: 'demo-kakeibo' })).at(-1),
-      ).toMatchObject({
-        actor: 'demo-operator',
-        details: { reason: '調査', restrictionId: id, scope: { kind: 'partner', partnerId: 'demo-kakeibo' } },
-      });
+    const refused = await kakeibo.resource(
+      `${server.url}/api/v1/accounts`,
+      restricted.tokens.access_token,
+      restricted.pending.dpopKeys,
+    );
+    expect(refused.status).toBe(503);
+    expect(((await refused.json()) as { errorMessage: string }).errorMessage).toContain(
+      '不正アクセス調査のため一時停止しています',
+    );
+    expect(
+      (await kaikei.resource(`${server.url}/api/v1/accounts`, other.tokens.access_token, other.pending.dpopKeys))
+        .status,
+    ).toBe(200);
+    server.clock.advance(31_000);
+    const pending = await kakeibo.startAuthorization({ scope: 'openid accounts' });
+    const closed = await new CustomerAgent(`${server.url}/demo/callback`).request(pending.authorizationUrl);
+    expect(closed.status).toBe(503);
+    expect(closed.html).toContain('不正アクセス調査のため一時停止しています');
+    expect(
+      (await server.app.audit.query({ kind: 'admin.restriction.set', partnerId: 'demo-kakeibo' })).at(-1),
+    ).toMatchObject({
+      actor: 'demo-operator',
+      details: { reason: '調査', restrictionId: id, scope: { kind: 'partner', partnerId: 'demo-kakeibo' } },
+    });
 
-      const lifted = await staff.post(`/admin/service/restrictions/${id}/lift`, { reason: '調査完了' }, set);
-      expect(lifted.html).toContain('制限を解除しました');
-      expect(lifted.html).toContain('適用中の制限はありません');
-      expect(
-        (
-          await kakeibo.resource(
-            `${server.url}/api/v1/accounts`,
-            restricted.tokens.access_token,
-            restricted.pending.dpopKeys,
-          )
-        ).status,
-      ).toBe(200);
-      expect((await server.app.audit.query({ kind: 'admin.restriction.lifted' })).at(-1)).toMatchObject({
-        actor: 'demo-operator',
-        details: { reason: '調査完了', restrictionId: id },
-      });
-    },
-  );
+    const lifted = await staff.post(`/admin/service/restrictions/${id}/lift`, { reason: '調査完了' }, set);
+    expect(lifted.html).toContain('制限を解除しました');
+    expect(lifted.html).toContain('適用中の制限はありません');
+    expect(
+      (
+        await kakeibo.resource(
+          `${server.url}/api/v1/accounts`,
+          restricted.tokens.access_token,
+          restricted.pending.dpopKeys,
+        )
+      ).status,
+    ).toBe(200);
+    expect((await server.app.audit.query({ kind: 'admin.restriction.lifted' })).at(-1)).toMatchObject({
+      actor: 'demo-operator',
+      details: { reason: '調査完了', restrictionId: id },
+    });
+  });
 });
 
 describe('a restriction of the whole service', () => {
-  test(
-    'needs the one-time code again; ' + "under it the console, the admin API and internal clients' tokens keep working",
-    async () => {
-      const kakeibo = await partnerFor(server);
-      const linked = await link(server, kakeibo, customers.twoBranches);
-      const { staff } = await logIn(server, demoStaff.operator);
-      const page = await staff.get('/admin/service');
-      const form = {
-        scopeKind: 'service',
-        messageJa: '緊急メンテナンス中です',
-        messageEn: 'Emergency maintenance',
-        reason: '障害対応',
-      };
+  test("needs the one-time code again; under it the console, the admin API and internal clients' tokens keep working", async () => {
+    const kakeibo = await partnerFor(server);
+    const linked = await link(server, kakeibo, customers.twoBranches);
+    const { staff } = await logIn(server, demoStaff.operator);
+    const page = await staff.get('/admin/service');
+    const form = {
+      scopeKind: 'service',
+      messageJa: '緊急メンテナンス中です',
+      messageEn: 'Emergency maintenance',
+      reason: '障害対応',
+    };
 
-      const withoutCode = await staff.post('/admin/service/restrictions', { ...form, totp: '' }, page);
-      expect(withoutCode.status).toBe(403);
-      expect(withoutCode.html).toContain('ワンタイムパスワードが正しくありません');
-      expect(await server.app.availability.restrictions.list()).toEqual([]);
+    const withoutCode = await staff.post('/admin/service/restrictions', { ...form, totp: '' }, page);
+    expect(withoutCode.status).toBe(403);
+    expect(withoutCode.html).toContain('ワンタイムパスワードが正しくありません');
+    expect(await server.app.availability.restrictions.list()).toEqual([]);
 
-      const set = await staff.post(
-        '/admin/service/restrictions',
-        { ...form, totp: nextCode(server, demoStaff.operator.totpSecret) },
-        page,
-      );
-      expect(set.url).toBe(`${server.url}/admin/service?done=restricted`);
-      expect(set.html).toContain('サービス全体');
-      expect(
-        (await kakeibo.resource(`${server.url}/api/v1/accounts`, linked.tokens.access_token, linked.pending.dpopKeys))
-          .status,
-      ).toBe(503);
+    const set = await staff.post(
+      '/admin/service/restrictions',
+      { ...form, totp: nextCode(server, demoStaff.operator.totpSecret) },
+      page,
+    );
+    expect(set.url).toBe(`${server.url}/admin/service?done=restricted`);
+    expect(set.html).toContain('サービス全体');
+    expect(
+      (await kakeibo.resource(`${server.url}/api/v1/accounts`, linked.tokens.access_token, linked.pending.dpopKeys))
+        .status,
+    ).toBe(503);
 
-      expect((await staff.get('/admin/partners')).status).toBe(200);
-      const token = await requestAdminToken(server);
-      const listed = await adminApi(server, token.access_token)('GET', '/restrictions');
-      expect(listed.status).toBe(200);
-      expect(listed.body.restrictions).toHaveLength(1);
+    expect((await staff.get('/admin/partners')).status).toBe(200);
+    const token = await requestAdminToken(server);
+    const listed = await adminApi(server, token.access_token)('GET', '/restrictions');
+    expect(listed.status).toBe(200);
+    expect(listed.body.restrictions).toHaveLength(1);
 
-      const id = restrictionId(set.html)!;
-      const lifted = await staff.post(`/admin/service/restrictions/${id}/lift`, { reason: '復旧' }, set);
-      expect(lifted.status).toBe(200);
-      expect(
-        (await kakeibo.resource(`${server.url}/api/v1/accounts`, linked.tokens.access_token, linked.pending.dpopKeys))
-          .status,
-      ).toBe(200);
-    },
-  );
+    const id = restrictionId(set.html)!;
+    const lifted = await staff.post(`/admin/service/restrictions/${id}/lift`, { reason: '復旧' }, set);
+    expect(lifted.status).toBe(200);
+    expect(
+      (await kakeibo.resource(`${server.url}/api/v1/accounts`, linked.tokens.access_token, linked.pending.dpopKeys))
+        .status,
+    ).toBe(200);
+  });
 });
 
 describe('a restriction of one surface', () => {
@@ -220,53 +213,49 @@ describe('roles', () => {
 });
 
 describe('one-off maintenance windows in the console', () => {
-  test(
-    'an operator adds one (Japan time), the data API closes in it and the public status lists it; ' +
-      'an auditor sees it without forms; removing it reopens',
-    async () => {
-      const { staff } = await logIn(server, demoStaff.operator);
-      const page = await staff.get('/admin/service');
-      expect(page.html).toContain('臨時の停止時間帯（計画メンテナンス）');
-      const jstLocal = (ms: number) => new Date(ms + 9 * 3600_000).toISOString().slice(0, 16);
-      const from = Math.ceil((server.clock.now() + 120_000) / 60_000) * 60_000;
-      const form = {
-        id: 'db-maintenance',
-        surfaces: ['data_api'],
-        from: jstLocal(from),
-        to: jstLocal(from + 3600_000),
-        reason: 'DB保守',
-      };
+  test('an operator adds one (Japan time), the data API closes in it and the public status lists it; an auditor sees it without forms; removing it reopens', async () => {
+    const { staff } = await logIn(server, demoStaff.operator);
+    const page = await staff.get('/admin/service');
+    expect(page.html).toContain('臨時の停止時間帯（計画メンテナンス）');
+    const jstLocal = (ms: number) => new Date(ms + 9 * 3600_000).toISOString().slice(0, 16);
+    const from = Math.ceil((server.clock.now() + 120_000) / 60_000) * 60_000;
+    const form = {
+      id: 'db-maintenance',
+      surfaces: ['data_api'],
+      from: jstLocal(from),
+      to: jstLocal(from + 3600_000),
+      reason: 'DB保守',
+    };
 
-      const backwards = await staff.post(
-        '/admin/service/maintenance-windows',
-        { ...form, from: form.to, to: form.from },
-        page,
-      );
-      expect(backwards.status).toBe(400);
-      const none = await staff.post('/admin/service/maintenance-windows', { ...form, surfaces: [] }, page);
-      expect(none.status).toBe(400);
+    const backwards = await staff.post(
+      '/admin/service/maintenance-windows',
+      { ...form, from: form.to, to: form.from },
+      page,
+    );
+    expect(backwards.status).toBe(400);
+    const none = await staff.post('/admin/service/maintenance-windows', { ...form, surfaces: [] }, page);
+    expect(none.status).toBe(400);
 
-      const done = await staff.post('/admin/service/maintenance-windows', form, page);
-      expect(done.url).toContain('done=window_added');
-      expect(done.html).toContain('db-maintenance');
-      expect(done.html).toContain(`${form.from}:00+09:00`);
-      expect(await (await fetch(`${server.url}/api/v1/service-status`)).text()).toContain(`${form.from}:00+09:00`);
+    const done = await staff.post('/admin/service/maintenance-windows', form, page);
+    expect(done.url).toContain('done=window_added');
+    expect(done.html).toContain('db-maintenance');
+    expect(done.html).toContain(`${form.from}:00+09:00`);
+    expect(await (await fetch(`${server.url}/api/v1/service-status`)).text()).toContain(`${form.from}:00+09:00`);
 
-      server.clock.set(from + 60_000);
-      expect((await fetch(`${server.url}/api/v1/accounts`)).status).toBe(503);
+    server.clock.set(from + 60_000);
+    expect((await fetch(`${server.url}/api/v1/accounts`)).status).toBe(503);
 
-      const { staff: auditor } = await logIn(server, demoStaff.auditor);
-      const seen = await auditor.get('/admin/service');
-      expect(seen.html).toContain('db-maintenance');
-      expect(seen.html).not.toContain('/admin/service/maintenance-windows"');
+    const { staff: auditor } = await logIn(server, demoStaff.auditor);
+    const seen = await auditor.get('/admin/service');
+    expect(seen.html).toContain('db-maintenance');
+    expect(seen.html).not.toContain('/admin/service/maintenance-windows"');
 
-      const removed = await staff.post(
-        '/admin/service/maintenance-windows/db-maintenance/remove',
-        { reason: '延期' },
-        done,
-      );
-      expect(removed.url).toContain('done=window_removed');
-      expect((await fetch(`${server.url}/api/v1/accounts`)).status).toBe(401);
-    },
-  );
+    const removed = await staff.post(
+      '/admin/service/maintenance-windows/db-maintenance/remove',
+      { reason: '延期' },
+      done,
+    );
+    expect(removed.url).toContain('done=window_removed');
+    expect((await fetch(`${server.url}/api/v1/accounts`)).status).toBe(401);
+  });
 });

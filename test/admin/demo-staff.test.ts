@@ -35,24 +35,21 @@ const setup = (overrides: { runtimeEnv?: 'production'; demo?: 'off' } = {}) => {
   };
 };
 
-test(
-  'with the demo data, an operator and an auditor are created with the documented passwords and ' + 'secrets',
-  async () => {
-    const s = setup();
-    await seedDemoStaff(s);
-    const operator = await s.staff.find('demo-operator');
-    const auditor = await s.staff.find('demo-auditor');
-    expect(operator).toMatchObject({
-      role: 'operator',
-      totpSecret: demoStaff.operator.totpSecret,
-      disabled: false,
-      createdBy: 'demo-data',
-    });
-    expect(auditor).toMatchObject({ role: 'auditor', totpSecret: demoStaff.auditor.totpSecret });
-    expect(await verifyPasswordAgainst(operator!.passwordHash, demoStaff.operator.password)).toBe(true);
-    expect(await verifyPasswordAgainst(auditor!.passwordHash, demoStaff.auditor.password)).toBe(true);
-  },
-);
+test('with the demo data, an operator and an auditor are created with the documented passwords and secrets', async () => {
+  const s = setup();
+  await seedDemoStaff(s);
+  const operator = await s.staff.find('demo-operator');
+  const auditor = await s.staff.find('demo-auditor');
+  expect(operator).toMatchObject({
+    role: 'operator',
+    totpSecret: demoStaff.operator.totpSecret,
+    disabled: false,
+    createdBy: 'demo-data',
+  });
+  expect(auditor).toMatchObject({ role: 'auditor', totpSecret: demoStaff.auditor.totpSecret });
+  expect(await verifyPasswordAgainst(operator!.passwordHash, demoStaff.operator.password)).toBe(true);
+  expect(await verifyPasswordAgainst(auditor!.passwordHash, demoStaff.auditor.password)).toBe(true);
+});
 
 test("an operator's later change (disabling a demo account) survives a restart", async () => {
   const s = setup();
@@ -62,16 +59,13 @@ test("an operator's later change (disabling a demo account) survives a restart",
   expect((await s.staff.find('demo-operator'))!.disabled).toBe(true);
 });
 
-test(
-  'with NODE_ENV=production no demo staff are created, even with the demo data on, and the log says ' + 'why',
-  async () => {
-    const s = setup({ runtimeEnv: 'production' });
-    expect(s.config.demo).toBeDefined();
-    await seedDemoStaff(s);
-    expect(await s.staff.list()).toEqual([]);
-    expect(s.lines.join('')).toContain('demo staff accounts are not created with NODE_ENV=production');
-  },
-);
+test('with NODE_ENV=production no demo staff are created, even with the demo data on, and the log says why', async () => {
+  const s = setup({ runtimeEnv: 'production' });
+  expect(s.config.demo).toBeDefined();
+  await seedDemoStaff(s);
+  expect(await s.staff.list()).toEqual([]);
+  expect(s.lines.join('')).toContain('demo staff accounts are not created with NODE_ENV=production');
+});
 
 test('without the demo data there are no staff accounts at all: no default password anywhere', async () => {
   const s = setup({ demo: 'off' });

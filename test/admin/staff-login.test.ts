@@ -69,35 +69,28 @@ describe('logging in', () => {
     expect(home.html).toContain('name="password"');
   });
 
-  test(
-    'a wrong password answers 400 with a message that does not say which part was wrong, and is ' + 'audited',
-    async () => {
-      const { page } = await passwordStep({ username: 'demo-auditor', password: 'not-the-password' });
-      expect(page.status).toBe(400);
-      expect(page.html).toContain(LOGIN_ERROR);
-      const unknown = await passwordStep({ username: 'nobody-here', password: 'whatever-it-is' });
-      expect(unknown.page.status).toBe(400);
-      expect(unknown.page.html).toContain(LOGIN_ERROR);
-      expect((await loginEvents('demo-auditor')).at(-1)).toMatchObject({
-        result: 'failure',
-        details: { reason: 'password', step: 'password' },
-      });
-      expect((await loginEvents('nobody-here')).at(-1)).toMatchObject({
-        result: 'failure',
-        details: { reason: 'unknown_user' },
-      });
-    },
-  );
+  test('a wrong password answers 400 with a message that does not say which part was wrong, and is audited', async () => {
+    const { page } = await passwordStep({ username: 'demo-auditor', password: 'not-the-password' });
+    expect(page.status).toBe(400);
+    expect(page.html).toContain(LOGIN_ERROR);
+    const unknown = await passwordStep({ username: 'nobody-here', password: 'whatever-it-is' });
+    expect(unknown.page.status).toBe(400);
+    expect(unknown.page.html).toContain(LOGIN_ERROR);
+    expect((await loginEvents('demo-auditor')).at(-1)).toMatchObject({
+      result: 'failure',
+      details: { reason: 'password', step: 'password' },
+    });
+    expect((await loginEvents('nobody-here')).at(-1)).toMatchObject({
+      result: 'failure',
+      details: { reason: 'unknown_user' },
+    });
+  });
 
-  test(
-    'what was typed as a username is not recorded unless it could be one (a password typed there stays out of the ' +
-      'trail)',
-    async () => {
-      await passwordStep({ username: 'P@ss word!', password: 'x' });
-      const events = await server.app.audit.query({ kind: 'admin.login' });
-      expect(JSON.stringify(events)).not.toContain('P@ss word!');
-    },
-  );
+  test('what was typed as a username is not recorded unless it could be one (a password typed there stays out of the trail)', async () => {
+    await passwordStep({ username: 'P@ss word!', password: 'x' });
+    const events = await server.app.audit.query({ kind: 'admin.login' });
+    expect(JSON.stringify(events)).not.toContain('P@ss word!');
+  });
 
   test('a staff member without a registered one-time code cannot log in, even with the right password', async () => {
     const who = await storeStaff('no-totp-op');
@@ -167,43 +160,37 @@ describe('logging in', () => {
 });
 
 describe('throttling failed logins', () => {
-  test(
-    'after five failures for a username even the right password waits, with 429, until the window has ' + 'passed',
-    async () => {
-      const who = await storeStaff('throttled-op', { totpSecret: 'KRSXG5CTMVRXEZLU' });
-      for (let i = 0; i < 5; i += 1)
-        expect((await passwordStep({ username: who.username, password: 'wrong-password-x' })).page.status).toBe(400);
-      const blocked = await passwordStep(who);
-      expect(blocked.page.status).toBe(429);
-      expect(blocked.page.html).toContain(THROTTLED);
-      expect(blocked.page.headers.get('retry-after')).toBe('900');
-      expect((await loginEvents(who.username)).at(-1)).toMatchObject({
-        result: 'denied',
-        details: { reason: 'throttled' },
-      });
+  test('after five failures for a username even the right password waits, with 429, until the window has passed', async () => {
+    const who = await storeStaff('throttled-op', { totpSecret: 'KRSXG5CTMVRXEZLU' });
+    for (let i = 0; i < 5; i += 1)
+      expect((await passwordStep({ username: who.username, password: 'wrong-password-x' })).page.status).toBe(400);
+    const blocked = await passwordStep(who);
+    expect(blocked.page.status).toBe(429);
+    expect(blocked.page.html).toContain(THROTTLED);
+    expect(blocked.page.headers.get('retry-after')).toBe('900');
+    expect((await loginEvents(who.username)).at(-1)).toMatchObject({
+      result: 'denied',
+      details: { reason: 'throttled' },
+    });
 
-      server.clock.advance(15 * 60_000 + 1000);
-      const later = await passwordStep(who);
-      expect(later.page.status).toBe(200);
-      expect(later.page.html).toContain('name="otp"');
-    },
-  );
+    server.clock.advance(15 * 60_000 + 1000);
+    const later = await passwordStep(who);
+    expect(later.page.status).toBe(200);
+    expect(later.page.html).toContain('name="otp"');
+  });
 });
 
 describe('the session', () => {
-  test(
-    'its cookie holds only an id and is HttpOnly, SameSite=Strict, for /admin only (not Secure over plain ' + 'http)',
-    async () => {
-      const res = await fetch(`${server.url}/admin/login`, { redirect: 'manual' });
-      const cookie = res.headers.getSetCookie().find((c) => c.startsWith('admin_session='))!;
-      expect(cookie).toMatch(/^admin_session=[A-Za-z0-9_-]{43};/);
-      expect(cookie).toMatch(/; path=\/admin/i);
-      expect(cookie).toMatch(/; samesite=strict/i);
-      expect(cookie).toMatch(/; httponly/i);
-      expect(cookie).not.toMatch(/; secure/i);
-      expect(res.headers.get('cache-control')).toBe('no-store');
-    },
-  );
+  test('its cookie holds only an id and is HttpOnly, SameSite=Strict, for /admin only (not Secure over plain http)', async () => {
+    const res = await fetch(`${server.url}/admin/login`, { redirect: 'manual' });
+    const cookie = res.headers.getSetCookie().find((c) => c.startsWith('admin_session='))!;
+    expect(cookie).toMatch(/^admin_session=[A-Za-z0-9_-]{43};/);
+    expect(cookie).toMatch(/; path=\/admin/i);
+    expect(cookie).toMatch(/; samesite=strict/i);
+    expect(cookie).toMatch(/; httponly/i);
+    expect(cookie).not.toMatch(/; secure/i);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+  });
 
   test('ends after the idle timeout (15 minutes by default) and the browser must log in again', async () => {
     const { staff } = await logIn(server, demoStaff.operator);

@@ -28,32 +28,29 @@ const untilActive = async (server: TestServer, clientId: string, expected: boole
   return server.app.partnerStatus.isActive(clientId);
 };
 
-test(
-  "a partner suspended in one instance's console answers 401 on the other; reinstated there, it links " + 'again',
-  async () => {
-    expect(a.app.store.kind).toBe('redis');
-    const onB = await partnerFor(b);
-    const linked = await link(b, onB, customers.allTypes);
-    expect(
-      (await onB.resource(`${b.url}/api/v1/accounts`, linked.tokens.access_token, linked.pending.dpopKeys)).status,
-    ).toBe(200);
+test("a partner suspended in one instance's console answers 401 on the other; reinstated there, it links again", async () => {
+  expect(a.app.store.kind).toBe('redis');
+  const onB = await partnerFor(b);
+  const linked = await link(b, onB, customers.allTypes);
+  expect(
+    (await onB.resource(`${b.url}/api/v1/accounts`, linked.tokens.access_token, linked.pending.dpopKeys)).status,
+  ).toBe(200);
 
-    const { staff } = await logIn(a, demoStaff.operator);
-    const page = await staff.get('/admin/partners/demo-kakeibo');
-    await staff.post('/admin/partners/demo-kakeibo/suspend', { reason: '停止' }, page);
-    expect(await untilActive(b, 'demo-kakeibo', false)).toBe(false);
-    expect(
-      (await onB.resource(`${b.url}/api/v1/accounts`, linked.tokens.access_token, linked.pending.dpopKeys)).status,
-    ).toBe(401);
-    await expect(onB.startAuthorization({ scope: 'openid accounts' })).rejects.toThrow();
+  const { staff } = await logIn(a, demoStaff.operator);
+  const page = await staff.get('/admin/partners/demo-kakeibo');
+  await staff.post('/admin/partners/demo-kakeibo/suspend', { reason: '停止' }, page);
+  expect(await untilActive(b, 'demo-kakeibo', false)).toBe(false);
+  expect(
+    (await onB.resource(`${b.url}/api/v1/accounts`, linked.tokens.access_token, linked.pending.dpopKeys)).status,
+  ).toBe(401);
+  await expect(onB.startAuthorization({ scope: 'openid accounts' })).rejects.toThrow();
 
-    const suspended = await staff.get('/admin/partners/demo-kakeibo');
-    await staff.post('/admin/partners/demo-kakeibo/reinstate', { reason: '再開' }, suspended);
-    expect(await untilActive(b, 'demo-kakeibo', true)).toBe(true);
-    const fresh = await link(b, onB, customers.twoBranches);
-    expect(
-      (await onB.resource(`${b.url}/api/v1/accounts`, fresh.tokens.access_token, fresh.pending.dpopKeys)).status,
-    ).toBe(200);
-    expect(await a.app.partnerStatus.isActive('demo-kakeibo')).toBe(true);
-  },
-);
+  const suspended = await staff.get('/admin/partners/demo-kakeibo');
+  await staff.post('/admin/partners/demo-kakeibo/reinstate', { reason: '再開' }, suspended);
+  expect(await untilActive(b, 'demo-kakeibo', true)).toBe(true);
+  const fresh = await link(b, onB, customers.twoBranches);
+  expect(
+    (await onB.resource(`${b.url}/api/v1/accounts`, fresh.tokens.access_token, fresh.pending.dpopKeys)).status,
+  ).toBe(200);
+  expect(await a.app.partnerStatus.isActive('demo-kakeibo')).toBe(true);
+});

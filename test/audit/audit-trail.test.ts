@@ -73,49 +73,45 @@ describe('audit trail on the embedded store', () => {
     expect(logged).toEqual(events);
   });
 
-  test(
-    "query filters by customer (with the events of the customer's grants), partner, kind family and time, oldest " +
-      'first',
-    async () => {
-      const trail = trailOn(store, clock, { instance: 'web-1' });
-      await trail.record({
-        kind: 'consent.granted',
-        result: 'success',
-        partnerId: 'p1',
-        customerId: 'c1',
-        details: { grantId: 'g1' },
-      });
-      clock.advance(1000);
-      await trail.record({
-        kind: 'consent.granted',
-        result: 'success',
-        partnerId: 'p2',
-        customerId: 'c2',
-        details: { grantId: 'g2' },
-      });
-      clock.advance(1000);
-      const third = clock.now();
-      await trail.record(dataCall(1, 'p1', 'g1'));
-      await trail.record(dataCall(2, 'p2', 'g2'));
-      clock.advance(1000);
-      await trail.record({ kind: 'identity_check.failure', result: 'failure', partnerId: 'p1' });
+  test("query filters by customer (with the events of the customer's grants), partner, kind family and time, oldest first", async () => {
+    const trail = trailOn(store, clock, { instance: 'web-1' });
+    await trail.record({
+      kind: 'consent.granted',
+      result: 'success',
+      partnerId: 'p1',
+      customerId: 'c1',
+      details: { grantId: 'g1' },
+    });
+    clock.advance(1000);
+    await trail.record({
+      kind: 'consent.granted',
+      result: 'success',
+      partnerId: 'p2',
+      customerId: 'c2',
+      details: { grantId: 'g2' },
+    });
+    clock.advance(1000);
+    const third = clock.now();
+    await trail.record(dataCall(1, 'p1', 'g1'));
+    await trail.record(dataCall(2, 'p2', 'g2'));
+    clock.advance(1000);
+    await trail.record({ kind: 'identity_check.failure', result: 'failure', partnerId: 'p1' });
 
-      const kinds = async (filter: Parameters<typeof trail.query>[0]) =>
-        (await trail.query(filter)).map((e) => `${e.kind}:${e.partnerId}`);
-      expect(await kinds({ customerId: 'c1' })).toEqual(['consent.granted:p1', 'data.access:p1']);
-      // The consent lies before `from`, yet it still ties grant g1 to the customer.
-      expect(await kinds({ customerId: 'c1', from: third })).toEqual(['data.access:p1']);
-      expect(await kinds({ partnerId: 'p1' })).toEqual([
-        'consent.granted:p1',
-        'data.access:p1',
-        'identity_check.failure:p1',
-      ]);
-      expect(await kinds({ kind: 'identity_check.' })).toEqual(['identity_check.failure:p1']);
-      expect(await kinds({ kind: 'data.*', partnerId: 'p2' })).toEqual(['data.access:p2']);
-      expect(await kinds({ from: START + 1000, to: third })).toEqual(['consent.granted:p2']);
-      expect(await kinds({ limit: 2 })).toEqual(['consent.granted:p1', 'consent.granted:p2']);
-    },
-  );
+    const kinds = async (filter: Parameters<typeof trail.query>[0]) =>
+      (await trail.query(filter)).map((e) => `${e.kind}:${e.partnerId}`);
+    expect(await kinds({ customerId: 'c1' })).toEqual(['consent.granted:p1', 'data.access:p1']);
+    // The consent lies before `from`, yet it still ties grant g1 to the customer.
+    expect(await kinds({ customerId: 'c1', from: third })).toEqual(['data.access:p1']);
+    expect(await kinds({ partnerId: 'p1' })).toEqual([
+      'consent.granted:p1',
+      'data.access:p1',
+      'identity_check.failure:p1',
+    ]);
+    expect(await kinds({ kind: 'identity_check.' })).toEqual(['identity_check.failure:p1']);
+    expect(await kinds({ kind: 'data.*', partnerId: 'p2' })).toEqual(['data.access:p2']);
+    expect(await kinds({ from: START + 1000, to: third })).toEqual(['consent.granted:p2']);
+    expect(await kinds({ limit: 2 })).toEqual(['consent.granted:p1', 'consent.granted:p2']);
+  });
 
   test('a checkpoint is signed every N events, when the interval has passed, and at close', async () => {
     const trail = trailOn(store, clock, { instance: 'web-1', every: 3, seconds: 60 });

@@ -70,34 +70,31 @@ afterAll(async () => {
   await store.close();
 });
 
-test(
-  'npm run audit:verify passes on the trail two server processes wrote at once, then names an altered ' + 'event',
-  async () => {
-    const passed = await auditVerify(keyPrefix);
-    expect(passed.stderr).toBe('');
-    expect(passed.code).toBe(0);
-    expect(passed.stdout).toMatch(/in 2 chains/);
-    expect(passed.stdout).toMatch(/\(instance web-1\)/);
-    expect(passed.stdout).toMatch(/\(instance web-2\)/);
-    expect(passed.stdout).toMatch(/^OK: every chain is intact/m);
+test('npm run audit:verify passes on the trail two server processes wrote at once, then names an altered event', async () => {
+  const passed = await auditVerify(keyPrefix);
+  expect(passed.stderr).toBe('');
+  expect(passed.code).toBe(0);
+  expect(passed.stdout).toMatch(/in 2 chains/);
+  expect(passed.stdout).toMatch(/\(instance web-1\)/);
+  expect(passed.stdout).toMatch(/\(instance web-2\)/);
+  expect(passed.stdout).toMatch(/^OK: every chain is intact/m);
 
-    // Someone rewrites the result of one data call on web-2.
-    const entries = (await store!.readStream(EVENTS_STREAM)).map((e) => ({
-      id: e.id,
-      event: JSON.parse(e.value) as RecordedAuditEvent,
-    }));
-    const target = entries.find((e) => e.event.instance === 'web-2' && e.event.kind === 'data.access')!;
-    await store!.deleteFromStream(EVENTS_STREAM, [target.id]);
-    await store!.appendToStream(EVENTS_STREAM, [
-      { atMs: Date.now(), value: JSON.stringify({ ...target.event, result: 'failure' }) },
-    ]);
+  // Someone rewrites the result of one data call on web-2.
+  const entries = (await store!.readStream(EVENTS_STREAM)).map((e) => ({
+    id: e.id,
+    event: JSON.parse(e.value) as RecordedAuditEvent,
+  }));
+  const target = entries.find((e) => e.event.instance === 'web-2' && e.event.kind === 'data.access')!;
+  await store!.deleteFromStream(EVENTS_STREAM, [target.id]);
+  await store!.appendToStream(EVENTS_STREAM, [
+    { atMs: Date.now(), value: JSON.stringify({ ...target.event, result: 'failure' }) },
+  ]);
 
-    const failed = await auditVerify(keyPrefix);
-    expect(failed.code).toBe(1);
-    expect(failed.stdout).toMatch(/^FAILED: 1 problem/m);
-    expect(failed.stdout).toContain(
-      `chain ${target.event.chain}: event ${target.event.seq} (data.access at ${target.event.time}`,
-    );
-    expect(failed.stdout).toMatch(/altered/);
-  },
-);
+  const failed = await auditVerify(keyPrefix);
+  expect(failed.code).toBe(1);
+  expect(failed.stdout).toMatch(/^FAILED: 1 problem/m);
+  expect(failed.stdout).toContain(
+    `chain ${target.event.chain}: event ${target.event.seq} (data.access at ${target.event.time}`,
+  );
+  expect(failed.stdout).toMatch(/altered/);
+});

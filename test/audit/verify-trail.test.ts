@@ -54,22 +54,19 @@ describe('audit:verify on a trail two instances wrote at once (Redis)', () => {
     expect(new Set(instances)).toEqual(new Set(['web-1', 'web-2']));
   });
 
-  test(
-    'an altered event is named: the stream cannot edit in place, so it is deleted and re-added ' + 'changed',
-    async () => {
-      await writeTwoInstances();
-      const target = (await chainOf('web-1')).find((e) => e.event.seq === 17)!;
-      await store.deleteFromStream(EVENTS_STREAM, [target.id]);
-      const forged = { ...target.event, details: { ...target.event.details, status: 500 } };
-      const [newId] = await store.appendToStream(EVENTS_STREAM, [{ atMs: clock.now(), value: JSON.stringify(forged) }]);
+  test('an altered event is named: the stream cannot edit in place, so it is deleted and re-added changed', async () => {
+    await writeTwoInstances();
+    const target = (await chainOf('web-1')).find((e) => e.event.seq === 17)!;
+    await store.deleteFromStream(EVENTS_STREAM, [target.id]);
+    const forged = { ...target.event, details: { ...target.event.details, status: 500 } };
+    const [newId] = await store.appendToStream(EVENTS_STREAM, [{ atMs: clock.now(), value: JSON.stringify(forged) }]);
 
-      const report = await verify(store, clock);
-      expect(report.ok).toBe(false);
-      expect(report.problems).toHaveLength(1);
-      expect(report.problems[0]).toMatchObject({ kind: 'altered', chain: target.event.chain, seq: 17 });
-      expect(report.problems[0].message).toContain(newId);
-    },
-  );
+    const report = await verify(store, clock);
+    expect(report.ok).toBe(false);
+    expect(report.problems).toHaveLength(1);
+    expect(report.problems[0]).toMatchObject({ kind: 'altered', chain: target.event.chain, seq: 17 });
+    expect(report.problems[0].message).toContain(newId);
+  });
 
   test('the newest event, which no later event links to, is caught by the checkpoint when altered', async () => {
     await writeTwoInstances();

@@ -246,31 +246,28 @@ describe('GET /api/v1/service-status (no token)', () => {
       await availability.restrictions.lift(partnerOnly.id, 'op');
     }
   });
-  test(
-    "an operator's one-off window shows among the closures, with its reason, in the JSON and on the " + 'page',
-    async () => {
-      server.clock.set(jst('2026-12-01T06:59:00'));
-      const window = {
-        id: 'core-upgrade',
-        surfaces: ['authorization' as const, 'data_api' as const],
-        from: '2026-12-05T01:00:00+09:00',
-        to: '2026-12-05T05:00:00+09:00',
-        reason: '勘定系システムの更新',
-      };
-      await server.app.availability.oneOffWindows.add(window);
-      try {
-        const body = (await (await fetch(`${server.url}/api/v1/service-status`)).json()) as ServiceStatus;
-        api.check('/service-status', 200, body);
-        expect(body.schedule.closures.filter((c) => c.kind === 'one_off')).toEqual([{ kind: 'one_off', ...window }]);
-        const page = await (await fetch(`${server.url}/service-hours`)).text();
-        expect(page).toContain(
-          '<strong>臨時の休止（勘定系システムの更新）</strong>：2026年12月5日（土） 01:00 – 2026年12月5日（土） 05:00',
-        );
-      } finally {
-        await server.app.availability.oneOffWindows.remove(window.id);
-      }
-    },
-  );
+  test("an operator's one-off window shows among the closures, with its reason, in the JSON and on the page", async () => {
+    server.clock.set(jst('2026-12-01T06:59:00'));
+    const window = {
+      id: 'core-upgrade',
+      surfaces: ['authorization' as const, 'data_api' as const],
+      from: '2026-12-05T01:00:00+09:00',
+      to: '2026-12-05T05:00:00+09:00',
+      reason: '勘定系システムの更新',
+    };
+    await server.app.availability.oneOffWindows.add(window);
+    try {
+      const body = (await (await fetch(`${server.url}/api/v1/service-status`)).json()) as ServiceStatus;
+      api.check('/service-status', 200, body);
+      expect(body.schedule.closures.filter((c) => c.kind === 'one_off')).toEqual([{ kind: 'one_off', ...window }]);
+      const page = await (await fetch(`${server.url}/service-hours`)).text();
+      expect(page).toContain(
+        '<strong>臨時の休止（勘定系システムの更新）</strong>：2026年12月5日（土） 01:00 – 2026年12月5日（土） 05:00',
+      );
+    } finally {
+      await server.app.availability.oneOffWindows.remove(window.id);
+    }
+  });
 });
 
 describe('the public page /service-hours', () => {
@@ -291,5 +288,18 @@ describe('the public page /service-hours', () => {
       'Linkage authorization (linking your accounts): <strong>Closed (opens at Tue 1 Dec 2026, 07:00)</strong>',
     );
     expect(en).toContain('<th scope="row">Sun 13 Dec</th><td>09:00–17:00</td><td>00:00–03:00, 03:15–22:00</td>');
+  });
+
+  test('a window that recurs every day is one line, not one per day', async () => {
+    server.clock.set(jst('2026-12-01T06:59:00'));
+    const ja = await (await fetch(`${server.url}/service-hours`)).text();
+    const closures = ja.slice(ja.indexOf('id="h-closures"'), ja.indexOf('id="h-days"'));
+    expect(closures.match(/毎日 03:00–03:15/g)).toHaveLength(1);
+    expect(closures).not.toContain('2026年12月2日（水） 03:00');
+    // The 2nd and 4th Sunday nights keep their dates; the daily line comes first.
+    expect(closures.match(/<li>/g)).toHaveLength(3);
+    expect(closures.indexOf('毎日')).toBeLessThan(closures.indexOf('2026年12月13日（日） 22:00'));
+    const en = await (await fetch(`${server.url}/service-hours?lang=en`)).text();
+    expect(en).toContain('<strong>System maintenance</strong>: Every day, 03:00–03:15');
   });
 });

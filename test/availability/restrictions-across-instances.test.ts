@@ -108,28 +108,24 @@ describe('a restriction of one partner, set on instance A, applies on instance B
     );
   });
 
-  test(
-    'on B its authorization attempts get the closed page with the message, and it receives ' +
-      'temporarily_unavailable',
-    async () => {
-      const { pending, agent, page } = await authorizationPage(kakeibo);
-      expect(page.status).toBe(503);
-      expect(page.html).toContain(MESSAGE.ja);
-      expect(page.html).not.toContain('name="pin"');
-      expect(page.html).toContain('デモかけいぼ に戻る');
-      const back = await agent.request(`${new URL(page.url).origin}${new URL(page.url).pathname}/abort`, {
-        form: { csrf: CustomerAgent.field(page.html, 'csrf') },
-      });
-      expect(back.url).toContain('/demo/callback');
-      const error = await kakeibo.exchangeCode(back.url, pending).then(
-        () => undefined,
-        (e: unknown) => e as oauth.AuthorizationResponseError,
-      );
-      expect(error).toBeInstanceOf(oauth.AuthorizationResponseError);
-      expect(error?.error).toBe('temporarily_unavailable');
-      expect(error?.error_description).toBe(MESSAGE.en);
-    },
-  );
+  test('on B its authorization attempts get the closed page with the message, and it receives temporarily_unavailable', async () => {
+    const { pending, agent, page } = await authorizationPage(kakeibo);
+    expect(page.status).toBe(503);
+    expect(page.html).toContain(MESSAGE.ja);
+    expect(page.html).not.toContain('name="pin"');
+    expect(page.html).toContain('デモかけいぼ に戻る');
+    const back = await agent.request(`${new URL(page.url).origin}${new URL(page.url).pathname}/abort`, {
+      form: { csrf: CustomerAgent.field(page.html, 'csrf') },
+    });
+    expect(back.url).toContain('/demo/callback');
+    const error = await kakeibo.exchangeCode(back.url, pending).then(
+      () => undefined,
+      (e: unknown) => e as oauth.AuthorizationResponseError,
+    );
+    expect(error).toBeInstanceOf(oauth.AuthorizationResponseError);
+    expect(error?.error).toBe('temporarily_unavailable');
+    expect(error?.error_description).toBe(MESSAGE.en);
+  });
 
   test('on B its data calls answer 503 with the message; without an end there is no Retry-After', async () => {
     const call = await dataCall(kakeibo, kakeiboLink);
@@ -207,57 +203,51 @@ describe('a whole-service restriction', () => {
     });
   });
 
-  test(
-    'the admin paths are outside the gate, and an internal client still gets its client-credentials ' + 'token',
-    async () => {
-      const admin = await fetch(`${b.url}/admin/api/v1/restrictions`, { headers: { accept: 'application/json' } });
-      expect(admin.status).not.toBe(503);
-      const as = await oauth.processDiscoveryResponse(
-        new URL(b.url),
-        await oauth.discoveryRequest(new URL(b.url), insecure),
-      );
-      const client = { client_id: 'bank-admin-system' };
-      const response = await oauth.clientCredentialsGrantRequest(
-        as,
-        client,
-        await privateKeyJwt('bank-admin-system'),
-        { scope: 'admin:write', resource: `${b.url}/admin/api/v1` },
-        insecure,
-      );
-      expect(response.status).toBe(200);
-      const tokens = await oauth.processClientCredentialsResponse(as, client, response);
-      expect(tokens.access_token).toEqual(expect.any(String));
-    },
-  );
+  test('the admin paths are outside the gate, and an internal client still gets its client-credentials token', async () => {
+    const admin = await fetch(`${b.url}/admin/api/v1/restrictions`, { headers: { accept: 'application/json' } });
+    expect(admin.status).not.toBe(503);
+    const as = await oauth.processDiscoveryResponse(
+      new URL(b.url),
+      await oauth.discoveryRequest(new URL(b.url), insecure),
+    );
+    const client = { client_id: 'bank-admin-system' };
+    const response = await oauth.clientCredentialsGrantRequest(
+      as,
+      client,
+      await privateKeyJwt('bank-admin-system'),
+      { scope: 'admin:write', resource: `${b.url}/admin/api/v1` },
+      insecure,
+    );
+    expect(response.status).toBe(200);
+    const tokens = await oauth.processClientCredentialsResponse(as, client, response);
+    expect(tokens.access_token).toEqual(expect.any(String));
+  });
 });
 
 describe('token refresh closed by the calendar', () => {
-  test(
-    'a one-off window on token_refresh, added on A: B answers 503 until the window ends, then ' + 'refreshes',
-    async () => {
-      const end = a.clock.now() + 600_000;
-      const window = {
-        id: `refresh-${randomUUID()}`,
-        surfaces: ['token_refresh' as const],
-        from: new Date(a.clock.now() - 60_000).toISOString(),
-        to: new Date(end).toISOString(),
-        reason: 'key rotation',
-      };
-      await a.app.availability.oneOffWindows.add(window);
-      await within(() => !b.app.availability.check('token_refresh').open);
-      const answer = await refreshResponse(kaikei, 'demo-kaikei', kaikeiLink);
-      expect(answer).toMatchObject({
-        status: 503,
-        retryAfter: String(Math.ceil((end - b.clock.now()) / 1000)),
-        body: { error: 'temporarily_unavailable' },
-      });
-      expect(answer.body.error_description).toContain('Token refresh is closed now (one_off)');
-      // Other grants are not refresh: the data API (not in the window) still answers.
-      expect((await dataCall(kaikei, kaikeiLink)).status).toBe(200);
-      expect(await a.app.availability.oneOffWindows.remove(window.id)).toBe(true);
-      await within(() => b.app.availability.check('token_refresh').open);
-      const refreshed = await kaikei.refresh(kaikeiLink.tokens.refresh_token!, kaikeiLink.pending.dpopKeys);
-      expect(refreshed.access_token).toEqual(expect.any(String));
-    },
-  );
+  test('a one-off window on token_refresh, added on A: B answers 503 until the window ends, then refreshes', async () => {
+    const end = a.clock.now() + 600_000;
+    const window = {
+      id: `refresh-${randomUUID()}`,
+      surfaces: ['token_refresh' as const],
+      from: new Date(a.clock.now() - 60_000).toISOString(),
+      to: new Date(end).toISOString(),
+      reason: 'key rotation',
+    };
+    await a.app.availability.oneOffWindows.add(window);
+    await within(() => !b.app.availability.check('token_refresh').open);
+    const answer = await refreshResponse(kaikei, 'demo-kaikei', kaikeiLink);
+    expect(answer).toMatchObject({
+      status: 503,
+      retryAfter: String(Math.ceil((end - b.clock.now()) / 1000)),
+      body: { error: 'temporarily_unavailable' },
+    });
+    expect(answer.body.error_description).toContain('Token refresh is closed now (one_off)');
+    // Other grants are not refresh: the data API (not in the window) still answers.
+    expect((await dataCall(kaikei, kaikeiLink)).status).toBe(200);
+    expect(await a.app.availability.oneOffWindows.remove(window.id)).toBe(true);
+    await within(() => b.app.availability.check('token_refresh').open);
+    const refreshed = await kaikei.refresh(kaikeiLink.tokens.refresh_token!, kaikeiLink.pending.dpopKeys);
+    expect(refreshed.access_token).toEqual(expect.any(String));
+  });
 });

@@ -125,23 +125,20 @@ describe.each(['ja', 'en'] as const)('API連携認証 in Chromium at phone size 
     await checkPage(page);
   });
 
-  test(
-    'a customer without a cash card gets the ineligible page (passing axe), and the partner gets ' + 'access_denied',
-    async () => {
-      const { page } = await openPhone();
-      await startAtDemo(page, locale);
-      await fillIdentityCheck(page, t, customers.noCashCard);
-      await fillOtp(page, t, customers.noCashCard);
-      expect(await heading(page)).toBe(t('ineligible.title'));
-      expect(await page.getByRole('alert').innerText()).toBe(t('ineligible.no_eligible_account'));
-      await checkPage(page);
+  test('a customer without a cash card gets the ineligible page (passing axe), and the partner gets access_denied', async () => {
+    const { page } = await openPhone();
+    await startAtDemo(page, locale);
+    await fillIdentityCheck(page, t, customers.noCashCard);
+    await fillOtp(page, t, customers.noCashCard);
+    expect(await heading(page)).toBe(t('ineligible.title'));
+    expect(await page.getByRole('alert').innerText()).toBe(t('ineligible.no_eligible_account'));
+    await checkPage(page);
 
-      await page.getByRole('button', { name: t('ineligible.back', { partner: PARTNER.name[locale] }) }).click();
-      await page.waitForURL(`${server.url}/demo/result`);
-      expect(await page.locator('#demo-error').innerText()).toBe('access_denied');
-      expect(await page.locator('#token-response').count()).toBe(0);
-    },
-  );
+    await page.getByRole('button', { name: t('ineligible.back', { partner: PARTNER.name[locale] }) }).click();
+    await page.waitForURL(`${server.url}/demo/result`);
+    expect(await page.locator('#demo-error').innerText()).toBe('access_denied');
+    expect(await page.locator('#token-response').count()).toBe(0);
+  });
 
   test('the public terms page passes axe', async () => {
     const { page } = await openPhone();

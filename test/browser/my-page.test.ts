@@ -72,34 +72,30 @@ const endLinkage = async (page: Page, t: Translate, partnerName: string, options
 };
 
 describe('/my in Chromium at phone size', () => {
-  test(
-    "the customer sees two linkages (two partners) and ends one; that partner's next data call fails, the other's " +
-      'works; every page passes axe',
-    async () => {
-      const { kakeibo, kaikei, withKakeibo, withKaikei } = await linkBoth();
-      const t = translator('ja');
-      const page = await openPhone();
-      await signIn(page, 'ja', t, customers.allTypes);
+  test("the customer sees two linkages (two partners) and ends one; that partner's next data call fails, the other's works; every page passes axe", async () => {
+    const { kakeibo, kaikei, withKakeibo, withKaikei } = await linkBoth();
+    const t = translator('ja');
+    const page = await openPhone();
+    await signIn(page, 'ja', t, customers.allTypes);
 
-      expect(await shownPartners(page)).toEqual([KAIKEI.ja, KAKEIBO.ja]);
-      const kakeiboRegion = page.getByRole('region', { name: KAKEIBO.ja });
-      expect(await kakeiboRegion.innerText()).toContain('****345');
-      expect(await page.locator('main').innerText()).not.toContain('1012345');
-      await checkPage(page);
+    expect(await shownPartners(page)).toEqual([KAIKEI.ja, KAKEIBO.ja]);
+    const kakeiboRegion = page.getByRole('region', { name: KAKEIBO.ja });
+    expect(await kakeiboRegion.innerText()).toContain('****345');
+    expect(await page.locator('main').innerText()).not.toContain('1012345');
+    await checkPage(page);
 
-      await endLinkage(page, t, KAKEIBO.ja);
-      expect(await shownPartners(page)).toEqual([KAIKEI.ja]);
-      await checkPage(page);
+    await endLinkage(page, t, KAKEIBO.ja);
+    expect(await shownPartners(page)).toEqual([KAIKEI.ja]);
+    await checkPage(page);
 
-      expect((await dataCall(server, kakeibo, withKakeibo)).status).toBe(401);
-      expect((await dataCall(server, kaikei, withKaikei)).status).toBe(200);
+    expect((await dataCall(server, kakeibo, withKakeibo)).status).toBe(401);
+    expect((await dataCall(server, kaikei, withKaikei)).status).toBe(200);
 
-      // The notice of the ending is in the demo outbox, which passes axe too.
-      await page.goto(`${server.url}/demo/outbox`);
-      expect(await page.locator('.notice-item').first().innerText()).toContain(`${KAKEIBO.ja} との連携を解除しました`);
-      await checkPage(page);
-    },
-  );
+    // The notice of the ending is in the demo outbox, which passes axe too.
+    await page.goto(`${server.url}/demo/outbox`);
+    expect(await page.locator('.notice-item').first().innerText()).toContain(`${KAKEIBO.ja} との連携を解除しました`);
+    await checkPage(page);
+  });
 
   test('a wrong PIN shows the generic error on the first page, which passes axe', async () => {
     const t = translator('ja');

@@ -6,26 +6,22 @@ const maintained = ['authorization', 'data_api', 'my_page'];
 const dec = (day: number, time: string): string => `2026-12-${String(day).padStart(2, '0')}T${time}:00+09:00`;
 
 describe('schedule()', () => {
-  test(
-    'lists the maintenance windows of the 30 days from 2026-12-01: daily 03:00–03:15 and the 2nd and 4th Sunday ' +
-      'nights',
-    () => {
-      const schedule = calendar.schedule(jstMoment('2026-12-01 09:30'), 30);
+  test('lists the maintenance windows of the 30 days from 2026-12-01: daily 03:00–03:15 and the 2nd and 4th Sunday nights', () => {
+    const schedule = calendar.schedule(jstMoment('2026-12-01 09:30'), 30);
 
-      const daily = Array.from({ length: 30 }, (_, i) => ({ from: dec(i + 1, '03:00'), to: dec(i + 1, '03:15') }));
-      const sundayNights = [
-        { from: dec(13, '22:00'), to: dec(14, '06:00') },
-        { from: dec(27, '22:00'), to: dec(28, '06:00') },
-      ];
-      const expected = [...daily, ...sundayNights]
-        .sort((a, b) => a.from.localeCompare(b.from))
-        .map((w) => ({ kind: 'maintenance', surfaces: maintained, ...w }));
+    const daily = Array.from({ length: 30 }, (_, i) => ({ from: dec(i + 1, '03:00'), to: dec(i + 1, '03:15') }));
+    const sundayNights = [
+      { from: dec(13, '22:00'), to: dec(14, '06:00') },
+      { from: dec(27, '22:00'), to: dec(28, '06:00') },
+    ];
+    const expected = [...daily, ...sundayNights]
+      .sort((a, b) => a.from.localeCompare(b.from))
+      .map((w) => ({ kind: 'maintenance', surfaces: maintained, ...w }));
 
-      expect(schedule.from).toBe('2026-12-01T00:00:00+09:00');
-      expect(schedule.to).toBe('2026-12-31T00:00:00+09:00');
-      expect(schedule.closures).toEqual(expected);
-    },
-  );
+    expect(schedule.from).toBe('2026-12-01T00:00:00+09:00');
+    expect(schedule.to).toBe('2026-12-31T00:00:00+09:00');
+    expect(schedule.closures).toEqual(expected);
+  });
 
   test('a closed period is listed whole, even where it runs past the range', () => {
     const { closures } = calendar.schedule(jstMoment('2026-12-01 00:00'), 31);

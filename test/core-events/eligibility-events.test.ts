@@ -88,29 +88,25 @@ describe('the core system reports eligibility loss (terms 5.2)', () => {
     expect(outbox.match(/ご利用の条件を満たさなくなったため/g)?.length).toBe(2);
   });
 
-  test(
-    'an account frozen by the core system drops out of the grants that cover it; the next refresh no longer ' +
-      'includes it',
-    async () => {
-      const partner = await partnerFor(server);
-      const linked = await link(server, partner, customers.allTypes, { accounts: (offered) => offered.slice(0, 2) });
-      const [keep, frozen] = linked.chosen;
-      const token = await internalToken('bank-core-events', 'core:events', `${server.url}/core-events`);
-      expect(
-        (await postEvent(token, { type: 'account.status_changed', accountId: frozen, status: 'frozen' })).status,
-      ).toBe(200);
+  test('an account frozen by the core system drops out of the grants that cover it; the next refresh no longer includes it', async () => {
+    const partner = await partnerFor(server);
+    const linked = await link(server, partner, customers.allTypes, { accounts: (offered) => offered.slice(0, 2) });
+    const [keep, frozen] = linked.chosen;
+    const token = await internalToken('bank-core-events', 'core:events', `${server.url}/core-events`);
+    expect(
+      (await postEvent(token, { type: 'account.status_changed', accountId: frozen, status: 'frozen' })).status,
+    ).toBe(200);
 
-      expect(
-        (await partner.resource(`${server.url}/api/v1/accounts`, linked.tokens.access_token, linked.pending.dpopKeys))
-          .status,
-      ).toBe(401);
-      const refreshed = await partner.refresh(linked.tokens.refresh_token!, linked.pending.dpopKeys);
-      const body = (await (
-        await partner.resource(`${server.url}/api/v1/accounts`, refreshed.access_token, linked.pending.dpopKeys)
-      ).json()) as { accounts: { accountId: string }[] };
-      expect(body.accounts.map((x) => x.accountId)).toEqual([keep]);
-    },
-  );
+    expect(
+      (await partner.resource(`${server.url}/api/v1/accounts`, linked.tokens.access_token, linked.pending.dpopKeys))
+        .status,
+    ).toBe(401);
+    const refreshed = await partner.refresh(linked.tokens.refresh_token!, linked.pending.dpopKeys);
+    const body = (await (
+      await partner.resource(`${server.url}/api/v1/accounts`, refreshed.access_token, linked.pending.dpopKeys)
+    ).json()) as { accounts: { accountId: string }[] };
+    expect(body.accounts.map((x) => x.accountId)).toEqual([keep]);
+  });
 
   test('the event endpoint rejects unauthenticated calls and tokens without core:events', async () => {
     const unauthenticated = await postEvent(undefined, {

@@ -30,28 +30,24 @@ afterAll(async () => {
 const grantRecordCount = async () => (await server.app.store.keysWithPrefix('consent:')).length;
 
 describe('consent (同意): what a consent post must carry', () => {
-  test(
-    'consent with no account ticked is refused: 400, the page asks for an account, and no code reaches the ' +
-      'partner',
-    async () => {
-      const { agent, consentPage, offered } = await reachConsent(server, partner, customers.allTypes);
-      expect(offered.length).toBeGreaterThan(0);
-      const before = await grantRecordCount();
+  test('consent with no account ticked is refused: 400, the page asks for an account, and no code reaches the partner', async () => {
+    const { agent, consentPage, offered } = await reachConsent(server, partner, customers.allTypes);
+    expect(offered.length).toBeGreaterThan(0);
+    const before = await grantRecordCount();
 
-      const refused = await agent.consent(consentPage, 'agree', []);
-      expect(refused.status).toBe(400);
-      expect(refused.url).toBe(interactionUrl(consentPage, 'consent'));
-      expect(refused.html).toContain('連携する口座を1つ以上お選びください');
-      expect(refused.html).toContain('name="accounts"');
-      expect(await grantRecordCount()).toBe(before);
+    const refused = await agent.consent(consentPage, 'agree', []);
+    expect(refused.status).toBe(400);
+    expect(refused.url).toBe(interactionUrl(consentPage, 'consent'));
+    expect(refused.html).toContain('連携する口座を1つ以上お選びください');
+    expect(refused.html).toContain('name="accounts"');
+    expect(await grantRecordCount()).toBe(before);
 
-      // The same page, with one account ticked, goes through: the refusal was the empty choice.
-      const callback = await agent.consent(consentPage, 'agree', offered.slice(0, 1));
-      expect(callback.status).toBe(0);
-      expect(new URL(callback.url).searchParams.get('code')).toEqual(expect.any(String));
-      expect(await grantRecordCount()).toBe(before + 1);
-    },
-  );
+    // The same page, with one account ticked, goes through: the refusal was the empty choice.
+    const callback = await agent.consent(consentPage, 'agree', offered.slice(0, 1));
+    expect(callback.status).toBe(0);
+    expect(new URL(callback.url).searchParams.get('code')).toEqual(expect.any(String));
+    expect(await grantRecordCount()).toBe(before + 1);
+  });
 
   test('an account that was not offered cannot be ticked: 400 and nothing granted', async () => {
     const { agent, consentPage, offered } = await reachConsent(server, partner, customers.allTypes);
@@ -80,24 +76,21 @@ describe('consent (同意): what a consent post must carry', () => {
     expect(await grantRecordCount()).toBe(before + 1);
   });
 
-  test(
-    'a consent post from another browser, bound to its own interaction, is refused: 400 page and nothing ' + 'granted',
-    async () => {
-      const victim = await reachConsent(server, partner, customers.allTypes);
-      const attacker = await reachConsent(server, partner, customers.frozenAccount);
-      const before = await grantRecordCount();
-      const refused = await attacker.agent.request(interactionUrl(victim.consentPage, 'consent'), {
-        form: {
-          csrf: CustomerAgent.field(victim.consentPage.html, 'csrf'),
-          decision: 'agree',
-          accounts: victim.offered,
-        },
-      });
-      expect(refused.status).toBe(400);
-      expect(refused.html).toContain('interaction_mismatch');
-      expect(await grantRecordCount()).toBe(before);
-    },
-  );
+  test('a consent post from another browser, bound to its own interaction, is refused: 400 page and nothing granted', async () => {
+    const victim = await reachConsent(server, partner, customers.allTypes);
+    const attacker = await reachConsent(server, partner, customers.frozenAccount);
+    const before = await grantRecordCount();
+    const refused = await attacker.agent.request(interactionUrl(victim.consentPage, 'consent'), {
+      form: {
+        csrf: CustomerAgent.field(victim.consentPage.html, 'csrf'),
+        decision: 'agree',
+        accounts: victim.offered,
+      },
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.html).toContain('interaction_mismatch');
+    expect(await grantRecordCount()).toBe(before);
+  });
 
   test('a consent post with a wrong CSRF token is refused: 403 and nothing granted', async () => {
     const { agent, consentPage, offered } = await reachConsent(server, partner, customers.allTypes);

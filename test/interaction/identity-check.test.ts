@@ -53,48 +53,45 @@ const lockWithWrongPins = async (who: DemoCustomer) => {
 };
 
 describe('identity check (本人確認, terms 4.1): every failure looks the same', () => {
-  test(
-    'unknown account, wrong PIN, wrong one-time code and a locked account get the same status, page and ' + 'wording',
-    async () => {
-      const unknownAccount = await (async () => {
-        const { agent, loginPage } = await beginAuthorization(server, partner);
-        return agent.login(loginPage, {
-          branch: '001',
-          accountType: 'ordinary',
-          accountNumber: '1999999',
-          pin: '2580',
-        });
-      })();
-      const wrongPin = await (async () => {
-        const { agent, loginPage } = await beginAuthorization(server, partner);
-        return agent.login(loginPage, { ...customers.allTypes, pin: '0000' });
-      })();
-      const wrongOtp = await (async () => {
-        const { agent, otpPage } = await reachOtp(server, partner, customers.frozenAccount);
-        return agent.otp(otpPage, wrongCode(customers.frozenAccount, server.clock.now()), server.clock.now());
-      })();
-      await lockWithWrongPins(customers.lockable);
-      const locked = await (async () => {
-        const { agent, loginPage } = await beginAuthorization(server, partner);
-        return agent.login(loginPage, customers.lockable);
-      })();
+  test('unknown account, wrong PIN, wrong one-time code and a locked account get the same status, page and wording', async () => {
+    const unknownAccount = await (async () => {
+      const { agent, loginPage } = await beginAuthorization(server, partner);
+      return agent.login(loginPage, {
+        branch: '001',
+        accountType: 'ordinary',
+        accountNumber: '1999999',
+        pin: '2580',
+      });
+    })();
+    const wrongPin = await (async () => {
+      const { agent, loginPage } = await beginAuthorization(server, partner);
+      return agent.login(loginPage, { ...customers.allTypes, pin: '0000' });
+    })();
+    const wrongOtp = await (async () => {
+      const { agent, otpPage } = await reachOtp(server, partner, customers.frozenAccount);
+      return agent.otp(otpPage, wrongCode(customers.frozenAccount, server.clock.now()), server.clock.now());
+    })();
+    await lockWithWrongPins(customers.lockable);
+    const locked = await (async () => {
+      const { agent, loginPage } = await beginAuthorization(server, partner);
+      return agent.login(loginPage, customers.lockable);
+    })();
 
-      const answers = { unknownAccount, wrongPin, wrongOtp, locked };
-      for (const answer of Object.values(answers)) {
-        expect(answer.status).toBe(400);
-        expect(answer.html).toContain(LOGIN_ERROR);
-        expect(answer.html).toContain('name="pin"');
-        expect(answer.headers.get('content-type')).toBe(unknownAccount.headers.get('content-type'));
-        expect(answer.headers.get('cache-control')).toBe(unknownAccount.headers.get('cache-control'));
-      }
-      const reference = withoutRequestTokens(unknownAccount);
-      expect(reference).toContain('action="/interaction/{uid}/login"');
-      expect(reference).toContain('name="csrf" value="{csrf}"');
-      expect(withoutRequestTokens(wrongPin)).toBe(reference);
-      expect(withoutRequestTokens(wrongOtp)).toBe(reference);
-      expect(withoutRequestTokens(locked)).toBe(reference);
-    },
-  );
+    const answers = { unknownAccount, wrongPin, wrongOtp, locked };
+    for (const answer of Object.values(answers)) {
+      expect(answer.status).toBe(400);
+      expect(answer.html).toContain(LOGIN_ERROR);
+      expect(answer.html).toContain('name="pin"');
+      expect(answer.headers.get('content-type')).toBe(unknownAccount.headers.get('content-type'));
+      expect(answer.headers.get('cache-control')).toBe(unknownAccount.headers.get('cache-control'));
+    }
+    const reference = withoutRequestTokens(unknownAccount);
+    expect(reference).toContain('action="/interaction/{uid}/login"');
+    expect(reference).toContain('name="csrf" value="{csrf}"');
+    expect(withoutRequestTokens(wrongPin)).toBe(reference);
+    expect(withoutRequestTokens(wrongOtp)).toBe(reference);
+    expect(withoutRequestTokens(locked)).toBe(reference);
+  });
 
   test('a one-time code already used is refused in a second authorization within the same time step', async () => {
     const who = customers.allTypes;
@@ -122,43 +119,36 @@ describe('identity check (本人確認, terms 4.1): every failure looks the same
     expect(consent.html).toContain('name="accounts"');
   });
 
-  test(
-    'five consecutive failures lock the account: the correct PIN is then refused with the same page, until bank ' +
-      'staff unlock it',
-    async () => {
-      const who = customers.lockable;
-      const failures = await lockWithWrongPins(who);
-      expect(failures.map((p) => p.status)).toEqual([400, 400, 400, 400, 400]);
-      expect(await server.app.coreBanking.loginFailures(refOf(who))).toEqual({ consecutiveFailures: 5, locked: true });
+  test('five consecutive failures lock the account: the correct PIN is then refused with the same page, until bank staff unlock it', async () => {
+    const who = customers.lockable;
+    const failures = await lockWithWrongPins(who);
+    expect(failures.map((p) => p.status)).toEqual([400, 400, 400, 400, 400]);
+    expect(await server.app.coreBanking.loginFailures(refOf(who))).toEqual({ consecutiveFailures: 5, locked: true });
 
-      const { agent, loginPage } = await beginAuthorization(server, partner);
-      const refused = await agent.login(loginPage, who);
-      expect(refused.status).toBe(400);
-      expect(refused.html).toContain(LOGIN_ERROR);
-      expect(refused.html).not.toContain('name="otp"');
-      expect(withoutRequestTokens(refused)).toBe(withoutRequestTokens(failures[0]));
+    const { agent, loginPage } = await beginAuthorization(server, partner);
+    const refused = await agent.login(loginPage, who);
+    expect(refused.status).toBe(400);
+    expect(refused.html).toContain(LOGIN_ERROR);
+    expect(refused.html).not.toContain('name="otp"');
+    expect(withoutRequestTokens(refused)).toBe(withoutRequestTokens(failures[0]));
 
-      await server.app.coreBanking.unlock(refOf(who));
-      const otpPage = await agent.login(loginPage, who);
-      expect(otpPage.status).toBe(200);
-      expect(otpPage.html).toContain('name="otp"');
-    },
-  );
+    await server.app.coreBanking.unlock(refOf(who));
+    const otpPage = await agent.login(loginPage, who);
+    expect(otpPage.status).toBe(200);
+    expect(otpPage.html).toContain('name="otp"');
+  });
 
-  test(
-    'four failures do not lock: the correct PIN and one-time code still get through and reset the ' + 'count',
-    async () => {
-      const who = customers.lockable;
-      const { agent, loginPage } = await beginAuthorization(server, partner);
-      for (let i = 0; i < 4; i += 1) await agent.login(loginPage, { ...who, pin: '0000' });
-      expect(await server.app.coreBanking.loginFailures(refOf(who))).toEqual({ consecutiveFailures: 4, locked: false });
-      const otpPage = await agent.login(loginPage, who);
-      const consent = await agent.otp(otpPage, who, server.clock.now());
-      expect(consent.status).toBe(200);
-      expect(consent.html).toContain('name="accounts"');
-      expect(await server.app.coreBanking.loginFailures(refOf(who))).toEqual({ consecutiveFailures: 0, locked: false });
-    },
-  );
+  test('four failures do not lock: the correct PIN and one-time code still get through and reset the count', async () => {
+    const who = customers.lockable;
+    const { agent, loginPage } = await beginAuthorization(server, partner);
+    for (let i = 0; i < 4; i += 1) await agent.login(loginPage, { ...who, pin: '0000' });
+    expect(await server.app.coreBanking.loginFailures(refOf(who))).toEqual({ consecutiveFailures: 4, locked: false });
+    const otpPage = await agent.login(loginPage, who);
+    const consent = await agent.otp(otpPage, who, server.clock.now());
+    expect(consent.status).toBe(200);
+    expect(consent.html).toContain('name="accounts"');
+    expect(await server.app.coreBanking.loginFailures(refOf(who))).toEqual({ consecutiveFailures: 0, locked: false });
+  });
 
   test('wrong one-time codes count toward the same lock as wrong PINs', async () => {
     const who = customers.lockable;
@@ -187,50 +177,47 @@ describe('identity check (本人確認, terms 4.1): every failure looks the same
   });
 });
 
-describe(
-  'eligibility (terms 1.2(1)): an ineligible customer gets an explanation and the partner gets ' + 'access_denied',
-  () => {
-    const cases = [
-      [
-        'a customer without a cash card',
-        customers.noCashCard,
-        'このサービスをご利用いただくには、キャッシュカードが発行された普通預金または貯蓄預金の口座が必要です。',
-      ],
-      [
-        'a restricted customer',
-        customers.restricted,
-        'お客さまのお取引の状況により、現在このサービスをご利用いただけません。',
-      ],
-    ] as const;
+describe('eligibility (terms 1.2(1)): an ineligible customer gets an explanation and the partner gets access_denied', () => {
+  const cases = [
+    [
+      'a customer without a cash card',
+      customers.noCashCard,
+      'このサービスをご利用いただくには、キャッシュカードが発行された普通預金または貯蓄預金の口座が必要です。',
+    ],
+    [
+      'a restricted customer',
+      customers.restricted,
+      'お客さまのお取引の状況により、現在このサービスをご利用いただけません。',
+    ],
+  ] as const;
 
-    test.each(cases)(
-      '%s sees why, in Japanese, and going back sends access_denied to the partner',
-      async (_name, who, explanation) => {
-        const { agent, pending, consentPage: page } = await reachConsent(server, partner, who);
-        expect(page.status).toBe(403);
-        expect(page.html).toContain('この連携はご利用いただけません');
-        expect(page.html).toContain(explanation);
-        expect(page.html).toContain('デモかけいぼ に戻る');
-        expect(page.html).not.toContain('name="accounts"');
-        expect(page.html).not.toContain('name="decision"');
+  test.each(cases)(
+    '%s sees why, in Japanese, and going back sends access_denied to the partner',
+    async (_name, who, explanation) => {
+      const { agent, pending, consentPage: page } = await reachConsent(server, partner, who);
+      expect(page.status).toBe(403);
+      expect(page.html).toContain('この連携はご利用いただけません');
+      expect(page.html).toContain(explanation);
+      expect(page.html).toContain('デモかけいぼ に戻る');
+      expect(page.html).not.toContain('name="accounts"');
+      expect(page.html).not.toContain('name="decision"');
 
-        const back = await agent.request(interactionUrl(page, 'abort'), {
-          form: { csrf: CustomerAgent.field(page.html, 'csrf') },
-        });
-        expect(back.status).toBe(0);
-        expect(back.url.startsWith(`${server.url}/demo/callback?`)).toBe(true);
-        const params = new URL(back.url).searchParams;
-        expect(params.get('code')).toBeNull();
-        expect(params.get('iss')).toBe(server.url);
-        let thrown: unknown;
-        try {
-          oauth.validateAuthResponse(partner.as, partner.client, new URL(back.url), pending.state);
-        } catch (e) {
-          thrown = e;
-        }
-        expect(thrown).toBeInstanceOf(oauth.AuthorizationResponseError);
-        expect((thrown as oauth.AuthorizationResponseError).error).toBe('access_denied');
-      },
-    );
-  },
-);
+      const back = await agent.request(interactionUrl(page, 'abort'), {
+        form: { csrf: CustomerAgent.field(page.html, 'csrf') },
+      });
+      expect(back.status).toBe(0);
+      expect(back.url.startsWith(`${server.url}/demo/callback?`)).toBe(true);
+      const params = new URL(back.url).searchParams;
+      expect(params.get('code')).toBeNull();
+      expect(params.get('iss')).toBe(server.url);
+      let thrown: unknown;
+      try {
+        oauth.validateAuthResponse(partner.as, partner.client, new URL(back.url), pending.state);
+      } catch (e) {
+        thrown = e;
+      }
+      expect(thrown).toBeInstanceOf(oauth.AuthorizationResponseError);
+      expect((thrown as oauth.AuthorizationResponseError).error).toBe('access_denied');
+    },
+  );
+});

@@ -107,51 +107,43 @@ describe('the bank maximum caps every lifetime', () => {
 });
 
 describe('every authorization is fresh, and one linkage per partner', () => {
-  test(
-    "partner A, then B, then A again in one browser: identity check and consent each time; A's second linkage " +
-      'replaced its first',
-    async () => {
-      const server = await startServer();
-      try {
-        const a = await partnerFor(server, 'demo-kakeibo');
-        const b = await partnerFor(server, 'demo-kaikei');
-        const agent = new CustomerAgent(`${server.url}/demo/callback`);
-        const seen: string[] = [];
-        const linkWatching = async (partner: typeof a, scope: string) => {
-          server.clock.advance(31_000);
-          const pending = await partner.startAuthorization({ scope });
-          const login = await agent.request(pending.authorizationUrl);
-          seen.push(login.html.includes('name="pin"') ? 'identity-check' : 'no-identity-check');
-          const otp = await agent.login(login, customers.allTypes);
-          const consent = await agent.otp(otp, customers.allTypes, server.clock.now());
-          seen.push(consent.html.includes('name="decision"') ? 'consent' : 'no-consent');
-          const callback = await agent.consent(
-            consent,
-            'agree',
-            CustomerAgent.checkboxValues(consent.html, 'accounts'),
-          );
-          if (!callback.url.includes('code='))
-            throw new Error(`no code: ${callback.status} ${callback.url} ${callback.html.slice(0, 1500)}`);
-          return { tokens: await partner.exchangeCode(callback.url, pending), pending };
-        };
-        const a1 = await linkWatching(a, 'offline_access accounts');
-        const b1 = await linkWatching(b, 'offline_access accounts');
-        server.clock.advance(3 * 60_000);
-        const a2 = await linkWatching(a, 'offline_access accounts');
-        expect(seen).toEqual(['identity-check', 'consent', 'identity-check', 'consent', 'identity-check', 'consent']);
+  test("partner A, then B, then A again in one browser: identity check and consent each time; A's second linkage replaced its first", async () => {
+    const server = await startServer();
+    try {
+      const a = await partnerFor(server, 'demo-kakeibo');
+      const b = await partnerFor(server, 'demo-kaikei');
+      const agent = new CustomerAgent(`${server.url}/demo/callback`);
+      const seen: string[] = [];
+      const linkWatching = async (partner: typeof a, scope: string) => {
+        server.clock.advance(31_000);
+        const pending = await partner.startAuthorization({ scope });
+        const login = await agent.request(pending.authorizationUrl);
+        seen.push(login.html.includes('name="pin"') ? 'identity-check' : 'no-identity-check');
+        const otp = await agent.login(login, customers.allTypes);
+        const consent = await agent.otp(otp, customers.allTypes, server.clock.now());
+        seen.push(consent.html.includes('name="decision"') ? 'consent' : 'no-consent');
+        const callback = await agent.consent(consent, 'agree', CustomerAgent.checkboxValues(consent.html, 'accounts'));
+        if (!callback.url.includes('code='))
+          throw new Error(`no code: ${callback.status} ${callback.url} ${callback.html.slice(0, 1500)}`);
+        return { tokens: await partner.exchangeCode(callback.url, pending), pending };
+      };
+      const a1 = await linkWatching(a, 'offline_access accounts');
+      const b1 = await linkWatching(b, 'offline_access accounts');
+      server.clock.advance(3 * 60_000);
+      const a2 = await linkWatching(a, 'offline_access accounts');
+      expect(seen).toEqual(['identity-check', 'consent', 'identity-check', 'consent', 'identity-check', 'consent']);
 
-        const call = async (p: typeof a, l: typeof a1) =>
-          (await p.resource(`${server.url}/api/v1/accounts`, l.tokens.access_token, l.pending.dpopKeys)).status;
-        expect(await call(a, a1)).toBe(401);
-        await expect(a.refresh(a1.tokens.refresh_token!, a1.pending.dpopKeys)).rejects.toMatchObject({
-          error: 'invalid_grant',
-          error_description: expect.stringMatching(/^reauthorization_required.*replaced/),
-        });
-        expect(await call(a, a2)).toBe(200);
-        expect(await call(b, b1)).toBe(200);
-      } finally {
-        await server.close();
-      }
-    },
-  );
+      const call = async (p: typeof a, l: typeof a1) =>
+        (await p.resource(`${server.url}/api/v1/accounts`, l.tokens.access_token, l.pending.dpopKeys)).status;
+      expect(await call(a, a1)).toBe(401);
+      await expect(a.refresh(a1.tokens.refresh_token!, a1.pending.dpopKeys)).rejects.toMatchObject({
+        error: 'invalid_grant',
+        error_description: expect.stringMatching(/^reauthorization_required.*replaced/),
+      });
+      expect(await call(a, a2)).toBe(200);
+      expect(await call(b, b1)).toBe(200);
+    } finally {
+      await server.close();
+    }
+  });
 });

@@ -56,41 +56,37 @@ describe('a terms change that requires new consent (terms 9)', () => {
     rmSync(fixture.dir, { recursive: true, force: true });
   });
 
-  test(
-    'before the date: the consent page shows the notice, refresh works; after it: refresh says ' +
-      'reconsent_required, the old access token works, re-consent restores service',
-    async () => {
-      const partner = await partnerFor(server);
-      const linked = await link(server, partner, customers.allTypes);
-      expect(linked.consentPage.html).toContain('API利用規定 第1.0版');
-      expect(linked.consentPage.html).toContain(`${fixture.tomorrow} に第2.0版へ改定されます`);
-      expect(linked.consentPage.html).toContain('改定後は、あらためて同意が必要です');
-      await expect(partner.refresh(linked.tokens.refresh_token!, linked.pending.dpopKeys)).resolves.toMatchObject({
-        token_type: 'dpop',
-      });
+  test('before the date: the consent page shows the notice, refresh works; after it: refresh says reconsent_required, the old access token works, re-consent restores service', async () => {
+    const partner = await partnerFor(server);
+    const linked = await link(server, partner, customers.allTypes);
+    expect(linked.consentPage.html).toContain('API利用規定 第1.0版');
+    expect(linked.consentPage.html).toContain(`${fixture.tomorrow} に第2.0版へ改定されます`);
+    expect(linked.consentPage.html).toContain('改定後は、あらためて同意が必要です');
+    await expect(partner.refresh(linked.tokens.refresh_token!, linked.pending.dpopKeys)).resolves.toMatchObject({
+      token_type: 'dpop',
+    });
 
-      // Move past midnight JST: version 2.0 is in force.
-      const now = server.clock.now();
-      const nextMidnightJst = Math.ceil((now + JST) / DAY) * DAY - JST;
-      server.clock.set(nextMidnightJst + 60_000);
-      await expect(partner.refresh(linked.tokens.refresh_token!, linked.pending.dpopKeys)).rejects.toMatchObject({
-        error: 'invalid_grant',
-        error_description: expect.stringMatching(/^reconsent_required/),
-      });
-      const stillValid = await partner.resource(
-        `${server.url}/api/v1/accounts`,
-        linked.tokens.access_token,
-        linked.pending.dpopKeys,
-      );
-      expect(stillValid.status).toBe(200);
+    // Move past midnight JST: version 2.0 is in force.
+    const now = server.clock.now();
+    const nextMidnightJst = Math.ceil((now + JST) / DAY) * DAY - JST;
+    server.clock.set(nextMidnightJst + 60_000);
+    await expect(partner.refresh(linked.tokens.refresh_token!, linked.pending.dpopKeys)).rejects.toMatchObject({
+      error: 'invalid_grant',
+      error_description: expect.stringMatching(/^reconsent_required/),
+    });
+    const stillValid = await partner.resource(
+      `${server.url}/api/v1/accounts`,
+      linked.tokens.access_token,
+      linked.pending.dpopKeys,
+    );
+    expect(stillValid.status).toBe(200);
 
-      const again = await link(server, partner, customers.allTypes);
-      expect(again.consentPage.html).toContain('API利用規定 第2.0版');
-      await expect(partner.refresh(again.tokens.refresh_token!, again.pending.dpopKeys)).resolves.toMatchObject({
-        token_type: 'dpop',
-      });
-    },
-  );
+    const again = await link(server, partner, customers.allTypes);
+    expect(again.consentPage.html).toContain('API利用規定 第2.0版');
+    await expect(partner.refresh(again.tokens.refresh_token!, again.pending.dpopKeys)).resolves.toMatchObject({
+      token_type: 'dpop',
+    });
+  });
 
   test('the public terms page lists the current, the scheduled and the past versions', async () => {
     const own = await startServer({ env: { TERMS_FILE: join(fixture.dir, 'terms.json') } });

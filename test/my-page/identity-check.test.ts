@@ -29,21 +29,18 @@ const wrongCode = (who: DemoCustomer, now: number) => {
 };
 
 describe('/my: the same identity check as API連携認証', () => {
-  test(
-    'the first page asks for branch, account type, account number and PIN, every input labelled, never ' + 'cached',
-    async () => {
-      const { loginPage } = await openMyPage(server);
-      expect(loginPage.status).toBe(200);
-      expect(loginPage.headers.get('cache-control')).toBe('no-store');
-      expect(loginPage.html).toContain('<html lang="ja">');
-      expect(loginPage.html).toContain('action="/my/login"');
-      for (const name of ['branch', 'accountType', 'accountNumber', 'pin']) {
-        expect(loginPage.html).toMatch(new RegExp(`<label for="${name}">`));
-        expect(loginPage.html).toMatch(new RegExp(`id="${name}" name="${name}"`));
-      }
-      expect(loginPage.html).toContain('name="csrf"');
-    },
-  );
+  test('the first page asks for branch, account type, account number and PIN, every input labelled, never cached', async () => {
+    const { loginPage } = await openMyPage(server);
+    expect(loginPage.status).toBe(200);
+    expect(loginPage.headers.get('cache-control')).toBe('no-store');
+    expect(loginPage.html).toContain('<html lang="ja">');
+    expect(loginPage.html).toContain('action="/my/login"');
+    for (const name of ['branch', 'accountType', 'accountNumber', 'pin']) {
+      expect(loginPage.html).toMatch(new RegExp(`<label for="${name}">`));
+      expect(loginPage.html).toMatch(new RegExp(`id="${name}" name="${name}"`));
+    }
+    expect(loginPage.html).toContain('name="csrf"');
+  });
 
   test('the session cookie is httpOnly, SameSite=strict and sent only to /my', async () => {
     const res = await fetch(`${server.url}/my`, { headers: { accept: 'text/html' } });
@@ -93,45 +90,39 @@ describe('/my: the same identity check as API連携認証', () => {
     expect(withoutCsrf(unknownAccount)).toBe(withoutCsrf(wrongPin));
   });
 
-  test(
-    'after a wrong one-time code the session is back at the first step: the next code alone does not sign ' + 'in',
-    async () => {
-      const who = customers.frozenAccount;
-      const { agent, loginPage } = await openMyPage(server);
-      const otpPage = await agent.login(loginPage, who);
-      await agent.otp(otpPage, wrongCode(who, server.clock.now()), server.clock.now());
-      server.clock.advance(31_000);
-      const retried = await agent.otp(otpPage, who, server.clock.now());
-      expect(retried.status).toBe(400);
-      expect(retried.html).toContain(LOGIN_ERROR);
-    },
-  );
+  test('after a wrong one-time code the session is back at the first step: the next code alone does not sign in', async () => {
+    const who = customers.frozenAccount;
+    const { agent, loginPage } = await openMyPage(server);
+    const otpPage = await agent.login(loginPage, who);
+    await agent.otp(otpPage, wrongCode(who, server.clock.now()), server.clock.now());
+    server.clock.advance(31_000);
+    const retried = await agent.otp(otpPage, who, server.clock.now());
+    expect(retried.status).toBe(400);
+    expect(retried.html).toContain(LOGIN_ERROR);
+  });
 
-  test(
-    'the lock counter is the one of API連携認証: failures on /my and in an authorization add up to the ' + 'lock',
-    async () => {
-      const who = customers.lockable;
-      const { agent, loginPage } = await openMyPage(server);
-      for (let i = 0; i < 3; i += 1) expect((await agent.login(loginPage, { ...who, pin: '0000' })).status).toBe(400);
-      expect(await server.app.coreBanking.loginFailures(refOf(who))).toEqual({ consecutiveFailures: 3, locked: false });
+  test('the lock counter is the one of API連携認証: failures on /my and in an authorization add up to the lock', async () => {
+    const who = customers.lockable;
+    const { agent, loginPage } = await openMyPage(server);
+    for (let i = 0; i < 3; i += 1) expect((await agent.login(loginPage, { ...who, pin: '0000' })).status).toBe(400);
+    expect(await server.app.coreBanking.loginFailures(refOf(who))).toEqual({ consecutiveFailures: 3, locked: false });
 
-      const partner = await partnerFor(server);
-      const begun = await beginAuthorization(server, partner);
-      for (let i = 0; i < 2; i += 1)
-        expect((await begun.agent.login(begun.loginPage, { ...who, pin: '0000' })).status).toBe(400);
-      expect(await server.app.coreBanking.loginFailures(refOf(who))).toEqual({ consecutiveFailures: 5, locked: true });
+    const partner = await partnerFor(server);
+    const begun = await beginAuthorization(server, partner);
+    for (let i = 0; i < 2; i += 1)
+      expect((await begun.agent.login(begun.loginPage, { ...who, pin: '0000' })).status).toBe(400);
+    expect(await server.app.coreBanking.loginFailures(refOf(who))).toEqual({ consecutiveFailures: 5, locked: true });
 
-      // Locked: the right PIN is refused on /my with the same page, until bank staff unlock.
-      const locked = await openMyPage(server);
-      const refused = await locked.agent.login(locked.loginPage, who);
-      expect(refused.status).toBe(400);
-      expect(refused.html).toContain(LOGIN_ERROR);
+    // Locked: the right PIN is refused on /my with the same page, until bank staff unlock.
+    const locked = await openMyPage(server);
+    const refused = await locked.agent.login(locked.loginPage, who);
+    expect(refused.status).toBe(400);
+    expect(refused.html).toContain(LOGIN_ERROR);
 
-      await server.app.coreBanking.unlock(refOf(who));
-      const { listPage } = await signIn(server, who);
-      expect(listPage.html).toContain('<h1>連携の管理</h1>');
-    },
-  );
+    await server.app.coreBanking.unlock(refOf(who));
+    const { listPage } = await signIn(server, who);
+    expect(listPage.html).toContain('<h1>連携の管理</h1>');
+  });
 
   test('a session idle for more than ten minutes ends: the next visit starts at the first step', async () => {
     const { agent, listPage } = await signIn(server, customers.frozenAccount);

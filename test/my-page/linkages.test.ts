@@ -29,36 +29,33 @@ const linkBoth = async () => {
 };
 
 describe("/my lists the customer's live linkages", () => {
-  test(
-    'two partners: names, categories in plain Japanese, accounts masked, since and until, newest ' + 'first',
-    async () => {
-      const { withKakeibo, withKaikei } = await linkBoth();
-      const { listPage } = await signIn(server, customers.allTypes);
-      expect(listPage.status).toBe(200);
-      expect(partnerNames(listPage)).toEqual([KAIKEI, KAKEIBO]);
-      expect(linkageIds(listPage)).toEqual([withKaikei.tokens.grant_id, withKakeibo.tokens.grant_id]);
+  test('two partners: names, categories in plain Japanese, accounts masked, since and until, newest first', async () => {
+    const { withKakeibo, withKaikei } = await linkBoth();
+    const { listPage } = await signIn(server, customers.allTypes);
+    expect(listPage.status).toBe(200);
+    expect(partnerNames(listPage)).toEqual([KAIKEI, KAKEIBO]);
+    expect(linkageIds(listPage)).toEqual([withKaikei.tokens.grant_id, withKakeibo.tokens.grant_id]);
 
-      const [kaikeiSection, kakeiboSection] = listPage.html.split('<section').slice(1);
-      expect(kaikeiSection).toContain('口座情報（預金種目・口座番号・名義）');
-      expect(kaikeiSection).toContain('普通預金などの残高と入出金明細');
-      expect(kaikeiSection).not.toContain('定期預金の明細');
-      expect(kakeiboSection).toContain('定期預金の明細');
-      expect(kaikeiSection).toContain('普通預金 本店 ****345');
-      expect(kakeiboSection).toContain('普通預金 本店 ****345');
-      expect(kakeiboSection).toContain('貯蓄預金 本店 ****345');
-      for (const [section, linked] of [
-        [kaikeiSection, withKaikei],
-        [kakeiboSection, withKakeibo],
-      ] as const) {
-        const record = (await server.app.grants.find(linked.tokens.grant_id as string))!;
-        expect(section).toContain(`<dd class="since">${jstDateTimeText(record.createdAt, 'ja')}</dd>`);
-        expect(section).toContain(`<dd class="until">${jstDateTimeText(record.expiresAt, 'ja')}</dd>`);
-        expect(section).toContain('>連携を解除する</button>');
-      }
-      // Never a full account number on the page.
-      for (const n of ['1012345', '5012345', '3012345']) expect(listPage.html).not.toContain(n);
-    },
-  );
+    const [kaikeiSection, kakeiboSection] = listPage.html.split('<section').slice(1);
+    expect(kaikeiSection).toContain('口座情報（預金種目・口座番号・名義）');
+    expect(kaikeiSection).toContain('普通預金などの残高と入出金明細');
+    expect(kaikeiSection).not.toContain('定期預金の明細');
+    expect(kakeiboSection).toContain('定期預金の明細');
+    expect(kaikeiSection).toContain('普通預金 本店 ****345');
+    expect(kakeiboSection).toContain('普通預金 本店 ****345');
+    expect(kakeiboSection).toContain('貯蓄預金 本店 ****345');
+    for (const [section, linked] of [
+      [kaikeiSection, withKaikei],
+      [kakeiboSection, withKakeibo],
+    ] as const) {
+      const record = (await server.app.grants.find(linked.tokens.grant_id as string))!;
+      expect(section).toContain(`<dd class="since">${jstDateTimeText(record.createdAt, 'ja')}</dd>`);
+      expect(section).toContain(`<dd class="until">${jstDateTimeText(record.expiresAt, 'ja')}</dd>`);
+      expect(section).toContain('>連携を解除する</button>');
+    }
+    // Never a full account number on the page.
+    for (const n of ['1012345', '5012345', '3012345']) expect(listPage.html).not.toContain(n);
+  });
 
   test('"last used" shows when the partner last retrieved data, and "not yet" before that', async () => {
     const { kaikei, withKaikei } = await linkBoth();
@@ -89,48 +86,44 @@ describe("/my lists the customer's live linkages", () => {
     expect(await lastUsedOf()).toBe(jstDateTimeText(server.clock.now(), 'ja'));
   });
 
-  test(
-    "ending one with the confirmation: that partner's next data call fails (401) and its refresh fails " +
-      '(invalid_grant), the other still works',
-    async () => {
-      const { kakeibo, kaikei, withKakeibo, withKaikei } = await linkBoth();
-      const { agent, listPage } = await signIn(server, customers.allTypes);
-      const kakeiboGrant = withKakeibo.tokens.grant_id as string;
-      expect(linkageIds(listPage)).toContain(kakeiboGrant);
+  test("ending one with the confirmation: that partner's next data call fails (401) and its refresh fails (invalid_grant), the other still works", async () => {
+    const { kakeibo, kaikei, withKakeibo, withKaikei } = await linkBoth();
+    const { agent, listPage } = await signIn(server, customers.allTypes);
+    const kakeiboGrant = withKakeibo.tokens.grant_id as string;
+    expect(linkageIds(listPage)).toContain(kakeiboGrant);
 
-      const confirm = await agent.request(`${server.url}/my/linkages/${encodeURIComponent(kakeiboGrant)}/end`);
-      expect(confirm.status).toBe(200);
-      expect(confirm.html).toContain('<h1>連携の解除</h1>');
-      expect(confirm.html).toContain(`${KAKEIBO} との連携を解除します。よろしいですか。`);
-      expect(confirm.html).toContain('****345');
-      // Looking at the confirmation changes nothing.
-      expect((await dataCall(server, kakeibo, withKakeibo)).status).toBe(200);
+    const confirm = await agent.request(`${server.url}/my/linkages/${encodeURIComponent(kakeiboGrant)}/end`);
+    expect(confirm.status).toBe(200);
+    expect(confirm.html).toContain('<h1>連携の解除</h1>');
+    expect(confirm.html).toContain(`${KAKEIBO} との連携を解除します。よろしいですか。`);
+    expect(confirm.html).toContain('****345');
+    // Looking at the confirmation changes nothing.
+    expect((await dataCall(server, kakeibo, withKakeibo)).status).toBe(200);
 
-      const after = await agent.request(`${server.url}/my/linkages/${encodeURIComponent(kakeiboGrant)}/end`, {
-        form: { csrf: CustomerAgent.field(confirm.html, 'csrf') },
-      });
-      expect(after.status).toBe(200);
-      expect(after.url).toBe(`${server.url}/my`);
-      expect(after.html).toContain(`${KAKEIBO} との連携を解除しました。`);
-      expect(partnerNames(after)).toEqual([KAIKEI]);
+    const after = await agent.request(`${server.url}/my/linkages/${encodeURIComponent(kakeiboGrant)}/end`, {
+      form: { csrf: CustomerAgent.field(confirm.html, 'csrf') },
+    });
+    expect(after.status).toBe(200);
+    expect(after.url).toBe(`${server.url}/my`);
+    expect(after.html).toContain(`${KAKEIBO} との連携を解除しました。`);
+    expect(partnerNames(after)).toEqual([KAIKEI]);
 
-      expect((await dataCall(server, kakeibo, withKakeibo)).status).toBe(401);
-      await expect(
-        kakeibo.refresh(withKakeibo.tokens.refresh_token!, withKakeibo.pending.dpopKeys),
-      ).rejects.toMatchObject({ error: 'invalid_grant' });
-      expect(await server.app.revocation.ending(kakeiboGrant)).toMatchObject({
-        reason: 'revoked_by_customer',
-        actor: 'customer',
-      });
+    expect((await dataCall(server, kakeibo, withKakeibo)).status).toBe(401);
+    await expect(
+      kakeibo.refresh(withKakeibo.tokens.refresh_token!, withKakeibo.pending.dpopKeys),
+    ).rejects.toMatchObject({ error: 'invalid_grant' });
+    expect(await server.app.revocation.ending(kakeiboGrant)).toMatchObject({
+      reason: 'revoked_by_customer',
+      actor: 'customer',
+    });
 
-      expect((await dataCall(server, kaikei, withKaikei)).status).toBe(200);
-      const refreshed = await kaikei.refresh(withKaikei.tokens.refresh_token!, withKaikei.pending.dpopKeys);
-      expect((await dataCall(server, kaikei, { tokens: refreshed, pending: withKaikei.pending })).status).toBe(200);
+    expect((await dataCall(server, kaikei, withKaikei)).status).toBe(200);
+    const refreshed = await kaikei.refresh(withKaikei.tokens.refresh_token!, withKaikei.pending.dpopKeys);
+    expect((await dataCall(server, kaikei, { tokens: refreshed, pending: withKaikei.pending })).status).toBe(200);
 
-      // "Ended" is said once.
-      expect((await agent.request(`${server.url}/my`)).html).not.toContain('との連携を解除しました。');
-    },
-  );
+    // "Ended" is said once.
+    expect((await agent.request(`${server.url}/my`)).html).not.toContain('との連携を解除しました。');
+  });
 
   test('a post without the CSRF token, or with a wrong one, is refused and ends nothing', async () => {
     const { kakeibo, withKakeibo } = await linkBoth();

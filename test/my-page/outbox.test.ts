@@ -33,32 +33,28 @@ describe('the customer notifier: the demo outbox', () => {
     expect(page.headers.get('cache-control')).toBe('no-store');
   });
 
-  test(
-    'a new linkage puts a notice in the outbox: which partner, which information of which accounts (masked), and ' +
-      'how to end it',
-    async () => {
-      const partner = await partnerFor(server);
-      await link(server, partner, customers.allTypes, {
-        scope: 'openid offline_access accounts deposits',
-        accounts: (offered) => offered.slice(0, 2),
-      });
-      const [notice] = notices((await outbox()).html);
-      expect(notice.kind).toBe('linkage.created');
-      expect(notice.text).toContain('【デモ信用組合】デモかけいぼ と口座を連携しました');
-      expect(notice.text).toContain('・口座情報（預金種目・口座番号・名義）');
-      expect(notice.text).toContain('・普通預金などの残高と入出金明細');
-      expect(notice.text).not.toContain('定期預金の明細');
-      expect(notice.text).toContain('・普通預金 ****345');
-      expect(notice.text).toContain('・貯蓄預金 ****345');
-      expect(notice.text).toContain('連携の有効期限：');
-      expect(notice.text).toContain(
-        `デモかけいぼ のサービスからお手続きいただくか、当組合の「連携の管理」ページ（${server.url}/my）で解除してください。`,
-      );
-      expect(notice.text).toContain('お心当たりのない場合は、すぐに連携を解除し');
-      // Never a full account number.
-      for (const n of ['1012345', '5012345']) expect(notice.text).not.toContain(n);
-    },
-  );
+  test('a new linkage puts a notice in the outbox: which partner, which information of which accounts (masked), and how to end it', async () => {
+    const partner = await partnerFor(server);
+    await link(server, partner, customers.allTypes, {
+      scope: 'openid offline_access accounts deposits',
+      accounts: (offered) => offered.slice(0, 2),
+    });
+    const [notice] = notices((await outbox()).html);
+    expect(notice.kind).toBe('linkage.created');
+    expect(notice.text).toContain('【デモ信用組合】デモかけいぼ と口座を連携しました');
+    expect(notice.text).toContain('・口座情報（預金種目・口座番号・名義）');
+    expect(notice.text).toContain('・普通預金などの残高と入出金明細');
+    expect(notice.text).not.toContain('定期預金の明細');
+    expect(notice.text).toContain('・普通預金 ****345');
+    expect(notice.text).toContain('・貯蓄預金 ****345');
+    expect(notice.text).toContain('連携の有効期限：');
+    expect(notice.text).toContain(
+      `デモかけいぼ のサービスからお手続きいただくか、当組合の「連携の管理」ページ（${server.url}/my）で解除してください。`,
+    );
+    expect(notice.text).toContain('お心当たりのない場合は、すぐに連携を解除し');
+    // Never a full account number.
+    for (const n of ['1012345', '5012345']) expect(notice.text).not.toContain(n);
+  });
 
   test('ending a linkage on /my sends a notice too, and the newest comes first', async () => {
     const partner = await partnerFor(server, 'demo-kaikei');

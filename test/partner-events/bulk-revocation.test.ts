@@ -67,67 +67,62 @@ describe.each([
   },
   { store: 'the memory store', count: 2_000, env: (): Record<string, string> => ({}) },
 ])('ending every grant of a partner on $store', ({ count, env }) => {
-  test(
-    `${count} grants: it finishes, no token is usable afterwards, and only tombstones and refresh-token memos are ` +
-      `left`,
-    async () => {
-      const server = await startServer({ env: env() });
-      try {
-        await server.app.partnerEvents.stop();
-        const { app } = server;
-        const before = new Set(await app.store.keysWithPrefix(''));
+  test(`${count} grants: it finishes, no token is usable afterwards, and only tombstones and refresh-token memos are left`, async () => {
+    const server = await startServer({ env: env() });
+    try {
+      await server.app.partnerEvents.stop();
+      const { app } = server;
+      const before = new Set(await app.store.keysWithPrefix(''));
 
-        const setupStarted = performance.now();
-        const seeded = await seedMany(server, count);
-        const setupMs = performance.now() - setupStarted;
+      const setupStarted = performance.now();
+      const seeded = await seedMany(server, count);
+      const setupMs = performance.now() - setupStarted;
 
-        // The test can fail: before the ending, every token is there and usable.
-        expect(await present(app.store, tokenKeys(seeded))).toBe(3 * count);
-        expect(await app.provider.AccessToken.find(seeded[0].accessToken!)).toBeDefined();
-        expect(kinds((await app.store.keysWithPrefix('')).filter((k) => !before.has(k)))).toEqual({
-          'oidc:Grant': count,
-          'oidc:AccessToken': count,
-          'oidc:RefreshToken': count,
-          'oidc:grant': count,
-          grant: count,
-          idx: count + 1,
-          'refresh-token-grant': count,
-        });
+      // The test can fail: before the ending, every token is there and usable.
+      expect(await present(app.store, tokenKeys(seeded))).toBe(3 * count);
+      expect(await app.provider.AccessToken.find(seeded[0].accessToken!)).toBeDefined();
+      expect(kinds((await app.store.keysWithPrefix('')).filter((k) => !before.has(k)))).toEqual({
+        'oidc:Grant': count,
+        'oidc:AccessToken': count,
+        'oidc:RefreshToken': count,
+        'oidc:grant': count,
+        grant: count,
+        idx: count + 1,
+        'refresh-token-grant': count,
+      });
 
-        const started = performance.now();
-        const ended = await app.revocation.endPartnerGrants(PARTNER, { reason: 'partner_removed', actor: 'test' });
-        const endMs = performance.now() - started;
-        expect(ended).toBe(count);
+      const started = performance.now();
+      const ended = await app.revocation.endPartnerGrants(PARTNER, { reason: 'partner_removed', actor: 'test' });
+      const endMs = performance.now() - started;
+      expect(ended).toBe(count);
 
-        // Every token lookup finds nothing, through the store and through oidc-provider.
-        expect(await present(app.store, tokenKeys(seeded))).toBe(0);
-        for (const s of seeded.slice(0, 50)) {
-          expect(await app.provider.AccessToken.find(s.accessToken!)).toBeUndefined();
-          expect(await app.provider.RefreshToken.find(s.refreshToken!)).toBeUndefined();
-        }
-        // Counting the keys: what is left is one tombstone per grant (why it ended) and one memo per
-        // refresh token (so a late refresh is told `reauthorization_required`), besides the audit
-        // trail; no token, Grant, record or index set.
-        const left = (await app.store.keysWithPrefix('')).filter((k) => !before.has(k));
-        expect(kinds(left)).toEqual({ 'grant-ended': count, 'refresh-token-grant': count });
-        expect(await app.grants.idsOfPartner(PARTNER)).toEqual([]);
-        expect(await app.revocation.ending(seeded[count - 1].grantId)).toMatchObject({
-          reason: 'partner_removed',
-          partnerId: PARTNER,
-        });
-
-        if (process.env.REPORT_TIMINGS)
-          process.stderr.write(
-            `bulk revocation on ${app.store.kind}: ${count} grants set up in ${Math.round(setupMs)} ms, ended in ` +
-              `${Math.round(endMs)} ms\n`,
-          );
-        expect(endMs).toBeLessThan(45_000);
-      } finally {
-        await server.close();
+      // Every token lookup finds nothing, through the store and through oidc-provider.
+      expect(await present(app.store, tokenKeys(seeded))).toBe(0);
+      for (const s of seeded.slice(0, 50)) {
+        expect(await app.provider.AccessToken.find(s.accessToken!)).toBeUndefined();
+        expect(await app.provider.RefreshToken.find(s.refreshToken!)).toBeUndefined();
       }
-    },
-    120_000,
-  );
+      // Counting the keys: what is left is one tombstone per grant (why it ended) and one memo per
+      // refresh token (so a late refresh is told `reauthorization_required`), besides the audit
+      // trail; no token, Grant, record or index set.
+      const left = (await app.store.keysWithPrefix('')).filter((k) => !before.has(k));
+      expect(kinds(left)).toEqual({ 'grant-ended': count, 'refresh-token-grant': count });
+      expect(await app.grants.idsOfPartner(PARTNER)).toEqual([]);
+      expect(await app.revocation.ending(seeded[count - 1].grantId)).toMatchObject({
+        reason: 'partner_removed',
+        partnerId: PARTNER,
+      });
+
+      if (process.env.REPORT_TIMINGS)
+        process.stderr.write(
+          `bulk revocation on ${app.store.kind}: ${count} grants set up in ${Math.round(setupMs)} ms, ended in ` +
+            `${Math.round(endMs)} ms\n`,
+        );
+      expect(endMs).toBeLessThan(45_000);
+    } finally {
+      await server.close();
+    }
+  }, 120_000);
 });
 
 /**
@@ -152,52 +147,48 @@ const failingStore = (inner: MemoryStore) => {
   return { store: store as Store, control };
 };
 
-test(
-  'a store failure half way leaves each grant whole or without any token, and ending again finishes every ' + 'one',
-  async () => {
-    const clock = new ManualClock(Date.now());
-    const { store, control } = failingStore(new MemoryStore(clock));
-    const server = await startServer({ clock, overrides: { store } });
-    try {
-      await server.app.partnerEvents.stop();
-      const { app } = server;
-      const seeded = await seedMany(server, 300);
+test('a store failure half way leaves each grant whole or without any token, and ending again finishes every one', async () => {
+  const clock = new ManualClock(Date.now());
+  const { store, control } = failingStore(new MemoryStore(clock));
+  const server = await startServer({ clock, overrides: { store } });
+  try {
+    await server.app.partnerEvents.stop();
+    const { app } = server;
+    const seeded = await seedMany(server, 300);
 
-      control.budget = 500; // about 80 of 300 endings' worth of writes
-      await expect(
-        app.revocation.endPartnerGrants(PARTNER, { reason: 'revoked_by_bank', actor: 'test' }),
-      ).rejects.toThrow(StoreUnavailableError);
-      control.budget = Infinity;
+    control.budget = 500; // about 80 of 300 endings' worth of writes
+    await expect(
+      app.revocation.endPartnerGrants(PARTNER, { reason: 'revoked_by_bank', actor: 'test' }),
+    ).rejects.toThrow(StoreUnavailableError);
+    control.budget = Infinity;
 
-      let whole = 0;
-      let withoutTokens = 0;
-      for (const s of seeded) {
-        const tokens = await present(store, tokenKeys([s]));
-        // All of a grant's tokens go in one delete: never some of them.
-        expect([0, 3]).toContain(tokens);
-        if (tokens === 3) {
-          whole += 1;
-          expect(await app.grants.find(s.grantId)).toBeDefined();
-          expect(await app.revocation.ending(s.grantId)).toBeUndefined();
-        } else {
-          withoutTokens += 1;
-        }
+    let whole = 0;
+    let withoutTokens = 0;
+    for (const s of seeded) {
+      const tokens = await present(store, tokenKeys([s]));
+      // All of a grant's tokens go in one delete: never some of them.
+      expect([0, 3]).toContain(tokens);
+      if (tokens === 3) {
+        whole += 1;
+        expect(await app.grants.find(s.grantId)).toBeDefined();
+        expect(await app.revocation.ending(s.grantId)).toBeUndefined();
+      } else {
+        withoutTokens += 1;
       }
-      expect(whole).toBeGreaterThan(0);
-      expect(withoutTokens).toBeGreaterThan(0);
-
-      await app.revocation.endPartnerGrants(PARTNER, { reason: 'revoked_by_bank', actor: 'test' });
-      expect(await present(store, tokenKeys(seeded))).toBe(0);
-      for (const s of seeded)
-        expect(await app.revocation.ending(s.grantId)).toMatchObject({ reason: 'revoked_by_bank' });
-      const left = kinds(await store.keysWithPrefix(''));
-      expect(left).not.toHaveProperty('grant');
-      expect(left).not.toHaveProperty('idx');
-      expect(left).not.toHaveProperty('oidc:grant');
-      const endedEvents = await app.audit.query({ kind: 'grant.ended', partnerId: PARTNER });
-      expect(new Set(endedEvents.map((e) => e.details?.grantId))).toEqual(new Set(seeded.map((s) => s.grantId)));
-    } finally {
-      await server.close();
     }
-  },
-);
+    expect(whole).toBeGreaterThan(0);
+    expect(withoutTokens).toBeGreaterThan(0);
+
+    await app.revocation.endPartnerGrants(PARTNER, { reason: 'revoked_by_bank', actor: 'test' });
+    expect(await present(store, tokenKeys(seeded))).toBe(0);
+    for (const s of seeded) expect(await app.revocation.ending(s.grantId)).toMatchObject({ reason: 'revoked_by_bank' });
+    const left = kinds(await store.keysWithPrefix(''));
+    expect(left).not.toHaveProperty('grant');
+    expect(left).not.toHaveProperty('idx');
+    expect(left).not.toHaveProperty('oidc:grant');
+    const endedEvents = await app.audit.query({ kind: 'grant.ended', partnerId: PARTNER });
+    expect(new Set(endedEvents.map((e) => e.details?.grantId))).toEqual(new Set(seeded.map((s) => s.grantId)));
+  } finally {
+    await server.close();
+  }
+});

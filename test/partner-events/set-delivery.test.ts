@@ -56,114 +56,103 @@ describe('Security Event Tokens to the partner when a linkage ends (memory store
     await receiver.close();
   });
 
-  test(
-    "a linkage the bank ends reaches the partner as a SET that verifies against the server's JWKS, naming the " +
-      'grant and the sub the partner knows',
-    async () => {
-      const partner = await partnerFor(server, PARTNER);
-      const linked = await link(server, partner, customers.allTypes);
-      const grantId = linked.tokens.grant_id as string;
-      const { sub } = oauth.getValidatedIdTokenClaims(linked.tokens)!;
+  test("a linkage the bank ends reaches the partner as a SET that verifies against the server's JWKS, naming the grant and the sub the partner knows", async () => {
+    const partner = await partnerFor(server, PARTNER);
+    const linked = await link(server, partner, customers.allTypes);
+    const grantId = linked.tokens.grant_id as string;
+    const { sub } = oauth.getValidatedIdTokenClaims(linked.tokens)!;
 
-      expect(await server.app.revocation.endGrant(grantId, { reason: 'revoked_by_bank', actor: 'operator-1' })).toBe(
-        true,
-      );
-      expect(receiver.received).toHaveLength(0); // sending is the worker's job, not the revocation's
-      expect(await server.app.partnerEvents.runDueDeliveries()).toEqual({
-        sent: 1,
-        failed: 0,
-        abandoned: 0,
-        dropped: 0,
-      });
+    expect(await server.app.revocation.endGrant(grantId, { reason: 'revoked_by_bank', actor: 'operator-1' })).toBe(
+      true,
+    );
+    expect(receiver.received).toHaveLength(0); // sending is the worker's job, not the revocation's
+    expect(await server.app.partnerEvents.runDueDeliveries()).toEqual({
+      sent: 1,
+      failed: 0,
+      abandoned: 0,
+      dropped: 0,
+    });
 
-      expect(receiver.received).toHaveLength(1);
-      const [request] = receiver.received;
-      expect(request.headers['content-type']).toBe('application/secevent+jwt');
-      const { payload, protectedHeader } = await verifySet(server, request.body);
-      expect(protectedHeader).toMatchObject({ typ: 'secevent+jwt', alg: 'ES256', kid: expect.any(String) });
-      expect(payload).toMatchObject({
-        iss: server.url,
-        aud: PARTNER,
-        jti: expect.any(String),
-        iat: expect.any(Number),
-        sub_id: { format: 'iss_sub', iss: server.url, sub },
-        events: { [GRANT_REVOKED_EVENT]: { grant_id: grantId, reason: 'revoked_by_bank', initiating_entity: 'admin' } },
-      });
-      expect(payload.exp).toBeUndefined();
-      expect(sub).toEqual(expect.any(String));
+    expect(receiver.received).toHaveLength(1);
+    const [request] = receiver.received;
+    expect(request.headers['content-type']).toBe('application/secevent+jwt');
+    const { payload, protectedHeader } = await verifySet(server, request.body);
+    expect(protectedHeader).toMatchObject({ typ: 'secevent+jwt', alg: 'ES256', kid: expect.any(String) });
+    expect(payload).toMatchObject({
+      iss: server.url,
+      aud: PARTNER,
+      jti: expect.any(String),
+      iat: expect.any(Number),
+      sub_id: { format: 'iss_sub', iss: server.url, sub },
+      events: { [GRANT_REVOKED_EVENT]: { grant_id: grantId, reason: 'revoked_by_bank', initiating_entity: 'admin' } },
+    });
+    expect(payload.exp).toBeUndefined();
+    expect(sub).toEqual(expect.any(String));
 
-      // Delivered once: nothing is left to send, and the audit trail says it was delivered.
-      expect(await server.app.partnerEvents.runDueDeliveries()).toEqual({
-        sent: 0,
-        failed: 0,
-        abandoned: 0,
-        dropped: 0,
-      });
-      expect(receiver.received).toHaveLength(1);
-      expect(await pendingKeys(server)).toEqual([]);
-      const delivered = await server.app.audit.query({ kind: 'partner_event.delivered', partnerId: PARTNER });
-      expect(delivered.map((e) => e.details?.jti)).toContain(payload.jti);
-    },
-  );
+    // Delivered once: nothing is left to send, and the audit trail says it was delivered.
+    expect(await server.app.partnerEvents.runDueDeliveries()).toEqual({
+      sent: 0,
+      failed: 0,
+      abandoned: 0,
+      dropped: 0,
+    });
+    expect(receiver.received).toHaveLength(1);
+    expect(await pendingKeys(server)).toEqual([]);
+    const delivered = await server.app.audit.query({ kind: 'partner_event.delivered', partnerId: PARTNER });
+    expect(delivered.map((e) => e.details?.jti)).toContain(payload.jti);
+  });
 
-  test(
-    'eligibility loss ends every grant of the customer and tells each partner with an endpoint once per ' + 'grant',
-    async () => {
-      const customerId = `customer-${randomUUID()}`;
-      const now = server.clock.now();
-      const first = await seedLinkage(server.app, { partnerId: PARTNER, customerId, now });
-      const other = await seedLinkage(server.app, { partnerId: OTHER_PARTNER, customerId, now });
-      expect(
-        await server.app.revocation.endCustomerGrants(customerId, {
-          reason: 'customer_ineligible',
-          actor: 'core-banking',
-        }),
-      ).toBe(2);
+  test('eligibility loss ends every grant of the customer and tells each partner with an endpoint once per grant', async () => {
+    const customerId = `customer-${randomUUID()}`;
+    const now = server.clock.now();
+    const first = await seedLinkage(server.app, { partnerId: PARTNER, customerId, now });
+    const other = await seedLinkage(server.app, { partnerId: OTHER_PARTNER, customerId, now });
+    expect(
+      await server.app.revocation.endCustomerGrants(customerId, {
+        reason: 'customer_ineligible',
+        actor: 'core-banking',
+      }),
+    ).toBe(2);
 
-      expect((await server.app.partnerEvents.runDueDeliveries()).sent).toBe(1); // demo-kaikei has no endpoint
-      const { payload } = await verifySet(server, receiver.received[0].body);
-      expect(payload.sub_id).toEqual({ format: 'iss_sub', iss: server.url, sub: first.sub });
-      expect(payload.events).toEqual({
-        [GRANT_REVOKED_EVENT]: expect.objectContaining({
-          grant_id: first.grantId,
-          reason: 'customer_ineligible',
-          initiating_entity: 'policy',
-        }),
-      });
-      expect(other.grantId).not.toBe(first.grantId);
-    },
-  );
+    expect((await server.app.partnerEvents.runDueDeliveries()).sent).toBe(1); // demo-kaikei has no endpoint
+    const { payload } = await verifySet(server, receiver.received[0].body);
+    expect(payload.sub_id).toEqual({ format: 'iss_sub', iss: server.url, sub: first.sub });
+    expect(payload.events).toEqual({
+      [GRANT_REVOKED_EVENT]: expect.objectContaining({
+        grant_id: first.grantId,
+        reason: 'customer_ineligible',
+        initiating_entity: 'policy',
+      }),
+    });
+    expect(other.grantId).not.toBe(first.grantId);
+  });
 
-  test(
-    'the partner is not told of endings it caused: its own refresh-token revocation, its Grant Management DELETE, ' +
-      'a replacement',
-    async () => {
-      const partner = await partnerFor(server, PARTNER);
-      const linked = await link(server, partner, customers.allTypes);
-      await partner.revoke(linked.tokens.refresh_token!);
-      expect(await server.app.revocation.ending(linked.tokens.grant_id as string)).toMatchObject({
-        reason: 'revoked_by_protocol',
-      });
+  test('the partner is not told of endings it caused: its own refresh-token revocation, its Grant Management DELETE, a replacement', async () => {
+    const partner = await partnerFor(server, PARTNER);
+    const linked = await link(server, partner, customers.allTypes);
+    await partner.revoke(linked.tokens.refresh_token!);
+    expect(await server.app.revocation.ending(linked.tokens.grant_id as string)).toMatchObject({
+      reason: 'revoked_by_protocol',
+    });
 
-      const again = await link(server, partner, customers.allTypes);
-      const deleted = await partner.resource(
-        `${server.url}/grants/${again.tokens.grant_id as string}`,
-        again.tokens.access_token,
-        again.pending.dpopKeys,
-        'DELETE',
-      );
-      expect(deleted.status).toBe(204);
-      expect(await server.app.revocation.ending(again.tokens.grant_id as string)).toMatchObject({
-        reason: 'revoked_by_partner',
-      });
-      const replaced = await seedLinkage(server.app, { partnerId: PARTNER, now: server.clock.now() });
-      await server.app.revocation.endGrant(replaced.grantId, { reason: 'replaced', actor: 'customer' });
+    const again = await link(server, partner, customers.allTypes);
+    const deleted = await partner.resource(
+      `${server.url}/grants/${again.tokens.grant_id as string}`,
+      again.tokens.access_token,
+      again.pending.dpopKeys,
+      'DELETE',
+    );
+    expect(deleted.status).toBe(204);
+    expect(await server.app.revocation.ending(again.tokens.grant_id as string)).toMatchObject({
+      reason: 'revoked_by_partner',
+    });
+    const replaced = await seedLinkage(server.app, { partnerId: PARTNER, now: server.clock.now() });
+    await server.app.revocation.endGrant(replaced.grantId, { reason: 'replaced', actor: 'customer' });
 
-      expect(await pendingKeys(server)).toEqual([]);
-      expect((await server.app.partnerEvents.runDueDeliveries()).sent).toBe(0);
-      expect(receiver.received).toHaveLength(0);
-    },
-  );
+    expect(await pendingKeys(server)).toEqual([]);
+    expect((await server.app.partnerEvents.runDueDeliveries()).sent).toBe(0);
+    expect(receiver.received).toHaveLength(0);
+  });
 
   test('a partner without an event endpoint is skipped: nothing is queued', async () => {
     const seeded = await seedLinkage(server.app, { partnerId: OTHER_PARTNER, now: server.clock.now() });
@@ -228,71 +217,65 @@ describe('Security Event Tokens to the partner when a linkage ends (memory store
     });
   });
 
-  test(
-    'the endpoint the partner has when the SET is sent wins; a partner whose endpoint was removed is not sent ' + 'to',
-    async () => {
-      const seeded = await seedLinkage(server.app, { partnerId: PARTNER, now: server.clock.now() });
-      const moved = await startEventReceiver();
-      try {
-        await server.app.revocation.endGrant(seeded.grantId, { reason: 'revoked_by_bank', actor: 'operator-1' });
-        await setEventEndpoint(server, PARTNER, moved.url);
-        expect((await server.app.partnerEvents.runDueDeliveries()).sent).toBe(1);
-        expect(moved.received).toHaveLength(1);
-        expect(receiver.received).toHaveLength(0);
+  test('the endpoint the partner has when the SET is sent wins; a partner whose endpoint was removed is not sent to', async () => {
+    const seeded = await seedLinkage(server.app, { partnerId: PARTNER, now: server.clock.now() });
+    const moved = await startEventReceiver();
+    try {
+      await server.app.revocation.endGrant(seeded.grantId, { reason: 'revoked_by_bank', actor: 'operator-1' });
+      await setEventEndpoint(server, PARTNER, moved.url);
+      expect((await server.app.partnerEvents.runDueDeliveries()).sent).toBe(1);
+      expect(moved.received).toHaveLength(1);
+      expect(receiver.received).toHaveLength(0);
 
-        const another = await seedLinkage(server.app, { partnerId: PARTNER, now: server.clock.now() });
-        await server.app.revocation.endGrant(another.grantId, { reason: 'revoked_by_bank', actor: 'operator-1' });
-        await setEventEndpoint(server, PARTNER, undefined);
-        expect(await server.app.partnerEvents.runDueDeliveries()).toMatchObject({ sent: 0, dropped: 1 });
-        expect(await pendingKeys(server)).toEqual([]);
-      } finally {
-        await moved.close();
-      }
-    },
-  );
+      const another = await seedLinkage(server.app, { partnerId: PARTNER, now: server.clock.now() });
+      await server.app.revocation.endGrant(another.grantId, { reason: 'revoked_by_bank', actor: 'operator-1' });
+      await setEventEndpoint(server, PARTNER, undefined);
+      expect(await server.app.partnerEvents.runDueDeliveries()).toMatchObject({ sent: 0, dropped: 1 });
+      expect(await pendingKeys(server)).toEqual([]);
+    } finally {
+      await moved.close();
+    }
+  });
 
-  test(
-    'ending a linkage returns as fast with a dead or hanging endpoint as with none: sending is not on that ' + 'path',
-    async () => {
-      const hanging = await startEventReceiver({ answer: () => 'hang' });
-      const endpoints = { none: undefined, dead: `http://127.0.0.1:${await freePort()}/events`, hanging: hanging.url };
-      const slowest: Record<string, number> = {};
-      try {
-        // Warm-up: the first ending pays for compilation, not for the endpoint.
-        const warm = await seedLinkage(server.app, { partnerId: PARTNER, now: server.clock.now() });
-        await server.app.revocation.endGrant(warm.grantId, { reason: 'revoked_by_bank', actor: 'test' });
-        for (const [name, endpoint] of Object.entries(endpoints)) {
-          await setEventEndpoint(server, PARTNER, endpoint);
-          slowest[name] = 0;
-          for (let i = 0; i < 5; i += 1) {
-            const seeded = await seedLinkage(server.app, { partnerId: PARTNER, now: server.clock.now(), tokens: true });
-            const started = performance.now();
-            expect(
-              await server.app.revocation.endGrant(seeded.grantId, { reason: 'revoked_by_bank', actor: 'test' }),
-            ).toBe(true);
-            slowest[name] = Math.max(slowest[name], performance.now() - started);
-          }
+  test('ending a linkage returns as fast with a dead or hanging endpoint as with none: sending is not on that path', async () => {
+    const hanging = await startEventReceiver({ answer: () => 'hang' });
+    const endpoints = { none: undefined, dead: `http://127.0.0.1:${await freePort()}/events`, hanging: hanging.url };
+    const slowest: Record<string, number> = {};
+    try {
+      // Warm-up: the first ending pays for compilation, not for the endpoint.
+      const warm = await seedLinkage(server.app, { partnerId: PARTNER, now: server.clock.now() });
+      await server.app.revocation.endGrant(warm.grantId, { reason: 'revoked_by_bank', actor: 'test' });
+      for (const [name, endpoint] of Object.entries(endpoints)) {
+        await setEventEndpoint(server, PARTNER, endpoint);
+        slowest[name] = 0;
+        for (let i = 0; i < 5; i += 1) {
+          const seeded = await seedLinkage(server.app, { partnerId: PARTNER, now: server.clock.now(), tokens: true });
+          const started = performance.now();
+          expect(
+            await server.app.revocation.endGrant(seeded.grantId, { reason: 'revoked_by_bank', actor: 'test' }),
+          ).toBe(true);
+          slowest[name] = Math.max(slowest[name], performance.now() - started);
         }
-        // Sending is not on the revocation path: a dead or hanging endpoint costs nothing there.
-        // (Generous bounds: the full suite runs with the machine loaded; the comparison is what counts.)
-        expect(slowest.none).toBeLessThan(1000);
-        expect(slowest.dead).toBeLessThan(1000);
-        expect(slowest.hanging).toBeLessThan(1000);
-        const sameAsNone = Math.max(150, 2 * slowest.none);
-        expect(Math.abs(slowest.dead - slowest.none)).toBeLessThan(sameAsNone);
-        expect(Math.abs(slowest.hanging - slowest.none)).toBeLessThan(sameAsNone);
-        // Queued all the same (the warm-up's, 5 for the dead endpoint, 5 for the hanging one): the worker sends them
-        // later.
-        expect((await pendingKeys(server)).filter((k) => k.startsWith('partner-event:'))).toHaveLength(11);
-        await setEventEndpoint(server, PARTNER, endpoints.dead);
-        const run = await server.app.partnerEvents.runDueDeliveries();
-        // A dead endpoint costs one attempt per run; the partner's other deliveries wait for the next run.
-        expect(run).toMatchObject({ sent: 0, failed: 1 });
-      } finally {
-        await hanging.close();
       }
-    },
-  );
+      // Sending is not on the revocation path: a dead or hanging endpoint costs nothing there.
+      // (Generous bounds: the full suite runs with the machine loaded; the comparison is what counts.)
+      expect(slowest.none).toBeLessThan(1000);
+      expect(slowest.dead).toBeLessThan(1000);
+      expect(slowest.hanging).toBeLessThan(1000);
+      const sameAsNone = Math.max(150, 2 * slowest.none);
+      expect(Math.abs(slowest.dead - slowest.none)).toBeLessThan(sameAsNone);
+      expect(Math.abs(slowest.hanging - slowest.none)).toBeLessThan(sameAsNone);
+      // Queued all the same (the warm-up's, 5 for the dead endpoint, 5 for the hanging one): the worker sends them
+      // later.
+      expect((await pendingKeys(server)).filter((k) => k.startsWith('partner-event:'))).toHaveLength(11);
+      await setEventEndpoint(server, PARTNER, endpoints.dead);
+      const run = await server.app.partnerEvents.runDueDeliveries();
+      // A dead endpoint costs one attempt per run; the partner's other deliveries wait for the next run.
+      expect(run).toMatchObject({ sent: 0, failed: 1 });
+    } finally {
+      await hanging.close();
+    }
+  });
 });
 
 describe('the delivery worker on its own', () => {
@@ -341,48 +324,45 @@ describe('with Redis: the queue survives a restart and is shared by instances', 
     PARTNERS_DIR: clientDir,
   });
 
-  test(
-    'a delivery that failed before a restart is sent by the server after it, and verifies against its ' + 'JWKS',
-    async () => {
-      const receiver = await startEventReceiver({ answer: (n) => (n === 1 ? 500 : 202) });
-      const clientId = `events-${randomUUID().slice(0, 8)}`;
-      await writePartnerFile(partnersDir.dir, clientId, { event_endpoint: receiver.url });
-      const env = redisEnv(partnersDir.dir);
-      const port = await freePort();
-      const clock = new ManualClock(Date.now());
-      let server = await startServer({ env, port, clock });
-      try {
-        await server.app.partnerEvents.stop();
-        expect(server.app.store.kind).toBe('redis');
-        const seeded = await seedLinkage(server.app, { partnerId: clientId, now: clock.now() });
-        await server.app.revocation.endGrant(seeded.grantId, { reason: 'revoked_by_customer', actor: 'customer' });
-        expect(await server.app.partnerEvents.runDueDeliveries()).toMatchObject({ failed: 1 });
-        await server.close();
+  test('a delivery that failed before a restart is sent by the server after it, and verifies against its JWKS', async () => {
+    const receiver = await startEventReceiver({ answer: (n) => (n === 1 ? 500 : 202) });
+    const clientId = `events-${randomUUID().slice(0, 8)}`;
+    await writePartnerFile(partnersDir.dir, clientId, { event_endpoint: receiver.url });
+    const env = redisEnv(partnersDir.dir);
+    const port = await freePort();
+    const clock = new ManualClock(Date.now());
+    let server = await startServer({ env, port, clock });
+    try {
+      await server.app.partnerEvents.stop();
+      expect(server.app.store.kind).toBe('redis');
+      const seeded = await seedLinkage(server.app, { partnerId: clientId, now: clock.now() });
+      await server.app.revocation.endGrant(seeded.grantId, { reason: 'revoked_by_customer', actor: 'customer' });
+      expect(await server.app.partnerEvents.runDueDeliveries()).toMatchObject({ failed: 1 });
+      await server.close();
 
-        server = await startServer({ env, port, clock });
-        await server.app.partnerEvents.stop();
-        clock.advance(11_000);
-        expect(await server.app.partnerEvents.runDueDeliveries()).toMatchObject({ sent: 1 });
-        expect(receiver.received).toHaveLength(2);
-        const { payload } = await verifySet(server, receiver.received[1].body, clientId);
-        expect(payload.jti).toBe(decodeJwt(receiver.received[0].body).jti);
-        expect(payload).toMatchObject({
-          sub_id: { sub: seeded.sub },
-          events: {
-            [GRANT_REVOKED_EVENT]: {
-              grant_id: seeded.grantId,
-              reason: 'revoked_by_customer',
-              initiating_entity: 'user',
-            },
+      server = await startServer({ env, port, clock });
+      await server.app.partnerEvents.stop();
+      clock.advance(11_000);
+      expect(await server.app.partnerEvents.runDueDeliveries()).toMatchObject({ sent: 1 });
+      expect(receiver.received).toHaveLength(2);
+      const { payload } = await verifySet(server, receiver.received[1].body, clientId);
+      expect(payload.jti).toBe(decodeJwt(receiver.received[0].body).jti);
+      expect(payload).toMatchObject({
+        sub_id: { sub: seeded.sub },
+        events: {
+          [GRANT_REVOKED_EVENT]: {
+            grant_id: seeded.grantId,
+            reason: 'revoked_by_customer',
+            initiating_entity: 'user',
           },
-        });
-        expect(await pendingKeys(server)).toEqual([]);
-      } finally {
-        await server.close();
-        await receiver.close();
-      }
-    },
-  );
+        },
+      });
+      expect(await pendingKeys(server)).toEqual([]);
+    } finally {
+      await server.close();
+      await receiver.close();
+    }
+  });
 
   test('two instances working the same queue at once send each delivery exactly once', async () => {
     const receiver = await startEventReceiver({ delayMs: 50 });

@@ -23,36 +23,32 @@ describe('API連携認証 end to end, driven by oauth4webapi (PAR + PKCE + priva
     expect(partner.as.code_challenge_methods_supported).toEqual(['S256']);
   });
 
-  test(
-    'a customer links accounts; the partner gets DPoP-bound tokens, introspection confirms them, refresh works ' +
-      'without prompt=consent',
-    async () => {
-      const partner = await partnerFor(server);
-      const { tokens, pending, chosen, consentPage } = await link(server, partner, customers.allTypes, {
-        accounts: (offered) => offered.slice(0, 2),
-      });
+  test('a customer links accounts; the partner gets DPoP-bound tokens, introspection confirms them, refresh works without prompt=consent', async () => {
+    const partner = await partnerFor(server);
+    const { tokens, pending, chosen, consentPage } = await link(server, partner, customers.allTypes, {
+      accounts: (offered) => offered.slice(0, 2),
+    });
 
-      expect(consentPage.html).toContain('デモかけいぼ');
-      expect(tokens.token_type.toLowerCase()).toBe('dpop');
-      expect(tokens.refresh_token).toEqual(expect.any(String));
-      expect(tokens.scope?.split(' ')).toEqual(expect.arrayContaining(['accounts', 'deposits', 'time_deposits']));
-      const idToken = oauth.getValidatedIdTokenClaims(tokens)!;
-      expect(idToken.sub).not.toContain('1012345');
+    expect(consentPage.html).toContain('デモかけいぼ');
+    expect(tokens.token_type.toLowerCase()).toBe('dpop');
+    expect(tokens.refresh_token).toEqual(expect.any(String));
+    expect(tokens.scope?.split(' ')).toEqual(expect.arrayContaining(['accounts', 'deposits', 'time_deposits']));
+    const idToken = oauth.getValidatedIdTokenClaims(tokens)!;
+    expect(idToken.sub).not.toContain('1012345');
 
-      // A resource server the bank registered introspects the token.
-      const introspection = await (await introspector(server))(tokens.access_token);
-      expect(introspection.active).toBe(true);
-      expect(introspection.client_id).toBe('demo-kakeibo');
-      expect(introspection.aud).toContain(`${server.url}/api/v1`);
-      expect((introspection.cnf as { jkt?: string } | undefined)?.jkt).toEqual(expect.any(String));
-      expect(introspection.accounts).toEqual(chosen);
+    // A resource server the bank registered introspects the token.
+    const introspection = await (await introspector(server))(tokens.access_token);
+    expect(introspection.active).toBe(true);
+    expect(introspection.client_id).toBe('demo-kakeibo');
+    expect(introspection.aud).toContain(`${server.url}/api/v1`);
+    expect((introspection.cnf as { jkt?: string } | undefined)?.jkt).toEqual(expect.any(String));
+    expect(introspection.accounts).toEqual(chosen);
 
-      // The linkage is refreshed with the same DPoP key.
-      const refreshed = await partner.refresh(tokens.refresh_token!, pending.dpopKeys);
-      expect(refreshed.access_token).not.toBe(tokens.access_token);
-      expect(refreshed.token_type.toLowerCase()).toBe('dpop');
-    },
-  );
+    // The linkage is refreshed with the same DPoP key.
+    const refreshed = await partner.refresh(tokens.refresh_token!, pending.dpopKeys);
+    expect(refreshed.access_token).not.toBe(tokens.access_token);
+    expect(refreshed.token_type.toLowerCase()).toBe('dpop');
+  });
 
   test('a partner calling introspection is refused', async () => {
     const partner = await partnerFor(server);

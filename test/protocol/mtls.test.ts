@@ -215,173 +215,135 @@ afterAll(async () => {
   certs.remove();
 });
 
-describe(
-  'mTLS through the trusted proxy header (MTLS_ENABLED=true): client authentication and certificate-bound ' +
-    'tokens (RFC 8705)',
-  () => {
-    test('discovery offers both mTLS client authentication methods and certificate-bound tokens', () => {
-      expect(as.token_endpoint_auth_methods_supported).toEqual(
-        expect.arrayContaining(['private_key_jwt', 'tls_client_auth', 'self_signed_tls_client_auth']),
-      );
-      expect(as.tls_client_certificate_bound_access_tokens).toBe(true);
+describe('mTLS through the trusted proxy header (MTLS_ENABLED=true): client authentication and certificate-bound tokens (RFC 8705)', () => {
+  test('discovery offers both mTLS client authentication methods and certificate-bound tokens', () => {
+    expect(as.token_endpoint_auth_methods_supported).toEqual(
+      expect.arrayContaining(['private_key_jwt', 'tls_client_auth', 'self_signed_tls_client_auth']),
+    );
+    expect(as.tls_client_certificate_bound_access_tokens).toBe(true);
+  });
+
+  test('tls_client_auth: PAR, code and token with the certificate; the access token is bound to it (cnf x5t#S256)', async () => {
+    const tokens = await linkAs(server, as, mtlsCaller('mtls-pki', pkiCert));
+    expect(tokens.token_type.toLowerCase()).toBe('bearer');
+    const introspection = await (await introspector(server))(tokens.access_token);
+    expect(introspection.active).toBe(true);
+    expect(introspection.client_id).toBe('mtls-pki');
+    expect(introspection.cnf).toEqual({ 'x5t#S256': pkiCert.thumbprint });
+  });
+
+  test('tls_client_auth: the data API accepts the token as Bearer with the same certificate, and refuses it without one or with another', async () => {
+    const tokens = await linkAs(server, as, mtlsCaller('mtls-pki', pkiCert));
+    const bearer = `Bearer ${tokens.access_token}`;
+
+    const served = await dataCall(server, bearer, pkiCert);
+    expect(served.status).toBe(200);
+    expect((served.body.accounts as unknown[]).length).toBeGreaterThan(0);
+
+    expectInvalidToken(await dataCall(server, bearer));
+    expectInvalidToken(await dataCall(server, bearer, otherPkiCert));
+    expectInvalidToken(await dataCall(server, bearer, selfCert));
+    // Nor can it pass for a DPoP-bound token.
+    expectInvalidToken(await dataCall(server, `DPoP ${tokens.access_token}`, pkiCert));
+  });
+
+  test("self_signed_tls_client_auth: the certificate registered in the partner's jwks authenticates it, and the token is bound to that certificate", async () => {
+    const tokens = await linkAs(server, as, mtlsCaller('mtls-self', selfCert));
+    const introspection = await (await introspector(server))(tokens.access_token);
+    expect(introspection.client_id).toBe('mtls-self');
+    expect(introspection.cnf).toEqual({ 'x5t#S256': selfCert.thumbprint });
+
+    const bearer = `Bearer ${tokens.access_token}`;
+    expect((await dataCall(server, bearer, selfCert)).status).toBe(200);
+    expectInvalidToken(await dataCall(server, bearer));
+    expectInvalidToken(await dataCall(server, bearer, otherSelfCert));
+  });
+
+  test('tls_client_auth: a refresh through the same certificate gives a new token bound to it; through another certificate it is refused', async () => {
+    const caller = mtlsCaller('mtls-pki', pkiCert);
+    const client = { client_id: caller.clientId };
+    const tokens = await linkAs(server, as, caller, `${SCOPE} offline_access`);
+    expect(tokens.refresh_token).toEqual(expect.any(String));
+
+    const refreshed = await oauth.processRefreshTokenResponse(
+      as,
+      client,
+      await oauth.refreshTokenGrantRequest(as, client, caller.clientAuth, tokens.refresh_token!, caller.options),
+    );
+    expect(refreshed.access_token).not.toBe(tokens.access_token);
+    expect((await (await introspector(server))(refreshed.access_token)).cnf).toEqual({
+      'x5t#S256': pkiCert.thumbprint,
     });
+    expect((await dataCall(server, `Bearer ${refreshed.access_token}`, pkiCert)).status).toBe(200);
 
-    test(
-      'tls_client_auth: PAR, code and token with the certificate; the access token is bound to it (cnf ' + 'x5t#S256)',
-      async () => {
-        const tokens = await linkAs(server, as, mtlsCaller('mtls-pki', pkiCert));
-        expect(tokens.token_type.toLowerCase()).toBe('bearer');
-        const introspection = await (await introspector(server))(tokens.access_token);
-        expect(introspection.active).toBe(true);
-        expect(introspection.client_id).toBe('mtls-pki');
-        expect(introspection.cnf).toEqual({ 'x5t#S256': pkiCert.thumbprint });
-      },
+    const stolen = oauth.refreshTokenGrantRequest(
+      as,
+      client,
+      caller.clientAuth,
+      tokens.refresh_token!,
+      throughProxy(otherPkiCert),
     );
+    await expect(
+      stolen.then((response) => oauth.processRefreshTokenResponse(as, client, response)),
+    ).rejects.toMatchObject({ error: 'invalid_client', status: 401 });
+  });
 
-    test(
-      'tls_client_auth: the data API accepts the token as Bearer with the same certificate, and refuses it without ' +
-        'one or with another',
-      async () => {
-        const tokens = await linkAs(server, as, mtlsCaller('mtls-pki', pkiCert));
-        const bearer = `Bearer ${tokens.access_token}`;
+  test('tls_client_auth: a certificate whose subject DN is not the registered one is refused at the PAR endpoint with invalid_client', async () => {
+    // The partner file names another subject than the certificate's (which the same CA issued).
+    await expect(push(as, mtlsCaller('mtls-wrong-dn', pkiCert))).rejects.toMatchObject({
+      error: 'invalid_client',
+      status: 401,
+    });
+    // Another certificate of the same CA is not the partner's either.
+    await expect(push(as, mtlsCaller('mtls-pki', otherPkiCert))).rejects.toMatchObject({
+      error: 'invalid_client',
+      status: 401,
+    });
+    // And no certificate at all.
+    await expect(push(as, { ...mtlsCaller('mtls-pki', pkiCert), options: throughProxy() })).rejects.toMatchObject({
+      error: 'invalid_client',
+      status: 401,
+    });
+  });
 
-        const served = await dataCall(server, bearer, pkiCert);
-        expect(served.status).toBe(200);
-        expect((served.body.accounts as unknown[]).length).toBeGreaterThan(0);
+  test('tls_client_auth: the code cannot be exchanged with a certificate of another subject (invalid_client at the token endpoint)', async () => {
+    const caller = mtlsCaller('mtls-pki', pkiCert);
+    const { pending, callbackUrl } = await authorize(server, as, caller);
+    await expect(exchange(as, caller, callbackUrl, pending, throughProxy(otherPkiCert))).rejects.toMatchObject({
+      error: 'invalid_client',
+      status: 401,
+    });
+  });
 
-        expectInvalidToken(await dataCall(server, bearer));
-        expectInvalidToken(await dataCall(server, bearer, otherPkiCert));
-        expectInvalidToken(await dataCall(server, bearer, selfCert));
-        // Nor can it pass for a DPoP-bound token.
-        expectInvalidToken(await dataCall(server, `DPoP ${tokens.access_token}`, pkiCert));
-      },
-    );
+  test('tls_client_auth: a self-signed certificate that claims the registered subject DN is refused (the proxy could not verify it)', async () => {
+    const impostor = certs.selfSigned(pkiSubject);
+    expect(impostor.subjectDn).toBe(pkiCert.subjectDn);
+    await expect(push(as, mtlsCaller('mtls-pki', impostor))).rejects.toMatchObject({ error: 'invalid_client' });
+  });
 
-    test(
-      "self_signed_tls_client_auth: the certificate registered in the partner's jwks authenticates it, and the " +
-        'token is bound to that certificate',
-      async () => {
-        const tokens = await linkAs(server, as, mtlsCaller('mtls-self', selfCert));
-        const introspection = await (await introspector(server))(tokens.access_token);
-        expect(introspection.client_id).toBe('mtls-self');
-        expect(introspection.cnf).toEqual({ 'x5t#S256': selfCert.thumbprint });
-
-        const bearer = `Bearer ${tokens.access_token}`;
-        expect((await dataCall(server, bearer, selfCert)).status).toBe(200);
-        expectInvalidToken(await dataCall(server, bearer));
-        expectInvalidToken(await dataCall(server, bearer, otherSelfCert));
-      },
-    );
-
-    test(
-      'tls_client_auth: a refresh through the same certificate gives a new token bound to it; through another ' +
-        'certificate it is refused',
-      async () => {
-        const caller = mtlsCaller('mtls-pki', pkiCert);
-        const client = { client_id: caller.clientId };
-        const tokens = await linkAs(server, as, caller, `${SCOPE} offline_access`);
-        expect(tokens.refresh_token).toEqual(expect.any(String));
-
-        const refreshed = await oauth.processRefreshTokenResponse(
-          as,
-          client,
-          await oauth.refreshTokenGrantRequest(as, client, caller.clientAuth, tokens.refresh_token!, caller.options),
-        );
-        expect(refreshed.access_token).not.toBe(tokens.access_token);
-        expect((await (await introspector(server))(refreshed.access_token)).cnf).toEqual({
-          'x5t#S256': pkiCert.thumbprint,
-        });
-        expect((await dataCall(server, `Bearer ${refreshed.access_token}`, pkiCert)).status).toBe(200);
-
-        const stolen = oauth.refreshTokenGrantRequest(
-          as,
-          client,
-          caller.clientAuth,
-          tokens.refresh_token!,
-          throughProxy(otherPkiCert),
-        );
-        await expect(
-          stolen.then((response) => oauth.processRefreshTokenResponse(as, client, response)),
-        ).rejects.toMatchObject({ error: 'invalid_client', status: 401 });
-      },
-    );
-
-    test(
-      'tls_client_auth: a certificate whose subject DN is not the registered one is refused at the PAR endpoint ' +
-        'with invalid_client',
-      async () => {
-        // The partner file names another subject than the certificate's (which the same CA issued).
-        await expect(push(as, mtlsCaller('mtls-wrong-dn', pkiCert))).rejects.toMatchObject({
-          error: 'invalid_client',
-          status: 401,
-        });
-        // Another certificate of the same CA is not the partner's either.
-        await expect(push(as, mtlsCaller('mtls-pki', otherPkiCert))).rejects.toMatchObject({
-          error: 'invalid_client',
-          status: 401,
-        });
-        // And no certificate at all.
-        await expect(push(as, { ...mtlsCaller('mtls-pki', pkiCert), options: throughProxy() })).rejects.toMatchObject({
-          error: 'invalid_client',
-          status: 401,
-        });
-      },
-    );
-
-    test(
-      'tls_client_auth: the code cannot be exchanged with a certificate of another subject (invalid_client at the ' +
-        'token endpoint)',
-      async () => {
-        const caller = mtlsCaller('mtls-pki', pkiCert);
-        const { pending, callbackUrl } = await authorize(server, as, caller);
-        await expect(exchange(as, caller, callbackUrl, pending, throughProxy(otherPkiCert))).rejects.toMatchObject({
-          error: 'invalid_client',
-          status: 401,
-        });
-      },
-    );
-
-    test(
-      'tls_client_auth: a self-signed certificate that claims the registered subject DN is refused (the proxy could ' +
-        'not verify it)',
-      async () => {
-        const impostor = certs.selfSigned(pkiSubject);
-        expect(impostor.subjectDn).toBe(pkiCert.subjectDn);
-        await expect(push(as, mtlsCaller('mtls-pki', impostor))).rejects.toMatchObject({ error: 'invalid_client' });
-      },
-    );
-
-    test(
-      "self_signed_tls_client_auth: a certificate not registered in the partner's jwks is refused with " +
-        'invalid_client',
-      async () => {
-        await expect(push(as, mtlsCaller('mtls-self', otherSelfCert))).rejects.toMatchObject({
-          error: 'invalid_client',
-          status: 401,
-        });
-        await expect(push(as, mtlsCaller('mtls-self', pkiCert))).rejects.toMatchObject({
-          error: 'invalid_client',
-          status: 401,
-        });
-      },
-    );
-  },
-);
+  test("self_signed_tls_client_auth: a certificate not registered in the partner's jwks is refused with invalid_client", async () => {
+    await expect(push(as, mtlsCaller('mtls-self', otherSelfCert))).rejects.toMatchObject({
+      error: 'invalid_client',
+      status: 401,
+    });
+    await expect(push(as, mtlsCaller('mtls-self', pkiCert))).rejects.toMatchObject({
+      error: 'invalid_client',
+      status: 401,
+    });
+  });
+});
 
 describe('bearer tokens only where a partner\'s file says profile "legacy"', () => {
-  test(
-    'a legacy partner (private_key_jwt, no DPoP) gets an unbound token that the data API accepts as ' + 'Bearer',
-    async () => {
-      const tokens = await linkAs(server, as, legacy);
-      expect(tokens.token_type.toLowerCase()).toBe('bearer');
-      const introspection = await (await introspector(server))(tokens.access_token);
-      expect(introspection.active).toBe(true);
-      expect(introspection.cnf).toBeUndefined();
-      const served = await dataCall(server, `Bearer ${tokens.access_token}`);
-      expect(served.status).toBe(200);
-      expect((served.body.accounts as unknown[]).length).toBeGreaterThan(0);
-    },
-  );
+  test('a legacy partner (private_key_jwt, no DPoP) gets an unbound token that the data API accepts as Bearer', async () => {
+    const tokens = await linkAs(server, as, legacy);
+    expect(tokens.token_type.toLowerCase()).toBe('bearer');
+    const introspection = await (await introspector(server))(tokens.access_token);
+    expect(introspection.active).toBe(true);
+    expect(introspection.cnf).toBeUndefined();
+    const served = await dataCall(server, `Bearer ${tokens.access_token}`);
+    expect(served.status).toBe(200);
+    expect((served.body.accounts as unknown[]).length).toBeGreaterThan(0);
+  });
 
   test("a fapi2 partner's DPoP-bound token is still refused as Bearer (and served with its DPoP proof)", async () => {
     const partner = await partnerFor(server);
@@ -399,33 +361,29 @@ describe('bearer tokens only where a partner\'s file says profile "legacy"', () 
 });
 
 describe('mTLS is off by default', () => {
-  test(
-    'without MTLS_ENABLED, a partner file with tls_client_auth stops start-up with a configuration error naming ' +
-      'the file and the field',
-    async () => {
-      const offDir = tempPartnersDir();
-      try {
-        await writePartnerFile(offDir.dir, 'mtls-off', {
-          token_endpoint_auth_method: 'tls_client_auth',
-          tls_client_auth_subject_dn: pkiCert.subjectDn,
-          jwks: undefined,
-        });
-        const outcome = await startServer({ env: { PARTNERS_DIR: offDir.dir } }).then(
-          async (started) => {
-            await started.close();
-            return 'started';
-          },
-          (e: unknown) => e,
-        );
-        // (The same file shape starts the MTLS_ENABLED server above: mtls-pki.)
-        expect(outcome).toBeInstanceOf(ConfigError);
-        expect((outcome as ConfigError).file).toMatch(/mtls-off\.json$/);
-        expect((outcome as ConfigError).problems).toEqual([
-          expect.stringMatching(/^token_endpoint_auth_method: "tls_client_auth" needs mTLS, which is off/),
-        ]);
-      } finally {
-        offDir.remove();
-      }
-    },
-  );
+  test('without MTLS_ENABLED, a partner file with tls_client_auth stops start-up with a configuration error naming the file and the field', async () => {
+    const offDir = tempPartnersDir();
+    try {
+      await writePartnerFile(offDir.dir, 'mtls-off', {
+        token_endpoint_auth_method: 'tls_client_auth',
+        tls_client_auth_subject_dn: pkiCert.subjectDn,
+        jwks: undefined,
+      });
+      const outcome = await startServer({ env: { PARTNERS_DIR: offDir.dir } }).then(
+        async (started) => {
+          await started.close();
+          return 'started';
+        },
+        (e: unknown) => e,
+      );
+      // (The same file shape starts the MTLS_ENABLED server above: mtls-pki.)
+      expect(outcome).toBeInstanceOf(ConfigError);
+      expect((outcome as ConfigError).file).toMatch(/mtls-off\.json$/);
+      expect((outcome as ConfigError).problems).toEqual([
+        expect.stringMatching(/^token_endpoint_auth_method: "tls_client_auth" needs mTLS, which is off/),
+      ]);
+    } finally {
+      offDir.remove();
+    }
+  });
 });

@@ -133,113 +133,98 @@ describe('requests a partner may not make are refused (FAPI 2.0 profile, terms 1
     });
   });
 
-  test(
-    'a pushed request with a redirect_uri that is not registered is refused with invalid_request (RFC 9126: no ' +
-      'redirect to it)',
-    async () => {
-      const params = await validParams();
-      params.redirect_uri = `${server.url}/demo/callback/elsewhere`;
-      const { status, error } = await pushError(params);
-      expect(status).toBe(400);
-      expect(error).toMatchObject({
-        error: 'invalid_request',
-        error_description: "redirect_uri did not match any of the client's registered redirect_uris",
-      });
-    },
-  );
+  test('a pushed request with a redirect_uri that is not registered is refused with invalid_request (RFC 9126: no redirect to it)', async () => {
+    const params = await validParams();
+    params.redirect_uri = `${server.url}/demo/callback/elsewhere`;
+    const { status, error } = await pushError(params);
+    expect(status).toBe(400);
+    expect(error).toMatchObject({
+      error: 'invalid_request',
+      error_description: "redirect_uri did not match any of the client's registered redirect_uris",
+    });
+  });
 
-  test(
-    'an authorization request not pushed through PAR (all parameters on /auth) is refused with ' + 'invalid_request',
-    async () => {
-      const params = await validParams();
-      const url = new URL(partner.as.authorization_endpoint!);
-      for (const [k, v] of Object.entries({ client_id: 'demo-kakeibo', ...params })) url.searchParams.set(k, v);
-      const agent = new CustomerAgent(callbackUri());
-      const answer = await agent.request(url.href);
-      // The browser goes straight back to the partner: no login page, no interaction.
-      expect(answer.status).toBe(0);
-      const callback = new URL(answer.url);
-      expect(callback.searchParams.get('code')).toBeNull();
-      expect(callback.searchParams.get('iss')).toBe(server.url);
-      let thrown: unknown;
-      try {
-        oauth.validateAuthResponse(partner.as, partner.client, callback, params.state);
-      } catch (e) {
-        thrown = e;
-      }
-      expect(thrown).toBeInstanceOf(oauth.AuthorizationResponseError);
-      expect(thrown).toMatchObject({
-        error: 'invalid_request',
-        error_description: 'Pushed Authorization Request must be used',
-      });
-    },
-  );
+  test('an authorization request not pushed through PAR (all parameters on /auth) is refused with invalid_request', async () => {
+    const params = await validParams();
+    const url = new URL(partner.as.authorization_endpoint!);
+    for (const [k, v] of Object.entries({ client_id: 'demo-kakeibo', ...params })) url.searchParams.set(k, v);
+    const agent = new CustomerAgent(callbackUri());
+    const answer = await agent.request(url.href);
+    // The browser goes straight back to the partner: no login page, no interaction.
+    expect(answer.status).toBe(0);
+    const callback = new URL(answer.url);
+    expect(callback.searchParams.get('code')).toBeNull();
+    expect(callback.searchParams.get('iss')).toBe(server.url);
+    let thrown: unknown;
+    try {
+      oauth.validateAuthResponse(partner.as, partner.client, callback, params.state);
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(oauth.AuthorizationResponseError);
+    expect(thrown).toMatchObject({
+      error: 'invalid_request',
+      error_description: 'Pushed Authorization Request must be used',
+    });
+  });
 });
 
 describe('tokens used the wrong way are refused', () => {
-  test(
-    'an authorization code used twice fails with invalid_grant and revokes the access and refresh tokens it ' +
-      'issued',
-    async () => {
-      const { callbackUrl, pending } = await reachCallback(server, partner, customers.allTypes);
-      const tokens = await partner.exchangeCode(callbackUrl, pending);
-      const introspect = await introspector(server);
-      expect((await introspect(tokens.access_token)).active).toBe(true);
-      expect((await introspect(tokens.refresh_token!)).active).toBe(true);
+  test('an authorization code used twice fails with invalid_grant and revokes the access and refresh tokens it issued', async () => {
+    const { callbackUrl, pending } = await reachCallback(server, partner, customers.allTypes);
+    const tokens = await partner.exchangeCode(callbackUrl, pending);
+    const introspect = await introspector(server);
+    expect((await introspect(tokens.access_token)).active).toBe(true);
+    expect((await introspect(tokens.refresh_token!)).active).toBe(true);
 
-      await expect(partner.exchangeCode(callbackUrl, pending)).rejects.toMatchObject({
-        error: 'invalid_grant',
-        status: 400,
-      });
+    await expect(partner.exchangeCode(callbackUrl, pending)).rejects.toMatchObject({
+      error: 'invalid_grant',
+      status: 400,
+    });
 
-      expect(await introspect(tokens.access_token)).toEqual({ active: false });
-      expect(await introspect(tokens.refresh_token!)).toEqual({ active: false });
-      await expect(partner.refresh(tokens.refresh_token!, pending.dpopKeys)).rejects.toMatchObject({
-        error: 'invalid_grant',
-      });
-    },
-  );
+    expect(await introspect(tokens.access_token)).toEqual({ active: false });
+    expect(await introspect(tokens.refresh_token!)).toEqual({ active: false });
+    await expect(partner.refresh(tokens.refresh_token!, pending.dpopKeys)).rejects.toMatchObject({
+      error: 'invalid_grant',
+    });
+  });
 
-  test(
-    'a DPoP-bound access token presented as a Bearer token at the userinfo endpoint is rejected: 401 ' +
-      'invalid_token in WWW-Authenticate',
-    async () => {
-      const { callbackUrl, pending } = await reachCallback(server, partner, customers.allTypes);
-      const tokens = await partner.exchangeCode(callbackUrl, pending);
-      // A token for userinfo (scope=openid alone; the data API token never carries openid).
-      const dpop = partner.dpop(pending.dpopKeys);
-      const refreshed = await oauth.processRefreshTokenResponse(
+  test('a DPoP-bound access token presented as a Bearer token at the userinfo endpoint is rejected: 401 invalid_token in WWW-Authenticate', async () => {
+    const { callbackUrl, pending } = await reachCallback(server, partner, customers.allTypes);
+    const tokens = await partner.exchangeCode(callbackUrl, pending);
+    // A token for userinfo (scope=openid alone; the data API token never carries openid).
+    const dpop = partner.dpop(pending.dpopKeys);
+    const refreshed = await oauth.processRefreshTokenResponse(
+      partner.as,
+      partner.client,
+      await oauth.refreshTokenGrantRequest(
         partner.as,
         partner.client,
-        await oauth.refreshTokenGrantRequest(
-          partner.as,
-          partner.client,
-          await privateKeyJwt('demo-kakeibo'),
-          tokens.refresh_token!,
-          { ...insecure, DPoP: dpop, additionalParameters: { scope: 'openid' } },
-        ),
-      );
-      expect(refreshed.token_type.toLowerCase()).toBe('dpop');
-      expect(refreshed.scope).toBe('openid');
+        await privateKeyJwt('demo-kakeibo'),
+        tokens.refresh_token!,
+        { ...insecure, DPoP: dpop, additionalParameters: { scope: 'openid' } },
+      ),
+    );
+    expect(refreshed.token_type.toLowerCase()).toBe('dpop');
+    expect(refreshed.scope).toBe('openid');
 
-      const asBearer = await fetch(partner.as.userinfo_endpoint!, {
-        headers: { authorization: `Bearer ${refreshed.access_token}`, accept: 'application/json' },
-      });
-      expect(asBearer.status).toBe(401);
-      // oidc-provider keeps the detail (failed jkt verification) out of the response.
-      expect(asBearer.headers.get('www-authenticate')).toBe(
-        `DPoP realm="${server.url}", error="invalid_token", error_description="invalid token provided", algs="PS256 ` +
-          `ES256 EdDSA"`,
-      );
-      expect(await asBearer.json()).toMatchObject({ error: 'invalid_token' });
+    const asBearer = await fetch(partner.as.userinfo_endpoint!, {
+      headers: { authorization: `Bearer ${refreshed.access_token}`, accept: 'application/json' },
+    });
+    expect(asBearer.status).toBe(401);
+    // oidc-provider keeps the detail (failed jkt verification) out of the response.
+    expect(asBearer.headers.get('www-authenticate')).toBe(
+      `DPoP realm="${server.url}", error="invalid_token", error_description="invalid token provided", algs="PS256 ` +
+        `ES256 EdDSA"`,
+    );
+    expect(await asBearer.json()).toMatchObject({ error: 'invalid_token' });
 
-      // The same token with a proof of its key is accepted: the refusal was the missing binding.
-      const withProof = await oauth.userInfoRequest(partner.as, partner.client, refreshed.access_token, {
-        ...insecure,
-        DPoP: dpop,
-      });
-      expect(withProof.status).toBe(200);
-      expect(await withProof.json()).toEqual({ sub: oauth.getValidatedIdTokenClaims(tokens)!.sub });
-    },
-  );
+    // The same token with a proof of its key is accepted: the refusal was the missing binding.
+    const withProof = await oauth.userInfoRequest(partner.as, partner.client, refreshed.access_token, {
+      ...insecure,
+      DPoP: dpop,
+    });
+    expect(withProof.status).toBe(200);
+    expect(await withProof.json()).toEqual({ sub: oauth.getValidatedIdTokenClaims(tokens)!.sub });
+  });
 });

@@ -38,109 +38,102 @@ const accountOfType = async (linked: Awaited<ReturnType<typeof link>>, code: str
   return body.accounts.find((a: { accountTypeCode: string }) => a.accountTypeCode === code);
 };
 
-describe(
-  'data API success paths (oauth4webapi DPoP requests, responses validated against the served OpenAPI ' + 'document)',
-  () => {
-    let linked: Awaited<ReturnType<typeof link>>;
-    beforeAll(async () => {
-      linked = await link(server, partner, customers.allTypes);
-    });
+describe('data API success paths (oauth4webapi DPoP requests, responses validated against the served OpenAPI document)', () => {
+  let linked: Awaited<ReturnType<typeof link>>;
+  beforeAll(async () => {
+    linked = await link(server, partner, customers.allTypes);
+  });
 
-    test('GET /accounts lists exactly the accounts the customer ticked, with as-of date and time', async () => {
-      const { status, body } = await get(linked, '/accounts');
-      expect(status).toBe(200);
-      expect(body.accounts.map((a: { accountId: string }) => a.accountId)).toEqual(linked.chosen);
-      expect(body.baseDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
-      expect(body.baseTime).toMatch(/^\d{2}:\d{2}:\d{2}\+09:00$/);
-      const ordinary = body.accounts.find((a: { accountTypeCode: string }) => a.accountTypeCode === '01');
-      expect(ordinary).toMatchObject({
-        branchCode: '001',
-        accountNumber: '1012345',
-        accountTypeName: '普通預金',
-        currencyCode: 'JPY',
+  test('GET /accounts lists exactly the accounts the customer ticked, with as-of date and time', async () => {
+    const { status, body } = await get(linked, '/accounts');
+    expect(status).toBe(200);
+    expect(body.accounts.map((a: { accountId: string }) => a.accountId)).toEqual(linked.chosen);
+    expect(body.baseDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(body.baseTime).toMatch(/^\d{2}:\d{2}:\d{2}\+09:00$/);
+    const ordinary = body.accounts.find((a: { accountTypeCode: string }) => a.accountTypeCode === '01');
+    expect(ordinary).toMatchObject({
+      branchCode: '001',
+      accountNumber: '1012345',
+      accountTypeName: '普通預金',
+      currencyCode: 'JPY',
+    });
+    expect(ordinary.accountId).not.toContain('1012345');
+  });
+
+  test('GET /accounts/balances gives the liquid accounts and the card loan with its credit line', async () => {
+    const { status, body } = await get(linked, '/accounts/balances');
+    expect(status).toBe(200);
+    const codes = body.balances.map((b: { accountTypeCode: string }) => b.accountTypeCode).sort();
+    expect(codes).toEqual(['01', '02', '03', '04', '05']);
+    const loan = body.balances.find((b: { accountTypeCode: string }) => b.accountTypeCode === '04');
+    expect(Number(loan.creditLimit)).toBe(500000);
+    expect(Number(loan.availableCredit)).toBe(Number(loan.creditLimit) - Number(loan.balance));
+    const demoBalance = await server.app.coreBanking.balance(body.balances[0].accountId);
+    expect(body.balances[0].balance).toBe(demoBalance!.balance);
+  });
+
+  test('GET /accounts/balances?accountId= narrows to one account', async () => {
+    const ordinary = await accountOfType(linked, '01');
+    const { body } = await get(linked, '/accounts/balances', { accountId: ordinary.accountId });
+    expect(body.balances).toHaveLength(1);
+    expect(body.balances[0].accountId).toBe(ordinary.accountId);
+  });
+
+  test('GET /accounts/transactions with no dates returns today only', async () => {
+    const ordinary = await accountOfType(linked, '01');
+    const { status, body } = await get(linked, '/accounts/transactions', { accountId: ordinary.accountId });
+    expect(status).toBe(200);
+    expect(body.dateFrom).toBe(body.dateTo);
+    expect(body.dateFrom).toBe(body.baseDate);
+    for (const t of body.transactions) expect(t.transactionDate).toBe(body.dateFrom);
+  });
+
+  test('GET /accounts/time-deposits lists each deposit with dates, principal, rate and renewal type', async () => {
+    const { status, body } = await get(linked, '/accounts/time-deposits');
+    expect(status).toBe(200);
+    expect(body.timeDeposits.length).toBeGreaterThanOrEqual(3);
+    for (const d of body.timeDeposits) {
+      expect(d.maturityDate > d.depositDate).toBe(true);
+      expect(['元利自動継続', '元金自動継続', '満期解約']).toContain(d.renewalTypeName);
+    }
+  });
+
+  test('paging walks a 13-month history with no item missing or repeated, and the amounts reconcile with the balances', async () => {
+    const ordinary = await accountOfType(linked, '01');
+    const balances = (await get(linked, '/accounts/balances', { accountId: ordinary.accountId })).body.balances[0];
+    const today = balances.baseDate as string;
+    const from = new Date(`${today}T00:00:00Z`);
+    from.setUTCMonth(from.getUTCMonth() - 13);
+    const dateFrom = from.toISOString().slice(0, 10);
+    const seen: { itemKey: string; amount: string; transactionType: string; balance: string }[] = [];
+    let nextItemKey: string | undefined;
+    let pages = 0;
+    do {
+      const { body } = await get(linked, '/accounts/transactions', {
+        accountId: ordinary.accountId,
+        dateFrom,
+        ...(nextItemKey ? { nextItemKey } : {}),
       });
-      expect(ordinary.accountId).not.toContain('1012345');
-    });
-
-    test('GET /accounts/balances gives the liquid accounts and the card loan with its credit line', async () => {
-      const { status, body } = await get(linked, '/accounts/balances');
-      expect(status).toBe(200);
-      const codes = body.balances.map((b: { accountTypeCode: string }) => b.accountTypeCode).sort();
-      expect(codes).toEqual(['01', '02', '03', '04', '05']);
-      const loan = body.balances.find((b: { accountTypeCode: string }) => b.accountTypeCode === '04');
-      expect(Number(loan.creditLimit)).toBe(500000);
-      expect(Number(loan.availableCredit)).toBe(Number(loan.creditLimit) - Number(loan.balance));
-      const demoBalance = await server.app.coreBanking.balance(body.balances[0].accountId);
-      expect(body.balances[0].balance).toBe(demoBalance!.balance);
-    });
-
-    test('GET /accounts/balances?accountId= narrows to one account', async () => {
-      const ordinary = await accountOfType(linked, '01');
-      const { body } = await get(linked, '/accounts/balances', { accountId: ordinary.accountId });
-      expect(body.balances).toHaveLength(1);
-      expect(body.balances[0].accountId).toBe(ordinary.accountId);
-    });
-
-    test('GET /accounts/transactions with no dates returns today only', async () => {
-      const ordinary = await accountOfType(linked, '01');
-      const { status, body } = await get(linked, '/accounts/transactions', { accountId: ordinary.accountId });
-      expect(status).toBe(200);
-      expect(body.dateFrom).toBe(body.dateTo);
-      expect(body.dateFrom).toBe(body.baseDate);
-      for (const t of body.transactions) expect(t.transactionDate).toBe(body.dateFrom);
-    });
-
-    test('GET /accounts/time-deposits lists each deposit with dates, principal, rate and renewal type', async () => {
-      const { status, body } = await get(linked, '/accounts/time-deposits');
-      expect(status).toBe(200);
-      expect(body.timeDeposits.length).toBeGreaterThanOrEqual(3);
-      for (const d of body.timeDeposits) {
-        expect(d.maturityDate > d.depositDate).toBe(true);
-        expect(['元利自動継続', '元金自動継続', '満期解約']).toContain(d.renewalTypeName);
-      }
-    });
-
-    test(
-      'paging walks a 13-month history with no item missing or repeated, and the amounts reconcile with the ' +
-        'balances',
-      async () => {
-        const ordinary = await accountOfType(linked, '01');
-        const balances = (await get(linked, '/accounts/balances', { accountId: ordinary.accountId })).body.balances[0];
-        const today = balances.baseDate as string;
-        const from = new Date(`${today}T00:00:00Z`);
-        from.setUTCMonth(from.getUTCMonth() - 13);
-        const dateFrom = from.toISOString().slice(0, 10);
-        const seen: { itemKey: string; amount: string; transactionType: string; balance: string }[] = [];
-        let nextItemKey: string | undefined;
-        let pages = 0;
-        do {
-          const { body } = await get(linked, '/accounts/transactions', {
-            accountId: ordinary.accountId,
-            dateFrom,
-            ...(nextItemKey ? { nextItemKey } : {}),
-          });
-          expect(body.count).toBe(body.transactions.length);
-          expect(body.count).toBeLessThanOrEqual(server.app.config.settings.dataApi.pageSize);
-          seen.push(...body.transactions);
-          nextItemKey = body.hasNext ? body.nextItemKey : undefined;
-          pages += 1;
-        } while (nextItemKey);
-        expect(pages).toBeGreaterThan(1);
-        const direct = await server.app.coreBanking.transactions(ordinary.accountId, dateFrom, today);
-        expect(seen.map((t) => t.itemKey)).toEqual(direct.map((t) => t.itemKey));
-        expect(new Set(seen.map((t) => t.itemKey)).size).toBe(seen.length);
-        const keys = seen.map((t) => t.itemKey);
-        expect([...keys].sort()).toEqual(keys);
-        // Each running balance follows from the previous one, and the last is today's balance.
-        for (let i = 1; i < seen.length; i += 1) {
-          const delta = (seen[i].transactionType === '1' ? 1 : -1) * Number(seen[i].amount);
-          expect(Number(seen[i].balance)).toBe(Number(seen[i - 1].balance) + delta);
-        }
-        expect(seen[seen.length - 1].balance).toBe(balances.balance);
-      },
-    );
-  },
-);
+      expect(body.count).toBe(body.transactions.length);
+      expect(body.count).toBeLessThanOrEqual(server.app.config.settings.dataApi.pageSize);
+      seen.push(...body.transactions);
+      nextItemKey = body.hasNext ? body.nextItemKey : undefined;
+      pages += 1;
+    } while (nextItemKey);
+    expect(pages).toBeGreaterThan(1);
+    const direct = await server.app.coreBanking.transactions(ordinary.accountId, dateFrom, today);
+    expect(seen.map((t) => t.itemKey)).toEqual(direct.map((t) => t.itemKey));
+    expect(new Set(seen.map((t) => t.itemKey)).size).toBe(seen.length);
+    const keys = seen.map((t) => t.itemKey);
+    expect([...keys].sort()).toEqual(keys);
+    // Each running balance follows from the previous one, and the last is today's balance.
+    for (let i = 1; i < seen.length; i += 1) {
+      const delta = (seen[i].transactionType === '1' ? 1 : -1) * Number(seen[i].amount);
+      expect(Number(seen[i].balance)).toBe(Number(seen[i - 1].balance) + delta);
+    }
+    expect(seen[seen.length - 1].balance).toBe(balances.balance);
+  });
+});
 
 describe('OpenAPI validation itself', () => {
   test('a response with an extra field, or a missing one, fails validation', async () => {
@@ -164,26 +157,23 @@ describe('data API refusals', () => {
     expect(headers.get('www-authenticate')).toMatch(/^DPoP error="insufficient_scope"/);
   });
 
-  test(
-    'an account of another customer, and one the customer did not tick → 404 indistinguishable from an unknown ' + 'id',
-    async () => {
-      const other = await link(server, partner, customers.twoBranches);
-      const otherAccount = (await get(other, '/accounts')).body.accounts[0].accountId;
-      const linked = await link(server, partner, customers.allTypes, { accounts: (offered) => offered.slice(0, 1) });
-      const unticked = linked.offered[1];
-      const answers = [];
-      for (const accountId of [otherAccount, unticked, 'acc_doesnotexist0000']) {
-        const r = await get(linked, '/accounts/balances', { accountId });
-        answers.push({ status: r.status, body: r.body });
-      }
-      expect(answers[0]).toEqual({
-        status: 404,
-        body: { errorCode: 'account_not_found', errorMessage: 'No such account.' },
-      });
-      expect(answers[1]).toEqual(answers[0]);
-      expect(answers[2]).toEqual(answers[0]);
-    },
-  );
+  test('an account of another customer, and one the customer did not tick → 404 indistinguishable from an unknown id', async () => {
+    const other = await link(server, partner, customers.twoBranches);
+    const otherAccount = (await get(other, '/accounts')).body.accounts[0].accountId;
+    const linked = await link(server, partner, customers.allTypes, { accounts: (offered) => offered.slice(0, 1) });
+    const unticked = linked.offered[1];
+    const answers = [];
+    for (const accountId of [otherAccount, unticked, 'acc_doesnotexist0000']) {
+      const r = await get(linked, '/accounts/balances', { accountId });
+      answers.push({ status: r.status, body: r.body });
+    }
+    expect(answers[0]).toEqual({
+      status: 404,
+      body: { errorCode: 'account_not_found', errorMessage: 'No such account.' },
+    });
+    expect(answers[1]).toEqual(answers[0]);
+    expect(answers[2]).toEqual(answers[0]);
+  });
 
   test('a token whose grant ended by refresh-token revocation (RFC 7009) → 401 on the very next call', async () => {
     const linked = await link(server, partner, customers.allTypes);
