@@ -59,12 +59,18 @@ describe('/metrics', () => {
     expect(delta('renkei_http_requests_total', { route: '/request', method: 'POST', status: '201' })).toBe(1);
     expect(delta('renkei_http_requests_total', { route: '/token', method: 'POST', status: '200' })).toBe(1);
     expect(delta('renkei_http_requests_total', { route: '/api/v1/accounts', method: 'GET', status: '200' })).toBe(1);
-    expect(delta('renkei_http_requests_total', { route: '/interaction/:uid/login', method: 'POST', status: '303' })).toBe(1);
+    expect(
+      delta('renkei_http_requests_total', { route: '/interaction/:uid/login', method: 'POST', status: '303' }),
+    ).toBe(1);
     expect(delta('renkei_http_requests_total', { route: '/auth/:uid', method: 'GET', status: '303' })).toBe(1);
     expect(delta('renkei_http_request_duration_seconds_count', { route: '/token', method: 'POST' })).toBe(1);
     expect(delta('renkei_oauth_tokens_issued_total', { type: 'authorization_code', grant_type: 'none' })).toBe(1);
-    expect(delta('renkei_oauth_tokens_issued_total', { type: 'access_token', grant_type: 'authorization_code' })).toBe(1);
-    expect(delta('renkei_oauth_tokens_issued_total', { type: 'refresh_token', grant_type: 'authorization_code' })).toBe(1);
+    expect(delta('renkei_oauth_tokens_issued_total', { type: 'access_token', grant_type: 'authorization_code' })).toBe(
+      1,
+    );
+    expect(delta('renkei_oauth_tokens_issued_total', { type: 'refresh_token', grant_type: 'authorization_code' })).toBe(
+      1,
+    );
     // Route patterns, never raw paths with ids in them.
     expect(
       after
@@ -79,9 +85,9 @@ describe('/metrics', () => {
       actor: 'operator-1',
     });
     const later = await scrape();
-    expect(sampleValue(later, 'renkei_oauth_tokens_issued_total', { type: 'access_token', grant_type: 'refresh_token' })).toBe(
-      1,
-    );
+    expect(
+      sampleValue(later, 'renkei_oauth_tokens_issued_total', { type: 'access_token', grant_type: 'refresh_token' }),
+    ).toBe(1);
     expect(sampleValue(later, 'renkei_grants_ended_total', { reason: 'revoked_by_bank' })).toBe(1);
   });
 
@@ -193,6 +199,8 @@ describe('metrics registry', () => {
     const textA = parsePrometheusText(await a.registry.metrics());
     expect(sampleValue(textA, 'renkei_identity_check_lockouts_total')).toBe(1);
     expect(sampleValue(textA, 'renkei_grants_ended_total', { reason: 'other' })).toBe(1);
-    expect(sampleValue(parsePrometheusText(await b.registry.metrics()), 'renkei_identity_check_lockouts_total')).toBe(0);
+    expect(sampleValue(parsePrometheusText(await b.registry.metrics()), 'renkei_identity_check_lockouts_total')).toBe(
+      0,
+    );
   });
 });
