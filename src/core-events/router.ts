@@ -4,7 +4,7 @@ import type { AuditLog } from '../audit/audit-log.ts';
 import type { CoreBanking } from '../core-banking/port.ts';
 import type { GrantRevocation } from '../grants/revocation.ts';
 import { jsonBodyReader } from '../http/json-body.ts';
-import { preventCaching } from '../web/no-store.ts';
+import { preventCaching } from '../http/no-store.ts';
 import { respondErrors } from '../web/respond-errors.ts';
 import { checkScope } from '../web/tokens/check-scope.ts';
 import type { TokenChecks } from '../web/tokens/token-checks.ts';

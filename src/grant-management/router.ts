@@ -3,7 +3,7 @@ import type { GrantRecord, GrantRecords } from '../grants/grant-records.ts';
 import type { GrantRevocation } from '../grants/revocation.ts';
 import type { Clock } from '../shared/clock.ts';
 import { ResourceError } from '../web/errors.ts';
-import { preventCaching } from '../web/no-store.ts';
+import { preventCaching } from '../http/no-store.ts';
 import { checkScope } from '../web/tokens/check-scope.ts';
 import type { PartnerCallState, TokenChecks } from '../web/tokens/token-checks.ts';
 

@@ -6,7 +6,7 @@ import type { Settings } from '../config/schema.ts';
 import type { CoreBanking } from '../core-banking/port.ts';
 import type { LastUsed } from '../grants/last-used.ts';
 import type { Clock } from '../shared/clock.ts';
-import { noStore } from '../web/no-store.ts';
+import { noStore } from '../http/no-store.ts';
 import { checkScope } from '../web/tokens/check-scope.ts';
 import type { TokenChecks } from '../web/tokens/token-checks.ts';
 import { loadCoveredAccount } from './checks/load-covered-accounts.ts';

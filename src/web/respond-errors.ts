@@ -1,6 +1,6 @@
 import type { Middleware } from 'koa';
 import { ResourceError } from './errors.ts';
-import { preventCaching } from './no-store.ts';
+import { preventCaching } from '../http/no-store.ts';
 import { DPOP_ALGS } from './tokens/check-sender-constraint.ts';
 import type { ChallengeState } from './tokens/token-request.ts';
 

@@ -5,7 +5,7 @@ import type { Ajv } from 'ajv';
 import type { Middleware } from 'koa';
 import { jsonBodyReader } from '../../http/json-body.ts';
 import { ResourceError } from '../../web/errors.ts';
-import { noStore } from '../../web/no-store.ts';
+import { noStore } from '../../http/no-store.ts';
 import { respondErrors } from '../../web/respond-errors.ts';
 import { checkScope } from '../../web/tokens/check-scope.ts';
 import type { TokenChecks } from '../../web/tokens/token-checks.ts';
