@@ -109,6 +109,7 @@ export const en: Record<MessageKey, string> = {
   'hours.closed_until': 'Closed (opens at {time})',
   'hours.notices': 'Notices',
   'hours.notice_until': 'Until {time}',
+  'hours.days.show': 'Show the hours day by day',
   'hours.days': 'Hours by day (next 30 days)',
   'hours.date': 'Date',
   'hours.closed_all_day': 'Closed',
@@ -118,6 +119,7 @@ export const en: Record<MessageKey, string> = {
   'hours.closure.closed_period': 'New Year holidays',
   'hours.closure.one_off': 'Unscheduled closure ({reason})',
   'hours.colon': ': ',
+  'hours.closure.daily': 'Every day, {from}–{to}',
   'hours.closure.affects': 'Affects: {surfaces}',
 
   'my.title': 'Your linkages',

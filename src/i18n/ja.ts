@@ -105,6 +105,7 @@ export const ja = {
   'hours.closed_until': '休止中です（{time} から再開）',
   'hours.notices': 'お知らせ',
   'hours.notice_until': '{time} まで',
+  'hours.days.show': '日ごとの時間を表示する',
   'hours.days': '日ごとのサービス時間（今後30日）',
   'hours.date': '日付',
   'hours.closed_all_day': '休止',
@@ -114,6 +115,7 @@ export const ja = {
   'hours.closure.closed_period': '年末年始の休業',
   'hours.closure.one_off': '臨時の休止（{reason}）',
   'hours.colon': '：',
+  'hours.closure.daily': '毎日 {from}–{to}',
   'hours.closure.affects': '対象：{surfaces}',
 
   'my.title': '連携の管理',
