@@ -77,6 +77,7 @@ export const en: Record<MessageKey, string> = {
   'error.session':
     "This page has expired or was used in another window. Please start again from the partner's service.",
   'error.code': 'Error code',
+  'error.requestId': 'Request ID (quote it to support)',
   'error.unavailable': 'The service is busy or under maintenance. Please try again later.',
 
   'terms.title': 'API service terms',

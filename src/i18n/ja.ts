@@ -73,6 +73,7 @@ export const ja = {
   'error.session':
     '画面の有効期限が切れたか、別の画面で操作が行われました。連携先のサービスから最初からやり直してください。',
   'error.code': 'エラーコード',
+  'error.requestId': 'お問い合わせ番号',
   'error.unavailable': 'ただいま混み合っているか、システムを点検しています。しばらくしてからもう一度お試しください。',
 
   'terms.title': 'API利用規定',
