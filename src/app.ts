@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type Router from '@koa/router';
 import Koa from 'koa';
 import type Provider from 'oidc-provider';
 import { createAdmin, type Admin } from './admin/index.ts';
@@ -31,6 +32,7 @@ import { createPartnerStatusCache, type PartnerStatusCache } from './partners/st
 import { resourceApiRouter } from './resource-api/router.ts';
 import { grantManagementRouter } from './grant-management/router.ts';
 import { coreEventsRouter } from './core-events/router.ts';
+import { audiences } from './protocol/audiences.ts';
 import { createProvider } from './protocol/provider.ts';
 import { publicPagesRouter } from './public-pages/router.ts';
 import { createAjv } from './shared/json-schema.ts';
@@ -38,6 +40,7 @@ import { systemClock, type Clock } from './shared/clock.ts';
 import { createLogger, type Logger } from './shared/logger.ts';
 import { createStore } from './store/create-store.ts';
 import type { Store } from './store/store.ts';
+import { createTokenChecks } from './web/tokens/token-checks.ts';
 
 /** What tests (and a real deployment) may put in place of the defaults: the ports. */
 export interface AppOverrides {
@@ -223,7 +226,21 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     notifier,
     consentFunnel,
   };
+  // The bearer-token layer the data API, Grant Management, the admin API and core events compose.
+  const apiAudiences = audiences(settings.server.issuer);
+  const tokenChecks = createTokenChecks({
+    store,
+    clock,
+    audit,
+    availability,
+    partners: partnerStatus,
+    audiences: apiAudiences,
+    internalClients: config.internalClients,
+    settings: { dpop: settings.dpop, mtls: settings.mtls },
+    dpopNonceSecret: Buffer.from(config.secrets.dpopNonceSecret, 'base64url'),
+  });
   const admin = await createAdmin({
+    tokenChecks,
     config,
     store,
     clock,
@@ -239,6 +256,8 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     restrictions: availability.restrictions,
     windows: availability.oneOffWindows,
   });
+  // Each router is typed by the state its own steps share; the app only mounts them, in this order.
+  const mount = <S>(router: Router<S>) => koa.use(router.routes()).use(router.allowedMethods());
   const routers = [
     // Never behind the availability gates: operators lift restrictions here (see GATE_EXEMPTIONS).
     admin.consoleRouter,
@@ -250,24 +269,23 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
       access: settings.ops,
     }),
     interactionRouter(interactionDeps),
-    resourceApiRouter({ config, store, clock, coreBanking, partners: partnerStatus, audit, availability, lastUsed }),
-    grantManagementRouter({
-      config,
-      store,
+    resourceApiRouter({
+      rootDir: config.rootDir,
+      settings: settings.dataApi,
+      secret: Buffer.from(config.secrets.dpopNonceSecret, 'base64url'),
       clock,
       coreBanking,
-      partners: partnerStatus,
-      audit,
-      grants,
-      revocation,
-      availability,
+      tokenChecks,
+      lastUsed,
     }),
+    grantManagementRouter({ clock, tokenChecks, grants, revocation, dataApi: apiAudiences.dataApi }),
     publicPagesRouter({ config, render, clock }),
     serviceStatusRouter({ availability, calendar, clock, render }),
-    coreEventsRouter({ config, store, clock, ajv, coreBanking, revocation, audit }),
+    coreEventsRouter({ tokenChecks, ajv, coreBanking, revocation, audit }),
   ];
-  if (config.demo) routers.push(demoPartnerRouter({ config, demoPartnerIds, callbackUrl: demoCallback, logger }));
-  routers.push(
+  routers.forEach(mount);
+  if (config.demo) mount(demoPartnerRouter({ config, demoPartnerIds, callbackUrl: demoCallback, logger }));
+  mount(
     myPageRouter({
       config,
       clock,
@@ -286,8 +304,7 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
       sessions: customerSessions,
     }),
   );
-  if (outbox) routers.push(demoOutboxRouter({ outbox, render, myPageUrl: `${settings.server.issuer}/my` }));
-  for (const router of routers) koa.use(router.routes()).use(router.allowedMethods());
+  if (outbox) mount(demoOutboxRouter({ outbox, render, myPageUrl: `${settings.server.issuer}/my` }));
 
   // oidc-provider is its own Koa app with no 404 handler: it answers whatever is left.
   const providerCallback = provider.callback();
