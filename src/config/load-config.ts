@@ -106,7 +106,7 @@ export const loadConfig = (env: EnvSource, rootDir = process.cwd()): Config => {
 
   if (runtimeEnv === 'production' && settings.demo.enabled) {
     throw new ConfigError(show(join(at(settings.demo.dir), 'core-banking.json')), [
-      'the demo data file (demo customers, demo partners, demo staff) is switched on: unset DEMO_DATA (NODE_ENV=production)',
+      'the demo data file (demo customers, partners and staff) is switched on: unset DEMO_DATA (NODE_ENV=production)',
     ]);
   }
 

@@ -12,7 +12,11 @@ type Jwk = Record<string, unknown>;
 
 /** RFC 7638 JWK thumbprint (SHA-256, base64url) of a public or private key; undefined for an unknown kty. */
 export const jwkThumbprint = (jwk: Jwk): string | undefined => {
-  const members: Record<string, string[]> = { EC: ['crv', 'kty', 'x', 'y'], RSA: ['e', 'kty', 'n'], OKP: ['crv', 'kty', 'x'] };
+  const members: Record<string, string[]> = {
+    EC: ['crv', 'kty', 'x', 'y'],
+    RSA: ['e', 'kty', 'n'],
+    OKP: ['crv', 'kty', 'x'],
+  };
   const names = members[String(jwk.kty)];
   if (!names || names.some((n) => typeof jwk[n] !== 'string')) return undefined;
   const canonical = `{${names.map((n) => `${JSON.stringify(n)}:${JSON.stringify(jwk[n])}`).join(',')}}`;
@@ -26,7 +30,12 @@ const readJsonIfThere = (file: string): unknown => {
     return undefined;
   }
 };
-const jsonFiles = (dir: string) => (existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json')).sort() : []);
+const jsonFiles = (dir: string) =>
+  existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => f.endsWith('.json'))
+        .sort()
+    : [];
 const keysOf = (value: unknown): Jwk[] => {
   const keys = (value as { keys?: unknown })?.keys;
   return Array.isArray(keys) ? (keys as Jwk[]) : [];
@@ -51,9 +60,14 @@ export const committedDemoThumbprints = (rootDir: string): Map<string, string> =
     add(keysOf(readJsonIfThere(join(demo, 'client-private-keys', file))), `${DEMO_DIR}/client-private-keys/${file}`);
   }
   for (const file of jsonFiles(join(demo, 'partners'))) {
-    add(keysOf((readJsonIfThere(join(demo, 'partners', file)) as { jwks?: unknown })?.jwks), `${DEMO_DIR}/partners/${file}`);
+    add(
+      keysOf((readJsonIfThere(join(demo, 'partners', file)) as { jwks?: unknown })?.jwks),
+      `${DEMO_DIR}/partners/${file}`,
+    );
   }
-  for (const [i, client] of (((readJsonIfThere(join(demo, 'internal-clients.json')) as unknown[]) ?? []) as { jwks?: unknown }[]).entries()) {
+  for (const [i, client] of (
+    ((readJsonIfThere(join(demo, 'internal-clients.json')) as unknown[]) ?? []) as { jwks?: unknown }[]
+  ).entries()) {
     add(keysOf(client?.jwks), `${DEMO_DIR}/internal-clients.json [${i}]`);
   }
   return found;
@@ -67,20 +81,24 @@ export const committedDemoClientIds = (rootDir: string): Map<string, string> => 
     const id = (readJsonIfThere(join(demo, 'partners', file)) as { client_id?: string })?.client_id;
     if (id) ids.set(id, `${DEMO_DIR}/partners/${file}`);
   }
-  for (const client of ((readJsonIfThere(join(demo, 'internal-clients.json')) as { client_id?: string }[]) ?? [])) {
+  for (const client of (readJsonIfThere(join(demo, 'internal-clients.json')) as { client_id?: string }[]) ?? []) {
     if (client?.client_id) ids.set(client.client_id, `${DEMO_DIR}/internal-clients.json`);
   }
   return ids;
 };
 
 const FULL_DAY = (intervals: unknown) =>
-  Array.isArray(intervals) && intervals.some((i: { from?: string; to?: string }) => i.from === '00:00' && i.to === '24:00');
+  Array.isArray(intervals) &&
+  intervals.some((i: { from?: string; to?: string }) => i.from === '00:00' && i.to === '24:00');
 
 /** The trial calendar: every surface open around the clock on every kind of day. */
 export const isAlwaysOpen = (calendar: CalendarConfig): boolean => {
   const hours = (calendar as unknown as { hours?: Record<string, Record<string, unknown>> }).hours ?? {};
   const surfaces = Object.values(hours);
-  return surfaces.length > 0 && surfaces.every((days) => Object.values(days).length > 0 && Object.values(days).every(FULL_DAY));
+  return (
+    surfaces.length > 0 &&
+    surfaces.every((days) => Object.values(days).length > 0 && Object.values(days).every(FULL_DAY))
+  );
 };
 
 export interface ProductionPieces {
@@ -96,6 +114,8 @@ export interface ProductionPieces {
   calendar: CalendarConfig;
   calendarFile: string;
 }
+
+const ENV_OF = { caFile: 'CORE_BANKING_CA_FILE', certFile: 'CORE_BANKING_CERT_FILE', keyFile: 'CORE_BANKING_KEY_FILE' };
 
 const refuse = (file: string, problem: string): never => {
   throw new ConfigError(file, [`${problem} (NODE_ENV=production)`]);
@@ -113,25 +133,48 @@ export const checkProductionPieces = (p: ProductionPieces): void => {
 
   // required pieces
   if (core.connector !== 'http' || !core.http.baseUrl)
-    refuse(p.settingsSource, 'coreBanking.connector: production needs the bank gateway (CORE_BANKING_CONNECTOR=http, CORE_BANKING_URL)');
+    refuse(
+      p.settingsSource,
+      'coreBanking.connector: production needs the bank gateway (CORE_BANKING_CONNECTOR=http, CORE_BANKING_URL)',
+    );
   if (!core.http.baseUrl!.startsWith('https:'))
-    refuse(p.settingsSource, `coreBanking.http.baseUrl: the gateway must be reached over https (mutual TLS), not ${new URL(core.http.baseUrl!).protocol}`);
+    refuse(
+      p.settingsSource,
+      `coreBanking.http.baseUrl: the gateway needs https (mutual TLS), not ${new URL(core.http.baseUrl!).protocol}`,
+    );
   for (const field of ['certFile', 'keyFile', 'caFile'] as const) {
-    if (!core.http[field]) refuse(p.settingsSource, `coreBanking.http.${field}: the gateway's mutual TLS needs it (CORE_BANKING_${field === 'caFile' ? 'CA' : field === 'certFile' ? 'CERT' : 'KEY'}_FILE)`);
+    if (!core.http[field])
+      refuse(p.settingsSource, `coreBanking.http.${field}: the gateway's mutual TLS needs it (${ENV_OF[field]})`);
   }
-  if (!env.KEYS_DIR) refuse(p.settingsSource, 'KEYS_DIR is not set: production keys must be named explicitly (npm run keys -- --out <dir>)');
-  if (!env.PARTNERS_DIR) refuse(p.settingsSource, 'PARTNERS_DIR is not set: production partners must be named explicitly');
-  if (!env.CALENDAR_FILE) refuse(p.settingsSource, 'CALENDAR_FILE is not set: the service calendar must be named explicitly');
+  if (!env.KEYS_DIR)
+    refuse(
+      p.settingsSource,
+      'KEYS_DIR is not set: production keys must be named explicitly (npm run keys -- --out <dir>)',
+    );
+  if (!env.PARTNERS_DIR)
+    refuse(p.settingsSource, 'PARTNERS_DIR is not set: production partners must be named explicitly');
+  if (!env.CALENDAR_FILE)
+    refuse(p.settingsSource, 'CALENDAR_FILE is not set: the service calendar must be named explicitly');
   if (!settings.server.issuer.startsWith('https:'))
-    refuse(p.settingsSource, `server.issuer: must be an https URL in production, not ${settings.server.issuer} (ISSUER)`);
+    refuse(
+      p.settingsSource,
+      `server.issuer: must be an https URL in production, not ${settings.server.issuer} (ISSUER)`,
+    );
   if (!settings.store.redisUrl && settings.store.redisClusterNodes.length === 0)
-    refuse(p.settingsSource, 'store: production needs Redis (REDIS_URL or REDIS_CLUSTER_NODES), not the embedded memory store');
+    refuse(
+      p.settingsSource,
+      'store: production needs Redis (REDIS_URL or REDIS_CLUSTER_NODES), not the embedded memory store',
+    );
 
   // demo pieces
   const demoKeys = committedDemoThumbprints(p.rootDir);
   for (const key of p.signingKeys) {
     const where = demoKeys.get(jwkThumbprint(key) ?? '');
-    if (where) refuse(p.keysFile, `signing key "${String(key.kid)}" is a committed demo key (the key of ${where}, by its thumbprint)`);
+    if (where)
+      refuse(
+        p.keysFile,
+        `signing key "${String(key.kid)}" is a committed demo key (the key of ${where}, by its thumbprint)`,
+      );
   }
   const demoIds = committedDemoClientIds(p.rootDir);
   for (const partner of p.partners) {
@@ -139,7 +182,8 @@ export const checkProductionPieces = (p: ProductionPieces): void => {
     if (sameId) refuse(partner.file, `partner "${partner.clientId}" is the demo partner of ${sameId}`);
     for (const key of partner.keys) {
       const where = demoKeys.get(jwkThumbprint(key) ?? '');
-      if (where) refuse(partner.file, `partner "${partner.clientId}" registers a committed demo key (the key of ${where})`);
+      if (where)
+        refuse(partner.file, `partner "${partner.clientId}" registers a committed demo key (the key of ${where})`);
     }
   }
   for (const client of p.internalClients) {
@@ -147,9 +191,16 @@ export const checkProductionPieces = (p: ProductionPieces): void => {
     if (sameId) refuse(p.settingsSource, `internal client "${client.clientId}" is a demo client of ${sameId}`);
     for (const key of client.keys) {
       const where = demoKeys.get(jwkThumbprint(key) ?? '');
-      if (where) refuse(p.settingsSource, `internal client "${client.clientId}" registers a committed demo key (the key of ${where})`);
+      if (where)
+        refuse(
+          p.settingsSource,
+          `internal client "${client.clientId}" registers a committed demo key (the key of ${where})`,
+        );
     }
   }
   if (isAlwaysOpen(p.calendar))
-    refuse(p.calendarFile, 'the calendar keeps every surface open around the clock: that is the trial calendar, not the bank\'s service hours');
+    refuse(
+      p.calendarFile,
+      "every surface is open around the clock: that is the trial calendar, not the bank's service hours",
+    );
 };

@@ -14,7 +14,7 @@ export interface GatewayTls {
   remove(): void;
 }
 
-/** A private CA, the gateway's certificate (127.0.0.1, localhost) and the server's client certificate: scripts/gateway-certs.sh. */
+/** A private CA, the gateway certificate (127.0.0.1, localhost), the client certificate: scripts/gateway-certs.sh. */
 export const gatewayTls = (): GatewayTls => {
   const dir = mkdtempSync(join(tmpdir(), 'gateway-tls-'));
   execFileSync('sh', [join(ROOT, 'scripts/gateway-certs.sh'), dir, 'localhost'], { stdio: 'ignore' });

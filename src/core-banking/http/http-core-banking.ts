@@ -104,7 +104,7 @@ export const createHttpCoreBanking = (deps: HttpCoreBankingDeps): HttpCoreBankin
   });
   const errors = new Counter({
     name: 'core_banking_errors_total',
-    help: 'Failed core-banking gateway calls, by operation and kind (timeout, network, status, breaker_open, protocol).',
+    help: 'Failed core-banking gateway calls, by operation and kind (timeout, network, status, breaker_open, ...).',
     labelNames: ['operation', 'kind'] as const,
     registers,
   });

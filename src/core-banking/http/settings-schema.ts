@@ -34,7 +34,7 @@ export const coreBankingSettingsSchema = {
         maxRetries: { type: 'integer', minimum: 0, maximum: 5, default: 2 },
         /** Full-jitter back-off: a random wait up to base × 2^(retry-1). */
         retryBaseMs: { type: 'integer', minimum: 1, maximum: 2000, default: 50 },
-        /** Retries may add at most this share of the calls of the last 10 s (plus 5), so they cannot pile onto a sick gateway. */
+        /** Retries add at most this share of the calls of the last 10 s (plus 5): none pile onto a sick gateway. */
         retryBudgetRatio: { type: 'number', minimum: 0, maximum: 1, default: 0.1 },
         breaker: {
           type: 'object',
