@@ -36,6 +36,7 @@ try {
   const report = await verifyAuditTrail({
     store,
     signingKeys: config.signingKeys,
+    retiredCheckpointKeys: config.retiredCheckpointKeys,
     retentionDays: audit.retentionDays,
     now: systemClock.now(),
   });

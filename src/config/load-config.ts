@@ -5,8 +5,8 @@ import { createAjv } from '../shared/json-schema.ts';
 import { partnerSchema, type Partner } from '../partners/schema.ts';
 import { ConfigError } from './config-error.ts';
 import {
-  internalClientSchema, secretsSchema, settingsSchema, signingKeysSchema, termsSchema,
-  type InternalClient, type Secrets, type Settings, type SigningKeys, type TermsConfig,
+  internalClientSchema, retiredKeysSchema, secretsSchema, settingsSchema, signingKeysSchema, termsSchema,
+  type InternalClient, type RetiredKeys, type Secrets, type Settings, type SigningKeys, type TermsConfig,
 } from './schema.ts';
 import { calendarConfigSchema, type CalendarConfig } from '../calendar/index.ts';
 import { demoCoreBankingSchema, type DemoCoreBankingData } from '../core-banking/demo/index.ts';
@@ -38,6 +38,8 @@ export interface Config {
   rootDir: string;
   settings: Settings;
   signingKeys: SigningKeys;
+  /** Public halves of retired checkpoint-signing keys (keys dir's checkpoint-keys.json): audit:verify still needs them. */
+  retiredCheckpointKeys: RetiredKeys;
   secrets: Secrets;
   usesDemoKeys: boolean;
   partners: PartnerDefinition[];
@@ -96,6 +98,10 @@ export const loadConfig = (env: EnvSource, rootDir = process.cwd()): Config => {
   const keysDir = at(settings.keysDir);
   const signingKeys = validated<SigningKeys>(signingKeysSchema as AnySchema, readJson(join(keysDir, 'jwks.json')), join(keysDir, 'jwks.json'));
   const secrets = validated<Secrets>(secretsSchema as AnySchema, readJson(join(keysDir, 'secrets.json')), join(keysDir, 'secrets.json'));
+  const retiredFile = join(keysDir, 'checkpoint-keys.json');
+  const retiredCheckpointKeys = existsSync(retiredFile)
+    ? validated<RetiredKeys>(retiredKeysSchema as AnySchema, readJson(retiredFile), retiredFile)
+    : { keys: [] };
   const checkpointKid = settings.audit.checkpointKeyId;
   if (checkpointKid && !signingKeys.keys.some((k) => k.kid === checkpointKid)) {
     throw new ConfigError(settingsSource, [`audit.checkpointKeyId: no key with kid "${checkpointKid}" in ${show(join(keysDir, 'jwks.json'))}`]);
@@ -166,7 +172,7 @@ export const loadConfig = (env: EnvSource, rootDir = process.cwd()): Config => {
   const calendarFile = at(env.CALENDAR_FILE ?? defaultCalendar);
   const calendar = validated<CalendarConfig>(calendarConfigSchema as AnySchema, readJson(calendarFile), calendarFile);
 
-  return deepFreeze({ runtimeEnv, rootDir, settings, signingKeys, secrets, usesDemoKeys, partners, internalClients, terms, calendar, demo });
+  return deepFreeze({ runtimeEnv, rootDir, settings, signingKeys, retiredCheckpointKeys, secrets, usesDemoKeys, partners, internalClients, terms, calendar, demo });
 };
 
 const jsonFiles = (dir: string) => (existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json')).sort() : []);
