@@ -7,11 +7,13 @@ import { ConfigError } from './config-error.ts';
 import { checkProductionPieces } from './production-checks.ts';
 import {
   internalClientSchema,
+  retiredKeysSchema,
   secretsSchema,
   settingsSchema,
   signingKeysSchema,
   termsSchema,
   type InternalClient,
+  type RetiredKeys,
   type Secrets,
   type Settings,
   type SigningKeys,
@@ -47,6 +49,8 @@ export interface Config {
   rootDir: string;
   settings: Settings;
   signingKeys: SigningKeys;
+  /** Public halves of retired checkpoint-signing keys (keys dir's checkpoint-keys.json): audit:verify still needs them. */
+  retiredCheckpointKeys: RetiredKeys;
   secrets: Secrets;
   usesDemoKeys: boolean;
   partners: PartnerDefinition[];
@@ -122,6 +126,10 @@ export const loadConfig = (env: EnvSource, rootDir = process.cwd()): Config => {
     readJson(join(keysDir, 'secrets.json')),
     join(keysDir, 'secrets.json'),
   );
+  const retiredFile = join(keysDir, 'checkpoint-keys.json');
+  const retiredCheckpointKeys = existsSync(retiredFile)
+    ? validated<RetiredKeys>(retiredKeysSchema as AnySchema, readJson(retiredFile), retiredFile)
+    : { keys: [] };
   const checkpointKid = settings.audit.checkpointKeyId;
   if (checkpointKid && !signingKeys.keys.some((k) => k.kid === checkpointKid)) {
     throw new ConfigError(settingsSource, [
@@ -264,6 +272,7 @@ export const loadConfig = (env: EnvSource, rootDir = process.cwd()): Config => {
     rootDir,
     settings,
     signingKeys,
+    retiredCheckpointKeys,
     secrets,
     usesDemoKeys,
     partners,

@@ -253,6 +253,30 @@ export const signingKeysSchema = {
 } as const;
 export type SigningKeys = FromSchema<typeof signingKeysSchema>;
 
+/** checkpoint-keys.json: public keys only (`npm run keys -- --retire` writes it). */
+export const retiredKeysSchema = {
+  $id: 'retired-keys',
+  type: 'object',
+  additionalProperties: false,
+  required: ['keys'],
+  properties: {
+    keys: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['kty', 'kid', 'alg'],
+        not: { anyOf: [{ required: ['d'] }, { required: ['p'] }, { required: ['k'] }] },
+        properties: {
+          kty: { type: 'string', enum: ['EC', 'RSA', 'OKP'] },
+          kid: { type: 'string', minLength: 1 },
+          alg: { type: 'string', enum: ['ES256', 'PS256', 'EdDSA'] },
+        },
+      },
+    },
+  },
+} as const;
+export type RetiredKeys = FromSchema<typeof retiredKeysSchema>;
+
 export const termsSchema = {
   $id: 'terms',
   type: 'object',
