@@ -1,6 +1,6 @@
 import type { Middleware } from 'koa';
 import type { Clock } from '../../shared/clock.ts';
-import { oidcKeys } from '../../store/oidc-adapter.ts';
+import { createOidcStore } from '../../store/oidc-adapter.ts';
 import type { Store } from '../../store/store.ts';
 import type { AccessTokenPayload, ResourceRequest } from '../context.ts';
 import { invalidToken } from '../errors.ts';
@@ -10,13 +10,14 @@ import { invalidToken } from '../errors.ts';
  * call (partner, accounts, scopes, the grant's end). Every way a grant ends deletes its tokens,
  * so a token that is found belongs to a live grant.
  */
-export const loadAccessToken =
-  (deps: { store: Store; clock: Clock }): Middleware =>
-  async (ctx, next) => {
+export const loadAccessToken = (deps: { store: Store; clock: Clock }): Middleware => {
+  const tokens = createOidcStore(deps.store);
+  return async (ctx, next) => {
     const request = ctx.state.resource as ResourceRequest;
-    const raw = await deps.store.get(oidcKeys.model('AccessToken', request.token));
-    if (!raw) throw invalidToken('The access token is not valid.');
-    const payload = JSON.parse(raw) as AccessTokenPayload;
+    const found = await tokens.findAccessToken(request.token);
+    if (!found) throw invalidToken('The access token is not valid.');
+    // oidc-provider's stored AccessToken payload; its kind and expiry are checked next.
+    const payload = found as unknown as AccessTokenPayload;
     const now = Math.floor(deps.clock.now() / 1000);
     if (payload.kind !== 'AccessToken' || payload.exp <= now) throw invalidToken('The access token is not valid.');
     if (!payload.grantId || !payload.extra?.accounts || (payload.extra.grant_exp ?? 0) <= now) {
@@ -26,3 +27,4 @@ export const loadAccessToken =
     request.accountIds = payload.extra.accounts;
     await next();
   };
+};

@@ -2,7 +2,7 @@ import type { Middleware } from 'koa';
 import type { ResourceRequest } from '../context.ts';
 import { invalidToken } from '../errors.ts';
 import type { Clock } from '../../shared/clock.ts';
-import { oidcKeys } from '../../store/oidc-adapter.ts';
+import { createOidcStore } from '../../store/oidc-adapter.ts';
 import type { Store } from '../../store/store.ts';
 
 /** A client-credentials access token as oidc-provider stores it (its `ClientCredentials` model). */
@@ -21,16 +21,18 @@ export interface ClientCredentialsPayload {
  * One store read: the bank system's access token, issued by this server through client
  * credentials. Partners' tokens are another model and are never found here.
  */
-export const loadClientToken =
-  (deps: { store: Store; clock: Clock }): Middleware =>
-  async (ctx, next) => {
+export const loadClientToken = (deps: { store: Store; clock: Clock }): Middleware => {
+  const tokens = createOidcStore(deps.store);
+  return async (ctx, next) => {
     const request = ctx.state.resource as ResourceRequest;
-    const raw = await deps.store.get(oidcKeys.model('ClientCredentials', request.token));
-    if (!raw) throw invalidToken('The access token is not valid.');
-    const payload = JSON.parse(raw) as ClientCredentialsPayload;
+    const found = await tokens.findClientToken(request.token);
+    if (!found) throw invalidToken('The access token is not valid.');
+    // oidc-provider's stored ClientCredentials payload; its kind and expiry are checked next.
+    const payload = found as unknown as ClientCredentialsPayload;
     if (payload.kind !== 'ClientCredentials' || payload.exp <= Math.floor(deps.clock.now() / 1000))
       throw invalidToken('The access token is not valid.');
     // The checks shared with the data API read the fields both kinds of token have (aud, scope, jkt, x5t#S256).
     request.payload = payload as unknown as ResourceRequest['payload'];
     await next();
   };
+};
