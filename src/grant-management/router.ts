@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import type { Middleware } from 'koa';
 import type { GrantRecords } from '../grants/grant-records.ts';
-import type { GrantRevocation } from '../grants/revocation.ts';
+import type { Linkages } from '../grants/linkages.ts';
 import { audiences } from '../protocol/audiences.ts';
 import { checkScope } from '../resource-api/checks/check-scope.ts';
 import type { ResourceRequest } from '../resource-api/context.ts';
@@ -16,9 +16,7 @@ const notFound = () => new ResourceError(404, 'grant_not_found', 'No such grant.
  * token of the same partner with `grant_management_query` / `grant_management_revoke`; another
  * partner's grant id answers 404, exactly like an unknown one.
  */
-export const grantManagementRouter = (
-  deps: ResourceApiDeps & { grants: GrantRecords; revocation: GrantRevocation },
-) => {
+export const grantManagementRouter = (deps: ResourceApiDeps & { grants: GrantRecords; linkages: Linkages }) => {
   const router = new Router({ prefix: '/grants' });
   const adapter = resourceAdapter(deps, { auditKind: 'grant_management' });
   const dataApi = audiences(deps.config.settings.server.issuer).dataApi;
@@ -54,10 +52,13 @@ export const grantManagementRouter = (
 
   router.delete('/:grantId', ...adapter, checkScope('grant_management_revoke'), loadOwnGrant, async (ctx) => {
     const request = ctx.state.resource as ResourceRequest;
-    await deps.revocation.endGrant(ctx.params.grantId, {
-      reason: 'revoked_by_partner',
-      actor: request.payload.clientId,
-    });
+    await deps.linkages.end(
+      { grantId: ctx.params.grantId },
+      {
+        reason: 'revoked_by_partner',
+        actor: request.payload.clientId,
+      },
+    );
     ctx.status = 204;
   });
 
