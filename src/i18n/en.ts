@@ -24,6 +24,7 @@ export const en: Record<MessageKey, string> = {
 
   'otp.title': 'Enter your one-time code',
   'otp.lead': 'Enter the 6-digit code shown in your registered authenticator app.',
+  'otp.no_app': 'No authenticator app, or it stopped showing codes after you changed phones? Please contact your branch, in person or by phone: they will help you register it.',
   'otp.otp': 'One-time code (6 digits)',
   'otp.submit': 'Confirm',
 
@@ -38,7 +39,15 @@ export const en: Record<MessageKey, string> = {
   'consent.title': 'Review the linkage',
   'consent.lead': 'The following information will be shared with {partner}. Please review it and agree.',
   'consent.partner': 'Shared with',
+  'consent.partner.legal_name': 'Company',
+  'consent.partner.registration': 'Registration',
+  'consent.partner.registration.text': 'Electronic payment agent, {number}',
+  'consent.partner.contact': 'Contact',
+  'consent.partner.contact.link': "{partner}'s customer support",
+  'consent.partner.privacy': 'Personal information',
+  'consent.partner.privacy.link': "{partner}'s privacy policy",
   'consent.categories': 'Information shared',
+  'consent.categories.read_only': 'Read only (no transfers or other transactions can be made)',
   'consent.scope.accounts': 'Account information (type, number, holder name)',
   'consent.scope.deposits':
     'Balances and transaction history of ordinary and similar accounts (for a card loan: the loan balance and available credit)',
@@ -56,6 +65,7 @@ export const en: Record<MessageKey, string> = {
   'consent.point.risks':
     "Risks include: information becoming known to third parties through the partner, the partner's service stopping, and information arriving late or shown wrongly because of network failures.",
   'consent.point.cancel': "You can end the linkage in {partner}'s service or on the credit union's linkage page.",
+  'consent.my_page': 'See and end your linkages (your linkage page)',
   'consent.point.hours': 'Information is provided within service hours; outside them it may not be the latest.',
   'consent.terms': 'Read the full API service terms (version {version})',
   'consent.terms.version': 'Terms that apply: API service terms, version {version}',
@@ -67,6 +77,7 @@ export const en: Record<MessageKey, string> = {
   'error.session':
     "This page has expired or was used in another window. Please start again from the partner's service.",
   'error.code': 'Error code',
+  'error.requestId': 'Request ID (quote it to support)',
   'error.unavailable': 'The service is busy or under maintenance. Please try again later.',
 
   'terms.title': 'API service terms',
@@ -109,6 +120,7 @@ export const en: Record<MessageKey, string> = {
   'hours.closed_until': 'Closed (opens at {time})',
   'hours.notices': 'Notices',
   'hours.notice_until': 'Until {time}',
+  'hours.days.show': 'Show the hours day by day',
   'hours.days': 'Hours by day (next 30 days)',
   'hours.date': 'Date',
   'hours.closed_all_day': 'Closed',
@@ -118,6 +130,7 @@ export const en: Record<MessageKey, string> = {
   'hours.closure.closed_period': 'New Year holidays',
   'hours.closure.one_off': 'Unscheduled closure ({reason})',
   'hours.colon': ': ',
+  'hours.closure.daily': 'Every day, {from}–{to}',
   'hours.closure.affects': 'Affects: {surfaces}',
 
   'my.title': 'Your linkages',

@@ -28,6 +28,7 @@ export const recordConsent =
       });
     }
     if (form.decision === 'decline') {
+      await deps.consentFunnel.decided(request.uid);
       await deps.audit.record({
         kind: 'consent.declined',
         result: 'denied',
@@ -80,6 +81,7 @@ export const recordConsent =
       if (!(error instanceof LinkageError)) throw error;
       return finishInteraction(deps, ctx, { error: 'access_denied', error_description: error.message });
     }
+    await deps.consentFunnel.decided(request.uid);
     return finishInteraction(deps, ctx, {
       login: { accountId: sub, amr: ['pin', 'otp'], ts: Math.floor(identifiedAt / 1000), remember: false },
       consent: { grantId },
