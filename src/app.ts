@@ -138,7 +138,7 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     resumeAfterMs: settings.grants.sweeperPeriodSeconds * 1000,
   });
   // Built once the provider exists (it drafts the Grant); oidc-provider's own revocations reach it.
-  let linkagesOf: Linkages | undefined;
+  const late: { linkages?: Linkages } = {};
   const partnerEvents = createPartnerEvents({
     config,
     store,
@@ -185,7 +185,7 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     revocation,
     oidc,
     onProviderRevokedGrant: async (grantId) => {
-      await linkagesOf!.end({ grantId }, { reason: 'revoked_by_protocol', actor: 'oidc-provider' });
+      await late.linkages!.end({ grantId }, { reason: 'revoked_by_protocol', actor: 'oidc-provider' });
     },
     clock,
     availability,
@@ -246,7 +246,7 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     notify: (notice) => sendNotice({ notifier, logger, audit }, notice),
     sweepAfterMs: settings.grants.sweeperPeriodSeconds * 1000,
   });
-  linkagesOf = linkages;
+  late.linkages = linkages;
   const sweeper = startLinkageSweeper({ linkages, logger, periodMs: settings.grants.sweeperPeriodSeconds * 1000 });
   const customerSessions = createCustomerSessions({
     store,

@@ -23,7 +23,8 @@ try {
 const { store: storeSettings, grants } = config.settings;
 if (!storeSettings.redisUrl && storeSettings.redisClusterNodes.length === 0) {
   fail(
-    'no Redis configured (REDIS_URL or REDIS_CLUSTER_NODES): the embedded store lives and dies inside the server process, there is nothing to check',
+    'no Redis configured (REDIS_URL or REDIS_CLUSTER_NODES): the embedded store lives and dies inside the ' +
+      'server process, there is nothing to check',
   );
 }
 

@@ -48,7 +48,9 @@ export type GrantEndedListener = (grant: GrantRecord, ending: GrantEnding) => Pr
 const TOMBSTONE_DAYS = 400;
 /** In the grant's hash slot: the ending's last write sets it to "done" with the record's deletion. */
 const tombstoneKey = (grantId: string) => `grant-ended:${tagged(grantId)}`;
-/** Grants ended at once by a bulk ending: enough to keep a Redis connection busy, few enough to stay fair to requests. */
+/**
+ * Grants ended at once by a bulk ending: enough to keep a Redis connection busy, few enough to stay fair to requests.
+ */
 const BULK_CONCURRENCY = 32;
 
 /**
@@ -88,8 +90,9 @@ const publicEnding = (t: Tombstone): GrantEnding => {
  * the audit event and the listeners, index entries removed, and last, in one script of the
  * grant's hash slot, the record, the Grant and its token index deleted with the tombstone set to
  * "done". A crash or outage in between leaves the journal entry; the sweeper (linkages.ts) finds
- * it and finishes, as does ending the linkage again once `resumeAfterMs` has passed. A failure before the tombstone means the ending never began: the caller gets
- * the error (503), never a success.
+ * it and finishes, as does ending the linkage again once `resumeAfterMs` has passed. A failure
+ * before the tombstone means the ending never began: the caller gets the error (503), never a
+ * success.
  */
 export const createGrantRevocation = (deps: {
   store: Store;

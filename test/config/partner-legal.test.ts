@@ -42,7 +42,7 @@ test('refuses legal details without a contact or a privacy policy', () => {
   const { legal } = partnerWith({ registration_number: '関東財務局長（電代）第1号' });
   const { privacy_policy_url: _p, ...noPolicy } = legal;
   expect(validate({ ...partnerWith({}), legal: noPolicy })).toBe(false);
-  expect(validate(partnerWith({ registration_number: '関東財務局長（電代）第1号', contact_phone: '03 1234 5678' }))).toBe(
-    false,
-  );
+  expect(
+    validate(partnerWith({ registration_number: '関東財務局長（電代）第1号', contact_phone: '03 1234 5678' })),
+  ).toBe(false);
 });

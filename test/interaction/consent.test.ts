@@ -81,7 +81,11 @@ describe('consent (同意): what a consent post must carry', () => {
     const attacker = await reachConsent(server, partner, customers.frozenAccount);
     const before = await grantRecordCount();
     const refused = await attacker.agent.request(interactionUrl(victim.consentPage, 'consent'), {
-      form: { csrf: CustomerAgent.field(victim.consentPage.html, 'csrf'), decision: 'agree', accounts: victim.offered },
+      form: {
+        csrf: CustomerAgent.field(victim.consentPage.html, 'csrf'),
+        decision: 'agree',
+        accounts: victim.offered,
+      },
     });
     expect(refused.status).toBe(400);
     expect(refused.html).toContain('interaction_mismatch');

@@ -19,7 +19,6 @@ export const loadAccessToken = (deps: {
     const found = await tokens.findAccessToken(ctx.state.credentials.token);
     if (!found) throw invalidToken('The access token is not valid.');
     // oidc-provider's own record, written by our adapter: its shape is oidc-provider's, not validated again.
-    // eslint-disable-next-line @typescript-eslint/consistent-type-assertions
     const payload = found as unknown as AccessTokenPayload;
     const now = Math.floor(deps.clock.now() / 1000);
     if (payload.kind !== 'AccessToken' || payload.exp <= now) throw invalidToken('The access token is not valid.');

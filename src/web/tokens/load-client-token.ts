@@ -18,7 +18,6 @@ export const loadClientToken = (deps: {
     const found = await tokens.findClientToken(ctx.state.credentials.token);
     if (!found) throw invalidToken('The access token is not valid.');
     // oidc-provider's own record, written by our adapter: its shape is oidc-provider's, not validated again.
-    // eslint-disable-next-line @typescript-eslint/consistent-type-assertions
     const payload = found as unknown as ClientCredentialsPayload;
     if (payload.kind !== 'ClientCredentials' || payload.exp <= Math.floor(deps.clock.now() / 1000))
       throw invalidToken('The access token is not valid.');
