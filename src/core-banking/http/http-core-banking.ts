@@ -300,6 +300,12 @@ export const createHttpCoreBanking = (deps: HttpCoreBankingDeps): HttpCoreBankin
       : { result: outcome.result, customerId: outcome.customerId };
   };
 
+  const customerIdOf = async (ref: Parameters<CoreBanking['customerIdOf']>[0]) => {
+    const body = { branchCode: ref.branchCode, accountType: ref.accountType, accountNumber: ref.accountNumber };
+    const reply = await call('lookupLoginAccount', 'POST', '/login-accounts/lookup', { body, idempotent: true });
+    return expect<{ customerId: string }>('lookupLoginAccount', reply, 'AccountLookupResult', true)?.customerId;
+  };
+
   return {
     checkIdentity,
 
@@ -310,11 +316,7 @@ export const createHttpCoreBanking = (deps: HttpCoreBankingDeps): HttpCoreBankin
         : undefined;
     },
 
-    async customerIdOf(ref) {
-      const body = { branchCode: ref.branchCode, accountType: ref.accountType, accountNumber: ref.accountNumber };
-      const reply = await call('lookupLoginAccount', 'POST', '/login-accounts/lookup', { body, idempotent: true });
-      return expect<{ customerId: string }>('lookupLoginAccount', reply, 'AccountLookupResult', true)?.customerId;
-    },
+    customerIdOf,
 
     async verifyOneTimeCode(customerId, code, windowSteps) {
       const reply = await call('checkOneTimeCode', 'POST', `/customers/${id(customerId)}/one-time-code-checks`, {
@@ -407,7 +409,14 @@ export const createHttpCoreBanking = (deps: HttpCoreBankingDeps): HttpCoreBankin
     },
 
     loginFailures: (ref) => failures.state(ref),
-    recordLoginFailure: (ref, lockAfter) => failures.record(ref, lockAfter),
+    async recordLoginFailure(ref, lockAfter) {
+      // A made-up account's counter expires (see the counter); when the gateway cannot tell, keep it.
+      const known = await customerIdOf(ref).then(
+        (customerId) => customerId !== undefined,
+        () => true,
+      );
+      return failures.record(ref, lockAfter, known);
+    },
     resetLoginFailures: (ref) => failures.reset(ref),
     unlock: (ref) => failures.unlock(ref),
 
