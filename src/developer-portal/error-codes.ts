@@ -30,14 +30,18 @@ export const ERROR_CODES: ErrorCodeRow[] = [
     status: '401',
     where: 'data',
     ja: 'トークンが無効です（期限切れ、取消済み、別の API 向け、連携終了、事業者の停止、DPoP 鍵・証明書の不一致）。再認可が必要です。',
-    en: 'The token is unknown, expired, revoked, for another API, its linkage ended, the partner is suspended, or the proof key or certificate does not match: authorize again.',
+    en:
+      'The token is unknown, expired, revoked, for another API, its linkage ended, the partner is suspended, ' +
+      'or the proof key or certificate does not match: authorize again.',
   },
   {
     code: 'invalid_dpop_proof',
     status: '401',
     where: 'data',
     ja: 'DPoP proof が無い・不正・別の URL やメソッド向け・古い・再利用・別トークン向けです。リクエストごとに新しい proof を作ってください。',
-    en: 'The DPoP proof is missing, malformed, for another URL or method, stale, replayed or for another token: make a fresh proof per request.',
+    en:
+      'The DPoP proof is missing, malformed, for another URL or method, stale, replayed or for another token: ' +
+      'make a fresh proof per request.',
   },
   {
     code: 'use_dpop_nonce',

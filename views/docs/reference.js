@@ -1,3 +1,4 @@
+/* global document, window */
 // Renders the OpenAPI document named by the page (data-document) with Swagger UI, from this origin only.
 (function () {
   var root = document.getElementById('reference');
