@@ -4,7 +4,8 @@ import { maskAccountNumber, termsHash } from '../../grants/consent-records.ts';
 import { grantLifetimeSeconds } from '../../protocol/lifetimes.ts';
 import { DATA_API_SCOPES, audiences } from '../../protocol/audiences.ts';
 import { sendNotice } from '../../notifier/index.ts';
-import type { InteractionDeps, InteractionRequest } from '../deps.ts';
+import type { PostedFormState } from '../../web/parse-form.ts';
+import type { InteractionDeps, InteractionRouteState } from '../deps.ts';
 import type { ConsentForm } from '../forms.ts';
 import { linkableAccounts } from '../linkable-accounts.ts';
 import { currentTerms } from '../../terms/terms.ts';
@@ -18,10 +19,9 @@ import { finishInteraction } from './finish.ts';
  * and terms version beside it) and the consent record are saved before the partner gets a code.
  */
 export const recordConsent =
-  (deps: InteractionDeps): Middleware =>
+  (deps: InteractionDeps): Middleware<InteractionRouteState & PostedFormState<ConsentForm>> =>
   async (ctx) => {
-    const request = ctx.state.interaction as InteractionRequest;
-    const form = request.form as ConsentForm;
+    const { interaction: request, form } = ctx.state;
     const { customerId, identifiedAt } = request.state;
     if (request.state.step !== 'consent' || !customerId || !identifiedAt) {
       return finishInteraction(deps, ctx, {
