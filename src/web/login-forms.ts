@@ -1,7 +1,7 @@
 import type { FromSchema } from 'json-schema-to-ts';
 import { accountNumberSchema, branchCodeSchema, loginAccountTypeSchema } from '../core-banking/field-schemas.ts';
 
-/** The identity check's forms, the same on API連携認証 and /my (design.md §4 names these fields). */
+/** The identity check's forms, the same on API連携認証 and /my (their field names are a public contract). */
 export const loginFormSchema = {
   $id: 'login-form',
   type: 'object',

@@ -101,7 +101,8 @@ describe('API連携認証 outside its hours (2026-12-01, Tuesday, 06:59 JST)', (
 
   test("an invalid authorization request still gets oidc-provider's error page, never a redirect", async () => {
     const unknownRequestUri = await fetch(
-      `${server.url}/auth?client_id=demo-kakeibo&request_uri=${encodeURIComponent('urn:ietf:params:oauth:request_uri:no-such-request')}`,
+      `${server.url}/auth?client_id=demo-kakeibo` +
+        `&request_uri=${encodeURIComponent('urn:ietf:params:oauth:request_uri:no-such-request')}`,
       { redirect: 'manual' },
     );
     expect(unknownRequestUri.status).toBe(400);
