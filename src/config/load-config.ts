@@ -48,7 +48,10 @@ export interface Config {
   rootDir: string;
   settings: Settings;
   signingKeys: SigningKeys;
-  /** Public halves of retired checkpoint-signing keys (the keys dir's checkpoint-keys.json): audit:verify needs them. */
+  /**
+   * Public halves of retired checkpoint-signing keys (the keys dir's checkpoint-keys.json):
+   * audit:verify needs them.
+   */
   retiredCheckpointKeys: RetiredKeys;
   secrets: Secrets;
   usesDemoKeys: boolean;
