@@ -40,6 +40,7 @@ import { coreEventsRouter } from './core-events/router.ts';
 import { audiences } from './protocol/audiences.ts';
 import { createProvider } from './protocol/provider.ts';
 import { publicPagesRouter } from './public-pages/router.ts';
+import { developerPortalRouter } from './developer-portal/router.ts';
 import { createAjv } from './shared/json-schema.ts';
 import { systemClock, type Clock } from './shared/clock.ts';
 import { createLogger, type Logger } from './shared/logger.ts';
@@ -327,6 +328,7 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     }),
     grantManagementRouter({ clock, tokenChecks, grants, linkages, dataApi: apiAudiences.dataApi }),
     publicPagesRouter({ config, render, clock }),
+    developerPortalRouter({ config, render }),
     serviceStatusRouter({ availability, calendar, clock, render }),
     coreEventsRouter({ tokenChecks, ajv, coreBanking, linkages, audit }),
   ];
