@@ -10,7 +10,7 @@ try {
   config = loadConfig(process.env);
 } catch (e) {
   if (e instanceof ConfigError) {
-    process.stderr.write(`${e.message}\n`);
+    process.stderr.write(`${e.oneLine()}\n`);
     process.exit(78);
   }
   throw e;

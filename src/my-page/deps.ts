@@ -44,7 +44,11 @@ export interface MyPageRequest {
   startedAt: number;
   sessionId?: string;
   session?: CustomerSession;
-  form?: Record<string, unknown>;
   /** The linkage a /my/linkages/:grantId route is about (this customer's, live). */
   linkage?: LinkageView;
+}
+
+/** ctx.state of a /my route. */
+export interface MyPageRouteState {
+  myPage: MyPageRequest;
 }
