@@ -13,7 +13,7 @@ import type { CustomerNotifier } from '../notifier/index.ts';
 import type { PartnerRegistry } from '../partners/registry.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { Logger } from '../shared/logger.ts';
-import type { LinkageView } from './linkages.ts';
+import type { CustomerLinkage } from './linkages.ts';
 import type { CustomerSession, CustomerSessions } from './sessions.ts';
 
 export interface MyPageDeps {
@@ -45,7 +45,7 @@ export interface MyPageRequest {
   sessionId?: string;
   session?: CustomerSession;
   /** The linkage a /my/linkages/:grantId route is about (this customer's, live). */
-  linkage?: LinkageView;
+  linkage?: CustomerLinkage;
 }
 
 /** ctx.state of a /my route. */
