@@ -28,6 +28,7 @@ if (config.usesDemoKeys) logger.warn('using the committed demo keys (config/demo
 if (config.demo) logger.warn('demo data is on: demo customers and the demo partner app at /demo are available');
 
 const app = await buildApp(config, { logger });
+app.start();
 await app.store.ping();
 const server = app.koa.listen(config.settings.server.port, () => {
   logger.info('listening', { url: config.settings.server.issuer, port: config.settings.server.port });
