@@ -2,7 +2,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type Router from '@koa/router';
 import Koa from 'koa';
 import type Provider from 'oidc-provider';
-import { createAdmin, type Admin } from './admin/index.ts';
+import { createAdmin, createStaffAccounts, type Admin } from './admin/index.ts';
+import { DEMO_STAFF_USERNAMES } from './admin/staff/demo-staff.ts';
+import { ConfigError } from './config/config-error.ts';
 import { auditProviderEvents, createAuditTrail, createCheckpointSigner, type AuditTrail } from './audit/index.ts';
 import { createAvailability, serviceStatusRouter, type Availability } from './availability/index.ts';
 import { createServiceCalendar } from './calendar/index.ts';
@@ -110,6 +112,7 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
       clock,
       logger,
     });
+  if (config.runtimeEnv === 'production') await refuseDemoPieces(config, store, clock);
   const checkpointSigner = createCheckpointSigner(config.signingKeys, settings.audit.checkpointKeyId);
   const audit =
     overrides.audit ??
@@ -426,4 +429,23 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
       await store.close();
     },
   };
+};
+
+/**
+ * The production refusals that need more than the files (loadConfig checks those): the demo
+ * routes, and demo staff left in the store by an earlier trial on the same Redis. Before anything
+ * starts, so that a refusal leaves nothing running.
+ */
+const refuseDemoPieces = async (config: Config, store: Store, clock: Clock) => {
+  if (config.demo)
+    throw new ConfigError('routes', [
+      'the demo routes /demo and /demo/outbox would be served (demo data loaded) with NODE_ENV=production',
+    ]);
+  const staff = createStaffAccounts({ store, clock });
+  for (const username of DEMO_STAFF_USERNAMES) {
+    if (await staff.find(username))
+      throw new ConfigError('the store', [
+        `the demo staff account "${username}" exists: a trial used this store; NODE_ENV=production needs a fresh one`,
+      ]);
+  }
 };
