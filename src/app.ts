@@ -94,6 +94,11 @@ export interface App {
   availability: Availability;
   /** Bank staff's console (/admin) and admin API (/admin/api/v1), and the staff accounts. */
   admin: Admin;
+  /**
+   * Starts the background work (partner-event deliveries, the linkage sweeper, the consent-funnel
+   * sweep). Building the app starts none of it: the caller starts it once the app is in place.
+   */
+  start(): void;
   close(): Promise<void>;
 }
 
@@ -150,7 +155,12 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     });
 
   const partners = createPartnerRegistry({ store, definitions: config.partners });
-  const partnerStatus = await createPartnerStatusCache({ store, registry: partners, refreshMs: 5000, logger });
+  const partnerStatus = await createPartnerStatusCache({
+    store,
+    registry: partners,
+    refreshMs: settings.partnerStatus.refreshMs,
+    logger,
+  });
   const grants = createGrantRecords({ store, clock });
   const consents = createConsentRecords({ store, clock, retentionDays: settings.lifetimes.consentRecordRetentionDays });
   // oidc-provider accepts a record until exp + its clock tolerance (15 s), so records live that long.
@@ -180,7 +190,6 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     },
   });
   revocation.onEnded(partnerEvents.onGrantEnded);
-  partnerEvents.start();
   const states = createInteractionStates({ store, ttlSeconds: settings.lifetimes.interactionSeconds });
   const calendar = createServiceCalendar(config.calendar, { clock });
   const availability = await createAvailability({ store, calendar, clock, logger });
@@ -191,10 +200,7 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     interactionSeconds: settings.lifetimes.interactionSeconds,
     counts: metrics.consentFunnel,
   });
-  const funnelSweep = setInterval(() => {
-    consentFunnel.sweep().catch((err: Error) => logger.warn('consent funnel sweep failed', { error: err.name }));
-  }, 60_000);
-  funnelSweep.unref();
+  let funnelSweep: NodeJS.Timeout | undefined;
 
   // The demo partner app lives inside this server: its callback is registered at run time.
   const demoPartnerIds = new Set(
@@ -219,9 +225,9 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     availability,
     extraRedirectUris: (clientId) => (demoPartnerIds.has(clientId) ? [demoCallback] : []),
     renderError: async (ctx, out) => {
-      const locale = resolveLocale(ctx as never);
+      const locale = resolveLocale(ctx);
       render(
-        ctx as never,
+        ctx,
         'error',
         { code: out.error, messageKey: 'error.generic' },
         { locale, title: translator(locale)('error.title'), status: ctx.status >= 400 ? ctx.status : 400 },
@@ -255,7 +261,9 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     sleep: overrides.sleep ?? ((ms: number) => sleep(ms)),
   });
   // Notices to customers (new and ended linkages), and what the customer's own page (/my) needs.
-  const outbox = config.demo ? createDemoOutbox({ store, clock, retentionDays: 30 }) : undefined;
+  const outbox = config.demo
+    ? createDemoOutbox({ store, clock, retentionDays: settings.demo.outboxRetentionDays })
+    : undefined;
   const noticeSettings = settings.notices;
   const noticeTimeoutMs = noticeSettings.timeoutSeconds * 1000;
   const noticeChannel =
@@ -282,7 +290,6 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
         timeoutMs: noticeTimeoutMs,
       })
     : undefined;
-  notices?.start();
   const notifier = overrides.notifier ?? notices?.notifier ?? outbox;
   if (!notifier) throw new Error('no customer notifier configured: set notices.channel to smtp or webhook');
   revocation.onEnded(noticeOfEnding({ notifier, logger, audit, coreBanking, partners }));
@@ -302,7 +309,7 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     sweepAfterMs: settings.grants.sweeperPeriodSeconds * 1000,
   });
   late.linkages = linkages;
-  const sweeper = startLinkageSweeper({ linkages, logger, periodMs: settings.grants.sweeperPeriodSeconds * 1000 });
+  let sweeper: ReturnType<typeof startLinkageSweeper> | undefined;
   const customerSessions = createCustomerSessions({
     store,
     clock,
@@ -381,7 +388,7 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
       lastUsed,
     }),
     grantManagementRouter({ clock, tokenChecks, grants, linkages, dataApi: apiAudiences.dataApi }),
-    publicPagesRouter({ config, render, clock }),
+    publicPagesRouter({ terms: config.terms, render, clock }),
     developerPortalRouter({ config, render }),
     serviceStatusRouter({ availability, calendar, clock, render }),
     coreEventsRouter({ tokenChecks, ajv, coreBanking, linkages, audit }),
@@ -390,7 +397,10 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
   if (config.demo) mount(demoPartnerRouter({ config, demoPartnerIds, callbackUrl: demoCallback, logger }));
   mount(
     myPageRouter({
-      config,
+      settings: {
+        secureCookies: settings.server.issuer.startsWith('https:'),
+        ipWindowSeconds: settings.identityCheck.ipLimit.windowSeconds,
+      },
       clock,
       logger,
       audit,
@@ -432,8 +442,18 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     notices,
     availability,
     admin,
+    start() {
+      if (sweeper) return;
+      partnerEvents.start();
+      notices?.start();
+      sweeper = startLinkageSweeper({ linkages, logger, periodMs: settings.grants.sweeperPeriodSeconds * 1000 });
+      funnelSweep = setInterval(() => {
+        consentFunnel.sweep().catch((err: Error) => logger.warn('consent funnel sweep failed', { error: err.name }));
+      }, 60_000);
+      funnelSweep.unref();
+    },
     async close() {
-      await sweeper.stop();
+      await sweeper?.stop();
       clearInterval(funnelSweep);
       // Sends in flight finish first: they write to the audit trail and the store.
       await partnerEvents.stop();
