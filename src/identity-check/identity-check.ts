@@ -9,6 +9,8 @@ import type { Store } from '../store/store.ts';
 export interface CheckContext {
   surface: 'authorization' | 'my_page';
   partnerId?: string;
+  /** The client's address (audited, so that an attack can be searched by source). */
+  ip?: string;
 }
 
 export type PinResult = { ok: true; customerId: string } | { ok: false };
@@ -39,15 +41,19 @@ export const createIdentityCheck = (deps: {
     step: 'pin' | 'otp',
   ): Promise<{ ok: false }> => {
     let failures = 0;
+    // The customer the account belongs to, when it exists: operators search an attack by customer number.
+    let customerId: string | undefined;
     if (ref) {
       const after = await deps.coreBanking.recordLoginFailure(ref, settings.lockAfterFailures);
       failures = after.consecutiveFailures;
+      customerId = await deps.coreBanking.customerIdOf(ref).catch(() => undefined);
       if (after.locked && after.consecutiveFailures === settings.lockAfterFailures) {
         await deps.audit.record({
           kind: 'identity_check.locked',
           result: 'denied',
           partnerId: context.partnerId,
-          details: { surface: context.surface, branch: ref.branchCode, accountType: ref.accountType },
+          customerId,
+          details: { surface: context.surface, branch: ref.branchCode, accountType: ref.accountType, ip: context.ip },
         });
       }
     }
@@ -55,7 +61,8 @@ export const createIdentityCheck = (deps: {
       kind: 'identity_check.failure',
       result: 'failure',
       partnerId: context.partnerId,
-      details: { surface: context.surface, reason, step, consecutiveFailures: failures },
+      customerId,
+      details: { surface: context.surface, reason, step, consecutiveFailures: failures, ip: context.ip },
     });
     const delays = settings.failureDelaysMs;
     await deps.sleep(delays[Math.min(Math.max(failures, 1), delays.length) - 1]);

@@ -89,6 +89,18 @@ export interface StoredAuditEvent {
   event: RecordedAuditEvent;
   /** The text as stored: verification hashes what was read, not a re-encoding. */
   body: string;
+  /** False when the stored text is no audit event any more (`event` then has only chain, seq, id, time). */
+  readable?: boolean;
+  /** What the search columns say (PostgreSQL): verification checks they agree with the event. */
+  columns?: {
+    time: string;
+    id: string;
+    kind: string;
+    result: string;
+    customerId: string | null;
+    partnerId: string | null;
+    grantId: string | null;
+  };
 }
 
 export interface StoredCheckpoint {

@@ -13,7 +13,7 @@ export interface AccessTokenPayload {
   scope?: string;
   jkt?: string;
   'x5t#S256'?: string;
-  extra?: { accounts?: string[]; grant_exp?: number };
+  extra?: { accounts?: string[]; grant_exp?: number; customer?: string };
 }
 
 /** What the checks establish about a data call, on ctx.state.resource. */

@@ -23,6 +23,10 @@ export const failIdentityCheck = async (
   reason: string,
 ) => {
   const request = ctx.state.interaction as InteractionRequest;
-  await deps.identityCheck.fail(ref, reason, { surface: 'authorization', partnerId: request.partner.client_id });
+  await deps.identityCheck.fail(ref, reason, {
+    surface: 'authorization',
+    partnerId: request.partner.client_id,
+    ip: ctx.ip,
+  });
   return showIdentityFailure(deps, ctx);
 };

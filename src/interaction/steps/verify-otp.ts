@@ -14,6 +14,7 @@ export const verifyOtp =
     const form = request.form as OtpForm;
     const result = await deps.identityCheck.checkOtp(loginRef, customerId, form.otp, {
       surface: 'authorization',
+      ip: ctx.ip,
       partnerId: request.partner.client_id,
     });
     if (!result.ok) return showIdentityFailure(deps, ctx);

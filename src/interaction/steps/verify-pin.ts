@@ -17,6 +17,7 @@ export const verifyPin =
     };
     const result = await deps.identityCheck.checkPin(ref, form.pin, {
       surface: 'authorization',
+      ip: ctx.ip,
       partnerId: request.partner.client_id,
     });
     if (!result.ok) return showIdentityFailure(deps, ctx);

@@ -25,6 +25,6 @@ export const failIdentityCheck = async (
   ref: LoginAccountRef | undefined,
   reason: string,
 ) => {
-  await deps.identityCheck.fail(ref, reason, { surface: 'my_page' });
+  await deps.identityCheck.fail(ref, reason, { surface: 'my_page', ip: ctx.ip });
   return showIdentityFailure(deps, ctx);
 };

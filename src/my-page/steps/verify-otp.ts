@@ -12,7 +12,10 @@ export const verifyOtp =
     const { stage, loginRef, customerId } = request.session!;
     if (stage !== 'otp' || !loginRef || !customerId) return failIdentityCheck(deps, ctx, loginRef, 'otp_out_of_order');
     const form = request.form as OtpForm;
-    const result = await deps.identityCheck.checkOtp(loginRef, customerId, form.otp, { surface: 'my_page' });
+    const result = await deps.identityCheck.checkOtp(loginRef, customerId, form.otp, {
+      surface: 'my_page',
+      ip: ctx.ip,
+    });
     if (!result.ok) return showIdentityFailure(deps, ctx);
 
     await deps.sessions.destroy(request.sessionId!);

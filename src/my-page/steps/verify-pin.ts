@@ -16,7 +16,7 @@ export const verifyPin =
       accountType: form.accountType,
       accountNumber: form.accountNumber,
     };
-    const result = await deps.identityCheck.checkPin(ref, form.pin, { surface: 'my_page' });
+    const result = await deps.identityCheck.checkPin(ref, form.pin, { surface: 'my_page', ip: ctx.ip });
     if (!result.ok) return showIdentityFailure(deps, ctx);
 
     // A new session id at each step: an id seen before the PIN is worthless after it.

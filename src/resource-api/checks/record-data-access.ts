@@ -25,6 +25,7 @@ export const recordDataAccess =
       kind,
       result: status < 400 ? 'success' : status === 401 || status === 403 || status === 404 ? 'denied' : 'failure',
       partnerId: request?.payload?.clientId,
+      customerId: request?.payload?.extra?.customer,
       actor: request?.payload?.clientId,
       accountIds: request?.account ? [request.account.accountId] : request?.payload ? request.accountIds : undefined,
       requestId: ctx.state.requestId,
