@@ -134,7 +134,14 @@ export const loadConfig = (env: EnvSource, rootDir = process.cwd()): Config => {
     ]);
   }
 
-  const partners = loadPartners(partnerDirs, readJson, (data, file) => validated<Partner>(partnerSchema as AnySchema, data, show(file)), show);
+  const loadedPartners = loadPartners(partnerDirs, readJson, (data, file) => validated<Partner>(partnerSchema as AnySchema, data, show(file)), show);
+  // The demo partners come back to this server, whatever its issuer: show and allow that URI, not the file's.
+  const demoPartnerDir = settings.demo.enabled ? resolve(at(settings.demo.dir), 'partners') : undefined;
+  const partners = loadedPartners.map((d) =>
+    demoPartnerDir && resolve(at(d.file)).startsWith(demoPartnerDir)
+      ? { ...d, partner: { ...d.partner, redirect_uris: [`${settings.server.issuer}/demo/callback`] } }
+      : d,
+  );
   // Without the proxy's certificate header such a partner could never authenticate: say so at start.
   const needsMtls = settings.mtls.enabled ? undefined : partners.find((p) => p.partner.token_endpoint_auth_method !== 'private_key_jwt');
   if (needsMtls) {
@@ -154,7 +161,9 @@ export const loadConfig = (env: EnvSource, rootDir = process.cwd()): Config => {
     return { version: v.version, effectiveFrom: v.effectiveFrom, requiresReconsent: v.requiresReconsent, changeSummary: v.changeSummary, text: readFileSync(textFile, 'utf8') };
   });
 
-  const calendarFile = at(env.CALENDAR_FILE ?? 'config/calendar.json');
+  // A trial runs at any hour: with demo data and no calendar named, every surface is open.
+  const defaultCalendar = settings.demo.enabled ? join(settings.demo.dir, 'calendar-always-open.json') : 'config/calendar.json';
+  const calendarFile = at(env.CALENDAR_FILE ?? defaultCalendar);
   const calendar = validated<CalendarConfig>(calendarConfigSchema as AnySchema, readJson(calendarFile), calendarFile);
 
   return deepFreeze({ runtimeEnv, rootDir, settings, signingKeys, secrets, usesDemoKeys, partners, internalClients, terms, calendar, demo });

@@ -23,10 +23,3 @@ export const securityHeaders =
     const origins = ctx.state.formActionOrigins as string[] | undefined;
     if (origins?.length && ctx.respond !== false) ctx.set('Content-Security-Policy', csp(origins));
   };
-
-/** Pages that carry per-customer state: never cached anywhere. */
-export const noStore: Middleware = async (ctx, next) => {
-  ctx.set('Cache-Control', 'no-store');
-  ctx.set('Pragma', 'no-cache');
-  await next();
-};
