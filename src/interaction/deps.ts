@@ -16,6 +16,7 @@ import type { Partner } from '../partners/schema.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { ConsentFunnel } from '../ops/consent-funnel.ts';
+import type { RecordStore } from '../records/record-store.ts';
 import type { Store } from '../store/store.ts';
 import type { InteractionState, InteractionStates } from './state.ts';
 
@@ -27,6 +28,8 @@ export interface InteractionDeps {
   coreBanking: CoreBanking;
   grants: GrantRecords;
   consents: ConsentRecords;
+  /** Consent evidence and linkage history kept for years (src/records). */
+  records: RecordStore;
   states: InteractionStates;
   render: Render;
   clock: Clock;

@@ -2,6 +2,7 @@ import type { RecordedAuditEvent } from '../audit/audit-log.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { Store, StreamEntry } from '../store/store.ts';
+import { appendLinkageEventsOf } from './linkage-events.ts';
 import type { RecordStore, StoredCheckpoint } from './record-store.ts';
 
 export interface ArchiverSettings {
@@ -117,6 +118,7 @@ export const createAuditArchiver = (deps: {
           count: entries.length - events.length,
         });
       await records.appendAuditEvents(events);
+      await appendLinkageEventsOf(records, events);
       state.archived += events.length;
       if (trim) {
         const ids = entries.filter((e) => decode(e)).map((e) => e.id);

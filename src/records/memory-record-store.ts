@@ -172,7 +172,12 @@ export const createMemoryRecordStore = (options: { maxAuditEvents?: number } = {
       if (!consents.some((c) => c.consentId === evidence.consentId)) consents.push(copy(evidence));
     },
     async appendLinkageEvent(event) {
+      if (event.id && linkageEvents.some((e) => e.id === event.id)) return;
       linkageEvents.push(copy(event));
+    },
+    async customersOfGrants(grantIds) {
+      const wanted = new Set(grantIds);
+      return new Map(consents.filter((c) => wanted.has(c.grantId)).map((c) => [c.grantId, c.customerId]));
     },
     async linkageHistory(customerId) {
       return buildHistory(

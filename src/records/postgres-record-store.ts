@@ -293,8 +293,8 @@ export const createPostgresRecordStore = (options: PostgresRecordStoreOptions): 
     },
     async appendLinkageEvent(event: LinkageEvent) {
       await query(
-        `INSERT INTO records.linkage_events (grant_id, customer_id, partner_id, kind, time, actor, reason, details)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+        `INSERT INTO records.linkage_events (id, grant_id, customer_id, partner_id, kind, time, actor, reason, details)
+         VALUES (COALESCE($9::uuid, gen_random_uuid()), $1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`,
         [
           event.grantId,
           event.customerId,
@@ -304,8 +304,17 @@ export const createPostgresRecordStore = (options: PostgresRecordStoreOptions): 
           event.actor ?? null,
           event.reason ?? null,
           event.details ? JSON.stringify(event.details) : null,
+          event.id ?? null,
         ],
       );
+    },
+    async customersOfGrants(grantIds) {
+      if (grantIds.length === 0) return new Map();
+      const { rows } = await query<{ grant_id: string; customer_id: string }>(
+        'SELECT grant_id, customer_id FROM records.consent_evidence WHERE grant_id = ANY($1)',
+        [grantIds],
+      );
+      return new Map(rows.map((r) => [r.grant_id, r.customer_id]));
     },
     async linkageHistory(customerId) {
       const consents = await query<{ body: ConsentEvidence }>(

@@ -100,10 +100,36 @@ export const recordConsent =
     // listed ones), so the OIDC part of the grant has to cover them as well as the resource part.
     grant.addOIDCScope([...oidcScopes, ...dataScopes].join(' '));
     grant.addResourceScope(audiences(settings.server.issuer).dataApi, dataScopes.join(' '));
-    const grantId = await grant.save();
-
+    grant.jti ??= (grant as unknown as { generateTokenId(): string }).generateTokenId();
     const consentId = deps.consents.newId();
     const now = deps.clock.now();
+    // The evidence of what the customer was shown and agreed to is written to the record store
+    // first: when it cannot be kept (PostgreSQL down), no linkage is made and the customer gets 503.
+    await deps.records.appendConsentEvidence({
+      consentId,
+      grantId: grant.jti,
+      customerId,
+      partnerId: request.partner.client_id,
+      partnerName: request.partner.name.ja,
+      scopes: [...oidcScopes, ...dataScopes],
+      accounts: chosen.map((a) => ({
+        accountId: a.accountId,
+        accountType: a.accountType,
+        branchCode: a.branchCode,
+        maskedNumber: maskAccountNumber(a.accountNumber),
+      })),
+      termsVersion: terms.version,
+      termsSha256: termsHash(terms.text),
+      expiresShown: new Date(expiresAt).toISOString(),
+      identifiedBy: 'pin+totp',
+      identifiedAt: new Date(identifiedAt).toISOString(),
+      consentedAt: new Date(now).toISOString(),
+      locale: request.locale,
+      sourceAddress: ctx.ip,
+      ...(ctx.get('user-agent') ? { userAgent: ctx.get('user-agent').slice(0, 300) } : {}),
+      ...(replacing ? { replacesGrantId: replacing } : {}),
+    });
+    const grantId = await grant.save();
     await deps.grants.save({
       grantId,
       customerId,
