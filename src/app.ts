@@ -9,10 +9,17 @@ import { createServiceCalendar } from './calendar/index.ts';
 import type { Config } from './config/load-config.ts';
 import { createDemoCoreBanking } from './core-banking/demo/index.ts';
 import type { CoreBanking } from './core-banking/port.ts';
+import { loadGatewayContract } from './core-banking/http/contract.ts';
+import { createHttpCoreBanking, type HttpCoreBanking } from './core-banking/http/http-core-banking.ts';
 import { demoPartnerRouter } from './demo-partner/router.ts';
 import { createConsentRecords } from './grants/consent-records.ts';
 import { createGrantRecords, type GrantRecords } from './grants/grant-records.ts';
+import { createLinkageJournal } from './grants/journal.ts';
+import { createLinkages, startLinkageSweeper, type Linkages } from './grants/linkages.ts';
 import { createGrantRevocation, type GrantRevocation } from './grants/revocation.ts';
+import { createGrantDrafter } from './protocol/grant-drafts.ts';
+import { sendNotice } from './notifier/index.ts';
+import { createOidcStore } from './store/oidc-adapter.ts';
 import { createLastUsed } from './grants/last-used.ts';
 import { createCustomerSessions, myPageRouter } from './my-page/index.ts';
 import { createDemoOutbox, demoOutboxRouter, noticeOfEnding, type CustomerNotifier } from './notifier/index.ts';
@@ -35,6 +42,7 @@ import { coreEventsRouter } from './core-events/router.ts';
 import { audiences } from './protocol/audiences.ts';
 import { createProvider } from './protocol/provider.ts';
 import { publicPagesRouter } from './public-pages/router.ts';
+import { developerPortalRouter } from './developer-portal/router.ts';
 import { createAjv } from './shared/json-schema.ts';
 import { systemClock, type Clock } from './shared/clock.ts';
 import { createLogger, type Logger } from './shared/logger.ts';
@@ -75,7 +83,10 @@ export interface App {
   partners: PartnerRegistry;
   partnerStatus: PartnerStatusCache;
   grants: GrantRecords;
+  /** The linkage's internals (ending records); surfaces use `linkages`. */
   revocation: GrantRevocation;
+  /** Making, replacing and ending linkages (src/grants/linkages.ts). */
+  linkages: Linkages;
   /** Security Event Tokens telling partners of ended linkages: the queue's worker (src/partner-events). */
   partnerEvents: PartnerEvents;
   /** Is a surface open now for a partner: the service calendar and operators' restrictions. */
@@ -131,14 +142,53 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
   const ajv = createAjv();
   const render = createRenderer(config.rootDir);
 
-  if (!overrides.coreBanking && !config.demo) throw new Error('no core-banking connector configured');
-  const coreBanking = overrides.coreBanking ?? createDemoCoreBanking({ data: config.demo!.coreBanking, store, clock });
+  // The bank's gateway over HTTPS (production), or the embedded demo data set (trials).
+  let httpCore: HttpCoreBanking | undefined;
+  if (!overrides.coreBanking && settings.coreBanking.connector === 'http') {
+    httpCore = createHttpCoreBanking({
+      settings: settings.coreBanking.http as Parameters<typeof createHttpCoreBanking>[0]['settings'],
+      contract: loadGatewayContract(config.rootDir),
+      tls: config.coreBankingTls,
+      store,
+      clock,
+      logger: logger.child({ component: 'core-banking' }),
+      registry: metrics.registry,
+    });
+  }
+  if (!overrides.coreBanking && !httpCore && !config.demo) throw new Error('no core-banking connector configured');
+  const coreBanking =
+    overrides.coreBanking ??
+    httpCore ??
+    createDemoCoreBanking({
+      data: config.demo!.coreBanking,
+      store,
+      clock,
+      unknownSeconds: settings.demo.unknownAccountFailureSeconds,
+    });
 
   const partners = createPartnerRegistry({ store, definitions: config.partners });
   const partnerStatus = await createPartnerStatusCache({ store, registry: partners, refreshMs: 5000, logger });
   const grants = createGrantRecords({ store, clock });
-  const consents = createConsentRecords({ store, clock, retentionDays: settings.lifetimes.consentRecordRetentionDays });
-  const revocation = createGrantRevocation({ store, grants, audit, clock });
+  const consents = createConsentRecords({
+    store,
+    clock,
+    retentionDays: settings.lifetimes.consentRecordRetentionDays,
+    records,
+  });
+  // oidc-provider accepts a record until exp + its clock tolerance (15 s), so records live that long.
+  const oidc = createOidcStore(store, { clockToleranceSeconds: 15 });
+  const journal = createLinkageJournal({ store, clock });
+  const revocation = createGrantRevocation({
+    store,
+    grants,
+    oidc,
+    journal,
+    audit,
+    clock,
+    resumeAfterMs: settings.grants.sweeperPeriodSeconds * 1000,
+  });
+  // Built once the provider exists (it drafts the Grant); oidc-provider's own revocations reach it.
+  const late: { linkages?: Linkages } = {};
   const partnerEvents = createPartnerEvents({
     config,
     store,
@@ -183,6 +233,10 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     grants,
     coreBanking,
     revocation,
+    oidc,
+    onProviderRevokedGrant: async (grantId) => {
+      await late.linkages!.end({ grantId }, { reason: 'revoked_by_protocol', actor: 'oidc-provider' });
+    },
     clock,
     availability,
     extraRedirectUris: (clientId) => (demoPartnerIds.has(clientId) ? [demoCallback] : []),
@@ -228,6 +282,22 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
   if (!notifier) throw new Error('no customer notifier configured');
   revocation.onEnded(noticeOfEnding({ notifier, logger, audit, coreBanking, partners }));
   const lastUsed = createLastUsed({ store, clock, logger });
+  const linkages = createLinkages({
+    store,
+    clock,
+    logger,
+    audit,
+    grants,
+    consents,
+    revocation,
+    journal,
+    oidc,
+    drafter: createGrantDrafter(provider, settings.server.issuer),
+    notify: (notice) => sendNotice({ notifier, logger, audit }, notice),
+    sweepAfterMs: settings.grants.sweeperPeriodSeconds * 1000,
+  });
+  late.linkages = linkages;
+  const sweeper = startLinkageSweeper({ linkages, logger, periodMs: settings.grants.sweeperPeriodSeconds * 1000 });
   const customerSessions = createCustomerSessions({
     store,
     clock,
@@ -241,8 +311,7 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     partners,
     coreBanking,
     grants,
-    consents,
-    records,
+    linkages,
     states,
     render,
     clock,
@@ -250,7 +319,6 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     audit,
     ajv,
     identityCheck,
-    revocation,
     availability,
     notifier,
     consentFunnel,
@@ -280,7 +348,7 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     records,
     coreBanking,
     grants,
-    revocation,
+    linkages,
     partners,
     partnerStatus,
     restrictions: availability.restrictions,
@@ -308,10 +376,11 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
       tokenChecks,
       lastUsed,
     }),
-    grantManagementRouter({ clock, tokenChecks, grants, revocation, dataApi: apiAudiences.dataApi }),
+    grantManagementRouter({ clock, tokenChecks, grants, linkages, dataApi: apiAudiences.dataApi }),
     publicPagesRouter({ config, render, clock }),
+    developerPortalRouter({ config, render }),
     serviceStatusRouter({ availability, calendar, clock, render }),
-    coreEventsRouter({ tokenChecks, ajv, coreBanking, revocation, audit }),
+    coreEventsRouter({ tokenChecks, ajv, coreBanking, linkages, audit }),
   ];
   routers.forEach(mount);
   if (config.demo) mount(demoPartnerRouter({ config, demoPartnerIds, callbackUrl: demoCallback, logger }));
@@ -326,7 +395,7 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
       coreBanking,
       partners,
       grants,
-      revocation,
+      linkages,
       identityCheck,
       notifier,
       availability,
@@ -356,10 +425,12 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     partnerStatus,
     grants,
     revocation,
+    linkages,
     partnerEvents,
     availability,
     admin,
     async close() {
+      await sweeper.stop();
       clearInterval(funnelSweep);
       // Sends in flight finish first: they write to the audit trail and the store.
       await partnerEvents.stop();
@@ -369,6 +440,7 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
       await archiver.stop();
       await availability.close();
       await partnerStatus.close();
+      await httpCore?.close();
       await records.close();
       await store.close();
     },

@@ -1,7 +1,7 @@
 import type { Clock } from '../shared/clock.ts';
 import { redact, type Logger } from '../shared/logger.ts';
 import type { AuditArchiver } from '../records/audit-archiver.ts';
-import type { AuditPageRequest, AuditSearch, RecordStore } from '../records/record-store.ts';
+import type { AuditSearch, RecordStore } from '../records/record-store.ts';
 import type { Store } from '../store/store.ts';
 import type { AuditEvent, AuditFilter, AuditTrail, RecordedAuditEvent } from './audit-log.ts';
 import type { CheckpointSigner } from './checkpoints.ts';

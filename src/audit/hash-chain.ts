@@ -73,6 +73,7 @@ export const createEventIds = () => {
     const rand = randomBytes(8);
     const hex = lastMs.toString(16).padStart(12, '0').slice(-12);
     const tail = ((rand[0] & 0x3f) | 0x80).toString(16).padStart(2, '0') + rand.subarray(1).toString('hex');
-    return `${hex.slice(0, 8)}-${hex.slice(8)}-7${counter.toString(16).padStart(3, '0')}-${tail.slice(0, 4)}-${tail.slice(4, 16)}`;
+    const version = `7${counter.toString(16).padStart(3, '0')}`;
+    return `${hex.slice(0, 8)}-${hex.slice(8)}-${version}-${tail.slice(0, 4)}-${tail.slice(4, 16)}`;
   };
 };

@@ -43,10 +43,14 @@ const columnsDisagree = (stored: StoredAuditEvent): string | undefined => {
 export const verifyRecordedTrail = async (deps: {
   records: RecordStore;
   signingKeys: SigningKeys;
+  /** Checkpoint keys retired from the signing keys (public only): old checkpoints still verify. */
+  retiredCheckpointKeys?: { keys: readonly object[] };
 }): Promise<TrailReport> => {
   const problems: TrailProblem[] = [];
   const notes: string[] = [];
-  const verify = createCheckpointVerifier(deps.signingKeys);
+  const verify = createCheckpointVerifier({
+    keys: [...deps.signingKeys.keys, ...(deps.retiredCheckpointKeys?.keys ?? [])],
+  });
   const byChain = new Map<string, SignedCheckpoint[]>();
   let checkpoints = 0;
   for await (const stored of deps.records.checkpoints()) {
@@ -72,6 +76,7 @@ export const verifyRecordedTrail = async (deps: {
     byChain.delete(chain);
     const present = [...items].sort((a, b) => a.event.seq - b.event.seq);
     const first = present[0];
+    const named = first ? `${first.event.kind} at ${first.event.time}, id ${first.event.id}` : '';
     const startProblems: TrailProblem[] = [];
     if (first && first.event.seq > 1) {
       // Retention may have dropped the events before `first` only when its predecessor lived in a
@@ -81,14 +86,15 @@ export const verifyRecordedTrail = async (deps: {
       if (prevTime < horizon && anchor) {
         if (anchor.checkpoint.head === first.event.prev)
           notes.push(
-            `chain ${chain}: events up to ${anchor.checkpoint.seq} were removed by retention; verified from checkpoint ${anchor.id}`,
+            `chain ${chain}: events up to ${anchor.checkpoint.seq} were removed by retention; ` +
+              `verified from checkpoint ${anchor.id}`,
           );
         else
           startProblems.push({
             kind: 'altered',
             chain,
             seq: first.event.seq,
-            message: `event ${first.event.seq} (${first.event.kind} at ${first.event.time}, id ${first.event.id}) altered: it does not follow checkpoint ${anchor.id}`,
+            message: `event ${first.event.seq} (${named}) altered: it does not follow checkpoint ${anchor.id}`,
           });
       } else {
         // Deleted from just after the last event retention removed (its checkpoint), or from the start.
@@ -104,7 +110,10 @@ export const verifyRecordedTrail = async (deps: {
           kind: 'deleted',
           chain,
           seq: from,
-          message: `${from === to ? `event ${from}` : `events ${from}–${to}`} deleted: the chain goes on at event ${first.event.seq} (${first.event.kind} at ${first.event.time}, id ${first.event.id})${dropped ? ` after the retention checkpoint ${dropped.id} at event ${dropped.checkpoint.seq}` : ''}`,
+          message:
+            `${from === to ? `event ${from}` : `events ${from}–${to}`} deleted: ` +
+            `the chain goes on at event ${first.event.seq} (${named})` +
+            (dropped ? ` after the retention checkpoint ${dropped.id} at event ${dropped.checkpoint.seq}` : ''),
         });
       }
     } else if (first && first.event.prev !== GENESIS) {
@@ -112,7 +121,7 @@ export const verifyRecordedTrail = async (deps: {
         kind: 'altered',
         chain,
         seq: 1,
-        message: `event 1 (${first.event.kind} at ${first.event.time}, id ${first.event.id}) altered: a first event must follow no other`,
+        message: `event 1 (${named}) altered: a first event must follow no other`,
       });
     }
     const result = verifyChain(chain, items, signed, horizon, notes, true);
@@ -130,7 +139,9 @@ export const verifyRecordedTrail = async (deps: {
         kind: 'altered',
         chain: stored.event.chain,
         seq: stored.event.seq,
-        message: `event ${stored.event.seq} (id ${stored.event.id}) altered: its stored text is not a readable audit event`,
+        message:
+          `event ${stored.event.seq} (id ${stored.event.id}) altered: ` +
+          'its stored text is not a readable audit event',
       });
       continue;
     }
@@ -140,7 +151,9 @@ export const verifyRecordedTrail = async (deps: {
         kind: 'altered',
         chain: stored.event.chain,
         seq: stored.event.seq,
-        message: `event ${stored.event.seq} (id ${stored.event.id}) altered: its search columns (${disagree}) no longer say what the event says`,
+        message:
+          `event ${stored.event.seq} (id ${stored.event.id}) altered: ` +
+          `its search columns (${disagree}) no longer say what the event says`,
       });
     if (stored.event.chain !== current) {
       if (current !== undefined) finish(current, items);

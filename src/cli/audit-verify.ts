@@ -27,7 +27,11 @@ let ok = false;
 if (recordSettings.databaseUrl) {
   const records = createPostgresRecordStore({ url: recordSettings.databaseUrl });
   try {
-    const report = await verifyRecordedTrail({ records, signingKeys: config.signingKeys });
+    const report = await verifyRecordedTrail({
+      records,
+      signingKeys: config.signingKeys,
+      retiredCheckpointKeys: config.retiredCheckpointKeys,
+    });
     process.stdout.write(formatTrailReport(report));
     ok = report.ok;
   } catch (e) {
@@ -38,7 +42,8 @@ if (recordSettings.databaseUrl) {
 } else {
   if (!storeSettings.redisUrl && storeSettings.redisClusterNodes.length === 0) {
     fail(
-      'no PostgreSQL (DATABASE_URL) and no Redis (REDIS_URL or REDIS_CLUSTER_NODES) configured: the embedded stores live and dies inside the server process, there is no trail to read',
+      'no PostgreSQL (DATABASE_URL) and no Redis (REDIS_URL or REDIS_CLUSTER_NODES) configured: the embedded ' +
+        'stores live and die inside the server process, there is no trail to read',
     );
   }
   const store = createStore({
@@ -51,6 +56,7 @@ if (recordSettings.databaseUrl) {
     const report = await verifyAuditTrail({
       store,
       signingKeys: config.signingKeys,
+      retiredCheckpointKeys: config.retiredCheckpointKeys,
       retentionDays: audit.retentionDays,
       now: systemClock.now(),
     });

@@ -12,6 +12,11 @@ export class ConfigError extends Error {
     this.problems = problems;
   }
 
+  /** The whole problem on one line, for the start-up refusal on stderr. */
+  oneLine(): string {
+    return `invalid configuration in ${this.file}: ${this.problems.join(' ')}`;
+  }
+
   static fromAjv(file: string, errors: ErrorObject[] | null | undefined): ConfigError {
     return new ConfigError(file, (errors ?? []).map(describeAjvError));
   }
@@ -25,7 +30,10 @@ const describeAjvError = (e: ErrorObject): string => {
     case 'required':
       return `${field}: missing required field "${(e.params as { missingProperty: string }).missingProperty}"`;
     case 'enum':
-      return `${field}: must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
+      return (
+        `${field}: must be one of ` +
+        `${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`
+      );
     default:
       return `${field}: ${e.message}`;
   }

@@ -1,7 +1,8 @@
 import type { Middleware } from 'koa';
 
 const csp = (formActionOrigins: string[]) =>
-  `default-src 'none'; style-src 'self'; img-src 'self' data:; form-action ${["'self'", ...formActionOrigins].join(' ')}; frame-ancestors 'none'; base-uri 'none'`;
+  `default-src 'none'; style-src 'self'; img-src 'self' data:; form-action ` +
+  `${["'self'", ...formActionOrigins].join(' ')}; frame-ancestors 'none'; base-uri 'none'`;
 
 /**
  * Strict headers on every response, set before the request is handled so that they also cover

@@ -5,9 +5,8 @@ import type { Availability } from '../availability/index.ts';
 import type { Config } from '../config/load-config.ts';
 import type { CoreBanking } from '../core-banking/port.ts';
 import type { IdentityCheck } from '../identity-check/identity-check.ts';
-import type { ConsentRecords } from '../grants/consent-records.ts';
 import type { GrantRecords } from '../grants/grant-records.ts';
-import type { GrantRevocation } from '../grants/revocation.ts';
+import type { Linkages } from '../grants/linkages.ts';
 import type { Render } from '../http/render.ts';
 import type { Locale, Translate } from '../i18n/index.ts';
 import type { CustomerNotifier } from '../notifier/index.ts';
@@ -16,7 +15,6 @@ import type { Partner } from '../partners/schema.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { ConsentFunnel } from '../ops/consent-funnel.ts';
-import type { RecordStore } from '../records/record-store.ts';
 import type { Store } from '../store/store.ts';
 import type { InteractionState, InteractionStates } from './state.ts';
 
@@ -27,9 +25,6 @@ export interface InteractionDeps {
   partners: PartnerRegistry;
   coreBanking: CoreBanking;
   grants: GrantRecords;
-  consents: ConsentRecords;
-  /** Consent evidence and linkage history kept for years (src/records). */
-  records: RecordStore;
   states: InteractionStates;
   render: Render;
   clock: Clock;
@@ -37,7 +32,7 @@ export interface InteractionDeps {
   audit: AuditLog;
   ajv: Ajv;
   identityCheck: IdentityCheck;
-  revocation: GrantRevocation;
+  linkages: Linkages;
   /** Whether API連携認証 is open now (service calendar, operators' restrictions). */
   availability: Availability;
   /** Tells the customer of each new linkage (src/notifier). */
@@ -56,6 +51,11 @@ export interface InteractionRequest {
   state: InteractionState;
   locale: Locale;
   t: Translate;
-  form?: Record<string, unknown>;
   startedAt: number;
+}
+
+/** ctx.state of an interaction route: the request, and the partner's origin for the page's form-action. */
+export interface InteractionRouteState {
+  interaction: InteractionRequest;
+  formActionOrigins?: string[];
 }

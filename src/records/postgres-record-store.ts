@@ -56,7 +56,8 @@ const where = (filter: AuditSearch, params: unknown[]): string[] => {
     params.push(filter.customerId);
     const p = `$${params.length}`;
     clauses.push(
-      `(customer_id = ${p} OR grant_id IN (SELECT grant_id FROM records.audit_events WHERE customer_id = ${p} AND grant_id IS NOT NULL))`,
+      `(customer_id = ${p} OR grant_id IN ` +
+        `(SELECT grant_id FROM records.audit_events WHERE customer_id = ${p} AND grant_id IS NOT NULL))`,
     );
   }
   if (filter.partnerId !== undefined) add('partner_id = ?', filter.partnerId);
@@ -155,7 +156,8 @@ export const createPostgresRecordStore = (options: PostgresRecordStoreOptions): 
         });
         await query(
           `INSERT INTO records.audit_events
-             (time, id, chain, seq, instance, kind, result, actor, customer_id, partner_id, grant_id, source_address, body)
+             (time, id, chain, seq, instance, kind, result, actor, customer_id, partner_id, grant_id,
+              source_address, body)
            VALUES ${values.join(',')} ON CONFLICT DO NOTHING`,
           params,
         );
@@ -170,7 +172,8 @@ export const createPostgresRecordStore = (options: PostgresRecordStoreOptions): 
         return `($${b + 1},$${b + 2},$${b + 3},$${b + 4},$${b + 5})`;
       });
       await query(
-        `INSERT INTO records.audit_checkpoints (id, time, chain, seq, jws) VALUES ${values.join(',')} ON CONFLICT DO NOTHING`,
+        `INSERT INTO records.audit_checkpoints (id, time, chain, seq, jws) VALUES ${values.join(',')} ` +
+          'ON CONFLICT DO NOTHING',
         params,
       );
     },

@@ -162,7 +162,8 @@ describe('the audit trail archived to PostgreSQL', () => {
     await writeTrail();
     await asOwner(
       db,
-      `UPDATE records.audit_checkpoints SET jws = jws || 'x' WHERE id = (SELECT min(id) FROM records.audit_checkpoints)`,
+      `UPDATE records.audit_checkpoints SET jws = jws || 'x'
+        WHERE id = (SELECT min(id) FROM records.audit_checkpoints)`,
     );
     const report = await verify();
     expect(report.problems.map((p) => p.kind)).toContain('bad_checkpoint');

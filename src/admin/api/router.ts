@@ -20,7 +20,7 @@ import { restrictionApiRoutes } from './routes/restrictions.ts';
 export const ADMIN_OPENAPI_FILE = 'docs/openapi/admin-api.json';
 
 /** An operation's refusal, in the API's error shape. */
-const operationErrors: Middleware = async (ctx, next) => {
+const operationErrors: Middleware = async (_ctx, next) => {
   try {
     await next();
   } catch (e) {

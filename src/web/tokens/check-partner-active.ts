@@ -3,7 +3,7 @@ import type { PartnerStatusCache } from '../../partners/status-cache.ts';
 import { invalidToken } from '../errors.ts';
 import type { TokenState } from './token-request.ts';
 
-/** A suspended partner's tokens stop working at once (design.md §4: 401 invalid_token). */
+/** A suspended partner's tokens stop working at once (401 invalid_token). */
 export const checkPartnerActive =
   (partners: Pick<PartnerStatusCache, 'isActive'>): Middleware<TokenState> =>
   async (ctx, next) => {

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import type { Context, Middleware } from 'koa';
+import type { Context } from 'koa';
 import { ResourceError } from '../../../web/errors.ts';
 import type { AuditFilter } from '../../../audit/index.ts';
 import { decodeCursor, encodeCursor } from '../../../records/index.ts';
