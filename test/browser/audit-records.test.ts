@@ -73,8 +73,8 @@ test("an operator finds an attacked customer's failures and lock, pages past 200
   server.clock.advance(60_000);
   const pending = await partner.startAuthorization({ scope: DEFAULT_SCOPE });
   const agent = new CustomerAgent(`${server.url}/demo/callback`);
-  let page = await agent.request(pending.authorizationUrl);
-  for (let i = 0; i < 5; i += 1) page = await agent.login(page, { ...customers.allTypes, pin: '0000' });
+  const loginPage = await agent.request(pending.authorizationUrl);
+  for (let i = 0; i < 5; i += 1) await agent.login(loginPage, { ...customers.allTypes, pin: '0000' });
   await server.app.audit.flush();
 
   const context = await suite.contextFor((browser) => browser.newContext({ viewport: { width: 1280, height: 900 } }));
