@@ -25,6 +25,12 @@ import { createOidcStore } from './store/oidc-adapter.ts';
 import { createLastUsed } from './grants/last-used.ts';
 import { createCustomerSessions, myPageRouter } from './my-page/index.ts';
 import { createDemoOutbox, demoOutboxRouter, noticeOfEnding, type CustomerNotifier } from './notifier/index.ts';
+import {
+  createQueuedNotifier,
+  createSmtpChannel,
+  createWebhookChannel,
+  type QueuedNotifier,
+} from './notifier/index.ts';
 import { errorHandler, requestId } from './http/error-handler.ts';
 import { resolveLocale } from './http/locale.ts';
 import { createRenderer } from './http/render.ts';
@@ -91,6 +97,8 @@ export interface App {
   linkages: Linkages;
   /** Security Event Tokens telling partners of ended linkages: the queue's worker (src/partner-events). */
   partnerEvents: PartnerEvents;
+  /** Notices to customers through the retry queue, when a channel (smtp, webhook) is configured. */
+  notices?: QueuedNotifier;
   /** Is a surface open now for a partner: the service calendar and operators' restrictions. */
   availability: Availability;
   /** Bank staff's console (/admin) and admin API (/admin/api/v1), and the staff accounts. */
@@ -289,8 +297,34 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
   const outbox = config.demo
     ? createDemoOutbox({ store, clock, retentionDays: settings.demo.outboxRetentionDays })
     : undefined;
-  const notifier = overrides.notifier ?? outbox;
-  if (!notifier) throw new Error('no customer notifier configured');
+  const noticeSettings = settings.notices;
+  const noticeTimeoutMs = noticeSettings.timeoutSeconds * 1000;
+  const noticeChannel =
+    noticeSettings.channel === 'smtp'
+      ? createSmtpChannel(noticeSettings.smtp, noticeTimeoutMs)
+      : noticeSettings.channel === 'webhook'
+        ? createWebhookChannel({
+            url: noticeSettings.webhook.url ?? '',
+            signingKeys: config.signingKeys,
+            clock,
+            timeoutMs: noticeTimeoutMs,
+          })
+        : undefined;
+  const notices = noticeChannel
+    ? createQueuedNotifier({
+        store,
+        clock,
+        logger,
+        audit,
+        coreBanking,
+        channel: noticeChannel,
+        desk: noticeSettings.contactDesk,
+        retryDelaysSeconds: noticeSettings.retryDelaysSeconds,
+        timeoutMs: noticeTimeoutMs,
+      })
+    : undefined;
+  const notifier = overrides.notifier ?? notices?.notifier ?? outbox;
+  if (!notifier) throw new Error('no customer notifier configured: set notices.channel to smtp or webhook');
   revocation.onEnded(noticeOfEnding({ notifier, logger, audit, coreBanking, partners }));
   const lastUsed = createLastUsed({ store, clock, logger });
   const linkages = createLinkages({
@@ -417,7 +451,7 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
       sessions: customerSessions,
     }),
   );
-  if (outbox) mount(demoOutboxRouter({ outbox, render, myPageUrl: `${settings.server.issuer}/my` }));
+  if (outbox) mount(demoOutboxRouter({ outbox, render, desk: noticeSettings.contactDesk }));
 
   // oidc-provider is its own Koa app with no 404 handler: it answers whatever is left.
   const providerCallback = provider.callback();
@@ -441,11 +475,13 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     revocation,
     linkages,
     partnerEvents,
+    notices,
     availability,
     admin,
     start() {
       if (sweeper) return;
       partnerEvents.start();
+      notices?.start();
       sweeper = startLinkageSweeper({ linkages, logger, periodMs: settings.grants.sweeperPeriodSeconds * 1000 });
       funnelSweep = setInterval(() => {
         consentFunnel.sweep().catch((err: Error) => logger.warn('consent funnel sweep failed', { error: err.name }));
@@ -457,6 +493,7 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
       clearInterval(funnelSweep);
       // Sends in flight finish first: they write to the audit trail and the store.
       await partnerEvents.stop();
+      await notices?.stop();
       // The audit trail first: its last events and checkpoint need the store.
       await audit.close();
       // Then the buffer goes to the record store, last checkpoint included.
