@@ -434,6 +434,7 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
       settings: {
         secureCookies: settings.server.issuer.startsWith('https:'),
         ipWindowSeconds: settings.identityCheck.ipLimit.windowSeconds,
+        demo: config.demo !== undefined,
       },
       clock,
       logger,

@@ -21,6 +21,8 @@ export interface MyPageDeps {
     secureCookies: boolean;
     /** The identity check's per-IP window (Retry-After when it is reached). */
     ipWindowSeconds: number;
+    /** Demo data: the browser remembers who signed in, for the demo outbox (src/notifier/demo-browser.ts). */
+    demo?: boolean;
   };
   clock: Clock;
   logger: Logger;

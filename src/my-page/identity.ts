@@ -1,3 +1,4 @@
+import { rememberInDemoBrowser } from '../notifier/demo-browser.ts';
 import type { ParameterizedContext } from 'koa';
 import type { IdentityPort } from '../web/identity/identity-port.ts';
 import type { SessionCookie } from '../web/session-cookie.ts';
@@ -11,7 +12,7 @@ import type { CustomerSessions } from './sessions.ts';
  * check signs the customer in to /my.
  */
 export const myPageIdentity = (
-  deps: Pick<MyPageDeps, 'sessions' | 'identityCheck' | 'render' | 'availability'>,
+  deps: Pick<MyPageDeps, 'sessions' | 'identityCheck' | 'render' | 'availability' | 'settings'>,
   cookie: SessionCookie,
 ): IdentityPort<MyPageRouteState> => {
   // The steps run behind loadSession, which always leaves a session on the request.
@@ -47,6 +48,7 @@ export const myPageIdentity = (
     pinVerified: (ctx, loginRef, customerId) => replace(ctx, { stage: 'otp', loginRef, customerId }),
     async otpVerified(ctx, customerId) {
       await replace(ctx, { stage: 'active', customerId });
+      rememberInDemoBrowser(ctx, customerId, deps.settings.demo === true);
       await deps.identityCheck.waitForFloor(ctx.state.myPage.startedAt);
       ctx.status = 303;
       ctx.redirect('/my');

@@ -4,6 +4,7 @@ import { noStore } from '../http/no-store.ts';
 import { jstDateTimeText } from '../availability/index.ts';
 import type { DemoOutbox } from './demo-outbox.ts';
 import { noticeText, type ContactDesk } from './notice-text.ts';
+import { demoCustomersOf } from './demo-browser.ts';
 
 const SHOWN = 50;
 
@@ -14,7 +15,12 @@ const SHOWN = 50;
 export const demoOutboxRouter = (deps: { outbox: DemoOutbox; render: Render; desk: ContactDesk }) => {
   const router = new Router();
   router.get('/demo/outbox', noStore, async (ctx) => {
-    const entries = await deps.outbox.newest(SHOWN);
+    // Only the customers identified in this browser: not every demo visitor's notices.
+    const mine = await Promise.all(demoCustomersOf(ctx).map((id) => deps.outbox.ofCustomer(id, SHOWN)));
+    const entries = mine
+      .flat()
+      .sort((a, b) => (a.id < b.id ? 1 : -1))
+      .slice(0, SHOWN);
     deps.render(
       ctx,
       'demo/outbox',

@@ -84,8 +84,11 @@ describe('the core system reports eligibility loss (terms 5.2)', () => {
     ).toBe(200);
 
     // The customer is told of both endings, and why.
-    const outbox = await (await fetch(`${server.url}/demo/outbox`)).text();
+    // (in the demo outbox of the browser that made the linkages; another browser sees none of it)
+    const outbox = (await a.agent.request(`${server.url}/demo/outbox`)).html;
     expect(outbox.match(/ご利用の条件を満たさなくなったため/g)?.length).toBe(2);
+    const elsewhere = await (await fetch(`${server.url}/demo/outbox`)).text();
+    expect(elsewhere).not.toContain('ご利用の条件を満たさなくなったため');
   });
 
   test('an account frozen by the core system drops out of the grants that cover it; the next refresh no longer includes it', async () => {

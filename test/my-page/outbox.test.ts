@@ -12,8 +12,9 @@ afterAll(async () => {
   await server.close();
 });
 
-const outbox = async (on = server) => {
-  const page = await new CustomerAgent(NEVER).request(`${on.url}/demo/outbox`);
+/** The demo outbox as one browser sees it (a fresh one by default). */
+const outbox = async (agent = new CustomerAgent(NEVER), on = server) => {
+  const page = await agent.request(`${on.url}/demo/outbox`);
   expect(page.status).toBe(200);
   return page;
 };
@@ -35,11 +36,13 @@ describe('the customer notifier: the demo outbox', () => {
 
   test('a new linkage puts a notice in the outbox: which partner, which information of which accounts (masked), and how to end it', async () => {
     const partner = await partnerFor(server);
-    await link(server, partner, customers.allTypes, {
+    const linked = await link(server, partner, customers.allTypes, {
       scope: 'openid offline_access accounts deposits',
       accounts: (offered) => offered.slice(0, 2),
     });
-    const [notice] = notices((await outbox()).html);
+    const [notice] = notices((await outbox(linked.agent)).html);
+    // Another browser sees none of this customer's notices.
+    expect(notices((await outbox()).html)).toEqual([]);
     expect(notice.kind).toBe('linkage.created');
     expect(notice.text).toContain('【デモ信用組合】デモかけいぼと口座を連携しました');
     expect(notice.text).toContain('・口座情報（預金種目・口座番号・名義）');
@@ -69,7 +72,7 @@ describe('the customer notifier: the demo outbox', () => {
       form: { csrf: CustomerAgent.field(confirm.html, 'csrf') },
     });
 
-    const [ended, created] = notices((await outbox()).html);
+    const [ended, created] = notices((await outbox(agent)).html);
     expect(ended.kind).toBe('linkage.ended');
     expect(ended.text).toContain('【デモ信用組合】デモ会計クラウドとの連携を解除しました');
     expect(ended.text).toContain('お客さまのお手続きにより');

@@ -1,3 +1,4 @@
+import { rememberInDemoBrowser } from '../../notifier/demo-browser.ts';
 import type { Middleware } from 'koa';
 import { LinkageError, type LinkageChoice } from '../../grants/linkages.ts';
 import { grantLifetimeSeconds } from '../../protocol/lifetimes.ts';
@@ -76,6 +77,7 @@ export const recordConsent =
       return finishInteraction(deps, ctx, { error: 'access_denied', error_description: error.message });
     }
     await deps.consentFunnel.decided(request.uid);
+    rememberInDemoBrowser(ctx, choice.customerId, deps.config.demo !== undefined);
     return finishInteraction(deps, ctx, {
       login: { accountId: sub, amr: ['pin', 'otp'], ts: Math.floor(identifiedAt / 1000), remember: false },
       consent: { grantId },
