@@ -25,6 +25,12 @@ import { createOidcStore } from './store/oidc-adapter.ts';
 import { createLastUsed } from './grants/last-used.ts';
 import { createCustomerSessions, myPageRouter } from './my-page/index.ts';
 import { createDemoOutbox, demoOutboxRouter, noticeOfEnding, type CustomerNotifier } from './notifier/index.ts';
+import {
+  createQueuedNotifier,
+  createSmtpChannel,
+  createWebhookChannel,
+  type QueuedNotifier,
+} from './notifier/index.ts';
 import { errorHandler, requestId } from './http/error-handler.ts';
 import { resolveLocale } from './http/locale.ts';
 import { createRenderer } from './http/render.ts';
@@ -82,10 +88,17 @@ export interface App {
   linkages: Linkages;
   /** Security Event Tokens telling partners of ended linkages: the queue's worker (src/partner-events). */
   partnerEvents: PartnerEvents;
+  /** Notices to customers through the retry queue, when a channel (smtp, webhook) is configured. */
+  notices?: QueuedNotifier;
   /** Is a surface open now for a partner: the service calendar and operators' restrictions. */
   availability: Availability;
   /** Bank staff's console (/admin) and admin API (/admin/api/v1), and the staff accounts. */
   admin: Admin;
+  /**
+   * Starts the background work (partner-event deliveries, the linkage sweeper, the consent-funnel
+   * sweep). Building the app starts none of it: the caller starts it once the app is in place.
+   */
+  start(): void;
   close(): Promise<void>;
 }
 
@@ -142,7 +155,12 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     });
 
   const partners = createPartnerRegistry({ store, definitions: config.partners });
-  const partnerStatus = await createPartnerStatusCache({ store, registry: partners, refreshMs: 5000, logger });
+  const partnerStatus = await createPartnerStatusCache({
+    store,
+    registry: partners,
+    refreshMs: settings.partnerStatus.refreshMs,
+    logger,
+  });
   const grants = createGrantRecords({ store, clock });
   const consents = createConsentRecords({ store, clock, retentionDays: settings.lifetimes.consentRecordRetentionDays });
   // oidc-provider accepts a record until exp + its clock tolerance (15 s), so records live that long.
@@ -172,7 +190,6 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     },
   });
   revocation.onEnded(partnerEvents.onGrantEnded);
-  partnerEvents.start();
   const states = createInteractionStates({ store, ttlSeconds: settings.lifetimes.interactionSeconds });
   const calendar = createServiceCalendar(config.calendar, { clock });
   const availability = await createAvailability({ store, calendar, clock, logger });
@@ -183,10 +200,7 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     interactionSeconds: settings.lifetimes.interactionSeconds,
     counts: metrics.consentFunnel,
   });
-  const funnelSweep = setInterval(() => {
-    consentFunnel.sweep().catch((err: Error) => logger.warn('consent funnel sweep failed', { error: err.name }));
-  }, 60_000);
-  funnelSweep.unref();
+  let funnelSweep: NodeJS.Timeout | undefined;
 
   // The demo partner app lives inside this server: its callback is registered at run time.
   const demoPartnerIds = new Set(
@@ -211,9 +225,9 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     availability,
     extraRedirectUris: (clientId) => (demoPartnerIds.has(clientId) ? [demoCallback] : []),
     renderError: async (ctx, out) => {
-      const locale = resolveLocale(ctx as never);
+      const locale = resolveLocale(ctx);
       render(
-        ctx as never,
+        ctx,
         'error',
         { code: out.error, messageKey: 'error.generic' },
         { locale, title: translator(locale)('error.title'), status: ctx.status >= 400 ? ctx.status : 400 },
@@ -247,9 +261,37 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     sleep: overrides.sleep ?? ((ms: number) => sleep(ms)),
   });
   // Notices to customers (new and ended linkages), and what the customer's own page (/my) needs.
-  const outbox = config.demo ? createDemoOutbox({ store, clock, retentionDays: 30 }) : undefined;
-  const notifier = overrides.notifier ?? outbox;
-  if (!notifier) throw new Error('no customer notifier configured');
+  const outbox = config.demo
+    ? createDemoOutbox({ store, clock, retentionDays: settings.demo.outboxRetentionDays })
+    : undefined;
+  const noticeSettings = settings.notices;
+  const noticeTimeoutMs = noticeSettings.timeoutSeconds * 1000;
+  const noticeChannel =
+    noticeSettings.channel === 'smtp'
+      ? createSmtpChannel(noticeSettings.smtp, noticeTimeoutMs)
+      : noticeSettings.channel === 'webhook'
+        ? createWebhookChannel({
+            url: noticeSettings.webhook.url ?? '',
+            signingKeys: config.signingKeys,
+            clock,
+            timeoutMs: noticeTimeoutMs,
+          })
+        : undefined;
+  const notices = noticeChannel
+    ? createQueuedNotifier({
+        store,
+        clock,
+        logger,
+        audit,
+        coreBanking,
+        channel: noticeChannel,
+        desk: noticeSettings.contactDesk,
+        retryDelaysSeconds: noticeSettings.retryDelaysSeconds,
+        timeoutMs: noticeTimeoutMs,
+      })
+    : undefined;
+  const notifier = overrides.notifier ?? notices?.notifier ?? outbox;
+  if (!notifier) throw new Error('no customer notifier configured: set notices.channel to smtp or webhook');
   revocation.onEnded(noticeOfEnding({ notifier, logger, audit, coreBanking, partners }));
   const lastUsed = createLastUsed({ store, clock, logger });
   const linkages = createLinkages({
@@ -267,7 +309,7 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     sweepAfterMs: settings.grants.sweeperPeriodSeconds * 1000,
   });
   late.linkages = linkages;
-  const sweeper = startLinkageSweeper({ linkages, logger, periodMs: settings.grants.sweeperPeriodSeconds * 1000 });
+  let sweeper: ReturnType<typeof startLinkageSweeper> | undefined;
   const customerSessions = createCustomerSessions({
     store,
     clock,
@@ -346,7 +388,7 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
       lastUsed,
     }),
     grantManagementRouter({ clock, tokenChecks, grants, linkages, dataApi: apiAudiences.dataApi }),
-    publicPagesRouter({ config, render, clock }),
+    publicPagesRouter({ terms: config.terms, render, clock }),
     developerPortalRouter({ config, render }),
     serviceStatusRouter({ availability, calendar, clock, render }),
     coreEventsRouter({ tokenChecks, ajv, coreBanking, linkages, audit }),
@@ -355,7 +397,10 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
   if (config.demo) mount(demoPartnerRouter({ config, demoPartnerIds, callbackUrl: demoCallback, logger }));
   mount(
     myPageRouter({
-      config,
+      settings: {
+        secureCookies: settings.server.issuer.startsWith('https:'),
+        ipWindowSeconds: settings.identityCheck.ipLimit.windowSeconds,
+      },
       clock,
       logger,
       audit,
@@ -372,7 +417,7 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
       sessions: customerSessions,
     }),
   );
-  if (outbox) mount(demoOutboxRouter({ outbox, render, myPageUrl: `${settings.server.issuer}/my` }));
+  if (outbox) mount(demoOutboxRouter({ outbox, render, desk: noticeSettings.contactDesk }));
 
   // oidc-provider is its own Koa app with no 404 handler: it answers whatever is left.
   const providerCallback = provider.callback();
@@ -394,13 +439,25 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     revocation,
     linkages,
     partnerEvents,
+    notices,
     availability,
     admin,
+    start() {
+      if (sweeper) return;
+      partnerEvents.start();
+      notices?.start();
+      sweeper = startLinkageSweeper({ linkages, logger, periodMs: settings.grants.sweeperPeriodSeconds * 1000 });
+      funnelSweep = setInterval(() => {
+        consentFunnel.sweep().catch((err: Error) => logger.warn('consent funnel sweep failed', { error: err.name }));
+      }, 60_000);
+      funnelSweep.unref();
+    },
     async close() {
-      await sweeper.stop();
+      await sweeper?.stop();
       clearInterval(funnelSweep);
       // Sends in flight finish first: they write to the audit trail and the store.
       await partnerEvents.stop();
+      await notices?.stop();
       // The audit trail first: its last events and checkpoint need the store.
       await audit.close();
       await availability.close();

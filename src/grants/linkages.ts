@@ -46,6 +46,7 @@ export interface GrantDrafter {
 /** The notice of a new linkage (the notifier's CustomerNotice of kind linkage.created). */
 export interface NewLinkageNotice {
   customerId: string;
+  grantId: string;
   kind: 'linkage.created';
   partner: { clientId: string; name: { ja: string; en: string } };
   categories: InformationCategory[];
@@ -161,6 +162,7 @@ export const createLinkages = (deps: {
     // Against linkages made with stolen account details: the customer hears of every new one.
     await deps.notify({
       customerId: record.customerId,
+      grantId: record.grantId,
       kind: 'linkage.created',
       partner: { clientId: choice.partner.clientId, name: choice.partner.name },
       categories: categoriesOf(choice.dataScopes),

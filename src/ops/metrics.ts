@@ -89,7 +89,7 @@ export const createMetrics = () => {
   });
   const notices = new Counter({
     name: named('customer_notices_total'),
-    help: 'Notices to customers (new and ended linkages), by outcome (sent, failed).',
+    help: 'Notices to customers (new and ended linkages), by outcome (sent; retried: an attempt failed; failed: given up).',
     labelNames: ['outcome'] as const,
     registers,
   });
@@ -137,8 +137,8 @@ export const createMetrics = () => {
         consent.inc({ stage: 'declined' });
       } else if (event.kind.startsWith('partner_event.')) {
         partnerEvents.inc({ outcome: bounded(event.kind.slice('partner_event.'.length), PARTNER_EVENT_OUTCOMES) });
-      } else if (event.kind === 'notice.sent' || event.kind === 'notice.failed') {
-        notices.inc({ outcome: event.kind === 'notice.sent' ? 'sent' : 'failed' });
+      } else if (event.kind === 'notice.sent' || event.kind === 'notice.failed' || event.kind === 'notice.retried') {
+        notices.inc({ outcome: event.kind.slice('notice.'.length) });
       }
     },
     storeUnavailable() {
