@@ -55,6 +55,9 @@ import { createAjv } from './shared/json-schema.ts';
 import { systemClock, type Clock } from './shared/clock.ts';
 import { createLogger, type Logger } from './shared/logger.ts';
 import { createStore } from './store/create-store.ts';
+import { createAuditArchiver, type AuditArchiver } from './records/audit-archiver.ts';
+import { createRecordStore, type RecordStore } from './records/index.ts';
+import { CHECKPOINTS_STREAM, EVENTS_STREAM } from './audit/trail-stream.ts';
 import type { Store } from './store/store.ts';
 import { createTokenChecks } from './web/tokens/token-checks.ts';
 
@@ -65,6 +68,8 @@ export interface AppOverrides {
   coreBanking?: CoreBanking;
   logger?: Logger;
   audit?: AuditTrail;
+  /** The record store (audit trail, consent evidence, linkage history); default from records.* settings. */
+  records?: RecordStore;
   sleep?: (ms: number) => Promise<void>;
   /** How customers hear of their linkages (e-mail, SMS, app push); the demo data has an outbox page. */
   notifier?: CustomerNotifier;
@@ -77,6 +82,10 @@ export interface App {
   config: Config;
   /** The durable audit trail: record, query, export (src/audit). */
   audit: AuditTrail;
+  /** Records the bank keeps: embedded, or PostgreSQL (src/records). */
+  records: RecordStore;
+  /** Moves audit events from the store's buffer to the record store. */
+  archiver: AuditArchiver;
   /** The core-banking port in use (bank staff's unlock goes through it). */
   coreBanking: CoreBanking;
   partners: PartnerRegistry;
@@ -122,10 +131,29 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     });
   if (config.runtimeEnv === 'production') await refuseDemoPieces(config, store, clock);
   const checkpointSigner = createCheckpointSigner(config.signingKeys, settings.audit.checkpointKeyId);
+  const records = overrides.records ?? (await createRecordStore(settings.records, clock.now()));
+  const archiver = createAuditArchiver({
+    store,
+    records,
+    clock,
+    logger,
+    streams: { events: EVENTS_STREAM, checkpoints: CHECKPOINTS_STREAM },
+    settings: settings.records.archiver,
+  });
   const audit =
     overrides.audit ??
-    createAuditTrail({ store, logger, clock, instance, settings: settings.audit, signer: checkpointSigner });
+    createAuditTrail({
+      store,
+      logger,
+      clock,
+      instance,
+      settings: settings.audit,
+      signer: checkpointSigner,
+      records: { store: records, archiver },
+    });
+  archiver.start();
   const metrics = createMetrics();
+  metrics.watchArchiver(() => archiver.status());
   audit.onRecorded((event) => metrics.observeAuditEvent(event));
   const ajv = createAjv();
   const render = createRenderer(config.rootDir);
@@ -162,7 +190,12 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     logger,
   });
   const grants = createGrantRecords({ store, clock });
-  const consents = createConsentRecords({ store, clock, retentionDays: settings.lifetimes.consentRecordRetentionDays });
+  const consents = createConsentRecords({
+    store,
+    clock,
+    retentionDays: settings.lifetimes.consentRecordRetentionDays,
+    records,
+  });
   // oidc-provider accepts a record until exp + its clock tolerance (15 s), so records live that long.
   const oidc = createOidcStore(store, { clockToleranceSeconds: 15 });
   const journal = createLinkageJournal({ store, clock });
@@ -357,6 +390,7 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     ajv,
     render,
     audit,
+    records,
     coreBanking,
     grants,
     linkages,
@@ -432,6 +466,8 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     store,
     config,
     audit,
+    records,
+    archiver,
     coreBanking,
     partners,
     partnerStatus,
@@ -460,9 +496,12 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
       await notices?.stop();
       // The audit trail first: its last events and checkpoint need the store.
       await audit.close();
+      // Then the buffer goes to the record store, last checkpoint included.
+      await archiver.stop();
       await availability.close();
       await partnerStatus.close();
       await httpCore?.close();
+      await records.close();
       await store.close();
     },
   };

@@ -27,6 +27,8 @@ export interface LinkageChoice {
   locale: string;
   /** ms epoch: the linkage's absolute end. */
   expiresAt: number;
+  /** Where the customer agreed from (consent evidence). */
+  source?: { address?: string; userAgent?: string };
   /** The customer's pairwise `sub` for this partner. */
   subject: string;
 }
@@ -139,6 +141,10 @@ export const createLinkages = (deps: {
       identifiedAt: choice.identifiedAt,
       consentedAt: now,
       locale: choice.locale,
+      expiresAt: choice.expiresAt,
+      ...(choice.source?.address ? { sourceAddress: choice.source.address } : {}),
+      ...(choice.source?.userAgent ? { userAgent: choice.source.userAgent.slice(0, 300) } : {}),
+      ...(grantId ? { replaces: true } : {}),
     };
     const entry = {
       op: 'make' as const,
