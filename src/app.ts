@@ -21,6 +21,7 @@ import { createLinkages, startLinkageSweeper, type Linkages } from './grants/lin
 import { createGrantRevocation, type GrantRevocation } from './grants/revocation.ts';
 import { createGrantDrafter } from './protocol/grant-drafts.ts';
 import { sendNotice } from './notifier/index.ts';
+import { createLogNotifier } from './notifier/log-notifier.ts';
 import { createOidcStore } from './store/oidc-adapter.ts';
 import { createLastUsed } from './grants/last-used.ts';
 import { createCustomerSessions, myPageRouter } from './my-page/index.ts';
@@ -248,7 +249,7 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
   });
   // Notices to customers (new and ended linkages), and what the customer's own page (/my) needs.
   const outbox = config.demo ? createDemoOutbox({ store, clock, retentionDays: 30 }) : undefined;
-  const notifier = overrides.notifier ?? outbox;
+  const notifier = overrides.notifier ?? outbox ?? createLogNotifier(logger.child({ component: 'notifier' }));
   if (!notifier) throw new Error('no customer notifier configured');
   revocation.onEnded(noticeOfEnding({ notifier, logger, audit, coreBanking, partners }));
   const lastUsed = createLastUsed({ store, clock, logger });
