@@ -87,6 +87,11 @@ export interface App {
   availability: Availability;
   /** Bank staff's console (/admin) and admin API (/admin/api/v1), and the staff accounts. */
   admin: Admin;
+  /**
+   * Starts the background work (partner-event deliveries, the linkage sweeper, the consent-funnel
+   * sweep). Building the app starts none of it: the caller starts it once the app is in place.
+   */
+  start(): void;
   close(): Promise<void>;
 }
 
@@ -143,7 +148,12 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     });
 
   const partners = createPartnerRegistry({ store, definitions: config.partners });
-  const partnerStatus = await createPartnerStatusCache({ store, registry: partners, refreshMs: 5000, logger });
+  const partnerStatus = await createPartnerStatusCache({
+    store,
+    registry: partners,
+    refreshMs: settings.partnerStatus.refreshMs,
+    logger,
+  });
   const grants = createGrantRecords({ store, clock });
   const consents = createConsentRecords({ store, clock, retentionDays: settings.lifetimes.consentRecordRetentionDays });
   // oidc-provider accepts a record until exp + its clock tolerance (15 s), so records live that long.
@@ -173,7 +183,6 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     },
   });
   revocation.onEnded(partnerEvents.onGrantEnded);
-  partnerEvents.start();
   const states = createInteractionStates({ store, ttlSeconds: settings.lifetimes.interactionSeconds });
   const calendar = createServiceCalendar(config.calendar, { clock });
   const availability = await createAvailability({ store, calendar, clock, logger });
@@ -184,10 +193,7 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     interactionSeconds: settings.lifetimes.interactionSeconds,
     counts: metrics.consentFunnel,
   });
-  const funnelSweep = setInterval(() => {
-    consentFunnel.sweep().catch((err: Error) => logger.warn('consent funnel sweep failed', { error: err.name }));
-  }, 60_000);
-  funnelSweep.unref();
+  let funnelSweep: NodeJS.Timeout | undefined;
 
   // The demo partner app lives inside this server: its callback is registered at run time.
   const demoPartnerIds = new Set(
@@ -212,9 +218,9 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     availability,
     extraRedirectUris: (clientId) => (demoPartnerIds.has(clientId) ? [demoCallback] : []),
     renderError: async (ctx, out) => {
-      const locale = resolveLocale(ctx as never);
+      const locale = resolveLocale(ctx);
       render(
-        ctx as never,
+        ctx,
         'error',
         { code: out.error, messageKey: 'error.generic' },
         { locale, title: translator(locale)('error.title'), status: ctx.status >= 400 ? ctx.status : 400 },
@@ -248,7 +254,9 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     sleep: overrides.sleep ?? ((ms: number) => sleep(ms)),
   });
   // Notices to customers (new and ended linkages), and what the customer's own page (/my) needs.
-  const outbox = config.demo ? createDemoOutbox({ store, clock, retentionDays: 30 }) : undefined;
+  const outbox = config.demo
+    ? createDemoOutbox({ store, clock, retentionDays: settings.demo.outboxRetentionDays })
+    : undefined;
   const notifier = overrides.notifier ?? outbox ?? createLogNotifier(logger.child({ component: 'notifier' }));
   if (!notifier) throw new Error('no customer notifier configured');
   revocation.onEnded(noticeOfEnding({ notifier, logger, audit, coreBanking, partners }));
@@ -268,7 +276,7 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     sweepAfterMs: settings.grants.sweeperPeriodSeconds * 1000,
   });
   late.linkages = linkages;
-  const sweeper = startLinkageSweeper({ linkages, logger, periodMs: settings.grants.sweeperPeriodSeconds * 1000 });
+  let sweeper: ReturnType<typeof startLinkageSweeper> | undefined;
   const customerSessions = createCustomerSessions({
     store,
     clock,
@@ -347,7 +355,7 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
       lastUsed,
     }),
     grantManagementRouter({ clock, tokenChecks, grants, linkages, dataApi: apiAudiences.dataApi }),
-    publicPagesRouter({ config, render, clock }),
+    publicPagesRouter({ terms: config.terms, render, clock }),
     developerPortalRouter({ config, render }),
     serviceStatusRouter({ availability, calendar, clock, render }),
     coreEventsRouter({ tokenChecks, ajv, coreBanking, linkages, audit }),
@@ -356,7 +364,10 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
   if (config.demo) mount(demoPartnerRouter({ config, demoPartnerIds, callbackUrl: demoCallback, logger }));
   mount(
     myPageRouter({
-      config,
+      settings: {
+        secureCookies: settings.server.issuer.startsWith('https:'),
+        ipWindowSeconds: settings.identityCheck.ipLimit.windowSeconds,
+      },
       clock,
       logger,
       audit,
@@ -397,8 +408,17 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     partnerEvents,
     availability,
     admin,
+    start() {
+      if (sweeper) return;
+      partnerEvents.start();
+      sweeper = startLinkageSweeper({ linkages, logger, periodMs: settings.grants.sweeperPeriodSeconds * 1000 });
+      funnelSweep = setInterval(() => {
+        consentFunnel.sweep().catch((err: Error) => logger.warn('consent funnel sweep failed', { error: err.name }));
+      }, 60_000);
+      funnelSweep.unref();
+    },
     async close() {
-      await sweeper.stop();
+      await sweeper?.stop();
       clearInterval(funnelSweep);
       // Sends in flight finish first: they write to the audit trail and the store.
       await partnerEvents.stop();
