@@ -123,6 +123,7 @@ beforeAll(async () => {
   );
   expect(config.demo).toBeUndefined();
   app = await buildApp(config, { clock, logger: createLogger({ level: 'error', write: () => {} }) });
+  app.start();
   appServer = app.koa.listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => appServer.once('listening', () => resolve()));
   const appPort = (appServer.address() as AddressInfo).port;
