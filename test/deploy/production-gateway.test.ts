@@ -79,6 +79,8 @@ beforeAll(async () => {
     overlay,
     JSON.stringify({
       identityCheck: { failureDelaysMs: [0], responseFloorMs: 0 },
+      // Production has no outbox: notices go to the bank's messaging system (unreachable here; they are queued).
+      notices: { channel: 'webhook', webhook: { url: 'https://127.0.0.1:9/notices' } },
       coreBanking: {
         http: {
           readTimeoutMs: 400,
