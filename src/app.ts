@@ -16,6 +16,7 @@ import { createLastUsed } from './grants/last-used.ts';
 import { createCustomerSessions, myPageRouter } from './my-page/index.ts';
 import { createDemoOutbox, demoOutboxRouter, noticeOfEnding, type CustomerNotifier } from './notifier/index.ts';
 import { errorHandler, requestId } from './http/error-handler.ts';
+import { pinToIssuer } from './http/issuer-origin.ts';
 import { resolveLocale } from './http/locale.ts';
 import { createRenderer } from './http/render.ts';
 import { securityHeaders } from './http/security-headers.ts';
@@ -70,6 +71,8 @@ export interface App {
   availability: Availability;
   /** Bank staff's console (/admin) and admin API (/admin/api/v1), and the staff accounts. */
   admin: Admin;
+  /** Every route of the app's own routers (oidc-provider's excluded): what path tests generate variants from. */
+  routeTable: { methods: string[]; path: string }[];
   close(): Promise<void>;
 }
 
@@ -159,6 +162,8 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
 
   const koa = new Koa({ proxy: settings.server.trustProxy });
   koa.keys = [...config.secrets.cookieKeys];
+  // First of all: the request's Host, forwarded headers and absolute-form target give way to the issuer.
+  koa.use(pinToIssuer(settings.server.issuer, { trustProxy: settings.server.trustProxy }));
   koa.use(httpMetrics(metrics));
   koa.use(errorHandler(logger, { onStoreUnavailable: () => metrics.storeUnavailable() }));
   koa.use(requestId);
@@ -264,6 +269,11 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
   );
   if (outbox) routers.push(demoOutboxRouter({ outbox, render, myPageUrl: `${settings.server.issuer}/my` }));
   for (const router of routers) koa.use(router.routes()).use(router.allowedMethods());
+  const routeTable = routers.flatMap((router) =>
+    router.stack
+      .filter((layer) => layer.methods.length > 0)
+      .map((layer) => ({ methods: [...layer.methods], path: String(layer.path) })),
+  );
 
   // oidc-provider is its own Koa app with no 404 handler: it answers whatever is left.
   const providerCallback = provider.callback();
@@ -286,6 +296,7 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     partnerEvents,
     availability,
     admin,
+    routeTable,
     async close() {
       // Sends in flight finish first: they write to the audit trail and the store.
       await partnerEvents.stop();

@@ -55,6 +55,7 @@ const senderConstraint = (deps: Pick<ResourceApiDeps, 'config' | 'store' | 'cloc
   return checkSenderConstraint({
     store: deps.store,
     clock: deps.clock,
+    issuer: settings.server.issuer,
     iatToleranceSeconds: settings.dpop.iatToleranceSeconds,
     nonces: settings.dpop.requireNonce
       ? createDpopNonces({ secret: Buffer.from(secrets.dpopNonceSecret, 'base64url'), clock: deps.clock })

@@ -2,6 +2,7 @@ import type { Context, Middleware } from 'koa';
 import {
   closedDescription,
   gatedSurface,
+  routedPath,
   jstDateTimeText,
   oauthErrorDescription,
   type AvailabilityAnswer,
@@ -15,7 +16,7 @@ type Closed = Extract<AvailabilityAnswer, { open: false }> & { surface: Surface 
 
 /** Whether API連携認証 is closed now for this interaction's partner (calendar or an operator's restriction). */
 const closedNow = (deps: InteractionDeps, ctx: Context): Closed | undefined => {
-  const surface = gatedSurface({ path: ctx.path });
+  const surface = gatedSurface({ path: routedPath(ctx) });
   if (!surface) return undefined;
   const answer = deps.availability.check(surface, (ctx.state.interaction as InteractionRequest).partner.client_id);
   return answer.open ? undefined : { ...answer, surface };
