@@ -105,7 +105,7 @@ const config = loadConfig({
   ISSUER: issuer,
   PORT: String(port),
   CONFIG_FILE: 'test/fixtures/test-settings.json',
-  CALENDAR_FILE: 'test/fixtures/calendar-always-open.json',
+  CALENDAR_FILE: 'config/demo/calendar-always-open.json',
 });
 const app = await buildApp(config, { logger: silentLogger, sleep: async () => {} });
 const server = app.koa.listen(port, '127.0.0.1');

@@ -24,7 +24,7 @@ import { staticFiles } from './http/static-files.ts';
 import { translator } from './i18n/index.ts';
 import { createIdentityCheck } from './identity-check/identity-check.ts';
 import { interactionRouter } from './interaction/router.ts';
-import { createMetrics, httpMetrics, opsRouter } from './ops/index.ts';
+import { accessLog, createConsentFunnel, createMetrics, httpMetrics, notePartner, opsRouter } from './ops/index.ts';
 import { createInteractionStates } from './interaction/state.ts';
 import { createPartnerEvents, type PartnerEvents } from './partner-events/index.ts';
 import { createPartnerRegistry, type PartnerRegistry } from './partners/registry.ts';
@@ -128,6 +128,17 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
   const states = createInteractionStates({ store, ttlSeconds: settings.lifetimes.interactionSeconds });
   const calendar = createServiceCalendar(config.calendar, { clock });
   const availability = await createAvailability({ store, calendar, clock, logger });
+  metrics.watchRestrictions(() => availability.activeRestrictions());
+  const consentFunnel = createConsentFunnel({
+    store,
+    clock,
+    interactionSeconds: settings.lifetimes.interactionSeconds,
+    counts: metrics.consentFunnel,
+  });
+  const funnelSweep = setInterval(() => {
+    consentFunnel.sweep().catch((err: Error) => logger.warn('consent funnel sweep failed', { error: err.name }));
+  }, 60_000);
+  funnelSweep.unref();
 
   // The demo partner app lives inside this server: its callback is registered at run time.
   const demoPartnerIds = new Set(
@@ -159,14 +170,21 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
   });
 
   auditProviderEvents(provider, audit, { logger });
+  // The access log's partner for oidc-provider's own endpoints (PAR, token, revocation).
+  provider.use(async (pctx, next) => {
+    await next();
+    notePartner(pctx.req, pctx.oidc?.client?.clientId);
+  });
 
   const koa = new Koa({ proxy: settings.server.trustProxy });
   koa.keys = [...config.secrets.cookieKeys];
   // First of all: the request's Host, forwarded headers and absolute-form target give way to the issuer.
   koa.use(pinToIssuer(settings.server.issuer, { trustProxy: settings.server.trustProxy }));
+  // The request id first: the access log, the metrics, the error pages and the audit trail quote it.
+  koa.use(requestId);
+  koa.use(accessLog(logger));
   koa.use(httpMetrics(metrics));
   koa.use(errorHandler(logger, { onStoreUnavailable: () => metrics.storeUnavailable() }));
-  koa.use(requestId);
   koa.use(securityHeaders({ hsts: settings.server.issuer.startsWith('https:') }));
   koa.use(staticFiles(config.rootDir));
 
@@ -208,6 +226,7 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     revocation,
     availability,
     notifier,
+    consentFunnel,
   };
   const admin = await createAdmin({
     config,
@@ -229,7 +248,12 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     // Never behind the availability gates: operators lift restrictions here (see GATE_EXEMPTIONS).
     admin.consoleRouter,
     admin.apiRouter,
-    opsRouter({ metrics, readiness: { store, keys: () => checkpointSigner.ready() }, access: settings.ops }),
+    opsRouter({
+      metrics,
+      beforeScrape: () => consentFunnel.sweep(),
+      readiness: { store, keys: () => checkpointSigner.ready() },
+      access: settings.ops,
+    }),
     interactionRouter(interactionDeps),
     resourceApiRouter({ config, store, clock, coreBanking, partners: partnerStatus, audit, availability, lastUsed }),
     grantManagementRouter({
@@ -298,6 +322,7 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     admin,
     routeTable,
     async close() {
+      clearInterval(funnelSweep);
       // Sends in flight finish first: they write to the audit trail and the store.
       await partnerEvents.stop();
       // The audit trail first: its last events and checkpoint need the store.

@@ -35,7 +35,10 @@ const server = app.koa.listen(config.settings.server.port, () => {
 const shutdown = (signal: string) => {
   logger.info('shutting down', { signal });
   server.close(() => {
-    void app.close().finally(() => process.exit(0));
+    void app.close().finally(() => {
+      logger.flush();
+      process.exit(0);
+    });
   });
   setTimeout(() => process.exit(0), 5000).unref();
 };

@@ -134,7 +134,14 @@ export const loadConfig = (env: EnvSource, rootDir = process.cwd()): Config => {
     ]);
   }
 
-  const partners = loadPartners(partnerDirs, readJson, (data, file) => validated<Partner>(partnerSchema as AnySchema, data, show(file)), show);
+  const loadedPartners = loadPartners(partnerDirs, readJson, (data, file) => validated<Partner>(partnerSchema as AnySchema, data, show(file)), show);
+  // The demo partners come back to this server, whatever its issuer: show and allow that URI, not the file's.
+  const demoPartnerDir = settings.demo.enabled ? resolve(at(settings.demo.dir), 'partners') : undefined;
+  const partners = loadedPartners.map((d) =>
+    demoPartnerDir && resolve(at(d.file)).startsWith(demoPartnerDir)
+      ? { ...d, partner: { ...d.partner, redirect_uris: [`${settings.server.issuer}/demo/callback`] } }
+      : d,
+  );
   // Without the proxy's certificate header such a partner could never authenticate: say so at start.
   const needsMtls = settings.mtls.enabled ? undefined : partners.find((p) => p.partner.token_endpoint_auth_method !== 'private_key_jwt');
   if (needsMtls) {
@@ -154,7 +161,9 @@ export const loadConfig = (env: EnvSource, rootDir = process.cwd()): Config => {
     return { version: v.version, effectiveFrom: v.effectiveFrom, requiresReconsent: v.requiresReconsent, changeSummary: v.changeSummary, text: readFileSync(textFile, 'utf8') };
   });
 
-  const calendarFile = at(env.CALENDAR_FILE ?? 'config/calendar.json');
+  // A trial runs at any hour: with demo data and no calendar named, every surface is open.
+  const defaultCalendar = settings.demo.enabled ? join(settings.demo.dir, 'calendar-always-open.json') : 'config/calendar.json';
+  const calendarFile = at(env.CALENDAR_FILE ?? defaultCalendar);
   const calendar = validated<CalendarConfig>(calendarConfigSchema as AnySchema, readJson(calendarFile), calendarFile);
 
   return deepFreeze({ runtimeEnv, rootDir, settings, signingKeys, secrets, usesDemoKeys, partners, internalClients, terms, calendar, demo });
@@ -190,6 +199,10 @@ const applyEnvOverrides = (settings: Settings, env: EnvSource, runtimeEnv: Runti
   if (env.REDIS_URL) s.store.redisUrl = env.REDIS_URL;
   if (env.REDIS_CLUSTER_NODES) s.store.redisClusterNodes = env.REDIS_CLUSTER_NODES.split(',').map((n) => n.trim()).filter(Boolean);
   if (env.REDIS_KEY_PREFIX) s.store.keyPrefix = env.REDIS_KEY_PREFIX;
+  if (env.DATABASE_URL) s.records.databaseUrl = env.DATABASE_URL;
+  if (env.DATABASE_OWNER_URL) s.records.ownerUrl = env.DATABASE_OWNER_URL;
+  if (env.DATABASE_MIGRATE_AT_START)
+    s.records.migrateAtStart = env.DATABASE_MIGRATE_AT_START === 'true' || env.DATABASE_MIGRATE_AT_START === '1';
   if (env.KEYS_DIR) s.keysDir = env.KEYS_DIR;
   if (env.PARTNERS_DIR) s.partnersDirs = [...s.partnersDirs, ...env.PARTNERS_DIR.split(':').filter(Boolean)];
   if (env.DEMO_DATA) s.demo.enabled = env.DEMO_DATA === 'on' || env.DEMO_DATA === 'true';

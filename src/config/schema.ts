@@ -2,6 +2,7 @@ import type { FromSchema } from 'json-schema-to-ts';
 import { adminSettingsSchema } from '../admin/settings-schema.ts';
 import { auditSettingsSchema } from '../audit/settings-schema.ts';
 import { opsSettingsSchema } from '../ops/settings-schema.ts';
+import { recordsSettingsSchema } from '../records/settings-schema.ts';
 
 const accountType = { type: 'string', enum: ['ordinary', 'savings', 'card_deposit', 'card_loan', 'tax_reserve', 'time_deposit'] } as const;
 
@@ -158,6 +159,8 @@ export const settingsSchema = {
     admin: adminSettingsSchema,
     /** Audit trail retention and checkpoints (src/audit/settings-schema.ts). */
     audit: auditSettingsSchema,
+    /** Where records live: the embedded store or PostgreSQL (src/records/settings-schema.ts). */
+    records: recordsSettingsSchema,
     /** Who may read /metrics and /readyz (src/ops/settings-schema.ts). */
     ops: opsSettingsSchema,
   },

@@ -105,12 +105,19 @@ const renderData = (data: DemoData) => {
   return parts.join('\n');
 };
 
+/** The partner the README walks a newcomer through: preselected so the page matches it. */
+const README_PARTNER = 'demo-kakeibo';
+
 export const renderDemoPage = (
   ctx: Context,
   data: { partners: Partner[]; tokenResponse?: Record<string, unknown>; error?: string; data?: DemoData },
 ) => {
   const options = data.partners
-    .map((p) => `<option value="${escape(p.client_id)}">${escape(p.name.ja)} / ${escape(p.name.en)}</option>`)
+    .map(
+      (p) =>
+        `<option value="${escape(p.client_id)}"${p.client_id === README_PARTNER ? ' selected' : ''}>` +
+        `${escape(p.name.ja)} / ${escape(p.name.en)}</option>`,
+    )
     .join('');
   const result = data.tokenResponse
     ? `<section aria-labelledby="h-token"><h2 id="h-token">トークンレスポンス / Token response</h2><pre class="raw" id="token-response">${escape(JSON.stringify(data.tokenResponse, null, 2))}</pre></section>`

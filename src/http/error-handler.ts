@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import type { Middleware } from 'koa';
 import type { Logger } from '../shared/logger.ts';
 import { StoreUnavailableError } from '../store/store.ts';
@@ -31,20 +32,27 @@ export const errorHandler =
           ? e.message
           : 'The request could not be processed.';
       ctx.status = status;
+      if (ctx.state.requestId) ctx.set('X-Request-Id', ctx.state.requestId);
       if (unavailable) ctx.set('Retry-After', '5');
       if (ctx.accepts('html', 'json') === 'html') {
         ctx.type = 'text/html; charset=utf-8';
-        ctx.body = `<!doctype html><html lang="ja"><head><meta charset="utf-8"><title>${status}</title><link rel="stylesheet" href="/static/app.css"></head><body><main><h1>${status}</h1><p>ただいま処理できませんでした。しばらくしてからもう一度お試しください。</p><p lang="en">${message}</p><p>code: ${code}</p></main></body></html>`;
+        ctx.body = `<!doctype html><html lang="ja"><head><meta charset="utf-8"><title>${status}</title><link rel="stylesheet" href="/static/app.css"></head><body><main><h1>${status}</h1><p>ただいま処理できませんでした。しばらくしてからもう一度お試しください。</p><p lang="en">${message}</p><p>code: ${code}</p><p>お問い合わせ番号 (request id): <code>${ctx.state.requestId ?? ''}</code></p></main></body></html>`;
       } else {
         ctx.body = { errorCode: code, errorMessage: message };
       }
     }
   };
 
-/** A request id on every request and response, for the audit trail and support. */
+const requestIds = new WeakMap<IncomingMessage, string>();
+
+/** The request id of a Node request: for pages rendered where only it is shared (oidc-provider's own context). */
+export const requestIdOf = (req: IncomingMessage): string | undefined => requestIds.get(req);
+
+/** A request id on every request and response, for the access log, the audit trail and support. */
 export const requestId: Middleware = async (ctx, next) => {
   const given = ctx.get('x-request-id');
   ctx.state.requestId = /^[A-Za-z0-9._-]{8,64}$/.test(given) ? given : crypto.randomUUID();
+  requestIds.set(ctx.req, ctx.state.requestId);
   ctx.set('X-Request-Id', ctx.state.requestId);
   await next();
 };

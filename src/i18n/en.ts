@@ -67,6 +67,7 @@ export const en: Record<MessageKey, string> = {
   'error.session':
     "This page has expired or was used in another window. Please start again from the partner's service.",
   'error.code': 'Error code',
+  'error.requestId': 'Request ID (quote it to support)',
   'error.unavailable': 'The service is busy or under maintenance. Please try again later.',
 
   'terms.title': 'API service terms',
@@ -109,6 +110,7 @@ export const en: Record<MessageKey, string> = {
   'hours.closed_until': 'Closed (opens at {time})',
   'hours.notices': 'Notices',
   'hours.notice_until': 'Until {time}',
+  'hours.days.show': 'Show the hours day by day',
   'hours.days': 'Hours by day (next 30 days)',
   'hours.date': 'Date',
   'hours.closed_all_day': 'Closed',
@@ -118,6 +120,7 @@ export const en: Record<MessageKey, string> = {
   'hours.closure.closed_period': 'New Year holidays',
   'hours.closure.one_off': 'Unscheduled closure ({reason})',
   'hours.colon': ': ',
+  'hours.closure.daily': 'Every day, {from}–{to}',
   'hours.closure.affects': 'Affects: {surfaces}',
 
   'my.title': 'Your linkages',

@@ -63,6 +63,7 @@ export const ja = {
   'error.session':
     '画面の有効期限が切れたか、別の画面で操作が行われました。連携先のサービスから最初からやり直してください。',
   'error.code': 'エラーコード',
+  'error.requestId': 'お問い合わせ番号',
   'error.unavailable': 'ただいま混み合っているか、システムを点検しています。しばらくしてからもう一度お試しください。',
 
   'terms.title': 'API利用規定',
@@ -105,6 +106,7 @@ export const ja = {
   'hours.closed_until': '休止中です（{time} から再開）',
   'hours.notices': 'お知らせ',
   'hours.notice_until': '{time} まで',
+  'hours.days.show': '日ごとの時間を表示する',
   'hours.days': '日ごとのサービス時間（今後30日）',
   'hours.date': '日付',
   'hours.closed_all_day': '休止',
@@ -114,6 +116,7 @@ export const ja = {
   'hours.closure.closed_period': '年末年始の休業',
   'hours.closure.one_off': '臨時の休止（{reason}）',
   'hours.colon': '：',
+  'hours.closure.daily': '毎日 {from}–{to}',
   'hours.closure.affects': '対象：{surfaces}',
 
   'my.title': '連携の管理',

@@ -96,6 +96,7 @@ export const renderConsentPage = async (
   const terms = currentTerms(deps.config.terms, deps.clock);
   const upcoming = upcomingTerms(deps.config.terms, deps.clock)[0];
   const chosen = new Set((request.form?.accounts as string[] | undefined) ?? []);
+  await deps.consentFunnel.shown(request.uid);
   deps.render(
     ctx,
     'consent',

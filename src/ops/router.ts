@@ -5,6 +5,8 @@ import { checkReadiness, type ReadinessChecks } from './readiness.ts';
 
 export interface OpsRouterDeps {
   metrics: Metrics;
+  /** Brings counters that are computed from the store up to date (the consent funnel's abandoned). */
+  beforeScrape?: () => Promise<unknown>;
   readiness: ReadinessChecks;
   access: { metricsToken: string | null; allowLoopback: boolean };
 }
@@ -28,6 +30,7 @@ export const opsRouter = (deps: OpsRouterDeps) => {
     ctx.body = { status: readiness.ready ? 'ready' : 'not_ready', checks: readiness.checks };
   });
   router.get('/metrics', operatorsOnly, async (ctx) => {
+    await deps.beforeScrape?.();
     ctx.type = deps.metrics.registry.contentType;
     ctx.body = await deps.metrics.registry.metrics();
   });

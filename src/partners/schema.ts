@@ -126,19 +126,30 @@ export const partnerSchema = {
     profile: { type: 'string', enum: ['fapi2', 'legacy'], default: 'fapi2' },
     event_endpoint: { type: 'string', format: 'uri' },
   },
+  // Cross-field rules as anyOf alternatives (not if/then/not), so that every required member is one
+  // the schema defines: OpenAPI linters and renderers read them, and ajv means the same.
   allOf: [
-    { not: { required: ['jwks', 'jwks_uri'] } },
+    // jwks or jwks_uri, never both.
+    { anyOf: [{ properties: { jwks: false } }, { properties: { jwks_uri: false } }] },
+    // Keys are needed to verify client assertions, and to recognise a self-signed certificate.
     {
-      // Keys are needed to verify client assertions, and to recognise a self-signed certificate.
-      if: { properties: { token_endpoint_auth_method: { enum: ['private_key_jwt', 'self_signed_tls_client_auth'] } } },
-      then: { anyOf: [{ required: ['jwks'] }, { required: ['jwks_uri'] }] },
+      anyOf: [
+        { required: ['jwks'] },
+        { required: ['jwks_uri'] },
+        {
+          required: ['token_endpoint_auth_method'],
+          properties: {
+            token_endpoint_auth_method: { not: { enum: ['private_key_jwt', 'self_signed_tls_client_auth'] } },
+          },
+        },
+      ],
     },
+    // A CA-issued certificate is recognised by its subject.
     {
-      if: {
-        required: ['token_endpoint_auth_method'],
-        properties: { token_endpoint_auth_method: { const: 'tls_client_auth' } },
-      },
-      then: { required: ['tls_client_auth_subject_dn'] },
+      anyOf: [
+        { required: ['tls_client_auth_subject_dn'] },
+        { properties: { token_endpoint_auth_method: { not: { const: 'tls_client_auth' } } } },
+      ],
     },
   ],
 } as const;

@@ -240,5 +240,6 @@ export const adminEn: Record<AdminMessageKey, string> = {
   'error.conflict': 'This cannot be done (it exists already, or conflicts with other settings).',
   'error.totp': 'The one-time code is not correct. Nothing was done.',
   'error.code': 'Error code',
+  'error.requestId': 'Request ID (quote it to support)',
   'error.back': 'Back to the console home',
 };
