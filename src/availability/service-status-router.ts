@@ -1,4 +1,4 @@
-import Router from '@koa/router';
+import { createRouter } from '../http/router.ts';
 import type { ServiceCalendar } from '../calendar/index.ts';
 import { resolveLocale, switchLocaleHref } from '../http/locale.ts';
 import type { Render } from '../http/render.ts';
@@ -18,7 +18,7 @@ export const serviceStatusRouter = (deps: {
   clock: Clock;
   render: Render;
 }) => {
-  const router = new Router();
+  const router = createRouter();
   router.get('/api/v1/service-status', (ctx) => {
     // A restriction must show at once: nothing in between may keep an old answer.
     ctx.set('Cache-Control', 'no-store');

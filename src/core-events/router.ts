@@ -1,4 +1,4 @@
-import Router from '@koa/router';
+import { createRouter } from '../http/router.ts';
 import type { Ajv } from 'ajv';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { Config } from '../config/load-config.ts';
@@ -28,7 +28,7 @@ export const coreEventsRouter = (deps: {
   revocation: GrantRevocation;
   audit: AuditLog;
 }) => {
-  const router = new Router({ prefix: '/core-events/v1' });
+  const router = createRouter({ prefix: '/core-events/v1' });
   const readBody = jsonBodyReader(deps.ajv);
   const senders = new Set(
     deps.config.internalClients.filter((c) => c.scopes.includes('core:events')).map((c) => c.client_id),

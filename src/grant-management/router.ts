@@ -1,4 +1,4 @@
-import Router from '@koa/router';
+import { createRouter } from '../http/router.ts';
 import type { Middleware } from 'koa';
 import type { GrantRecords } from '../grants/grant-records.ts';
 import type { GrantRevocation } from '../grants/revocation.ts';
@@ -19,7 +19,7 @@ const notFound = () => new ResourceError(404, 'grant_not_found', 'No such grant.
 export const grantManagementRouter = (
   deps: ResourceApiDeps & { grants: GrantRecords; revocation: GrantRevocation },
 ) => {
-  const router = new Router({ prefix: '/grants' });
+  const router = createRouter({ prefix: '/grants' });
   const adapter = resourceAdapter(deps, { auditKind: 'grant_management' });
   const dataApi = audiences(deps.config.settings.server.issuer).dataApi;
 

@@ -1,4 +1,4 @@
-import Router from '@koa/router';
+import { createRouter } from '../http/router.ts';
 import type { Middleware } from 'koa';
 import { noStore } from '../http/security-headers.ts';
 import type { MessageKey } from '../i18n/index.ts';
@@ -21,7 +21,7 @@ import { verifyPin } from './steps/verify-pin.ts';
  * eligibility, account choice and consent — each route composed of one small step per check.
  */
 export const interactionRouter = (deps: InteractionDeps) => {
-  const router = new Router({ prefix: '/interaction/:uid' });
+  const router = createRouter({ prefix: '/interaction/:uid' });
   const load = loadInteraction(deps);
   // Outside service hours or under a restriction: the closed page, whatever step was asked for.
   const open = checkServiceOpen(deps);

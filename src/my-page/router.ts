@@ -1,4 +1,4 @@
-import Router from '@koa/router';
+import { createRouter } from '../http/router.ts';
 import type { Middleware } from 'koa';
 import { noStore } from '../http/security-headers.ts';
 import type { MyPageDeps, MyPageRequest } from './deps.ts';
@@ -26,7 +26,7 @@ import { verifyPin } from './steps/verify-pin.ts';
  * Each route is composed of one small step per file under ./steps.
  */
 export const myPageRouter = (deps: MyPageDeps) => {
-  const router = new Router({ prefix: '/my' });
+  const router = createRouter({ prefix: '/my' });
   const cookie = sessionCookie(deps.config.settings.server.issuer.startsWith('https:'));
   // A page view without a session starts one (at the first step); a post without one is refused.
   const pageSession = loadSession(deps, cookie, { create: true });

@@ -1,4 +1,4 @@
-import Router from '@koa/router';
+import { createRouter } from '../http/router.ts';
 import type { Metrics } from './metrics.ts';
 import { operatorAccess } from './operator-access.ts';
 import { checkReadiness, type ReadinessChecks } from './readiness.ts';
@@ -17,7 +17,7 @@ export interface OpsRouterDeps {
  * /metrics: Prometheus text. The last two only for operators (./operator-access.ts).
  */
 export const opsRouter = (deps: OpsRouterDeps) => {
-  const router = new Router();
+  const router = createRouter();
   const operatorsOnly = operatorAccess(deps.access);
 
   router.get('/healthz', (ctx) => {

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Router from '@koa/router';
+import { createRouter } from '../http/router.ts';
 import type { Middleware } from 'koa';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { Availability } from '../availability/index.ts';
@@ -108,7 +108,7 @@ export const resourceAdapter = (
 export const resourceApiRouter = (deps: ResourceApiDeps) => {
   const { settings, secrets } = deps.config;
   const secret = Buffer.from(secrets.dpopNonceSecret, 'base64url');
-  const router = new Router({ prefix: '/api/v1' });
+  const router = createRouter({ prefix: '/api/v1' });
   const openapi = readFileSync(join(deps.config.rootDir, OPENAPI_FILE));
   const adapter = resourceAdapter(deps, { auditKind: 'data.access', onServed: deps.lastUsed?.touch });
   const account = (required: boolean) => loadCoveredAccount({ coreBanking: deps.coreBanking }, { required });

@@ -77,7 +77,7 @@ describe('the gate decides on the canonical path', () => {
 describe('data API variants under a partner restriction and a closure', () => {
   let reachedWhenOpen: string[] = [];
 
-  test('with the data API open, some variants reach the route (the router is lenient): the control', async () => {
+  test('with the data API open, some variants reach the route (a trailing slash, percent-encoded letters): the control', async () => {
     reachedWhenOpen = [];
     for (const route of dataRoutes()) {
       for (const variant of pathVariants(route, 12)) {
@@ -87,7 +87,17 @@ describe('data API variants under a partner restriction and a closure', () => {
       }
     }
     expect(reachedWhenOpen.length).toBeGreaterThan(0);
-    expect(reachedWhenOpen.some((v) => v !== v.toLowerCase())).toBe(true);
+  });
+
+  test('the routers are case-sensitive: no other letter case of any route of the route table reaches a route (404)', async () => {
+    for (const { methods, path } of server.app.routeTable.filter((r) => r.methods.includes('GET'))) {
+      const filled = path.replace(/:([A-Za-z]+)/g, 'x').replace(/\{\*rest\}/, 'x');
+      for (const variant of [filled.toUpperCase(), filled.replace(/[a-z]/, (c) => c.toUpperCase())]) {
+        if (variant === filled) continue;
+        const res = await rawRequest(server.url, { path: variant, headers: { accept: 'application/json' } });
+        expect({ methods, variant, status: res.status }).toEqual({ methods, variant, status: 404 });
+      }
+    }
   });
 
   test('under a restriction of the partner, no variant of any data route serves data: 503 temporarily_unavailable', async () => {

@@ -66,6 +66,9 @@ const MUTATIONS: Record<string, Mutation> = {
 
 export const MUTATION_NAMES = Object.keys(MUTATIONS);
 
+/** One named mutation of a path at a position (the fuzz suite draws them). */
+export const mutatePath = (path: string, name: string, at: number) => encodeNonAscii(MUTATIONS[name](path, at));
+
 /** One of each mutation at every position (deterministic), then `random` combinations of 1–3 of them. */
 export const pathVariants = (path: string, random = 40, seed = 10): string[] => {
   const out = new Set<string>();

@@ -14,7 +14,7 @@ export interface RawResponse {
  */
 export const rawRequest = (
   base: string,
-  init: { method?: string; path: string; headers?: Record<string, string>; body?: string },
+  init: { method?: string; path: string; headers?: Record<string, string>; body?: string; timeoutMs?: number },
 ): Promise<RawResponse> =>
   new Promise((resolve, reject) => {
     const url = new URL(base);
@@ -38,5 +38,9 @@ export const rawRequest = (
       },
     );
     req.on('error', reject);
+    if (init.timeoutMs)
+      req.setTimeout(init.timeoutMs, () => {
+        req.destroy(new Error(`no answer within ${init.timeoutMs} ms`));
+      });
     req.end(body);
   });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Router from '@koa/router';
+import { createRouter } from '../../http/router.ts';
 import type { Ajv } from 'ajv';
 import type { Middleware } from 'koa';
 import type { Config } from '../../config/load-config.ts';
@@ -45,7 +45,7 @@ export const adminApiRouter = (deps: {
   ops: AdminOperations;
 }) => {
   const { settings, internalClients } = deps.config;
-  const router = new Router({ prefix: '/admin/api/v1' });
+  const router = createRouter({ prefix: '/admin/api/v1' });
   const openapi = readFileSync(join(deps.config.rootDir, ADMIN_OPENAPI_FILE));
   const adminClients = new Set(
     internalClients.filter((c) => c.scopes.some((s) => s.startsWith('admin:'))).map((c) => c.client_id),
