@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type Router from '@koa/router';
 import Koa from 'koa';
 import type Provider from 'oidc-provider';
 import { createAdmin, type Admin } from './admin/index.ts';
@@ -11,7 +12,12 @@ import type { CoreBanking } from './core-banking/port.ts';
 import { demoPartnerRouter } from './demo-partner/router.ts';
 import { createConsentRecords } from './grants/consent-records.ts';
 import { createGrantRecords, type GrantRecords } from './grants/grant-records.ts';
+import { createLinkageJournal } from './grants/journal.ts';
+import { createLinkages, startLinkageSweeper, type Linkages } from './grants/linkages.ts';
 import { createGrantRevocation, type GrantRevocation } from './grants/revocation.ts';
+import { createGrantDrafter } from './protocol/grant-drafts.ts';
+import { sendNotice } from './notifier/index.ts';
+import { createOidcStore } from './store/oidc-adapter.ts';
 import { createLastUsed } from './grants/last-used.ts';
 import { createCustomerSessions, myPageRouter } from './my-page/index.ts';
 import { createDemoOutbox, demoOutboxRouter, noticeOfEnding, type CustomerNotifier } from './notifier/index.ts';
@@ -32,13 +38,16 @@ import { createPartnerStatusCache, type PartnerStatusCache } from './partners/st
 import { resourceApiRouter } from './resource-api/router.ts';
 import { grantManagementRouter } from './grant-management/router.ts';
 import { coreEventsRouter } from './core-events/router.ts';
+import { audiences } from './protocol/audiences.ts';
 import { createProvider } from './protocol/provider.ts';
 import { publicPagesRouter } from './public-pages/router.ts';
+import { developerPortalRouter } from './developer-portal/router.ts';
 import { createAjv } from './shared/json-schema.ts';
 import { systemClock, type Clock } from './shared/clock.ts';
 import { createLogger, type Logger } from './shared/logger.ts';
 import { createStore } from './store/create-store.ts';
 import type { Store } from './store/store.ts';
+import { createTokenChecks } from './web/tokens/token-checks.ts';
 
 /** What tests (and a real deployment) may put in place of the defaults: the ports. */
 export interface AppOverrides {
@@ -64,7 +73,10 @@ export interface App {
   partners: PartnerRegistry;
   partnerStatus: PartnerStatusCache;
   grants: GrantRecords;
+  /** The linkage's internals (ending records); surfaces use `linkages`. */
   revocation: GrantRevocation;
+  /** Making, replacing and ending linkages (src/grants/linkages.ts). */
+  linkages: Linkages;
   /** Security Event Tokens telling partners of ended linkages: the queue's worker (src/partner-events). */
   partnerEvents: PartnerEvents;
   /** Is a surface open now for a partner: the service calendar and operators' restrictions. */
@@ -104,13 +116,33 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
   const render = createRenderer(config.rootDir);
 
   if (!overrides.coreBanking && !config.demo) throw new Error('no core-banking connector configured');
-  const coreBanking = overrides.coreBanking ?? createDemoCoreBanking({ data: config.demo!.coreBanking, store, clock });
+  const coreBanking =
+    overrides.coreBanking ??
+    createDemoCoreBanking({
+      data: config.demo!.coreBanking,
+      store,
+      clock,
+      unknownSeconds: settings.demo.unknownAccountFailureSeconds,
+    });
 
   const partners = createPartnerRegistry({ store, definitions: config.partners });
   const partnerStatus = await createPartnerStatusCache({ store, registry: partners, refreshMs: 5000, logger });
   const grants = createGrantRecords({ store, clock });
   const consents = createConsentRecords({ store, clock, retentionDays: settings.lifetimes.consentRecordRetentionDays });
-  const revocation = createGrantRevocation({ store, grants, audit, clock });
+  // oidc-provider accepts a record until exp + its clock tolerance (15 s), so records live that long.
+  const oidc = createOidcStore(store, { clockToleranceSeconds: 15 });
+  const journal = createLinkageJournal({ store, clock });
+  const revocation = createGrantRevocation({
+    store,
+    grants,
+    oidc,
+    journal,
+    audit,
+    clock,
+    resumeAfterMs: settings.grants.sweeperPeriodSeconds * 1000,
+  });
+  // Built once the provider exists (it drafts the Grant); oidc-provider's own revocations reach it.
+  const late: { linkages?: Linkages } = {};
   const partnerEvents = createPartnerEvents({
     config,
     store,
@@ -155,6 +187,10 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     grants,
     coreBanking,
     revocation,
+    oidc,
+    onProviderRevokedGrant: async (grantId) => {
+      await late.linkages!.end({ grantId }, { reason: 'revoked_by_protocol', actor: 'oidc-provider' });
+    },
     clock,
     availability,
     extraRedirectUris: (clientId) => (demoPartnerIds.has(clientId) ? [demoCallback] : []),
@@ -178,9 +214,9 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
 
   const koa = new Koa({ proxy: settings.server.trustProxy });
   koa.keys = [...config.secrets.cookieKeys];
-  // First of all: the request's Host, forwarded headers and absolute-form target give way to the issuer.
-  koa.use(pinToIssuer(settings.server.issuer, { trustProxy: settings.server.trustProxy }));
   // The request id first: the access log, the metrics, the error pages and the audit trail quote it.
+  // Before anything reads them: the request's Host, forwarded headers and absolute-form target give way to the issuer.
+  koa.use(pinToIssuer(settings.server.issuer, { trustProxy: settings.server.trustProxy }));
   koa.use(requestId);
   koa.use(accessLog(logger));
   koa.use(httpMetrics(metrics));
@@ -202,6 +238,22 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
   if (!notifier) throw new Error('no customer notifier configured');
   revocation.onEnded(noticeOfEnding({ notifier, logger, audit, coreBanking, partners }));
   const lastUsed = createLastUsed({ store, clock, logger });
+  const linkages = createLinkages({
+    store,
+    clock,
+    logger,
+    audit,
+    grants,
+    consents,
+    revocation,
+    journal,
+    oidc,
+    drafter: createGrantDrafter(provider, settings.server.issuer),
+    notify: (notice) => sendNotice({ notifier, logger, audit }, notice),
+    sweepAfterMs: settings.grants.sweeperPeriodSeconds * 1000,
+  });
+  late.linkages = linkages;
+  const sweeper = startLinkageSweeper({ linkages, logger, periodMs: settings.grants.sweeperPeriodSeconds * 1000 });
   const customerSessions = createCustomerSessions({
     store,
     clock,
@@ -215,7 +267,7 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     partners,
     coreBanking,
     grants,
-    consents,
+    linkages,
     states,
     render,
     clock,
@@ -223,12 +275,26 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     audit,
     ajv,
     identityCheck,
-    revocation,
     availability,
     notifier,
     consentFunnel,
   };
+  // The bearer-token layer the data API, Grant Management, the admin API and core events compose.
+  const apiAudiences = audiences(settings.server.issuer);
+  const tokenChecks = createTokenChecks({
+    store,
+    clock,
+    audit,
+    availability,
+    partners: partnerStatus,
+    audiences: apiAudiences,
+    internalClients: config.internalClients,
+    issuer: settings.server.issuer,
+    settings: { dpop: settings.dpop, mtls: settings.mtls },
+    dpopNonceSecret: Buffer.from(config.secrets.dpopNonceSecret, 'base64url'),
+  });
   const admin = await createAdmin({
+    tokenChecks,
     config,
     store,
     clock,
@@ -238,12 +304,19 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     audit,
     coreBanking,
     grants,
-    revocation,
+    linkages,
     partners,
     partnerStatus,
     restrictions: availability.restrictions,
     windows: availability.oneOffWindows,
   });
+  // Each router is typed by the state its own steps share; the app only mounts them, in this order.
+  const routeTable: App['routeTable'] = [];
+  const mount = <S>(router: Router<S>) => {
+    for (const layer of router.stack)
+      if (layer.methods.length > 0) routeTable.push({ methods: [...layer.methods], path: String(layer.path) });
+    koa.use(router.routes()).use(router.allowedMethods());
+  };
   const routers = [
     // Never behind the availability gates: operators lift restrictions here (see GATE_EXEMPTIONS).
     admin.consoleRouter,
@@ -255,24 +328,24 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
       access: settings.ops,
     }),
     interactionRouter(interactionDeps),
-    resourceApiRouter({ config, store, clock, coreBanking, partners: partnerStatus, audit, availability, lastUsed }),
-    grantManagementRouter({
-      config,
-      store,
+    resourceApiRouter({
+      rootDir: config.rootDir,
+      settings: settings.dataApi,
+      secret: Buffer.from(config.secrets.dpopNonceSecret, 'base64url'),
       clock,
       coreBanking,
-      partners: partnerStatus,
-      audit,
-      grants,
-      revocation,
-      availability,
+      tokenChecks,
+      lastUsed,
     }),
+    grantManagementRouter({ clock, tokenChecks, grants, linkages, dataApi: apiAudiences.dataApi }),
     publicPagesRouter({ config, render, clock }),
+    developerPortalRouter({ config, render }),
     serviceStatusRouter({ availability, calendar, clock, render }),
-    coreEventsRouter({ config, store, clock, ajv, coreBanking, revocation, audit }),
+    coreEventsRouter({ tokenChecks, ajv, coreBanking, linkages, audit }),
   ];
-  if (config.demo) routers.push(demoPartnerRouter({ config, demoPartnerIds, callbackUrl: demoCallback, logger }));
-  routers.push(
+  routers.forEach(mount);
+  if (config.demo) mount(demoPartnerRouter({ config, demoPartnerIds, callbackUrl: demoCallback, logger }));
+  mount(
     myPageRouter({
       config,
       clock,
@@ -283,7 +356,7 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
       coreBanking,
       partners,
       grants,
-      revocation,
+      linkages,
       identityCheck,
       notifier,
       availability,
@@ -291,13 +364,7 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
       sessions: customerSessions,
     }),
   );
-  if (outbox) routers.push(demoOutboxRouter({ outbox, render, myPageUrl: `${settings.server.issuer}/my` }));
-  for (const router of routers) koa.use(router.routes()).use(router.allowedMethods());
-  const routeTable = routers.flatMap((router) =>
-    router.stack
-      .filter((layer) => layer.methods.length > 0)
-      .map((layer) => ({ methods: [...layer.methods], path: String(layer.path) })),
-  );
+  if (outbox) mount(demoOutboxRouter({ outbox, render, myPageUrl: `${settings.server.issuer}/my` }));
 
   // oidc-provider is its own Koa app with no 404 handler: it answers whatever is left.
   const providerCallback = provider.callback();
@@ -317,11 +384,13 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     partnerStatus,
     grants,
     revocation,
+    linkages,
     partnerEvents,
     availability,
     admin,
     routeTable,
     async close() {
+      await sweeper.stop();
       clearInterval(funnelSweep);
       // Sends in flight finish first: they write to the audit trail and the store.
       await partnerEvents.stop();

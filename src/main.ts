@@ -20,7 +20,8 @@ const major = Number(process.versions.node.split('.')[0]);
 if (major < 22) logger.warn('unsupported Node.js version: use Node 24 LTS (>= 22.12)', { node: process.versions.node });
 if (!config.settings.store.redisUrl && config.settings.store.redisClusterNodes.length === 0) {
   logger.warn(
-    'using the embedded in-memory store: for trial only — state is lost on restart and not shared between instances. Set REDIS_URL for real use.',
+    'using the embedded in-memory store: for trial only — state is lost on restart and not shared between instances. ' +
+      'Set REDIS_URL for real use.',
   );
 }
 if (config.usesDemoKeys) logger.warn('using the committed demo keys (config/demo/keys): never in production');

@@ -4,7 +4,10 @@ import { auditSettingsSchema } from '../audit/settings-schema.ts';
 import { opsSettingsSchema } from '../ops/settings-schema.ts';
 import { recordsSettingsSchema } from '../records/settings-schema.ts';
 
-const accountType = { type: 'string', enum: ['ordinary', 'savings', 'card_deposit', 'card_loan', 'tax_reserve', 'time_deposit'] } as const;
+const accountType = {
+  type: 'string',
+  enum: ['ordinary', 'savings', 'card_deposit', 'card_loan', 'tax_reserve', 'time_deposit'],
+} as const;
 
 /**
  * config/default.json (and the optional overlay named by CONFIG_FILE). Every field has a default,
@@ -46,6 +49,8 @@ export const settingsSchema = {
       properties: {
         enabled: { type: 'boolean', default: true },
         dir: { type: 'string', default: 'config/demo' },
+        /** How long the demo core system keeps PIN failures of an account number it does not know. */
+        unknownAccountFailureSeconds: { type: 'integer', minimum: 1, maximum: 86400, default: 3600 },
       },
     },
     partnersDirs: { type: 'array', items: { type: 'string' }, default: ['config/partners'] },
@@ -56,7 +61,12 @@ export const settingsSchema = {
       properties: {
         lockAfterFailures: { type: 'integer', minimum: 1, maximum: 20, default: 5 },
         /** Extra delay after the n-th consecutive failure (the last value repeats). */
-        failureDelaysMs: { type: 'array', items: { type: 'integer', minimum: 0 }, minItems: 1, default: [250, 500, 1000, 2000, 4000] },
+        failureDelaysMs: {
+          type: 'array',
+          items: { type: 'integer', minimum: 0 },
+          minItems: 1,
+          default: [250, 500, 1000, 2000, 4000],
+        },
         /** Every answer to a login or OTP post takes at least this long, so timing tells nothing. */
         responseFloorMs: { type: 'integer', minimum: 0, default: 300 },
         ipLimit: {
@@ -85,7 +95,12 @@ export const settingsSchema = {
         consentRecordRetentionDays: { type: 'integer', minimum: 1, default: 3650 },
       },
     },
-    linkableAccountTypes: { type: 'array', uniqueItems: true, items: accountType, default: ['ordinary', 'savings', 'card_deposit', 'card_loan', 'tax_reserve', 'time_deposit'] },
+    linkableAccountTypes: {
+      type: 'array',
+      uniqueItems: true,
+      items: accountType,
+      default: ['ordinary', 'savings', 'card_deposit', 'card_loan', 'tax_reserve', 'time_deposit'],
+    },
     dataApi: {
       type: 'object',
       additionalProperties: false,
@@ -95,6 +110,18 @@ export const settingsSchema = {
         pageSize: { type: 'integer', minimum: 1, maximum: 500, default: 500 },
         /** How far back transactions go (terms 2.4), in months before today (JST). */
         historyMonths: { type: 'integer', minimum: 1, maximum: 120, default: 24 },
+      },
+    },
+    grants: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        /**
+         * How often the sweeper looks for makings and endings of linkages that a crash or an outage
+         * interrupted, and how old one must be before it finishes it.
+         */
+        sweeperPeriodSeconds: { type: 'integer', minimum: 1, maximum: 3600, default: 60 },
       },
     },
     myPage: {
@@ -113,8 +140,16 @@ export const settingsSchema = {
       additionalProperties: false,
       default: {},
       properties: {
-        /** Waits before each retry of a SET the partner did not accept; after the last, it is given up (and audited). */
-        retryDelaysSeconds: { type: 'array', minItems: 1, maxItems: 20, items: { type: 'integer', minimum: 1 }, default: [10, 30, 120, 600, 1800, 3600, 7200, 21600, 43200] },
+        /**
+         * Waits before each retry of a SET the partner did not accept; after the last, it is given up (and audited).
+         */
+        retryDelaysSeconds: {
+          type: 'array',
+          minItems: 1,
+          maxItems: 20,
+          items: { type: 'integer', minimum: 1 },
+          default: [10, 30, 120, 600, 1800, 3600, 7200, 21600, 43200],
+        },
         /** How long one delivery may take. */
         timeoutSeconds: { type: 'integer', minimum: 1, maximum: 60, default: 5 },
       },
@@ -182,7 +217,11 @@ export const internalClientSchema = {
       properties: { keys: { type: 'array', minItems: 1, items: { type: 'object', required: ['kty'] } } },
     },
     /** Empty for a resource server that only introspects. */
-    scopes: { type: 'array', uniqueItems: true, items: { type: 'string', enum: ['admin:read', 'admin:write', 'core:events'] } },
+    scopes: {
+      type: 'array',
+      uniqueItems: true,
+      items: { type: 'string', enum: ['admin:read', 'admin:write', 'core:events'] },
+    },
     introspection: { type: 'boolean', default: false },
   },
 } as const;
@@ -233,6 +272,30 @@ export const signingKeysSchema = {
   },
 } as const;
 export type SigningKeys = FromSchema<typeof signingKeysSchema>;
+
+/** checkpoint-keys.json: public keys only (`npm run keys -- --retire` writes it). */
+export const retiredKeysSchema = {
+  $id: 'retired-keys',
+  type: 'object',
+  additionalProperties: false,
+  required: ['keys'],
+  properties: {
+    keys: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['kty', 'kid', 'alg'],
+        not: { anyOf: [{ required: ['d'] }, { required: ['p'] }, { required: ['k'] }] },
+        properties: {
+          kty: { type: 'string', enum: ['EC', 'RSA', 'OKP'] },
+          kid: { type: 'string', minLength: 1 },
+          alg: { type: 'string', enum: ['ES256', 'PS256', 'EdDSA'] },
+        },
+      },
+    },
+  },
+} as const;
+export type RetiredKeys = FromSchema<typeof retiredKeysSchema>;
 
 export const termsSchema = {
   $id: 'terms',

@@ -36,7 +36,12 @@ export const errorHandler =
       if (unavailable) ctx.set('Retry-After', '5');
       if (ctx.accepts('html', 'json') === 'html') {
         ctx.type = 'text/html; charset=utf-8';
-        ctx.body = `<!doctype html><html lang="ja"><head><meta charset="utf-8"><title>${status}</title><link rel="stylesheet" href="/static/app.css"></head><body><main><h1>${status}</h1><p>ただいま処理できませんでした。しばらくしてからもう一度お試しください。</p><p lang="en">${message}</p><p>code: ${code}</p><p>お問い合わせ番号 (request id): <code>${ctx.state.requestId ?? ''}</code></p></main></body></html>`;
+        ctx.body =
+          `<!doctype html><html lang="ja"><head><meta charset="utf-8"><title>${status}</title>` +
+          `<link rel="stylesheet" href="/static/app.css"></head><body><main><h1>${status}</h1>` +
+          `<p>ただいま処理できませんでした。しばらくしてからもう一度お試しください。</p>` +
+          `<p lang="en">${message}</p><p>code: ${code}</p>` +
+          `<p>お問い合わせ番号 (request id): <code>${ctx.state.requestId ?? ''}</code></p></main></body></html>`;
       } else {
         ctx.body = { errorCode: code, errorMessage: message };
       }

@@ -1,7 +1,7 @@
 import type { AnySchema, Ajv } from 'ajv';
 import type { Context } from 'koa';
 import { ConfigError } from '../config/config-error.ts';
-import { ResourceError } from '../resource-api/errors.ts';
+import { ResourceError } from '../web/errors.ts';
 import { jsonTooDeep, MAX_JSON_DEPTH } from './json-depth.ts';
 import { readRawBody } from './raw-body.ts';
 
@@ -9,7 +9,7 @@ const MAX_BODY_BYTES = 64 * 1024;
 
 /**
  * Reads a JSON request body (APIs for the bank's own systems) and checks it against its JSON
- * Schema. Anything else — not JSON, too large, too deep, or not matching — is a 400 (415 for another media
+ * Schema. Anything else — not JSON, too large, or not matching — is a 400 (415 for another media
  * type, 413 for too large) that names the problems, and changes nothing.
  */
 export const jsonBodyReader =

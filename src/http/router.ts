@@ -1,4 +1,5 @@
 import Router from '@koa/router';
+import type { DefaultState } from 'koa';
 
 /**
  * Every router of the app, case-sensitive. @koa/router matches routes case-insensitively by
@@ -6,4 +7,5 @@ import Router from '@koa/router';
  * reached a route without the authentication registered with `use`, and `/MY/` a page without
  * the service-hours gate. One spelling per route: the one the gates and middleware see.
  */
-export const createRouter = (options: { prefix?: string } = {}) => new Router({ ...options, sensitive: true });
+export const createRouter = <S = DefaultState>(options: { prefix?: string } = {}) =>
+  new Router<S>({ ...options, sensitive: true });

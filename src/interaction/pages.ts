@@ -6,6 +6,8 @@ import { grantLifetimeSeconds } from '../protocol/lifetimes.ts';
 import { currentTerms, jstDate, upcomingTerms } from '../terms/terms.ts';
 import type { InteractionDeps, InteractionRequest } from './deps.ts';
 import { linkableAccounts } from './linkable-accounts.ts';
+import { categoriesOf } from '../grants/categories.ts';
+import { grantedScopes } from '../protocol/audiences.ts';
 
 /** The pages of API連携認証. Each takes what it shows from the interaction request. */
 
@@ -22,6 +24,16 @@ const page = (ctx: Context, locale: Locale, titleKey: MessageKey, status?: numbe
 
 const partnerName = (request: InteractionRequest) =>
   request.locale === 'ja' ? request.partner.name.ja : request.partner.name.en;
+
+/** The partner's legal details in the page's language, when its file gives them. */
+const partnerLegal = ({ partner, locale }: InteractionRequest) =>
+  partner.legal && {
+    name: partner.legal.name[locale],
+    registrationNumber: partner.legal.registration_number,
+    contactUrl: partner.legal.contact_url,
+    contactPhone: partner.legal.contact_phone,
+    privacyPolicyUrl: partner.legal.privacy_policy_url,
+  };
 
 export const renderErrorPage = (
   deps: Pick<InteractionDeps, 'render'>,
@@ -88,9 +100,8 @@ export const renderConsentPage = async (
   const all = await deps.coreBanking.accounts(customerId);
   const offered = linkableAccounts(all, deps.config.settings.linkableAccountTypes, request.partner.account_types);
   if (offered.length === 0) return renderIneligiblePage(deps, ctx, 'ineligible.no_linkable_account');
-  const requested = new Set(String(request.details.params.scope ?? '').split(' '));
-  const categories = (['accounts', 'deposits', 'time_deposits'] as const).filter(
-    (s) => requested.has(s) && request.partner.scopes.includes(s),
+  const categories = categoriesOf(
+    grantedScopes(String(request.details.params.scope ?? ''), request.partner.scopes).dataScopes,
   );
   const lifetime = grantLifetimeSeconds(request.partner, deps.config.settings.lifetimes);
   const terms = currentTerms(deps.config.terms, deps.clock);
@@ -104,6 +115,7 @@ export const renderConsentPage = async (
       uid: request.uid,
       csrf: request.state.csrf,
       partnerName: partnerName(request),
+      legal: partnerLegal(request),
       categories,
       accounts: offered.map((a) => ({
         accountId: a.accountId,

@@ -14,9 +14,10 @@ export const notePartner = (req: IncomingMessage, partnerId: string | undefined)
 };
 
 const partnerOf = (ctx: Context): string | undefined => {
-  const resource = ctx.state.resource as { payload?: { clientId?: string } } | undefined;
+  // The token checks (src/web/tokens) put the caller's token on ctx.state.token.
+  const token = ctx.state.token as { clientId?: string } | undefined;
   const interaction = ctx.state.interaction as { partner?: { client_id?: string } } | undefined;
-  return resource?.payload?.clientId ?? interaction?.partner?.client_id ?? partners.get(ctx.req);
+  return token?.clientId ?? interaction?.partner?.client_id ?? partners.get(ctx.req);
 };
 
 /**

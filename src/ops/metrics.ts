@@ -81,7 +81,9 @@ export const createMetrics = () => {
   for (const stage of ['shown', 'agreed', 'declined', 'abandoned']) consent.inc({ stage }, 0);
   const partnerEvents = new Counter({
     name: named('partner_events_total'),
-    help: 'Security Event Tokens to partners, by outcome (delivered, abandoned after retries or rejection, dropped: no endpoint).',
+    help:
+      'Security Event Tokens to partners, by outcome ' +
+      '(delivered, abandoned after retries or rejection, dropped: no endpoint).',
     labelNames: ['outcome'] as const,
     registers,
   });

@@ -1,4 +1,5 @@
 import { createRouter } from '../http/router.ts';
+import { noStore } from '../http/no-store.ts';
 import type { Metrics } from './metrics.ts';
 import { operatorAccess } from './operator-access.ts';
 import { checkReadiness, type ReadinessChecks } from './readiness.ts';
@@ -20,8 +21,7 @@ export const opsRouter = (deps: OpsRouterDeps) => {
   const router = createRouter();
   const operatorsOnly = operatorAccess(deps.access);
 
-  router.get('/healthz', (ctx) => {
-    ctx.set('Cache-Control', 'no-store');
+  router.get('/healthz', noStore, (ctx) => {
     ctx.body = { status: 'ok' };
   });
   router.get('/readyz', operatorsOnly, async (ctx) => {

@@ -96,7 +96,8 @@ export const migrate = async (
     await client.query('SELECT pg_advisory_lock(727110)');
     await client.query('CREATE SCHEMA IF NOT EXISTS records');
     await client.query(`CREATE TABLE IF NOT EXISTS records.schema_migrations (
-      version text PRIMARY KEY, file text NOT NULL, sha256 text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+      version text PRIMARY KEY, file text NOT NULL, sha256 text NOT NULL,
+      applied_at timestamptz NOT NULL DEFAULT now())`);
     const { rows } = await client.query<{ version: string; file: string; sha256: string }>(
       'SELECT version, file, sha256 FROM records.schema_migrations',
     );
@@ -107,7 +108,8 @@ export const migrate = async (
       if (earlier) {
         if (earlier.sha256 !== migration.sha256)
           throw new Error(
-            `migration ${migration.file} was changed after it was applied (as ${earlier.file}): write a new migration instead`,
+            `migration ${migration.file} was changed after it was applied (as ${earlier.file}): ` +
+              'write a new migration instead',
           );
         continue;
       }
@@ -122,7 +124,7 @@ export const migrate = async (
         await client.query('COMMIT');
       } catch (e) {
         await client.query('ROLLBACK');
-        throw new Error(`migration ${migration.file} failed: ${(e as Error).message}`);
+        throw new Error(`migration ${migration.file} failed: ${(e as Error).message}`, { cause: e });
       }
       applied.push(migration.file);
     }

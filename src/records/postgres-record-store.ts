@@ -147,7 +147,8 @@ export const createPostgresRecordStore = (options: PostgresRecordStoreOptions): 
         });
         await query(
           `INSERT INTO records.audit_events
-             (time, id, chain, seq, instance, kind, result, actor, customer_id, partner_id, grant_id, source_address, body)
+             (time, id, chain, seq, instance, kind, result, actor, customer_id, partner_id, grant_id,
+              source_address, body)
            VALUES ${values.join(',')} ON CONFLICT DO NOTHING`,
           params,
         );
@@ -162,7 +163,8 @@ export const createPostgresRecordStore = (options: PostgresRecordStoreOptions): 
         return `($${b + 1},$${b + 2},$${b + 3},$${b + 4},$${b + 5})`;
       });
       await query(
-        `INSERT INTO records.audit_checkpoints (id, time, chain, seq, jws) VALUES ${values.join(',')} ON CONFLICT DO NOTHING`,
+        `INSERT INTO records.audit_checkpoints (id, time, chain, seq, jws) VALUES ${values.join(',')} ` +
+          'ON CONFLICT DO NOTHING',
         params,
       );
     },

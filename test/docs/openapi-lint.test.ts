@@ -42,22 +42,28 @@ const report = async (args: string[]) => {
 };
 
 test('the repository has OpenAPI documents to lint', () => {
-  expect(documents.map((f) => f.split('/').at(-1))).toEqual(expect.arrayContaining(['data-api.json', 'admin-api.json']));
+  expect(documents.map((f) => f.split('/').at(-1))).toEqual(
+    expect.arrayContaining(['data-api.json', 'admin-api.json']),
+  );
 });
 
-test.each(documents.map((f) => [f.split('/').at(-1)!, f]))('Redocly recommended: %s has no problem', async (_name, file) => {
-  const out = await report([
-    join(ROOT, 'node_modules/@redocly/cli/bin/cli.js'),
-    'lint',
-    file,
-    '--config',
-    join(rules, 'redocly.yaml'),
-    '--format=json',
-  ]);
-  const problems = (JSON.parse(out) as { problems: { ruleId: string; message: string; location: { pointer: string }[] }[] })
-    .problems;
-  expect(problems.map((p) => `${p.ruleId} ${p.location[0]?.pointer}: ${p.message}`)).toEqual([]);
-});
+test.each(documents.map((f) => [f.split('/').at(-1)!, f]))(
+  'Redocly recommended: %s has no problem',
+  async (_name, file) => {
+    const out = await report([
+      join(ROOT, 'node_modules/@redocly/cli/bin/cli.js'),
+      'lint',
+      file,
+      '--config',
+      join(rules, 'redocly.yaml'),
+      '--format=json',
+    ]);
+    const problems = (
+      JSON.parse(out) as { problems: { ruleId: string; message: string; location: { pointer: string }[] }[] }
+    ).problems;
+    expect(problems.map((p) => `${p.ruleId} ${p.location[0]?.pointer}: ${p.message}`)).toEqual([]);
+  },
+);
 
 test('Spectral recommended (spectral:oas): no document has a problem', async () => {
   const out = await report([

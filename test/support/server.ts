@@ -30,7 +30,12 @@ export interface TestServer {
  * moves.
  */
 export const startServer = async (
-  options: { env?: Record<string, string | undefined>; overrides?: AppOverrides; port?: number; clock?: ManualClock } = {},
+  options: {
+    env?: Record<string, string | undefined>;
+    overrides?: AppOverrides;
+    port?: number;
+    clock?: ManualClock;
+  } = {},
 ): Promise<TestServer> => {
   const port = options.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;

@@ -1,12 +1,12 @@
 import { createHash, X509Certificate } from 'node:crypto';
-import type { Middleware } from 'koa';
+import type { Context, Middleware, ParameterizedContext } from 'koa';
 import { calculateJwkThumbprint, EmbeddedJWK, errors as joseErrors, jwtVerify, type JWK } from 'jose';
 import { issuerUrlFor } from '../../http/issuer-origin.ts';
 import type { Clock } from '../../shared/clock.ts';
 import type { Store } from '../../store/store.ts';
-import type { ResourceRequest } from '../context.ts';
-import type { DpopNonces } from '../dpop-nonce.ts';
 import { invalidDpopProof, invalidToken, ResourceError } from '../errors.ts';
+import type { DpopNonces } from './dpop-nonce.ts';
+import type { TokenState } from './token-request.ts';
 
 export const DPOP_ALGS = ['ES256', 'PS256', 'EdDSA'];
 
@@ -22,7 +22,7 @@ export interface SenderConstraintDeps {
 }
 
 /** The URL a proof must name: the issuer's origin and this request's path, no query (RFC 9449 §4.3). */
-const expectedHtu = (issuer: string, ctx: Parameters<Middleware>[0]) => issuerUrlFor(issuer, ctx.path);
+const expectedHtu = (issuer: string, ctx: Context) => issuerUrlFor(issuer, ctx.path);
 
 const normalizedHtu = (htu: unknown) => {
   if (typeof htu !== 'string') return undefined;
@@ -39,8 +39,9 @@ const normalizedHtu = (htu: unknown) => {
  * a certificate-bound one only with the matching certificate; an unbound token (a partner on the
  * explicit legacy profile) only as Bearer.
  */
-export const checkSenderConstraint = (deps: SenderConstraintDeps): Middleware => {
-  const verifyProof = async (ctx: Parameters<Middleware>[0], request: ResourceRequest) => {
+export const checkSenderConstraint = (deps: SenderConstraintDeps): Middleware<TokenState> => {
+  const verifyProof = async (ctx: ParameterizedContext<TokenState>) => {
+    const { token, credentials } = ctx.state;
     const proofs = ctx.req.headersDistinct.dpop ?? [];
     if (proofs.length !== 1) throw invalidDpopProof('Exactly one DPoP proof is required.');
     let verified;
@@ -57,16 +58,19 @@ export const checkSenderConstraint = (deps: SenderConstraintDeps): Middleware =>
       );
     }
     const { payload, protectedHeader } = verified;
-    const jwk = protectedHeader.jwk as JWK;
+    // EmbeddedJWK verified the signature with this very header's key, so it is present.
+    const jwk: JWK | undefined = protectedHeader.jwk;
+    if (!jwk) throw invalidDpopProof('The DPoP proof must carry its public key.');
     if ('d' in jwk) throw invalidDpopProof('The DPoP proof must carry a public key.');
     if (typeof payload.jti !== 'string' || payload.jti.length < 8 || payload.jti.length > 256)
       throw invalidDpopProof('The DPoP proof needs a jti.');
     if (payload.htm !== ctx.method) throw invalidDpopProof('The DPoP proof is for another HTTP method.');
-    if (normalizedHtu(payload.htu) !== expectedHtu(deps.issuer, ctx)) throw invalidDpopProof('The DPoP proof is for another URL.');
+    if (normalizedHtu(payload.htu) !== expectedHtu(deps.issuer, ctx))
+      throw invalidDpopProof('The DPoP proof is for another URL.');
     const now = Math.floor(deps.clock.now() / 1000);
     if (typeof payload.iat !== 'number' || Math.abs(now - payload.iat) > deps.iatToleranceSeconds)
       throw invalidDpopProof('The DPoP proof is not recent.');
-    if (payload.ath !== createHash('sha256').update(request.token).digest('base64url'))
+    if (payload.ath !== createHash('sha256').update(credentials.token).digest('base64url'))
       throw invalidDpopProof('The DPoP proof is for another access token.');
     if (deps.nonces && (typeof payload.nonce !== 'string' || !deps.nonces.accepts(payload.nonce))) {
       throw new ResourceError(401, 'use_dpop_nonce', 'Use the server-provided DPoP nonce.', {
@@ -74,18 +78,18 @@ export const checkSenderConstraint = (deps: SenderConstraintDeps): Middleware =>
         headers: { 'DPoP-Nonce': deps.nonces.current() },
       });
     }
-    if ((await calculateJwkThumbprint(jwk)) !== request.payload.jkt)
+    if ((await calculateJwkThumbprint(jwk)) !== token.jkt)
       throw invalidToken('The DPoP proof is not signed with the key this token is bound to.');
     // Replay across instances: the proof's jti is remembered in the shared store for its lifetime.
     const fresh = await deps.store.setIfAbsent(
-      `dpop-jti:${request.payload.jkt}:${payload.jti}`,
+      `dpop-jti:${token.jkt}:${payload.jti}`,
       '1',
       2 * deps.iatToleranceSeconds + 5,
     );
     if (!fresh) throw invalidDpopProof('The DPoP proof was already used.');
   };
 
-  const verifyCertificate = (ctx: Parameters<Middleware>[0], expected: string) => {
+  const verifyCertificate = (ctx: Context, expected: string) => {
     const pem = deps.certificateHeader ? ctx.get(deps.certificateHeader) : '';
     let thumbprint: string | undefined;
     try {
@@ -102,17 +106,16 @@ export const checkSenderConstraint = (deps: SenderConstraintDeps): Middleware =>
   };
 
   return async (ctx, next) => {
-    const request = ctx.state.resource as ResourceRequest;
-    const { payload } = request;
+    const { token: payload, credentials } = ctx.state;
     if (payload.jkt) {
-      if (request.scheme !== 'DPoP')
+      if (credentials.scheme !== 'DPoP')
         throw invalidToken('This access token is DPoP-bound: send it with the DPoP scheme and a proof.');
-      await verifyProof(ctx, request);
+      await verifyProof(ctx);
     } else if (payload['x5t#S256']) {
-      if (request.scheme !== 'Bearer')
+      if (credentials.scheme !== 'Bearer')
         throw invalidToken('This access token is certificate-bound: send it with the Bearer scheme over mTLS.');
       verifyCertificate(ctx, payload['x5t#S256']);
-    } else if (request.scheme !== 'Bearer') {
+    } else if (credentials.scheme !== 'Bearer') {
       throw invalidToken('This access token is not DPoP-bound.');
     }
     await next();
