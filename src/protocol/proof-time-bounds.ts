@@ -31,19 +31,23 @@ const claimsOf = (jwt: string) => {
  * proof outside the window is refused whatever its signature, and one inside it still goes
  * through oidc-provider's full check.
  */
-export const dpopIatWindow = (iatToleranceSeconds: number) => async (ctx: KoaContextWithOIDC, next: () => Promise<unknown>) => {
-  const proofs = ctx.req.headersDistinct.dpop;
-  if (proofs?.length === 1) {
-    const iat = claimsOf(proofs[0])?.iat;
-    if (typeof iat === 'number' && Math.abs(now() - iat) > iatToleranceSeconds) {
-      ctx.status = 400;
-      ctx.set('Cache-Control', 'no-store');
-      ctx.body = { error: 'invalid_dpop_proof', error_description: 'DPoP proof iat is not recent enough' };
-      return;
+type ProviderMiddleware = (ctx: KoaContextWithOIDC, next: () => Promise<unknown>) => Promise<void>;
+
+export const dpopIatWindow =
+  (iatToleranceSeconds: number): ProviderMiddleware =>
+  async (ctx, next) => {
+    const proofs = ctx.req.headersDistinct.dpop;
+    if (proofs?.length === 1) {
+      const iat = claimsOf(proofs[0])?.iat;
+      if (typeof iat === 'number' && Math.abs(now() - iat) > iatToleranceSeconds) {
+        ctx.status = 400;
+        ctx.set('Cache-Control', 'no-store');
+        ctx.body = { error: 'invalid_dpop_proof', error_description: 'DPoP proof iat is not recent enough' };
+        return;
+      }
     }
-  }
-  await next();
-};
+    await next();
+  };
 
 /**
  * FAPI 2.0 wants short-lived client assertions; oidc-provider takes any `exp` in the future and

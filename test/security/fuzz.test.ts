@@ -425,7 +425,7 @@ const send = async (plan: Plan) => {
     return { method, path, res: await rawRequest(base, { method, path, headers, body, timeoutMs: 10_000 }) };
   } catch (e) {
     if (e instanceof Error && e.message.startsWith('no answer'))
-      throw new Error(`${method} ${path.slice(0, 300)} (${plan.body.kind} body): ${e.message}`);
+      throw new Error(`${method} ${path.slice(0, 300)} (${plan.body.kind} body): ${e.message}`, { cause: e });
     // Node's HTTP server closes the connection on a request it will not read (headers over
     // 16 kB, a body it stopped reading at the size limit): refused, as long as it keeps serving.
     const alive = await rawRequest(base, { path: '/.well-known/openid-configuration' });
@@ -446,7 +446,8 @@ const property = (auth: fc.Arbitrary<Auth>) =>
     if (res.status >= 500) {
       const logged = server.logLines.filter((l) => /error|"level":(50|60)/i.test(l)).slice(-2);
       throw new Error(
-        `${method} ${path.slice(0, 300)} answered ${res.status}: ${res.text.slice(0, 300)}\n${logged.join('\n').slice(0, 2000)}`,
+        `${method} ${path.slice(0, 300)} answered ${res.status}: ${res.text.slice(0, 300)}\n` +
+          logged.join('\n').slice(0, 2000),
       );
     }
     if (res.status >= 400) {
