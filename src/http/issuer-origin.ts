@@ -4,7 +4,7 @@ import type { Middleware } from 'koa';
  * The configured issuer is the only origin. Every absolute URL this server builds — DPoP `htu`,
  * oidc-provider's endpoint URLs and discovery, redirects — comes from koa's and oidc-provider's
  * view of the request's host and scheme, and those come from headers the client chooses: `Host`,
- * `X-Forwarded-Host`, `Forwarded`, `X-Forwarded-Proto` (when the proxy is trusted) or an
+ * `X-Forwarded-Host`, `X-Forwarded-Proto` (when the proxy is trusted) or an
  * absolute-form request target (`GET https://elsewhere/token`). This first middleware replaces
  * them all with the issuer's, so whatever a request says, it is answered with the issuer's URLs
  * (a cache poisoned through a forged Host would otherwise hand partners another origin).
@@ -28,7 +28,8 @@ export const pinToIssuer = (issuer: string, options: { trustProxy: boolean }): M
     }
     req.headers.host = origin.host;
     delete req.headers['x-forwarded-host'];
-    delete req.headers.forwarded;
+    // `Forwarded` stays: nothing builds a URL from it, and the ops access check must still see that
+    // a request was forwarded.
     if (options.trustProxy) req.headers['x-forwarded-proto'] = scheme;
     else delete req.headers['x-forwarded-proto'];
     await next();
