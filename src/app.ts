@@ -2,13 +2,17 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type Router from '@koa/router';
 import Koa from 'koa';
 import type Provider from 'oidc-provider';
-import { createAdmin, type Admin } from './admin/index.ts';
+import { createAdmin, createStaffAccounts, type Admin } from './admin/index.ts';
+import { DEMO_STAFF_USERNAMES } from './admin/staff/demo-staff.ts';
+import { ConfigError } from './config/config-error.ts';
 import { auditProviderEvents, createAuditTrail, createCheckpointSigner, type AuditTrail } from './audit/index.ts';
 import { createAvailability, serviceStatusRouter, type Availability } from './availability/index.ts';
 import { createServiceCalendar } from './calendar/index.ts';
 import type { Config } from './config/load-config.ts';
 import { createDemoCoreBanking } from './core-banking/demo/index.ts';
 import type { CoreBanking } from './core-banking/port.ts';
+import { loadGatewayContract } from './core-banking/http/contract.ts';
+import { createHttpCoreBanking, type HttpCoreBanking } from './core-banking/http/http-core-banking.ts';
 import { demoPartnerRouter } from './demo-partner/router.ts';
 import { createConsentRecords } from './grants/consent-records.ts';
 import { createGrantRecords, type GrantRecords } from './grants/grant-records.ts';
@@ -106,6 +110,7 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
       clock,
       logger,
     });
+  if (config.runtimeEnv === 'production') await refuseDemoPieces(config, store, clock);
   const checkpointSigner = createCheckpointSigner(config.signingKeys, settings.audit.checkpointKeyId);
   const audit =
     overrides.audit ??
@@ -115,9 +120,23 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
   const ajv = createAjv();
   const render = createRenderer(config.rootDir);
 
-  if (!overrides.coreBanking && !config.demo) throw new Error('no core-banking connector configured');
+  // The bank's gateway over HTTPS (production), or the embedded demo data set (trials).
+  let httpCore: HttpCoreBanking | undefined;
+  if (!overrides.coreBanking && settings.coreBanking.connector === 'http') {
+    httpCore = createHttpCoreBanking({
+      settings: settings.coreBanking.http as Parameters<typeof createHttpCoreBanking>[0]['settings'],
+      contract: loadGatewayContract(config.rootDir),
+      tls: config.coreBankingTls,
+      store,
+      clock,
+      logger: logger.child({ component: 'core-banking' }),
+      registry: metrics.registry,
+    });
+  }
+  if (!overrides.coreBanking && !httpCore && !config.demo) throw new Error('no core-banking connector configured');
   const coreBanking =
     overrides.coreBanking ??
+    httpCore ??
     createDemoCoreBanking({
       data: config.demo!.coreBanking,
       store,
@@ -398,7 +417,27 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
       await audit.close();
       await availability.close();
       await partnerStatus.close();
+      await httpCore?.close();
       await store.close();
     },
   };
+};
+
+/**
+ * The production refusals that need more than the files (loadConfig checks those): the demo
+ * routes, and demo staff left in the store by an earlier trial on the same Redis. Before anything
+ * starts, so that a refusal leaves nothing running.
+ */
+const refuseDemoPieces = async (config: Config, store: Store, clock: Clock) => {
+  if (config.demo)
+    throw new ConfigError('routes', [
+      'the demo routes /demo and /demo/outbox would be served (demo data loaded) with NODE_ENV=production',
+    ]);
+  const staff = createStaffAccounts({ store, clock });
+  for (const username of DEMO_STAFF_USERNAMES) {
+    if (await staff.find(username))
+      throw new ConfigError('the store', [
+        `the demo staff account "${username}" exists: a trial used this store; NODE_ENV=production needs a fresh one`,
+      ]);
+  }
 };
