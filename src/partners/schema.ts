@@ -40,13 +40,18 @@ const jwk = {
     n: { type: 'string' },
     e: { type: 'string' },
   },
-  not: { anyOf: ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k'].map((member) => ({ required: [member] })) },
+  not: {
+    anyOf: ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k'].map((member) => ({
+      required: [member],
+      properties: { [member]: {} },
+    })),
+  },
   allOf: [
     {
       if: { properties: { kty: { const: 'EC' } }, required: ['kty'] },
       then: {
         required: ['crv', 'x', 'y'],
-        properties: { crv: { enum: ['P-256', 'P-384', 'P-521'] } },
+        properties: { crv: { enum: ['P-256', 'P-384', 'P-521'] }, x: { type: 'string' }, y: { type: 'string' } },
         allOf: [
           curve('P-256', { x: b64u(43), y: b64u(43) }),
           curve('P-384', { x: b64u(64), y: b64u(64) }),
@@ -68,7 +73,7 @@ const jwk = {
       if: { properties: { kty: { const: 'OKP' } }, required: ['kty'] },
       then: {
         required: ['crv', 'x'],
-        properties: { crv: { enum: ['Ed25519', 'Ed448'] } },
+        properties: { crv: { enum: ['Ed25519', 'Ed448'] }, x: { type: 'string' } },
         allOf: [curve('Ed25519', { x: b64u(43) }), curve('Ed448', { x: b64u(76) })],
       },
     },
