@@ -18,6 +18,8 @@ import { createDemoOutbox, demoOutboxRouter, noticeOfEnding, type CustomerNotifi
 import { errorHandler, requestId } from './http/error-handler.ts';
 import { resolveLocale } from './http/locale.ts';
 import { createRenderer } from './http/render.ts';
+import { renderUnavailablePage } from './http/unavailable.ts';
+import { unavailableCause } from './shared/unavailable.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { staticFiles } from './http/static-files.ts';
 import { translator } from './i18n/index.ts';
@@ -35,6 +37,7 @@ import { createProvider } from './protocol/provider.ts';
 import { publicPagesRouter } from './public-pages/router.ts';
 import { createAjv } from './shared/json-schema.ts';
 import { systemClock, type Clock } from './shared/clock.ts';
+import { createDeadlines } from './shared/deadline.ts';
 import { createLogger, type Logger } from './shared/logger.ts';
 import { createStore } from './store/create-store.ts';
 import type { Store } from './store/store.ts';
@@ -82,6 +85,7 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
   const clock = overrides.clock ?? systemClock;
   const logger = overrides.logger ?? createLogger();
   const instance = settings.server.instanceName || `${process.pid}`;
+  const deadlines = createDeadlines();
   const store =
     overrides.store ??
     createStore({
@@ -90,11 +94,12 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
       keyPrefix: settings.store.keyPrefix,
       clock,
       logger,
+      deadlines,
     });
   const checkpointSigner = createCheckpointSigner(config.signingKeys, settings.audit.checkpointKeyId);
   const audit =
     overrides.audit ??
-    createAuditTrail({ store, logger, clock, instance, settings: settings.audit, signer: checkpointSigner });
+    createAuditTrail({ store, logger, clock, instance, settings: settings.audit, signer: checkpointSigner, deadlines });
   const metrics = createMetrics();
   audit.onRecorded((event) => metrics.observeAuditEvent(event));
   const ajv = createAjv();
@@ -144,7 +149,9 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     clock,
     availability,
     extraRedirectUris: (clientId) => (demoPartnerIds.has(clientId) ? [demoCallback] : []),
-    renderError: async (ctx, out) => {
+    renderError: async (ctx, out, error) => {
+      const unavailable = unavailableCause(error);
+      if (unavailable) return renderUnavailablePage(render, ctx as never, unavailable);
       const locale = resolveLocale(ctx as never);
       render(
         ctx as never,
@@ -159,8 +166,14 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
 
   const koa = new Koa({ proxy: settings.server.trustProxy });
   koa.keys = [...config.secrets.cookieKeys];
+  koa.use((ctx, next) => deadlines.run(settings.server.requestDeadlineMs, next));
   koa.use(httpMetrics(metrics));
-  koa.use(errorHandler(logger, { onStoreUnavailable: () => metrics.storeUnavailable() }));
+  koa.use(
+    errorHandler(logger, {
+      onUnavailable: () => metrics.storeUnavailable(),
+      renderUnavailable: (ctx, error) => renderUnavailablePage(render, ctx, error),
+    }),
+  );
   koa.use(requestId);
   koa.use(securityHeaders({ hsts: settings.server.issuer.startsWith('https:') }));
   koa.use(staticFiles(config.rootDir));

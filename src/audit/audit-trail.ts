@@ -1,18 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../shared/clock.ts';
+import { noDeadlines, type Deadlines } from '../shared/deadline.ts';
 import { redact, type Logger } from '../shared/logger.ts';
-import type { Store } from '../store/store.ts';
+import { StoreUnavailableError, type Store } from '../store/store.ts';
 import type { AuditEvent, AuditFilter, AuditTrail, RecordedAuditEvent } from './audit-log.ts';
 import type { CheckpointSigner } from './checkpoints.ts';
 import { matchingEvents } from './event-filter.ts';
 import { formatEvents } from './export-format.ts';
 import { emptyChain, link, newChainName, type ChainHead } from './hash-chain.ts';
-import { CHECKPOINTS_STREAM, EVENTS_STREAM } from './trail-stream.ts';
+import { CHECKPOINTS_STREAM, eventsStreamOf } from './trail-stream.ts';
 
 export interface AuditTrailSettings {
   retentionDays: number;
   checkpointEveryEvents: number;
   checkpointEverySeconds: number;
+  /** Group commit: events recorded within this many ms of each other go to the store in one write. */
+  flushEveryMs?: number;
 }
 
 export interface AuditTrailDeps {
@@ -24,34 +27,47 @@ export interface AuditTrailDeps {
   signer: CheckpointSigner;
   /** Off in tests that write checkpoints themselves; on by default. */
   checkpointTimer?: boolean;
+  /** A request's `record` gives up (503) when its request's deadline passes before the event is stored. */
+  deadlines?: Deadlines;
 }
 
 const DAY_MS = 86_400_000;
 /** Events written in one store round trip at most. */
 const MAX_BATCH = 200;
 
+const DEFAULT_FLUSH_EVERY_MS = 5;
+
 type Pending = {
   event: Omit<RecordedAuditEvent, 'chain' | 'seq' | 'prev' | 'prevTime'>;
   resolve: () => void;
   reject: (e: unknown) => void;
+  /** Its caller stopped waiting (deadline): not written, its request answered 503. */
+  abandoned: boolean;
 };
 
 /**
- * The durable audit trail. Every event goes to the store's `audit:events` stream (Redis Streams
- * on Redis; in memory on the embedded store) and, as a JSON line, to the log for shipping.
+ * The durable audit trail. Every event goes to this instance's stream `audit:events:<instance>`
+ * (Redis Streams on Redis; in memory on the embedded store), its durable buffer, and, as a JSON
+ * line, to the log for shipping.
  *
  * Tamper evidence with several instances writing at once: each process run keeps its own hash
  * chain (seq + the SHA-256 of its previous event), and every `checkpointEveryEvents` events or
  * `checkpointEverySeconds` seconds, and at close, signs a checkpoint fixing the chain's length and
  * head hash. `npm run audit:verify` (./verify-trail.ts) checks the chains against them.
  *
- * Writes are serialised per process (a chain needs its order) but batched: events recorded while
- * a write is under way go out together in the next one. `record` resolves once the event is
- * stored; when the store fails it rejects, and the chain starts afresh under a new name, since a
- * write that timed out may or may not have happened.
+ * Group commit: events recorded within `flushEveryMs` of each other, and those recorded while a
+ * write is under way, go out together in one append (one round trip, all or nothing). Writes are
+ * serialised per process (a chain needs its order). `record` resolves once the event is stored;
+ * it rejects when the store fails (the chain then starts afresh under a new name, since a write
+ * that timed out may or may not have happened), and, within a request, when the request's
+ * deadline passes first: the caller answers 503, and an event not yet sent is dropped, so no
+ * request ever waits behind another's audit write beyond its own deadline.
  */
 export const createAuditTrail = (deps: AuditTrailDeps): AuditTrail => {
   const { store, logger, clock, settings, signer } = deps;
+  const deadlines = deps.deadlines ?? noDeadlines;
+  const stream = eventsStreamOf(deps.instance);
+  const flushEveryMs = settings.flushEveryMs ?? DEFAULT_FLUSH_EVERY_MS;
   const retentionMs = settings.retentionDays * DAY_MS;
   const queue: Pending[] = [];
   const listeners: ((event: RecordedAuditEvent) => void)[] = [];
@@ -87,7 +103,12 @@ export const createAuditTrail = (deps: AuditTrailDeps): AuditTrail => {
     (head.seq - checkpointed.seq >= settings.checkpointEveryEvents ||
       clock.now() - checkpointed.at >= settings.checkpointEverySeconds * 1000);
 
-  const writeBatch = async (batch: Pending[]) => {
+  const writeBatch = async (all: Pending[]) => {
+    const batch = all.filter((p) => !p.abandoned);
+    // Their requests already answered 503; the log line still tells what was attempted.
+    for (const p of all)
+      if (p.abandoned) logger.error('audit event not stored', { audit: p.event, error: 'request deadline passed' });
+    if (batch.length === 0) return;
     let next = head;
     const linked = batch.map((p) => {
       const step = link(next, p.event);
@@ -97,7 +118,7 @@ export const createAuditTrail = (deps: AuditTrailDeps): AuditTrail => {
     try {
       const now = clock.now();
       await store.appendToStream(
-        EVENTS_STREAM,
+        stream,
         linked.map((e) => ({ atMs: Date.parse(e.time), value: JSON.stringify(e) })),
         now - retentionMs,
       );
@@ -127,19 +148,34 @@ export const createAuditTrail = (deps: AuditTrailDeps): AuditTrail => {
       );
   };
 
-  const schedule = () => {
-    if (scheduled) return;
-    scheduled = true;
-    void serial(async () => {
+  // The write runs outside any request's context: it carries the events of many requests, and is
+  // bounded by the store's own timeouts, not by the deadline of whichever request came first.
+  let timerHandle: NodeJS.Timeout | undefined;
+  const writeQueued = () => {
+    timerHandle = undefined;
+    return serial(async () => {
       scheduled = false;
       await writeBatch(queue.splice(0, MAX_BATCH));
       if (queue.length > 0) schedule();
     });
   };
+  const schedule = () => {
+    if (scheduled) return;
+    scheduled = true;
+    deadlines.detached(() => {
+      timerHandle = setTimeout(() => void writeQueued(), flushEveryMs);
+    });
+  };
 
   const flush = async () => {
-    do await serial(async () => undefined);
-    while (queue.length > 0 || scheduled);
+    while (queue.length > 0 || scheduled) {
+      if (!scheduled) schedule();
+      if (timerHandle) {
+        clearTimeout(timerHandle);
+        await deadlines.detached(writeQueued);
+      } else await serial(async () => undefined);
+    }
+    await serial(async () => undefined);
   };
 
   const timer =
@@ -170,9 +206,16 @@ export const createAuditTrail = (deps: AuditTrailDeps): AuditTrail => {
           redact({ ...event, id: randomUUID(), time: new Date(clock.now()).toISOString(), instance: deps.instance }),
         ),
       ) as Pending['event'];
-      const stored = new Promise<void>((resolve, reject) => queue.push({ event: recorded, resolve, reject }));
+      let pending!: Pending;
+      const stored = new Promise<void>((resolve, reject) => {
+        pending = { event: recorded, resolve, reject, abandoned: false };
+        queue.push(pending);
+      });
       schedule();
-      return stored;
+      return deadlines.within(stored, () => {
+        pending.abandoned = true;
+        return new StoreUnavailableError('the audit event was not stored within the deadline');
+      });
     },
     async query(filter) {
       const out: RecordedAuditEvent[] = [];

@@ -68,6 +68,10 @@ export const en: Record<MessageKey, string> = {
     "This page has expired or was used in another window. Please start again from the partner's service.",
   'error.code': 'Error code',
   'error.unavailable': 'The service is busy or under maintenance. Please try again later.',
+  'unavailable.title': 'The service is briefly unavailable',
+  'unavailable.message':
+    'Our systems cannot answer for a moment. What you have done so far is kept. Please wait a little, then open the same page again with the link below.',
+  'unavailable.retry': 'Try again',
 
   'terms.title': 'API service terms',
   'terms.current': 'Current version',

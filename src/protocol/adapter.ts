@@ -3,6 +3,7 @@ import type { PartnerRegistry } from '../partners/registry.ts';
 import { createOidcAdapterFactory, type OnUpsert } from '../store/oidc-adapter.ts';
 import type { Store } from '../store/store.ts';
 import { partnerClientMetadata } from './clients.ts';
+import { translateOutages } from './unavailable.ts';
 
 /**
  * oidc-provider's storage: every model through the store port, except `Client`, which is read
@@ -22,7 +23,9 @@ export const createProviderAdapter = (deps: {
     onRevokeGrant: deps.onRevokeGrant,
     clockToleranceSeconds: 15,
   });
-  return (name: string): Adapter => {
+  return (name: string): Adapter => translateOutages(modelAdapter(name));
+
+  function modelAdapter(name: string): Adapter {
     if (name !== 'Client') return storeAdapter(name);
     const readOnly = async () => {
       throw new Error('partners are managed through their files and the admin console');
@@ -43,5 +46,5 @@ export const createProviderAdapter = (deps: {
       destroy: readOnly,
       revokeByGrantId: readOnly,
     };
-  };
+  }
 };

@@ -1,5 +1,6 @@
 import type { Middleware } from 'koa';
 import type { AuditLog } from '../../audit/audit-log.ts';
+import { unavailableCause } from '../../shared/unavailable.ts';
 import type { ResourceRequest } from '../context.ts';
 
 /**
@@ -20,7 +21,11 @@ export const recordDataAccess =
       failure = e;
     }
     const request = ctx.state.resource as Partial<ResourceRequest> | undefined;
-    const status = failure ? ((failure as { status?: number }).status ?? 500) : ctx.status;
+    const status = failure
+      ? unavailableCause(failure)
+        ? 503
+        : ((failure as { status?: number }).status ?? 500)
+      : ctx.status;
     await audit.record({
       kind,
       result: status < 400 ? 'success' : status === 401 || status === 403 || status === 404 ? 'denied' : 'failure',
