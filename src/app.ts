@@ -37,7 +37,7 @@ import { createProvider } from './protocol/provider.ts';
 import { publicPagesRouter } from './public-pages/router.ts';
 import { createAjv } from './shared/json-schema.ts';
 import { systemClock, type Clock } from './shared/clock.ts';
-import { createDeadlines } from './shared/deadline.ts';
+import { createDeadlines, type Deadlines } from './shared/deadline.ts';
 import { createLogger, type Logger } from './shared/logger.ts';
 import { createStore } from './store/create-store.ts';
 import type { Store } from './store/store.ts';
@@ -52,6 +52,8 @@ export interface AppOverrides {
   sleep?: (ms: number) => Promise<void>;
   /** How customers hear of their linkages (e-mail, SMS, app push); the demo data has an outbox page. */
   notifier?: CustomerNotifier;
+  /** Request deadlines, when the caller made the store with them (src/main.ts connects it before building). */
+  deadlines?: Deadlines;
 }
 
 export interface App {
@@ -73,6 +75,8 @@ export interface App {
   availability: Availability;
   /** Bank staff's console (/admin) and admin API (/admin/api/v1), and the staff accounts. */
   admin: Admin;
+  /** Shutting down: /readyz answers 503 from now on, while requests are still served. */
+  startDraining(): void;
   close(): Promise<void>;
 }
 
@@ -85,7 +89,8 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
   const clock = overrides.clock ?? systemClock;
   const logger = overrides.logger ?? createLogger();
   const instance = settings.server.instanceName || `${process.pid}`;
-  const deadlines = createDeadlines();
+  const deadlines = overrides.deadlines ?? createDeadlines();
+  let draining = false;
   const store =
     overrides.store ??
     createStore({
@@ -237,7 +242,11 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     // Never behind the availability gates: operators lift restrictions here (see GATE_EXEMPTIONS).
     admin.consoleRouter,
     admin.apiRouter,
-    opsRouter({ metrics, readiness: { store, keys: () => checkpointSigner.ready() }, access: settings.ops }),
+    opsRouter({
+      metrics,
+      readiness: { store, keys: () => checkpointSigner.ready(), draining: () => draining },
+      access: settings.ops,
+    }),
     interactionRouter(interactionDeps),
     resourceApiRouter({ config, store, clock, coreBanking, partners: partnerStatus, audit, availability, lastUsed }),
     grantManagementRouter({
@@ -299,6 +308,9 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     partnerEvents,
     availability,
     admin,
+    startDraining() {
+      draining = true;
+    },
     async close() {
       // Sends in flight finish first: they write to the audit trail and the store.
       await partnerEvents.stop();

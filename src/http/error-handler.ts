@@ -40,7 +40,11 @@ export const errorHandler =
         markUnavailable(ctx, unavailable);
         if (wantsHtml(ctx)) {
           ctx.type = 'text/html; charset=utf-8';
-          ctx.body = page(503, 'ただいま一時的にご利用いただけません。しばらくしてからもう一度お試しください。', 'temporarily_unavailable');
+          ctx.body = page(
+            503,
+            'ただいま一時的にご利用いただけません。しばらくしてからもう一度お試しください。',
+            'temporarily_unavailable',
+          );
         } else {
           ctx.body = {
             errorCode: 'temporarily_unavailable',
@@ -63,7 +67,12 @@ export const errorHandler =
       ctx.status = status;
       if (wantsHtml(ctx)) {
         ctx.type = 'text/html; charset=utf-8';
-        ctx.body = page(status, 'ただいま処理できませんでした。しばらくしてからもう一度お試しください。', code, message);
+        ctx.body = page(
+          status,
+          'ただいま処理できませんでした。しばらくしてからもう一度お試しください。',
+          code,
+          message,
+        );
       } else {
         ctx.body = { errorCode: code, errorMessage: message };
       }

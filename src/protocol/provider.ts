@@ -57,7 +57,10 @@ const answerOutages = (provider: Provider, renderError: ProtocolDeps['renderErro
     } catch (error) {
       const unavailable = unavailableCause(error);
       if (!unavailable || ctx.headerSent) throw error;
-      const out = { error: 'temporarily_unavailable', error_description: 'the service is temporarily unavailable; try again shortly' };
+      const out = {
+        error: 'temporarily_unavailable',
+        error_description: 'the service is temporarily unavailable; try again shortly',
+      };
       ctx.status = 503;
       if (/\btext\/html\b/.test(ctx.get('accept'))) await renderError(ctx as KoaContextWithOIDC, out, unavailable);
       else ctx.body = out;

@@ -30,7 +30,15 @@ const translate = (error: unknown): unknown => {
 /** The adapter with its outages turned into ProviderUnavailableError. */
 export const translateOutages = (adapter: Adapter): Adapter => {
   const wrapped: Record<string, unknown> = {};
-  for (const name of ['upsert', 'find', 'findByUid', 'findByUserCode', 'consume', 'destroy', 'revokeByGrantId'] as const) {
+  for (const name of [
+    'upsert',
+    'find',
+    'findByUid',
+    'findByUserCode',
+    'consume',
+    'destroy',
+    'revokeByGrantId',
+  ] as const) {
     const method = adapter[name] as ((...args: unknown[]) => Promise<unknown>) | undefined;
     if (!method) continue;
     wrapped[name] = async (...args: unknown[]) => {

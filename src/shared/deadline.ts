@@ -20,6 +20,19 @@ export interface Deadlines {
   detached<T>(task: () => T): T;
 }
 
+/** The promise, or `onTimeout()`'s error after `wait` ms (at once when it is not positive). */
+const raceTimeout = <T>(promise: Promise<T>, onTimeout: () => Error, wait: number | undefined): Promise<T> => {
+  if (wait === undefined) return promise;
+  // The promise goes on after a timeout: its late rejection has no one left to tell.
+  promise.catch(() => undefined);
+  if (wait <= 0) return Promise.reject(onTimeout());
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(onTimeout()), wait);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+};
+
 export const createDeadlines = (now: () => number = () => performance.now()): Deadlines => {
   const storage = new AsyncLocalStorage<number>();
 
@@ -39,17 +52,7 @@ export const createDeadlines = (now: () => number = () => performance.now()): De
     within(promise, onTimeout, capMs) {
       const left = remainingMs();
       const wait = left === undefined ? capMs : capMs === undefined ? left : Math.min(left, capMs);
-      if (wait === undefined) return promise;
-      if (wait <= 0) {
-        promise.catch(() => undefined);
-        return Promise.reject(onTimeout());
-      }
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(onTimeout()), wait);
-      });
-      promise.catch(() => undefined);
-      return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+      return raceTimeout(promise, onTimeout, wait);
     },
   };
 };
@@ -59,5 +62,5 @@ export const noDeadlines: Deadlines = {
   run: (_ms, task) => task(),
   remainingMs: () => undefined,
   detached: (task) => task(),
-  within: (promise, onTimeout, capMs) => createDeadlines().within(promise, onTimeout, capMs),
+  within: (promise, onTimeout, capMs) => raceTimeout(promise, onTimeout, capMs),
 };

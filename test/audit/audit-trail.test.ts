@@ -194,7 +194,7 @@ describe('audit trail on the embedded store', () => {
     );
   });
 
-  test('the stored events are the entries of the instance\'s buffer stream, one per event', async () => {
+  test("the stored events are the entries of the instance's buffer stream, one per event", async () => {
     const trail = trailOn(store, clock, { instance: 'web-1' });
     await trail.record(dataCall(1));
     const [entry] = await store.readStream(eventsStreamOf('web-1'));

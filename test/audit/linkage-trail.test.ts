@@ -246,10 +246,7 @@ describe('audit trail of a linkage', () => {
 
     const events = [];
     for await (const entry of readEventEntries(server.app.store)) events.push(entry);
-    const stored = [
-      ...events,
-      ...(await server.app.store.readStream(CHECKPOINTS_STREAM)),
-    ]
+    const stored = [...events, ...(await server.app.store.readStream(CHECKPOINTS_STREAM))]
       .map((e) => e.value)
       // checkpoints are JWS: read their payloads
       .map((v) => (v.startsWith('{') ? v : Buffer.from(v.split('.')[1], 'base64url').toString()));
