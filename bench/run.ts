@@ -105,7 +105,7 @@ const config = loadConfig({
   ISSUER: issuer,
   PORT: String(port),
   CONFIG_FILE: 'test/fixtures/test-settings.json',
-  CALENDAR_FILE: 'test/fixtures/calendar-always-open.json',
+  CALENDAR_FILE: 'config/demo/calendar-always-open.json',
 });
 const app = await buildApp(config, { logger: silentLogger, sleep: async () => {} });
 const server = app.koa.listen(port, '127.0.0.1');
@@ -224,7 +224,9 @@ const results = [
     value: calendarNs / unitNs,
     target: `<= ${TARGETS.maxCalendarStatusCost} units`,
     ok: calendarNs / unitNs <= TARGETS.maxCalendarStatusCost,
-    detail: `${(calendarNs / 1000).toFixed(2)} µs per answer; unit (1 KB JSON round trip) ${(unitNs / 1000).toFixed(2)} µs`,
+    detail:
+      `${(calendarNs / 1000).toFixed(2)} µs per answer; unit (1 KB JSON round trip) ` +
+      `${(unitNs / 1000).toFixed(2)} µs`,
   },
   {
     name: 'three-year transaction query (demo core, cold)',
@@ -238,19 +240,24 @@ const results = [
     value: ratio,
     target: `>= ${TARGETS.minThroughputRatio}`,
     ok: ratio >= TARGETS.minThroughputRatio,
-    detail: `${(CALLS / subjectSeconds).toFixed(0)} calls/s vs ${(CALLS / refSeconds).toFixed(0)} req/s reference (${CALLS} each, concurrency ${CONCURRENCY})`,
+    detail:
+      `${(CALLS / subjectSeconds).toFixed(0)} calls/s vs ${(CALLS / refSeconds).toFixed(0)} req/s reference ` +
+      `(${CALLS} each, concurrency ${CONCURRENCY})`,
   },
   {
     name: 'heap bytes per stored linkage (embedded store)',
     value: perLinkage,
     target: `<= ${TARGETS.maxHeapBytesPerLinkage}`,
     ok: perLinkage <= TARGETS.maxHeapBytesPerLinkage,
-    detail: `${LINKAGES} linkages, ${(perLinkage / 1024).toFixed(1)} KiB each${globalThis.gc ? '' : ' (run with --expose-gc for a steadier number)'}`,
+    detail: `${LINKAGES} linkages, ${(perLinkage / 1024).toFixed(1)} KiB each${
+      globalThis.gc ? '' : ' (run with --expose-gc for a steadier number)'
+    }`,
   },
 ];
 for (const r of results)
   process.stdout.write(
-    `${r.ok ? 'PASS' : 'FAIL'}  ${r.name}: ${typeof r.value === 'number' ? r.value.toFixed(3) : r.value} (target ${r.target}) — ${r.detail}\n`,
+    `${r.ok ? 'PASS' : 'FAIL'}  ${r.name}: ${typeof r.value === 'number' ? r.value.toFixed(3) : r.value} (target ` +
+      `${r.target}) — ${r.detail}\n`,
   );
 void oauth;
 process.exit(results.every((r) => r.ok) ? 0 : 1);

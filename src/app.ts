@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type Router from '@koa/router';
 import Koa from 'koa';
 import type Provider from 'oidc-provider';
 import { createAdmin, type Admin } from './admin/index.ts';
@@ -25,7 +26,7 @@ import { staticFiles } from './http/static-files.ts';
 import { translator } from './i18n/index.ts';
 import { createIdentityCheck } from './identity-check/identity-check.ts';
 import { interactionRouter } from './interaction/router.ts';
-import { createMetrics, httpMetrics, opsRouter } from './ops/index.ts';
+import { accessLog, createConsentFunnel, createMetrics, httpMetrics, notePartner, opsRouter } from './ops/index.ts';
 import { createInteractionStates } from './interaction/state.ts';
 import { createPartnerEvents, type PartnerEvents } from './partner-events/index.ts';
 import { createPartnerRegistry, type PartnerRegistry } from './partners/registry.ts';
@@ -33,6 +34,7 @@ import { createPartnerStatusCache, type PartnerStatusCache } from './partners/st
 import { resourceApiRouter } from './resource-api/router.ts';
 import { grantManagementRouter } from './grant-management/router.ts';
 import { coreEventsRouter } from './core-events/router.ts';
+import { audiences } from './protocol/audiences.ts';
 import { createProvider } from './protocol/provider.ts';
 import { publicPagesRouter } from './public-pages/router.ts';
 import { createAjv } from './shared/json-schema.ts';
@@ -41,6 +43,7 @@ import { createDeadlines, type Deadlines } from './shared/deadline.ts';
 import { createLogger, type Logger } from './shared/logger.ts';
 import { createStore } from './store/create-store.ts';
 import type { Store } from './store/store.ts';
+import { createTokenChecks } from './web/tokens/token-checks.ts';
 
 /** What tests (and a real deployment) may put in place of the defaults: the ports. */
 export interface AppOverrides {
@@ -135,6 +138,17 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
   const states = createInteractionStates({ store, ttlSeconds: settings.lifetimes.interactionSeconds });
   const calendar = createServiceCalendar(config.calendar, { clock });
   const availability = await createAvailability({ store, calendar, clock, logger });
+  metrics.watchRestrictions(() => availability.activeRestrictions());
+  const consentFunnel = createConsentFunnel({
+    store,
+    clock,
+    interactionSeconds: settings.lifetimes.interactionSeconds,
+    counts: metrics.consentFunnel,
+  });
+  const funnelSweep = setInterval(() => {
+    consentFunnel.sweep().catch((err: Error) => logger.warn('consent funnel sweep failed', { error: err.name }));
+  }, 60_000);
+  funnelSweep.unref();
 
   // The demo partner app lives inside this server: its callback is registered at run time.
   const demoPartnerIds = new Set(
@@ -168,10 +182,19 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
   });
 
   auditProviderEvents(provider, audit, { logger });
+  // The access log's partner for oidc-provider's own endpoints (PAR, token, revocation).
+  provider.use(async (pctx, next) => {
+    await next();
+    notePartner(pctx.req, pctx.oidc?.client?.clientId);
+  });
 
   const koa = new Koa({ proxy: settings.server.trustProxy });
   koa.keys = [...config.secrets.cookieKeys];
-  koa.use((ctx, next) => deadlines.run(settings.server.requestDeadlineMs, next));
+  // The request id first: the access log, the metrics, the error pages and the audit trail quote it.
+  koa.use(requestId);
+  koa.use(accessLog(logger));
+  // Every store wait inside a request is bounded by what is left of its deadline.
+  koa.use((_ctx, next) => deadlines.run(settings.server.requestDeadlineMs, next));
   koa.use(httpMetrics(metrics));
   koa.use(
     errorHandler(logger, {
@@ -179,7 +202,6 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
       renderUnavailable: (ctx, error) => renderUnavailablePage(render, ctx, error),
     }),
   );
-  koa.use(requestId);
   koa.use(securityHeaders({ hsts: settings.server.issuer.startsWith('https:') }));
   koa.use(staticFiles(config.rootDir));
 
@@ -221,8 +243,23 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     revocation,
     availability,
     notifier,
+    consentFunnel,
   };
+  // The bearer-token layer the data API, Grant Management, the admin API and core events compose.
+  const apiAudiences = audiences(settings.server.issuer);
+  const tokenChecks = createTokenChecks({
+    store,
+    clock,
+    audit,
+    availability,
+    partners: partnerStatus,
+    audiences: apiAudiences,
+    internalClients: config.internalClients,
+    settings: { dpop: settings.dpop, mtls: settings.mtls },
+    dpopNonceSecret: Buffer.from(config.secrets.dpopNonceSecret, 'base64url'),
+  });
   const admin = await createAdmin({
+    tokenChecks,
     config,
     store,
     clock,
@@ -238,34 +275,36 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     restrictions: availability.restrictions,
     windows: availability.oneOffWindows,
   });
+  // Each router is typed by the state its own steps share; the app only mounts them, in this order.
+  const mount = <S>(router: Router<S>) => koa.use(router.routes()).use(router.allowedMethods());
   const routers = [
     // Never behind the availability gates: operators lift restrictions here (see GATE_EXEMPTIONS).
     admin.consoleRouter,
     admin.apiRouter,
     opsRouter({
       metrics,
+      beforeScrape: () => consentFunnel.sweep(),
       readiness: { store, keys: () => checkpointSigner.ready(), draining: () => draining },
       access: settings.ops,
     }),
     interactionRouter(interactionDeps),
-    resourceApiRouter({ config, store, clock, coreBanking, partners: partnerStatus, audit, availability, lastUsed }),
-    grantManagementRouter({
-      config,
-      store,
+    resourceApiRouter({
+      rootDir: config.rootDir,
+      settings: settings.dataApi,
+      secret: Buffer.from(config.secrets.dpopNonceSecret, 'base64url'),
       clock,
       coreBanking,
-      partners: partnerStatus,
-      audit,
-      grants,
-      revocation,
-      availability,
+      tokenChecks,
+      lastUsed,
     }),
+    grantManagementRouter({ clock, tokenChecks, grants, revocation, dataApi: apiAudiences.dataApi }),
     publicPagesRouter({ config, render, clock }),
     serviceStatusRouter({ availability, calendar, clock, render }),
-    coreEventsRouter({ config, store, clock, ajv, coreBanking, revocation, audit }),
+    coreEventsRouter({ tokenChecks, ajv, coreBanking, revocation, audit }),
   ];
-  if (config.demo) routers.push(demoPartnerRouter({ config, demoPartnerIds, callbackUrl: demoCallback, logger }));
-  routers.push(
+  routers.forEach(mount);
+  if (config.demo) mount(demoPartnerRouter({ config, demoPartnerIds, callbackUrl: demoCallback, logger }));
+  mount(
     myPageRouter({
       config,
       clock,
@@ -284,8 +323,7 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
       sessions: customerSessions,
     }),
   );
-  if (outbox) routers.push(demoOutboxRouter({ outbox, render, myPageUrl: `${settings.server.issuer}/my` }));
-  for (const router of routers) koa.use(router.routes()).use(router.allowedMethods());
+  if (outbox) mount(demoOutboxRouter({ outbox, render, myPageUrl: `${settings.server.issuer}/my` }));
 
   // oidc-provider is its own Koa app with no 404 handler: it answers whatever is left.
   const providerCallback = provider.callback();
@@ -312,6 +350,7 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
       draining = true;
     },
     async close() {
+      clearInterval(funnelSweep);
       // Sends in flight finish first: they write to the audit trail and the store.
       await partnerEvents.stop();
       // The audit trail first: its last events and checkpoint need the store.

@@ -33,7 +33,8 @@ if (major < 22) logger.warn('unsupported Node.js version: use Node 24 LTS (>= 22
 const redis = Boolean(settings.store.redisUrl) || settings.store.redisClusterNodes.length > 0;
 if (!redis) {
   logger.warn(
-    'using the embedded in-memory store: for trial only — state is lost on restart and not shared between instances. Set REDIS_URL for real use.',
+    'using the embedded in-memory store: for trial only — state is lost on restart and not shared between instances. ' +
+      'Set REDIS_URL for real use.',
   );
 }
 if (config.usesDemoKeys) logger.warn('using the committed demo keys (config/demo/keys): never in production');
@@ -139,6 +140,7 @@ const shutdown = async (signal: string) => {
     logger.error('shutdown did not complete cleanly', { error: (error as Error).message });
   }
   logger.info('stopped', { signal, cutOff: finished ? 0 : inFlight.size });
+  logger.flush();
   process.exit(0);
 };
 process.once('SIGTERM', () => void shutdown('SIGTERM'));

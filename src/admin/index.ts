@@ -2,6 +2,7 @@ import type { Config } from '../config/load-config.ts';
 import type { Render } from '../http/render.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { Store } from '../store/store.ts';
+import type { TokenChecks } from '../web/tokens/token-checks.ts';
 import { adminApiRouter } from './api/router.ts';
 import { createLoginThrottle } from './console/login-throttle.ts';
 import { consoleRouter } from './console/router.ts';
@@ -18,6 +19,7 @@ export type AdminDeps = Omit<OperationsDeps, 'pairwiseSalt' | 'internalClientIds
   store: Store;
   logger: Logger;
   render: Render;
+  tokenChecks: TokenChecks;
 };
 
 /**
@@ -61,7 +63,7 @@ export const createAdmin = async (deps: AdminDeps) => {
     staff,
     ops,
     consoleRouter: consoleRouter(consoleDeps),
-    apiRouter: adminApiRouter({ config: deps.config, store: deps.store, clock: deps.clock, ajv: deps.ajv, ops }),
+    apiRouter: adminApiRouter({ rootDir: deps.config.rootDir, tokenChecks: deps.tokenChecks, ajv: deps.ajv, ops }),
   };
 };
 

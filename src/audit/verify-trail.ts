@@ -60,7 +60,9 @@ const verifyChain = (
         kind: 'altered',
         chain,
         seq: item.event.seq,
-        message: `event ${item.event.seq} appears twice (stream ids ${earlier.id} and ${item.id}): one was added or copied`,
+        message:
+          `event ${item.event.seq} appears twice (stream ids ${earlier.id} and ${item.id}): one was added or ` +
+          `copied`,
       });
     } else {
       bySeq.set(item.event.seq, item);
@@ -81,7 +83,9 @@ const verifyChain = (
         kind: 'deleted',
         chain,
         seq: 1,
-        message: `${range(1, first.event.seq - 1)} deleted: the chain starts at event ${first.event.seq} (${describe(first)})`,
+        message:
+          `${range(1, first.event.seq - 1)} deleted: the chain starts at event ${first.event.seq} ` +
+          `(${describe(first)})`,
       });
   } else if (first && first.event.prev !== GENESIS) {
     problems.push({
@@ -101,7 +105,9 @@ const verifyChain = (
         kind: 'deleted',
         chain,
         seq: a.event.seq + 1,
-        message: `${range(a.event.seq + 1, b.event.seq - 1)} deleted: between event ${a.event.seq} (${describe(a)}) and event ${b.event.seq} (${describe(b)})`,
+        message:
+          `${range(a.event.seq + 1, b.event.seq - 1)} deleted: between event ${a.event.seq} (${describe(a)}) ` +
+          `and event ${b.event.seq} (${describe(b)})`,
       });
     } else if (b.event.prev !== a.hash) {
       altered.add(a.event.seq);
@@ -109,7 +115,9 @@ const verifyChain = (
         kind: 'altered',
         chain,
         seq: a.event.seq,
-        message: `event ${a.event.seq} (${describe(a)}) altered: its hash no longer matches the one event ${b.event.seq} recorded`,
+        message:
+          `event ${a.event.seq} (${describe(a)}) altered: its hash no longer matches the one event ` +
+          `${b.event.seq} recorded`,
       });
     }
   }
@@ -124,7 +132,9 @@ const verifyChain = (
           kind: 'altered',
           chain,
           seq: checkpoint.seq,
-          message: `event ${checkpoint.seq} (${describe(item)}) altered: it does not match checkpoint ${id} of ${checkpoint.time}`,
+          message:
+            `event ${checkpoint.seq} (${describe(item)}) altered: it does not match checkpoint ${id} of ` +
+            `${checkpoint.time}`,
         });
       }
     } else if (!reportedEnd && checkpoint.seq > (last?.event.seq ?? 0)) {
@@ -138,14 +148,18 @@ const verifyChain = (
           kind: 'missing_at_end',
           chain,
           seq: from,
-          message: `${range(from, checkpoint.seq)} missing from the end: checkpoint ${id} of ${checkpoint.time} fixed the chain at ${checkpoint.seq} events, ${last ? `the newest present is event ${last.event.seq} (${describe(last)})` : 'none is present'}`,
+          message:
+            `${range(from, checkpoint.seq)} missing from the end: checkpoint ${id} of ${checkpoint.time} ` +
+            `fixed the chain at ${checkpoint.seq} events, ` +
+            (last ? `the newest present is event ${last.event.seq} (${describe(last)})` : 'none is present'),
         });
       }
     }
   }
   if (last && last.event.seq > checkpointedSeq) {
     notes.push(
-      `chain ${chain}: ${range(checkpointedSeq + 1, last.event.seq)} came after the last checkpoint; removal of those from the end cannot be detected yet`,
+      `chain ${chain}: ${range(checkpointedSeq + 1, last.event.seq)} came after the last checkpoint; removal of ` +
+        `those from the end cannot be detected yet`,
     );
   }
 
@@ -173,6 +187,8 @@ const verifyChain = (
 export const verifyAuditTrail = async (deps: {
   store: Store;
   signingKeys: SigningKeys;
+  /** Checkpoint keys retired from the signing keys (public only): old checkpoints still verify. */
+  retiredCheckpointKeys?: { keys: readonly object[] };
   retentionDays: number;
   now: number;
 }): Promise<TrailReport> => {
@@ -197,7 +213,9 @@ export const verifyAuditTrail = async (deps: {
     chainOf(event.chain).items.push({ id: entry.id, event, hash: eventHash(event) });
   }
 
-  const verify = createCheckpointVerifier(deps.signingKeys);
+  const verify = createCheckpointVerifier({
+    keys: [...deps.signingKeys.keys, ...(deps.retiredCheckpointKeys?.keys ?? [])],
+  });
   let checkpoints = 0;
   for await (const entry of readEntries(deps.store, CHECKPOINTS_STREAM)) {
     checkpoints += 1;
@@ -226,7 +244,9 @@ export const formatTrailReport = (report: TrailReport): string => {
     `audit trail: ${report.events} events in ${report.chains.length} chains, ${report.checkpoints} checkpoints`,
     ...report.chains.map(
       (c) =>
-        `  chain ${c.chain}${c.instance ? ` (instance ${c.instance})` : ''}: ${c.events} events${c.firstSeq !== undefined ? ` (${c.firstSeq}–${c.lastSeq})` : ''}, checkpointed to ${c.checkpointedSeq}`,
+        `  chain ${c.chain}${c.instance ? ` (instance ${c.instance})` : ''}: ${c.events} events` +
+        (c.firstSeq !== undefined ? ` (${c.firstSeq}–${c.lastSeq})` : '') +
+        `, checkpointed to ${c.checkpointedSeq}`,
     ),
   ];
   if (report.ok) {

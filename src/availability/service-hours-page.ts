@@ -1,4 +1,4 @@
-import { SURFACES, type IsoRange, type ScheduleDay, type Surface } from '../calendar/index.ts';
+import { SURFACES, type IsoRange, type ScheduleClosure, type ScheduleDay, type Surface } from '../calendar/index.ts';
 import type { Locale, MessageKey, Translate } from '../i18n/index.ts';
 import { jstDateText, jstDateTimeText, jstTimeText } from './jst-text.ts';
 import type { ServiceStatus } from './service-status.ts';
@@ -15,6 +15,35 @@ const openText = (day: ScheduleDay, surface: Surface, t: Translate) => {
     (r: IsoRange) => `${jstTimeText(Date.parse(r.from))}–${jstTimeText(Date.parse(r.to), { endOfDay })}`,
   );
   return spans.length > 0 ? spans.join(', ') : t('hours.closed_all_day');
+};
+
+const DAY_MS = 86_400_000;
+/** At least this many consecutive days of the same window make it "daily". */
+const DAILY_AFTER = 7;
+
+/**
+ * The closures as a customer reads them: a window that recurs at the same time every day is one
+ * line ("毎日 03:00–03:15"), not thirty; the others keep their dates.
+ */
+const summariseClosures = (closures: ScheduleClosure[]) => {
+  const groups = new Map<string, ScheduleClosure[]>();
+  for (const c of closures) {
+    const from = Date.parse(c.from);
+    const identity = c.kind === 'one_off' ? c.id : c.kind;
+    const key = `${identity}|${c.surfaces.join()}|${from % DAY_MS}|${Date.parse(c.to) - from}`;
+    groups.set(key, [...(groups.get(key) ?? []), c]);
+  }
+  const lines: { closure: ScheduleClosure; daily: boolean }[] = [];
+  for (const members of groups.values()) {
+    const consecutive = members.every(
+      (c, i) => i === 0 || Date.parse(c.from) - Date.parse(members[i - 1].from) === DAY_MS,
+    );
+    if (members.length >= DAILY_AFTER && consecutive) lines.push({ closure: members[0], daily: true });
+    else lines.push(...members.map((closure) => ({ closure, daily: false })));
+  }
+  return lines.sort(
+    (a, b) => Number(b.daily) - Number(a.daily) || Date.parse(a.closure.from) - Date.parse(b.closure.from),
+  );
 };
 
 /** Everything views/service-hours.eta shows, already in words of the page's language. */
@@ -42,13 +71,17 @@ export const serviceHoursView = (status: ServiceStatus, locale: Locale, t: Trans
     holidayName: day.holidayName,
     open: DAY_TABLE_SURFACES.map((surface) => openText(day, surface, t)),
   })),
-  closures: status.schedule.closures.map((c) => ({
+  closures: summariseClosures(status.schedule.closures).map(({ closure: c, daily }) => ({
     kind:
       c.kind === 'one_off'
         ? t('hours.closure.one_off', { reason: c.reason })
         : t(`hours.closure.${c.kind}` as MessageKey),
     surfaces: c.surfaces.map((s) => surfaceName(t, s)).join(locale === 'ja' ? '、' : ', '),
-    from: jstDateTimeText(Date.parse(c.from), locale),
-    to: jstDateTimeText(Date.parse(c.to), locale),
+    when: daily
+      ? t('hours.closure.daily', {
+          from: jstTimeText(Date.parse(c.from)),
+          to: jstTimeText(Date.parse(c.to), { endOfDay: Date.parse(c.from) - (Date.parse(c.from) % DAY_MS) + DAY_MS }),
+        })
+      : `${jstDateTimeText(Date.parse(c.from), locale)} – ${jstDateTimeText(Date.parse(c.to), locale)}`,
   })),
 });

@@ -1,4 +1,5 @@
 import Router from '@koa/router';
+import { noStore } from '../http/no-store.ts';
 import type { ServiceCalendar } from '../calendar/index.ts';
 import { resolveLocale, switchLocaleHref } from '../http/locale.ts';
 import type { Render } from '../http/render.ts';
@@ -19,15 +20,13 @@ export const serviceStatusRouter = (deps: {
   render: Render;
 }) => {
   const router = new Router();
-  router.get('/api/v1/service-status', (ctx) => {
-    // A restriction must show at once: nothing in between may keep an old answer.
-    ctx.set('Cache-Control', 'no-store');
+  // A restriction must show at once: nothing in between may keep an old answer.
+  router.get('/api/v1/service-status', noStore, (ctx) => {
     ctx.body = serviceStatus(deps);
   });
-  router.get('/service-hours', (ctx) => {
+  router.get('/service-hours', noStore, (ctx) => {
     const locale = resolveLocale(ctx);
     const t = translator(locale);
-    ctx.set('Cache-Control', 'no-store');
     deps.render(ctx, 'service-hours', serviceHoursView(serviceStatus(deps), locale, t), {
       locale,
       title: t('hours.title'),

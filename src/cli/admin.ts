@@ -47,7 +47,8 @@ try {
 const { settings } = config!;
 if (!settings.store.redisUrl && settings.store.redisClusterNodes.length === 0) {
   fail(
-    'no Redis configured (REDIS_URL or REDIS_CLUSTER_NODES): the embedded store lives inside the server process, so accounts made here would be lost. In demo mode the demo staff of docs/admin.md exist already.',
+    'no Redis configured (REDIS_URL or REDIS_CLUSTER_NODES): the embedded store lives inside the server process, so ' +
+      'accounts made here would be lost. In demo mode the demo staff of docs/admin.md exist already.',
     78,
   );
 }

@@ -21,7 +21,8 @@ try {
 const { store: storeSettings, audit } = config.settings;
 if (!storeSettings.redisUrl && storeSettings.redisClusterNodes.length === 0) {
   fail(
-    'no Redis configured (REDIS_URL or REDIS_CLUSTER_NODES): the embedded store lives and dies inside the server process, there is no trail to read',
+    'no Redis configured (REDIS_URL or REDIS_CLUSTER_NODES): the embedded store lives and dies inside the server ' +
+      'process, there is no trail to read',
   );
 }
 
@@ -36,6 +37,7 @@ try {
   const report = await verifyAuditTrail({
     store,
     signingKeys: config.signingKeys,
+    retiredCheckpointKeys: config.retiredCheckpointKeys,
     retentionDays: audit.retentionDays,
     now: systemClock.now(),
   });

@@ -25,7 +25,10 @@ const describeAjvError = (e: ErrorObject): string => {
     case 'required':
       return `${field}: missing required field "${(e.params as { missingProperty: string }).missingProperty}"`;
     case 'enum':
-      return `${field}: must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
+      return (
+        `${field}: must be one of ` +
+        `${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`
+      );
     default:
       return `${field}: ${e.message}`;
   }

@@ -5,8 +5,18 @@ import { createAjv } from '../shared/json-schema.ts';
 import { partnerSchema, type Partner } from '../partners/schema.ts';
 import { ConfigError } from './config-error.ts';
 import {
-  internalClientSchema, secretsSchema, settingsSchema, signingKeysSchema, termsSchema,
-  type InternalClient, type Secrets, type Settings, type SigningKeys, type TermsConfig,
+  internalClientSchema,
+  retiredKeysSchema,
+  secretsSchema,
+  settingsSchema,
+  signingKeysSchema,
+  termsSchema,
+  type InternalClient,
+  type RetiredKeys,
+  type Secrets,
+  type Settings,
+  type SigningKeys,
+  type TermsConfig,
 } from './schema.ts';
 import { calendarConfigSchema, type CalendarConfig } from '../calendar/index.ts';
 import { demoCoreBankingSchema, type DemoCoreBankingData } from '../core-banking/demo/index.ts';
@@ -38,6 +48,8 @@ export interface Config {
   rootDir: string;
   settings: Settings;
   signingKeys: SigningKeys;
+  /** Public halves of retired checkpoint-signing keys (keys dir's checkpoint-keys.json): audit:verify needs them. */
+  retiredCheckpointKeys: RetiredKeys;
   secrets: Secrets;
   usesDemoKeys: boolean;
   partners: PartnerDefinition[];
@@ -79,7 +91,8 @@ export const loadConfig = (env: EnvSource, rootDir = process.cwd()): Config => {
     return data as T;
   };
 
-  const runtimeEnv: RuntimeEnv = env.NODE_ENV === 'production' ? 'production' : env.NODE_ENV === 'test' ? 'test' : 'development';
+  const runtimeEnv: RuntimeEnv =
+    env.NODE_ENV === 'production' ? 'production' : env.NODE_ENV === 'test' ? 'test' : 'development';
 
   // settings: config/default.json, then the overlay file, then environment variables
   const defaultFile = at('config/default.json');
@@ -94,11 +107,25 @@ export const loadConfig = (env: EnvSource, rootDir = process.cwd()): Config => {
 
   // keys
   const keysDir = at(settings.keysDir);
-  const signingKeys = validated<SigningKeys>(signingKeysSchema as AnySchema, readJson(join(keysDir, 'jwks.json')), join(keysDir, 'jwks.json'));
-  const secrets = validated<Secrets>(secretsSchema as AnySchema, readJson(join(keysDir, 'secrets.json')), join(keysDir, 'secrets.json'));
+  const signingKeys = validated<SigningKeys>(
+    signingKeysSchema as AnySchema,
+    readJson(join(keysDir, 'jwks.json')),
+    join(keysDir, 'jwks.json'),
+  );
+  const secrets = validated<Secrets>(
+    secretsSchema as AnySchema,
+    readJson(join(keysDir, 'secrets.json')),
+    join(keysDir, 'secrets.json'),
+  );
+  const retiredFile = join(keysDir, 'checkpoint-keys.json');
+  const retiredCheckpointKeys = existsSync(retiredFile)
+    ? validated<RetiredKeys>(retiredKeysSchema as AnySchema, readJson(retiredFile), retiredFile)
+    : { keys: [] };
   const checkpointKid = settings.audit.checkpointKeyId;
   if (checkpointKid && !signingKeys.keys.some((k) => k.kid === checkpointKid)) {
-    throw new ConfigError(settingsSource, [`audit.checkpointKeyId: no key with kid "${checkpointKid}" in ${show(join(keysDir, 'jwks.json'))}`]);
+    throw new ConfigError(settingsSource, [
+      `audit.checkpointKeyId: no key with kid "${checkpointKid}" in ${show(join(keysDir, 'jwks.json'))}`,
+    ]);
   }
   const usesDemoKeys = secrets.demo === true || resolve(keysDir).startsWith(resolve(at('config/demo')));
   if (runtimeEnv === 'production' && usesDemoKeys) {
@@ -115,14 +142,20 @@ export const loadConfig = (env: EnvSource, rootDir = process.cwd()): Config => {
   if (settings.demo.enabled) {
     const demoDir = at(settings.demo.dir);
     const coreFile = join(demoDir, 'core-banking.json');
-    const coreBanking = validated<DemoCoreBankingData>(demoCoreBankingSchema as AnySchema, readJson(coreFile), coreFile);
+    const coreBanking = validated<DemoCoreBankingData>(
+      demoCoreBankingSchema as AnySchema,
+      readJson(coreFile),
+      coreFile,
+    );
     const privateKeys: DemoData['privateKeys'] = {};
     const keyDir = join(demoDir, 'client-private-keys');
-    for (const file of jsonFiles(keyDir)) privateKeys[file.replace(/\.json$/, '')] = readJson(join(keyDir, file)) as DemoData['privateKeys'][string];
+    for (const file of jsonFiles(keyDir))
+      privateKeys[file.replace(/\.json$/, '')] = readJson(join(keyDir, file)) as DemoData['privateKeys'][string];
     partnerDirs.unshift(join(demoDir, 'partners'));
     const internalFile = join(demoDir, 'internal-clients.json');
     const demoInternal = readJson(internalFile);
-    if (!Array.isArray(demoInternal)) throw new ConfigError(show(internalFile), ['(top level): must be an array of internal clients']);
+    if (!Array.isArray(demoInternal))
+      throw new ConfigError(show(internalFile), ['(top level): must be an array of internal clients']);
     demoInternal.forEach((c, i) => validated(internalClientSchema as AnySchema, c, `${show(internalFile)} [${i}]`));
     internalClients = [...internalClients, ...(demoInternal as InternalClient[])];
     demo = { coreBanking, privateKeys };
@@ -134,15 +167,33 @@ export const loadConfig = (env: EnvSource, rootDir = process.cwd()): Config => {
     ]);
   }
 
-  const partners = loadPartners(partnerDirs, readJson, (data, file) => validated<Partner>(partnerSchema as AnySchema, data, show(file)), show);
+  const loadedPartners = loadPartners(
+    partnerDirs,
+    readJson,
+    (data, file) => validated<Partner>(partnerSchema as AnySchema, data, show(file)),
+    show,
+  );
+  // The demo partners come back to this server, whatever its issuer: show and allow that URI, not the file's.
+  const demoPartnerDir = settings.demo.enabled ? resolve(at(settings.demo.dir), 'partners') : undefined;
+  const partners = loadedPartners.map((d) =>
+    demoPartnerDir && resolve(at(d.file)).startsWith(demoPartnerDir)
+      ? { ...d, partner: { ...d.partner, redirect_uris: [`${settings.server.issuer}/demo/callback`] } }
+      : d,
+  );
   // Without the proxy's certificate header such a partner could never authenticate: say so at start.
-  const needsMtls = settings.mtls.enabled ? undefined : partners.find((p) => p.partner.token_endpoint_auth_method !== 'private_key_jwt');
+  const needsMtls = settings.mtls.enabled
+    ? undefined
+    : partners.find((p) => p.partner.token_endpoint_auth_method !== 'private_key_jwt');
   if (needsMtls) {
-    throw new ConfigError(needsMtls.file, [`token_endpoint_auth_method: "${needsMtls.partner.token_endpoint_auth_method}" needs mTLS, which is off: set mtls.enabled (MTLS_ENABLED=true) or use "private_key_jwt"`]);
+    throw new ConfigError(needsMtls.file, [
+      `token_endpoint_auth_method: "${needsMtls.partner.token_endpoint_auth_method}" needs mTLS, which is off: set ` +
+        `mtls.enabled (MTLS_ENABLED=true) or use "private_key_jwt"`,
+    ]);
   }
   const seen = new Set(partners.map((p) => p.partner.client_id));
   for (const c of internalClients) {
-    if (seen.has(c.client_id)) throw new ConfigError('internal clients', [`client_id "${c.client_id}" is also a partner's client_id`]);
+    if (seen.has(c.client_id))
+      throw new ConfigError('internal clients', [`client_id "${c.client_id}" is also a partner's client_id`]);
   }
 
   // Version texts are named relative to the terms file (TERMS_FILE names another one, e.g. in tests).
@@ -150,17 +201,48 @@ export const loadConfig = (env: EnvSource, rootDir = process.cwd()): Config => {
   const termsConfig = validated<TermsConfig>(termsSchema as AnySchema, readJson(termsFile), termsFile);
   const terms = termsConfig.versions.map((v) => {
     const textFile = join(dirname(termsFile), v.file);
-    if (!existsSync(textFile)) throw new ConfigError(show(termsFile), [`versions: the text file "${v.file}" of version ${v.version} does not exist`]);
-    return { version: v.version, effectiveFrom: v.effectiveFrom, requiresReconsent: v.requiresReconsent, changeSummary: v.changeSummary, text: readFileSync(textFile, 'utf8') };
+    if (!existsSync(textFile))
+      throw new ConfigError(show(termsFile), [
+        `versions: the text file "${v.file}" of version ${v.version} does not exist`,
+      ]);
+    return {
+      version: v.version,
+      effectiveFrom: v.effectiveFrom,
+      requiresReconsent: v.requiresReconsent,
+      changeSummary: v.changeSummary,
+      text: readFileSync(textFile, 'utf8'),
+    };
   });
 
-  const calendarFile = at(env.CALENDAR_FILE ?? 'config/calendar.json');
+  // A trial runs at any hour: with demo data and no calendar named, every surface is open.
+  const defaultCalendar = settings.demo.enabled
+    ? join(settings.demo.dir, 'calendar-always-open.json')
+    : 'config/calendar.json';
+  const calendarFile = at(env.CALENDAR_FILE ?? defaultCalendar);
   const calendar = validated<CalendarConfig>(calendarConfigSchema as AnySchema, readJson(calendarFile), calendarFile);
 
-  return deepFreeze({ runtimeEnv, rootDir, settings, signingKeys, secrets, usesDemoKeys, partners, internalClients, terms, calendar, demo });
+  return deepFreeze({
+    runtimeEnv,
+    rootDir,
+    settings,
+    signingKeys,
+    retiredCheckpointKeys,
+    secrets,
+    usesDemoKeys,
+    partners,
+    internalClients,
+    terms,
+    calendar,
+    demo,
+  });
 };
 
-const jsonFiles = (dir: string) => (existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json')).sort() : []);
+const jsonFiles = (dir: string) =>
+  existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => f.endsWith('.json'))
+        .sort()
+    : [];
 
 const loadPartners = (
   dirs: string[],
@@ -174,7 +256,10 @@ const loadPartners = (
       const file = join(dir, name);
       const partner = validate(readJson(file), file);
       const earlier = byId.get(partner.client_id);
-      if (earlier) throw new ConfigError(show(file), [`client_id: "${partner.client_id}" is already defined in ${show(earlier.file)}`]);
+      if (earlier)
+        throw new ConfigError(show(file), [
+          `client_id: "${partner.client_id}" is already defined in ${show(earlier.file)}`,
+        ]);
       byId.set(partner.client_id, { partner, file: show(file) });
     }
   }
@@ -182,14 +267,21 @@ const loadPartners = (
 };
 
 const applyEnvOverrides = (settings: Settings, env: EnvSource, runtimeEnv: RuntimeEnv) => {
-  const s = settings as { -readonly [K in keyof Settings]: Settings[K] } & Record<string, any>;
+  const s = settings as { -readonly [K in keyof Settings]: Settings[K] };
   if (env.PORT !== undefined) s.server.port = Number(env.PORT);
   if (env.ISSUER) s.server.issuer = env.ISSUER;
   if (env.TRUST_PROXY) s.server.trustProxy = env.TRUST_PROXY === 'true' || env.TRUST_PROXY === '1';
   if (env.INSTANCE_NAME) s.server.instanceName = env.INSTANCE_NAME;
   if (env.REDIS_URL) s.store.redisUrl = env.REDIS_URL;
-  if (env.REDIS_CLUSTER_NODES) s.store.redisClusterNodes = env.REDIS_CLUSTER_NODES.split(',').map((n) => n.trim()).filter(Boolean);
+  if (env.REDIS_CLUSTER_NODES)
+    s.store.redisClusterNodes = env.REDIS_CLUSTER_NODES.split(',')
+      .map((n) => n.trim())
+      .filter(Boolean);
   if (env.REDIS_KEY_PREFIX) s.store.keyPrefix = env.REDIS_KEY_PREFIX;
+  if (env.DATABASE_URL) s.records.databaseUrl = env.DATABASE_URL;
+  if (env.DATABASE_OWNER_URL) s.records.ownerUrl = env.DATABASE_OWNER_URL;
+  if (env.DATABASE_MIGRATE_AT_START)
+    s.records.migrateAtStart = env.DATABASE_MIGRATE_AT_START === 'true' || env.DATABASE_MIGRATE_AT_START === '1';
   if (env.KEYS_DIR) s.keysDir = env.KEYS_DIR;
   if (env.PARTNERS_DIR) s.partnersDirs = [...s.partnersDirs, ...env.PARTNERS_DIR.split(':').filter(Boolean)];
   if (env.DEMO_DATA) s.demo.enabled = env.DEMO_DATA === 'on' || env.DEMO_DATA === 'true';
@@ -199,7 +291,8 @@ const applyEnvOverrides = (settings: Settings, env: EnvSource, runtimeEnv: Runti
   if (env.METRICS_TOKEN) s.ops.metricsToken = env.METRICS_TOKEN;
 };
 
-const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 const deepMerge = (a: unknown, b: unknown): unknown => {
   if (!isPlainObject(a) || !isPlainObject(b)) return b === undefined ? a : b;

@@ -2,8 +2,12 @@ import type { FromSchema } from 'json-schema-to-ts';
 import { adminSettingsSchema } from '../admin/settings-schema.ts';
 import { auditSettingsSchema } from '../audit/settings-schema.ts';
 import { opsSettingsSchema } from '../ops/settings-schema.ts';
+import { recordsSettingsSchema } from '../records/settings-schema.ts';
 
-const accountType = { type: 'string', enum: ['ordinary', 'savings', 'card_deposit', 'card_loan', 'tax_reserve', 'time_deposit'] } as const;
+const accountType = {
+  type: 'string',
+  enum: ['ordinary', 'savings', 'card_deposit', 'card_loan', 'tax_reserve', 'time_deposit'],
+} as const;
 
 /**
  * config/default.json (and the optional overlay named by CONFIG_FILE). Every field has a default,
@@ -61,7 +65,12 @@ export const settingsSchema = {
       properties: {
         lockAfterFailures: { type: 'integer', minimum: 1, maximum: 20, default: 5 },
         /** Extra delay after the n-th consecutive failure (the last value repeats). */
-        failureDelaysMs: { type: 'array', items: { type: 'integer', minimum: 0 }, minItems: 1, default: [250, 500, 1000, 2000, 4000] },
+        failureDelaysMs: {
+          type: 'array',
+          items: { type: 'integer', minimum: 0 },
+          minItems: 1,
+          default: [250, 500, 1000, 2000, 4000],
+        },
         /** Every answer to a login or OTP post takes at least this long, so timing tells nothing. */
         responseFloorMs: { type: 'integer', minimum: 0, default: 300 },
         ipLimit: {
@@ -90,7 +99,12 @@ export const settingsSchema = {
         consentRecordRetentionDays: { type: 'integer', minimum: 1, default: 3650 },
       },
     },
-    linkableAccountTypes: { type: 'array', uniqueItems: true, items: accountType, default: ['ordinary', 'savings', 'card_deposit', 'card_loan', 'tax_reserve', 'time_deposit'] },
+    linkableAccountTypes: {
+      type: 'array',
+      uniqueItems: true,
+      items: accountType,
+      default: ['ordinary', 'savings', 'card_deposit', 'card_loan', 'tax_reserve', 'time_deposit'],
+    },
     dataApi: {
       type: 'object',
       additionalProperties: false,
@@ -118,8 +132,16 @@ export const settingsSchema = {
       additionalProperties: false,
       default: {},
       properties: {
-        /** Waits before each retry of a SET the partner did not accept; after the last, it is given up (and audited). */
-        retryDelaysSeconds: { type: 'array', minItems: 1, maxItems: 20, items: { type: 'integer', minimum: 1 }, default: [10, 30, 120, 600, 1800, 3600, 7200, 21600, 43200] },
+        /**
+         * Waits before each retry of a SET the partner did not accept; after the last, it is given up (and audited).
+         */
+        retryDelaysSeconds: {
+          type: 'array',
+          minItems: 1,
+          maxItems: 20,
+          items: { type: 'integer', minimum: 1 },
+          default: [10, 30, 120, 600, 1800, 3600, 7200, 21600, 43200],
+        },
         /** How long one delivery may take. */
         timeoutSeconds: { type: 'integer', minimum: 1, maximum: 60, default: 5 },
       },
@@ -155,6 +177,8 @@ export const settingsSchema = {
     admin: adminSettingsSchema,
     /** Audit trail retention and checkpoints (src/audit/settings-schema.ts). */
     audit: auditSettingsSchema,
+    /** Where records live: the embedded store or PostgreSQL (src/records/settings-schema.ts). */
+    records: recordsSettingsSchema,
     /** Who may read /metrics and /readyz (src/ops/settings-schema.ts). */
     ops: opsSettingsSchema,
   },
@@ -176,7 +200,11 @@ export const internalClientSchema = {
       properties: { keys: { type: 'array', minItems: 1, items: { type: 'object', required: ['kty'] } } },
     },
     /** Empty for a resource server that only introspects. */
-    scopes: { type: 'array', uniqueItems: true, items: { type: 'string', enum: ['admin:read', 'admin:write', 'core:events'] } },
+    scopes: {
+      type: 'array',
+      uniqueItems: true,
+      items: { type: 'string', enum: ['admin:read', 'admin:write', 'core:events'] },
+    },
     introspection: { type: 'boolean', default: false },
   },
 } as const;
@@ -227,6 +255,30 @@ export const signingKeysSchema = {
   },
 } as const;
 export type SigningKeys = FromSchema<typeof signingKeysSchema>;
+
+/** checkpoint-keys.json: public keys only (`npm run keys -- --retire` writes it). */
+export const retiredKeysSchema = {
+  $id: 'retired-keys',
+  type: 'object',
+  additionalProperties: false,
+  required: ['keys'],
+  properties: {
+    keys: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['kty', 'kid', 'alg'],
+        not: { anyOf: [{ required: ['d'] }, { required: ['p'] }, { required: ['k'] }] },
+        properties: {
+          kty: { type: 'string', enum: ['EC', 'RSA', 'OKP'] },
+          kid: { type: 'string', minLength: 1 },
+          alg: { type: 'string', enum: ['ES256', 'PS256', 'EdDSA'] },
+        },
+      },
+    },
+  },
+} as const;
+export type RetiredKeys = FromSchema<typeof retiredKeysSchema>;
 
 export const termsSchema = {
   $id: 'terms',

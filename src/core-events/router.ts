@@ -1,16 +1,14 @@
 import Router from '@koa/router';
 import type { Ajv } from 'ajv';
 import type { AuditLog } from '../audit/audit-log.ts';
-import type { Config } from '../config/load-config.ts';
 import type { CoreBanking } from '../core-banking/port.ts';
 import type { GrantRevocation } from '../grants/revocation.ts';
 import { jsonBodyReader } from '../http/json-body.ts';
-import { audiences } from '../protocol/audiences.ts';
-import { checkScope } from '../resource-api/checks/check-scope.ts';
-import { respondErrors } from '../resource-api/respond-errors.ts';
-import { internalClientAdapter } from '../resource-api/router.ts';
-import type { Clock } from '../shared/clock.ts';
-import type { Store } from '../store/store.ts';
+import { preventCaching } from '../http/no-store.ts';
+import { respondErrors } from '../web/respond-errors.ts';
+import { checkScope } from '../web/tokens/check-scope.ts';
+import type { TokenChecks } from '../web/tokens/token-checks.ts';
+import type { InternalClientState } from '../web/tokens/token-request.ts';
 import { coreEventSchema, type CoreEvent } from './schema.ts';
 
 /**
@@ -20,29 +18,23 @@ import { coreEventSchema, type CoreEvent } from './schema.ts';
  * customer works any more.
  */
 export const coreEventsRouter = (deps: {
-  config: Config;
-  store: Store;
-  clock: Clock;
+  tokenChecks: TokenChecks;
   ajv: Ajv;
   coreBanking: CoreBanking;
   revocation: GrantRevocation;
   audit: AuditLog;
 }) => {
-  const router = new Router({ prefix: '/core-events/v1' });
+  const router = new Router<InternalClientState>({ prefix: '/core-events/v1' });
   const readBody = jsonBodyReader(deps.ajv);
-  const senders = new Set(
-    deps.config.internalClients.filter((c) => c.scopes.includes('core:events')).map((c) => c.client_id),
-  );
-  const audience = audiences(deps.config.settings.server.issuer).coreEvents;
 
   router.post(
     '/events',
     respondErrors,
-    ...internalClientAdapter(deps, { audience, clients: senders }),
+    ...deps.tokenChecks.internalClient('coreEvents', (scopes) => scopes.includes('core:events')),
     checkScope('core:events'),
     async (ctx) => {
       const event = await readBody<CoreEvent>(ctx, coreEventSchema);
-      const actor = `core:${ctx.state.internalClient as string}`;
+      const actor = `core:${ctx.state.internalClient}`;
       let affected = 0;
       if (event.type === 'customer.eligibility_lost') {
         affected = await deps.revocation.endCustomerGrants(event.customerId, {
@@ -62,7 +54,7 @@ export const coreEventsRouter = (deps: {
         accountIds: event.type === 'account.status_changed' ? [event.accountId] : undefined,
         details: { affectedGrants: affected, ...(event.eventId ? { eventId: event.eventId } : {}) },
       });
-      ctx.set('Cache-Control', 'no-store');
+      preventCaching(ctx);
       ctx.body = { affectedGrants: affected };
     },
   );

@@ -11,7 +11,8 @@ const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)}
 const yen = (amount: unknown) => (typeof amount === 'string' ? `${Number(amount).toLocaleString('ja-JP')} 円` : '');
 
 const table = (id: string, caption: string, head: string[], rows: string[][]) =>
-  `<table id="${id}"><caption>${escape(caption)}</caption><thead><tr>${head.map((h) => `<th scope="col">${escape(h)}</th>`).join('')}</tr></thead>` +
+  `<table id="${id}"><caption>${escape(caption)}</caption>` +
+  `<thead><tr>${head.map((h) => `<th scope="col">${escape(h)}</th>`).join('')}</tr></thead>` +
   `<tbody>${rows.map((r) => `<tr>${r.map((c) => `<td>${escape(c)}</td>`).join('')}</tr>`).join('')}</tbody></table>`;
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- the data API's JSON, shown as it comes */
@@ -72,12 +73,19 @@ const renderData = (data: DemoData) => {
     );
     if (t.hasNext)
       parts.push(
-        `<p><a id="next-page" href="/demo/result?account=${encodeURIComponent(t.accountId)}&amp;next=${encodeURIComponent(t.nextItemKey)}">次のページ / Next page</a></p>`,
+        `<p><a id="next-page" href="/demo/result?account=${encodeURIComponent(t.accountId)}` +
+          `&amp;next=${encodeURIComponent(t.nextItemKey)}">次のページ / Next page</a></p>`,
       );
     const others = (data.balances?.balances ?? []).filter((b: any) => b.accountId !== t.accountId);
     if (others.length)
       parts.push(
-        `<p>${others.map((b: any) => `<a href="/demo/result?account=${encodeURIComponent(b.accountId)}">${escape(names.get(b.accountId) ?? b.accountId)}</a>`).join(' | ')}</p>`,
+        `<p>${others
+          .map(
+            (b: any) =>
+              `<a href="/demo/result?account=${encodeURIComponent(b.accountId)}">` +
+              `${escape(names.get(b.accountId) ?? b.accountId)}</a>`,
+          )
+          .join(' | ')}</p>`,
       );
   }
   if (data.timeDeposits) {
@@ -98,34 +106,50 @@ const renderData = (data: DemoData) => {
     );
   }
   parts.push(
-    '<h3>curl</h3><p>Each command carries a fresh DPoP proof: it works once, within a minute. / 各コマンドは1回限り・1分以内有効です。</p>',
+    '<h3>curl</h3><p>Each command carries a fresh DPoP proof: it works once, within a minute. / ' +
+      '各コマンドは1回限り・1分以内有効です。</p>',
   );
   parts.push(`<pre class="raw" id="curl">${data.curl.map(escape).join('\n\n')}</pre>`);
   parts.push('</section>');
   return parts.join('\n');
 };
 
+/** The partner the README walks a newcomer through: preselected so the page matches it. */
+const README_PARTNER = 'demo-kakeibo';
+
 export const renderDemoPage = (
   ctx: Context,
   data: { partners: Partner[]; tokenResponse?: Record<string, unknown>; error?: string; data?: DemoData },
 ) => {
   const options = data.partners
-    .map((p) => `<option value="${escape(p.client_id)}">${escape(p.name.ja)} / ${escape(p.name.en)}</option>`)
+    .map(
+      (p) =>
+        `<option value="${escape(p.client_id)}"${p.client_id === README_PARTNER ? ' selected' : ''}>` +
+        `${escape(p.name.ja)} / ${escape(p.name.en)}</option>`,
+    )
     .join('');
   const result = data.tokenResponse
-    ? `<section aria-labelledby="h-token"><h2 id="h-token">トークンレスポンス / Token response</h2><pre class="raw" id="token-response">${escape(JSON.stringify(data.tokenResponse, null, 2))}</pre></section>`
+    ? `<section aria-labelledby="h-token"><h2 id="h-token">トークンレスポンス / Token response</h2>` +
+      `<pre class="raw" id="token-response">${escape(JSON.stringify(data.tokenResponse, null, 2))}</pre></section>`
     : '';
   const error = data.error
-    ? `<div class="alert" role="alert"><p>連携できませんでした / Not linked: <code id="demo-error">${escape(data.error)}</code></p></div>`
+    ? `<div class="alert" role="alert">` +
+      `<p>連携できませんでした / Not linked: <code id="demo-error">${escape(data.error)}</code></p></div>`
     : '';
   ctx.type = 'text/html; charset=utf-8';
-  ctx.body = `<!doctype html><html lang="ja"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>デモ連携アプリ / Demo partner app</title><link rel="stylesheet" href="/static/app.css"></head>
+  ctx.body =
+    `<!doctype html><html lang="ja"><head><meta charset="utf-8">` +
+    `<meta name="viewport" content="width=device-width, initial-scale=1">` +
+    `<title>デモ連携アプリ / Demo partner app</title><link rel="stylesheet" href="/static/app.css"></head>
 <body><main><h1>デモ連携アプリ / Demo partner app</h1>
 <p>銀行と連携するフィンテックアプリの見本です。/ A sample fintech app that links to the bank.</p>
 ${error}
 <form method="post" action="/demo/start" class="stack">
-<div class="field"><label for="client_id">連携アプリ / Partner</label><select id="client_id" name="client_id">${options}</select></div>
-<div class="field"><label for="ui_locales">画面の言語 / Language</label><select id="ui_locales" name="ui_locales"><option value="ja">日本語</option><option value="en">English</option></select></div>
+<div class="field"><label for="client_id">連携アプリ / Partner</label>` +
+    `<select id="client_id" name="client_id">${options}</select></div>
+<div class="field"><label for="ui_locales">画面の言語 / Language</label>` +
+    `<select id="ui_locales" name="ui_locales"><option value="ja">日本語</option><option value="en">English</option>` +
+    `</select></div>
 <button type="submit" class="primary">銀行口座と連携する / Link a bank account</button>
 </form>
 ${data.data ? renderData(data.data) : ''}

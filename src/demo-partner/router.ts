@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import Router from '@koa/router';
 import type { Config } from '../config/load-config.ts';
 import { readForm, single } from '../http/form-body.ts';
-import { noStore } from '../http/security-headers.ts';
+import { noStore } from '../http/no-store.ts';
 import type { Logger } from '../shared/logger.ts';
 import type * as oauth from 'oauth4webapi';
 import { fetchDemoData } from './data.ts';

@@ -1,12 +1,15 @@
-import Router from '@koa/router';
-import type { Middleware } from 'koa';
-import type { GrantRecords } from '../grants/grant-records.ts';
+import Router, { type RouterMiddleware } from '@koa/router';
+import type { GrantRecord, GrantRecords } from '../grants/grant-records.ts';
 import type { GrantRevocation } from '../grants/revocation.ts';
-import { audiences } from '../protocol/audiences.ts';
-import { checkScope } from '../resource-api/checks/check-scope.ts';
-import type { ResourceRequest } from '../resource-api/context.ts';
-import { ResourceError } from '../resource-api/errors.ts';
-import { resourceAdapter, type ResourceApiDeps } from '../resource-api/router.ts';
+import type { Clock } from '../shared/clock.ts';
+import { ResourceError } from '../web/errors.ts';
+import { preventCaching } from '../http/no-store.ts';
+import { checkScope } from '../web/tokens/check-scope.ts';
+import type { PartnerCallState, TokenChecks } from '../web/tokens/token-checks.ts';
+
+interface GrantState extends PartnerCallState {
+  grant: GrantRecord;
+}
 
 const notFound = () => new ResourceError(404, 'grant_not_found', 'No such grant.');
 
@@ -16,26 +19,29 @@ const notFound = () => new ResourceError(404, 'grant_not_found', 'No such grant.
  * token of the same partner with `grant_management_query` / `grant_management_revoke`; another
  * partner's grant id answers 404, exactly like an unknown one.
  */
-export const grantManagementRouter = (
-  deps: ResourceApiDeps & { grants: GrantRecords; revocation: GrantRevocation },
-) => {
-  const router = new Router({ prefix: '/grants' });
-  const adapter = resourceAdapter(deps, { auditKind: 'grant_management' });
-  const dataApi = audiences(deps.config.settings.server.issuer).dataApi;
+export const grantManagementRouter = (deps: {
+  clock: Clock;
+  tokenChecks: TokenChecks;
+  grants: GrantRecords;
+  revocation: GrantRevocation;
+  /** The data API's resource indicator: the resource a grant's data scopes are for. */
+  dataApi: string;
+}) => {
+  const router = new Router<GrantState>({ prefix: '/grants' });
+  const adapter = deps.tokenChecks.partner({ auditKind: 'grant_management' });
 
-  const loadOwnGrant: Middleware = async (ctx, next) => {
-    const request = ctx.state.resource as ResourceRequest;
+  const loadOwnGrant: RouterMiddleware<GrantState> = async (ctx, next) => {
     const record = await deps.grants.find(ctx.params.grantId);
-    if (!record || record.partnerId !== request.payload.clientId || record.expiresAt <= deps.clock.now())
+    if (!record || record.partnerId !== ctx.state.token.clientId || record.expiresAt <= deps.clock.now())
       throw notFound();
     ctx.state.grant = record;
     await next();
   };
 
   router.get('/:grantId', ...adapter, checkScope('grant_management_query'), loadOwnGrant, (ctx) => {
-    const record = ctx.state.grant as NonNullable<Awaited<ReturnType<GrantRecords['find']>>>;
+    const record = ctx.state.grant;
     const dataScopes = record.scopes.filter((s) => s !== 'openid' && s !== 'offline_access');
-    ctx.set('Cache-Control', 'no-store');
+    preventCaching(ctx);
     ctx.body = {
       grant_id: record.grantId,
       status: 'active',
@@ -43,7 +49,7 @@ export const grantManagementRouter = (
         ...(record.scopes.includes('openid') || record.scopes.includes('offline_access')
           ? [{ scope: record.scopes.filter((s) => s === 'openid' || s === 'offline_access').join(' ') }]
           : []),
-        { scope: dataScopes.join(' '), resources: [dataApi] },
+        { scope: dataScopes.join(' '), resources: [deps.dataApi] },
       ],
       accounts: record.accountIds,
       terms_version: record.termsVersion,
@@ -53,10 +59,9 @@ export const grantManagementRouter = (
   });
 
   router.delete('/:grantId', ...adapter, checkScope('grant_management_revoke'), loadOwnGrant, async (ctx) => {
-    const request = ctx.state.resource as ResourceRequest;
     await deps.revocation.endGrant(ctx.params.grantId, {
       reason: 'revoked_by_partner',
-      actor: request.payload.clientId,
+      actor: ctx.state.token.clientId,
     });
     ctx.status = 204;
   });

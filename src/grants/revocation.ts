@@ -39,7 +39,9 @@ export type GrantEndedListener = (grant: GrantRecord, ending: GrantEnding) => Pr
 
 const TOMBSTONE_DAYS = 400;
 const tombstoneKey = (grantId: string) => `grant-ended:${grantId}`;
-/** Grants ended at once by a bulk ending: enough to keep a Redis connection busy, few enough to stay fair to requests. */
+/**
+ * Grants ended at once by a bulk ending: enough to keep a Redis connection busy, few enough to stay fair to requests.
+ */
 const BULK_CONCURRENCY = 32;
 
 /**

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import type { Context, Middleware } from 'koa';
 import type { Logger } from '../shared/logger.ts';
 import { unavailableCause, type UnavailableError } from '../shared/unavailable.ts';
@@ -33,6 +34,7 @@ export const errorHandler =
           requestId: ctx.state.requestId,
         });
         if (ctx.headerSent) return;
+        if (ctx.state.requestId) ctx.set('X-Request-Id', ctx.state.requestId);
         if (wantsHtml(ctx) && hooks.renderUnavailable) {
           hooks.renderUnavailable(ctx, unavailable);
           return;
@@ -65,6 +67,7 @@ export const errorHandler =
       const code = status >= 500 ? 'server_error' : 'invalid_request';
       const message = status < 500 && e.expose ? e.message : 'The request could not be processed.';
       ctx.status = status;
+      if (ctx.state.requestId) ctx.set('X-Request-Id', ctx.state.requestId);
       if (wantsHtml(ctx)) {
         ctx.type = 'text/html; charset=utf-8';
         ctx.body = page(
@@ -72,6 +75,7 @@ export const errorHandler =
           'ただいま処理できませんでした。しばらくしてからもう一度お試しください。',
           code,
           message,
+          ctx.state.requestId,
         );
       } else {
         ctx.body = { errorCode: code, errorMessage: message };
@@ -85,13 +89,22 @@ const wantsHtml = (ctx: Context) => /\btext\/html\b/.test(ctx.get('accept')) && 
 const escape = (text: string) =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
-const page = (status: number, ja: string, code: string, en?: string) =>
-  `<!doctype html><html lang="ja"><head><meta charset="utf-8"><title>${status}</title><link rel="stylesheet" href="/static/app.css"></head><body><main><h1>${status}</h1><p>${ja}</p>${en ? `<p lang="en">${escape(en)}</p>` : ''}<p>code: ${code}</p></main></body></html>`;
+const page = (status: number, ja: string, code: string, en?: string, requestId?: string) =>
+  `<!doctype html><html lang="ja"><head><meta charset="utf-8"><title>${status}</title>` +
+  `<link rel="stylesheet" href="/static/app.css"></head><body><main><h1>${status}</h1><p>${ja}</p>` +
+  `${en ? `<p lang="en">${escape(en)}</p>` : ''}<p>code: ${code}</p>` +
+  `<p>お問い合わせ番号 (request id): <code>${escape(requestId ?? '')}</code></p></main></body></html>`;
 
-/** A request id on every request and response, for the audit trail and support. */
+const requestIds = new WeakMap<IncomingMessage, string>();
+
+/** The request id of a Node request: for pages rendered where only it is shared (oidc-provider's own context). */
+export const requestIdOf = (req: IncomingMessage): string | undefined => requestIds.get(req);
+
+/** A request id on every request and response, for the access log, the audit trail and support. */
 export const requestId: Middleware = async (ctx, next) => {
   const given = ctx.get('x-request-id');
   ctx.state.requestId = /^[A-Za-z0-9._-]{8,64}$/.test(given) ? given : crypto.randomUUID();
+  requestIds.set(ctx.req, ctx.state.requestId);
   ctx.set('X-Request-Id', ctx.state.requestId);
   await next();
 };

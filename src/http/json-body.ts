@@ -1,7 +1,7 @@
 import type { AnySchema, Ajv } from 'ajv';
 import type { Context } from 'koa';
 import { ConfigError } from '../config/config-error.ts';
-import { ResourceError } from '../resource-api/errors.ts';
+import { ResourceError } from '../web/errors.ts';
 import { readRawBody } from './raw-body.ts';
 
 const MAX_BODY_BYTES = 64 * 1024;

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { Eta } from 'eta';
 import type { Context } from 'koa';
 import { translator, type Locale } from '../i18n/index.ts';
+import { requestIdOf } from './error-handler.ts';
 
 export interface PageOptions {
   locale: Locale;
@@ -27,6 +28,8 @@ export const createRenderer = (rootDir: string) => {
       locale: page.locale,
       title: page.title,
       switchLocaleHref: page.switchLocaleHref,
+      // What a customer quotes to the bank's support; shown on error pages.
+      requestId: (ctx.state?.requestId as string | undefined) ?? requestIdOf(ctx.req),
     });
   };
 };

@@ -1,7 +1,8 @@
 import type { Middleware } from 'koa';
 
 const csp = (formActionOrigins: string[]) =>
-  `default-src 'none'; style-src 'self'; img-src 'self' data:; form-action ${["'self'", ...formActionOrigins].join(' ')}; frame-ancestors 'none'; base-uri 'none'`;
+  `default-src 'none'; style-src 'self'; img-src 'self' data:; form-action ` +
+  `${["'self'", ...formActionOrigins].join(' ')}; frame-ancestors 'none'; base-uri 'none'`;
 
 /**
  * Strict headers on every response, set before the request is handled so that they also cover
@@ -23,10 +24,3 @@ export const securityHeaders =
     const origins = ctx.state.formActionOrigins as string[] | undefined;
     if (origins?.length && ctx.respond !== false) ctx.set('Content-Security-Policy', csp(origins));
   };
-
-/** Pages that carry per-customer state: never cached anywhere. */
-export const noStore: Middleware = async (ctx, next) => {
-  ctx.set('Cache-Control', 'no-store');
-  ctx.set('Pragma', 'no-cache');
-  await next();
-};

@@ -17,7 +17,12 @@ export const startingHandler = (req: IncomingMessage, res: ServerResponse): void
   if (/\btext\/html\b/.test(req.headers.accept ?? '')) {
     res.writeHead(503, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
     res.end(
-      '<!doctype html><html lang="ja"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>ただいま一時的にご利用いただけません</title><link rel="stylesheet" href="/static/app.css"></head><body><main><h1>ただいま一時的にご利用いただけません</h1><p>システムを起動しています。少し時間をおいてから、もう一度お試しください。</p><p lang="en">The service is starting. Please try again shortly.</p></main></body></html>',
+      '<!doctype html><html lang="ja"><head><meta charset="utf-8">' +
+        '<meta name="viewport" content="width=device-width, initial-scale=1">' +
+        '<title>ただいま一時的にご利用いただけません</title><link rel="stylesheet" href="/static/app.css"></head>' +
+        '<body><main><h1>ただいま一時的にご利用いただけません</h1>' +
+        '<p>システムを起動しています。少し時間をおいてから、もう一度お試しください。</p>' +
+        '<p lang="en">The service is starting. Please try again shortly.</p></main></body></html>',
     );
     return;
   }

@@ -18,12 +18,16 @@ export const en: Record<MessageKey, string> = {
   'login.submit': 'Next',
   'login.cancel': 'Cancel and return to {partner}',
   'login.error':
-    'We could not confirm the details you entered. Please start again from the first step. If this keeps happening, please contact your branch.',
+    'We could not confirm the details you entered. Please start again from the first step. If this keeps happening, ' +
+    'please contact your branch.',
   'login.throttled': 'Please wait a while and try again.',
   'login.notice': 'We never ask for your PIN by e-mail or telephone.',
 
   'otp.title': 'Enter your one-time code',
   'otp.lead': 'Enter the 6-digit code shown in your registered authenticator app.',
+  'otp.no_app':
+    'No authenticator app, or it stopped showing codes after you changed phones? ' +
+    'Please contact your branch, in person or by phone: they will help you register it.',
   'otp.otp': 'One-time code (6 digits)',
   'otp.submit': 'Confirm',
 
@@ -31,17 +35,27 @@ export const en: Record<MessageKey, string> = {
   'ineligible.customer_restricted':
     'Because of the status of your accounts, you cannot use this service at the moment. Please contact your branch.',
   'ineligible.no_eligible_account':
-    'This service needs an ordinary or savings account with a cash card issued. Please contact your branch about a cash card.',
+    'This service needs an ordinary or savings account with a cash card issued. Please contact your branch about a ' +
+    'cash card.',
   'ineligible.no_linkable_account': 'You have no account that can be linked to {partner}.',
   'ineligible.back': 'Return to {partner}',
 
   'consent.title': 'Review the linkage',
   'consent.lead': 'The following information will be shared with {partner}. Please review it and agree.',
   'consent.partner': 'Shared with',
+  'consent.partner.legal_name': 'Company',
+  'consent.partner.registration': 'Registration',
+  'consent.partner.registration.text': 'Electronic payment agent, {number}',
+  'consent.partner.contact': 'Contact',
+  'consent.partner.contact.link': "{partner}'s customer support",
+  'consent.partner.privacy': 'Personal information',
+  'consent.partner.privacy.link': "{partner}'s privacy policy",
   'consent.categories': 'Information shared',
+  'consent.categories.read_only': 'Read only (no transfers or other transactions can be made)',
   'consent.scope.accounts': 'Account information (type, number, holder name)',
   'consent.scope.deposits':
-    'Balances and transaction history of ordinary and similar accounts (for a card loan: the loan balance and available credit)',
+    'Balances and transaction history of ordinary and similar accounts (for a card loan: the loan balance and ' +
+    'available credit)',
   'consent.scope.time_deposits': 'Time deposit details (deposit date, maturity date, principal, interest rate)',
   'consent.accounts': 'Accounts to link (choose at least one)',
   'consent.accounts.none_selected': 'Please choose at least one account to link.',
@@ -54,8 +68,10 @@ export const en: Record<MessageKey, string> = {
   'consent.point.security':
     "The shared information is handled by {partner}; its protection depends on {partner}'s level of security.",
   'consent.point.risks':
-    "Risks include: information becoming known to third parties through the partner, the partner's service stopping, and information arriving late or shown wrongly because of network failures.",
+    "Risks include: information becoming known to third parties through the partner, the partner's service stopping, " +
+    'and information arriving late or shown wrongly because of network failures.',
   'consent.point.cancel': "You can end the linkage in {partner}'s service or on the credit union's linkage page.",
+  'consent.my_page': 'See and end your linkages (your linkage page)',
   'consent.point.hours': 'Information is provided within service hours; outside them it may not be the latest.',
   'consent.terms': 'Read the full API service terms (version {version})',
   'consent.terms.version': 'Terms that apply: API service terms, version {version}',
@@ -67,10 +83,12 @@ export const en: Record<MessageKey, string> = {
   'error.session':
     "This page has expired or was used in another window. Please start again from the partner's service.",
   'error.code': 'Error code',
+  'error.requestId': 'Request ID (quote it to support)',
   'error.unavailable': 'The service is busy or under maintenance. Please try again later.',
   'unavailable.title': 'The service is briefly unavailable',
   'unavailable.message':
-    'Our systems cannot answer for a moment. What you have done so far is kept. Please wait a little, then open the same page again with the link below.',
+    'Our systems cannot answer for a moment. What you have done so far is kept. ' +
+    'Please wait a little, then open the same page again with the link below.',
   'unavailable.retry': 'Try again',
 
   'terms.title': 'API service terms',
@@ -105,7 +123,8 @@ export const en: Record<MessageKey, string> = {
 
   'hours.title': 'Service hours',
   'hours.lead':
-    'All times are Japan time. Outside the service hours, the information shown by linked services may not be the latest.',
+    'All times are Japan time. Outside the service hours, the information shown by linked services may not be the ' +
+    'latest.',
   'hours.now': 'Now ({time})',
   'hours.open': 'Open',
   'hours.open_until': 'Open (until {time})',
@@ -113,6 +132,7 @@ export const en: Record<MessageKey, string> = {
   'hours.closed_until': 'Closed (opens at {time})',
   'hours.notices': 'Notices',
   'hours.notice_until': 'Until {time}',
+  'hours.days.show': 'Show the hours day by day',
   'hours.days': 'Hours by day (next 30 days)',
   'hours.date': 'Date',
   'hours.closed_all_day': 'Closed',
@@ -122,11 +142,13 @@ export const en: Record<MessageKey, string> = {
   'hours.closure.closed_period': 'New Year holidays',
   'hours.closure.one_off': 'Unscheduled closure ({reason})',
   'hours.colon': ': ',
+  'hours.closure.daily': 'Every day, {from}–{to}',
   'hours.closure.affects': 'Affects: {surfaces}',
 
   'my.title': 'Your linkages',
   'my.login.lead':
-    'See and end the services (partners) linked to your accounts with us. To confirm your identity, enter the account of your cash card and its PIN.',
+    'See and end the services (partners) linked to your accounts with us. To confirm your identity, enter the ' +
+    'account of your cash card and its PIN.',
   'my.lead': 'The services (partners) linked to your accounts with us.',
   'my.none': 'No service is linked to your accounts at the moment.',
   'my.categories': 'Information shared',
@@ -144,7 +166,8 @@ export const en: Record<MessageKey, string> = {
   'my.confirm.title': 'End a linkage',
   'my.confirm.lead': 'You are about to end the linkage with {partner}. Are you sure?',
   'my.confirm.effect':
-    "Once it has ended, {partner} can no longer retrieve information about your accounts from us. To link again, start from {partner}'s service.",
+    'Once it has ended, {partner} can no longer retrieve information about your accounts from us. To link again, ' +
+    "start from {partner}'s service.",
   'my.confirm.back': 'Keep it and return to the list',
   'my.not_found': 'This linkage was not found. It may have ended already or expired.',
   'my.error.session': 'This page has expired, or another page was used in the meantime. Please start again.',

@@ -22,6 +22,8 @@ export const ja = {
 
   'otp.title': 'ワンタイムパスワードの入力',
   'otp.lead': 'ご登録の認証アプリに表示されている6桁の数字を入力してください。',
+  'otp.no_app':
+    '認証アプリをお持ちでない方、スマートフォンを替えて表示されなくなった方は、お取引店の窓口またはお電話でご相談ください。登録の手続きをご案内します。',
   'otp.otp': 'ワンタイムパスワード（6桁）',
   'otp.submit': '確認する',
 
@@ -36,7 +38,15 @@ export const ja = {
   'consent.title': '連携内容のご確認',
   'consent.lead': '{partner} に、次の情報を連携します。内容をご確認のうえ、同意してください。',
   'consent.partner': '連携先',
+  'consent.partner.legal_name': '事業者名',
+  'consent.partner.registration': '登録番号',
+  'consent.partner.registration.text': '電子決済等代行業者 {number}',
+  'consent.partner.contact': 'お問い合わせ先',
+  'consent.partner.contact.link': '{partner}のお問い合わせ窓口',
+  'consent.partner.privacy': '個人情報の取扱い',
+  'consent.partner.privacy.link': '{partner}のプライバシーポリシー',
   'consent.categories': '連携する情報',
+  'consent.categories.read_only': '照会のみ（お振込などのお取引はできません）',
   'consent.scope.accounts': '口座情報（預金種目・口座番号・名義）',
   'consent.scope.deposits': '普通預金などの残高と入出金明細（カードローンは借入残高と利用可能額）',
   'consent.scope.time_deposits': '定期預金の明細（預入日・満期日・元金・金利）',
@@ -52,6 +62,7 @@ export const ja = {
   'consent.point.risks':
     '情報が連携先を通じて第三者に知られる、連携先の都合でサービスが止まる、通信障害などで情報が遅れたり誤って表示されたりする、といった危険があります。',
   'consent.point.cancel': '連携の取りやめは {partner} のサービスから、または当組合の「連携の管理」ページから行えます。',
+  'consent.my_page': '連携中のサービスの確認と取りやめ（連携の管理）',
   'consent.point.hours': '情報はサービス時間帯に提供します。時間外は最新でないことがあります。',
   'consent.terms': 'API利用規定（第{version}版）の全文を読む',
   'consent.terms.version': '適用される規定：API利用規定 第{version}版',
@@ -63,6 +74,7 @@ export const ja = {
   'error.session':
     '画面の有効期限が切れたか、別の画面で操作が行われました。連携先のサービスから最初からやり直してください。',
   'error.code': 'エラーコード',
+  'error.requestId': 'お問い合わせ番号',
   'error.unavailable': 'ただいま混み合っているか、システムを点検しています。しばらくしてからもう一度お試しください。',
   'unavailable.title': 'ただいま一時的にご利用いただけません',
   'unavailable.message':
@@ -109,6 +121,7 @@ export const ja = {
   'hours.closed_until': '休止中です（{time} から再開）',
   'hours.notices': 'お知らせ',
   'hours.notice_until': '{time} まで',
+  'hours.days.show': '日ごとの時間を表示する',
   'hours.days': '日ごとのサービス時間（今後30日）',
   'hours.date': '日付',
   'hours.closed_all_day': '休止',
@@ -118,6 +131,7 @@ export const ja = {
   'hours.closure.closed_period': '年末年始の休業',
   'hours.closure.one_off': '臨時の休止（{reason}）',
   'hours.colon': '：',
+  'hours.closure.daily': '毎日 {from}–{to}',
   'hours.closure.affects': '対象：{surfaces}',
 
   'my.title': '連携の管理',

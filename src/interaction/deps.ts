@@ -15,6 +15,7 @@ import type { PartnerRegistry } from '../partners/registry.ts';
 import type { Partner } from '../partners/schema.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { Logger } from '../shared/logger.ts';
+import type { ConsentFunnel } from '../ops/consent-funnel.ts';
 import type { Store } from '../store/store.ts';
 import type { InteractionState, InteractionStates } from './state.ts';
 
@@ -38,6 +39,8 @@ export interface InteractionDeps {
   availability: Availability;
   /** Tells the customer of each new linkage (src/notifier). */
   notifier: CustomerNotifier;
+  /** Counts the consent screen shown, and forgets it once decided (src/ops/consent-funnel.ts). */
+  consentFunnel: ConsentFunnel;
 }
 
 type Details = Awaited<ReturnType<Provider['interactionDetails']>>;

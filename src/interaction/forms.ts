@@ -1,7 +1,7 @@
 import type { FromSchema } from 'json-schema-to-ts';
 import { accountNumberSchema, branchCodeSchema, loginAccountTypeSchema } from '../core-banking/field-schemas.ts';
 
-/** The forms the interaction pages post (design.md §4 names these fields). */
+/** The forms the interaction pages post (their field names are a public contract). */
 export const loginFormSchema = {
   $id: 'login-form',
   type: 'object',

@@ -23,6 +23,16 @@ const page = (ctx: Context, locale: Locale, titleKey: MessageKey, status?: numbe
 const partnerName = (request: InteractionRequest) =>
   request.locale === 'ja' ? request.partner.name.ja : request.partner.name.en;
 
+/** The partner's legal details in the page's language, when its file gives them. */
+const partnerLegal = ({ partner, locale }: InteractionRequest) =>
+  partner.legal && {
+    name: partner.legal.name[locale],
+    registrationNumber: partner.legal.registration_number,
+    contactUrl: partner.legal.contact_url,
+    contactPhone: partner.legal.contact_phone,
+    privacyPolicyUrl: partner.legal.privacy_policy_url,
+  };
+
 export const renderErrorPage = (
   deps: Pick<InteractionDeps, 'render'>,
   ctx: Context,
@@ -96,6 +106,7 @@ export const renderConsentPage = async (
   const terms = currentTerms(deps.config.terms, deps.clock);
   const upcoming = upcomingTerms(deps.config.terms, deps.clock)[0];
   const chosen = new Set((request.form?.accounts as string[] | undefined) ?? []);
+  await deps.consentFunnel.shown(request.uid);
   deps.render(
     ctx,
     'consent',
@@ -103,6 +114,7 @@ export const renderConsentPage = async (
       uid: request.uid,
       csrf: request.state.csrf,
       partnerName: partnerName(request),
+      legal: partnerLegal(request),
       categories,
       accounts: offered.map((a) => ({
         accountId: a.accountId,

@@ -1,6 +1,6 @@
 import Router from '@koa/router';
 import type { Middleware } from 'koa';
-import { noStore } from '../http/security-headers.ts';
+import { noStore } from '../http/no-store.ts';
 import type { MessageKey } from '../i18n/index.ts';
 import type { InteractionDeps, InteractionRequest } from './deps.ts';
 import { abortFormSchema, consentFormSchema, loginFormSchema, otpFormSchema } from './forms.ts';

@@ -1,6 +1,6 @@
 import Router from '@koa/router';
 import type { Middleware } from 'koa';
-import { noStore } from '../http/security-headers.ts';
+import { noStore } from '../http/no-store.ts';
 import type { MyPageDeps, MyPageRequest } from './deps.ts';
 import { confirmFormSchema, loginFormSchema, otpFormSchema } from './forms.ts';
 import { renderConfirmPage } from './pages.ts';

@@ -34,7 +34,8 @@ export const noticeText = (notice: CustomerNotice, myPageUrl: string): NoticeTex
     return {
       subject: `【${ja('bank.name')}】${partner} との連携を解除しました`,
       lines: [
-        `${when}、${ENDED_BY[notice.endedReason ?? 'revoked_by_customer'] ?? ''}${partner} との口座の連携を解除しました。${partner} は、当組合から次の口座の情報を取得できなくなりました。`,
+        `${when}、${ENDED_BY[notice.endedReason ?? 'revoked_by_customer'] ?? ''}${partner} との口座の連携を解除しました。${partner} ` +
+          `は、当組合から次の口座の情報を取得できなくなりました。`,
         '解除した口座：',
         ...accounts,
         'お心当たりのない場合は、お取引店までご連絡ください。',

@@ -1,6 +1,6 @@
 import Router from '@koa/router';
 import type { Render } from '../http/render.ts';
-import { noStore } from '../http/security-headers.ts';
+import { noStore } from '../http/no-store.ts';
 import { jstDateTimeText } from '../availability/index.ts';
 import type { DemoOutbox } from './demo-outbox.ts';
 import { noticeText } from './notice-text.ts';

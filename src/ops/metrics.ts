@@ -1,8 +1,14 @@
-import { Counter, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { RecordedAuditEvent } from '../audit/audit-log.ts';
+
+/** Every metric of the server starts with this, so that dashboards and alerts find them all. */
+export const METRIC_PREFIX = 'renkei_';
+const named = (name: string) => `${METRIC_PREFIX}${name}`;
 
 const TOKEN_TYPES = new Set(['access_token', 'refresh_token', 'authorization_code', 'client_credentials']);
 const GRANT_TYPES = new Set(['authorization_code', 'refresh_token', 'client_credentials']);
+const SURFACES = new Set(['authorization', 'my_page', 'data_api', 'token_refresh']);
+const PARTNER_EVENT_OUTCOMES = new Set(['delivered', 'abandoned', 'dropped']);
 
 /** A label value from a fixed set, so that what an event carries cannot grow the series. */
 const bounded = (value: unknown, allowed: Set<string> | RegExp): string => {
@@ -19,39 +25,85 @@ export const createMetrics = () => {
   const registry = new Registry();
   const registers = [registry];
   const httpRequests = new Counter({
-    name: 'http_requests_total',
+    name: named('http_requests_total'),
     help: 'HTTP requests answered, by route pattern, method and status.',
     labelNames: ['route', 'method', 'status'] as const,
     registers,
   });
   const httpDuration = new Histogram({
-    name: 'http_request_duration_seconds',
+    name: named('http_request_duration_seconds'),
     help: 'Time to answer an HTTP request, by route pattern and method.',
     labelNames: ['route', 'method'] as const,
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers,
   });
   const tokensIssued = new Counter({
-    name: 'oauth_tokens_issued_total',
+    name: named('oauth_tokens_issued_total'),
     help: 'Authorization codes and tokens issued, by type and the grant type that produced them.',
     labelNames: ['type', 'grant_type'] as const,
     registers,
   });
   const grantsEnded = new Counter({
-    name: 'grants_ended_total',
+    name: named('grants_ended_total'),
     help: 'Linkages ended (revoked, replaced, expired), by reason.',
     labelNames: ['reason'] as const,
     registers,
   });
   const lockouts = new Counter({
-    name: 'identity_check_lockouts_total',
+    name: named('identity_check_lockouts_total'),
     help: 'Customers locked out of API連携認証 after repeated identity-check failures.',
     registers,
   });
   const storeErrors = new Counter({
-    name: 'store_unavailable_errors_total',
+    name: named('store_unavailable_errors_total'),
     help: 'Requests answered 503 because the store (Redis) could not be reached.',
     registers,
+  });
+
+  const identityCheckFailures = new Counter({
+    name: named('identity_check_failures_total'),
+    help: 'Failed identity checks (API連携認証 and /my), by surface, step and reason (pin, otp, otp_replayed, locked).',
+    labelNames: ['surface', 'step', 'reason'] as const,
+    registers,
+  });
+  const throttled = new Counter({
+    name: named('throttled_total'),
+    help: 'Requests refused by a rate limit, by what was limited (identity_check per address, staff_login).',
+    labelNames: ['limit', 'surface'] as const,
+    registers,
+  });
+  const consent = new Counter({
+    name: named('consent_funnel_total'),
+    help: 'The consent screen: shown (once per interaction), agreed, declined, abandoned (left open until it expired).',
+    labelNames: ['stage'] as const,
+    registers,
+  });
+  for (const stage of ['shown', 'agreed', 'declined', 'abandoned']) consent.inc({ stage }, 0);
+  const partnerEvents = new Counter({
+    name: named('partner_events_total'),
+    help:
+      'Security Event Tokens to partners, by outcome ' +
+      '(delivered, abandoned after retries or rejection, dropped: no endpoint).',
+    labelNames: ['outcome'] as const,
+    registers,
+  });
+  const notices = new Counter({
+    name: named('customer_notices_total'),
+    help: 'Notices to customers (new and ended linkages), by outcome (sent, failed).',
+    labelNames: ['outcome'] as const,
+    registers,
+  });
+  let readRestrictions: () => { scope: { kind: string } }[] = () => [];
+  new Gauge({
+    name: named('restrictions_active'),
+    help: "Operators' restrictions in force now (terms 7.3), by kind: service, partner, surface.",
+    labelNames: ['kind'] as const,
+    registers,
+    collect() {
+      const counts: Record<string, number> = { service: 0, partner: 0, surface: 0 };
+      for (const r of readRestrictions()) if (r.scope.kind in counts) counts[r.scope.kind] += 1;
+      for (const [kind, n] of Object.entries(counts)) this.set({ kind }, n);
+    },
   });
 
   return {
@@ -69,10 +121,37 @@ export const createMetrics = () => {
         grantsEnded.inc({ reason: bounded(details.reason, /^[a-z_]{1,40}$/) });
       } else if (event.kind === 'identity_check.locked') {
         lockouts.inc();
+      } else if (event.kind === 'identity_check.failure') {
+        identityCheckFailures.inc({
+          surface: bounded(details.surface, SURFACES),
+          step: bounded(details.step, new Set(['pin', 'otp'])),
+          reason: bounded(details.reason, /^[a-z_]{1,40}$/),
+        });
+      } else if (event.kind === 'identity_check.throttled') {
+        throttled.inc({ limit: 'identity_check', surface: bounded(details.surface, SURFACES) });
+      } else if (event.kind === 'admin.login' && details.reason === 'throttled') {
+        throttled.inc({ limit: 'staff_login', surface: 'admin' });
+      } else if (event.kind === 'consent.granted') {
+        consent.inc({ stage: 'agreed' });
+      } else if (event.kind === 'consent.declined') {
+        consent.inc({ stage: 'declined' });
+      } else if (event.kind.startsWith('partner_event.')) {
+        partnerEvents.inc({ outcome: bounded(event.kind.slice('partner_event.'.length), PARTNER_EVENT_OUTCOMES) });
+      } else if (event.kind === 'notice.sent' || event.kind === 'notice.failed') {
+        notices.inc({ outcome: event.kind === 'notice.sent' ? 'sent' : 'failed' });
       }
     },
     storeUnavailable() {
       storeErrors.inc();
+    },
+    /** What the consent funnel's tracker counts itself (src/ops/consent-funnel.ts). */
+    consentFunnel: {
+      shown: () => consent.inc({ stage: 'shown' }),
+      abandoned: (n: number) => consent.inc({ stage: 'abandoned' }, n),
+    },
+    /** Where the restriction gauge reads the restrictions in force (the availability part, built later). */
+    watchRestrictions(read: () => { scope: { kind: string } }[]) {
+      readRestrictions = read;
     },
   };
 };

@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Middleware } from 'koa';
+import { preventCaching } from '../http/no-store.ts';
 
 const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|::ffff:127\.\d{1,3}\.\d{1,3}\.\d{1,3})$/;
 const FORWARDING_HEADERS = ['forwarded', 'x-forwarded-for', 'x-real-ip'];
@@ -23,7 +24,7 @@ export const operatorAccess = (settings: { metricsToken: string | null; allowLoo
       LOOPBACK.test(ctx.req.socket.remoteAddress ?? '') &&
       FORWARDING_HEADERS.every((h) => ctx.get(h) === '');
     if (tokenOk || local) {
-      ctx.set('Cache-Control', 'no-store');
+      preventCaching(ctx);
       await next();
       return;
     }

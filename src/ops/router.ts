@@ -1,10 +1,13 @@
 import Router from '@koa/router';
+import { noStore } from '../http/no-store.ts';
 import type { Metrics } from './metrics.ts';
 import { operatorAccess } from './operator-access.ts';
 import { checkReadiness, type ReadinessChecks } from './readiness.ts';
 
 export interface OpsRouterDeps {
   metrics: Metrics;
+  /** Brings counters that are computed from the store up to date (the consent funnel's abandoned). */
+  beforeScrape?: () => Promise<unknown>;
   readiness: ReadinessChecks;
   access: { metricsToken: string | null; allowLoopback: boolean };
 }
@@ -18,8 +21,7 @@ export const opsRouter = (deps: OpsRouterDeps) => {
   const router = new Router();
   const operatorsOnly = operatorAccess(deps.access);
 
-  router.get('/healthz', (ctx) => {
-    ctx.set('Cache-Control', 'no-store');
+  router.get('/healthz', noStore, (ctx) => {
     ctx.body = { status: 'ok' };
   });
   router.get('/readyz', operatorsOnly, async (ctx) => {
@@ -31,6 +33,7 @@ export const opsRouter = (deps: OpsRouterDeps) => {
     };
   });
   router.get('/metrics', operatorsOnly, async (ctx) => {
+    await deps.beforeScrape?.();
     ctx.type = deps.metrics.registry.contentType;
     ctx.body = await deps.metrics.registry.metrics();
   });

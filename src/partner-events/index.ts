@@ -40,7 +40,7 @@ export const DEFAULT_PARTNER_EVENT_OPTIONS: DeliveryWorkerOptions = {
 };
 
 /**
- * Telling partners that a linkage ended (issue 4, item 7): a Security Event Token (RFC 8417,
+ * Telling partners that a linkage ended: a Security Event Token (RFC 8417,
  * see ./security-event-token.ts for its claims) pushed to the partner's `event_endpoint`
  * (RFC 8935) from a queue in the store, so pending deliveries survive a restart and any instance
  * may send them. Revocation only queues (one read, two writes); the worker sends, retries with

@@ -4,7 +4,7 @@ import type { Partner } from './schema.ts';
 
 export type PartnerStatus = 'active' | 'suspended';
 
-/** An operator's stored change to a partner: it wins over the file (design.md §4). */
+/** An operator's stored change to a partner: it wins over the file. */
 export interface PartnerOverride {
   status?: PartnerStatus;
   /** A whole definition added or edited by an operator. */

@@ -19,6 +19,39 @@ const jwk = {
 } as const;
 
 /**
+ * The registration of an 電子決済等代行業者 as the Financial Services Agency's register spells it:
+ * the local finance bureau (or the Fukuoka branch bureau, or the Okinawa general bureau), then
+ * 「長（電代）第N号」, e.g. 関東財務局長（電代）第12号.
+ */
+export const REGISTRATION_NUMBER_PATTERN =
+  '^(北海道財務局|東北財務局|関東財務局|北陸財務局|東海財務局|近畿財務局|中国財務局|四国財務局|九州財務局|福岡財務支局|沖縄総合事務局)長（電代）第[1-9][0-9]{0,4}号$';
+
+const localizedText = (maxLength: number) =>
+  ({
+    type: 'object',
+    additionalProperties: false,
+    required: ['ja', 'en'],
+    properties: {
+      ja: { type: 'string', minLength: 1, maxLength },
+      en: { type: 'string', minLength: 1, maxLength },
+    },
+  }) as const;
+
+/** Who the partner is in law: what the consent page shows the customer before they agree. */
+const legalDetails = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['name', 'registration_number', 'contact_url', 'privacy_policy_url'],
+  properties: {
+    name: localizedText(200),
+    registration_number: { type: 'string', pattern: REGISTRATION_NUMBER_PATTERN },
+    contact_url: { type: 'string', format: 'uri' },
+    contact_phone: { type: 'string', pattern: '^0[0-9]{1,4}-[0-9]{1,4}-[0-9]{3,4}$' },
+    privacy_policy_url: { type: 'string', format: 'uri' },
+  },
+} as const;
+
+/**
  * One partner (API連携事業者) file under config/partners/ or PARTNERS_DIR. The same schema checks
  * partners that operators add or edit at run time.
  */
@@ -30,15 +63,7 @@ export const partnerSchema = {
   properties: {
     $comment: { type: 'string' },
     client_id: { type: 'string', pattern: '^[A-Za-z0-9._-]{3,64}$' },
-    name: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['ja', 'en'],
-      properties: {
-        ja: { type: 'string', minLength: 1, maxLength: 100 },
-        en: { type: 'string', minLength: 1, maxLength: 100 },
-      },
-    },
+    name: localizedText(100),
     redirect_uris: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', format: 'uri' } },
     jwks: {
       type: 'object',
@@ -67,20 +92,32 @@ export const partnerSchema = {
     grant_lifetime_days: { type: 'integer', minimum: 1 },
     profile: { type: 'string', enum: ['fapi2', 'legacy'], default: 'fapi2' },
     event_endpoint: { type: 'string', format: 'uri' },
+    legal: legalDetails,
   },
+  // Cross-field rules as anyOf alternatives (not if/then/not), so that every required member is one
+  // the schema defines: OpenAPI linters and renderers read them, and ajv means the same.
   allOf: [
-    { not: { required: ['jwks', 'jwks_uri'] } },
+    // jwks or jwks_uri, never both.
+    { anyOf: [{ properties: { jwks: false } }, { properties: { jwks_uri: false } }] },
+    // Keys are needed to verify client assertions, and to recognise a self-signed certificate.
     {
-      // Keys are needed to verify client assertions, and to recognise a self-signed certificate.
-      if: { properties: { token_endpoint_auth_method: { enum: ['private_key_jwt', 'self_signed_tls_client_auth'] } } },
-      then: { anyOf: [{ required: ['jwks'] }, { required: ['jwks_uri'] }] },
+      anyOf: [
+        { required: ['jwks'] },
+        { required: ['jwks_uri'] },
+        {
+          required: ['token_endpoint_auth_method'],
+          properties: {
+            token_endpoint_auth_method: { not: { enum: ['private_key_jwt', 'self_signed_tls_client_auth'] } },
+          },
+        },
+      ],
     },
+    // A CA-issued certificate is recognised by its subject.
     {
-      if: {
-        required: ['token_endpoint_auth_method'],
-        properties: { token_endpoint_auth_method: { const: 'tls_client_auth' } },
-      },
-      then: { required: ['tls_client_auth_subject_dn'] },
+      anyOf: [
+        { required: ['tls_client_auth_subject_dn'] },
+        { properties: { token_endpoint_auth_method: { not: { const: 'tls_client_auth' } } } },
+      ],
     },
   ],
 } as const;

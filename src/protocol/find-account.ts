@@ -80,7 +80,8 @@ const checkRefresh = async (deps: RefreshPolicyDeps, ctx: KoaContextWithOIDC, gr
   if (!record || record.expiresAt <= deps.clock.now()) {
     const ending = grantId ? await deps.revocation.ending(grantId) : undefined;
     throw invalidGrant(
-      `${REAUTHORIZATION_REQUIRED}: the linkage ${ending ? `was ended (${ending.reason})` : 'has reached its end'}; the customer must authorize it again`,
+      `${REAUTHORIZATION_REQUIRED}: the linkage ${ending ? `was ended (${ending.reason})` : 'has reached its end'}; ` +
+        `the customer must authorize it again`,
     );
   }
   // RFC 9449 binds refresh tokens of confidential clients to nothing, and oidc-provider follows
@@ -91,7 +92,8 @@ const checkRefresh = async (deps: RefreshPolicyDeps, ctx: KoaContextWithOIDC, gr
   const newer = pendingReconsent(record, deps.terms, jstDate(deps.clock.now()));
   if (newer) {
     throw invalidGrant(
-      `${RECONSENT_REQUIRED}: the terms changed to version ${newer.version} on ${newer.effectiveFrom}; the customer must agree again`,
+      `${RECONSENT_REQUIRED}: the terms changed to version ${newer.version} on ${newer.effectiveFrom}; the customer ` +
+        `must agree again`,
     );
   }
   const eligibility = await deps.coreBanking.eligibility(record.customerId);

@@ -36,7 +36,9 @@ export const explainEndedRefresh = (
     const ending = await deps.revocation.ending(grantId);
     const expired = exp !== undefined && exp * 1000 <= deps.clock.now();
     if (ending || expired) {
-      body.error_description = `${REAUTHORIZATION_REQUIRED}: the linkage ${ending ? `was ended (${ending.reason})` : 'has reached its end'}; the customer must authorize it again`;
+      body.error_description = `${REAUTHORIZATION_REQUIRED}: the linkage ${
+        ending ? `was ended ` + `(${ending.reason})` : 'has reached its end'
+      }; the customer must authorize it again`;
     }
   });
 };

@@ -1,6 +1,9 @@
+import { pino, stdTimeFunctions, type DestinationStream } from 'pino';
+
 /**
- * Structured JSON-lines logger. Fields whose names suggest a secret are replaced before
- * anything is written, so a careless call cannot leak a token, PIN, OTP or cookie.
+ * Structured JSON-lines logger (pino underneath). Fields whose names suggest a secret are replaced
+ * before anything is written, so a careless call cannot leak a token, PIN, OTP or cookie.
+ * Lines look like {"level":"info","time":"<ISO 8601>","msg":"...",...fields}.
  */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export interface Logger {
@@ -9,9 +12,10 @@ export interface Logger {
   warn(msg: string, fields?: Record<string, unknown>): void;
   error(msg: string, fields?: Record<string, unknown>): void;
   child(fields: Record<string, unknown>): Logger;
+  /** Writes out what is buffered (asynchronous destinations); call before the process exits. */
+  flush(): void;
 }
 
-const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 const SECRET_FIELD =
   /pin|otp|password|secret|token|cookie|authorization|dpop|assertion|code_verifier|^code$|accountNumber/i;
 
@@ -23,27 +27,48 @@ export const redact = (value: unknown, depth = 0): unknown => {
   return out;
 };
 
-export const createLogger = (
-  options: { level?: LogLevel; write?: (line: string) => void; base?: Record<string, unknown> } = {},
-): Logger => {
-  const min = ORDER[options.level ?? 'info'];
-  const write = options.write ?? ((line: string) => process.stdout.write(line));
-  const make = (base: Record<string, unknown>): Logger => {
-    const log = (level: LogLevel) => (msg: string, fields?: Record<string, unknown>) => {
-      if (ORDER[level] < min) return;
-      write(
-        `${JSON.stringify({ time: new Date().toISOString(), level, msg, ...(redact({ ...base, ...fields }) as object) })}\n`,
-      );
-    };
-    return {
-      debug: log('debug'),
-      info: log('info'),
-      warn: log('warn'),
-      error: log('error'),
-      child: (f) => make({ ...base, ...f }),
-    };
+export interface LoggerOptions {
+  level?: LogLevel;
+  /**
+   * Where lines go. Default: standard output, written asynchronously (a buffer flushed in the
+   * background, so a request never waits on the terminal or a pipe). Tests pass a stream or `write`.
+   */
+  destination?: DestinationStream;
+  /** A function called with each line, synchronously: how tests capture what is logged. */
+  write?: (line: string) => void;
+  base?: Record<string, unknown>;
+}
+
+const wrap = (log: pino.Logger): Logger => {
+  const at = (level: LogLevel) => (msg: string, fields?: Record<string, unknown>) => {
+    if (!log.isLevelEnabled(level)) return;
+    if (fields) log[level](redact(fields) as object, msg);
+    else log[level](msg);
   };
-  return make(options.base ?? {});
+  return {
+    debug: at('debug'),
+    info: at('info'),
+    warn: at('warn'),
+    error: at('error'),
+    child: (fields) => wrap(log.child(redact(fields) as Record<string, unknown>)),
+    flush: () => log.flush(),
+  };
+};
+
+export const createLogger = (options: LoggerOptions = {}): Logger => {
+  const destination =
+    options.destination ?? (options.write ? { write: options.write } : pino.destination({ dest: 1, sync: false }));
+  const log = pino(
+    {
+      level: options.level ?? 'info',
+      base: redact(options.base ?? {}) as Record<string, unknown>,
+      timestamp: stdTimeFunctions.isoTime,
+      // Level names, not pino's numbers: what the operators' queries and alerts already match.
+      formatters: { level: (label) => ({ level: label }) },
+    },
+    destination,
+  );
+  return wrap(log);
 };
 
 export const silentLogger: Logger = createLogger({ write: () => {} });

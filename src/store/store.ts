@@ -6,8 +6,8 @@ import { UnavailableError } from '../shared/unavailable.ts';
  * records and their indexes, restrictions. Implementations: ./memory-store.ts (embedded, trial
  * only) and ./redis-store.ts (single node or Cluster). Both pass test/store/contract.test.ts.
  *
- * Keys are plain strings chosen by the callers (see ./keys.ts). Values are strings (callers JSON
- * encode). TTLs are in whole seconds; a missing TTL means the key does not expire.
+ * Keys are plain strings chosen by the callers, each module under its own prefix. Values are strings
+ * (callers JSON encode). TTLs are in whole seconds; a missing TTL means the key does not expire.
  */
 export interface Store {
   readonly kind: 'memory' | 'redis';
@@ -52,7 +52,10 @@ export interface Store {
    * time, as Redis does with `MINID ~` — while newer ones never are. A stream never expires.
    */
   appendToStream(key: string, entries: { atMs: number; value: string }[], trimBeforeMs?: number): Promise<string[]>;
-  /** Entries in id order: from `fromMs` (or after the id `after`) up to `toMs`, both in ms and inclusive; at most `count`. */
+  /**
+   * Entries in id order: from `fromMs` (or after the id `after`) up to `toMs`, both in ms and inclusive; at most
+   * `count`.
+   */
   readStream(key: string, range?: StreamRange): Promise<StreamEntry[]>;
   /** Removes entries by id (tooling and tests: the audit trail itself never deletes); answers how many existed. */
   deleteFromStream(key: string, ids: string[]): Promise<number>;

@@ -57,9 +57,9 @@ describe('the audit view', () => {
 
   test('filters by time: a range before the linkage shows none of it', async () => {
     const { staff } = await logIn(server, demoStaff.auditor);
-    const page = await staff.get(
-      `/admin/audit?partnerId=demo-kakeibo&from=${encodeURIComponent(toJstLocal(startedAt - 3_600_000))}&to=${encodeURIComponent(toJstLocal(startedAt - 60_000))}`,
-    );
+    const from = encodeURIComponent(toJstLocal(startedAt - 3_600_000));
+    const to = encodeURIComponent(toJstLocal(startedAt - 60_000));
+    const page = await staff.get(`/admin/audit?partnerId=demo-kakeibo&from=${from}&to=${to}`);
     expect(page.html).toContain('該当する記録はありません');
   });
 

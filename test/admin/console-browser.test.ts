@@ -71,7 +71,8 @@ test.each([
   ['with JavaScript', true],
   ['without JavaScript', false],
 ])(
-  "an operator finds the demo customer's linkage, ends it with a reason; the partner is cut off and the audit view shows who and why (%s)",
+  "an operator finds the demo customer's linkage, ends it with a reason; the partner is cut off and the audit view " +
+    'shows who and why (%s)',
   async (_label, javaScript) => {
     const partner = await partnerFor(server);
     const linked = await link(server, partner, customers.allTypes);

@@ -187,7 +187,8 @@ describe('audit trail on the embedded store', () => {
     const csv: string[] = [];
     for await (const line of trail.exportEvents({}, 'csv')) csv.push(line);
     expect(csv[0]).toBe(
-      '\uFEFFtime,kind,result,actor,partnerId,customerId,accountIds,requestId,grantId,details,id,instance,chain,seq\r\n',
+      '\uFEFFtime,kind,result,actor,partnerId,customerId,accountIds,requestId,grantId,details,' +
+        'id,instance,chain,seq\r\n',
     );
     expect(csv[1]).toContain(
       `,grant.ended,success,"'=HYPERLINK(""x"")",p1,c1,,,g1,"{""grantId"":""g1"",""note"":""a, \\""b\\""\\nc""}",`,

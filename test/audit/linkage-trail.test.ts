@@ -219,7 +219,12 @@ describe('audit trail of a linkage', () => {
     ]);
     expect(csv.map((r) => r.id)).toEqual(rows.map((r) => r.id));
 
-    const [audit] = await server.app.audit.query({ kind: 'audit.exported', from, partnerId: 'demo-kaikei', limit: 1 });
+    const [audit] = await server.app.audit.query({
+      kind: 'audit.exported',
+      from,
+      partnerId: 'demo-kaikei',
+      limit: 1,
+    });
     expect(audit).toMatchObject({
       actor: 'auditor-sato',
       customerId: CUSTOMER_ID,

@@ -101,7 +101,8 @@ describe('API連携認証 outside its hours (2026-12-01, Tuesday, 06:59 JST)', (
 
   test("an invalid authorization request still gets oidc-provider's error page, never a redirect", async () => {
     const unknownRequestUri = await fetch(
-      `${server.url}/auth?client_id=demo-kakeibo&request_uri=${encodeURIComponent('urn:ietf:params:oauth:request_uri:no-such-request')}`,
+      `${server.url}/auth?client_id=demo-kakeibo` +
+        `&request_uri=${encodeURIComponent('urn:ietf:params:oauth:request_uri:no-such-request')}`,
       { redirect: 'manual' },
     );
     expect(unknownRequestUri.status).toBe(400);
@@ -287,5 +288,18 @@ describe('the public page /service-hours', () => {
       'Linkage authorization (linking your accounts): <strong>Closed (opens at Tue 1 Dec 2026, 07:00)</strong>',
     );
     expect(en).toContain('<th scope="row">Sun 13 Dec</th><td>09:00–17:00</td><td>00:00–03:00, 03:15–22:00</td>');
+  });
+
+  test('a window that recurs every day is one line, not one per day', async () => {
+    server.clock.set(jst('2026-12-01T06:59:00'));
+    const ja = await (await fetch(`${server.url}/service-hours`)).text();
+    const closures = ja.slice(ja.indexOf('id="h-closures"'), ja.indexOf('id="h-days"'));
+    expect(closures.match(/毎日 03:00–03:15/g)).toHaveLength(1);
+    expect(closures).not.toContain('2026年12月2日（水） 03:00');
+    // The 2nd and 4th Sunday nights keep their dates; the daily line comes first.
+    expect(closures.match(/<li>/g)).toHaveLength(3);
+    expect(closures.indexOf('毎日')).toBeLessThan(closures.indexOf('2026年12月13日（日） 22:00'));
+    const en = await (await fetch(`${server.url}/service-hours?lang=en`)).text();
+    expect(en).toContain('<strong>System maintenance</strong>: Every day, 03:00–03:15');
   });
 });

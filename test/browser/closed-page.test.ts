@@ -81,6 +81,10 @@ describe.each(['ja', 'en'] as const)('the closed page in Chromium (%s)', (locale
     await page.goto(`${server.url}/service-hours?lang=${locale}`);
     expect(await page.locator('h1').innerText()).toBe(t('hours.title'));
     expect(await page.locator('tbody tr').count()).toBe(30);
+    // Short on a phone: the day-by-day table is folded away until asked for (a few screens, not 8,000 px).
+    expect(Number(await page.evaluate('document.scrollingElement.scrollHeight'))).toBeLessThan(2500);
+    await page.locator('summary').click();
+    expect(await page.locator('tbody tr').first().isVisible()).toBe(true);
     await axeCheck(page);
     expect(await scrollWidth(page)).toBeLessThanOrEqual(PHONE_WIDTH);
   });

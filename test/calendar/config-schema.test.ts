@@ -8,6 +8,7 @@ import { ManualClock } from '../../src/shared/clock.ts';
 import { loadDemoConfig } from './support/demo-calendar.ts';
 
 /** The demo config with one change made by `edit`. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- edits reach anywhere into the parsed JSON
 const demoWith = (edit: (config: any) => void): unknown => {
   const config = structuredClone(loadDemoConfig());
   edit(config);
@@ -29,6 +30,7 @@ describe('calendar config validation', () => {
     expect(() => loadDemoConfig()).not.toThrow();
   });
 
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- edits reach anywhere into the parsed JSON
   test.each<[string, (config: any) => void, RegExp]>([
     [
       'a malformed time',

@@ -2,8 +2,7 @@ import { ManualClock } from '../../src/shared/clock.ts';
 import { demoCalendar, jstMoment, summarize } from './support/demo-calendar.ts';
 import { runInTimeZone } from './support/run-in-time-zone.ts';
 
-// Exactly the rows of issue 6 ("The demo calendar, and the answers it must give"), with the
-// reopening times written out in full (JST).
+// The answers the demo calendar must give, with the reopening times written out in full (JST).
 // moment (JST)                     API連携認証                              data API
 const table: [string, string, string][] = [
   ['2026-12-01 (Tue) 10:00', 'open', 'open'],

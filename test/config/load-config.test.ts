@@ -88,7 +88,8 @@ describe('the settings overlay (CONFIG_FILE)', () => {
 });
 
 describe('the committed demo keys are refused in production', () => {
-  const DEMO_KEYS_MESSAGE = 'these are the committed demo keys, which anyone can read: refusing to start with NODE_ENV=production.';
+  const DEMO_KEYS_MESSAGE =
+    'these are the committed demo keys, which anyone can read: refusing to start with NODE_ENV=production.';
 
   test('loadConfig refuses NODE_ENV=production with the demo keys', () => {
     const error = configErrorOf({ NODE_ENV: 'production' });
@@ -105,16 +106,24 @@ describe('the committed demo keys are refused in production', () => {
 
   test('the server process (src/main.ts) exits non-zero with the message on stderr', async () => {
     const port = await freePort();
-    const child = spawn(process.execPath, ['--experimental-strip-types', '--no-warnings=ExperimentalWarning', 'src/main.ts'], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', PORT: String(port) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--experimental-strip-types', '--no-warnings=ExperimentalWarning', 'src/main.ts'],
+      {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', PORT: String(port) },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+    });
     child.stdout.resume();
     const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((done) => child.once('exit', (c, s) => done([c, s])));
+    const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((done) =>
+      child.once('exit', (c, s) => done([c, s])),
+    );
     clearTimeout(timer);
     expect(signal).toBeNull();
     expect(code).toBe(78);

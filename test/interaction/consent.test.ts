@@ -81,7 +81,11 @@ describe('consent (同意): what a consent post must carry', () => {
     const attacker = await reachConsent(server, partner, customers.frozenAccount);
     const before = await grantRecordCount();
     const refused = await attacker.agent.request(interactionUrl(victim.consentPage, 'consent'), {
-      form: { csrf: CustomerAgent.field(victim.consentPage.html, 'csrf'), decision: 'agree', accounts: victim.offered },
+      form: {
+        csrf: CustomerAgent.field(victim.consentPage.html, 'csrf'),
+        decision: 'agree',
+        accounts: victim.offered,
+      },
     });
     expect(refused.status).toBe(400);
     expect(refused.html).toContain('interaction_mismatch');
@@ -127,5 +131,37 @@ describe("a partner's display name is text, never markup", () => {
       expect(page.html).not.toContain('<script>alert');
     }
     expect(consentPage.html).toContain('name="accounts"');
+  });
+});
+
+describe('what the consent page tells the customer about the partner', () => {
+  test('its legal name, 電子決済等代行業者 registration number, contact and privacy policy; read only; a way to /my', async () => {
+    const { otpPage, consentPage } = await reachConsent(server, partner, customers.allTypes);
+    expect(otpPage.html).toContain('認証アプリをお持ちでない方');
+    const html = consentPage.html;
+    expect(html).toContain('<dd>株式会社デモかけいぼ（デモ）</dd>');
+    expect(html).toContain('<dd>電子決済等代行業者 関東財務局長（電代）第99999号</dd>');
+    expect(html).toContain('href="https://demo-kakeibo.example.jp/contact"');
+    expect(html).toContain('<a href="tel:0120-000-000">0120-000-000</a>');
+    expect(html).toContain('href="https://demo-kakeibo.example.jp/privacy"');
+    expect(html).toContain('デモかけいぼのプライバシーポリシー');
+    expect(html).toContain('照会のみ（お振込などのお取引はできません）');
+    expect(html).toContain('href="/my?lang=ja"');
+  });
+
+  test('a partner without legal details in its file shows none of them (and nothing breaks)', async () => {
+    const client = await createPartnerClient({
+      issuer: server.url,
+      clientId: scripted.clientId,
+      privateJwk: scripted.privateJwk,
+      redirectUri: scripted.redirectUri,
+      allowHttp: true,
+    });
+    const { consentPage } = await reachConsent(server, client, customers.allTypes, {
+      scope: 'openid offline_access accounts',
+      stopAt: scripted.redirectUri,
+    });
+    expect(consentPage.status).toBe(200);
+    expect(consentPage.html).not.toContain('class="partner-legal"');
   });
 });

@@ -56,7 +56,12 @@ describe('identity check (本人確認, terms 4.1): every failure looks the same
   test('unknown account, wrong PIN, wrong one-time code and a locked account get the same status, page and wording', async () => {
     const unknownAccount = await (async () => {
       const { agent, loginPage } = await beginAuthorization(server, partner);
-      return agent.login(loginPage, { branch: '001', accountType: 'ordinary', accountNumber: '1999999', pin: '2580' });
+      return agent.login(loginPage, {
+        branch: '001',
+        accountType: 'ordinary',
+        accountNumber: '1999999',
+        pin: '2580',
+      });
     })();
     const wrongPin = await (async () => {
       const { agent, loginPage } = await beginAuthorization(server, partner);

@@ -56,19 +56,25 @@ describe('/metrics', () => {
 
     const delta = (name: string, labels: Record<string, string>) =>
       sampleValue(after, name, labels) - sampleValue(before, name, labels);
-    expect(delta('http_requests_total', { route: '/request', method: 'POST', status: '201' })).toBe(1);
-    expect(delta('http_requests_total', { route: '/token', method: 'POST', status: '200' })).toBe(1);
-    expect(delta('http_requests_total', { route: '/api/v1/accounts', method: 'GET', status: '200' })).toBe(1);
-    expect(delta('http_requests_total', { route: '/interaction/:uid/login', method: 'POST', status: '303' })).toBe(1);
-    expect(delta('http_requests_total', { route: '/auth/:uid', method: 'GET', status: '303' })).toBe(1);
-    expect(delta('http_request_duration_seconds_count', { route: '/token', method: 'POST' })).toBe(1);
-    expect(delta('oauth_tokens_issued_total', { type: 'authorization_code', grant_type: 'none' })).toBe(1);
-    expect(delta('oauth_tokens_issued_total', { type: 'access_token', grant_type: 'authorization_code' })).toBe(1);
-    expect(delta('oauth_tokens_issued_total', { type: 'refresh_token', grant_type: 'authorization_code' })).toBe(1);
+    expect(delta('renkei_http_requests_total', { route: '/request', method: 'POST', status: '201' })).toBe(1);
+    expect(delta('renkei_http_requests_total', { route: '/token', method: 'POST', status: '200' })).toBe(1);
+    expect(delta('renkei_http_requests_total', { route: '/api/v1/accounts', method: 'GET', status: '200' })).toBe(1);
+    expect(
+      delta('renkei_http_requests_total', { route: '/interaction/:uid/login', method: 'POST', status: '303' }),
+    ).toBe(1);
+    expect(delta('renkei_http_requests_total', { route: '/auth/:uid', method: 'GET', status: '303' })).toBe(1);
+    expect(delta('renkei_http_request_duration_seconds_count', { route: '/token', method: 'POST' })).toBe(1);
+    expect(delta('renkei_oauth_tokens_issued_total', { type: 'authorization_code', grant_type: 'none' })).toBe(1);
+    expect(delta('renkei_oauth_tokens_issued_total', { type: 'access_token', grant_type: 'authorization_code' })).toBe(
+      1,
+    );
+    expect(delta('renkei_oauth_tokens_issued_total', { type: 'refresh_token', grant_type: 'authorization_code' })).toBe(
+      1,
+    );
     // Route patterns, never raw paths with ids in them.
     expect(
       after
-        .filter((s) => s.name === 'http_requests_total')
+        .filter((s) => s.name === 'renkei_http_requests_total')
         .every((s) => !/\/interaction\/[A-Za-z0-9_-]{10,}/.test(s.labels.route)),
     ).toBe(true);
 
@@ -79,10 +85,10 @@ describe('/metrics', () => {
       actor: 'operator-1',
     });
     const later = await scrape();
-    expect(sampleValue(later, 'oauth_tokens_issued_total', { type: 'access_token', grant_type: 'refresh_token' })).toBe(
-      1,
-    );
-    expect(sampleValue(later, 'grants_ended_total', { reason: 'revoked_by_bank' })).toBe(1);
+    expect(
+      sampleValue(later, 'renkei_oauth_tokens_issued_total', { type: 'access_token', grant_type: 'refresh_token' }),
+    ).toBe(1);
+    expect(sampleValue(later, 'renkei_grants_ended_total', { reason: 'revoked_by_bank' })).toBe(1);
   });
 
   test('counts lockouts', async () => {
@@ -90,7 +96,7 @@ describe('/metrics', () => {
     const { agent, page } = await startAt(server, partner);
     for (let i = 0; i < 5; i += 1)
       expect((await agent.login(page, { ...customers.lockable, pin: '0000' })).status).toBe(400);
-    expect(sampleValue(await scrape(), 'identity_check_lockouts_total')).toBe(1);
+    expect(sampleValue(await scrape(), 'renkei_identity_check_lockouts_total')).toBe(1);
   });
 
   test('counts requests that failed on the store', async () => {
@@ -104,9 +110,9 @@ describe('/metrics', () => {
       store.failing = false;
     }
     const samples = await scrape();
-    expect(sampleValue(samples, 'store_unavailable_errors_total')).toBe(1);
+    expect(sampleValue(samples, 'renkei_store_unavailable_errors_total')).toBe(1);
     expect(
-      sampleValue(samples, 'http_requests_total', { route: '/api/v1/accounts', method: 'GET', status: '503' }),
+      sampleValue(samples, 'renkei_http_requests_total', { route: '/api/v1/accounts', method: 'GET', status: '503' }),
     ).toBe(1);
   });
 });
@@ -129,7 +135,7 @@ describe('operator endpoints are not open to the world', () => {
         headers: { ...viaProxy, authorization: 'Bearer not-the-token-at-all-000' },
       });
       expect(wrong.status).toBe(401);
-      expect(await wrong.text()).not.toContain('http_requests_total');
+      expect(await wrong.text()).not.toContain('renkei_http_requests_total');
       const right = await fetch(`${server.url}${path}`, {
         headers: { ...viaProxy, authorization: `Bearer ${METRICS_TOKEN}` },
       });
@@ -191,8 +197,10 @@ describe('metrics registry', () => {
       prev: '',
     });
     const textA = parsePrometheusText(await a.registry.metrics());
-    expect(sampleValue(textA, 'identity_check_lockouts_total')).toBe(1);
-    expect(sampleValue(textA, 'grants_ended_total', { reason: 'other' })).toBe(1);
-    expect(sampleValue(parsePrometheusText(await b.registry.metrics()), 'identity_check_lockouts_total')).toBe(0);
+    expect(sampleValue(textA, 'renkei_identity_check_lockouts_total')).toBe(1);
+    expect(sampleValue(textA, 'renkei_grants_ended_total', { reason: 'other' })).toBe(1);
+    expect(sampleValue(parsePrometheusText(await b.registry.metrics()), 'renkei_identity_check_lockouts_total')).toBe(
+      0,
+    );
   });
 });

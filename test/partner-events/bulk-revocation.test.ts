@@ -115,7 +115,8 @@ describe.each([
 
       if (process.env.REPORT_TIMINGS)
         process.stderr.write(
-          `bulk revocation on ${app.store.kind}: ${count} grants set up in ${Math.round(setupMs)} ms, ended in ${Math.round(endMs)} ms\n`,
+          `bulk revocation on ${app.store.kind}: ${count} grants set up in ${Math.round(setupMs)} ms, ended in ` +
+            `${Math.round(endMs)} ms\n`,
         );
       expect(endMs).toBeLessThan(45_000);
     } finally {

@@ -66,7 +66,12 @@ describe('Security Event Tokens to the partner when a linkage ends (memory store
       true,
     );
     expect(receiver.received).toHaveLength(0); // sending is the worker's job, not the revocation's
-    expect(await server.app.partnerEvents.runDueDeliveries()).toEqual({ sent: 1, failed: 0, abandoned: 0, dropped: 0 });
+    expect(await server.app.partnerEvents.runDueDeliveries()).toEqual({
+      sent: 1,
+      failed: 0,
+      abandoned: 0,
+      dropped: 0,
+    });
 
     expect(receiver.received).toHaveLength(1);
     const [request] = receiver.received;
@@ -85,7 +90,12 @@ describe('Security Event Tokens to the partner when a linkage ends (memory store
     expect(sub).toEqual(expect.any(String));
 
     // Delivered once: nothing is left to send, and the audit trail says it was delivered.
-    expect(await server.app.partnerEvents.runDueDeliveries()).toEqual({ sent: 0, failed: 0, abandoned: 0, dropped: 0 });
+    expect(await server.app.partnerEvents.runDueDeliveries()).toEqual({
+      sent: 0,
+      failed: 0,
+      abandoned: 0,
+      dropped: 0,
+    });
     expect(receiver.received).toHaveLength(1);
     expect(await pendingKeys(server)).toEqual([]);
     const delivered = await server.app.audit.query({ kind: 'partner_event.delivered', partnerId: PARTNER });
@@ -255,7 +265,8 @@ describe('Security Event Tokens to the partner when a linkage ends (memory store
       const sameAsNone = Math.max(150, 2 * slowest.none);
       expect(Math.abs(slowest.dead - slowest.none)).toBeLessThan(sameAsNone);
       expect(Math.abs(slowest.hanging - slowest.none)).toBeLessThan(sameAsNone);
-      // Queued all the same (the warm-up's, 5 for the dead endpoint, 5 for the hanging one): the worker sends them later.
+      // Queued all the same (the warm-up's, 5 for the dead endpoint, 5 for the hanging one): the worker sends them
+      // later.
       expect((await pendingKeys(server)).filter((k) => k.startsWith('partner-event:'))).toHaveLength(11);
       await setEventEndpoint(server, PARTNER, endpoints.dead);
       const run = await server.app.partnerEvents.runDueDeliveries();
@@ -339,7 +350,11 @@ describe('with Redis: the queue survives a restart and is shared by instances', 
       expect(payload).toMatchObject({
         sub_id: { sub: seeded.sub },
         events: {
-          [GRANT_REVOKED_EVENT]: { grant_id: seeded.grantId, reason: 'revoked_by_customer', initiating_entity: 'user' },
+          [GRANT_REVOKED_EVENT]: {
+            grant_id: seeded.grantId,
+            reason: 'revoked_by_customer',
+            initiating_entity: 'user',
+          },
         },
       });
       expect(await pendingKeys(server)).toEqual([]);

@@ -128,7 +128,10 @@ const linkAs = async (server: TestServer, as: oauth.AuthorizationServer, caller:
   return exchange(as, caller, callbackUrl, pending);
 };
 
-/** A data API call with `Authorization: <scheme> <token>`, through the proxy (which forwards a certificate when the caller presents one). */
+/**
+ * A data API call with `Authorization: <scheme> <token>`, through the proxy (which forwards a certificate when the
+ * caller presents one).
+ */
 const dataCall = async (server: TestServer, authorization: string, certificate?: ClientCertificate) => {
   const res = await fetch(`${server.url}/api/v1/accounts`, {
     headers: { authorization, accept: 'application/json', ...proxyHeader(certificate) },

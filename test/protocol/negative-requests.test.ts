@@ -214,7 +214,8 @@ describe('tokens used the wrong way are refused', () => {
     expect(asBearer.status).toBe(401);
     // oidc-provider keeps the detail (failed jkt verification) out of the response.
     expect(asBearer.headers.get('www-authenticate')).toBe(
-      `DPoP realm="${server.url}", error="invalid_token", error_description="invalid token provided", algs="PS256 ES256 EdDSA"`,
+      `DPoP realm="${server.url}", error="invalid_token", error_description="invalid token provided", algs="PS256 ` +
+        `ES256 EdDSA"`,
     );
     expect(await asBearer.json()).toMatchObject({ error: 'invalid_token' });
 

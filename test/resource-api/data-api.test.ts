@@ -27,7 +27,7 @@ const get = async (linked: Awaited<ReturnType<typeof link>>, path: string, query
   const url = new URL(`${server.url}/api/v1${path}`);
   for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
   const res = await partner.resource(url, linked.tokens.access_token, linked.pending.dpopKeys);
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a response body, checked against the OpenAPI document
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a response body, checked against OpenAPI
   const body: any = await res.json();
   api.check(path, res.status, body);
   return { status: res.status, body, headers: res.headers };

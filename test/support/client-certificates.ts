@@ -10,7 +10,10 @@ import { join } from 'node:path';
  */
 export interface ClientCertificate {
   pem: string;
-  /** The subject as RFC 4514 writes it (most specific RDN first), as openssl prints it: what `tls_client_auth_subject_dn` holds. */
+  /**
+   * The subject as RFC 4514 writes it (most specific RDN first), as openssl prints it: what
+   * `tls_client_auth_subject_dn` holds.
+   */
   subjectDn: string;
   /** `x5t#S256` (RFC 8705 §3.1): base64url SHA-256 of the DER certificate. */
   thumbprint: string;

@@ -6,6 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startPostgres } from './postgres-server.js';
 
 const freePort = () =>
   new Promise((resolve, reject) => {
@@ -28,6 +29,7 @@ const waitForPing = async (port) => {
 
 export default async function globalSetup() {
   process.env.TZ = process.env.TZ || 'UTC';
+  await setupPostgres();
   const onPath = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' }).stdout.trim();
   if (!onPath) {
     if (!process.env.REDIS_URL) throw new Error('tests need redis-server on PATH or REDIS_URL');
@@ -45,4 +47,23 @@ export default async function globalSetup() {
   await waitForPing(port);
   process.env.TEST_REDIS_URL = `redis://127.0.0.1:${port}`;
   process.env.TEST_REDIS_SERVER = onPath;
+}
+
+// PostgreSQL for the record store's tests: TEST_DATABASE_OWNER_URL (a role that may create
+// databases) and TEST_DATABASE_APP_ROLE; test/support/records.ts makes one database per test file.
+async function setupPostgres() {
+  const server = await startPostgres(await freePort());
+  if (server) {
+    globalThis.__TEST_POSTGRES__ = server;
+    process.env.TEST_DATABASE_OWNER_URL = server.ownerUrl;
+    process.env.TEST_DATABASE_APP_ROLE = server.appRole;
+    process.env.TEST_POSTGRES_BIN = server.binDir;
+    process.env.TEST_POSTGRES_DATA = server.dataDir;
+    process.env.TEST_POSTGRES_SOCKET = server.socketDir;
+    process.env.TEST_POSTGRES_PORT = String(server.port);
+  } else if (process.env.DATABASE_URL) {
+    process.env.TEST_DATABASE_OWNER_URL = process.env.DATABASE_URL;
+  } else {
+    throw new Error("tests need PostgreSQL: Debian's postgresql package (/usr/lib/postgresql/*/bin) or DATABASE_URL");
+  }
 }

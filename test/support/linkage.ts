@@ -1,3 +1,4 @@
+import type * as oauth from 'oauth4webapi';
 import {
   createPartnerClient,
   type PartnerClient,
@@ -29,10 +30,16 @@ export const link = async (
   server: TestServer,
   partner: PartnerClient,
   who: DemoCustomer,
-  options: { scope?: string; accounts?: (offered: string[]) => string[]; agent?: CustomerAgent } = {},
+  options: {
+    scope?: string;
+    accounts?: (offered: string[]) => string[];
+    agent?: CustomerAgent;
+    /** The DPoP key pair the tokens are bound to (default: a fresh one). */
+    dpopKeys?: oauth.CryptoKeyPair;
+  } = {},
 ) => {
   server.clock.advance(31_000);
-  const pending = await partner.startAuthorization({ scope: options.scope ?? DEFAULT_SCOPE });
+  const pending = await partner.startAuthorization({ scope: options.scope ?? DEFAULT_SCOPE }, options.dpopKeys);
   const agent = options.agent ?? new CustomerAgent(`${server.url}/demo/callback`);
   const loginPage = await agent.request(pending.authorizationUrl);
   const otpPage = await agent.login(loginPage, who);

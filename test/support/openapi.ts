@@ -32,7 +32,8 @@ export const openApiValidator = (doc: OpenApi) => {
       if (!validate) throw new Error(`cannot resolve ${ref}`);
       if (!validate(body))
         throw new Error(
-          `response to ${method.toUpperCase()} ${path} (${status}) does not match ${ref}: ${ajv.errorsText(validate.errors)}`,
+          `response to ${method.toUpperCase()} ${path} (${status}) does not match ${ref}: ` +
+            `${ajv.errorsText(validate.errors)}`,
         );
     },
   };

@@ -30,7 +30,12 @@ export interface TestServer {
  * moves.
  */
 export const startServer = async (
-  options: { env?: Record<string, string>; overrides?: AppOverrides; port?: number; clock?: ManualClock } = {},
+  options: {
+    env?: Record<string, string | undefined>;
+    overrides?: AppOverrides;
+    port?: number;
+    clock?: ManualClock;
+  } = {},
 ): Promise<TestServer> => {
   const port = options.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
@@ -41,7 +46,7 @@ export const startServer = async (
       ISSUER: url,
       PORT: String(port),
       CONFIG_FILE: 'test/fixtures/test-settings.json',
-      CALENDAR_FILE: 'test/fixtures/calendar-always-open.json',
+      CALENDAR_FILE: 'config/demo/calendar-always-open.json',
       ...options.env,
     },
     ROOT,

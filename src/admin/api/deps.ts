@@ -1,11 +1,19 @@
-import type { Context } from 'koa';
-import type { AdminOperations, Actor } from '../operations/index.ts';
+import type Router from '@koa/router';
+import type { Middleware } from 'koa';
 import type { JsonBodyReader } from '../../http/json-body.ts';
+import type { InternalClientState } from '../../web/tokens/token-request.ts';
+import type { Actor, AdminOperations } from '../operations/index.ts';
 
 export interface ApiDeps {
   ops: AdminOperations;
   readBody: JsonBodyReader;
 }
 
-/** The internal client calling (checkInternalClient put it there). */
-export const actorOf = (ctx: Context): Actor => ctx.state.actor as Actor;
+/** What a call of the admin API carries once authenticated: the internal client is the actor. */
+export interface AdminApiState extends InternalClientState {
+  actor: Actor;
+  requestId?: string;
+}
+
+export type AdminApiRouter = Router<AdminApiState>;
+export type ScopeChecks = { read: Middleware<AdminApiState>; write: Middleware<AdminApiState> };

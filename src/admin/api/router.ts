@@ -3,16 +3,14 @@ import { join } from 'node:path';
 import Router from '@koa/router';
 import type { Ajv } from 'ajv';
 import type { Middleware } from 'koa';
-import type { Config } from '../../config/load-config.ts';
-import { audiences } from '../../protocol/audiences.ts';
-import { checkScope } from '../../resource-api/checks/check-scope.ts';
-import { ResourceError } from '../../resource-api/errors.ts';
-import { respondErrors } from '../../resource-api/respond-errors.ts';
-import { internalClientAdapter } from '../../resource-api/router.ts';
-import type { Clock } from '../../shared/clock.ts';
-import type { Store } from '../../store/store.ts';
-import { OperationError, type Actor, type AdminOperations } from '../operations/index.ts';
 import { jsonBodyReader } from '../../http/json-body.ts';
+import { ResourceError } from '../../web/errors.ts';
+import { noStore } from '../../http/no-store.ts';
+import { respondErrors } from '../../web/respond-errors.ts';
+import { checkScope } from '../../web/tokens/check-scope.ts';
+import type { TokenChecks } from '../../web/tokens/token-checks.ts';
+import { OperationError, type AdminOperations } from '../operations/index.ts';
+import type { AdminApiState } from './deps.ts';
 import { auditApiRoutes } from './routes/audit.ts';
 import { customerApiRoutes } from './routes/customers.ts';
 import { linkageApiRoutes } from './routes/linkages.ts';
@@ -22,7 +20,7 @@ import { restrictionApiRoutes } from './routes/restrictions.ts';
 export const ADMIN_OPENAPI_FILE = 'docs/openapi/admin-api.json';
 
 /** An operation's refusal, in the API's error shape. */
-const operationErrors: Middleware = async (ctx, next) => {
+const operationErrors: Middleware = async (_ctx, next) => {
   try {
     await next();
   } catch (e) {
@@ -37,29 +35,15 @@ const operationErrors: Middleware = async (ctx, next) => {
  * resource indicator, with admin:read for reading and admin:write for changes. The same
  * operations as the console, audited with the client as actor.
  */
-export const adminApiRouter = (deps: {
-  config: Config;
-  store: Store;
-  clock: Clock;
-  ajv: Ajv;
-  ops: AdminOperations;
-}) => {
-  const { settings, internalClients } = deps.config;
-  const router = new Router({ prefix: '/admin/api/v1' });
-  const openapi = readFileSync(join(deps.config.rootDir, ADMIN_OPENAPI_FILE));
-  const adminClients = new Set(
-    internalClients.filter((c) => c.scopes.some((s) => s.startsWith('admin:'))).map((c) => c.client_id),
-  );
+export const adminApiRouter = (deps: { rootDir: string; tokenChecks: TokenChecks; ajv: Ajv; ops: AdminOperations }) => {
+  const router = new Router<AdminApiState>({ prefix: '/admin/api/v1' });
+  const openapi = readFileSync(join(deps.rootDir, ADMIN_OPENAPI_FILE));
 
-  const authenticate: Middleware[] = [
-    ...internalClientAdapter(deps, { audience: audiences(settings.server.issuer).adminApi, clients: adminClients }),
+  const authenticate: Middleware<AdminApiState>[] = [
+    ...deps.tokenChecks.internalClient('adminApi', (scopes) => scopes.some((s) => s.startsWith('admin:'))),
     // The internal client is the actor of what it does.
     async (ctx, next) => {
-      ctx.state.actor = {
-        name: ctx.state.internalClient as string,
-        via: 'api',
-        requestId: ctx.state.requestId as string | undefined,
-      } satisfies Actor;
+      ctx.state.actor = { name: ctx.state.internalClient, via: 'api', requestId: ctx.state.requestId };
       await next();
     },
   ];
@@ -71,15 +55,7 @@ export const adminApiRouter = (deps: {
   });
 
   // Everything registered below needs a token (the document above does not); errors answer as the data API's do.
-  router.use(
-    async (ctx, next) => {
-      ctx.set('Cache-Control', 'no-store');
-      await next();
-    },
-    respondErrors,
-    operationErrors,
-    ...authenticate,
-  );
+  router.use(noStore, respondErrors, operationErrors, ...authenticate);
 
   const apiDeps = { ops: deps.ops, readBody: jsonBodyReader(deps.ajv) };
   customerApiRoutes(router, apiDeps, scope);

@@ -120,7 +120,8 @@ export const adminEn: Record<AdminMessageKey, string> = {
   'partner.authMethod': 'Client authentication',
   'partner.suspend': 'Suspend this partner',
   'partner.suspend.note':
-    'A suspended partner cannot start new linkages and its tokens answer 401 from the next call. Linkages themselves do not end.',
+    'A suspended partner cannot start new linkages and its tokens answer 401 from the next call. Linkages themselves ' +
+    'do not end.',
   'partner.reinstate': 'Reinstate this partner',
   'partner.edit': 'Edit the definition',
   'partner.linkages': 'Live linkages',
@@ -128,7 +129,8 @@ export const adminEn: Record<AdminMessageKey, string> = {
   'partner.endAll': "End all of this partner's linkages",
   'partner.remove': 'Remove this partner',
   'partner.remove.note':
-    'Withdraws the designation: at once, on every instance, the partner is unknown, and every one of its linkages ends (customers and the partner are told). To undo it, add the partner again.',
+    'Withdraws the designation: at once, on every instance, the partner is unknown, and every one of its linkages ' +
+    'ends (customers and the partner are told). To undo it, add the partner again.',
 
   'partnerForm.new': 'Add a partner',
   'partnerForm.edit': 'Edit partner {clientId}',
@@ -139,7 +141,8 @@ export const adminEn: Record<AdminMessageKey, string> = {
 
   'service.title': 'Service restrictions',
   'service.lead':
-    'Temporary restrictions under terms 7.3. They apply on every server at once. The console and the admin API are never restricted.',
+    'Temporary restrictions under terms 7.3. They apply on every server at once. The console and the admin API are ' +
+    'never restricted.',
   'service.current': 'Restrictions in force',
   'service.none': 'No restriction is in force.',
   'service.new': 'Set a restriction',
@@ -189,7 +192,8 @@ export const adminEn: Record<AdminMessageKey, string> = {
 
   'incident.title': 'Incident export (terms 4.6)',
   'incident.lead':
-    "Every linkage event and data call of a customer or a partner in a time range, in order. The partner's copy holds only that partner's own linkages and calls, naming the customer by the identifier (sub) the partner knows.",
+    "Every linkage event and data call of a customer or a partner in a time range, in order. The partner's copy " +
+    "holds only that partner's own linkages and calls, naming the customer by the identifier (sub) the partner knows.",
   'incident.format': 'Format',
   'incident.limitToPartner': "The partner's own copy (only that partner's events)",
   'incident.submit': 'Export',
@@ -206,7 +210,8 @@ export const adminEn: Record<AdminMessageKey, string> = {
   'staff.created': 'Created',
   'staff.disable': 'Disable',
   'staff.cliNote':
-    'Staff are added with `npm run admin -- user add` (the password and the one-time-code secret are shown once, then).',
+    'Staff are added with `npm run admin -- user add` (the password and the one-time-code secret are shown once, ' +
+    'then).',
 
   'done.linkage_ended': 'The linkage has ended.',
   'done.linkages_ended': '{count} linkages have ended.',
@@ -216,7 +221,8 @@ export const adminEn: Record<AdminMessageKey, string> = {
   'done.window_removed': 'The maintenance window was removed.',
   'window.title': 'One-off maintenance windows',
   'window.lead':
-    'Closes the chosen surfaces for the chosen period, on every server at once; shown on the service status (/service-hours, /api/v1/service-status). Times are Japan time.',
+    'Closes the chosen surfaces for the chosen period, on every server at once; shown on the service status ' +
+    '(/service-hours, /api/v1/service-status). Times are Japan time.',
   'window.none': 'No one-off maintenance window is planned.',
   'window.id': 'Name (letters and digits)',
   'window.surfaces': 'Surfaces to close',
@@ -240,5 +246,6 @@ export const adminEn: Record<AdminMessageKey, string> = {
   'error.conflict': 'This cannot be done (it exists already, or conflicts with other settings).',
   'error.totp': 'The one-time code is not correct. Nothing was done.',
   'error.code': 'Error code',
+  'error.requestId': 'Request ID (quote it to support)',
   'error.back': 'Back to the console home',
 };

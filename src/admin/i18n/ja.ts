@@ -238,6 +238,7 @@ export const adminJa = {
   'error.conflict': 'この操作はできません（すでに存在するか、他の設定と競合しています）。',
   'error.totp': 'ワンタイムパスワードが正しくありません。操作は行われていません。',
   'error.code': 'エラーコード',
+  'error.requestId': 'お問い合わせ番号',
   'error.back': 'ホームに戻る',
 } as const;
 

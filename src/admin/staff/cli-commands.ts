@@ -62,7 +62,11 @@ export const runStaffCommand = async (deps: CommandDeps, args: CommandArgs): Pro
           `added ${added.record.username} (${added.record.role})`,
           ...(generated ? [`password: ${password}`] : []),
           `one-time-code secret (base32): ${added.totpSecret}`,
-          `otpauth URI: ${otpauthUri({ issuer: deps.issuerLabel, username: added.record.username, secret: added.totpSecret })}`,
+          `otpauth URI: ${otpauthUri({
+            issuer: deps.issuerLabel,
+            username: added.record.username,
+            secret: added.totpSecret,
+          })}`,
           'These are shown only now.',
           '',
         ].join('\n'),
@@ -73,9 +77,14 @@ export const runStaffCommand = async (deps: CommandDeps, args: CommandArgs): Pro
       const rows = await deps.staff.list();
       deps.out(
         rows
-          .map(
-            (s) =>
-              `${s.username}\t${s.role}\t${s.disabled ? 'disabled' : 'enabled'}\t${s.hasTotp ? 'totp' : 'no-totp'}\tcreated ${new Date(s.createdAt).toISOString()} by ${s.createdBy}`,
+          .map((s) =>
+            [
+              s.username,
+              s.role,
+              s.disabled ? 'disabled' : 'enabled',
+              s.hasTotp ? 'totp' : 'no-totp',
+              `created ${new Date(s.createdAt).toISOString()} by ${s.createdBy}`,
+            ].join('\t'),
           )
           .join('\n') + (rows.length ? '\n' : ''),
       );

@@ -20,7 +20,6 @@ const MAX_ENTRIES_PER_DAY = 3;
  */
 export class AccountHistory {
   readonly #account: DemoAccountData;
-  readonly #start: DayNumber;
   readonly #opening: number;
   readonly #usualLevel: number;
   #through: DayNumber;
@@ -32,7 +31,6 @@ export class AccountHistory {
 
   constructor(account: DemoAccountData, start: DayNumber) {
     this.#account = account;
-    this.#start = start;
     this.#opening = account.openingBalance ?? 0;
     this.#usualLevel =
       account.accountType === 'card_loan'

@@ -30,6 +30,7 @@ export const recordConsent =
       });
     }
     if (form.decision === 'decline') {
+      await deps.consentFunnel.decided(request.uid);
       await deps.audit.record({
         kind: 'consent.declined',
         result: 'denied',
@@ -159,6 +160,7 @@ export const recordConsent =
         ...(replacing ? { action: 'replace' } : {}),
       },
     });
+    await deps.consentFunnel.decided(request.uid);
     return finishInteraction(deps, ctx, {
       login: { accountId: sub, amr: ['pin', 'otp'], ts: Math.floor(identifiedAt / 1000), remember: false },
       consent: { grantId },

@@ -1,7 +1,7 @@
 import type { Middleware } from 'koa';
 import type { CoreBanking } from '../../core-banking/port.ts';
-import type { ResourceRequest } from '../context.ts';
-import { accountNotFound } from '../errors.ts';
+import { accountNotFound } from '../../web/errors.ts';
+import type { DataCallState } from '../context.ts';
 
 /**
  * The account named by `accountId`, when the grant covers it; otherwise 404, exactly as for an id
@@ -9,24 +9,26 @@ import { accountNotFound } from '../errors.ts';
  * An account closed or frozen since the consent is not served either.
  */
 export const loadCoveredAccount =
-  (deps: { coreBanking: CoreBanking }, options: { required: boolean }): Middleware =>
+  (deps: { coreBanking: CoreBanking }, options: { required: boolean }): Middleware<DataCallState> =>
   async (ctx, next) => {
-    const request = ctx.state.resource as ResourceRequest;
     const accountId = ctx.query.accountId;
     if (accountId === undefined) {
       if (options.required) throw accountNotFound();
       return next();
     }
-    if (typeof accountId !== 'string' || !request.accountIds.includes(accountId)) throw accountNotFound();
+    if (typeof accountId !== 'string' || !ctx.state.accountIds.includes(accountId)) throw accountNotFound();
     const account = await deps.coreBanking.account(accountId);
     if (!account || account.status !== 'active') throw accountNotFound();
-    request.account = account;
+    ctx.state.account = account;
     await next();
   };
 
 /** Every account the grant covers that is still open, in the order the customer ticked them. */
-export const coveredAccounts = async (coreBanking: CoreBanking, request: ResourceRequest) => {
-  if (request.account) return [request.account];
-  const accounts = await Promise.all(request.accountIds.map((id) => coreBanking.account(id)));
+export const coveredAccounts = async (
+  coreBanking: CoreBanking,
+  state: Pick<DataCallState, 'account' | 'accountIds'>,
+) => {
+  if (state.account) return [state.account];
+  const accounts = await Promise.all(state.accountIds.map((id) => coreBanking.account(id)));
   return accounts.filter((a): a is NonNullable<typeof a> => a !== undefined && a.status === 'active');
 };

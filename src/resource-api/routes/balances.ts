@@ -1,8 +1,8 @@
 import type { Middleware } from 'koa';
 import { LIQUID_ACCOUNT_TYPES, type CoreBanking } from '../../core-banking/port.ts';
 import { coveredAccounts } from '../checks/load-covered-accounts.ts';
-import type { ResourceRequest } from '../context.ts';
-import { badRequest } from '../errors.ts';
+import type { DataCallState } from '../context.ts';
+import { badRequest } from '../../web/errors.ts';
 import { ACCOUNT_TYPE_CODES, baseDateTime, compact } from '../format.ts';
 
 /**
@@ -10,9 +10,9 @@ import { ACCOUNT_TYPE_CODES, baseDateTime, compact } from '../format.ts';
  * `deposits`); a card loan's balance is its loan balance, with the credit line beside it.
  */
 export const listBalances =
-  (deps: { coreBanking: CoreBanking }): Middleware =>
+  (deps: { coreBanking: CoreBanking }): Middleware<DataCallState> =>
   async (ctx) => {
-    const request = ctx.state.resource as ResourceRequest;
+    const request = ctx.state;
     if (request.account && !LIQUID_ACCOUNT_TYPES.includes(request.account.accountType)) {
       throw badRequest(
         'account_type_not_supported',

@@ -1,8 +1,8 @@
 import type { Middleware } from 'koa';
 import type { CoreBanking, TimeDeposit } from '../../core-banking/port.ts';
 import { coveredAccounts } from '../checks/load-covered-accounts.ts';
-import type { ResourceRequest } from '../context.ts';
-import { badRequest } from '../errors.ts';
+import type { DataCallState } from '../context.ts';
+import { badRequest } from '../../web/errors.ts';
 import { baseDateTime } from '../format.ts';
 
 const INTEREST_TYPES: Record<TimeDeposit['interestType'], { code: string; name: string }> = {
@@ -17,9 +17,9 @@ const RENEWAL_TYPES: Record<TimeDeposit['renewalType'], { code: string; name: st
 
 /** GET /api/v1/accounts/time-deposits[?accountId=] — each deposit of the linked 定期預金 accounts. */
 export const listTimeDeposits =
-  (deps: { coreBanking: CoreBanking }): Middleware =>
+  (deps: { coreBanking: CoreBanking }): Middleware<DataCallState> =>
   async (ctx) => {
-    const request = ctx.state.resource as ResourceRequest;
+    const request = ctx.state;
     if (request.account && request.account.accountType !== 'time_deposit') {
       throw badRequest('account_type_not_supported', 'This account is not a time deposit account.');
     }

@@ -1,8 +1,8 @@
 import type { Middleware } from 'koa';
 import { LIQUID_ACCOUNT_TYPES, type CoreBanking } from '../../core-banking/port.ts';
 import type { Clock } from '../../shared/clock.ts';
-import type { ResourceRequest } from '../context.ts';
-import { badRequest } from '../errors.ts';
+import type { DataCallState } from '../context.ts';
+import { accountNotFound, badRequest } from '../../web/errors.ts';
 import { TRANSACTION_TYPE_CODES, baseDateTime, compact } from '../format.ts';
 import type { createPagingKeys } from '../paging.ts';
 
@@ -59,10 +59,11 @@ export const listTransactions =
     pageSize: number;
     historyMonths: number;
     paging: ReturnType<typeof createPagingKeys>;
-  }): Middleware =>
+  }): Middleware<DataCallState> =>
   async (ctx) => {
-    const request = ctx.state.resource as ResourceRequest;
-    const account = request.account!;
+    const { account } = ctx.state;
+    // loadCoveredAccount({ required: true }) runs before: only a broken route table gets here without one.
+    if (!account) throw accountNotFound();
     if (!LIQUID_ACCOUNT_TYPES.includes(account.accountType))
       throw badRequest('account_type_not_supported', 'This account has no transaction history in this API.');
     const { dateFrom, dateTo } = resolvePeriod(ctx.query, jstToday(deps.clock.now()), deps.historyMonths);

@@ -36,7 +36,8 @@ export const adminOpenApiValidator = (doc: OpenApiDoc) => {
       const validate = ajv.getSchema(`openapi${ref}`)!;
       if (!validate(body))
         throw new Error(
-          `${method} ${path} (${status}) does not match ${ref}: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(body).slice(0, 500)}`,
+          `${method} ${path} (${status}) does not match ${ref}: ` +
+            `${ajv.errorsText(validate.errors)}\n${JSON.stringify(body).slice(0, 500)}`,
         );
     },
   };

@@ -1,9 +1,8 @@
 import { Readable } from 'node:stream';
-import type Router from '@koa/router';
-import type { Context, Middleware } from 'koa';
-import { ResourceError } from '../../../resource-api/errors.ts';
+import type { Context } from 'koa';
+import { ResourceError } from '../../../web/errors.ts';
 import type { AuditFilter } from '../../../audit/index.ts';
-import { actorOf, type ApiDeps } from '../deps.ts';
+import type { AdminApiRouter, ApiDeps, ScopeChecks } from '../deps.ts';
 
 const ID = /^[A-Za-z0-9._:-]{1,64}$/;
 const KIND = /^[a-z_.*]{1,64}$/;
@@ -53,7 +52,7 @@ const sendLines = (ctx: Context, format: 'jsonl' | 'csv', lines: AsyncIterable<s
 };
 
 /** The audit trail (terms 4.6): events as JSON, an export file, the incident export. Each export is audited. */
-export const auditApiRoutes = (router: Router, deps: ApiDeps, scope: { read: Middleware }) => {
+export const auditApiRoutes = (router: AdminApiRouter, deps: ApiDeps, scope: Pick<ScopeChecks, 'read'>) => {
   router.get('/audit/events', scope.read, async (ctx) => {
     ctx.body = { events: await deps.ops.audit.query(filterOf(ctx)) };
   });
@@ -61,7 +60,7 @@ export const auditApiRoutes = (router: Router, deps: ApiDeps, scope: { read: Mid
   router.get('/audit/export', scope.read, async (ctx) => {
     const filter = filterOf(ctx);
     const format = formatOf(ctx);
-    sendLines(ctx, format, await deps.ops.audit.export(filter, format, actorOf(ctx)));
+    sendLines(ctx, format, await deps.ops.audit.export(filter, format, ctx.state.actor));
   });
 
   router.get('/audit/incident', scope.read, async (ctx) => {
@@ -73,7 +72,7 @@ export const auditApiRoutes = (router: Router, deps: ApiDeps, scope: { read: Mid
     sendLines(
       ctx,
       format,
-      await deps.ops.audit.incident({ customerId, partnerId, from, to, limitToPartner }, format, actorOf(ctx)),
+      await deps.ops.audit.incident({ customerId, partnerId, from, to, limitToPartner }, format, ctx.state.actor),
     );
   });
 };

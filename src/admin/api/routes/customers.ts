@@ -1,7 +1,5 @@
-import type Router from '@koa/router';
-import type { Middleware } from 'koa';
-import { ResourceError } from '../../../resource-api/errors.ts';
-import { actorOf, type ApiDeps } from '../deps.ts';
+import { ResourceError } from '../../../web/errors.ts';
+import type { AdminApiRouter, ApiDeps, ScopeChecks } from '../deps.ts';
 import { linkageJson } from '../representations.ts';
 import {
   customerLookupBodySchema,
@@ -13,7 +11,7 @@ import {
 } from '../schemas.ts';
 
 /** Customers: found by a login account (in a body, never a URL), their linkages, unlocking. */
-export const customerApiRoutes = (router: Router, deps: ApiDeps, scope: { read: Middleware; write: Middleware }) => {
+export const customerApiRoutes = (router: AdminApiRouter, deps: ApiDeps, scope: ScopeChecks) => {
   router.post('/customers/lookup', scope.read, async (ctx) => {
     const body = await deps.readBody<CustomerLookupBody>(ctx, customerLookupBodySchema);
     const customerId = await deps.ops.customers.lookup(body);
@@ -30,12 +28,12 @@ export const customerApiRoutes = (router: Router, deps: ApiDeps, scope: { read: 
 
   router.post('/customers/:customerId/linkages/end', scope.write, async (ctx) => {
     const body = await deps.readBody<ReasonBody>(ctx, reasonBodySchema);
-    ctx.body = { ended: await deps.ops.linkages.endCustomer(ctx.params.customerId, body.reason, actorOf(ctx)) };
+    ctx.body = { ended: await deps.ops.linkages.endCustomer(ctx.params.customerId, body.reason, ctx.state.actor) };
   });
 
   router.post('/customers/unlock', scope.write, async (ctx) => {
     const { reason, ...ref } = await deps.readBody<UnlockBody>(ctx, unlockBodySchema);
-    await deps.ops.customers.unlock(ref, reason, actorOf(ctx));
+    await deps.ops.customers.unlock(ref, reason, ctx.state.actor);
     ctx.body = { unlocked: true };
   });
 };

@@ -1,12 +1,10 @@
-import type Router from '@koa/router';
-import type { Middleware } from 'koa';
-import { ResourceError } from '../../../resource-api/errors.ts';
-import { actorOf, type ApiDeps } from '../deps.ts';
+import { ResourceError } from '../../../web/errors.ts';
+import type { AdminApiRouter, ApiDeps, ScopeChecks } from '../deps.ts';
 import { endedLinkageJson, linkageDetailJson } from '../representations.ts';
 import { reasonBodySchema, type ReasonBody } from '../schemas.ts';
 
 /** One linkage: its detail (or how it ended), and ending it. */
-export const linkageApiRoutes = (router: Router, deps: ApiDeps, scope: { read: Middleware; write: Middleware }) => {
+export const linkageApiRoutes = (router: AdminApiRouter, deps: ApiDeps, scope: ScopeChecks) => {
   router.get('/linkages/:grantId', scope.read, async (ctx) => {
     const found = await deps.ops.linkages.detail(ctx.params.grantId);
     if (!found) throw new ResourceError(404, 'not_found', 'No linkage has this id.');
@@ -15,7 +13,7 @@ export const linkageApiRoutes = (router: Router, deps: ApiDeps, scope: { read: M
 
   router.post('/linkages/:grantId/end', scope.write, async (ctx) => {
     const body = await deps.readBody<ReasonBody>(ctx, reasonBodySchema);
-    await deps.ops.linkages.end(ctx.params.grantId, body.reason, actorOf(ctx));
+    await deps.ops.linkages.end(ctx.params.grantId, body.reason, ctx.state.actor);
     ctx.body = { grantId: ctx.params.grantId, ended: true };
   });
 };

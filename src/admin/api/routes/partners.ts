@@ -1,11 +1,9 @@
-import type Router from '@koa/router';
-import type { Middleware } from 'koa';
-import { actorOf, type ApiDeps } from '../deps.ts';
+import type { AdminApiRouter, ApiDeps, ScopeChecks } from '../deps.ts';
 import { linkageJson, partnerJson } from '../representations.ts';
 import { partnerSaveBodySchema, reasonBodySchema, type PartnerSaveBody, type ReasonBody } from '../schemas.ts';
 
 /** Partners: state and source, add or replace a definition, suspend, reinstate, remove, their linkages. */
-export const partnerApiRoutes = (router: Router, deps: ApiDeps, scope: { read: Middleware; write: Middleware }) => {
+export const partnerApiRoutes = (router: AdminApiRouter, deps: ApiDeps, scope: ScopeChecks) => {
   router.get('/partners', scope.read, async (ctx) => {
     ctx.body = { partners: (await deps.ops.partners.list()).map(partnerJson) };
   });
@@ -19,26 +17,26 @@ export const partnerApiRoutes = (router: Router, deps: ApiDeps, scope: { read: M
     const body = await deps.readBody<PartnerSaveBody>(ctx, partnerSaveBodySchema);
     const { clientId } = ctx.params;
     const exists = (await deps.ops.partners.find(clientId)) !== undefined;
-    await deps.ops.partners.save(clientId, body.definition, body.reason, actorOf(ctx), { create: !exists });
+    await deps.ops.partners.save(clientId, body.definition, body.reason, ctx.state.actor, { create: !exists });
     ctx.status = exists ? 200 : 201;
     ctx.body = partnerJson(await deps.ops.partners.view(clientId));
   });
 
   router.post('/partners/:clientId/suspend', scope.write, async (ctx) => {
     const body = await deps.readBody<ReasonBody>(ctx, reasonBodySchema);
-    await deps.ops.partners.suspend(ctx.params.clientId, body.reason, actorOf(ctx));
+    await deps.ops.partners.suspend(ctx.params.clientId, body.reason, ctx.state.actor);
     ctx.body = partnerJson(await deps.ops.partners.view(ctx.params.clientId));
   });
 
   router.post('/partners/:clientId/reinstate', scope.write, async (ctx) => {
     const body = await deps.readBody<ReasonBody>(ctx, reasonBodySchema);
-    await deps.ops.partners.reinstate(ctx.params.clientId, body.reason, actorOf(ctx));
+    await deps.ops.partners.reinstate(ctx.params.clientId, body.reason, ctx.state.actor);
     ctx.body = partnerJson(await deps.ops.partners.view(ctx.params.clientId));
   });
 
   router.post('/partners/:clientId/remove', scope.write, async (ctx) => {
     const body = await deps.readBody<ReasonBody>(ctx, reasonBodySchema);
-    ctx.body = { ended: await deps.ops.partners.remove(ctx.params.clientId, body.reason, actorOf(ctx)) };
+    ctx.body = { ended: await deps.ops.partners.remove(ctx.params.clientId, body.reason, ctx.state.actor) };
   });
 
   router.get('/partners/:clientId/linkages', scope.read, async (ctx) => {
@@ -51,6 +49,6 @@ export const partnerApiRoutes = (router: Router, deps: ApiDeps, scope: { read: M
 
   router.post('/partners/:clientId/linkages/end', scope.write, async (ctx) => {
     const body = await deps.readBody<ReasonBody>(ctx, reasonBodySchema);
-    ctx.body = { ended: await deps.ops.linkages.endPartner(ctx.params.clientId, body.reason, actorOf(ctx)) };
+    ctx.body = { ended: await deps.ops.linkages.endPartner(ctx.params.clientId, body.reason, ctx.state.actor) };
   });
 };

@@ -1,7 +1,5 @@
-import type Router from '@koa/router';
-import type { Middleware } from 'koa';
 import type { RestrictionScope } from '../../../availability/index.ts';
-import { actorOf, type ApiDeps } from '../deps.ts';
+import type { AdminApiRouter, ApiDeps, ScopeChecks } from '../deps.ts';
 import { restrictionJson } from '../representations.ts';
 import type { OneOffWindow } from '../../../calendar/index.ts';
 import {
@@ -14,7 +12,7 @@ import {
 } from '../schemas.ts';
 
 /** Terms 7.3 restrictions: list, set, lift; and operators' one-off maintenance windows. */
-export const restrictionApiRoutes = (router: Router, deps: ApiDeps, scope: { read: Middleware; write: Middleware }) => {
+export const restrictionApiRoutes = (router: AdminApiRouter, deps: ApiDeps, scope: ScopeChecks) => {
   router.get('/restrictions', scope.read, async (ctx) => {
     ctx.body = { restrictions: (await deps.ops.service.list()).map(restrictionJson) };
   });
@@ -28,7 +26,7 @@ export const restrictionApiRoutes = (router: Router, deps: ApiDeps, scope: { rea
         until: body.until === undefined ? undefined : Date.parse(body.until),
         reason: body.reason,
       },
-      actorOf(ctx),
+      ctx.state.actor,
     );
     ctx.status = 201;
     ctx.body = restrictionJson(restriction);
@@ -41,18 +39,18 @@ export const restrictionApiRoutes = (router: Router, deps: ApiDeps, scope: { rea
   router.post('/maintenance-windows', scope.write, async (ctx) => {
     const body = await deps.readBody<MaintenanceWindowBody>(ctx, maintenanceWindowBodySchema);
     ctx.status = 201;
-    ctx.body = await deps.ops.service.windows.add(body as OneOffWindow, actorOf(ctx));
+    ctx.body = await deps.ops.service.windows.add(body as OneOffWindow, ctx.state.actor);
   });
 
   router.post('/maintenance-windows/:id/remove', scope.write, async (ctx) => {
     const body = await deps.readBody<ReasonBody>(ctx, reasonBodySchema);
-    await deps.ops.service.windows.remove(ctx.params.id, body.reason, actorOf(ctx));
+    await deps.ops.service.windows.remove(ctx.params.id, body.reason, ctx.state.actor);
     ctx.body = { id: ctx.params.id, removed: true };
   });
 
   router.post('/restrictions/:id/lift', scope.write, async (ctx) => {
     const body = await deps.readBody<ReasonBody>(ctx, reasonBodySchema);
-    await deps.ops.service.lift(ctx.params.id, body.reason, actorOf(ctx));
+    await deps.ops.service.lift(ctx.params.id, body.reason, ctx.state.actor);
     ctx.body = { id: ctx.params.id, lifted: true };
   });
 };

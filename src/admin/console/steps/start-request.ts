@@ -1,5 +1,6 @@
 import type { Middleware } from 'koa';
 import { resolveLocale } from '../../../http/locale.ts';
+import { preventCaching } from '../../../http/no-store.ts';
 import { adminTranslator } from '../../i18n/index.ts';
 import type { ConsoleRequest } from '../deps.ts';
 
@@ -7,7 +8,6 @@ import type { ConsoleRequest } from '../deps.ts';
 export const startRequest: Middleware = async (ctx, next) => {
   const locale = resolveLocale(ctx);
   ctx.state.console = { locale, at: adminTranslator(locale) } satisfies ConsoleRequest;
-  ctx.set('Cache-Control', 'no-store');
-  ctx.set('Pragma', 'no-cache');
+  preventCaching(ctx);
   await next();
 };

@@ -1,6 +1,6 @@
 import type { Middleware } from 'koa';
-import type { ResourceRequest } from '../context.ts';
 import { invalidToken } from '../errors.ts';
+import type { InternalClientState, TokenState } from './token-request.ts';
 
 /**
  * The token's client must still be one of the bank's internal clients allowed this API (a client
@@ -8,10 +8,10 @@ import { invalidToken } from '../errors.ts';
  * actor of what it does.
  */
 export const checkInternalClient =
-  (allowed: ReadonlySet<string>): Middleware =>
+  (allowed: ReadonlySet<string>): Middleware<TokenState & Partial<Pick<InternalClientState, 'internalClient'>>> =>
   async (ctx, next) => {
-    const request = ctx.state.resource as ResourceRequest;
-    if (!allowed.has(request.payload.clientId)) throw invalidToken('The client is not allowed to use this API.');
-    ctx.state.internalClient = request.payload.clientId;
+    const { clientId } = ctx.state.token;
+    if (!allowed.has(clientId)) throw invalidToken('The client is not allowed to use this API.');
+    ctx.state.internalClient = clientId;
     await next();
   };

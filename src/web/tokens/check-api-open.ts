@@ -1,10 +1,10 @@
 import type { Context, Middleware } from 'koa';
 import { closedDescription, gatedSurface, type Availability } from '../../availability/index.ts';
-import type { ResourceRequest } from '../context.ts';
 import { ResourceError } from '../errors.ts';
+import type { TokenState } from './token-request.ts';
 
 /**
- * 503 while the data API is closed: `service_closed` outside the service calendar's hours,
+ * 503 while the API is closed: `service_closed` outside the service calendar's hours,
  * `temporarily_unavailable` under an operator's restriction (terms 7.3) with the operator's
  * message (Japanese unless the caller prefers English); `Retry-After` when the reopening is known.
  */
@@ -24,8 +24,8 @@ const refuseIfClosed = (availability: Availability, ctx: Context, partnerId?: st
   );
 };
 
-/** First in the chain: closed for everyone (calendar, whole service, the data API) answers 503 whatever the token. */
-export const checkServiceOpen =
+/** First in the chain: closed for everyone (calendar, whole service, this API) answers 503 whatever the token. */
+export const checkApiOpen =
   (availability: Availability): Middleware =>
   async (ctx, next) => {
     refuseIfClosed(availability, ctx);
@@ -36,9 +36,9 @@ export const checkServiceOpen =
  * After the caller proved who it is (token, proof, partner active): a restriction of this one
  * partner. Only the partner itself learns of it, and a suspended partner still gets its 401.
  */
-export const checkServiceOpenForPartner =
-  (availability: Availability): Middleware =>
+export const checkApiOpenForPartner =
+  (availability: Availability): Middleware<TokenState> =>
   async (ctx, next) => {
-    refuseIfClosed(availability, ctx, (ctx.state.resource as ResourceRequest).payload.clientId);
+    refuseIfClosed(availability, ctx, ctx.state.token.clientId);
     await next();
   };

@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { Clock } from '../shared/clock.ts';
+import type { Clock } from '../../shared/clock.ts';
 
 const WINDOW_SECONDS = 60;
 

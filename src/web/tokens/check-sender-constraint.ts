@@ -1,11 +1,11 @@
 import { createHash, X509Certificate } from 'node:crypto';
-import type { Middleware } from 'koa';
+import type { Context, Middleware, ParameterizedContext } from 'koa';
 import { calculateJwkThumbprint, EmbeddedJWK, errors as joseErrors, jwtVerify, type JWK } from 'jose';
 import type { Clock } from '../../shared/clock.ts';
 import type { Store } from '../../store/store.ts';
-import type { ResourceRequest } from '../context.ts';
-import type { DpopNonces } from '../dpop-nonce.ts';
 import { invalidDpopProof, invalidToken, ResourceError } from '../errors.ts';
+import type { DpopNonces } from './dpop-nonce.ts';
+import type { TokenState } from './token-request.ts';
 
 export const DPOP_ALGS = ['ES256', 'PS256', 'EdDSA'];
 
@@ -19,7 +19,7 @@ export interface SenderConstraintDeps {
 }
 
 /** The URL a proof must name: scheme, host and path of this request, no query (RFC 9449 §4.3). */
-const expectedHtu = (ctx: Parameters<Middleware>[0]) => `${ctx.protocol}://${ctx.host}${ctx.path}`;
+const expectedHtu = (ctx: Context) => `${ctx.protocol}://${ctx.host}${ctx.path}`;
 
 const normalizedHtu = (htu: unknown) => {
   if (typeof htu !== 'string') return undefined;
@@ -36,8 +36,9 @@ const normalizedHtu = (htu: unknown) => {
  * a certificate-bound one only with the matching certificate; an unbound token (a partner on the
  * explicit legacy profile) only as Bearer.
  */
-export const checkSenderConstraint = (deps: SenderConstraintDeps): Middleware => {
-  const verifyProof = async (ctx: Parameters<Middleware>[0], request: ResourceRequest) => {
+export const checkSenderConstraint = (deps: SenderConstraintDeps): Middleware<TokenState> => {
+  const verifyProof = async (ctx: ParameterizedContext<TokenState>) => {
+    const { token, credentials } = ctx.state;
     const proofs = ctx.req.headersDistinct.dpop ?? [];
     if (proofs.length !== 1) throw invalidDpopProof('Exactly one DPoP proof is required.');
     let verified;
@@ -54,7 +55,9 @@ export const checkSenderConstraint = (deps: SenderConstraintDeps): Middleware =>
       );
     }
     const { payload, protectedHeader } = verified;
-    const jwk = protectedHeader.jwk as JWK;
+    // EmbeddedJWK verified the signature with this very header's key, so it is present.
+    const jwk: JWK | undefined = protectedHeader.jwk;
+    if (!jwk) throw invalidDpopProof('The DPoP proof must carry its public key.');
     if ('d' in jwk) throw invalidDpopProof('The DPoP proof must carry a public key.');
     if (typeof payload.jti !== 'string' || payload.jti.length < 8 || payload.jti.length > 256)
       throw invalidDpopProof('The DPoP proof needs a jti.');
@@ -63,7 +66,7 @@ export const checkSenderConstraint = (deps: SenderConstraintDeps): Middleware =>
     const now = Math.floor(deps.clock.now() / 1000);
     if (typeof payload.iat !== 'number' || Math.abs(now - payload.iat) > deps.iatToleranceSeconds)
       throw invalidDpopProof('The DPoP proof is not recent.');
-    if (payload.ath !== createHash('sha256').update(request.token).digest('base64url'))
+    if (payload.ath !== createHash('sha256').update(credentials.token).digest('base64url'))
       throw invalidDpopProof('The DPoP proof is for another access token.');
     if (deps.nonces && (typeof payload.nonce !== 'string' || !deps.nonces.accepts(payload.nonce))) {
       throw new ResourceError(401, 'use_dpop_nonce', 'Use the server-provided DPoP nonce.', {
@@ -71,18 +74,18 @@ export const checkSenderConstraint = (deps: SenderConstraintDeps): Middleware =>
         headers: { 'DPoP-Nonce': deps.nonces.current() },
       });
     }
-    if ((await calculateJwkThumbprint(jwk)) !== request.payload.jkt)
+    if ((await calculateJwkThumbprint(jwk)) !== token.jkt)
       throw invalidToken('The DPoP proof is not signed with the key this token is bound to.');
     // Replay across instances: the proof's jti is remembered in the shared store for its lifetime.
     const fresh = await deps.store.setIfAbsent(
-      `dpop-jti:${request.payload.jkt}:${payload.jti}`,
+      `dpop-jti:${token.jkt}:${payload.jti}`,
       '1',
       2 * deps.iatToleranceSeconds + 5,
     );
     if (!fresh) throw invalidDpopProof('The DPoP proof was already used.');
   };
 
-  const verifyCertificate = (ctx: Parameters<Middleware>[0], expected: string) => {
+  const verifyCertificate = (ctx: Context, expected: string) => {
     const pem = deps.certificateHeader ? ctx.get(deps.certificateHeader) : '';
     let thumbprint: string | undefined;
     try {
@@ -99,17 +102,16 @@ export const checkSenderConstraint = (deps: SenderConstraintDeps): Middleware =>
   };
 
   return async (ctx, next) => {
-    const request = ctx.state.resource as ResourceRequest;
-    const { payload } = request;
+    const { token: payload, credentials } = ctx.state;
     if (payload.jkt) {
-      if (request.scheme !== 'DPoP')
+      if (credentials.scheme !== 'DPoP')
         throw invalidToken('This access token is DPoP-bound: send it with the DPoP scheme and a proof.');
-      await verifyProof(ctx, request);
+      await verifyProof(ctx);
     } else if (payload['x5t#S256']) {
-      if (request.scheme !== 'Bearer')
+      if (credentials.scheme !== 'Bearer')
         throw invalidToken('This access token is certificate-bound: send it with the Bearer scheme over mTLS.');
       verifyCertificate(ctx, payload['x5t#S256']);
-    } else if (request.scheme !== 'Bearer') {
+    } else if (credentials.scheme !== 'Bearer') {
       throw invalidToken('This access token is not DPoP-bound.');
     }
     await next();
