@@ -12,7 +12,12 @@ import type { CoreBanking } from './core-banking/port.ts';
 import { demoPartnerRouter } from './demo-partner/router.ts';
 import { createConsentRecords } from './grants/consent-records.ts';
 import { createGrantRecords, type GrantRecords } from './grants/grant-records.ts';
+import { createLinkageJournal } from './grants/journal.ts';
+import { createLinkages, startLinkageSweeper, type Linkages } from './grants/linkages.ts';
 import { createGrantRevocation, type GrantRevocation } from './grants/revocation.ts';
+import { createGrantDrafter } from './protocol/grant-drafts.ts';
+import { sendNotice } from './notifier/index.ts';
+import { createOidcStore } from './store/oidc-adapter.ts';
 import { createLastUsed } from './grants/last-used.ts';
 import { createCustomerSessions, myPageRouter } from './my-page/index.ts';
 import { createDemoOutbox, demoOutboxRouter, noticeOfEnding, type CustomerNotifier } from './notifier/index.ts';
@@ -71,7 +76,10 @@ export interface App {
   partners: PartnerRegistry;
   partnerStatus: PartnerStatusCache;
   grants: GrantRecords;
+  /** The linkage's internals (ending records); surfaces use `linkages`. */
   revocation: GrantRevocation;
+  /** Making, replacing and ending linkages (src/grants/linkages.ts). */
+  linkages: Linkages;
   /** Security Event Tokens telling partners of ended linkages: the queue's worker (src/partner-events). */
   partnerEvents: PartnerEvents;
   /** Is a surface open now for a partner: the service calendar and operators' restrictions. */
@@ -114,13 +122,33 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
   const render = createRenderer(config.rootDir);
 
   if (!overrides.coreBanking && !config.demo) throw new Error('no core-banking connector configured');
-  const coreBanking = overrides.coreBanking ?? createDemoCoreBanking({ data: config.demo!.coreBanking, store, clock });
+  const coreBanking =
+    overrides.coreBanking ??
+    createDemoCoreBanking({
+      data: config.demo!.coreBanking,
+      store,
+      clock,
+      unknownSeconds: settings.demo.unknownAccountFailureSeconds,
+    });
 
   const partners = createPartnerRegistry({ store, definitions: config.partners });
   const partnerStatus = await createPartnerStatusCache({ store, registry: partners, refreshMs: 5000, logger });
   const grants = createGrantRecords({ store, clock });
   const consents = createConsentRecords({ store, clock, retentionDays: settings.lifetimes.consentRecordRetentionDays });
-  const revocation = createGrantRevocation({ store, grants, audit, clock });
+  // oidc-provider accepts a record until exp + its clock tolerance (15 s), so records live that long.
+  const oidc = createOidcStore(store, { clockToleranceSeconds: 15 });
+  const journal = createLinkageJournal({ store, clock });
+  const revocation = createGrantRevocation({
+    store,
+    grants,
+    oidc,
+    journal,
+    audit,
+    clock,
+    resumeAfterMs: settings.grants.sweeperPeriodSeconds * 1000,
+  });
+  // Built once the provider exists (it drafts the Grant); oidc-provider's own revocations reach it.
+  const late: { linkages?: Linkages } = {};
   const partnerEvents = createPartnerEvents({
     config,
     store,
@@ -165,6 +193,10 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     grants,
     coreBanking,
     revocation,
+    oidc,
+    onProviderRevokedGrant: async (grantId) => {
+      await late.linkages!.end({ grantId }, { reason: 'revoked_by_protocol', actor: 'oidc-provider' });
+    },
     clock,
     availability,
     extraRedirectUris: (clientId) => (demoPartnerIds.has(clientId) ? [demoCallback] : []),
@@ -219,6 +251,22 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
   if (!notifier) throw new Error('no customer notifier configured');
   revocation.onEnded(noticeOfEnding({ notifier, logger, audit, coreBanking, partners }));
   const lastUsed = createLastUsed({ store, clock, logger });
+  const linkages = createLinkages({
+    store,
+    clock,
+    logger,
+    audit,
+    grants,
+    consents,
+    revocation,
+    journal,
+    oidc,
+    drafter: createGrantDrafter(provider, settings.server.issuer),
+    notify: (notice) => sendNotice({ notifier, logger, audit }, notice),
+    sweepAfterMs: settings.grants.sweeperPeriodSeconds * 1000,
+  });
+  late.linkages = linkages;
+  const sweeper = startLinkageSweeper({ linkages, logger, periodMs: settings.grants.sweeperPeriodSeconds * 1000 });
   const customerSessions = createCustomerSessions({
     store,
     clock,
@@ -232,7 +280,7 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     partners,
     coreBanking,
     grants,
-    consents,
+    linkages,
     states,
     render,
     clock,
@@ -240,7 +288,6 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     audit,
     ajv,
     identityCheck,
-    revocation,
     availability,
     notifier,
     consentFunnel,
@@ -269,7 +316,7 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     audit,
     coreBanking,
     grants,
-    revocation,
+    linkages,
     partners,
     partnerStatus,
     restrictions: availability.restrictions,
@@ -297,10 +344,10 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
       tokenChecks,
       lastUsed,
     }),
-    grantManagementRouter({ clock, tokenChecks, grants, revocation, dataApi: apiAudiences.dataApi }),
+    grantManagementRouter({ clock, tokenChecks, grants, linkages, dataApi: apiAudiences.dataApi }),
     publicPagesRouter({ config, render, clock }),
     serviceStatusRouter({ availability, calendar, clock, render }),
-    coreEventsRouter({ tokenChecks, ajv, coreBanking, revocation, audit }),
+    coreEventsRouter({ tokenChecks, ajv, coreBanking, linkages, audit }),
   ];
   routers.forEach(mount);
   if (config.demo) mount(demoPartnerRouter({ config, demoPartnerIds, callbackUrl: demoCallback, logger }));
@@ -315,7 +362,7 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
       coreBanking,
       partners,
       grants,
-      revocation,
+      linkages,
       identityCheck,
       notifier,
       availability,
@@ -343,6 +390,7 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     partnerStatus,
     grants,
     revocation,
+    linkages,
     partnerEvents,
     availability,
     admin,
@@ -350,6 +398,7 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
       draining = true;
     },
     async close() {
+      await sweeper.stop();
       clearInterval(funnelSweep);
       // Sends in flight finish first: they write to the audit trail and the store.
       await partnerEvents.stop();

@@ -48,7 +48,7 @@ export interface Config {
   rootDir: string;
   settings: Settings;
   signingKeys: SigningKeys;
-  /** Public halves of retired checkpoint-signing keys (keys dir's checkpoint-keys.json): audit:verify needs them. */
+  /** Retired checkpoint-signing keys, public halves (keys dir's checkpoint-keys.json), for audit:verify. */
   retiredCheckpointKeys: RetiredKeys;
   secrets: Secrets;
   usesDemoKeys: boolean;

@@ -55,6 +55,8 @@ export const settingsSchema = {
       properties: {
         enabled: { type: 'boolean', default: true },
         dir: { type: 'string', default: 'config/demo' },
+        /** How long the demo core system keeps PIN failures of an account number it does not know. */
+        unknownAccountFailureSeconds: { type: 'integer', minimum: 1, maximum: 86400, default: 3600 },
       },
     },
     partnersDirs: { type: 'array', items: { type: 'string' }, default: ['config/partners'] },
@@ -114,6 +116,18 @@ export const settingsSchema = {
         pageSize: { type: 'integer', minimum: 1, maximum: 500, default: 500 },
         /** How far back transactions go (terms 2.4), in months before today (JST). */
         historyMonths: { type: 'integer', minimum: 1, maximum: 120, default: 24 },
+      },
+    },
+    grants: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        /**
+         * How often the sweeper looks for makings and endings of linkages that a crash or an outage
+         * interrupted, and how old one must be before it finishes it.
+         */
+        sweeperPeriodSeconds: { type: 'integer', minimum: 1, maximum: 3600, default: 60 },
       },
     },
     myPage: {

@@ -6,6 +6,8 @@ import { grantLifetimeSeconds } from '../protocol/lifetimes.ts';
 import { currentTerms, jstDate, upcomingTerms } from '../terms/terms.ts';
 import type { InteractionDeps, InteractionRequest } from './deps.ts';
 import { linkableAccounts } from './linkable-accounts.ts';
+import { categoriesOf } from '../grants/categories.ts';
+import { grantedScopes } from '../protocol/audiences.ts';
 
 /** The pages of API連携認証. Each takes what it shows from the interaction request. */
 
@@ -98,9 +100,8 @@ export const renderConsentPage = async (
   const all = await deps.coreBanking.accounts(customerId);
   const offered = linkableAccounts(all, deps.config.settings.linkableAccountTypes, request.partner.account_types);
   if (offered.length === 0) return renderIneligiblePage(deps, ctx, 'ineligible.no_linkable_account');
-  const requested = new Set(String(request.details.params.scope ?? '').split(' '));
-  const categories = (['accounts', 'deposits', 'time_deposits'] as const).filter(
-    (s) => requested.has(s) && request.partner.scopes.includes(s),
+  const categories = categoriesOf(
+    grantedScopes(String(request.details.params.scope ?? ''), request.partner.scopes).dataScopes,
   );
   const lifetime = grantLifetimeSeconds(request.partner, deps.config.settings.lifetimes);
   const terms = currentTerms(deps.config.terms, deps.clock);

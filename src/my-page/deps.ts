@@ -5,7 +5,7 @@ import type { Config } from '../config/load-config.ts';
 import type { CoreBanking } from '../core-banking/port.ts';
 import type { GrantRecords } from '../grants/grant-records.ts';
 import type { LastUsed } from '../grants/last-used.ts';
-import type { GrantRevocation } from '../grants/revocation.ts';
+import type { Linkages } from '../grants/linkages.ts';
 import type { Render } from '../http/render.ts';
 import type { Locale, Translate } from '../i18n/index.ts';
 import type { IdentityCheck } from '../identity-check/identity-check.ts';
@@ -26,7 +26,7 @@ export interface MyPageDeps {
   coreBanking: CoreBanking;
   partners: PartnerRegistry;
   grants: GrantRecords;
-  revocation: GrantRevocation;
+  linkages: Linkages;
   /** The same identity check as API連携認証: same lock counter, same answers. */
   identityCheck: IdentityCheck;
   notifier: CustomerNotifier;

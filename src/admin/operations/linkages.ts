@@ -2,7 +2,8 @@ import type { AuditTrail, RecordedAuditEvent } from '../../audit/index.ts';
 import type { CoreBanking } from '../../core-banking/port.ts';
 import { maskAccountNumber } from '../../grants/consent-records.ts';
 import type { GrantRecord, GrantRecords } from '../../grants/grant-records.ts';
-import type { GrantEnding, GrantRevocation } from '../../grants/revocation.ts';
+import type { GrantEnding } from '../../grants/revocation.ts';
+import type { Linkages } from '../../grants/linkages.ts';
 import type { PartnerRegistry } from '../../partners/registry.ts';
 import { OperationError } from './errors.ts';
 import { recordStaffAction, type Actor } from './staff-action.ts';
@@ -46,7 +47,7 @@ const grantIdOf = (event: RecordedAuditEvent) => event.details?.grantId;
  */
 export const createLinkageOperations = (deps: {
   grants: GrantRecords;
-  revocation: GrantRevocation;
+  linkages: Linkages;
   partners: PartnerRegistry;
   coreBanking: CoreBanking;
   audit: AuditTrail;
@@ -82,7 +83,7 @@ export const createLinkageOperations = (deps: {
     async detail(grantId: string): Promise<LinkageLookup | undefined> {
       const record = await deps.grants.find(grantId);
       if (!record) {
-        const ended = await deps.revocation.ending(grantId);
+        const ended = await deps.linkages.ending(grantId);
         return ended ? { state: 'ended', ending: ended } : undefined;
       }
       const [summary] = await summaries([grantId]);
@@ -117,7 +118,7 @@ export const createLinkageOperations = (deps: {
     async end(grantId: string, reason: string, actor: Actor): Promise<void> {
       const record = await deps.grants.find(grantId);
       if (!record) throw new OperationError('not_found', 'No live linkage has this id.');
-      await deps.revocation.endGrant(grantId, { ...ending, actor: actor.name, note: reason });
+      await deps.linkages.end({ grantId }, { ...ending, actor: actor.name, note: reason });
       await recordStaffAction(deps.audit, actor, {
         kind: 'admin.linkage.ended',
         reason,
@@ -128,7 +129,7 @@ export const createLinkageOperations = (deps: {
     },
 
     async endCustomer(customerId: string, reason: string, actor: Actor): Promise<number> {
-      const ended = await deps.revocation.endCustomerGrants(customerId, { ...ending, actor: actor.name, note: reason });
+      const ended = await deps.linkages.end({ customerId }, { ...ending, actor: actor.name, note: reason });
       await recordStaffAction(deps.audit, actor, {
         kind: 'admin.customer.linkages_ended',
         reason,
@@ -141,7 +142,7 @@ export const createLinkageOperations = (deps: {
     async endPartner(partnerId: string, reason: string, actor: Actor): Promise<number> {
       if (!(await deps.partners.find(partnerId)))
         throw new OperationError('not_found', 'No partner has this client_id.');
-      const ended = await deps.revocation.endPartnerGrants(partnerId, { ...ending, actor: actor.name, note: reason });
+      const ended = await deps.linkages.end({ partnerId }, { ...ending, actor: actor.name, note: reason });
       await recordStaffAction(deps.audit, actor, {
         kind: 'admin.partner.linkages_ended',
         reason,

@@ -16,6 +16,8 @@ export interface DemoCoreBankingDeps {
   data: DemoCoreBankingData;
   store: Store;
   clock: Clock;
+  /** How long failures of an account reference the data does not know are kept (default 1 hour). */
+  unknownSeconds?: number;
 }
 
 /**
@@ -23,10 +25,10 @@ export interface DemoCoreBankingDeps {
  * transaction histories, PINs checked against argon2id hashes, login failures in the store.
  * "Today" is always the clock's JST date.
  */
-export function createDemoCoreBanking({ data, store, clock }: DemoCoreBankingDeps): CoreBanking {
+export function createDemoCoreBanking({ data, store, clock, unknownSeconds }: DemoCoreBankingDeps): CoreBanking {
   const directory = buildDirectory(data);
   const pins = createPinVerifier(directory.samplePinHash);
-  const failures = createLoginFailureCounter(store);
+  const failures = createLoginFailureCounter(store, { unknownSeconds });
   const historyStart = parseDayOrThrow(data.historyStart);
   const histories = new Map<string, AccountHistory>();
 
@@ -104,7 +106,7 @@ export function createDemoCoreBanking({ data, store, clock }: DemoCoreBankingDep
     },
 
     loginFailures: (ref) => failures.state(ref),
-    recordLoginFailure: (ref, lockAfter) => failures.record(ref, lockAfter),
+    recordLoginFailure: (ref, lockAfter) => failures.record(ref, lockAfter, directory.byLoginRef(ref) !== undefined),
     resetLoginFailures: (ref) => failures.reset(ref),
     unlock: (ref) => failures.unlock(ref),
   };

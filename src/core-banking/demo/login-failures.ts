@@ -15,22 +15,26 @@ export const loginFailureKeys = (ref: LoginAccountRef): { count: string; lock: s
 /**
  * Consecutive PIN failures per login account. The count is an atomic increment (instances share
  * it); reaching `lockAfter` sets a lock that stays until `unlock` (branch counter procedure), even
- * when a later correct PIN resets the count. Nothing here expires on its own.
+ * when a later correct PIN resets the count. For an account the core system knows nothing here
+ * expires on its own. An account reference it does not know (a typo, or someone trying numbers)
+ * is counted and locked the same way — so that answers do not tell which accounts exist — but
+ * only for `unknownSeconds`: made-up numbers never leave keys behind for good.
  */
-export const createLoginFailureCounter = (store: Store) => ({
+export const createLoginFailureCounter = (store: Store, options: { unknownSeconds?: number } = {}) => ({
   async state(ref: LoginAccountRef): Promise<LoginFailureState> {
     const keys = loginFailureKeys(ref);
     const [count, lock] = await store.getMany([keys.count, keys.lock]);
     return { consecutiveFailures: count === undefined ? 0 : Number(count), locked: lock !== undefined };
   },
 
-  async record(ref: LoginAccountRef, lockAfter: number): Promise<LoginFailureState> {
+  async record(ref: LoginAccountRef, lockAfter: number, known = true): Promise<LoginFailureState> {
     if (!Number.isInteger(lockAfter) || lockAfter < 1)
       throw new RangeError(`lockAfter must be a positive integer: ${lockAfter}`);
     const keys = loginFailureKeys(ref);
-    const consecutiveFailures = await store.incr(keys.count);
+    const ttl = known ? undefined : (options.unknownSeconds ?? 3600);
+    const consecutiveFailures = await store.incr(keys.count, ttl);
     if (consecutiveFailures >= lockAfter) {
-      await store.set(keys.lock, '1');
+      await store.set(keys.lock, '1', ttl);
       return { consecutiveFailures, locked: true };
     }
     return { consecutiveFailures, locked: (await store.get(keys.lock)) !== undefined };
