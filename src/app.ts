@@ -9,6 +9,8 @@ import { createServiceCalendar } from './calendar/index.ts';
 import type { Config } from './config/load-config.ts';
 import { createDemoCoreBanking } from './core-banking/demo/index.ts';
 import type { CoreBanking } from './core-banking/port.ts';
+import { loadGatewayContract } from './core-banking/http/contract.ts';
+import { createHttpCoreBanking, type HttpCoreBanking } from './core-banking/http/http-core-banking.ts';
 import { demoPartnerRouter } from './demo-partner/router.ts';
 import { createConsentRecords } from './grants/consent-records.ts';
 import { createGrantRecords, type GrantRecords } from './grants/grant-records.ts';
@@ -42,6 +44,7 @@ import { coreEventsRouter } from './core-events/router.ts';
 import { audiences } from './protocol/audiences.ts';
 import { createProvider } from './protocol/provider.ts';
 import { publicPagesRouter } from './public-pages/router.ts';
+import { developerPortalRouter } from './developer-portal/router.ts';
 import { createAjv } from './shared/json-schema.ts';
 import { systemClock, type Clock } from './shared/clock.ts';
 import { createDeadlines, type Deadlines } from './shared/deadline.ts';
@@ -121,9 +124,23 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
   const ajv = createAjv();
   const render = createRenderer(config.rootDir);
 
-  if (!overrides.coreBanking && !config.demo) throw new Error('no core-banking connector configured');
+  // The bank's gateway over HTTPS (production), or the embedded demo data set (trials).
+  let httpCore: HttpCoreBanking | undefined;
+  if (!overrides.coreBanking && settings.coreBanking.connector === 'http') {
+    httpCore = createHttpCoreBanking({
+      settings: settings.coreBanking.http as Parameters<typeof createHttpCoreBanking>[0]['settings'],
+      contract: loadGatewayContract(config.rootDir),
+      tls: config.coreBankingTls,
+      store,
+      clock,
+      logger: logger.child({ component: 'core-banking' }),
+      registry: metrics.registry,
+    });
+  }
+  if (!overrides.coreBanking && !httpCore && !config.demo) throw new Error('no core-banking connector configured');
   const coreBanking =
     overrides.coreBanking ??
+    httpCore ??
     createDemoCoreBanking({
       data: config.demo!.coreBanking,
       store,
@@ -346,6 +363,7 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     }),
     grantManagementRouter({ clock, tokenChecks, grants, linkages, dataApi: apiAudiences.dataApi }),
     publicPagesRouter({ config, render, clock }),
+    developerPortalRouter({ config, render }),
     serviceStatusRouter({ availability, calendar, clock, render }),
     coreEventsRouter({ tokenChecks, ajv, coreBanking, linkages, audit }),
   ];
@@ -406,6 +424,7 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
       await audit.close();
       await availability.close();
       await partnerStatus.close();
+      await httpCore?.close();
       await store.close();
     },
   };

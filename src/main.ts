@@ -23,7 +23,7 @@ let config;
 try {
   config = loadConfig(process.env);
 } catch (e) {
-  if (e instanceof ConfigError) fatal(e.message, 78);
+  if (e instanceof ConfigError) fatal(e.oneLine(), 78);
   throw e;
 }
 const { settings } = config;

@@ -2,6 +2,7 @@ import type { FromSchema } from 'json-schema-to-ts';
 import { adminSettingsSchema } from '../admin/settings-schema.ts';
 import { auditSettingsSchema } from '../audit/settings-schema.ts';
 import { opsSettingsSchema } from '../ops/settings-schema.ts';
+import { coreBankingSettingsSchema } from '../core-banking/http/settings-schema.ts';
 import { recordsSettingsSchema } from '../records/settings-schema.ts';
 
 const accountType = {
@@ -195,6 +196,8 @@ export const settingsSchema = {
     records: recordsSettingsSchema,
     /** Who may read /metrics and /readyz (src/ops/settings-schema.ts). */
     ops: opsSettingsSchema,
+    /** The core-banking connector (src/core-banking/http/settings-schema.ts). */
+    coreBanking: coreBankingSettingsSchema,
   },
 } as const;
 

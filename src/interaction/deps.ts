@@ -51,6 +51,11 @@ export interface InteractionRequest {
   state: InteractionState;
   locale: Locale;
   t: Translate;
-  form?: Record<string, unknown>;
   startedAt: number;
+}
+
+/** ctx.state of an interaction route: the request, and the partner's origin for the page's form-action. */
+export interface InteractionRouteState {
+  interaction: InteractionRequest;
+  formActionOrigins?: string[];
 }

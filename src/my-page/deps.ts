@@ -13,7 +13,7 @@ import type { CustomerNotifier } from '../notifier/index.ts';
 import type { PartnerRegistry } from '../partners/registry.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { Logger } from '../shared/logger.ts';
-import type { LinkageView } from './linkages.ts';
+import type { CustomerLinkage } from './linkages.ts';
 import type { CustomerSession, CustomerSessions } from './sessions.ts';
 
 export interface MyPageDeps {
@@ -44,7 +44,11 @@ export interface MyPageRequest {
   startedAt: number;
   sessionId?: string;
   session?: CustomerSession;
-  form?: Record<string, unknown>;
   /** The linkage a /my/linkages/:grantId route is about (this customer's, live). */
-  linkage?: LinkageView;
+  linkage?: CustomerLinkage;
+}
+
+/** ctx.state of a /my route. */
+export interface MyPageRouteState {
+  myPage: MyPageRequest;
 }

@@ -1,7 +1,7 @@
 import type { AuditTrail, RecordedAuditEvent } from '../../audit/index.ts';
 import type { CoreBanking } from '../../core-banking/port.ts';
-import { maskAccountNumber } from '../../grants/consent-records.ts';
 import type { GrantRecord, GrantRecords } from '../../grants/grant-records.ts';
+import { createLinkageViews, type LinkageView } from '../../grants/linkage-view.ts';
 import type { GrantEnding } from '../../grants/revocation.ts';
 import type { Linkages } from '../../grants/linkages.ts';
 import type { PartnerRegistry } from '../../partners/registry.ts';
@@ -52,25 +52,25 @@ export const createLinkageOperations = (deps: {
   coreBanking: CoreBanking;
   audit: AuditTrail;
 }) => {
+  const views = createLinkageViews(deps);
+  // Staff see a removed partner's client id only (no name).
+  const summaryOf = (v: LinkageView): LinkageSummary => ({
+    grantId: v.grantId,
+    customerId: v.customerId,
+    partnerId: v.partnerId,
+    partnerName: v.partnerKnown ? v.partnerName : undefined,
+    scopes: v.scopes,
+    accountIds: v.accountIds,
+    termsVersion: v.termsVersion,
+    createdAt: v.createdAt,
+    expiresAt: v.expiresAt,
+  });
   const summaries = async (ids: string[]): Promise<LinkageSummary[]> => {
     const records = (await Promise.all(ids.map((id) => deps.grants.find(id)))).filter(
       (r): r is GrantRecord => r !== undefined,
     );
-    const names = new Map<string, LinkageSummary['partnerName']>();
-    for (const partnerId of new Set(records.map((r) => r.partnerId)))
-      names.set(partnerId, (await deps.partners.find(partnerId))?.partner.name);
-    return records
-      .map((r) => ({
-        grantId: r.grantId,
-        customerId: r.customerId,
-        partnerId: r.partnerId,
-        partnerName: names.get(r.partnerId),
-        scopes: r.scopes,
-        accountIds: r.accountIds,
-        termsVersion: r.termsVersion,
-        createdAt: r.createdAt,
-        expiresAt: r.expiresAt,
-      }))
+    return (await views.describe(records, { accounts: false }))
+      .map(summaryOf)
       .sort((a, b) => b.createdAt - a.createdAt);
   };
 
@@ -86,20 +86,15 @@ export const createLinkageOperations = (deps: {
         const ended = await deps.linkages.ending(grantId);
         return ended ? { state: 'ended', ending: ended } : undefined;
       }
-      const [summary] = await summaries([grantId]);
-      const accounts = await Promise.all(
-        record.accountIds.map(async (accountId): Promise<LinkedAccount> => {
-          const account = await deps.coreBanking.account(accountId);
-          return account
-            ? {
-                accountId,
-                accountType: account.accountType,
-                branchCode: account.branchCode,
-                maskedNumber: maskAccountNumber(account.accountNumber),
-              }
-            : { accountId };
-        }),
-      );
+      const [view] = await views.describe([record], { accounts: true });
+      const summary = summaryOf(view);
+      // Every linked id, with what the core system still knows of it.
+      const accounts = record.accountIds.map((accountId): LinkedAccount => {
+        const shown = view.accounts.find((a) => a.accountId === accountId);
+        return shown
+          ? { accountId, accountType: shown.type, branchCode: shown.branchCode, maskedNumber: shown.maskedNumber }
+          : { accountId };
+      });
       // Data calls name the grant, not the customer: the partner's trail since the linkage, narrowed to it.
       const trail: RecordedAuditEvent[] = [];
       let lastUsedAt: number | undefined;

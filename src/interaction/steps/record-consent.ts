@@ -2,7 +2,8 @@ import type { Middleware } from 'koa';
 import { LinkageError, type LinkageChoice } from '../../grants/linkages.ts';
 import { grantLifetimeSeconds } from '../../protocol/lifetimes.ts';
 import { grantedScopes } from '../../protocol/audiences.ts';
-import type { InteractionDeps, InteractionRequest } from '../deps.ts';
+import type { PostedFormState } from '../../web/parse-form.ts';
+import type { InteractionDeps, InteractionRouteState } from '../deps.ts';
 import type { ConsentForm } from '../forms.ts';
 import { linkableAccounts } from '../linkable-accounts.ts';
 import { currentTerms } from '../../terms/terms.ts';
@@ -16,10 +17,9 @@ import { finishInteraction } from './finish.ts';
  * grant, grant record and consent evidence together — before the partner gets a code.
  */
 export const recordConsent =
-  (deps: InteractionDeps): Middleware =>
+  (deps: InteractionDeps): Middleware<InteractionRouteState & PostedFormState<ConsentForm>> =>
   async (ctx) => {
-    const request = ctx.state.interaction as InteractionRequest;
-    const form = request.form as ConsentForm;
+    const { interaction: request, form } = ctx.state;
     const { customerId, identifiedAt } = request.state;
     if (request.state.step !== 'consent' || !customerId || !identifiedAt) {
       return finishInteraction(deps, ctx, {

@@ -1,5 +1,5 @@
-import type { Store } from '../../store/store.ts';
-import type { LoginAccountRef, LoginFailureState } from '../port.ts';
+import type { Store } from '../store/store.ts';
+import type { LoginAccountRef, LoginFailureState } from './port.ts';
 
 /**
  * Store keys of one login account's counter and lock. The braces are a Redis Cluster hash tag:
