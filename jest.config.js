@@ -17,10 +17,11 @@ const common = {
     ],
   },
   setupFiles: ['<rootDir>/test/support/realm-fix.js'],
-  testTimeout: 60000,
 };
 
 export default {
+  // A global option: jest ignores it inside a project.
+  testTimeout: 60000,
   globalSetup: '<rootDir>/test/support/global-setup.js',
   globalTeardown: '<rootDir>/test/support/global-teardown.js',
   projects: [
