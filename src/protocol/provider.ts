@@ -11,6 +11,7 @@ import { DEFAULT_RETRY_AFTER_SECONDS, unavailableCause } from '../shared/unavail
 import type { OidcStore } from '../store/oidc-adapter.ts';
 import type { Store } from '../store/store.ts';
 import { createProviderAdapter } from './adapter.ts';
+import { OUTAGE_DESCRIPTION } from './unavailable.ts';
 import { audiences, DATA_API_SCOPES, INTERNAL_SCOPES } from './audiences.ts';
 import { FAPI_SIGNING_ALGS, internalClientMetadata } from './clients.ts';
 import { freshEveryTimePolicy } from './interaction-policy.ts';
@@ -63,16 +64,15 @@ const answerOutages = (provider: Provider, renderError: ProtocolDeps['renderErro
     } catch (error) {
       const unavailable = unavailableCause(error);
       if (!unavailable || ctx.headerSent) throw error;
-      const out = {
-        error: 'temporarily_unavailable',
-        error_description: 'the service is temporarily unavailable; try again shortly',
-      };
+      const out = { error: 'temporarily_unavailable', error_description: OUTAGE_DESCRIPTION };
       ctx.status = 503;
       if (/\btext\/html\b/.test(ctx.get('accept'))) await renderError(ctx as KoaContextWithOIDC, out, unavailable);
       else ctx.body = out;
     }
-    if (ctx.status === 503 && !ctx.headerSent) {
-      ctx.set('Retry-After', ctx.get('Retry-After') || String(DEFAULT_RETRY_AFTER_SECONDS));
+    // An outage's JSON answer (the page sets its own headers); a restriction's 503 keeps its own Retry-After.
+    const body = ctx.body as { error_description?: unknown } | undefined;
+    if (ctx.status === 503 && !ctx.headerSent && body?.error_description === OUTAGE_DESCRIPTION) {
+      ctx.set('Retry-After', String(DEFAULT_RETRY_AFTER_SECONDS));
       ctx.set('Cache-Control', 'no-store');
     }
   });

@@ -7,13 +7,16 @@ import { UnavailableError, unavailableCause } from '../shared/unavailable.ts';
  * `error_description`, so this becomes 503 `temporarily_unavailable` there (JSON, its error page,
  * or a redirect to the partner for /auth), where a plain rejection would be 500 `server_error`.
  */
+/** The error_description of an outage answer (an operator's restriction has its own message). */
+export const OUTAGE_DESCRIPTION = 'the service is temporarily unavailable; try again shortly';
+
 export class ProviderUnavailableError extends UnavailableError {
   override name = 'ProviderUnavailableError';
   readonly status = 503;
   readonly statusCode = 503;
   readonly expose = true;
   readonly error = 'temporarily_unavailable';
-  readonly error_description = 'the service is temporarily unavailable; try again shortly';
+  readonly error_description = OUTAGE_DESCRIPTION;
   readonly allow_redirect = true;
 
   constructor(cause: UnavailableError) {
