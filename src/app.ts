@@ -2,7 +2,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type Router from '@koa/router';
 import Koa from 'koa';
 import type Provider from 'oidc-provider';
-import { createAdmin, type Admin } from './admin/index.ts';
+import { createAdmin, createStaffAccounts, type Admin } from './admin/index.ts';
+import { DEMO_STAFF_USERNAMES } from './admin/staff/demo-staff.ts';
+import { ConfigError } from './config/config-error.ts';
 import { auditProviderEvents, createAuditTrail, createCheckpointSigner, type AuditTrail } from './audit/index.ts';
 import { createAvailability, serviceStatusRouter, type Availability } from './availability/index.ts';
 import { createServiceCalendar } from './calendar/index.ts';
@@ -91,6 +93,11 @@ export interface App {
   admin: Admin;
   /** Shutting down: /readyz answers 503 from now on, while requests are still served. */
   startDraining(): void;
+  /**
+   * Starts the background work (partner-event deliveries, the linkage sweeper, the consent-funnel
+   * sweep). Building the app starts none of it: the caller starts it once the app is in place.
+   */
+  start(): void;
   close(): Promise<void>;
 }
 
@@ -115,6 +122,7 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
       logger,
       deadlines,
     });
+  if (config.runtimeEnv === 'production') await refuseDemoPieces(config, store, clock);
   const checkpointSigner = createCheckpointSigner(config.signingKeys, settings.audit.checkpointKeyId);
   const audit =
     overrides.audit ??
@@ -149,7 +157,12 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     });
 
   const partners = createPartnerRegistry({ store, definitions: config.partners });
-  const partnerStatus = await createPartnerStatusCache({ store, registry: partners, refreshMs: 5000, logger });
+  const partnerStatus = await createPartnerStatusCache({
+    store,
+    registry: partners,
+    refreshMs: settings.partnerStatus.refreshMs,
+    logger,
+  });
   const grants = createGrantRecords({ store, clock });
   const consents = createConsentRecords({ store, clock, retentionDays: settings.lifetimes.consentRecordRetentionDays });
   // oidc-provider accepts a record until exp + its clock tolerance (15 s), so records live that long.
@@ -179,7 +192,6 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     },
   });
   revocation.onEnded(partnerEvents.onGrantEnded);
-  partnerEvents.start();
   const states = createInteractionStates({ store, ttlSeconds: settings.lifetimes.interactionSeconds });
   const calendar = createServiceCalendar(config.calendar, { clock });
   const availability = await createAvailability({ store, calendar, clock, logger });
@@ -190,10 +202,7 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     interactionSeconds: settings.lifetimes.interactionSeconds,
     counts: metrics.consentFunnel,
   });
-  const funnelSweep = setInterval(() => {
-    consentFunnel.sweep().catch((err: Error) => logger.warn('consent funnel sweep failed', { error: err.name }));
-  }, 60_000);
-  funnelSweep.unref();
+  let funnelSweep: NodeJS.Timeout | undefined;
 
   // The demo partner app lives inside this server: its callback is registered at run time.
   const demoPartnerIds = new Set(
@@ -219,10 +228,10 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     extraRedirectUris: (clientId) => (demoPartnerIds.has(clientId) ? [demoCallback] : []),
     renderError: async (ctx, out, error) => {
       const unavailable = unavailableCause(error);
-      if (unavailable) return renderUnavailablePage(render, ctx as never, unavailable);
-      const locale = resolveLocale(ctx as never);
+      if (unavailable) return renderUnavailablePage(render, ctx, unavailable);
+      const locale = resolveLocale(ctx);
       render(
-        ctx as never,
+        ctx,
         'error',
         { code: out.error, messageKey: 'error.generic' },
         { locale, title: translator(locale)('error.title'), status: ctx.status >= 400 ? ctx.status : 400 },
@@ -263,7 +272,9 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     sleep: overrides.sleep ?? ((ms: number) => sleep(ms)),
   });
   // Notices to customers (new and ended linkages), and what the customer's own page (/my) needs.
-  const outbox = config.demo ? createDemoOutbox({ store, clock, retentionDays: 30 }) : undefined;
+  const outbox = config.demo
+    ? createDemoOutbox({ store, clock, retentionDays: settings.demo.outboxRetentionDays })
+    : undefined;
   const notifier = overrides.notifier ?? outbox;
   if (!notifier) throw new Error('no customer notifier configured');
   revocation.onEnded(noticeOfEnding({ notifier, logger, audit, coreBanking, partners }));
@@ -283,7 +294,7 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     sweepAfterMs: settings.grants.sweeperPeriodSeconds * 1000,
   });
   late.linkages = linkages;
-  const sweeper = startLinkageSweeper({ linkages, logger, periodMs: settings.grants.sweeperPeriodSeconds * 1000 });
+  let sweeper: ReturnType<typeof startLinkageSweeper> | undefined;
   const customerSessions = createCustomerSessions({
     store,
     clock,
@@ -362,7 +373,7 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
       lastUsed,
     }),
     grantManagementRouter({ clock, tokenChecks, grants, linkages, dataApi: apiAudiences.dataApi }),
-    publicPagesRouter({ config, render, clock }),
+    publicPagesRouter({ terms: config.terms, render, clock }),
     developerPortalRouter({ config, render }),
     serviceStatusRouter({ availability, calendar, clock, render }),
     coreEventsRouter({ tokenChecks, ajv, coreBanking, linkages, audit }),
@@ -371,7 +382,10 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
   if (config.demo) mount(demoPartnerRouter({ config, demoPartnerIds, callbackUrl: demoCallback, logger }));
   mount(
     myPageRouter({
-      config,
+      settings: {
+        secureCookies: settings.server.issuer.startsWith('https:'),
+        ipWindowSeconds: settings.identityCheck.ipLimit.windowSeconds,
+      },
       clock,
       logger,
       audit,
@@ -415,8 +429,17 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     startDraining() {
       draining = true;
     },
+    start() {
+      if (sweeper) return;
+      partnerEvents.start();
+      sweeper = startLinkageSweeper({ linkages, logger, periodMs: settings.grants.sweeperPeriodSeconds * 1000 });
+      funnelSweep = setInterval(() => {
+        consentFunnel.sweep().catch((err: Error) => logger.warn('consent funnel sweep failed', { error: err.name }));
+      }, 60_000);
+      funnelSweep.unref();
+    },
     async close() {
-      await sweeper.stop();
+      await sweeper?.stop();
       clearInterval(funnelSweep);
       // Sends in flight finish first: they write to the audit trail and the store.
       await partnerEvents.stop();
@@ -428,4 +451,23 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
       await store.close();
     },
   };
+};
+
+/**
+ * The production refusals that need more than the files (loadConfig checks those): the demo
+ * routes, and demo staff left in the store by an earlier trial on the same Redis. Before anything
+ * starts, so that a refusal leaves nothing running.
+ */
+const refuseDemoPieces = async (config: Config, store: Store, clock: Clock) => {
+  if (config.demo)
+    throw new ConfigError('routes', [
+      'the demo routes /demo and /demo/outbox would be served (demo data loaded) with NODE_ENV=production',
+    ]);
+  const staff = createStaffAccounts({ store, clock });
+  for (const username of DEMO_STAFF_USERNAMES) {
+    if (await staff.find(username))
+      throw new ConfigError('the store', [
+        `the demo staff account "${username}" exists: a trial used this store; NODE_ENV=production needs a fresh one`,
+      ]);
+  }
 };

@@ -98,11 +98,13 @@ const start = async () => {
     if (!(await connect())) return;
     try {
       const built = await buildApp(config, { logger, store, deadlines });
+      built.start();
       app = built;
       serve = built.koa.callback();
       logger.info('serving', { instance: settings.server.instanceName || String(process.pid) });
       return;
     } catch (error) {
+      if (error instanceof ConfigError) fatal(error.oneLine(), 78);
       // The store went away again while the app read its state: wait for it once more.
       if (!unavailableCause(error)) throw error;
       logger.warn('store lost during start; retrying', { error: (error as Error).message });

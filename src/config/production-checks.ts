@@ -166,6 +166,9 @@ export const checkProductionPieces = (p: ProductionPieces): void => {
       'store: production needs Redis (REDIS_URL or REDIS_CLUSTER_NODES), not the embedded memory store',
     );
 
+  if (!settings.records.databaseUrl)
+    refuse(p.settingsSource, 'records: production keeps its records in PostgreSQL (DATABASE_URL), not in memory');
+
   // demo pieces
   const demoKeys = committedDemoThumbprints(p.rootDir);
   for (const key of p.signingKeys) {

@@ -58,6 +58,20 @@ export const settingsSchema = {
         dir: { type: 'string', default: 'config/demo' },
         /** How long the demo core system keeps PIN failures of an account number it does not know. */
         unknownAccountFailureSeconds: { type: 'integer', minimum: 1, maximum: 86400, default: 3600 },
+        /** How long the demo outbox (/demo/outbox) keeps the notices it shows. */
+        outboxRetentionDays: { type: 'integer', minimum: 1, maximum: 365, default: 30 },
+      },
+    },
+    partnerStatus: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        /**
+         * Each instance reads every partner's state (active, suspended) again this often, besides
+         * the events that announce a change: the most a lost event can leave it stale.
+         */
+        refreshMs: { type: 'integer', minimum: 100, maximum: 300000, default: 5000 },
       },
     },
     partnersDirs: { type: 'array', items: { type: 'string' }, default: ['config/partners'] },
