@@ -38,8 +38,8 @@ export interface RedisStoreOptions {
 
 type Client = Redis | Cluster;
 
-/** How long an operation waits for a lost connection to come back before it answers "unavailable". */
-const READY_WAIT_MS = 1000;
+/** How long an operation waits for a lost (or new) connection; a request's own deadline may cut it shorter. */
+const READY_WAIT_MS = 3000;
 const SCAN_COUNT = 500;
 
 // Fail fast instead of queueing: no offline queue (an operation waits for 'ready' itself, bounded by
