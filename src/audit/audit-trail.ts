@@ -1,14 +1,15 @@
-import { randomUUID } from 'node:crypto';
 import type { Clock } from '../shared/clock.ts';
 import { noDeadlines, type Deadlines } from '../shared/deadline.ts';
 import { redact, type Logger } from '../shared/logger.ts';
+import type { AuditArchiver } from '../records/audit-archiver.ts';
+import type { AuditSearch, RecordStore } from '../records/record-store.ts';
 import { StoreUnavailableError, type Store } from '../store/store.ts';
 import type { AuditEvent, AuditFilter, AuditTrail, RecordedAuditEvent } from './audit-log.ts';
 import type { CheckpointSigner } from './checkpoints.ts';
 import { matchingEvents } from './event-filter.ts';
 import { formatEvents } from './export-format.ts';
-import { emptyChain, link, newChainName, type ChainHead } from './hash-chain.ts';
-import { CHECKPOINTS_STREAM, eventsStreamOf } from './trail-stream.ts';
+import { createEventIds, emptyChain, link, newChainName, type ChainHead } from './hash-chain.ts';
+import { CHECKPOINTS_STREAM, EVENTS_STREAM } from './trail-stream.ts';
 
 export interface AuditTrailSettings {
   retentionDays: number;
@@ -29,6 +30,11 @@ export interface AuditTrailDeps {
   checkpointTimer?: boolean;
   /** A request's `record` gives up (503) when its request's deadline passes before the event is stored. */
   deadlines?: Deadlines;
+  /**
+   * Where the trail is read from once archived (src/records): with them, reads drain the buffer
+   * into the record store first and search there; without, reads scan the store's stream.
+   */
+  records?: { store: RecordStore; archiver: AuditArchiver };
 }
 
 const DAY_MS = 86_400_000;
@@ -46,27 +52,24 @@ type Pending = {
 };
 
 /**
- * The durable audit trail. Every event goes to this instance's stream `audit:events:<instance>`
- * (Redis Streams on Redis; in memory on the embedded store), its durable buffer, and, as a JSON
- * line, to the log for shipping.
+ * The durable audit trail. Every event goes to the store's `audit:events` stream (Redis Streams
+ * on Redis; in memory on the embedded store) and, as a JSON line, to the log for shipping.
  *
  * Tamper evidence with several instances writing at once: each process run keeps its own hash
  * chain (seq + the SHA-256 of its previous event), and every `checkpointEveryEvents` events or
  * `checkpointEverySeconds` seconds, and at close, signs a checkpoint fixing the chain's length and
  * head hash. `npm run audit:verify` (./verify-trail.ts) checks the chains against them.
  *
- * Group commit: events recorded within `flushEveryMs` of each other, and those recorded while a
- * write is under way, go out together in one append (one round trip, all or nothing). Writes are
- * serialised per process (a chain needs its order). `record` resolves once the event is stored;
- * it rejects when the store fails (the chain then starts afresh under a new name, since a write
- * that timed out may or may not have happened), and, within a request, when the request's
- * deadline passes first: the caller answers 503, and an event not yet sent is dropped, so no
- * request ever waits behind another's audit write beyond its own deadline.
+ * Writes are serialised per process (a chain needs its order) but batched: events recorded while
+ * a write is under way go out together in the next one. `record` resolves once the event is
+ * stored; when the store fails it rejects, and the chain starts afresh under a new name, since a
+ * write that timed out may or may not have happened.
  */
 export const createAuditTrail = (deps: AuditTrailDeps): AuditTrail => {
   const { store, logger, clock, settings, signer } = deps;
   const deadlines = deps.deadlines ?? noDeadlines;
-  const stream = eventsStreamOf(deps.instance);
+  // One buffer stream for every instance, as the archiver (src/records) drains it today.
+  const stream = EVENTS_STREAM;
   const flushEveryMs = settings.flushEveryMs ?? DEFAULT_FLUSH_EVERY_MS;
   const retentionMs = settings.retentionDays * DAY_MS;
   const queue: Pending[] = [];
@@ -75,6 +78,7 @@ export const createAuditTrail = (deps: AuditTrailDeps): AuditTrail => {
   let checkpointed = { seq: 0, at: clock.now() };
   let tail: Promise<unknown> = Promise.resolve();
   let scheduled = false;
+  const nextId = createEventIds();
 
   /** Runs tasks one after another: event writes and checkpoints never overlap. */
   const serial = <T>(task: () => Promise<T>): Promise<T> => {
@@ -148,8 +152,8 @@ export const createAuditTrail = (deps: AuditTrailDeps): AuditTrail => {
       );
   };
 
-  // The write runs outside any request's context: it carries the events of many requests, and is
-  // bounded by the store's own timeouts, not by the deadline of whichever request came first.
+  // Group commit. The write runs outside any request's context: it carries the events of many
+  // requests, and is bounded by the store's own timeouts, not by the first request's deadline.
   let timerHandle: NodeJS.Timeout | undefined;
   const writeQueued = () => {
     timerHandle = undefined;
@@ -192,18 +196,35 @@ export const createAuditTrail = (deps: AuditTrailDeps): AuditTrail => {
         );
   timer?.unref();
 
+  const toSearch = (filter: AuditFilter): AuditSearch => {
+    const { limit: _limit, ...search } = filter;
+    return search;
+  };
+
   const events = async function* (filter: AuditFilter): AsyncGenerator<RecordedAuditEvent> {
     await flush();
-    yield* matchingEvents(store, filter);
+    if (!deps.records) {
+      yield* matchingEvents(store, filter);
+      return;
+    }
+    await deps.records.archiver.drain();
+    if (filter.limit !== undefined && filter.limit <= 0) return;
+    let yielded = 0;
+    for await (const event of deps.records.store.streamAudit(toSearch(filter))) {
+      yield event;
+      yielded += 1;
+      if (filter.limit !== undefined && yielded >= filter.limit) return;
+    }
   };
 
   return {
     record(event: AuditEvent) {
       // Time and order are fixed now, in the caller's turn; the write follows. The same redaction
       // as the log's, so that the stored event and the log line never differ.
+      const now = clock.now();
       const recorded = JSON.parse(
         JSON.stringify(
-          redact({ ...event, id: randomUUID(), time: new Date(clock.now()).toISOString(), instance: deps.instance }),
+          redact({ ...event, id: nextId(now), time: new Date(now).toISOString(), instance: deps.instance }),
         ),
       ) as Pending['event'];
       let pending!: Pending;
@@ -224,6 +245,12 @@ export const createAuditTrail = (deps: AuditTrailDeps): AuditTrail => {
     },
     events,
     exportEvents: (filter, format) => formatEvents(events(filter), format),
+    async search(filter, page) {
+      if (!deps.records) throw new Error('searching the audit trail needs a record store');
+      await flush();
+      await deps.records.archiver.drain();
+      return deps.records.store.searchAudit(toSearch(filter), page);
+    },
     onRecorded(listener) {
       listeners.push(listener);
     },

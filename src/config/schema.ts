@@ -2,6 +2,7 @@ import type { FromSchema } from 'json-schema-to-ts';
 import { adminSettingsSchema } from '../admin/settings-schema.ts';
 import { auditSettingsSchema } from '../audit/settings-schema.ts';
 import { opsSettingsSchema } from '../ops/settings-schema.ts';
+import { noticesSettingsSchema } from '../notifier/settings-schema.ts';
 import { coreBankingSettingsSchema } from '../core-banking/http/settings-schema.ts';
 import { recordsSettingsSchema } from '../records/settings-schema.ts';
 
@@ -210,6 +211,8 @@ export const settingsSchema = {
     records: recordsSettingsSchema,
     /** Who may read /metrics and /readyz (src/ops/settings-schema.ts). */
     ops: opsSettingsSchema,
+    /** Notices to customers: the channel, the bank's phone number, retries (src/notifier/settings-schema.ts). */
+    notices: noticesSettingsSchema,
     /** The core-banking connector (src/core-banking/http/settings-schema.ts). */
     coreBanking: coreBankingSettingsSchema,
   },

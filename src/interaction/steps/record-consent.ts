@@ -61,6 +61,7 @@ export const recordConsent =
       locale: request.locale,
       expiresAt: identifiedAt + lifetime * 1000,
       subject: sub,
+      source: { address: ctx.ip, userAgent: ctx.get('user-agent') || undefined },
     };
     // Grant Management `replace`: the same linkage (same grant id) with what the customer chose now.
     const replacing =
