@@ -32,6 +32,7 @@ import {
   type QueuedNotifier,
 } from './notifier/index.ts';
 import { errorHandler, requestId } from './http/error-handler.ts';
+import { pinToIssuer } from './http/issuer-origin.ts';
 import { resolveLocale } from './http/locale.ts';
 import { createRenderer } from './http/render.ts';
 import { renderUnavailablePage } from './http/unavailable.ts';
@@ -108,8 +109,13 @@ export interface App {
   availability: Availability;
   /** Bank staff's console (/admin) and admin API (/admin/api/v1), and the staff accounts. */
   admin: Admin;
+<<<<<<< HEAD
   /** Shutting down: /readyz answers 503 from now on, while requests are still served. */
   startDraining(): void;
+=======
+  /** Every route of the app's own routers (oidc-provider's excluded): what path tests generate variants from. */
+  routeTable: { methods: string[]; path: string }[];
+>>>>>>> main
   /**
    * Starts the background work (partner-event deliveries, the linkage sweeper, the consent-funnel
    * sweep). Building the app starts none of it: the caller starts it once the app is in place.
@@ -291,6 +297,8 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
   const koa = new Koa({ proxy: settings.server.trustProxy });
   koa.keys = [...config.secrets.cookieKeys];
   // The request id first: the access log, the metrics, the error pages and the audit trail quote it.
+  // Before anything reads them: the request's Host, forwarded headers and absolute-form target give way to the issuer.
+  koa.use(pinToIssuer(settings.server.issuer, { trustProxy: settings.server.trustProxy }));
   koa.use(requestId);
   koa.use(accessLog(logger));
   // Every store wait inside a request is bounded by what is left of its deadline.
@@ -398,6 +406,7 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     partners: partnerStatus,
     audiences: apiAudiences,
     internalClients: config.internalClients,
+    issuer: settings.server.issuer,
     settings: { dpop: settings.dpop, mtls: settings.mtls },
     dpopNonceSecret: Buffer.from(config.secrets.dpopNonceSecret, 'base64url'),
   });
@@ -420,7 +429,12 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     windows: availability.oneOffWindows,
   });
   // Each router is typed by the state its own steps share; the app only mounts them, in this order.
-  const mount = <S>(router: Router<S>) => koa.use(router.routes()).use(router.allowedMethods());
+  const routeTable: App['routeTable'] = [];
+  const mount = <S>(router: Router<S>) => {
+    for (const layer of router.stack)
+      if (layer.methods.length > 0) routeTable.push({ methods: [...layer.methods], path: String(layer.path) });
+    koa.use(router.routes()).use(router.allowedMethods());
+  };
   const routers = [
     // Never behind the availability gates: operators lift restrictions here (see GATE_EXEMPTIONS).
     admin.consoleRouter,
@@ -498,9 +512,13 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     notices,
     availability,
     admin,
+<<<<<<< HEAD
     startDraining() {
       draining = true;
     },
+=======
+    routeTable,
+>>>>>>> main
     start() {
       if (sweeper) return;
       partnerEvents.start();

@@ -202,6 +202,15 @@ export const settingsSchema = {
         iatToleranceSeconds: { type: 'integer', minimum: 1, maximum: 300, default: 60 },
       },
     },
+    /** Client assertions (private_key_jwt): how far ahead their `exp` may be (FAPI 2.0: short-lived). */
+    clientAssertion: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        maxLifetimeSeconds: { type: 'integer', minimum: 10, maximum: 3600, default: 300 },
+      },
+    },
     internalClients: { type: 'array', default: [], items: { $ref: 'internal-client' } },
     /** Bank staff's console: sessions and login throttling (src/admin/settings-schema.ts). */
     admin: adminSettingsSchema,

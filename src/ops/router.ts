@@ -1,4 +1,4 @@
-import Router from '@koa/router';
+import { createRouter } from '../http/router.ts';
 import { noStore } from '../http/no-store.ts';
 import type { Metrics } from './metrics.ts';
 import { operatorAccess } from './operator-access.ts';
@@ -18,7 +18,7 @@ export interface OpsRouterDeps {
  * /metrics: Prometheus text. The last two only for operators (./operator-access.ts).
  */
 export const opsRouter = (deps: OpsRouterDeps) => {
-  const router = new Router();
+  const router = createRouter();
   const operatorsOnly = operatorAccess(deps.access);
 
   router.get('/healthz', noStore, (ctx) => {

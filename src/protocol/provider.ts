@@ -18,6 +18,7 @@ import { freshEveryTimePolicy } from './interaction-policy.ts';
 import { ttlConfiguration } from './lifetimes.ts';
 import { grantManagementParams, GRANT_MANAGEMENT_ACTIONS } from '../grant-management/authorization-params.ts';
 import { findAccount } from './find-account.ts';
+import { assertClientAssertionLifetime, dpopIatWindow } from './proof-time-bounds.ts';
 import { explainEndedRefresh, rememberRefreshToken } from './refresh-errors.ts';
 import {
   extraTokenClaims,
@@ -83,6 +84,7 @@ export const createProvider = (deps: ProtocolDeps): Provider => {
   const { settings, secrets } = config;
   const issuer = settings.server.issuer;
   const aud = audiences(issuer);
+  const assertAssertion = assertClientAssertionLifetime(settings.clientAssertion.maxLifetimeSeconds);
   const partnerOnly = (ctx: KoaContextWithOIDC | undefined) =>
     !config.internalClients.some((c) => c.client_id === ctx?.oidc?.client?.clientId);
 
@@ -156,6 +158,12 @@ export const createProvider = (deps: ProtocolDeps): Provider => {
       url: async (_ctx, interaction) => `/interaction/${interaction.uid}`,
     },
     renderError: deps.renderError,
+    // oidc-provider's FAPI 2.0 audience check, then the bank's bound on the assertion's lifetime.
+    assertJwtClientAuthClaimsAndHeader: async (ctx, claims) => {
+      if (claims.aud !== ctx.oidc.issuer)
+        throw new oidcErrors.InvalidClientAuth('audience (aud) must equal the issuer identifier url');
+      assertAssertion(claims as Record<string, unknown>);
+    },
     features: {
       devInteractions: { enabled: false },
       fapi: { enabled: true, profile: '2.0' },
@@ -242,9 +250,12 @@ export const createProvider = (deps: ProtocolDeps): Provider => {
   provider.proxy = settings.server.trustProxy;
   answerOutages(provider, deps.renderError);
   explainEndedRefresh(provider, { store: deps.store, revocation: deps.revocation, clock: deps.clock });
+  provider.use(dpopIatWindow(settings.dpop.iatToleranceSeconds));
   provider.use(async (ctx, next) => {
     await next();
     if (ctx.oidc?.route === 'discovery' && ctx.body) {
+      // Discovery is built from the issuer alone (see pinToIssuer), so caches may keep it a while.
+      ctx.set('Cache-Control', 'public, max-age=300');
       const body = ctx.body as Record<string, unknown>;
       body.subject_types_supported = ['pairwise'];
       body.scopes_supported = ['openid', 'offline_access', ...DATA_API_SCOPES];
