@@ -35,6 +35,8 @@ import { errorHandler, requestId } from './http/error-handler.ts';
 import { pinToIssuer } from './http/issuer-origin.ts';
 import { resolveLocale } from './http/locale.ts';
 import { createRenderer } from './http/render.ts';
+import { renderUnavailablePage } from './http/unavailable.ts';
+import { unavailableCause } from './shared/unavailable.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { staticFiles } from './http/static-files.ts';
 import { translator } from './i18n/index.ts';
@@ -54,6 +56,7 @@ import { publicPagesRouter } from './public-pages/router.ts';
 import { developerPortalRouter } from './developer-portal/router.ts';
 import { createAjv } from './shared/json-schema.ts';
 import { systemClock, type Clock } from './shared/clock.ts';
+import { createDeadlines, type Deadlines } from './shared/deadline.ts';
 import { createLogger, type Logger } from './shared/logger.ts';
 import { createStore } from './store/create-store.ts';
 import { createAuditArchiver, type AuditArchiver } from './records/audit-archiver.ts';
@@ -74,6 +77,8 @@ export interface AppOverrides {
   sleep?: (ms: number) => Promise<void>;
   /** How customers hear of their linkages (e-mail, SMS, app push); the demo data has an outbox page. */
   notifier?: CustomerNotifier;
+  /** Request deadlines, when the caller made the store with them (src/main.ts connects it before building). */
+  deadlines?: Deadlines;
 }
 
 export interface App {
@@ -104,8 +109,13 @@ export interface App {
   availability: Availability;
   /** Bank staff's console (/admin) and admin API (/admin/api/v1), and the staff accounts. */
   admin: Admin;
+<<<<<<< HEAD
+  /** Shutting down: /readyz answers 503 from now on, while requests are still served. */
+  startDraining(): void;
+=======
   /** Every route of the app's own routers (oidc-provider's excluded): what path tests generate variants from. */
   routeTable: { methods: string[]; path: string }[];
+>>>>>>> main
   /**
    * Starts the background work (partner-event deliveries, the linkage sweeper, the consent-funnel
    * sweep). Building the app starts none of it: the caller starts it once the app is in place.
@@ -123,6 +133,8 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
   const clock = overrides.clock ?? systemClock;
   const logger = overrides.logger ?? createLogger();
   const instance = settings.server.instanceName || `${process.pid}`;
+  const deadlines = overrides.deadlines ?? createDeadlines();
+  let draining = false;
   const store =
     overrides.store ??
     createStore({
@@ -131,6 +143,7 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
       keyPrefix: settings.store.keyPrefix,
       clock,
       logger,
+      deadlines,
     });
   if (config.runtimeEnv === 'production') await refuseDemoPieces(config, store, clock);
   const checkpointSigner = createCheckpointSigner(config.signingKeys, settings.audit.checkpointKeyId);
@@ -150,6 +163,7 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
       logger,
       clock,
       instance,
+      deadlines,
       settings: settings.audit,
       signer: checkpointSigner,
       records: { store: records, archiver },
@@ -260,7 +274,9 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     clock,
     availability,
     extraRedirectUris: (clientId) => (demoPartnerIds.has(clientId) ? [demoCallback] : []),
-    renderError: async (ctx, out) => {
+    renderError: async (ctx, out, error) => {
+      const unavailable = unavailableCause(error);
+      if (unavailable) return renderUnavailablePage(render, ctx, unavailable);
       const locale = resolveLocale(ctx);
       render(
         ctx,
@@ -285,8 +301,15 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
   koa.use(pinToIssuer(settings.server.issuer, { trustProxy: settings.server.trustProxy }));
   koa.use(requestId);
   koa.use(accessLog(logger));
+  // Every store wait inside a request is bounded by what is left of its deadline.
+  koa.use((_ctx, next) => deadlines.run(settings.server.requestDeadlineMs, next));
   koa.use(httpMetrics(metrics));
-  koa.use(errorHandler(logger, { onStoreUnavailable: () => metrics.storeUnavailable() }));
+  koa.use(
+    errorHandler(logger, {
+      onUnavailable: () => metrics.storeUnavailable(),
+      renderUnavailable: (ctx, error) => renderUnavailablePage(render, ctx, error),
+    }),
+  );
   koa.use(securityHeaders({ hsts: settings.server.issuer.startsWith('https:') }));
   koa.use(staticFiles(config.rootDir));
 
@@ -419,7 +442,7 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     opsRouter({
       metrics,
       beforeScrape: () => consentFunnel.sweep(),
-      readiness: { store, keys: () => checkpointSigner.ready() },
+      readiness: { store, keys: () => checkpointSigner.ready(), draining: () => draining },
       access: settings.ops,
     }),
     interactionRouter(interactionDeps),
@@ -489,7 +512,13 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     notices,
     availability,
     admin,
+<<<<<<< HEAD
+    startDraining() {
+      draining = true;
+    },
+=======
     routeTable,
+>>>>>>> main
     start() {
       if (sweeper) return;
       partnerEvents.start();

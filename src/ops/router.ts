@@ -27,7 +27,10 @@ export const opsRouter = (deps: OpsRouterDeps) => {
   router.get('/readyz', operatorsOnly, async (ctx) => {
     const readiness = await checkReadiness(deps.readiness);
     ctx.status = readiness.ready ? 200 : 503;
-    ctx.body = { status: readiness.ready ? 'ready' : 'not_ready', checks: readiness.checks };
+    ctx.body = {
+      status: readiness.ready ? 'ready' : readiness.draining ? 'draining' : 'not_ready',
+      checks: readiness.checks,
+    };
   });
   router.get('/metrics', operatorsOnly, async (ctx) => {
     await deps.beforeScrape?.();
