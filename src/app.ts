@@ -109,13 +109,10 @@ export interface App {
   availability: Availability;
   /** Bank staff's console (/admin) and admin API (/admin/api/v1), and the staff accounts. */
   admin: Admin;
-<<<<<<< HEAD
   /** Shutting down: /readyz answers 503 from now on, while requests are still served. */
   startDraining(): void;
-=======
   /** Every route of the app's own routers (oidc-provider's excluded): what path tests generate variants from. */
   routeTable: { methods: string[]; path: string }[];
->>>>>>> main
   /**
    * Starts the background work (partner-event deliveries, the linkage sweeper, the consent-funnel
    * sweep). Building the app starts none of it: the caller starts it once the app is in place.
@@ -512,13 +509,10 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     notices,
     availability,
     admin,
-<<<<<<< HEAD
     startDraining() {
       draining = true;
     },
-=======
     routeTable,
->>>>>>> main
     start() {
       if (sweeper) return;
       partnerEvents.start();
