@@ -3,7 +3,8 @@ import { switchLocaleHref } from '../http/locale.ts';
 import type { Locale, MessageKey } from '../i18n/index.ts';
 import { translator } from '../i18n/index.ts';
 import { grantLifetimeSeconds } from '../protocol/lifetimes.ts';
-import { currentTerms, jstDate, upcomingTerms } from '../terms/terms.ts';
+import { isoDateAt } from '../shared/jst.ts';
+import { currentTerms, upcomingTerms } from '../terms/terms.ts';
 import type { InteractionDeps, InteractionRequest } from './deps.ts';
 import { linkableAccounts } from './linkable-accounts.ts';
 
@@ -124,7 +125,7 @@ export const renderConsentPage = async (
         checked: chosen.has(a.accountId),
       })),
       notLinkableCount: all.length - offered.length,
-      expiresOn: jstDate(request.state.identifiedAt! + lifetime * 1000),
+      expiresOn: isoDateAt(request.state.identifiedAt! + lifetime * 1000),
       termsVersion: terms.version,
       upcoming: upcoming
         ? {

@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import type { Render } from '../http/render.ts';
 import { noStore } from '../http/no-store.ts';
-import { jstDateTimeText } from '../availability/index.ts';
+import { jstDateTimeText } from '../shared/jst.ts';
 import type { DemoOutbox } from './demo-outbox.ts';
 import { noticeText } from './notice-text.ts';
 

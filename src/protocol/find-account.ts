@@ -6,7 +6,7 @@ import type { CoreBanking } from '../core-banking/port.ts';
 import type { GrantRecord, GrantRecords } from '../grants/grant-records.ts';
 import type { GrantRevocation } from '../grants/revocation.ts';
 import type { Clock } from '../shared/clock.ts';
-import { jstDate } from '../terms/terms.ts';
+import { isoDateAt } from '../shared/jst.ts';
 
 type AnyToken = { kind: string; grantId?: string };
 
@@ -89,7 +89,7 @@ const checkRefresh = async (deps: RefreshPolicyDeps, ctx: KoaContextWithOIDC, gr
   if (record.jkt && record.jkt !== (await dpopThumbprint(ctx))) {
     throw invalidGrant('the DPoP proof is not signed with the key this linkage is bound to');
   }
-  const newer = pendingReconsent(record, deps.terms, jstDate(deps.clock.now()));
+  const newer = pendingReconsent(record, deps.terms, isoDateAt(deps.clock.now()));
   if (newer) {
     throw invalidGrant(
       `${RECONSENT_REQUIRED}: the terms changed to version ${newer.version} on ${newer.effectiveFrom}; the customer ` +

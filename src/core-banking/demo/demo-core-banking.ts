@@ -6,7 +6,7 @@ import { balanceAt } from './balances.ts';
 import type { DemoCoreBankingData } from './data-schema.ts';
 import { buildDirectory, toCustomer, type DirectoryEntry } from './directory.ts';
 import { eligibilityOf } from './eligibility.ts';
-import { formatJstDateTime, jstDay, parseDayOrThrow } from './jst-days.ts';
+import { formatJst, jstDayOf, parseIsoDateOrThrow } from '../../shared/jst.ts';
 import { createLoginFailureCounter } from './login-failures.ts';
 import { createPinVerifier } from './pin-verifier.ts';
 import { timeDepositsOn } from './time-deposits.ts';
@@ -27,7 +27,7 @@ export function createDemoCoreBanking({ data, store, clock }: DemoCoreBankingDep
   const directory = buildDirectory(data);
   const pins = createPinVerifier(directory.samplePinHash);
   const failures = createLoginFailureCounter(store);
-  const historyStart = parseDayOrThrow(data.historyStart);
+  const historyStart = parseIsoDateOrThrow(data.historyStart);
   const histories = new Map<string, AccountHistory>();
 
   const liquid = (accountId: string): DirectoryEntry | undefined => {
@@ -83,7 +83,7 @@ export function createDemoCoreBanking({ data, store, clock }: DemoCoreBankingDep
     },
 
     async asOf() {
-      return formatJstDateTime(clock.now());
+      return formatJst(clock.now());
     },
 
     async balance(accountId) {
@@ -92,15 +92,15 @@ export function createDemoCoreBanking({ data, store, clock }: DemoCoreBankingDep
     },
 
     async transactions(accountId, dateFrom, dateTo) {
-      const from = parseDayOrThrow(dateFrom);
-      const to = Math.min(parseDayOrThrow(dateTo), jstDay(clock.now()));
+      const from = parseIsoDateOrThrow(dateFrom);
+      const to = Math.min(parseIsoDateOrThrow(dateTo), jstDayOf(clock.now()));
       const entry = liquid(accountId);
       return entry ? historyOf(entry).between(from, to) : [];
     },
 
     async timeDeposits(accountId) {
       const entry = directory.byAccountId(accountId);
-      return timeDepositsOn(entry?.data.timeDeposits ?? [], jstDay(clock.now()));
+      return timeDepositsOn(entry?.data.timeDeposits ?? [], jstDayOf(clock.now()));
     },
 
     loginFailures: (ref) => failures.state(ref),

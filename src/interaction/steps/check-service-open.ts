@@ -2,11 +2,11 @@ import type { Context, Middleware } from 'koa';
 import {
   closedDescription,
   gatedSurface,
-  jstDateTimeText,
   oauthErrorDescription,
   type AvailabilityAnswer,
 } from '../../availability/index.ts';
 import type { Surface } from '../../calendar/index.ts';
+import { jstDateTimeText } from '../../shared/jst.ts';
 import type { MessageKey } from '../../i18n/index.ts';
 import type { InteractionDeps, InteractionRequest } from '../deps.ts';
 import { finishInteraction } from './finish.ts';
