@@ -1,6 +1,22 @@
 // Jest runs the TypeScript sources as native ESM (oidc-provider 9 and jose 6 are ESM-only);
 // @swc/jest strips the types, node resolves the explicit .ts import specifiers.
-export default {
+//
+// The suite is split into projects that run side by side in jest's worker processes:
+//   unit         no server, no Redis, no PostgreSQL, no browser (child processes are fine)
+//   integration  the server in process, the private Redis and PostgreSQL of the global setup
+//   browser      headless Chromium against a server (the slowest: left out of `npm run test:fast`)
+// A new test file is an integration test unless it is listed under unit or browser below.
+// Tests may run at the same time as any other file, so each file takes its own Redis key prefix
+// (REDIS_KEY_PREFIX / keyPrefix with a random part) and its ports from test/support/ports.ts.
+//
+// A project whose files must run one at a time (they stop or stall shared processes, say) uses
+// the serial runner: add
+//   { ...common, displayName: 'NAME', runner: '<rootDir>/test/support/serial-runner.js', testMatch: [...] }
+// to `projects`, and its files to `ownProjects` so that integration leaves them out. Jest runs a
+// serial project's files in its main process, one after another, before or after the parallel ones.
+// `npm test -- --selectProjects NAME` runs one project; `npm test -- test/path/file.test.ts` one file.
+
+const common = {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
   transform: {
@@ -12,9 +28,49 @@ export default {
       },
     ],
   },
-  testMatch: ['<rootDir>/test/**/*.test.ts'],
   setupFiles: ['<rootDir>/test/support/realm-fix.js'],
+};
+
+const unit = [
+  'admin/demo-staff',
+  'audit/audit-trail',
+  'audit/settings',
+  'availability/availability',
+  'calendar/*',
+  'config/partner-legal',
+  'core-banking/*',
+  'deploy/*',
+  'my-page/demo-outbox',
+  'ops/prometheus-text',
+  'architecture/*',
+].map((name) => `<rootDir>/test/${name}.test.ts`);
+
+const browser = ['browser/*', 'admin/console-browser'].map((name) => `<rootDir>/test/${name}.test.ts`);
+
+// Files that belong to a project other than integration.
+const ownProjects = [...unit, ...browser];
+
+export default {
+  // Two cores: jest's default (cores − 1) would be a single worker. The tests wait on servers,
+  // Redis and Chromium much of the time, so two workers keep both cores busy.
+  maxWorkers: 2,
   globalSetup: '<rootDir>/test/support/global-setup.js',
   globalTeardown: '<rootDir>/test/support/global-teardown.js',
-  testTimeout: 60000,
+  projects: [
+    // Timeouts per test: a test that needs longer says so itself (the third argument of `test`).
+    { ...common, displayName: 'unit', testMatch: unit, testTimeout: 10_000 },
+    {
+      ...common,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      testPathIgnorePatterns: ownProjects.map(toPathPattern),
+      testTimeout: 30_000,
+    },
+    { ...common, displayName: 'browser', testMatch: browser, testTimeout: 45_000 },
+  ],
 };
+
+/** A testMatch glob above as a regular expression for testPathIgnorePatterns. */
+function toPathPattern(glob) {
+  return glob.replace(/[.]/g, '\\.').replace(/\*/g, '[^/]*');
+}
