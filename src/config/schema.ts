@@ -1,13 +1,11 @@
 import type { FromSchema } from 'json-schema-to-ts';
+import { ACCOUNT_TYPES } from '../core-banking/port.ts';
 import { adminSettingsSchema } from '../admin/settings-schema.ts';
 import { auditSettingsSchema } from '../audit/settings-schema.ts';
 import { opsSettingsSchema } from '../ops/settings-schema.ts';
 import { recordsSettingsSchema } from '../records/settings-schema.ts';
 
-const accountType = {
-  type: 'string',
-  enum: ['ordinary', 'savings', 'card_deposit', 'card_loan', 'tax_reserve', 'time_deposit'],
-} as const;
+const accountType = { type: 'string', enum: ACCOUNT_TYPES } as const;
 
 /**
  * config/default.json (and the optional overlay named by CONFIG_FILE). Every field has a default,
@@ -97,7 +95,7 @@ export const settingsSchema = {
       type: 'array',
       uniqueItems: true,
       items: accountType,
-      default: ['ordinary', 'savings', 'card_deposit', 'card_loan', 'tax_reserve', 'time_deposit'],
+      default: ACCOUNT_TYPES,
     },
     dataApi: {
       type: 'object',

@@ -1,4 +1,5 @@
 import type { Context } from 'koa';
+import { LOGIN_ACCOUNT_TYPES } from '../core-banking/port.ts';
 import { switchLocaleHref } from '../http/locale.ts';
 import type { Locale, MessageKey } from '../i18n/index.ts';
 import { translator } from '../i18n/index.ts';
@@ -61,7 +62,7 @@ export const renderLoginPage = (
       csrf: request.state.csrf,
       partnerName: partnerName(request),
       errorKey: options.errorKey,
-      loginAccountTypes: ['ordinary', 'savings', 'card_deposit'],
+      loginAccountTypes: LOGIN_ACCOUNT_TYPES,
     },
     page(ctx, request.locale, 'login.title', options.status),
   );

@@ -1,5 +1,6 @@
 import type Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
+import { LOGIN_ACCOUNT_TYPES } from '../../../core-banking/port.ts';
 import type { ConsoleDeps, ConsoleRequest, SignedInRequest } from '../deps.ts';
 import { csrfOnlyFormSchema, customerSearchFormSchema, type CustomerSearchForm } from '../forms.ts';
 import { renderPage } from '../pages.ts';
@@ -19,6 +20,7 @@ export const homeRoutes = (router: Router, deps: ConsoleDeps, signedIn: Middlewa
         partners: partners.map((v) => ({ clientId: v.partner.client_id, name: v.partner.name })),
         notFound: options.notFound,
         search: (ctx.state.console as ConsoleRequest).form ?? {},
+        loginAccountTypes: LOGIN_ACCOUNT_TYPES,
       },
       { titleKey: 'home.title', status: options.status },
     );
