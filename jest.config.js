@@ -29,7 +29,11 @@ const common = {
     ],
   },
   setupFiles: ['<rootDir>/test/support/realm-fix.js'],
+  setupFilesAfterEnv: ['<rootDir>/test/support/project-timeout.js'],
 };
+
+/** A project's default time per test and per hook, in ms (test/support/project-timeout.js). */
+const timeout = (ms) => ({ globals: { testTimeoutMs: ms } });
 
 const unit = [
   'admin/demo-staff',
@@ -58,15 +62,15 @@ export default {
   globalTeardown: '<rootDir>/test/support/global-teardown.js',
   projects: [
     // Timeouts per test: a test that needs longer says so itself (the third argument of `test`).
-    { ...common, displayName: 'unit', testMatch: unit, testTimeout: 10_000 },
+    { ...common, ...timeout(15_000), displayName: 'unit', testMatch: unit },
     {
       ...common,
+      ...timeout(30_000),
       displayName: 'integration',
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       testPathIgnorePatterns: ownProjects.map(toPathPattern),
-      testTimeout: 30_000,
     },
-    { ...common, displayName: 'browser', testMatch: browser, testTimeout: 45_000 },
+    { ...common, ...timeout(60_000), displayName: 'browser', testMatch: browser },
   ],
 };
 
