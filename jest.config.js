@@ -70,7 +70,7 @@ export default {
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       testPathIgnorePatterns: ownProjects.map(toPathPattern),
     },
-    { ...common, ...timeout(60_000), displayName: 'browser', testMatch: browser },
+    { ...common, ...timeout(90_000), displayName: 'browser', testMatch: browser },
   ],
 };
 

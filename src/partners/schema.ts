@@ -123,3 +123,10 @@ export const partnerSchema = {
 export type PartnerFile = FromSchema<typeof partnerSchema>;
 /** A partner after defaults are applied. */
 export type Partner = PartnerFile & Required<Pick<PartnerFile, 'token_endpoint_auth_method' | 'status' | 'profile'>>;
+
+/** A partner as a file defines it. */
+export interface PartnerDefinition {
+  partner: Partner;
+  /** The file that defined it (shown in the console: which source applies). */
+  file: string;
+}

@@ -104,7 +104,7 @@ const checkRefresh = async (deps: RefreshPolicyDeps, ctx: KoaContextWithOIDC, gr
 
 /**
  * oidc-provider's findAccount, called whenever it issues a token for a customer. `sub` is the
- * partner's pairwise identifier (see pairwise.ts); the customer is found through the grant record.
+ * partner's pairwise identifier (see shared/pairwise.ts); the customer is found through the grant record.
  * At the code exchange it remembers the partner's DPoP key; at a refresh it runs checkRefresh.
  */
 export const findAccount =

@@ -8,7 +8,7 @@ import type { InteractionDeps, InteractionRequest } from '../deps.ts';
 import type { ConsentForm } from '../forms.ts';
 import { linkableAccounts } from '../linkable-accounts.ts';
 import { currentTerms } from '../../terms/terms.ts';
-import { pairwiseSubject } from '../../protocol/pairwise.ts';
+import { pairwiseSubject } from '../../shared/pairwise.ts';
 import { renderConsentPage } from '../pages.ts';
 import { finishInteraction } from './finish.ts';
 

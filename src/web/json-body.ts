@@ -1,8 +1,8 @@
 import type { AnySchema, Ajv } from 'ajv';
 import type { Context } from 'koa';
 import { ConfigError } from '../config/config-error.ts';
-import { ResourceError } from '../web/errors.ts';
-import { readRawBody } from './raw-body.ts';
+import { readRawBody } from '../http/raw-body.ts';
+import { ResourceError } from './errors.ts';
 
 const MAX_BODY_BYTES = 64 * 1024;
 
