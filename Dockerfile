@@ -16,6 +16,8 @@ COPY package.json ./
 COPY src ./src
 COPY views ./views
 COPY config ./config
+# The core-banking gateway contract: the connector checks every answer against it.
+COPY docs/openapi ./docs/openapi
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \

@@ -2,17 +2,26 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type Router from '@koa/router';
 import Koa from 'koa';
 import type Provider from 'oidc-provider';
-import { createAdmin, type Admin } from './admin/index.ts';
+import { createAdmin, createStaffAccounts, type Admin } from './admin/index.ts';
+import { DEMO_STAFF_USERNAMES } from './admin/staff/demo-staff.ts';
+import { ConfigError } from './config/config-error.ts';
 import { auditProviderEvents, createAuditTrail, createCheckpointSigner, type AuditTrail } from './audit/index.ts';
 import { createAvailability, serviceStatusRouter, type Availability } from './availability/index.ts';
 import { createServiceCalendar } from './calendar/index.ts';
 import type { Config } from './config/load-config.ts';
 import { createDemoCoreBanking } from './core-banking/demo/index.ts';
 import type { CoreBanking } from './core-banking/port.ts';
+import { loadGatewayContract } from './core-banking/http/contract.ts';
+import { createHttpCoreBanking, type HttpCoreBanking } from './core-banking/http/http-core-banking.ts';
 import { demoPartnerRouter } from './demo-partner/router.ts';
 import { createConsentRecords } from './grants/consent-records.ts';
 import { createGrantRecords, type GrantRecords } from './grants/grant-records.ts';
+import { createLinkageJournal } from './grants/journal.ts';
+import { createLinkages, startLinkageSweeper, type Linkages } from './grants/linkages.ts';
 import { createGrantRevocation, type GrantRevocation } from './grants/revocation.ts';
+import { createGrantDrafter } from './protocol/grant-drafts.ts';
+import { sendNotice } from './notifier/index.ts';
+import { createOidcStore } from './store/oidc-adapter.ts';
 import { createLastUsed } from './grants/last-used.ts';
 import { createCustomerSessions, myPageRouter } from './my-page/index.ts';
 import { createDemoOutbox, demoOutboxRouter, noticeOfEnding, type CustomerNotifier } from './notifier/index.ts';
@@ -35,6 +44,7 @@ import { coreEventsRouter } from './core-events/router.ts';
 import { audiences } from './protocol/audiences.ts';
 import { createProvider } from './protocol/provider.ts';
 import { publicPagesRouter } from './public-pages/router.ts';
+import { developerPortalRouter } from './developer-portal/router.ts';
 import { createAjv } from './shared/json-schema.ts';
 import { systemClock, type Clock } from './shared/clock.ts';
 import { createLogger, type Logger } from './shared/logger.ts';
@@ -66,7 +76,10 @@ export interface App {
   partners: PartnerRegistry;
   partnerStatus: PartnerStatusCache;
   grants: GrantRecords;
+  /** The linkage's internals (ending records); surfaces use `linkages`. */
   revocation: GrantRevocation;
+  /** Making, replacing and ending linkages (src/grants/linkages.ts). */
+  linkages: Linkages;
   /** Security Event Tokens telling partners of ended linkages: the queue's worker (src/partner-events). */
   partnerEvents: PartnerEvents;
   /** Is a surface open now for a partner: the service calendar and operators' restrictions. */
@@ -94,6 +107,7 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
       clock,
       logger,
     });
+  if (config.runtimeEnv === 'production') await refuseDemoPieces(config, store, clock);
   const checkpointSigner = createCheckpointSigner(config.signingKeys, settings.audit.checkpointKeyId);
   const audit =
     overrides.audit ??
@@ -103,14 +117,48 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
   const ajv = createAjv();
   const render = createRenderer(config.rootDir);
 
-  if (!overrides.coreBanking && !config.demo) throw new Error('no core-banking connector configured');
-  const coreBanking = overrides.coreBanking ?? createDemoCoreBanking({ data: config.demo!.coreBanking, store, clock });
+  // The bank's gateway over HTTPS (production), or the embedded demo data set (trials).
+  let httpCore: HttpCoreBanking | undefined;
+  if (!overrides.coreBanking && settings.coreBanking.connector === 'http') {
+    httpCore = createHttpCoreBanking({
+      settings: settings.coreBanking.http as Parameters<typeof createHttpCoreBanking>[0]['settings'],
+      contract: loadGatewayContract(config.rootDir),
+      tls: config.coreBankingTls,
+      store,
+      clock,
+      logger: logger.child({ component: 'core-banking' }),
+      registry: metrics.registry,
+    });
+  }
+  if (!overrides.coreBanking && !httpCore && !config.demo) throw new Error('no core-banking connector configured');
+  const coreBanking =
+    overrides.coreBanking ??
+    httpCore ??
+    createDemoCoreBanking({
+      data: config.demo!.coreBanking,
+      store,
+      clock,
+      unknownSeconds: settings.demo.unknownAccountFailureSeconds,
+    });
 
   const partners = createPartnerRegistry({ store, definitions: config.partners });
   const partnerStatus = await createPartnerStatusCache({ store, registry: partners, refreshMs: 5000, logger });
   const grants = createGrantRecords({ store, clock });
   const consents = createConsentRecords({ store, clock, retentionDays: settings.lifetimes.consentRecordRetentionDays });
-  const revocation = createGrantRevocation({ store, grants, audit, clock });
+  // oidc-provider accepts a record until exp + its clock tolerance (15 s), so records live that long.
+  const oidc = createOidcStore(store, { clockToleranceSeconds: 15 });
+  const journal = createLinkageJournal({ store, clock });
+  const revocation = createGrantRevocation({
+    store,
+    grants,
+    oidc,
+    journal,
+    audit,
+    clock,
+    resumeAfterMs: settings.grants.sweeperPeriodSeconds * 1000,
+  });
+  // Built once the provider exists (it drafts the Grant); oidc-provider's own revocations reach it.
+  const late: { linkages?: Linkages } = {};
   const partnerEvents = createPartnerEvents({
     config,
     store,
@@ -155,6 +203,10 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     grants,
     coreBanking,
     revocation,
+    oidc,
+    onProviderRevokedGrant: async (grantId) => {
+      await late.linkages!.end({ grantId }, { reason: 'revoked_by_protocol', actor: 'oidc-provider' });
+    },
     clock,
     availability,
     extraRedirectUris: (clientId) => (demoPartnerIds.has(clientId) ? [demoCallback] : []),
@@ -200,6 +252,22 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
   if (!notifier) throw new Error('no customer notifier configured');
   revocation.onEnded(noticeOfEnding({ notifier, logger, audit, coreBanking, partners }));
   const lastUsed = createLastUsed({ store, clock, logger });
+  const linkages = createLinkages({
+    store,
+    clock,
+    logger,
+    audit,
+    grants,
+    consents,
+    revocation,
+    journal,
+    oidc,
+    drafter: createGrantDrafter(provider, settings.server.issuer),
+    notify: (notice) => sendNotice({ notifier, logger, audit }, notice),
+    sweepAfterMs: settings.grants.sweeperPeriodSeconds * 1000,
+  });
+  late.linkages = linkages;
+  const sweeper = startLinkageSweeper({ linkages, logger, periodMs: settings.grants.sweeperPeriodSeconds * 1000 });
   const customerSessions = createCustomerSessions({
     store,
     clock,
@@ -213,7 +281,7 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     partners,
     coreBanking,
     grants,
-    consents,
+    linkages,
     states,
     render,
     clock,
@@ -221,7 +289,6 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     audit,
     ajv,
     identityCheck,
-    revocation,
     availability,
     notifier,
     consentFunnel,
@@ -250,7 +317,7 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     audit,
     coreBanking,
     grants,
-    revocation,
+    linkages,
     partners,
     partnerStatus,
     restrictions: availability.restrictions,
@@ -278,10 +345,11 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
       tokenChecks,
       lastUsed,
     }),
-    grantManagementRouter({ clock, tokenChecks, grants, revocation, dataApi: apiAudiences.dataApi }),
+    grantManagementRouter({ clock, tokenChecks, grants, linkages, dataApi: apiAudiences.dataApi }),
     publicPagesRouter({ config, render, clock }),
+    developerPortalRouter({ config, render }),
     serviceStatusRouter({ availability, calendar, clock, render }),
-    coreEventsRouter({ tokenChecks, ajv, coreBanking, revocation, audit }),
+    coreEventsRouter({ tokenChecks, ajv, coreBanking, linkages, audit }),
   ];
   routers.forEach(mount);
   if (config.demo) mount(demoPartnerRouter({ config, demoPartnerIds, callbackUrl: demoCallback, logger }));
@@ -296,7 +364,7 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
       coreBanking,
       partners,
       grants,
-      revocation,
+      linkages,
       identityCheck,
       notifier,
       availability,
@@ -324,10 +392,12 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     partnerStatus,
     grants,
     revocation,
+    linkages,
     partnerEvents,
     availability,
     admin,
     async close() {
+      await sweeper.stop();
       clearInterval(funnelSweep);
       // Sends in flight finish first: they write to the audit trail and the store.
       await partnerEvents.stop();
@@ -335,7 +405,27 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
       await audit.close();
       await availability.close();
       await partnerStatus.close();
+      await httpCore?.close();
       await store.close();
     },
   };
+};
+
+/**
+ * The production refusals that need more than the files (loadConfig checks those): the demo
+ * routes, and demo staff left in the store by an earlier trial on the same Redis. Before anything
+ * starts, so that a refusal leaves nothing running.
+ */
+const refuseDemoPieces = async (config: Config, store: Store, clock: Clock) => {
+  if (config.demo)
+    throw new ConfigError('routes', [
+      'the demo routes /demo and /demo/outbox would be served (demo data loaded) with NODE_ENV=production',
+    ]);
+  const staff = createStaffAccounts({ store, clock });
+  for (const username of DEMO_STAFF_USERNAMES) {
+    if (await staff.find(username))
+      throw new ConfigError('the store', [
+        `the demo staff account "${username}" exists: a trial used this store; NODE_ENV=production needs a fresh one`,
+      ]);
+  }
 };

@@ -10,7 +10,7 @@ try {
   config = loadConfig(process.env);
 } catch (e) {
   if (e instanceof ConfigError) {
-    process.stderr.write(`${e.message}\n`);
+    process.stderr.write(`${e.oneLine()}\n`);
     process.exit(78);
   }
   throw e;
@@ -27,7 +27,16 @@ if (!config.settings.store.redisUrl && config.settings.store.redisClusterNodes.l
 if (config.usesDemoKeys) logger.warn('using the committed demo keys (config/demo/keys): never in production');
 if (config.demo) logger.warn('demo data is on: demo customers and the demo partner app at /demo are available');
 
-const app = await buildApp(config, { logger });
+let app;
+try {
+  app = await buildApp(config, { logger });
+} catch (e) {
+  if (e instanceof ConfigError) {
+    process.stderr.write(`${e.oneLine()}\n`);
+    process.exit(78);
+  }
+  throw e;
+}
 await app.store.ping();
 const server = app.koa.listen(config.settings.server.port, () => {
   logger.info('listening', { url: config.settings.server.issuer, port: config.settings.server.port });

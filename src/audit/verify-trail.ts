@@ -187,6 +187,8 @@ const verifyChain = (
 export const verifyAuditTrail = async (deps: {
   store: Store;
   signingKeys: SigningKeys;
+  /** Checkpoint keys retired from the signing keys (public only): old checkpoints still verify. */
+  retiredCheckpointKeys?: { keys: readonly object[] };
   retentionDays: number;
   now: number;
 }): Promise<TrailReport> => {
@@ -211,7 +213,9 @@ export const verifyAuditTrail = async (deps: {
     chainOf(event.chain).items.push({ id: entry.id, event, hash: eventHash(event) });
   }
 
-  const verify = createCheckpointVerifier(deps.signingKeys);
+  const verify = createCheckpointVerifier({
+    keys: [...deps.signingKeys.keys, ...(deps.retiredCheckpointKeys?.keys ?? [])],
+  });
   let checkpoints = 0;
   for await (const entry of readEntries(deps.store, CHECKPOINTS_STREAM)) {
     checkpoints += 1;

@@ -37,6 +37,7 @@ try {
   const report = await verifyAuditTrail({
     store,
     signingKeys: config.signingKeys,
+    retiredCheckpointKeys: config.retiredCheckpointKeys,
     retentionDays: audit.retentionDays,
     now: systemClock.now(),
   });

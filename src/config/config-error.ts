@@ -12,6 +12,11 @@ export class ConfigError extends Error {
     this.problems = problems;
   }
 
+  /** The whole problem on one line, for the start-up refusal on stderr. */
+  oneLine(): string {
+    return `invalid configuration in ${this.file}: ${this.problems.join(' ')}`;
+  }
+
   static fromAjv(file: string, errors: ErrorObject[] | null | undefined): ConfigError {
     return new ConfigError(file, (errors ?? []).map(describeAjvError));
   }

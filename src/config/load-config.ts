@@ -4,13 +4,16 @@ import type { AnySchema } from 'ajv';
 import { createAjv } from '../shared/json-schema.ts';
 import { partnerSchema, type Partner, type PartnerDefinition } from '../partners/schema.ts';
 import { ConfigError } from './config-error.ts';
+import { checkProductionPieces } from './production-checks.ts';
 import {
   internalClientSchema,
+  retiredKeysSchema,
   secretsSchema,
   settingsSchema,
   signingKeysSchema,
   termsSchema,
   type InternalClient,
+  type RetiredKeys,
   type Secrets,
   type Settings,
   type SigningKeys,
@@ -40,6 +43,8 @@ export interface Config {
   rootDir: string;
   settings: Settings;
   signingKeys: SigningKeys;
+  /** Retired checkpoint-signing keys, public halves (keys dir's checkpoint-keys.json), for audit:verify. */
+  retiredCheckpointKeys: RetiredKeys;
   secrets: Secrets;
   usesDemoKeys: boolean;
   partners: PartnerDefinition[];
@@ -47,6 +52,8 @@ export interface Config {
   terms: TermsVersion[];
   calendar: CalendarConfig;
   demo?: DemoData;
+  /** PEM contents for the HTTP core-banking connector's mutual TLS (coreBanking.http.*File). */
+  coreBankingTls: { ca?: string; cert?: string; key?: string };
 }
 
 export type EnvSource = Record<string, string | undefined>;
@@ -95,6 +102,12 @@ export const loadConfig = (env: EnvSource, rootDir = process.cwd()): Config => {
   applyEnvOverrides(settings, env, runtimeEnv);
   validated<Settings>(settingsSchema as AnySchema, settings, `${settingsSource} with environment overrides`);
 
+  if (runtimeEnv === 'production' && settings.demo.enabled) {
+    throw new ConfigError(show(join(at(settings.demo.dir), 'core-banking.json')), [
+      'the demo data file (demo customers, partners and staff) is switched on: unset DEMO_DATA (NODE_ENV=production)',
+    ]);
+  }
+
   // keys
   const keysDir = at(settings.keysDir);
   const signingKeys = validated<SigningKeys>(
@@ -107,6 +120,10 @@ export const loadConfig = (env: EnvSource, rootDir = process.cwd()): Config => {
     readJson(join(keysDir, 'secrets.json')),
     join(keysDir, 'secrets.json'),
   );
+  const retiredFile = join(keysDir, 'checkpoint-keys.json');
+  const retiredCheckpointKeys = existsSync(retiredFile)
+    ? validated<RetiredKeys>(retiredKeysSchema as AnySchema, readJson(retiredFile), retiredFile)
+    : { keys: [] };
   const checkpointKid = settings.audit.checkpointKeyId;
   if (checkpointKid && !signingKeys.keys.some((k) => k.kid === checkpointKid)) {
     throw new ConfigError(settingsSource, [
@@ -145,13 +162,28 @@ export const loadConfig = (env: EnvSource, rootDir = process.cwd()): Config => {
     demoInternal.forEach((c, i) => validated(internalClientSchema as AnySchema, c, `${show(internalFile)} [${i}]`));
     internalClients = [...internalClients, ...(demoInternal as InternalClient[])];
     demo = { coreBanking, privateKeys };
-  } else if (runtimeEnv === 'production') {
-    // This build ships no connector to a real core system yet; be explicit rather than half-start.
+  }
+  const http = settings.coreBanking.http;
+  if (settings.coreBanking.connector === 'http' && !http.baseUrl) {
     throw new ConfigError(settingsSource, [
-      'demo.enabled is off and no core-banking connector is configured: this build ships only the demo connector.',
-      'Set DEMO_DATA=on to run with the demo data (trial installations only).',
+      'coreBanking.http.baseUrl: the HTTP connector needs the gateway URL (CORE_BANKING_URL)',
     ]);
   }
+  const readPem = (file: string | null | undefined, field: string): string | undefined => {
+    if (!file || settings.coreBanking.connector !== 'http') return undefined;
+    try {
+      return readFileSync(at(file), 'utf8');
+    } catch (e) {
+      throw new ConfigError(settingsSource, [
+        `coreBanking.http.${field}: cannot read ${file} (${(e as NodeJS.ErrnoException).code})`,
+      ]);
+    }
+  };
+  const coreBankingTls = {
+    ca: readPem(http.caFile, 'caFile'),
+    cert: readPem(http.certFile, 'certFile'),
+    key: readPem(http.keyFile, 'keyFile'),
+  };
 
   const loadedPartners = loadPartners(
     partnerDirs,
@@ -207,11 +239,34 @@ export const loadConfig = (env: EnvSource, rootDir = process.cwd()): Config => {
   const calendarFile = at(env.CALENDAR_FILE ?? defaultCalendar);
   const calendar = validated<CalendarConfig>(calendarConfigSchema as AnySchema, readJson(calendarFile), calendarFile);
 
+  if (runtimeEnv === 'production') {
+    checkProductionPieces({
+      rootDir,
+      env,
+      settings,
+      settingsSource,
+      keysFile: show(join(keysDir, 'jwks.json')),
+      signingKeys: signingKeys.keys as Record<string, unknown>[],
+      partners: partners.map((p) => ({
+        clientId: p.partner.client_id,
+        file: p.file,
+        keys: (p.partner as { jwks?: { keys?: Record<string, unknown>[] } }).jwks?.keys ?? [],
+      })),
+      internalClients: internalClients.map((c) => ({
+        clientId: c.client_id,
+        keys: c.jwks.keys as Record<string, unknown>[],
+      })),
+      calendar,
+      calendarFile: show(calendarFile),
+    });
+  }
+
   return deepFreeze({
     runtimeEnv,
     rootDir,
     settings,
     signingKeys,
+    retiredCheckpointKeys,
     secrets,
     usesDemoKeys,
     partners,
@@ -219,6 +274,7 @@ export const loadConfig = (env: EnvSource, rootDir = process.cwd()): Config => {
     terms,
     calendar,
     demo,
+    coreBankingTls,
   });
 };
 
@@ -274,6 +330,11 @@ const applyEnvOverrides = (settings: Settings, env: EnvSource, runtimeEnv: Runti
   if (env.MTLS_ENABLED) s.mtls.enabled = env.MTLS_ENABLED === 'true' || env.MTLS_ENABLED === '1';
   if (env.DPOP_REQUIRE_NONCE) s.dpop.requireNonce = env.DPOP_REQUIRE_NONCE === 'true' || env.DPOP_REQUIRE_NONCE === '1';
   if (env.METRICS_TOKEN) s.ops.metricsToken = env.METRICS_TOKEN;
+  if (env.CORE_BANKING_CONNECTOR) s.coreBanking.connector = env.CORE_BANKING_CONNECTOR as 'demo' | 'http';
+  if (env.CORE_BANKING_URL) s.coreBanking.http.baseUrl = env.CORE_BANKING_URL;
+  if (env.CORE_BANKING_CA_FILE) s.coreBanking.http.caFile = env.CORE_BANKING_CA_FILE;
+  if (env.CORE_BANKING_CERT_FILE) s.coreBanking.http.certFile = env.CORE_BANKING_CERT_FILE;
+  if (env.CORE_BANKING_KEY_FILE) s.coreBanking.http.keyFile = env.CORE_BANKING_KEY_FILE;
 };
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>

@@ -3,6 +3,7 @@ import { ACCOUNT_TYPES } from '../core-banking/port.ts';
 import { adminSettingsSchema } from '../admin/settings-schema.ts';
 import { auditSettingsSchema } from '../audit/settings-schema.ts';
 import { opsSettingsSchema } from '../ops/settings-schema.ts';
+import { coreBankingSettingsSchema } from '../core-banking/http/settings-schema.ts';
 import { recordsSettingsSchema } from '../records/settings-schema.ts';
 
 const accountType = { type: 'string', enum: ACCOUNT_TYPES } as const;
@@ -47,6 +48,8 @@ export const settingsSchema = {
       properties: {
         enabled: { type: 'boolean', default: true },
         dir: { type: 'string', default: 'config/demo' },
+        /** How long the demo core system keeps PIN failures of an account number it does not know. */
+        unknownAccountFailureSeconds: { type: 'integer', minimum: 1, maximum: 86400, default: 3600 },
       },
     },
     partnersDirs: { type: 'array', items: { type: 'string' }, default: ['config/partners'] },
@@ -106,6 +109,18 @@ export const settingsSchema = {
         pageSize: { type: 'integer', minimum: 1, maximum: 500, default: 500 },
         /** How far back transactions go (terms 2.4), in months before today (JST). */
         historyMonths: { type: 'integer', minimum: 1, maximum: 120, default: 24 },
+      },
+    },
+    grants: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        /**
+         * How often the sweeper looks for makings and endings of linkages that a crash or an outage
+         * interrupted, and how old one must be before it finishes it.
+         */
+        sweeperPeriodSeconds: { type: 'integer', minimum: 1, maximum: 3600, default: 60 },
       },
     },
     myPage: {
@@ -173,6 +188,8 @@ export const settingsSchema = {
     records: recordsSettingsSchema,
     /** Who may read /metrics and /readyz (src/ops/settings-schema.ts). */
     ops: opsSettingsSchema,
+    /** The core-banking connector (src/core-banking/http/settings-schema.ts). */
+    coreBanking: coreBankingSettingsSchema,
   },
 } as const;
 
@@ -247,6 +264,30 @@ export const signingKeysSchema = {
   },
 } as const;
 export type SigningKeys = FromSchema<typeof signingKeysSchema>;
+
+/** checkpoint-keys.json: public keys only (`npm run keys -- --retire` writes it). */
+export const retiredKeysSchema = {
+  $id: 'retired-keys',
+  type: 'object',
+  additionalProperties: false,
+  required: ['keys'],
+  properties: {
+    keys: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['kty', 'kid', 'alg'],
+        not: { anyOf: [{ required: ['d'] }, { required: ['p'] }, { required: ['k'] }] },
+        properties: {
+          kty: { type: 'string', enum: ['EC', 'RSA', 'OKP'] },
+          kid: { type: 'string', minLength: 1 },
+          alg: { type: 'string', enum: ['ES256', 'PS256', 'EdDSA'] },
+        },
+      },
+    },
+  },
+} as const;
+export type RetiredKeys = FromSchema<typeof retiredKeysSchema>;
 
 export const termsSchema = {
   $id: 'terms',

@@ -116,6 +116,28 @@ export interface TimeDeposit {
   currencyCode: 'JPY';
 }
 
+/**
+ * What the bank's host answers to a PIN: the customer number comes with a wrong PIN and a lock
+ * too, so that the audit trail can name the customer; never with an unknown account.
+ */
+export type IdentityCheckOutcome =
+  | { result: 'verified'; customerId: string; accountId: string }
+  | { result: 'wrong_pin' | 'locked'; customerId: string }
+  | { result: 'unknown' };
+
+/** Where notices to a customer go (a new or an ended linkage). */
+export interface CustomerContact {
+  customerId: string;
+  email?: string;
+  phone?: string;
+}
+
+/** Bank staff's customer search: an exact customer number, or the start of the name in kana. */
+export interface CustomerQuery {
+  customerId?: string;
+  nameKana?: string;
+}
+
 export interface LoginFailureState {
   consecutiveFailures: number;
   locked: boolean;
@@ -127,10 +149,24 @@ export interface CoreBanking {
    * Takes the same time whether the account exists or not (a dummy hash is verified when it does not).
    */
   verifyPin(ref: LoginAccountRef, pin: string): Promise<{ customerId: string; accountId: string } | undefined>;
+  /**
+   * The same check with the host's answer in full. Never retried by a connector: a wrong PIN
+   * counts toward the host's own PIN lock. Rejects with CoreBankingUnavailableError when the
+   * host cannot answer, which is not a failed attempt.
+   */
+  checkIdentity(ref: LoginAccountRef, pin: string): Promise<IdentityCheckOutcome>;
   /** The customer holding the login account, or undefined (bank staff find linkages by it). */
   customerIdOf(ref: LoginAccountRef): Promise<string | undefined>;
-  /** The customer's registered authenticator secret (base32, RFC 6238), or undefined. */
-  totpSecret(customerId: string): Promise<string | undefined>;
+  /**
+   * Verifies a one-time code from the customer's registered authenticator (RFC 6238) where the
+   * bank keeps the secret: answers the time step it matched (within `windowSteps` either side of
+   * now), or undefined. The caller refuses a step already used (replay).
+   */
+  verifyOneTimeCode(customerId: string, code: string, windowSteps: number): Promise<number | undefined>;
+  /** Where notices to the customer go, or undefined when none is registered. */
+  contact(customerId: string): Promise<CustomerContact | undefined>;
+  /** At most 50 customers; none for an empty query. */
+  searchCustomers(query: CustomerQuery): Promise<Customer[]>;
 
   customer(customerId: string): Promise<Customer | undefined>;
   eligibility(customerId: string): Promise<Eligibility>;

@@ -2,7 +2,7 @@ import Router from '@koa/router';
 import type { Ajv } from 'ajv';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { CoreBanking } from '../core-banking/port.ts';
-import type { GrantRevocation } from '../grants/revocation.ts';
+import type { Linkages } from '../grants/linkages.ts';
 import { jsonBodyReader } from '../web/json-body.ts';
 import { preventCaching } from '../http/no-store.ts';
 import { respondErrors } from '../web/respond-errors.ts';
@@ -21,7 +21,7 @@ export const coreEventsRouter = (deps: {
   tokenChecks: TokenChecks;
   ajv: Ajv;
   coreBanking: CoreBanking;
-  revocation: GrantRevocation;
+  linkages: Linkages;
   audit: AuditLog;
 }) => {
   const router = new Router<InternalClientState>({ prefix: '/core-events/v1' });
@@ -37,14 +37,17 @@ export const coreEventsRouter = (deps: {
       const actor = `core:${ctx.state.internalClient}`;
       let affected = 0;
       if (event.type === 'customer.eligibility_lost') {
-        affected = await deps.revocation.endCustomerGrants(event.customerId, {
-          reason: 'customer_ineligible',
-          actor,
-          note: event.reason,
-        });
+        affected = await deps.linkages.end(
+          { customerId: event.customerId },
+          {
+            reason: 'customer_ineligible',
+            actor,
+            note: event.reason,
+          },
+        );
       } else if (event.status !== 'active') {
         const account = await deps.coreBanking.account(event.accountId);
-        if (account) affected = await deps.revocation.dropAccount(account.customerId, event.accountId, actor);
+        if (account) affected = await deps.linkages.dropAccount(account.customerId, event.accountId, actor);
       }
       await deps.audit.record({
         kind: `core_event.${event.type}`,

@@ -1,6 +1,6 @@
 import Router, { type RouterMiddleware } from '@koa/router';
 import type { GrantRecord, GrantRecords } from '../grants/grant-records.ts';
-import type { GrantRevocation } from '../grants/revocation.ts';
+import type { Linkages } from '../grants/linkages.ts';
 import type { Clock } from '../shared/clock.ts';
 import { ResourceError } from '../web/errors.ts';
 import { preventCaching } from '../http/no-store.ts';
@@ -23,7 +23,7 @@ export const grantManagementRouter = (deps: {
   clock: Clock;
   tokenChecks: TokenChecks;
   grants: GrantRecords;
-  revocation: GrantRevocation;
+  linkages: Linkages;
   /** The data API's resource indicator: the resource a grant's data scopes are for. */
   dataApi: string;
 }) => {
@@ -59,10 +59,10 @@ export const grantManagementRouter = (deps: {
   });
 
   router.delete('/:grantId', ...adapter, checkScope('grant_management_revoke'), loadOwnGrant, async (ctx) => {
-    await deps.revocation.endGrant(ctx.params.grantId, {
-      reason: 'revoked_by_partner',
-      actor: ctx.state.token.clientId,
-    });
+    await deps.linkages.end(
+      { grantId: ctx.params.grantId },
+      { reason: 'revoked_by_partner', actor: ctx.state.token.clientId },
+    );
     ctx.status = 204;
   });
 

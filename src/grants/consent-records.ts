@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Clock } from '../shared/clock.ts';
-import type { Store } from '../store/store.ts';
+import { tagged, type Store, type StoreWrite } from '../store/store.ts';
 
 /**
  * Evidence of what the customer was shown and agreed to, kept for the bank's retention period
@@ -25,17 +25,49 @@ export interface ConsentRecord {
 export const termsHash = (text: string) => createHash('sha256').update(text).digest('hex');
 export const maskAccountNumber = (n: string) => `${'*'.repeat(Math.max(0, n.length - 3))}${n.slice(-3)}`;
 
-export const createConsentRecords = (deps: { store: Store; clock: Clock; retentionDays: number }) => ({
-  newId: () => randomUUID(),
-  async save(record: ConsentRecord): Promise<void> {
-    const ttl = deps.retentionDays * 86400;
-    await deps.store.set(`consent:${record.consentId}`, JSON.stringify(record), ttl);
-    await deps.store.addToSet(`idx:customer-consents:${record.customerId}`, [record.consentId], ttl);
-  },
-  async find(consentId: string): Promise<ConsentRecord | undefined> {
-    const raw = await deps.store.get(`consent:${consentId}`);
-    return raw === undefined ? undefined : (JSON.parse(raw) as ConsentRecord);
-  },
-});
+/** In the grant's hash slot: written in one script with the grant (src/grants/linkages.ts). */
+const evidenceKey = (grantId: string, consentId: string) => `consent:${tagged(grantId)}:${consentId}`;
+const customerIndexKey = (customerId: string) => `idx:consents-by-customer:${customerId}`;
+
+/**
+ * The one place consent evidence is written. `writes` gives the hot store's part of it, which the
+ * making of a linkage puts first in its all-or-nothing write; `beforeLinkage` runs before that write
+ * and is where a durable record store's copy goes (nothing here yet: the evidence lives in the store).
+ */
+export const createConsentRecords = (deps: { store: Store; clock: Clock; retentionDays: number }) => {
+  const ttl = deps.retentionDays * 86400;
+  return {
+    newId: () => randomUUID(),
+    /** Everything that must be durable before the linkage is written (index entries first). */
+    async beforeLinkage(record: ConsentRecord): Promise<void> {
+      const end = Math.floor(deps.clock.now() / 1000) + ttl;
+      await deps.store.addToSortedSet(
+        customerIndexKey(record.customerId),
+        [{ member: evidenceKey(record.grantId, record.consentId), score: end }],
+        ttl,
+        Math.floor(deps.clock.now() / 1000),
+      );
+    },
+    /** The evidence's own write, first in the linkage's write. */
+    writes(record: ConsentRecord): StoreWrite[] {
+      return [
+        {
+          op: 'set',
+          key: evidenceKey(record.grantId, record.consentId),
+          value: JSON.stringify(record),
+          ttlSeconds: ttl,
+        },
+      ];
+    },
+    async find(grantId: string, consentId: string): Promise<ConsentRecord | undefined> {
+      const raw = await deps.store.get(evidenceKey(grantId, consentId));
+      return raw === undefined ? undefined : (JSON.parse(raw) as ConsentRecord);
+    },
+    /** Whether the evidence a grant record names is there (store:check). */
+    async exists(grantId: string, consentId: string): Promise<boolean> {
+      return (await deps.store.get(evidenceKey(grantId, consentId))) !== undefined;
+    },
+  };
+};
 
 export type ConsentRecords = ReturnType<typeof createConsentRecords>;

@@ -1,5 +1,5 @@
 import type { Clock } from '../shared/clock.ts';
-import type { Store } from '../store/store.ts';
+import { tagged, type Store, type StoreWrite } from '../store/store.ts';
 
 /**
  * What oidc-provider's Grant does not keep: which accounts the customer ticked, under which terms
@@ -22,25 +22,62 @@ export interface GrantRecord {
   jkt?: string;
 }
 
-const recordKey = (grantId: string) => `grant:${grantId}`;
-const customerIndexKey = (customerId: string) => `idx:customer-grants:${customerId}`;
-const partnerIndexKey = (partnerId: string) => `idx:partner-grants:${partnerId}`;
+export type GrantParties = Pick<GrantRecord, 'grantId' | 'customerId' | 'partnerId'>;
 
+/** In the grant's hash slot, with the Grant, its consent evidence and its tombstone. */
+const recordKey = (grantId: string) => `grant:${tagged(grantId)}`;
+const customerIndexKey = (customerId: string) => `idx:grants-by-customer:${customerId}`;
+const partnerIndexKey = (partnerId: string) => `idx:grants-by-partner:${partnerId}`;
+
+/**
+ * Grant records and their indexes. The indexes are sorted sets scored by each linkage's end (epoch
+ * seconds): a read skips members already past it and every write prunes them, so an index holds
+ * only linkages that can still be live. Only src/grants/ writes these (test/grants/boundaries.test.ts).
+ */
 export const createGrantRecords = (deps: { store: Store; clock: Clock }) => {
   const { store, clock } = deps;
+  const nowSeconds = () => Math.floor(clock.now() / 1000);
   const ttlOf = (record: GrantRecord) => Math.max(1, Math.ceil((record.expiresAt - clock.now()) / 1000));
+  const endSeconds = (record: GrantRecord) => Math.ceil(record.expiresAt / 1000);
+  const liveIds = async (key: string) => (await store.sortedSetRange(key, { min: nowSeconds() })).map((m) => m.member);
 
   return {
-    async save(record: GrantRecord): Promise<void> {
+    /** The record's write, for one script with the rest of the grant's slot (see linkages.ts). */
+    recordWrite(record: GrantRecord): StoreWrite {
+      return { op: 'set', key: recordKey(record.grantId), value: JSON.stringify(record), ttlSeconds: ttlOf(record) };
+    },
+
+    recordDelete(grantId: string): StoreWrite {
+      return { op: 'del', key: recordKey(grantId) };
+    },
+
+    /** Index entries go in before the record: a live record is always reachable by bulk endings. */
+    async addToIndexes(record: GrantRecord): Promise<void> {
       const ttl = ttlOf(record);
-      await store.set(recordKey(record.grantId), JSON.stringify(record), ttl);
-      await store.addToSet(customerIndexKey(record.customerId), [record.grantId], ttl);
-      await store.addToSet(partnerIndexKey(record.partnerId), [record.grantId], ttl);
+      const members = [{ member: record.grantId, score: endSeconds(record) }];
+      await store.addToSortedSet(customerIndexKey(record.customerId), members, ttl, nowSeconds());
+      await store.addToSortedSet(partnerIndexKey(record.partnerId), members, ttl, nowSeconds());
+    },
+
+    async removeFromIndexes(record: GrantParties): Promise<void> {
+      await store.removeFromSortedSet(customerIndexKey(record.customerId), [record.grantId]);
+      await store.removeFromSortedSet(partnerIndexKey(record.partnerId), [record.grantId]);
+    },
+
+    /** Rewrites a live record (a key bound, an account dropped), keeping its TTL. */
+    async update(record: GrantRecord): Promise<void> {
+      await store.writeTogether([this.recordWrite(record)]);
+    },
+
+    /** Tests and tools: a record with its index entries, without the rest of a linkage. */
+    async save(record: GrantRecord): Promise<void> {
+      await this.addToIndexes(record);
+      await this.update(record);
     },
 
     async bindKey(grantId: string, jkt: string): Promise<void> {
       const record = await this.find(grantId);
-      if (record && !record.jkt) await store.set(recordKey(grantId), JSON.stringify({ ...record, jkt }), ttlOf(record));
+      if (record && !record.jkt) await this.update({ ...record, jkt });
     },
 
     async find(grantId: string): Promise<GrantRecord | undefined> {
@@ -48,19 +85,12 @@ export const createGrantRecords = (deps: { store: Store; clock: Clock }) => {
       return raw === undefined ? undefined : (JSON.parse(raw) as GrantRecord);
     },
 
-    async remove(record: Pick<GrantRecord, 'grantId' | 'customerId' | 'partnerId'>): Promise<void> {
-      await store.del([recordKey(record.grantId)]);
-      await store.removeFromSet(customerIndexKey(record.customerId), [record.grantId]);
-      await store.removeFromSet(partnerIndexKey(record.partnerId), [record.grantId]);
-    },
+    idsOfCustomer: (customerId: string): Promise<string[]> => liveIds(customerIndexKey(customerId)),
+    idsOfPartner: (partnerId: string): Promise<string[]> => liveIds(partnerIndexKey(partnerId)),
 
-    async idsOfCustomer(customerId: string): Promise<string[]> {
-      return store.setMembers(customerIndexKey(customerId));
-    },
-
-    async idsOfPartner(partnerId: string): Promise<string[]> {
-      return store.setMembers(partnerIndexKey(partnerId));
-    },
+    /** Index keys and their members, for store:check. */
+    indexPrefixes: { customer: 'idx:grants-by-customer:', partner: 'idx:grants-by-partner:' },
+    recordPrefix: 'grant:',
   };
 };
 

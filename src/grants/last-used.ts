@@ -1,15 +1,19 @@
 import type { Clock } from '../shared/clock.ts';
 import type { Logger } from '../shared/logger.ts';
-import type { Store } from '../store/store.ts';
+import { tagged, type Store, type StoreWrite } from '../store/store.ts';
 
-const key = (grantId: string) => `grant-last-used:${grantId}`;
+/** In the grant's hash slot: deleted with the grant when the linkage ends. */
+const key = (grantId: string) => `grant-last-used:${tagged(grantId)}`;
+
+/** Deletes the linkage's last-used time, in one script with the rest of its ending. */
+export const lastUsedDelete = (grantId: string): StoreWrite => ({ op: 'del', key: key(grantId) });
 
 /**
  * When each linkage last served data, for the customer's own page. Written from the data API at
  * most once a minute per grant and process, so a data call stays one store read in the normal
  * case. Kept in a key of its own, not on the grant record: rewriting the record from a data call
  * would race with the changes that do rewrite it (key binding, an account dropping out). The key
- * lives as long as the grant can.
+ * lives as long as the grant can, and goes when it ends.
  */
 export const createLastUsed = (deps: {
   store: Store;

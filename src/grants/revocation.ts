@@ -1,8 +1,10 @@
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { Clock } from '../shared/clock.ts';
-import { createOidcAdapterFactory, oidcKeys } from '../store/oidc-adapter.ts';
-import type { Store } from '../store/store.ts';
-import type { GrantRecord, GrantRecords } from './grant-records.ts';
+import type { OidcStore } from '../store/oidc-adapter.ts';
+import { tagged, type Store } from '../store/store.ts';
+import type { GrantParties, GrantRecord, GrantRecords } from './grant-records.ts';
+import type { LinkageJournal } from './journal.ts';
+import { lastUsedDelete } from './last-used.ts';
 
 /** Why a linkage ended; kept after the grant itself is gone, so a refresh can say why it fails. */
 export interface GrantEnding {
@@ -20,7 +22,7 @@ export interface GrantEnding {
   actor: string;
   endedAt: number;
   note?: string;
-  /** Whose linkage it was: lets a later call finish an ending that stopped half way. */
+  /** Whose linkage it was. */
   customerId?: string;
   partnerId?: string;
 }
@@ -28,7 +30,13 @@ export interface GrantEnding {
 /** What a caller says about an ending; the rest is filled in here. */
 export type EndingCause = Pick<GrantEnding, 'reason' | 'actor' | 'note'>;
 
-export type GrantEndingParties = Pick<GrantRecord, 'grantId' | 'customerId' | 'partnerId'>;
+export type GrantEndingParties = GrantParties;
+
+/** The tombstone as stored: the ending, and while it is under way, the record it ends. */
+interface Tombstone extends GrantEnding {
+  stage: 'ending' | 'done';
+  record?: GrantRecord;
+}
 
 /**
  * Told of every ending once the grant's tokens are gone, while its record still exists (partner
@@ -38,7 +46,8 @@ export type GrantEndingParties = Pick<GrantRecord, 'grantId' | 'customerId' | 'p
 export type GrantEndedListener = (grant: GrantRecord, ending: GrantEnding) => Promise<void>;
 
 const TOMBSTONE_DAYS = 400;
-const tombstoneKey = (grantId: string) => `grant-ended:${grantId}`;
+/** In the grant's hash slot: the ending's last write sets it to "done" with the record's deletion. */
+const tombstoneKey = (grantId: string) => `grant-ended:${tagged(grantId)}`;
 /**
  * Grants ended at once by a bulk ending: enough to keep a Redis connection busy, few enough to stay fair to requests.
  */
@@ -65,71 +74,130 @@ const eachBounded = async <T>(items: readonly T[], limit: number, work: (item: T
   if (failure) throw failure.error;
 };
 
+const publicEnding = (t: Tombstone): GrantEnding => {
+  const { stage: _stage, record: _record, ...ending } = t;
+  return ending;
+};
+
 /**
  * Ends linkages: the grant, every token issued under it (so a copy of the grant's state on a
- * token is never stale), our record and its index entries, leaving a tombstone that says why.
+ * token is never stale), our record, its index entries and its last-used time, leaving a
+ * tombstone that says why. Internal to src/grants/: surfaces call linkages.ts.
  *
- * Each grant ends on its own, in an order that makes a failure half way harmless and a second
- * call finish the job: tokens first (one delete: afterwards nothing can use the grant), then the
- * tombstone (naming customer and partner), the audit event and the listeners, and the record
- * with its index entries last. A record still there means "run the ending again"; a record gone
- * with its tombstone there means only index entries may be left, and they are removed. Bulk
- * endings walk the per-customer and per-partner indexes, BULK_CONCURRENCY grants at a time.
+ * An ending, once begun, always completes. It is begun by a journal entry and then the tombstone
+ * (stage "ending", with a copy of the record): from then on the linkage counts as ended (refresh
+ * and the grant's pages read the tombstone) and every step after it is idempotent — tokens deleted,
+ * the audit event and the listeners, index entries removed, and last, in one script of the
+ * grant's hash slot, the record, the Grant and its token index deleted with the tombstone set to
+ * "done". A crash or outage in between leaves the journal entry; the sweeper (linkages.ts) finds
+ * it and finishes, as does ending the linkage again once `resumeAfterMs` has passed. A failure
+ * before the tombstone means the ending never began: the caller gets the error (503), never a
+ * success.
  */
-export const createGrantRevocation = (deps: { store: Store; grants: GrantRecords; audit: AuditLog; clock: Clock }) => {
-  const oidc = createOidcAdapterFactory(deps.store)('Grant');
+export const createGrantRevocation = (deps: {
+  store: Store;
+  grants: GrantRecords;
+  oidc: OidcStore;
+  journal: LinkageJournal;
+  audit: AuditLog;
+  clock: Clock;
+  /** An ending under way for longer than this is taken over by whoever ends the linkage again. */
+  resumeAfterMs: number;
+}) => {
+  const { store, grants, oidc, journal } = deps;
   const listeners: GrantEndedListener[] = [];
 
-  const readTombstone = async (grantId: string): Promise<GrantEnding | undefined> => {
-    const raw = await deps.store.get(tombstoneKey(grantId));
-    return raw ? (JSON.parse(raw) as GrantEnding) : undefined;
+  const readTombstone = async (grantId: string): Promise<Tombstone | undefined> => {
+    const raw = await store.get(tombstoneKey(grantId));
+    return raw ? (JSON.parse(raw) as Tombstone) : undefined;
   };
 
-  const forget = async (record: GrantRecord, cause: EndingCause) => {
-    const full: GrantEnding = {
-      ...cause,
-      grantId: record.grantId,
-      endedAt: deps.clock.now(),
-      customerId: record.customerId,
-      partnerId: record.partnerId,
-    };
-    // The tombstone is the claim: when several callers end the same grant at once (oidc-provider
-    // revokes a grant model by model), one of them records the ending and tells the listeners.
-    const claimed = await deps.store.setIfAbsent(
-      tombstoneKey(record.grantId),
-      JSON.stringify(full),
-      TOMBSTONE_DAYS * 86400,
-    );
-    if (claimed) {
+  /** Everything after the tombstone; safe to run again, by anyone, at any point. */
+  const finish = async (tombstone: Tombstone, announce: boolean) => {
+    const { grantId } = tombstone;
+    // Tokens first: once they are gone nothing can use the grant, whatever happens next.
+    await oidc.revokeTokensOfGrant(grantId);
+    const record = tombstone.record;
+    if (announce && record) {
+      const ending = publicEnding(tombstone);
       await deps.audit.record({
         kind: 'grant.ended',
         result: 'success',
-        actor: cause.actor,
+        actor: ending.actor,
         partnerId: record.partnerId,
         customerId: record.customerId,
-        details: { grantId: record.grantId, reason: cause.reason, ...(cause.note ? { note: cause.note } : {}) },
+        details: { grantId, reason: ending.reason, ...(ending.note ? { note: ending.note } : {}) },
       });
-      for (const listener of listeners) await listener(record, full).catch(() => undefined);
+      for (const listener of listeners) await listener(record, ending).catch(() => undefined);
     }
-    await deps.grants.remove(record);
+    if (tombstone.customerId && tombstone.partnerId) {
+      await grants.removeFromIndexes({
+        grantId,
+        customerId: tombstone.customerId,
+        partnerId: tombstone.partnerId,
+      });
+    }
+    const done: Tombstone = { ...publicEnding(tombstone), stage: 'done' };
+    await store.writeTogether([
+      grants.recordDelete(grantId),
+      ...oidc.grantDeletes(grantId),
+      lastUsedDelete(grantId),
+      { op: 'set', key: tombstoneKey(grantId), value: JSON.stringify(done), ttlSeconds: TOMBSTONE_DAYS * 86400 },
+    ]);
+    await journal.remove({ op: 'end', grantId });
   };
 
-  /** An earlier ending stopped after deleting the record: its index entries may be left. */
-  const finishEarlierEnding = async (grantId: string) => {
-    const tombstone = await readTombstone(grantId);
-    if (tombstone?.customerId && tombstone.partnerId)
-      await deps.grants.remove({ grantId, customerId: tombstone.customerId, partnerId: tombstone.partnerId });
-  };
-
+  /**
+   * Ends one linkage; answers whether this call began its ending. A linkage already ending is
+   * only helped along (its tokens deleted); the caller that began it, or the sweeper, finishes it.
+   */
   const endGrant = async (grantId: string, cause: EndingCause): Promise<boolean> => {
-    const record = await deps.grants.find(grantId);
-    // Tokens first: once they are gone nothing can use the grant, whatever happens next.
-    await oidc.revokeByGrantId(grantId);
-    if (!record) {
-      await finishEarlierEnding(grantId);
+    const existing = await readTombstone(grantId);
+    if (existing?.stage === 'ending' && existing.endedAt <= deps.clock.now() - deps.resumeAfterMs) {
+      // Its caller stopped (a crash, an outage): this call finishes it, as the sweeper would.
+      await finish(existing, true);
+      return true;
+    }
+    if (existing) {
+      if (existing.stage === 'ending') await oidc.revokeTokensOfGrant(grantId);
       return false;
     }
-    await forget(record, cause);
+    const record = await grants.find(grantId);
+    if (!record) {
+      // Nothing of ours to end; oidc-provider may still hold tokens of a grant we never recorded.
+      await oidc.revokeTokensOfGrant(grantId);
+      return false;
+    }
+    await journal.add({ op: 'end', grantId });
+    const tombstone: Tombstone = {
+      ...cause,
+      grantId,
+      endedAt: deps.clock.now(),
+      customerId: record.customerId,
+      partnerId: record.partnerId,
+      stage: 'ending',
+      record,
+    };
+    // The tombstone is the claim: when several callers end the same grant at once (oidc-provider
+    // revokes a grant model by model), one of them records the ending and tells the listeners.
+    const claimed = await store.setIfAbsent(tombstoneKey(grantId), JSON.stringify(tombstone), TOMBSTONE_DAYS * 86400);
+    if (!claimed) {
+      await oidc.revokeTokensOfGrant(grantId);
+      return false;
+    }
+    await finish(tombstone, true);
+    return true;
+  };
+
+  /** Finishes an ending that stopped after its tombstone (the sweeper); answers whether one was left. */
+  const resume = async (grantId: string): Promise<boolean> => {
+    const tombstone = await readTombstone(grantId);
+    if (tombstone?.stage !== 'ending') {
+      // Never begun (the journal entry was all), or finished before its entry was removed.
+      await journal.remove({ op: 'end', grantId });
+      return false;
+    }
+    await finish(tombstone, true);
     return true;
   };
 
@@ -143,13 +211,14 @@ export const createGrantRevocation = (deps: { store: Store; grants: GrantRecords
 
   return {
     endGrant,
+    resume,
     /** Answers how many grants this call ended. */
     async endCustomerGrants(customerId: string, cause: EndingCause) {
-      return endAll(await deps.grants.idsOfCustomer(customerId), cause);
+      return endAll(await grants.idsOfCustomer(customerId), cause);
     },
     /** Answers how many grants this call ended. */
     async endPartnerGrants(partnerId: string, cause: EndingCause) {
-      return endAll(await deps.grants.idsOfPartner(partnerId), cause);
+      return endAll(await grants.idsOfPartner(partnerId), cause);
     },
     /** Adds a listener told of every ending from now on (see GrantEndedListener). */
     onEnded(listener: GrantEndedListener) {
@@ -160,16 +229,16 @@ export const createGrantRevocation = (deps: { store: Store; grants: GrantRecords
      * change (Grant Management `replace`), and tokens carry a copy of them.
      */
     async revokeTokens(grantId: string) {
-      await oidc.revokeByGrantId(grantId);
+      await oidc.revokeTokensOfGrant(grantId);
     },
     /**
      * A customer has at most one live linkage per partner: a new one ends the others (their
      * tokens with them).
      */
-    async endEarlierLinkages(record: Pick<GrantRecord, 'grantId' | 'customerId' | 'partnerId'>) {
-      for (const id of await deps.grants.idsOfCustomer(record.customerId)) {
+    async endEarlierLinkages(record: GrantParties) {
+      for (const id of await grants.idsOfCustomer(record.customerId)) {
         if (id === record.grantId) continue;
-        const other = await deps.grants.find(id);
+        const other = await grants.find(id);
         if (other?.partnerId === record.partnerId)
           await endGrant(id, { reason: 'replaced', actor: 'customer', note: `replaced by ${record.grantId}` });
       }
@@ -181,8 +250,8 @@ export const createGrantRevocation = (deps: { store: Store; grants: GrantRecords
      */
     async dropAccount(customerId: string, accountId: string, actor: string) {
       let changed = 0;
-      for (const id of await deps.grants.idsOfCustomer(customerId)) {
-        const record = await deps.grants.find(id);
+      for (const id of await grants.idsOfCustomer(customerId)) {
+        const record = await grants.find(id);
         if (!record?.accountIds.includes(accountId)) continue;
         changed += 1;
         const remaining = record.accountIds.filter((a) => a !== accountId);
@@ -190,15 +259,8 @@ export const createGrantRevocation = (deps: { store: Store; grants: GrantRecords
           await endGrant(id, { reason: 'no_accounts_left', actor, note: `account ${accountId} closed or frozen` });
           continue;
         }
-        await deps.grants.save({ ...record, accountIds: remaining });
-        const index = oidcKeys.grant(id);
-        const accessTokens = (await deps.store.setMembers(index)).filter((k) =>
-          k.startsWith(oidcKeys.model('AccessToken', '')),
-        );
-        if (accessTokens.length) {
-          await deps.store.del(accessTokens);
-          await deps.store.removeFromSet(index, accessTokens);
-        }
+        await grants.update({ ...record, accountIds: remaining });
+        await oidc.revokeTokensOfGrant(id, ['AccessToken']);
         await deps.audit.record({
           kind: 'grant.account_removed',
           result: 'success',
@@ -213,11 +275,18 @@ export const createGrantRevocation = (deps: { store: Store; grants: GrantRecords
     },
     /** oidc-provider revoked the grant's tokens itself; finish the job on our side. */
     async afterProviderRevoked(grantId: string, cause: EndingCause) {
-      const record = await deps.grants.find(grantId);
-      if (record) await forget(record, cause);
-      else await finishEarlierEnding(grantId);
+      await endGrant(grantId, cause);
     },
-    ending: readTombstone,
+    /** Why a linkage ended (also while its ending is under way), or undefined for one not ended. */
+    async ending(grantId: string): Promise<GrantEnding | undefined> {
+      const tombstone = await readTombstone(grantId);
+      return tombstone && publicEnding(tombstone);
+    },
+    /** Whether an ending is under way (store:check); undefined when none was begun. */
+    async stageOf(grantId: string): Promise<Tombstone['stage'] | undefined> {
+      return (await readTombstone(grantId))?.stage;
+    },
+    tombstonePrefix: 'grant-ended:',
   };
 };
 

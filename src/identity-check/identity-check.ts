@@ -2,7 +2,6 @@ import type { AuditLog } from '../audit/audit-log.ts';
 import type { Settings } from '../config/schema.ts';
 import type { CoreBanking, LoginAccountRef } from '../core-banking/port.ts';
 import type { Clock } from '../shared/clock.ts';
-import { matchTotp } from '../shared/totp.ts';
 import type { Store } from '../store/store.ts';
 
 /** Where an identity check happens, for the audit trail. */
@@ -37,6 +36,7 @@ export const createIdentityCheck = (deps: {
     reason: string,
     context: CheckContext,
     step: 'pin' | 'otp',
+    customerId?: string,
   ): Promise<{ ok: false }> => {
     let failures = 0;
     if (ref) {
@@ -47,6 +47,7 @@ export const createIdentityCheck = (deps: {
           kind: 'identity_check.locked',
           result: 'denied',
           partnerId: context.partnerId,
+          customerId,
           details: { surface: context.surface, branch: ref.branchCode, accountType: ref.accountType },
         });
       }
@@ -55,6 +56,7 @@ export const createIdentityCheck = (deps: {
       kind: 'identity_check.failure',
       result: 'failure',
       partnerId: context.partnerId,
+      customerId,
       details: { surface: context.surface, reason, step, consecutiveFailures: failures },
     });
     const delays = settings.failureDelaysMs;
@@ -76,26 +78,31 @@ export const createIdentityCheck = (deps: {
       return false;
     },
 
-    /** Step 1. The PIN is verified even for a locked account, so a lock cannot be told by timing. */
+    /**
+     * Step 1. The PIN is verified even for a locked account, so a lock cannot be told by timing.
+     * A host that cannot answer rejects (503) before anything is counted: an outage is no attempt.
+     */
     async checkPin(ref: LoginAccountRef, pin: string, context: CheckContext): Promise<PinResult> {
       const before = await deps.coreBanking.loginFailures(ref);
-      const match = await deps.coreBanking.verifyPin(ref, pin);
-      if (!match || before.locked) return fail(ref, before.locked ? 'locked' : 'pin', context, 'pin');
-      return { ok: true, customerId: match.customerId };
+      const outcome = await deps.coreBanking.checkIdentity(ref, pin);
+      const customerId = outcome.result === 'unknown' ? undefined : outcome.customerId;
+      const locked = before.locked || outcome.result === 'locked';
+      if (outcome.result !== 'verified' || locked)
+        return fail(ref, locked ? 'locked' : 'pin', context, 'pin', customerId);
+      return { ok: true, customerId: outcome.customerId };
     },
 
     /** Step 2. A code is accepted once: its time step is marked used in the store, across instances. */
     async checkOtp(ref: LoginAccountRef, customerId: string, otp: string, context: CheckContext): Promise<OtpResult> {
       const failures = await deps.coreBanking.loginFailures(ref);
-      const secret = await deps.coreBanking.totpSecret(customerId);
-      const counter = secret ? matchTotp(secret, otp, deps.clock.now(), settings.totpWindowSteps) : undefined;
+      const counter = await deps.coreBanking.verifyOneTimeCode(customerId, otp, settings.totpWindowSteps);
       if (failures.locked || counter === undefined)
-        return fail(ref, failures.locked ? 'locked' : 'otp', context, 'otp');
+        return fail(ref, failures.locked ? 'locked' : 'otp', context, 'otp', customerId);
       // Refuse a code whose time step, or an earlier one, was already used for this customer.
       const lastKey = `otp-last-step:${customerId}`;
       const last = Number((await deps.store.get(lastKey)) ?? -1);
       const fresh = counter > last && (await deps.store.setIfAbsent(`otp-used:${customerId}:${counter}`, '1', stepTtl));
-      if (!fresh) return fail(ref, 'otp_replayed', context, 'otp');
+      if (!fresh) return fail(ref, 'otp_replayed', context, 'otp', customerId);
       await deps.store.set(lastKey, String(counter), stepTtl);
       await deps.coreBanking.resetLoginFailures(ref);
       await deps.audit.record({

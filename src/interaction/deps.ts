@@ -5,9 +5,8 @@ import type { Availability } from '../availability/index.ts';
 import type { Config } from '../config/load-config.ts';
 import type { CoreBanking } from '../core-banking/port.ts';
 import type { IdentityCheck } from '../identity-check/identity-check.ts';
-import type { ConsentRecords } from '../grants/consent-records.ts';
 import type { GrantRecords } from '../grants/grant-records.ts';
-import type { GrantRevocation } from '../grants/revocation.ts';
+import type { Linkages } from '../grants/linkages.ts';
 import type { Render } from '../http/render.ts';
 import type { Locale, Translate } from '../i18n/index.ts';
 import type { CustomerNotifier } from '../notifier/index.ts';
@@ -26,7 +25,6 @@ export interface InteractionDeps {
   partners: PartnerRegistry;
   coreBanking: CoreBanking;
   grants: GrantRecords;
-  consents: ConsentRecords;
   states: InteractionStates;
   render: Render;
   clock: Clock;
@@ -34,7 +32,7 @@ export interface InteractionDeps {
   audit: AuditLog;
   ajv: Ajv;
   identityCheck: IdentityCheck;
-  revocation: GrantRevocation;
+  linkages: Linkages;
   /** Whether API連携認証 is open now (service calendar, operators' restrictions). */
   availability: Availability;
   /** Tells the customer of each new linkage (src/notifier). */
@@ -53,6 +51,11 @@ export interface InteractionRequest {
   state: InteractionState;
   locale: Locale;
   t: Translate;
-  form?: Record<string, unknown>;
   startedAt: number;
+}
+
+/** ctx.state of an interaction route: the request, and the partner's origin for the page's form-action. */
+export interface InteractionRouteState {
+  interaction: InteractionRequest;
+  formActionOrigins?: string[];
 }

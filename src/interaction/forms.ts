@@ -1,33 +1,7 @@
 import type { FromSchema } from 'json-schema-to-ts';
-import { accountNumberSchema, branchCodeSchema, loginAccountTypeSchema } from '../core-banking/field-schemas.ts';
 
-/** The forms the interaction pages post (their field names are a public contract). */
-export const loginFormSchema = {
-  $id: 'login-form',
-  type: 'object',
-  required: ['csrf', 'branch', 'accountType', 'accountNumber', 'pin'],
-  additionalProperties: false,
-  properties: {
-    csrf: { type: 'string', minLength: 1 },
-    branch: branchCodeSchema,
-    accountType: loginAccountTypeSchema,
-    accountNumber: accountNumberSchema,
-    pin: { type: 'string', pattern: '^[0-9]{4}$' },
-  },
-} as const;
-export type LoginForm = FromSchema<typeof loginFormSchema>;
-
-export const otpFormSchema = {
-  $id: 'otp-form',
-  type: 'object',
-  required: ['csrf', 'otp'],
-  additionalProperties: false,
-  properties: {
-    csrf: { type: 'string', minLength: 1 },
-    otp: { type: 'string', pattern: '^[0-9]{6}$' },
-  },
-} as const;
-export type OtpForm = FromSchema<typeof otpFormSchema>;
+/** The forms the consent pages post; the identity check's are in src/web/login-forms.ts. */
+export { loginFormSchema, otpFormSchema, type LoginForm, type OtpForm } from '../web/login-forms.ts';
 
 export const consentFormSchema = {
   $id: 'consent-form',

@@ -1,5 +1,6 @@
 import type { Context } from 'koa';
 import { LOGIN_ACCOUNT_TYPES } from '../core-banking/port.ts';
+import { jstDateTimeText } from '../shared/jst.ts';
 import { switchLocaleHref } from '../http/locale.ts';
 import type { Locale, MessageKey } from '../i18n/index.ts';
 import { translator } from '../i18n/index.ts';
@@ -8,6 +9,9 @@ import { isoDateAt } from '../shared/jst.ts';
 import { currentTerms, upcomingTerms } from '../terms/terms.ts';
 import type { InteractionDeps, InteractionRequest } from './deps.ts';
 import { linkableAccounts } from './linkable-accounts.ts';
+import type { ClosedAnswer } from '../web/identity/identity-port.ts';
+import { categoriesOf } from '../grants/categories.ts';
+import { grantedScopes } from '../protocol/audiences.ts';
 
 /** The pages of API連携認証. Each takes what it shows from the interaction request. */
 
@@ -88,6 +92,30 @@ export const renderIneligiblePage = (deps: InteractionDeps, ctx: Context, reason
   );
 };
 
+/** Closed now (calendar or an operator's restriction): why, and when it opens again. */
+export const renderClosedPage = (deps: InteractionDeps, ctx: Context, closed: ClosedAnswer) => {
+  const request = ctx.state.interaction as InteractionRequest;
+  deps.render(
+    ctx,
+    'closed',
+    {
+      uid: request.uid,
+      csrf: request.state.csrf,
+      partnerName: partnerName(request),
+      message: closed.message?.[request.locale],
+      reasonKey:
+        closed.cause === 'calendar' ? (`closed.calendar.${closed.reason ?? 'outside_hours'}` as MessageKey) : undefined,
+      opensAt: closed.opensAt === undefined ? undefined : jstDateTimeText(closed.opensAt, request.locale),
+    },
+    {
+      locale: request.locale,
+      title: request.t('closed.title'),
+      switchLocaleHref: `/interaction/${request.uid}?lang=${request.locale === 'ja' ? 'en' : 'ja'}`,
+      status: 503,
+    },
+  );
+};
+
 export const renderConsentPage = async (
   deps: InteractionDeps,
   ctx: Context,
@@ -100,14 +128,15 @@ export const renderConsentPage = async (
   const all = await deps.coreBanking.accounts(customerId);
   const offered = linkableAccounts(all, deps.config.settings.linkableAccountTypes, request.partner.account_types);
   if (offered.length === 0) return renderIneligiblePage(deps, ctx, 'ineligible.no_linkable_account');
-  const requested = new Set(String(request.details.params.scope ?? '').split(' '));
-  const categories = (['accounts', 'deposits', 'time_deposits'] as const).filter(
-    (s) => requested.has(s) && request.partner.scopes.includes(s),
+  const categories = categoriesOf(
+    grantedScopes(String(request.details.params.scope ?? ''), request.partner.scopes).dataScopes,
   );
   const lifetime = grantLifetimeSeconds(request.partner, deps.config.settings.lifetimes);
   const terms = currentTerms(deps.config.terms, deps.clock);
   const upcoming = upcomingTerms(deps.config.terms, deps.clock)[0];
-  const chosen = new Set((request.form?.accounts as string[] | undefined) ?? []);
+  // Shown again after a refused post: the accounts the customer had ticked (parseForm made them an array).
+  const ticked: unknown = ctx.state.posted?.accounts;
+  const chosen = new Set(Array.isArray(ticked) ? ticked.filter((id) => typeof id === 'string') : []);
   await deps.consentFunnel.shown(request.uid);
   deps.render(
     ctx,

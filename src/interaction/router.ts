@@ -1,37 +1,48 @@
 import Router from '@koa/router';
-import type { Middleware } from 'koa';
 import { noStore } from '../http/no-store.ts';
 import type { MessageKey } from '../i18n/index.ts';
-import type { InteractionDeps, InteractionRequest } from './deps.ts';
+import { identitySteps } from '../web/identity/identity-steps.ts';
+import { formParser } from '../web/parse-form.ts';
+import type { InteractionDeps, InteractionRouteState } from './deps.ts';
 import { abortFormSchema, consentFormSchema, loginFormSchema, otpFormSchema } from './forms.ts';
-import { renderConsentPage, renderIneligiblePage, renderLoginPage, renderOtpPage } from './pages.ts';
+import { interactionIdentity } from './identity.ts';
+import { renderConsentPage, renderErrorPage, renderIneligiblePage, renderLoginPage, renderOtpPage } from './pages.ts';
 import { checkEligibility } from './steps/check-eligibility.ts';
-import { checkIpThrottle } from './steps/check-ip-throttle.ts';
-import { checkServiceOpen, returnWhenClosed } from './steps/check-service-open.ts';
-import { failIdentityCheck } from './steps/identity-failure.ts';
 import { finishInteraction } from './steps/finish.ts';
 import { loadInteraction } from './steps/load-interaction.ts';
-import { parseForm } from './steps/parse-form.ts';
 import { recordConsent } from './steps/record-consent.ts';
-import { verifyOtp } from './steps/verify-otp.ts';
-import { verifyPin } from './steps/verify-pin.ts';
+import { returnWhenClosed } from './steps/return-when-closed.ts';
 
 /**
  * API連携認証 pages under /interaction/:uid — identity check (PIN, then one-time code),
  * eligibility, account choice and consent — each route composed of one small step per check.
  */
 export const interactionRouter = (deps: InteractionDeps) => {
-  const router = new Router({ prefix: '/interaction/:uid' });
+  const router = new Router<InteractionRouteState>({ prefix: '/interaction/:uid' });
   const load = loadInteraction(deps);
+  const identity = identitySteps(
+    { identityCheck: deps.identityCheck, ipWindowSeconds: deps.config.settings.identityCheck.ipLimit.windowSeconds },
+    interactionIdentity(deps),
+  );
   // Outside service hours or under a restriction: the closed page, whatever step was asked for.
-  const open = checkServiceOpen(deps);
-  const request = (ctx: Parameters<Middleware>[0]) => ctx.state.interaction as InteractionRequest;
+  const open = identity.checkServiceOpen;
+  // Forms carry the interaction's CSRF token; a forged post sees the session error.
+  const parseForm = formParser<InteractionRouteState>(deps.ajv, {
+    csrf: (ctx) => ctx.state.interaction.state.csrf,
+    onCsrfMismatch: (ctx) =>
+      renderErrorPage(deps, ctx, {
+        locale: ctx.state.interaction.locale,
+        status: 403,
+        code: 'csrf_token_mismatch',
+        messageKey: 'error.session',
+      }),
+  });
 
   router.use(noStore);
 
   // One URL shows whichever step this interaction is at.
   router.get('/', load, open, async (ctx) => {
-    const { state } = request(ctx);
+    const { state } = ctx.state.interaction;
     switch (state.step) {
       case 'otp':
         return renderOtpPage(deps, ctx);
@@ -48,20 +59,20 @@ export const interactionRouter = (deps: InteractionDeps) => {
     '/login',
     load,
     open,
-    checkIpThrottle(deps),
-    parseForm(deps, loginFormSchema, { onInvalid: (ctx) => failIdentityCheck(deps, ctx, undefined, 'malformed') }),
-    verifyPin(deps),
+    identity.checkIpThrottle,
+    parseForm(loginFormSchema, { onInvalid: (ctx) => identity.failIdentityCheck(ctx, undefined, 'malformed') }),
+    identity.verifyPin,
   );
 
   router.post(
     '/otp',
     load,
     open,
-    checkIpThrottle(deps),
-    parseForm(deps, otpFormSchema, {
-      onInvalid: (ctx) => failIdentityCheck(deps, ctx, request(ctx).state.loginRef, 'otp_malformed'),
+    identity.checkIpThrottle,
+    parseForm(otpFormSchema, {
+      onInvalid: (ctx) => identity.failIdentityCheck(ctx, ctx.state.interaction.state.loginRef, 'otp_malformed'),
     }),
-    verifyOtp(deps),
+    identity.verifyOtp,
     checkEligibility(deps),
   );
 
@@ -69,7 +80,7 @@ export const interactionRouter = (deps: InteractionDeps) => {
     '/consent',
     load,
     open,
-    parseForm(deps, consentFormSchema, {
+    parseForm(consentFormSchema, {
       arrays: ['accounts'],
       onInvalid: (ctx) => renderConsentPage(deps, ctx, { status: 400, errorKey: 'consent.accounts.none_selected' }),
     }),
@@ -80,13 +91,13 @@ export const interactionRouter = (deps: InteractionDeps) => {
   router.post(
     '/abort',
     load,
-    parseForm(deps, abortFormSchema, { onInvalid: (ctx) => finishInteraction(deps, ctx, { error: 'access_denied' }) }),
+    parseForm(abortFormSchema, { onInvalid: (ctx) => finishInteraction(deps, ctx, { error: 'access_denied' }) }),
     returnWhenClosed(deps),
     (ctx) =>
       finishInteraction(deps, ctx, {
         error: 'access_denied',
         error_description:
-          request(ctx).state.step === 'ineligible' ? 'the customer is not eligible' : 'the customer cancelled',
+          ctx.state.interaction.state.step === 'ineligible' ? 'the customer is not eligible' : 'the customer cancelled',
       }),
   );
 

@@ -5,7 +5,7 @@ import type { Config } from '../config/load-config.ts';
 import type { CoreBanking } from '../core-banking/port.ts';
 import type { GrantRecords } from '../grants/grant-records.ts';
 import type { LastUsed } from '../grants/last-used.ts';
-import type { GrantRevocation } from '../grants/revocation.ts';
+import type { Linkages } from '../grants/linkages.ts';
 import type { Render } from '../http/render.ts';
 import type { Locale, Translate } from '../i18n/index.ts';
 import type { IdentityCheck } from '../identity-check/identity-check.ts';
@@ -13,7 +13,7 @@ import type { CustomerNotifier } from '../notifier/index.ts';
 import type { PartnerRegistry } from '../partners/registry.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { Logger } from '../shared/logger.ts';
-import type { LinkageView } from './linkages.ts';
+import type { CustomerLinkage } from './linkages.ts';
 import type { CustomerSession, CustomerSessions } from './sessions.ts';
 
 export interface MyPageDeps {
@@ -26,7 +26,7 @@ export interface MyPageDeps {
   coreBanking: CoreBanking;
   partners: PartnerRegistry;
   grants: GrantRecords;
-  revocation: GrantRevocation;
+  linkages: Linkages;
   /** The same identity check as API連携認証: same lock counter, same answers. */
   identityCheck: IdentityCheck;
   notifier: CustomerNotifier;
@@ -44,7 +44,11 @@ export interface MyPageRequest {
   startedAt: number;
   sessionId?: string;
   session?: CustomerSession;
-  form?: Record<string, unknown>;
   /** The linkage a /my/linkages/:grantId route is about (this customer's, live). */
-  linkage?: LinkageView;
+  linkage?: CustomerLinkage;
+}
+
+/** ctx.state of a /my route. */
+export interface MyPageRouteState {
+  myPage: MyPageRequest;
 }

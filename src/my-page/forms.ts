@@ -1,8 +1,8 @@
 /**
  * The forms /my posts. The identity check uses API連携認証's own login and one-time-code forms
- * (src/interaction/forms.ts: the same fields, the same rules).
+ * (src/web/login-forms.ts: the same fields, the same rules).
  */
-export { loginFormSchema, otpFormSchema, type LoginForm, type OtpForm } from '../interaction/forms.ts';
+export { loginFormSchema, otpFormSchema, type LoginForm, type OtpForm } from '../web/login-forms.ts';
 
 /** A confirmation (end a linkage, sign out): nothing but the CSRF token. */
 export const confirmFormSchema = {

@@ -5,7 +5,7 @@ import { switchLocaleHref } from '../http/locale.ts';
 import type { MessageKey } from '../i18n/index.ts';
 import type { MyPageDeps, MyPageRequest } from './deps.ts';
 import { loginFormSchema } from './forms.ts';
-import type { LinkageView } from './linkages.ts';
+import type { CustomerLinkage } from './linkages.ts';
 
 /** The pages of /my. Each takes the language and the CSRF token from the request's state. */
 
@@ -26,7 +26,7 @@ const page = (ctx: Context, titleKey: MessageKey, status?: number) => {
 const csrf = (ctx: Context) => request(ctx).session?.csrf;
 
 /** A linkage with its times written out in the page's language. */
-const shown = (ctx: Context, l: LinkageView) => {
+const shown = (ctx: Context, l: CustomerLinkage) => {
   const { locale } = request(ctx);
   return {
     grantId: l.grantId,
@@ -67,7 +67,7 @@ export const renderOtpPage = (deps: Pick<MyPageDeps, 'render'>, ctx: Context) =>
 export const renderLinkagesPage = (
   deps: Pick<MyPageDeps, 'render' | 'lastUsed'>,
   ctx: Context,
-  linkages: LinkageView[],
+  linkages: CustomerLinkage[],
   endedPartnerName?: string,
 ) => {
   deps.render(
@@ -83,7 +83,7 @@ export const renderLinkagesPage = (
   );
 };
 
-export const renderConfirmPage = (deps: Pick<MyPageDeps, 'render'>, ctx: Context, linkage: LinkageView) => {
+export const renderConfirmPage = (deps: Pick<MyPageDeps, 'render'>, ctx: Context, linkage: CustomerLinkage) => {
   deps.render(ctx, 'my/confirm-end', { csrf: csrf(ctx), linkage: shown(ctx, linkage) }, page(ctx, 'my.confirm.title'));
 };
 

@@ -1,7 +1,6 @@
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { CoreBanking } from '../core-banking/port.ts';
-import { maskAccountNumber } from '../grants/consent-records.ts';
-import { categoriesOf } from '../grants/categories.ts';
+import { createLinkageViews } from '../grants/linkage-view.ts';
 import type { GrantEndedListener } from '../grants/revocation.ts';
 import type { PartnerRegistry } from '../partners/registry.ts';
 import type { Logger } from '../shared/logger.ts';
@@ -27,16 +26,13 @@ export const noticeOfEnding =
     if (ending.reason === 'replaced' || ending.reason === 'expired') return;
     if (!(await deps.coreBanking.customer(record.customerId))) return;
     // A removed partner is unknown to the registry: its client id stands for its name then.
-    const partner = (await deps.partners.find(record.partnerId))?.partner;
-    const accounts = (await Promise.all(record.accountIds.map((id) => deps.coreBanking.account(id))))
-      .filter((a) => a !== undefined)
-      .map((a) => ({ type: a.accountType, maskedNumber: maskAccountNumber(a.accountNumber) }));
+    const [view] = await createLinkageViews(deps).describe([record], { accounts: true });
     await sendNotice(deps, {
       customerId: record.customerId,
       kind: 'linkage.ended',
-      partner: { clientId: record.partnerId, name: partner?.name ?? { ja: record.partnerId, en: record.partnerId } },
-      categories: categoriesOf(record.scopes),
-      accounts,
+      partner: { clientId: record.partnerId, name: view.partnerName },
+      categories: view.categories,
+      accounts: view.accounts.map((a) => ({ type: a.type, maskedNumber: a.maskedNumber })),
       endedReason: ending.reason,
       at: ending.endedAt,
     });

@@ -1,7 +1,6 @@
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import type { PartnerRegistry } from '../partners/registry.ts';
-import { createOidcAdapterFactory, type OnUpsert } from '../store/oidc-adapter.ts';
-import type { Store } from '../store/store.ts';
+import type { OidcStore, OnUpsert } from '../store/oidc-adapter.ts';
 import { partnerClientMetadata } from './clients.ts';
 
 /**
@@ -11,17 +10,13 @@ import { partnerClientMetadata } from './clients.ts';
  * reach this adapter.
  */
 export const createProviderAdapter = (deps: {
-  store: Store;
+  oidc: OidcStore;
   partners: PartnerRegistry;
   extraRedirectUris: (clientId: string) => string[];
   onRevokeGrant: (grantId: string) => Promise<void>;
   onUpsert?: OnUpsert;
 }) => {
-  const storeAdapter = createOidcAdapterFactory(deps.store, {
-    onUpsert: deps.onUpsert,
-    onRevokeGrant: deps.onRevokeGrant,
-    clockToleranceSeconds: 15,
-  });
+  const storeAdapter = deps.oidc.adapterFactory({ onUpsert: deps.onUpsert, onRevokeGrant: deps.onRevokeGrant });
   return (name: string): Adapter => {
     if (name !== 'Client') return storeAdapter(name);
     const readOnly = async () => {

@@ -21,7 +21,7 @@ const dpopThumbprint = async (ctx: KoaContextWithOIDC): Promise<string | undefin
 export interface RefreshPolicyDeps {
   availability: Availability;
   grants: GrantRecords;
-  revocation: GrantRevocation;
+  revocation: Pick<GrantRevocation, 'ending'>;
   coreBanking: CoreBanking;
   terms: readonly TermsVersion[];
   clock: Clock;

@@ -7,6 +7,7 @@ import type { GrantRecords } from '../grants/grant-records.ts';
 import type { GrantRevocation } from '../grants/revocation.ts';
 import type { PartnerRegistry } from '../partners/registry.ts';
 import type { Clock } from '../shared/clock.ts';
+import type { OidcStore } from '../store/oidc-adapter.ts';
 import type { Store } from '../store/store.ts';
 import { createProviderAdapter } from './adapter.ts';
 import { audiences, DATA_API_SCOPES, INTERNAL_SCOPES } from './audiences.ts';
@@ -33,7 +34,12 @@ export interface ProtocolDeps {
   renderError: NonNullable<Configuration['renderError']>;
   /** Redirect URIs added at run time (the embedded demo partner app). */
   extraRedirectUris: (clientId: string) => string[];
-  revocation: GrantRevocation;
+  /** Reads why a linkage ended (refresh errors, the account lookup). */
+  revocation: Pick<GrantRevocation, 'ending'>;
+  /** oidc-provider's storage (src/store/oidc-adapter.ts), with the clock tolerance. */
+  oidc: OidcStore;
+  /** oidc-provider revoked a grant's tokens itself (refresh-token revocation, code replay): end the linkage. */
+  onProviderRevokedGrant: (grantId: string) => Promise<void>;
   clock: Clock;
   /** Whether token refresh is open now (service calendar, operators' restrictions). */
   availability: Availability;
@@ -54,13 +60,12 @@ export const createProvider = (deps: ProtocolDeps): Provider => {
 
   const configuration: Configuration = {
     adapter: createProviderAdapter({
-      store: deps.store,
+      oidc: deps.oidc,
       partners: deps.partners,
       extraRedirectUris: deps.extraRedirectUris,
       // Refresh-token revocation (RFC 7009) and authorization-code replay end the whole linkage.
       onUpsert: rememberRefreshToken(deps.store),
-      onRevokeGrant: (grantId) =>
-        deps.revocation.afterProviderRevoked(grantId, { reason: 'revoked_by_protocol', actor: 'oidc-provider' }),
+      onRevokeGrant: deps.onProviderRevokedGrant,
     }) as unknown as Configuration['adapter'],
     clients: config.internalClients.map(internalClientMetadata) as Configuration['clients'],
     jwks: structuredClone(config.signingKeys) as Configuration['jwks'],

@@ -21,7 +21,7 @@ export const rememberRefreshToken =
 /** Rewrites oidc-provider's generic invalid_grant for a refresh token whose linkage has ended. */
 export const explainEndedRefresh = (
   provider: Provider,
-  deps: { store: Store; revocation: GrantRevocation; clock: Clock },
+  deps: { store: Store; revocation: Pick<GrantRevocation, 'ending'>; clock: Clock },
 ) => {
   provider.use(async (ctx, next) => {
     await next();

@@ -1,10 +1,20 @@
 import { EventEmitter } from 'node:events';
 import type { Clock } from '../shared/clock.ts';
 import { MemoryStream } from './memory-stream.ts';
-import type { Store, StreamRange } from './store.ts';
+import {
+  assertSameSlot,
+  type KeyType,
+  type ScoredMember,
+  type Store,
+  type StoreWrite,
+  type StreamRange,
+} from './store.ts';
 import { assertEpochSeconds, assertTtlSeconds } from './ttl.ts';
 
-type Entry = { value: string | Set<string> | MemoryStream; expiresAt?: number };
+/** A sorted set: member -> score. */
+class SortedSet extends Map<string, number> {}
+
+type Entry = { value: string | Set<string> | SortedSet | MemoryStream; expiresAt?: number };
 
 /**
  * The embedded store: one process, nothing on disk. For trying the product and for tests; the
@@ -41,9 +51,15 @@ export class MemoryStore implements Store {
   #string(key: string): string | undefined {
     const entry = this.#live(key);
     if (entry === undefined) return undefined;
-    if (typeof entry.value !== 'string')
-      throw new TypeError(`key ${key} holds a ${entry.value instanceof Set ? 'set' : 'stream'}`);
+    if (typeof entry.value !== 'string') throw new TypeError(`key ${key} holds a ${this.#typeOf(entry)}`);
     return entry.value;
+  }
+
+  #typeOf(entry: Entry | undefined): KeyType {
+    if (!entry) return 'none';
+    if (typeof entry.value === 'string') return 'string';
+    if (entry.value instanceof SortedSet) return 'zset';
+    return entry.value instanceof Set ? 'set' : 'stream';
   }
 
   async get(key: string) {
@@ -112,6 +128,79 @@ export class MemoryStore implements Store {
   async setMembers(key: string) {
     const entry = this.#live(key);
     return entry && entry.value instanceof Set ? [...entry.value] : [];
+  }
+
+  #addToSortedSet(key: string, members: ScoredMember[], ttlSeconds: number, pruneBelow?: number) {
+    assertTtlSeconds(ttlSeconds);
+    if (members.length === 0) return;
+    const wanted = this.#clock.now() + ttlSeconds * 1000;
+    const entry = this.#live(key);
+    if (entry && !(entry.value instanceof SortedSet)) throw new TypeError(`key ${key} does not hold a sorted set`);
+    const set = entry ? (entry.value as SortedSet) : new SortedSet();
+    for (const { member, score } of members) set.set(member, score);
+    if (pruneBelow !== undefined) for (const [member, score] of set) if (score < pruneBelow) set.delete(member);
+    if (set.size === 0) {
+      this.#entries.delete(key);
+      return;
+    }
+    const expiresAt = entry && entry.expiresAt === undefined ? undefined : Math.max(entry?.expiresAt ?? 0, wanted);
+    this.#entries.set(key, { value: set, expiresAt });
+  }
+
+  #removeFromSortedSet(key: string, members: string[]) {
+    const entry = this.#live(key);
+    if (!entry || !(entry.value instanceof SortedSet)) return;
+    for (const m of members) entry.value.delete(m);
+    if (entry.value.size === 0) this.#entries.delete(key);
+  }
+
+  async addToSortedSet(key: string, members: ScoredMember[], ttlSeconds: number, pruneBelow?: number) {
+    this.#addToSortedSet(key, members, ttlSeconds, pruneBelow);
+  }
+
+  async removeFromSortedSet(key: string, members: string[]) {
+    this.#removeFromSortedSet(key, members);
+  }
+
+  async sortedSetRange(key: string, range: { min?: number; max?: number } = {}) {
+    const entry = this.#live(key);
+    if (!entry || !(entry.value instanceof SortedSet)) return [];
+    const min = range.min ?? -Infinity;
+    const max = range.max ?? Infinity;
+    return [...entry.value]
+      .filter(([, score]) => score >= min && score <= max)
+      .sort(([a, sa], [b, sb]) => sa - sb || (a < b ? -1 : a > b ? 1 : 0))
+      .map(([member, score]) => ({ member, score }));
+  }
+
+  async writeTogether(writes: StoreWrite[]) {
+    if (writes.length === 0) return;
+    assertSameSlot(writes.map((w) => w.key));
+    // Validated before anything is applied: all or none, as the Redis script.
+    for (const w of writes) {
+      if (w.op === 'set' && w.ttlSeconds !== undefined) assertTtlSeconds(w.ttlSeconds);
+      if (w.op === 'addToSortedSet') assertTtlSeconds(w.ttlSeconds);
+      const existing = this.#live(w.key);
+      if (
+        (w.op === 'addToSortedSet' || w.op === 'removeFromSortedSet') &&
+        existing &&
+        !(existing.value instanceof SortedSet)
+      )
+        throw new TypeError(`key ${w.key} does not hold a sorted set`);
+    }
+    for (const w of writes) {
+      if (w.op === 'set') this.#entries.set(w.key, { value: w.value, expiresAt: this.#expiry(w.ttlSeconds) });
+      else if (w.op === 'del') this.#entries.delete(w.key);
+      else if (w.op === 'addToSortedSet') this.#addToSortedSet(w.key, w.members, w.ttlSeconds, w.pruneBelow);
+      else this.#removeFromSortedSet(w.key, w.members);
+    }
+  }
+
+  async describeKey(key: string) {
+    const entry = this.#live(key);
+    const type = this.#typeOf(entry);
+    if (!entry || entry.expiresAt === undefined) return { type };
+    return { type, ttlSeconds: Math.ceil((entry.expiresAt - this.#clock.now()) / 1000) };
   }
 
   async markConsumed(key: string, atEpochSeconds: number) {

@@ -74,3 +74,55 @@ end
 if ARGV[1] ~= '' then redis.call('XTRIM', KEYS[1], 'MINID', '~', ARGV[1]) end
 return ids
 `);
+
+/**
+ * ARGV[1] = TTL seconds, ARGV[2] = prune-below score or '', then pairs of (score, member). Adds the
+ * members, drops those scored below ARGV[2], and grows the TTL as addToSetScript does.
+ */
+export const addToSortedSetScript = script(`
+local existed = redis.call('EXISTS', KEYS[1]) == 1
+for i = 3, #ARGV, 2 do redis.call('ZADD', KEYS[1], ARGV[i], ARGV[i + 1]) end
+if ARGV[2] ~= '' then redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[2]) end
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+local wanted = tonumber(ARGV[1]) * 1000
+local current = redis.call('PTTL', KEYS[1])
+if (not existed) or (current >= 0 and current < wanted) then
+  redis.call('PEXPIRE', KEYS[1], wanted)
+end
+return 1
+`);
+
+/**
+ * KEYS = one key per write (all in one hash slot); ARGV[1] = the writes as JSON, write i applying
+ * to KEYS[i]: {op, value, ttl} / {op} / {op, ttl, prune, members = [[score, member], ...]}. Types are
+ * checked first, so a script that fails has written nothing.
+ */
+export const writeTogetherScript = script(`
+local writes = cjson.decode(ARGV[1])
+for i, w in ipairs(writes) do
+  if w.op == 'addToSortedSet' or w.op == 'removeFromSortedSet' then
+    local t = redis.call('TYPE', KEYS[i]).ok
+    if t ~= 'none' and t ~= 'zset' then return redis.error_reply('WRONGTYPE ' .. KEYS[i] .. ' is not a sorted set') end
+  end
+end
+for i, w in ipairs(writes) do
+  local key = KEYS[i]
+  if w.op == 'set' then
+    if w.ttl then redis.call('SET', key, w.value, 'EX', w.ttl) else redis.call('SET', key, w.value) end
+  elseif w.op == 'del' then
+    redis.call('DEL', key)
+  elseif w.op == 'addToSortedSet' then
+    local existed = redis.call('EXISTS', key) == 1
+    for _, m in ipairs(w.members) do redis.call('ZADD', key, m[1], m[2]) end
+    if w.prune then redis.call('ZREMRANGEBYSCORE', key, '-inf', '(' .. w.prune) end
+    if redis.call('EXISTS', key) == 1 then
+      local wanted = w.ttl * 1000
+      local current = redis.call('PTTL', key)
+      if (not existed) or (current >= 0 and current < wanted) then redis.call('PEXPIRE', key, wanted) end
+    end
+  elseif w.op == 'removeFromSortedSet' then
+    for _, m in ipairs(w.members) do redis.call('ZREM', key, m) end
+  end
+end
+return 1
+`);

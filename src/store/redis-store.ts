@@ -1,12 +1,22 @@
 import { Cluster, Redis } from 'ioredis';
 import {
   addToSetScript,
+  addToSortedSetScript,
+  writeTogetherScript,
   appendToStreamScript,
   incrScript,
   markConsumedScript,
   type LuaScript,
 } from './redis-scripts.ts';
-import { StoreUnavailableError, type Store, type StreamRange } from './store.ts';
+import {
+  assertSameSlot,
+  StoreUnavailableError,
+  type KeyType,
+  type ScoredMember,
+  type Store,
+  type StoreWrite,
+  type StreamRange,
+} from './store.ts';
 import { assertEpochSeconds, assertTtlSeconds } from './ttl.ts';
 
 export interface StoreLogger {
@@ -143,13 +153,14 @@ export class RedisStore implements Store {
     }
   }
 
-  #eval(script: LuaScript, key: string, args: (string | number)[]): Promise<unknown> {
+  #eval(script: LuaScript, key: string | string[], args: (string | number)[]): Promise<unknown> {
+    const keys = typeof key === 'string' ? [key] : key;
     return this.#run(async (client) => {
       try {
-        return await client.evalsha(script.sha, 1, key, ...args);
+        return await client.evalsha(script.sha, keys.length, ...keys, ...args);
       } catch (error) {
         if (error instanceof Error && error.message.startsWith('NOSCRIPT'))
-          return client.eval(script.lua, 1, key, ...args);
+          return client.eval(script.lua, keys.length, ...keys, ...args);
         throw error;
       }
     });
@@ -223,6 +234,62 @@ export class RedisStore implements Store {
 
   async setMembers(key: string) {
     return this.#run((c) => c.smembers(this.#key(key)));
+  }
+
+  async addToSortedSet(key: string, members: ScoredMember[], ttlSeconds: number, pruneBelow?: number) {
+    assertTtlSeconds(ttlSeconds);
+    if (members.length === 0) return;
+    const args = members.flatMap(({ member, score }) => [score, member]);
+    await this.#eval(addToSortedSetScript, this.#key(key), [ttlSeconds, pruneBelow ?? '', ...args]);
+  }
+
+  async removeFromSortedSet(key: string, members: string[]) {
+    if (members.length === 0) return;
+    await this.#run((c) => c.zrem(this.#key(key), ...members));
+  }
+
+  async sortedSetRange(key: string, range: { min?: number; max?: number } = {}) {
+    const min = range.min === undefined ? '-inf' : String(range.min);
+    const max = range.max === undefined ? '+inf' : String(range.max);
+    const reply = await this.#run((c) => c.zrangebyscore(this.#key(key), min, max, 'WITHSCORES'));
+    const members: ScoredMember[] = [];
+    for (let i = 0; i < reply.length; i += 2) members.push({ member: reply[i], score: Number(reply[i + 1]) });
+    return members;
+  }
+
+  async writeTogether(writes: StoreWrite[]) {
+    if (writes.length === 0) return;
+    assertSameSlot(writes.map((w) => w.key));
+    const encoded = writes.map((w) => {
+      if (w.op === 'set') {
+        if (w.ttlSeconds !== undefined) assertTtlSeconds(w.ttlSeconds);
+        return { op: w.op, value: w.value, ...(w.ttlSeconds === undefined ? {} : { ttl: w.ttlSeconds }) };
+      }
+      if (w.op === 'addToSortedSet') {
+        assertTtlSeconds(w.ttlSeconds);
+        return {
+          op: w.op,
+          ttl: w.ttlSeconds,
+          ...(w.pruneBelow === undefined ? {} : { prune: w.pruneBelow }),
+          members: w.members.map(({ member, score }) => [score, member]),
+        };
+      }
+      if (w.op === 'removeFromSortedSet') return { op: w.op, members: w.members };
+      return { op: w.op };
+    });
+    await this.#eval(
+      writeTogetherScript,
+      writes.map((w) => this.#key(w.key)),
+      [JSON.stringify(encoded)],
+    );
+  }
+
+  async describeKey(key: string) {
+    const full = this.#key(key);
+    const [type, ms] = await this.#run((c) => Promise.all([c.type(full), c.pttl(full)]));
+    const known: KeyType[] = ['string', 'set', 'zset', 'stream', 'none'];
+    const kind = known.find((k) => k === type) ?? 'string';
+    return ms < 0 ? { type: kind } : { type: kind, ttlSeconds: Math.ceil(ms / 1000) };
   }
 
   async markConsumed(key: string, atEpochSeconds: number) {

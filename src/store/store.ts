@@ -58,6 +58,26 @@ export interface Store {
   /** Removes entries by id (tooling and tests: the audit trail itself never deletes); answers how many existed. */
   deleteFromStream(key: string, ids: string[]): Promise<number>;
 
+  /**
+   * Sorted sets (indexes whose members expire): members are added with a score, usually their
+   * expiry in epoch seconds; members scored below `pruneBelow` are dropped in the same call, so an
+   * index never keeps what has expired. The set's TTL grows as addToSet's does.
+   */
+  addToSortedSet(key: string, members: ScoredMember[], ttlSeconds: number, pruneBelow?: number): Promise<void>;
+  removeFromSortedSet(key: string, members: string[]): Promise<void>;
+  /** Members with min <= score <= max (both optional), in score order. */
+  sortedSetRange(key: string, range?: { min?: number; max?: number }): Promise<ScoredMember[]>;
+
+  /**
+   * Several writes applied all or none, in order (one Lua script on Redis). Every key must be in
+   * one hash slot — the same `{tag}` (see sameSlot) — so that this holds on a Cluster too; both
+   * stores refuse keys that are not.
+   */
+  writeTogether(writes: StoreWrite[]): Promise<void>;
+
+  /** What a key holds and its remaining TTL (undefined: none); 'none' for a missing key (store:check). */
+  describeKey(key: string): Promise<{ type: KeyType; ttlSeconds?: number }>;
+
   /** Every key with this prefix (tests and admin tooling; never on a request path). */
   keysWithPrefix(prefix: string): Promise<string[]>;
 
@@ -65,6 +85,40 @@ export interface Store {
   ping(): Promise<void>;
   close(): Promise<void>;
 }
+
+export interface ScoredMember {
+  member: string;
+  score: number;
+}
+
+export type KeyType = 'string' | 'set' | 'zset' | 'stream' | 'none';
+
+/** One write of Store.writeTogether. */
+export type StoreWrite =
+  | { op: 'set'; key: string; value: string; ttlSeconds?: number }
+  | { op: 'del'; key: string }
+  | { op: 'addToSortedSet'; key: string; members: ScoredMember[]; ttlSeconds: number; pruneBelow?: number }
+  | { op: 'removeFromSortedSet'; key: string; members: string[] };
+
+/**
+ * The Redis Cluster hash tag of a key: the text between its first '{' and the next '}', when not
+ * empty; otherwise the whole key. Keys with one tag share a slot.
+ */
+export const slotTag = (key: string): string => {
+  const open = key.indexOf('{');
+  if (open < 0) return key;
+  const close = key.indexOf('}', open + 1);
+  return close > open + 1 ? key.slice(open + 1, close) : key;
+};
+
+/** Throws unless every key lies in one hash slot (by tag), as a Cluster demands of one script. */
+export const assertSameSlot = (keys: string[]): void => {
+  const tags = new Set(keys.map(slotTag));
+  if (tags.size > 1) throw new TypeError(`writeTogether needs keys of one hash slot, got ${keys.join(', ')}`);
+};
+
+/** `{id}`: a hash tag putting every key built with it into one slot. */
+export const tagged = (id: string): string => `{${id}}`;
 
 export interface StreamEntry {
   id: string;

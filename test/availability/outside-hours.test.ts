@@ -47,7 +47,7 @@ describe('API連携認証 outside its hours (2026-12-01, Tuesday, 06:59 JST)', (
     expect(page.headers.get('retry-after')).toBe('60');
     expect(page.html).toContain('<h1>ただいまお手続きいただけません</h1>');
     expect(page.html).toContain('ただいまAPI連携認証の受付時間外です。');
-    expect(page.html).toContain('2026年12月1日（火） 07:00 から受け付けます。');
+    expect(page.html).toContain('2026年12月1日（火） 07:00から受け付けます。');
     expect(page.html).toContain('href="/service-hours?lang=ja"');
     expect(page.html).not.toContain('name="pin"');
   });
@@ -88,7 +88,7 @@ describe('API連携認証 outside its hours (2026-12-01, Tuesday, 06:59 JST)', (
       },
     });
     expect(posted.status).toBe(503);
-    expect(posted.html).toContain('2026年12月1日（火） 07:00 から受け付けます。');
+    expect(posted.html).toContain('2026年12月1日（火） 07:00から受け付けます。');
   });
 
   test('at 07:00 the same interaction shows the login page', async () => {
@@ -276,7 +276,7 @@ describe('the public page /service-hours', () => {
     const ja = await (await fetch(`${server.url}/service-hours`)).text();
     expect(ja).toContain('<h1>サービス時間帯</h1>');
     expect(ja).toContain(
-      'API連携認証（口座を連携するお手続き）：<strong>休止中です（2026年12月1日（火） 07:00 から再開）</strong>',
+      'API連携認証（口座を連携するお手続き）：<strong>休止中です（2026年12月1日（火） 07:00から再開）</strong>',
     );
     expect(ja).toContain(
       '<strong>システムメンテナンス</strong>：2026年12月13日（日） 22:00 – 2026年12月14日（月） 06:00',

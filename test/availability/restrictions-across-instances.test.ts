@@ -113,7 +113,7 @@ describe('a restriction of one partner, set on instance A, applies on instance B
     expect(page.status).toBe(503);
     expect(page.html).toContain(MESSAGE.ja);
     expect(page.html).not.toContain('name="pin"');
-    expect(page.html).toContain('デモかけいぼ に戻る');
+    expect(page.html).toContain('デモかけいぼに戻る');
     const back = await agent.request(`${new URL(page.url).origin}${new URL(page.url).pathname}/abort`, {
       form: { csrf: CustomerAgent.field(page.html, 'csrf') },
     });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { eligibilityOf } from '../../src/core-banking/demo/eligibility.ts';
 import type { Account, Customer } from '../../src/core-banking/port.ts';
-import { CUSTOMER, demoCoreBanking } from './demo-fixture.ts';
+import { totp, totpCounter } from '../../src/shared/totp.ts';
+import { CUSTOMER, NOON_2026_11_25, demoCoreBanking, demoOnly } from './demo-fixture.ts';
 
 const { core } = demoCoreBanking();
 
@@ -104,8 +105,38 @@ describe('accounts', () => {
       nameKana: 'イトウ オサム',
       restricted: true,
     });
-    expect(await core.totpSecret(CUSTOMER.A)).toBe('42HZVUXMALJN4GGHUMPVZCP74KKSPLYO');
-    expect(await core.totpSecret('9999999999')).toBeUndefined();
+    expect(await demoOnly().totpSecret(CUSTOMER.A)).toBe('42HZVUXMALJN4GGHUMPVZCP74KKSPLYO');
+    expect(await demoOnly().totpSecret('9999999999')).toBeUndefined();
     expect(await core.customer('9999999999')).toBeUndefined();
+  });
+});
+
+describe('one-time codes', () => {
+  const secret = '42HZVUXMALJN4GGHUMPVZCP74KKSPLYO';
+  const now = NOON_2026_11_25.getTime();
+
+  it('answer the time step of a code from the registered authenticator, within the window', async () => {
+    expect(await core.verifyOneTimeCode(CUSTOMER.A, totp(secret, now), 1)).toBe(totpCounter(now));
+    expect(await core.verifyOneTimeCode(CUSTOMER.A, totp(secret, now - 30_000), 1)).toBe(totpCounter(now) - 1);
+    expect(await core.verifyOneTimeCode(CUSTOMER.A, totp(secret, now - 30_000), 0)).toBeUndefined();
+  });
+
+  it('refuse a wrong code, and any code of a customer without an authenticator or unknown', async () => {
+    const wrong = String((Number(totp(secret, now)) + 1) % 1_000_000).padStart(6, '0');
+    expect(await core.verifyOneTimeCode(CUSTOMER.A, wrong, 1)).toBeUndefined();
+    expect(await core.verifyOneTimeCode('9999999999', totp(secret, now), 1)).toBeUndefined();
+  });
+});
+
+describe('customer search and contact', () => {
+  it('finds a customer by number and by the start of the name in kana, and nothing for an empty query', async () => {
+    expect((await core.searchCustomers({ customerId: CUSTOMER.E })).map((c) => c.customerId)).toEqual([CUSTOMER.E]);
+    expect((await core.searchCustomers({ nameKana: 'イトウ' })).map((c) => c.customerId)).toContain(CUSTOMER.E);
+    expect(await core.searchCustomers({ nameKana: 'ヲヲヲ' })).toEqual([]);
+    expect(await core.searchCustomers({})).toEqual([]);
+  });
+
+  it('has no contact for a customer without one registered', async () => {
+    expect(await core.contact(CUSTOMER.A)).toBeUndefined();
   });
 });

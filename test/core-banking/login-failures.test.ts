@@ -73,6 +73,22 @@ describe('login-failure counter', () => {
     expect(await store.ttl('core:login-failures:{001:ordinary:1098765}:locked')).toBeUndefined();
   });
 
+  it('keeps the count and lock of an unknown account only for a bounded window, a real lock for good', async () => {
+    const { core, store, clock } = demoCoreBanking();
+    const unknown = { ...D, accountNumber: '0000002' };
+    for (let i = 0; i < 6; i += 1) await core.recordLoginFailure(unknown, 5);
+    expect(await core.loginFailures(unknown)).toEqual({ consecutiveFailures: 6, locked: true });
+    const keys = loginFailureKeys(unknown);
+    expect(await store.ttl(keys.count)).toBe(3600);
+    expect(await store.ttl(keys.lock)).toBeGreaterThan(3590);
+    await core.recordLoginFailure(D, 1);
+    expect(await store.ttl(loginFailureKeys(D).lock)).toBeUndefined();
+    clock.advance(3601 * 1000);
+    expect(await core.loginFailures(unknown)).toEqual({ consecutiveFailures: 0, locked: false });
+    expect(await store.keysWithPrefix(keys.count)).toEqual([]);
+    expect(await core.loginFailures(D)).toEqual({ consecutiveFailures: 1, locked: true });
+  });
+
   it('encodes parts so that input cannot close the hash tag', () => {
     expect(loginFailureKeys({ ...D, accountNumber: '1}:x{' }).count).toBe(
       'core:login-failures:{001:ordinary:1%7D%3Ax%7B}',

@@ -29,7 +29,7 @@ const validate = ajv.compile({
 
 type Service = {
   environment: Record<string, string>;
-  ports: string[];
+  ports?: string[];
   command: string[];
   volumes: string[];
   depends_on: Record<string, unknown>;
@@ -66,9 +66,42 @@ describe('docker-compose.yml', () => {
     const { app } = compose.services;
     expect(app.environment.REDIS_URL).toBe('redis://redis:6379');
     expect(app.environment.NODE_ENV).toBe('production');
-    expect(app.ports).toEqual(['3000:3000']);
+    // Behind the TLS terminator: the app publishes no port, the terminator publishes 443.
+    expect(app.ports).toBeUndefined();
+    expect(compose.services.tls.ports).toEqual(['443:443']);
     expect(app.volumes).toContain('./config/production:/app/config/production:ro');
-    expect(app.depends_on).toEqual({ redis: { condition: 'service_healthy' } });
+    expect(app.depends_on).toEqual({
+      redis: { condition: 'service_healthy' },
+      postgres: { condition: 'service_healthy' },
+      'core-gateway': { condition: 'service_healthy' },
+    });
+  });
+
+  it('has no demo piece: no DEMO_DATA, the HTTP connector to the reference gateway over https, every production piece named', () => {
+    const { app } = compose.services;
+    expect(app.environment).not.toHaveProperty('DEMO_DATA');
+    expect(app.environment).toMatchObject({
+      ISSUER: expect.stringMatching(/^https:\/\//),
+      TRUST_PROXY: 'true',
+      METRICS_TOKEN: expect.stringContaining('METRICS_TOKEN'),
+      KEYS_DIR: 'config/production/keys',
+      PARTNERS_DIR: 'config/production/partners',
+      CALENDAR_FILE: 'config/calendar.json',
+      CORE_BANKING_CONNECTOR: 'http',
+      CORE_BANKING_URL: 'https://core-gateway:8443/v1',
+      DATABASE_URL: expect.stringMatching(/^postgres:\/\/.+@postgres:5432\//),
+    });
+    for (const file of ['CORE_BANKING_CA_FILE', 'CORE_BANKING_CERT_FILE', 'CORE_BANKING_KEY_FILE'])
+      expect(app.environment[file]).toMatch(/^config\/production\/gateway-tls\//);
+    expect(compose.services['core-gateway'].command).toEqual(['node', 'src/cli/core-gateway.ts']);
+    expect(compose.services['core-gateway'].healthcheck).toBeDefined();
+  });
+
+  it('runs PostgreSQL on a named volume, with a health check', () => {
+    const { postgres } = compose.services;
+    expect(postgres.volumes).toContain('pg-data:/var/lib/postgresql/data');
+    expect(compose.volumes).toHaveProperty('pg-data');
+    expect(postgres.healthcheck).toBeDefined();
   });
 });
 

@@ -198,7 +198,7 @@ describe('eligibility (terms 1.2(1)): an ineligible customer gets an explanation
       expect(page.status).toBe(403);
       expect(page.html).toContain('この連携はご利用いただけません');
       expect(page.html).toContain(explanation);
-      expect(page.html).toContain('デモかけいぼ に戻る');
+      expect(page.html).toContain('デモかけいぼに戻る');
       expect(page.html).not.toContain('name="accounts"');
       expect(page.html).not.toContain('name="decision"');
 

@@ -95,7 +95,7 @@ describe("/my lists the customer's live linkages", () => {
     const confirm = await agent.request(`${server.url}/my/linkages/${encodeURIComponent(kakeiboGrant)}/end`);
     expect(confirm.status).toBe(200);
     expect(confirm.html).toContain('<h1>連携の解除</h1>');
-    expect(confirm.html).toContain(`${KAKEIBO} との連携を解除します。よろしいですか。`);
+    expect(confirm.html).toContain(`${KAKEIBO}との連携を解除します。よろしいですか。`);
     expect(confirm.html).toContain('****345');
     // Looking at the confirmation changes nothing.
     expect((await dataCall(server, kakeibo, withKakeibo)).status).toBe(200);
@@ -105,7 +105,7 @@ describe("/my lists the customer's live linkages", () => {
     });
     expect(after.status).toBe(200);
     expect(after.url).toBe(`${server.url}/my`);
-    expect(after.html).toContain(`${KAKEIBO} との連携を解除しました。`);
+    expect(after.html).toContain(`${KAKEIBO}との連携を解除しました。`);
     expect(partnerNames(after)).toEqual([KAIKEI]);
 
     expect((await dataCall(server, kakeibo, withKakeibo)).status).toBe(401);

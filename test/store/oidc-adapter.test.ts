@@ -1,7 +1,7 @@
 import { exportJWK, generateKeyPair } from 'jose';
 import Provider, { type Adapter, type AdapterFactory, type AdapterPayload } from 'oidc-provider';
 import { ManualClock } from '../../src/shared/clock.ts';
-import { createOidcAdapterFactory, oidcKeys } from '../../src/store/oidc-adapter.ts';
+import { createOidcAdapterFactory, createOidcStore, oidcKeys } from '../../src/store/oidc-adapter.ts';
 import type { Store } from '../../src/store/store.ts';
 import { memoryHarness, singleNodeRedisHarness, type StoreContext } from './store-harness.ts';
 
@@ -21,6 +21,9 @@ describe.each([memoryHarness, singleNodeRedisHarness])('oidc-provider adapter on
   afterEach(async () => {
     await ctx.dispose();
   });
+
+  const indexMembers = async (grantId: string) =>
+    (await store.sortedSetRange(oidcKeys.grant(grantId))).map((m) => m.member);
 
   const token = (grantId: string, extra: AdapterPayload = {}): AdapterPayload => ({
     iat: NOW,
@@ -53,12 +56,12 @@ describe.each([memoryHarness, singleNodeRedisHarness])('oidc-provider adapter on
     // Not bound to a grant: no grantId in their payloads.
     await adapter('ClientCredentials').upsert('cc-1', { clientId: 'internal' }, 60);
     await adapter('PushedAuthorizationRequest').upsert('par-1', { clientId: 'partner-1' }, 60);
-    expect((await store.setMembers(oidcKeys.grant('g1'))).sort()).toEqual([
+    expect((await indexMembers('g1')).sort()).toEqual([
       'oidc:AccessToken:at-1',
       'oidc:AuthorizationCode:ac-1',
       'oidc:BackchannelAuthenticationRequest:ba-1',
       'oidc:DeviceCode:dc-1',
-      'oidc:Grant:g1',
+      'oidc:Grant:{g1}',
       'oidc:PreAuthorizedCode:pc-1',
       'oidc:RefreshToken:rt-1',
     ]);
@@ -86,15 +89,15 @@ describe.each([memoryHarness, singleNodeRedisHarness])('oidc-provider adapter on
     expect(await adapter('AccessToken').find('at-1')).toBeUndefined();
     expect(await adapter('RefreshToken').find('rt-1')).toBeUndefined();
     expect(await adapter('Grant').find('g1')).toBeUndefined();
-    expect(await store.setMembers(oidcKeys.grant('g1'))).toEqual([]);
+    expect(await indexMembers('g1')).toEqual([]);
     expect(await adapter('AccessToken').find('at-2')).toEqual(token('g2'));
     expect(await adapter('Grant').find('g2')).toEqual({ accountId: 'acct-1' });
     expect(await adapter('Session').find('s-1')).toEqual({ uid: 'u-1', accountId: 'acct-1' });
     expect((await store.keysWithPrefix('oidc:')).sort()).toEqual([
       'oidc:AccessToken:at-2',
-      'oidc:Grant:g2',
+      'oidc:Grant:{g2}',
       'oidc:Session:s-1',
-      'oidc:grant:g2',
+      'oidc:grant:{g2}',
       'oidc:uid:u-1',
     ]);
     await adapter('AccessToken').revokeByGrantId('no-such-grant');
@@ -138,7 +141,7 @@ describe.each([memoryHarness, singleNodeRedisHarness])('oidc-provider adapter on
     await adapter('RefreshToken').upsert('rt-1', token('g1'), 600);
     await adapter('AccessToken').destroy('at-1');
     expect(await adapter('AccessToken').find('at-1')).toBeUndefined();
-    expect(await store.setMembers(oidcKeys.grant('g1'))).toEqual(['oidc:RefreshToken:rt-1']);
+    expect(await indexMembers('g1')).toEqual(['oidc:RefreshToken:rt-1']);
     await adapter('AccessToken').destroy('at-1');
   });
 
@@ -156,9 +159,46 @@ describe.each([memoryHarness, singleNodeRedisHarness])('oidc-provider adapter on
     await adapter('Grant').upsert('g1', {}, 3600);
     await adapter('AccessToken').upsert('at-1', token('g1'), 60);
     await adapter('Grant').destroy('g1');
-    expect(await store.setMembers(oidcKeys.grant('g1'))).toEqual(['oidc:AccessToken:at-1']);
+    expect(await indexMembers('g1')).toEqual(['oidc:AccessToken:at-1']);
     await adapter('AccessToken').revokeByGrantId('g1');
     expect(await adapter('AccessToken').find('at-1')).toBeUndefined();
+  });
+
+  it('the grant index is scored by expiry and drops expired members on the next write', async () => {
+    const clock = new ManualClock(NOW * 1000);
+    factory = createOidcAdapterFactory(store, { clock });
+    await adapter('AccessToken').upsert('at-1', token('g1'), 60);
+    await adapter('RefreshToken').upsert('rt-1', token('g1'), 3600);
+    expect(await store.sortedSetRange(oidcKeys.grant('g1'))).toEqual([
+      { member: 'oidc:AccessToken:at-1', score: NOW + 60 },
+      { member: 'oidc:RefreshToken:rt-1', score: NOW + 3600 },
+    ]);
+    clock.advance(120_000);
+    await adapter('AccessToken').upsert('at-2', token('g1'), 60);
+    expect(await indexMembers('g1')).toEqual(['oidc:AccessToken:at-2', 'oidc:RefreshToken:rt-1']);
+  });
+
+  it("createOidcStore finds tokens by value, lists and revokes a grant's tokens but keeps its Grant", async () => {
+    const oidc = createOidcStore(store, { clock: new ManualClock(NOW * 1000) });
+    await adapter('Grant').upsert('g1', { accountId: 'acct-1' }, 3600);
+    await adapter('AccessToken').upsert('at-1', token('g1', { kind: 'AccessToken' }), 60);
+    await adapter('RefreshToken').upsert('rt-1', token('g1'), 600);
+    await adapter('ClientCredentials').upsert('cc-1', { kind: 'ClientCredentials', clientId: 'internal' }, 60);
+    expect(await oidc.findAccessToken('at-1')).toEqual(token('g1', { kind: 'AccessToken' }));
+    expect(await oidc.findAccessToken('cc-1')).toBeUndefined();
+    expect(await oidc.findClientToken('cc-1')).toEqual({ kind: 'ClientCredentials', clientId: 'internal' });
+    expect((await oidc.tokensOfGrant('g1')).sort((a, b) => a.model.localeCompare(b.model))).toEqual([
+      { model: 'AccessToken', id: 'at-1' },
+      { model: 'Grant', id: 'g1' },
+      { model: 'RefreshToken', id: 'rt-1' },
+    ]);
+    expect(await oidc.revokeTokensOfGrant('g1', ['AccessToken'])).toBe(1);
+    expect(await oidc.findAccessToken('at-1')).toBeUndefined();
+    expect(await adapter('RefreshToken').find('rt-1')).toBeDefined();
+    expect(await oidc.revokeTokensOfGrant('g1')).toBe(1);
+    expect(await oidc.revokeTokensOfGrant('g1')).toBe(0);
+    expect(await indexMembers('g1')).toEqual(['oidc:Grant:{g1}']);
+    expect(await adapter('Grant').find('g1')).toEqual({ accountId: 'acct-1' });
   });
 
   it('adds the clock tolerance to every TTL', async () => {

@@ -3,6 +3,7 @@ import { createOidcAdapterFactory } from '../../src/store/oidc-adapter.ts';
 import { RedisStore } from '../../src/store/redis-store.ts';
 import { startRedisCluster, type RedisCluster } from './redis-cluster.ts';
 import { storeContract } from './store-contract.ts';
+import { storeCheckCases } from '../grants/store-check-cases.ts';
 import { redisHarness } from './store-harness.ts';
 
 // The cluster is started from the redis-server that test/support/global-setup.js found; with only
@@ -19,6 +20,10 @@ afterAll(async () => {
 (redisServer ? describe : describe.skip)('RedisStore on a Redis Cluster (three masters)', () => {
   describe('Store contract', () => {
     storeContract(redisHarness('RedisStore (cluster)', async () => ({ clusterNodes: (await started()).nodes })));
+  });
+
+  describe('store:check', () => {
+    storeCheckCases(redisHarness('RedisStore (cluster)', async () => ({ clusterNodes: (await started()).nodes })));
   });
 
   it('spreads keys over the masters, so the contract above crossed hash slots', async () => {

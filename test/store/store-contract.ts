@@ -226,6 +226,93 @@ export const storeContract = (harness: StoreHarness): void => {
     expect(await store.readStream('log')).toEqual([]);
   });
 
+  it('addToSortedSet keeps members in score order, prunes those below pruneBelow, and grows the TTL', async () => {
+    await store.addToSortedSet(
+      'z',
+      [
+        { member: 'b', score: 20 },
+        { member: 'a', score: 10 },
+      ],
+      100,
+    );
+    expect(await store.sortedSetRange('z')).toEqual([
+      { member: 'a', score: 10 },
+      { member: 'b', score: 20 },
+    ]);
+    expect(await store.ttl('z')).toBe(100);
+    await store.addToSortedSet('z', [{ member: 'c', score: 30 }], 50, 15);
+    expect((await store.sortedSetRange('z')).map((m) => m.member)).toEqual(['b', 'c']);
+    expect(await store.ttl('z')).toBe(100);
+    await store.addToSortedSet('z', [{ member: 'b', score: 40 }], 200);
+    expect(await store.sortedSetRange('z', { min: 25 })).toEqual([
+      { member: 'c', score: 30 },
+      { member: 'b', score: 40 },
+    ]);
+    expect(await store.sortedSetRange('z', { max: 35 })).toEqual([{ member: 'c', score: 30 }]);
+    expect(await store.ttl('z')).toBe(200);
+    await store.removeFromSortedSet('z', ['b', 'c', 'never']);
+    expect(await store.sortedSetRange('z')).toEqual([]);
+    expect(await store.keysWithPrefix('z')).toEqual([]);
+  });
+
+  it('addToSortedSet that prunes every member leaves no key', async () => {
+    await store.addToSortedSet('pruned', [{ member: 'old', score: 1 }], 100, 5);
+    expect(await store.keysWithPrefix('pruned')).toEqual([]);
+    await store.addToSortedSet('pruned', [], 100);
+    expect(await store.keysWithPrefix('pruned')).toEqual([]);
+  });
+
+  it('writeTogether applies writes of one hash slot in order, all of them', async () => {
+    await store.set('w:{g1}:old', 'x');
+    await store.writeTogether([
+      { op: 'set', key: 'w:{g1}:a', value: JSON.stringify({ name: '普通預金', list: [] }), ttlSeconds: 100 },
+      { op: 'set', key: 'w:{g1}:b', value: 'plain' },
+      { op: 'del', key: 'w:{g1}:old' },
+      { op: 'addToSortedSet', key: 'w:{g1}:z', members: [{ member: 'm', score: 1_900_000_000 }], ttlSeconds: 60 },
+      { op: 'addToSortedSet', key: 'w:{g1}:z', members: [{ member: 'n', score: 5 }], ttlSeconds: 60, pruneBelow: 10 },
+    ]);
+    expect(JSON.parse((await store.get('w:{g1}:a'))!)).toEqual({ name: '普通預金', list: [] });
+    expect(await store.ttl('w:{g1}:a')).toBe(100);
+    expect(await store.get('w:{g1}:b')).toBe('plain');
+    expect(await store.ttl('w:{g1}:b')).toBeUndefined();
+    expect(await store.get('w:{g1}:old')).toBeUndefined();
+    expect(await store.sortedSetRange('w:{g1}:z')).toEqual([{ member: 'm', score: 1_900_000_000 }]);
+    await store.writeTogether([{ op: 'removeFromSortedSet', key: 'w:{g1}:z', members: ['m'] }]);
+    expect(await store.keysWithPrefix('w:{g1}:z')).toEqual([]);
+  });
+
+  it('writeTogether refuses keys of different slots, and a write of the wrong type, writing nothing', async () => {
+    await expect(
+      store.writeTogether([
+        { op: 'set', key: 'x:{g1}', value: '1' },
+        { op: 'set', key: 'x:{g2}', value: '2' },
+      ]),
+    ).rejects.toThrow(TypeError);
+    await store.set('t:{g3}:string', 'v');
+    await expect(
+      store.writeTogether([
+        { op: 'set', key: 't:{g3}:first', value: '1' },
+        { op: 'addToSortedSet', key: 't:{g3}:string', members: [{ member: 'm', score: 1 }], ttlSeconds: 10 },
+      ]),
+    ).rejects.toThrow();
+    expect(await store.keysWithPrefix('x:')).toEqual([]);
+    expect(await store.get('t:{g3}:first')).toBeUndefined();
+  });
+
+  it('describeKey names the type and the TTL, and none for a missing key', async () => {
+    await store.set('d:s', 'v', 100);
+    await store.set('d:p', 'v');
+    await store.addToSet('d:set', ['a'], 100);
+    await store.addToSortedSet('d:z', [{ member: 'a', score: 1 }], 100);
+    await store.appendToStream('d:x', [{ atMs: 1000, value: 'v' }]);
+    expect(await store.describeKey('d:s')).toEqual({ type: 'string', ttlSeconds: 100 });
+    expect(await store.describeKey('d:p')).toEqual({ type: 'string' });
+    expect(await store.describeKey('d:set')).toEqual({ type: 'set', ttlSeconds: 100 });
+    expect(await store.describeKey('d:z')).toEqual({ type: 'zset', ttlSeconds: 100 });
+    expect(await store.describeKey('d:x')).toEqual({ type: 'stream' });
+    expect(await store.describeKey('d:missing')).toEqual({ type: 'none' });
+  });
+
   it('ping answers', async () => {
     await expect(store.ping()).resolves.toBeUndefined();
   });

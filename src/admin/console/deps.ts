@@ -1,3 +1,4 @@
+import type Router from '@koa/router';
 import type { Ajv } from 'ajv';
 import type { AuditLog } from '../../audit/index.ts';
 import type { Config } from '../../config/load-config.ts';
@@ -37,8 +38,15 @@ export interface ConsoleRequest {
   staff?: StaffRecord;
   can?: Record<Permission, boolean>;
   actor?: Actor;
-  form?: Record<string, unknown>;
 }
+
+/** ctx.state of a console route. */
+export interface ConsoleRouteState {
+  console: ConsoleRequest;
+  requestId?: string;
+}
+
+export type ConsoleRouter = Router<ConsoleRouteState>;
 
 /** The request state of a page behind the login: staff, permissions and actor are there. */
 export type SignedInRequest = ConsoleRequest &

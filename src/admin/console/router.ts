@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Router from '@koa/router';
-import type { ConsoleDeps } from './deps.ts';
+import type { ConsoleDeps, ConsoleRouteState } from './deps.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { customerRoutes } from './routes/customers.ts';
 import { homeRoutes } from './routes/home.ts';
@@ -12,7 +12,7 @@ import { serviceRoutes } from './routes/service.ts';
 import { staffRoutes } from './routes/staff.ts';
 import { operationErrors } from './steps/operation-errors.ts';
 import { requireSignIn } from './steps/require-sign-in.ts';
-import { sessionCookie } from './steps/session-cookie.ts';
+import { sessionCookie } from '../../web/session-cookie.ts';
 import { startRequest } from './steps/start-request.ts';
 
 /**
@@ -21,9 +21,13 @@ import { startRequest } from './steps/start-request.ts';
  * the one-time code again for bulk actions, then the operation.
  */
 export const consoleRouter = (deps: ConsoleDeps) => {
-  const router = new Router({ prefix: '/admin' });
+  const router = new Router<ConsoleRouteState>({ prefix: '/admin' });
   const css = readFileSync(join(deps.config.rootDir, 'views/admin/admin.css'));
-  const cookie = sessionCookie(deps.config.settings.server.issuer.startsWith('https:'));
+  const cookie = sessionCookie({
+    name: 'admin_session',
+    path: '/admin',
+    secure: deps.config.settings.server.issuer.startsWith('https:'),
+  });
   const signedIn = requireSignIn(deps, cookie);
 
   router.get('/static/admin.css', (ctx) => {

@@ -3,7 +3,7 @@ import type { AuditTrail } from '../../audit/index.ts';
 import type { OneOffWindows, Restrictions } from '../../availability/index.ts';
 import type { CoreBanking } from '../../core-banking/port.ts';
 import type { GrantRecords } from '../../grants/grant-records.ts';
-import type { GrantRevocation } from '../../grants/revocation.ts';
+import type { Linkages } from '../../grants/linkages.ts';
 import type { PartnerRegistry } from '../../partners/registry.ts';
 import type { PartnerStatusCache } from '../../partners/status-cache.ts';
 import type { Clock } from '../../shared/clock.ts';
@@ -19,7 +19,7 @@ export interface OperationsDeps {
   audit: AuditTrail;
   coreBanking: CoreBanking;
   grants: GrantRecords;
-  revocation: GrantRevocation;
+  linkages: Linkages;
   partners: PartnerRegistry;
   partnerStatus: PartnerStatusCache;
   restrictions: Restrictions;

@@ -1,8 +1,9 @@
 import type { AuditTrail, RecordedAuditEvent } from '../../audit/index.ts';
 import type { CoreBanking } from '../../core-banking/port.ts';
-import { maskAccountNumber } from '../../grants/consent-records.ts';
 import type { GrantRecord, GrantRecords } from '../../grants/grant-records.ts';
-import type { GrantEnding, GrantRevocation } from '../../grants/revocation.ts';
+import { createLinkageViews, type LinkageView } from '../../grants/linkage-view.ts';
+import type { GrantEnding } from '../../grants/revocation.ts';
+import type { Linkages } from '../../grants/linkages.ts';
 import type { PartnerRegistry } from '../../partners/registry.ts';
 import { OperationError } from './errors.ts';
 import { recordStaffAction, type Actor } from './staff-action.ts';
@@ -46,30 +47,30 @@ const grantIdOf = (event: RecordedAuditEvent) => event.details?.grantId;
  */
 export const createLinkageOperations = (deps: {
   grants: GrantRecords;
-  revocation: GrantRevocation;
+  linkages: Linkages;
   partners: PartnerRegistry;
   coreBanking: CoreBanking;
   audit: AuditTrail;
 }) => {
+  const views = createLinkageViews(deps);
+  // Staff see a removed partner's client id only (no name).
+  const summaryOf = (v: LinkageView): LinkageSummary => ({
+    grantId: v.grantId,
+    customerId: v.customerId,
+    partnerId: v.partnerId,
+    partnerName: v.partnerKnown ? v.partnerName : undefined,
+    scopes: v.scopes,
+    accountIds: v.accountIds,
+    termsVersion: v.termsVersion,
+    createdAt: v.createdAt,
+    expiresAt: v.expiresAt,
+  });
   const summaries = async (ids: string[]): Promise<LinkageSummary[]> => {
     const records = (await Promise.all(ids.map((id) => deps.grants.find(id)))).filter(
       (r): r is GrantRecord => r !== undefined,
     );
-    const names = new Map<string, LinkageSummary['partnerName']>();
-    for (const partnerId of new Set(records.map((r) => r.partnerId)))
-      names.set(partnerId, (await deps.partners.find(partnerId))?.partner.name);
-    return records
-      .map((r) => ({
-        grantId: r.grantId,
-        customerId: r.customerId,
-        partnerId: r.partnerId,
-        partnerName: names.get(r.partnerId),
-        scopes: r.scopes,
-        accountIds: r.accountIds,
-        termsVersion: r.termsVersion,
-        createdAt: r.createdAt,
-        expiresAt: r.expiresAt,
-      }))
+    return (await views.describe(records, { accounts: false }))
+      .map(summaryOf)
       .sort((a, b) => b.createdAt - a.createdAt);
   };
 
@@ -82,23 +83,18 @@ export const createLinkageOperations = (deps: {
     async detail(grantId: string): Promise<LinkageLookup | undefined> {
       const record = await deps.grants.find(grantId);
       if (!record) {
-        const ended = await deps.revocation.ending(grantId);
+        const ended = await deps.linkages.ending(grantId);
         return ended ? { state: 'ended', ending: ended } : undefined;
       }
-      const [summary] = await summaries([grantId]);
-      const accounts = await Promise.all(
-        record.accountIds.map(async (accountId): Promise<LinkedAccount> => {
-          const account = await deps.coreBanking.account(accountId);
-          return account
-            ? {
-                accountId,
-                accountType: account.accountType,
-                branchCode: account.branchCode,
-                maskedNumber: maskAccountNumber(account.accountNumber),
-              }
-            : { accountId };
-        }),
-      );
+      const [view] = await views.describe([record], { accounts: true });
+      const summary = summaryOf(view);
+      // Every linked id, with what the core system still knows of it.
+      const accounts = record.accountIds.map((accountId): LinkedAccount => {
+        const shown = view.accounts.find((a) => a.accountId === accountId);
+        return shown
+          ? { accountId, accountType: shown.type, branchCode: shown.branchCode, maskedNumber: shown.maskedNumber }
+          : { accountId };
+      });
       // Data calls name the grant, not the customer: the partner's trail since the linkage, narrowed to it.
       const trail: RecordedAuditEvent[] = [];
       let lastUsedAt: number | undefined;
@@ -117,7 +113,7 @@ export const createLinkageOperations = (deps: {
     async end(grantId: string, reason: string, actor: Actor): Promise<void> {
       const record = await deps.grants.find(grantId);
       if (!record) throw new OperationError('not_found', 'No live linkage has this id.');
-      await deps.revocation.endGrant(grantId, { ...ending, actor: actor.name, note: reason });
+      await deps.linkages.end({ grantId }, { ...ending, actor: actor.name, note: reason });
       await recordStaffAction(deps.audit, actor, {
         kind: 'admin.linkage.ended',
         reason,
@@ -128,7 +124,7 @@ export const createLinkageOperations = (deps: {
     },
 
     async endCustomer(customerId: string, reason: string, actor: Actor): Promise<number> {
-      const ended = await deps.revocation.endCustomerGrants(customerId, { ...ending, actor: actor.name, note: reason });
+      const ended = await deps.linkages.end({ customerId }, { ...ending, actor: actor.name, note: reason });
       await recordStaffAction(deps.audit, actor, {
         kind: 'admin.customer.linkages_ended',
         reason,
@@ -141,7 +137,7 @@ export const createLinkageOperations = (deps: {
     async endPartner(partnerId: string, reason: string, actor: Actor): Promise<number> {
       if (!(await deps.partners.find(partnerId)))
         throw new OperationError('not_found', 'No partner has this client_id.');
-      const ended = await deps.revocation.endPartnerGrants(partnerId, { ...ending, actor: actor.name, note: reason });
+      const ended = await deps.linkages.end({ partnerId }, { ...ending, actor: actor.name, note: reason });
       await recordStaffAction(deps.audit, actor, {
         kind: 'admin.partner.linkages_ended',
         reason,

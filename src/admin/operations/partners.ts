@@ -4,7 +4,7 @@ import { ConfigError } from '../../config/config-error.ts';
 import type { PartnerRegistry, PartnerStatus, PartnerView } from '../../partners/registry.ts';
 import { partnerSchema, type Partner } from '../../partners/schema.ts';
 import type { PartnerStatusCache } from '../../partners/status-cache.ts';
-import type { GrantRevocation } from '../../grants/revocation.ts';
+import type { Linkages } from '../../grants/linkages.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { OperationError } from './errors.ts';
 import { recordStaffAction, type Actor } from './staff-action.ts';
@@ -23,7 +23,7 @@ export const createPartnerOperations = (deps: {
   /** Client ids of the bank's internal clients: a partner may never take one. */
   internalClientIds: ReadonlySet<string>;
   mtlsEnabled: boolean;
-  revocation: GrantRevocation;
+  linkages: Linkages;
 }) => {
   const validate = deps.ajv.getSchema(partnerSchema.$id) ?? deps.ajv.compile(partnerSchema as AnySchema);
 
@@ -130,11 +130,14 @@ export const createPartnerOperations = (deps: {
         changedAt: deps.clock.now(),
       });
       await deps.partnerStatus.changed(clientId);
-      const ended = await deps.revocation.endPartnerGrants(clientId, {
-        reason: 'partner_removed',
-        actor: actor.name,
-        note: reason,
-      });
+      const ended = await deps.linkages.end(
+        { partnerId: clientId },
+        {
+          reason: 'partner_removed',
+          actor: actor.name,
+          note: reason,
+        },
+      );
       await recordStaffAction(deps.audit, actor, {
         kind: 'admin.partner.removed',
         reason,

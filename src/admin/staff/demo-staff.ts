@@ -23,6 +23,9 @@ const DEMO_STAFF: readonly Pick<StaffRecord, 'username' | 'role' | 'passwordHash
   },
 ];
 
+/** Who the demo staff are: production refuses to start while any of them exists. */
+export const DEMO_STAFF_USERNAMES: readonly string[] = DEMO_STAFF.map((s) => s.username);
+
 /**
  * Creates the demo staff when the demo data is on and they do not exist yet (an operator's later
  * change, such as disabling one, is kept). Refuses in production whatever the demo setting says.

@@ -53,6 +53,8 @@ export interface DemoCustomerData {
   restricted: boolean;
   /** RFC 6238 secret, base32 without padding. */
   totpSecret?: string;
+  /** Where notices go (the demo outbox stands in for e-mail; optional). */
+  email?: string;
   accounts: DemoAccountData[];
 }
 
@@ -154,6 +156,7 @@ const customerSchema: JSONSchemaType<DemoCustomerData> = {
     nameKana: { type: 'string', pattern: '^[\\u30A0-\\u30FF\\u3000 ]+$' },
     restricted: { type: 'boolean' },
     totpSecret: { type: 'string', pattern: '^[A-Z2-7]{16,128}$', nullable: true },
+    email: { type: 'string', pattern: '^[^@\\s]+@[^@\\s]+$', nullable: true },
     accounts: { type: 'array', items: accountSchema },
   },
 };

@@ -11,6 +11,8 @@ export interface DirectoryEntry {
 /** Customers and accounts of the data file, indexed; built once. */
 export interface Directory {
   customer(customerId: string): DemoCustomerData | undefined;
+  /** Every customer, in the data file's order. */
+  customers(): Iterable<DemoCustomerData>;
   accountsOf(customerId: string): DirectoryEntry[];
   byAccountId(accountId: string): DirectoryEntry | undefined;
   byLoginRef(ref: LoginAccountRef): DirectoryEntry | undefined;
@@ -78,6 +80,7 @@ export const buildDirectory = (data: DemoCoreBankingData): Directory => {
 
   return {
     customer: (customerId) => customers.get(customerId),
+    customers: () => customers.values(),
     accountsOf: (customerId) => byCustomer.get(customerId) ?? [],
     byAccountId: (accountId) => byAccountId.get(accountId),
     byLoginRef: (ref) => byRef.get(refKey(ref)),

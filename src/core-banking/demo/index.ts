@@ -8,4 +8,5 @@ export {
   type DemoIncomeData,
   type DemoTimeDepositData,
 } from './data-schema.ts';
-export { loginFailureKeys } from './login-failures.ts';
+export { loginFailureKeys } from '../login-failures.ts';
+export type { DemoCoreBanking } from './demo-core-banking.ts';

@@ -3,7 +3,7 @@ import type { MyPageDeps, MyPageRequest } from '../deps.ts';
 
 /**
  * The customer ends a linkage after the confirmation: the grant and every token of it go at once
- * (src/grants/revocation.ts), and the customer is told through the notifier like for a new one.
+ * (src/grants/linkages.ts), and the customer is told through the notifier like for a new one.
  */
 export const endLinkage =
   (deps: MyPageDeps): Middleware =>
@@ -11,7 +11,7 @@ export const endLinkage =
     const request = ctx.state.myPage as MyPageRequest;
     const linkage = request.linkage!;
     // The customer's notice follows from the ending itself (src/notifier/ending-notices.ts).
-    await deps.revocation.endGrant(linkage.grantId, { reason: 'revoked_by_customer', actor: 'customer' });
+    await deps.linkages.end({ grantId: linkage.grantId }, { reason: 'revoked_by_customer', actor: 'customer' });
     request.session = await deps.sessions.touch(request.sessionId!, {
       ...request.session!,
       endedPartnerId: linkage.partnerId,

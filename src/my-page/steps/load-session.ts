@@ -1,7 +1,7 @@
 import type { Middleware } from 'koa';
 import type { MyPageDeps, MyPageRequest } from '../deps.ts';
 import { renderErrorPage } from '../pages.ts';
-import type { SessionCookie } from '../session-cookie.ts';
+import type { SessionCookie } from '../../web/session-cookie.ts';
 
 /**
  * The customer's session, its idle timeout started again. Without one (first visit, expired), a

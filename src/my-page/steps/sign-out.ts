@@ -1,6 +1,6 @@
 import type { Middleware } from 'koa';
 import type { MyPageDeps, MyPageRequest } from '../deps.ts';
-import type { SessionCookie } from '../session-cookie.ts';
+import type { SessionCookie } from '../../web/session-cookie.ts';
 
 /** 終了する / やめる: the session ends here, not only when it idles out. */
 export const signOut =

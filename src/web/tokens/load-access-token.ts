@@ -1,6 +1,6 @@
 import type { Middleware } from 'koa';
 import type { Clock } from '../../shared/clock.ts';
-import { oidcKeys } from '../../store/oidc-adapter.ts';
+import { createOidcStore } from '../../store/oidc-adapter.ts';
 import type { Store } from '../../store/store.ts';
 import { invalidToken } from '../errors.ts';
 import type { AccessTokenPayload, CredentialsState, PartnerTokenState } from './token-request.ts';
@@ -10,14 +10,16 @@ import type { AccessTokenPayload, CredentialsState, PartnerTokenState } from './
  * the call (partner, accounts, scopes, the grant's end). Every way a grant ends deletes its tokens,
  * so a token that is found belongs to a live grant.
  */
-export const loadAccessToken =
-  (deps: { store: Store; clock: Clock }): Middleware<CredentialsState & Partial<PartnerTokenState>> =>
-  async (ctx, next) => {
-    const raw = await deps.store.get(oidcKeys.model('AccessToken', ctx.state.credentials.token));
-    if (!raw) throw invalidToken('The access token is not valid.');
+export const loadAccessToken = (deps: {
+  store: Store;
+  clock: Clock;
+}): Middleware<CredentialsState & Partial<PartnerTokenState>> => {
+  const tokens = createOidcStore(deps.store);
+  return async (ctx, next) => {
+    const found = await tokens.findAccessToken(ctx.state.credentials.token);
+    if (!found) throw invalidToken('The access token is not valid.');
     // oidc-provider's own record, written by our adapter: its shape is oidc-provider's, not validated again.
-    // eslint-disable-next-line @typescript-eslint/consistent-type-assertions
-    const payload = JSON.parse(raw) as AccessTokenPayload;
+    const payload = found as unknown as AccessTokenPayload;
     const now = Math.floor(deps.clock.now() / 1000);
     if (payload.kind !== 'AccessToken' || payload.exp <= now) throw invalidToken('The access token is not valid.');
     if (!payload.grantId || !payload.extra?.accounts || (payload.extra.grant_exp ?? 0) <= now) {
@@ -27,3 +29,4 @@ export const loadAccessToken =
     ctx.state.accountIds = payload.extra.accounts;
     await next();
   };
+};

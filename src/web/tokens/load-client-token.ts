@@ -1,6 +1,6 @@
 import type { Middleware } from 'koa';
 import type { Clock } from '../../shared/clock.ts';
-import { oidcKeys } from '../../store/oidc-adapter.ts';
+import { createOidcStore } from '../../store/oidc-adapter.ts';
 import type { Store } from '../../store/store.ts';
 import { invalidToken } from '../errors.ts';
 import type { ClientCredentialsPayload, CredentialsState, TokenState } from './token-request.ts';
@@ -9,19 +9,19 @@ import type { ClientCredentialsPayload, CredentialsState, TokenState } from './t
  * One store read: the bank system's access token, issued by this server through client
  * credentials. Partners' tokens are another model and are never found here.
  */
-export const loadClientToken =
-  (deps: {
-    store: Store;
-    clock: Clock;
-  }): Middleware<CredentialsState & Partial<TokenState<ClientCredentialsPayload>>> =>
-  async (ctx, next) => {
-    const raw = await deps.store.get(oidcKeys.model('ClientCredentials', ctx.state.credentials.token));
-    if (!raw) throw invalidToken('The access token is not valid.');
+export const loadClientToken = (deps: {
+  store: Store;
+  clock: Clock;
+}): Middleware<CredentialsState & Partial<TokenState<ClientCredentialsPayload>>> => {
+  const tokens = createOidcStore(deps.store);
+  return async (ctx, next) => {
+    const found = await tokens.findClientToken(ctx.state.credentials.token);
+    if (!found) throw invalidToken('The access token is not valid.');
     // oidc-provider's own record, written by our adapter: its shape is oidc-provider's, not validated again.
-    // eslint-disable-next-line @typescript-eslint/consistent-type-assertions
-    const payload = JSON.parse(raw) as ClientCredentialsPayload;
+    const payload = found as unknown as ClientCredentialsPayload;
     if (payload.kind !== 'ClientCredentials' || payload.exp <= Math.floor(deps.clock.now() / 1000))
       throw invalidToken('The access token is not valid.');
     ctx.state.token = payload;
     await next();
   };
+};

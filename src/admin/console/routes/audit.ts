@@ -1,8 +1,7 @@
 import { Readable } from 'node:stream';
-import type Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
 import type { AuditFilter, RecordedAuditEvent } from '../../../audit/index.ts';
-import type { ConsoleDeps, SignedInRequest } from '../deps.ts';
+import type { ConsoleRouter, ConsoleDeps, SignedInRequest } from '../deps.ts';
 import { parseJstLocal, toJstLocal } from '../format.ts';
 import { renderError, renderPage } from '../pages.ts';
 import { requirePermission } from '../steps/require-permission.ts';
@@ -53,7 +52,7 @@ const download = (
  * The audit trail (terms 4.6): filtered by customer, partner, kind and time; exported as a file;
  * and the incident export of one customer or partner (optionally the partner's own copy).
  */
-export const auditRoutes = (router: Router, deps: ConsoleDeps, signedIn: Middleware) => {
+export const auditRoutes = (router: ConsoleRouter, deps: ConsoleDeps, signedIn: Middleware) => {
   const actor = (ctx: Context) => (ctx.state.console as SignedInRequest).actor;
 
   router.get('/audit', signedIn, requirePermission(deps, 'audit.read'), async (ctx) => {

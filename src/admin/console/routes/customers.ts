@@ -1,14 +1,14 @@
-import type Router from '@koa/router';
 import type { Middleware } from 'koa';
-import type { ConsoleDeps, SignedInRequest } from '../deps.ts';
+import type { ConsoleRouter, ConsoleDeps, SignedInRequest } from '../deps.ts';
 import { bulkFormSchema, unlockFormSchema, type BulkForm, type UnlockForm } from '../forms.ts';
 import { redirectDone, renderError, renderPage } from '../pages.ts';
-import { parseForm } from '../steps/parse-form.ts';
+import { consoleForms } from '../steps/parse-form.ts';
 import { reenterTotp } from '../steps/reenter-totp.ts';
 import { requirePermission } from '../steps/require-permission.ts';
 
 /** One customer: accounts and their login locks, live linkages; unlock, end them all. */
-export const customerRoutes = (router: Router, deps: ConsoleDeps, signedIn: Middleware) => {
+export const customerRoutes = (router: ConsoleRouter, deps: ConsoleDeps, signedIn: Middleware) => {
+  const parseForm = consoleForms(deps);
   const request = (ctx: Parameters<Middleware>[0]) => ctx.state.console as SignedInRequest;
   const path = (customerId: string) => `/admin/customers/${encodeURIComponent(customerId)}`;
 
@@ -30,10 +30,10 @@ export const customerRoutes = (router: Router, deps: ConsoleDeps, signedIn: Midd
     '/customers/:customerId/unlock',
     signedIn,
     requirePermission(deps, 'customers.unlock'),
-    parseForm(deps, unlockFormSchema),
+    parseForm(unlockFormSchema),
     async (ctx) => {
       const { customerId } = ctx.params;
-      const form = request(ctx).form as UnlockForm;
+      const form: UnlockForm = ctx.state.form;
       const ref = await deps.ops.customers.loginRefOf(customerId, form.accountId);
       await deps.ops.customers.unlock(ref, form.reason, request(ctx).actor);
       redirectDone(ctx, path(customerId), 'unlocked');
@@ -44,11 +44,11 @@ export const customerRoutes = (router: Router, deps: ConsoleDeps, signedIn: Midd
     '/customers/:customerId/end-linkages',
     signedIn,
     requirePermission(deps, 'linkages.end'),
-    parseForm(deps, bulkFormSchema),
+    parseForm(bulkFormSchema),
     reenterTotp(deps),
     async (ctx) => {
       const { customerId } = ctx.params;
-      const form = request(ctx).form as BulkForm;
+      const form: BulkForm = ctx.state.form;
       const ended = await deps.ops.linkages.endCustomer(customerId, form.reason, request(ctx).actor);
       redirectDone(ctx, path(customerId), 'linkages_ended', ended);
     },

@@ -1,15 +1,15 @@
-import type Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
 import { LOGIN_ACCOUNT_TYPES } from '../../../core-banking/port.ts';
-import type { ConsoleDeps, ConsoleRequest, SignedInRequest } from '../deps.ts';
+import type { ConsoleRouter, ConsoleDeps, SignedInRequest } from '../deps.ts';
 import { csrfOnlyFormSchema, customerSearchFormSchema, type CustomerSearchForm } from '../forms.ts';
 import { renderPage } from '../pages.ts';
-import { parseForm } from '../steps/parse-form.ts';
+import { consoleForms } from '../steps/parse-form.ts';
 import { requirePermission } from '../steps/require-permission.ts';
-import type { SessionCookie } from '../steps/session-cookie.ts';
+import type { SessionCookie } from '../../../web/session-cookie.ts';
 
 /** The console's home (the two ways to find linkages) and logging out. */
-export const homeRoutes = (router: Router, deps: ConsoleDeps, signedIn: Middleware, cookie: SessionCookie) => {
+export const homeRoutes = (router: ConsoleRouter, deps: ConsoleDeps, signedIn: Middleware, cookie: SessionCookie) => {
+  const parseForm = consoleForms(deps);
   const showHome = async (ctx: Context, options: { status?: number; notFound?: boolean } = {}) => {
     const partners = await deps.ops.partners.list();
     renderPage(
@@ -19,7 +19,7 @@ export const homeRoutes = (router: Router, deps: ConsoleDeps, signedIn: Middlewa
       {
         partners: partners.map((v) => ({ clientId: v.partner.client_id, name: v.partner.name })),
         notFound: options.notFound,
-        search: (ctx.state.console as ConsoleRequest).form ?? {},
+        search: ctx.state.posted ?? {},
         loginAccountTypes: LOGIN_ACCOUNT_TYPES,
       },
       { titleKey: 'home.title', status: options.status },
@@ -33,9 +33,9 @@ export const homeRoutes = (router: Router, deps: ConsoleDeps, signedIn: Middlewa
     '/customers/search',
     signedIn,
     requirePermission(deps, 'linkages.read'),
-    parseForm(deps, customerSearchFormSchema, { onInvalid: (ctx) => showHome(ctx, { status: 400, notFound: true }) }),
+    parseForm(customerSearchFormSchema, { onInvalid: (ctx) => showHome(ctx, { status: 400, notFound: true }) }),
     async (ctx) => {
-      const form = (ctx.state.console as SignedInRequest).form as CustomerSearchForm;
+      const form: CustomerSearchForm = ctx.state.form;
       const customerId = await deps.ops.customers.lookup({
         branchCode: form.branch,
         accountType: form.accountType,
@@ -47,7 +47,7 @@ export const homeRoutes = (router: Router, deps: ConsoleDeps, signedIn: Middlewa
     },
   );
 
-  router.post('/logout', signedIn, parseForm(deps, csrfOnlyFormSchema), async (ctx) => {
+  router.post('/logout', signedIn, parseForm(csrfOnlyFormSchema), async (ctx) => {
     const request = ctx.state.console as SignedInRequest;
     await deps.sessions.destroy(request.sessionId);
     cookie.clear(ctx);

@@ -1,13 +1,13 @@
-import type Router from '@koa/router';
 import type { Middleware } from 'koa';
-import type { ConsoleDeps, SignedInRequest } from '../deps.ts';
+import type { ConsoleRouter, ConsoleDeps, SignedInRequest } from '../deps.ts';
 import { reasonFormSchema, type ReasonForm } from '../forms.ts';
 import { redirectDone, renderError, renderPage } from '../pages.ts';
-import { parseForm } from '../steps/parse-form.ts';
+import { consoleForms } from '../steps/parse-form.ts';
 import { requirePermission } from '../steps/require-permission.ts';
 
 /** One linkage: what was agreed, its trail, and ending it. An ended one shows how it ended. */
-export const linkageRoutes = (router: Router, deps: ConsoleDeps, signedIn: Middleware) => {
+export const linkageRoutes = (router: ConsoleRouter, deps: ConsoleDeps, signedIn: Middleware) => {
+  const parseForm = consoleForms(deps);
   router.get('/linkages/:grantId', signedIn, requirePermission(deps, 'linkages.read'), async (ctx) => {
     const found = await deps.ops.linkages.detail(ctx.params.grantId);
     if (!found) return renderError(deps, ctx, 'not_found');
@@ -20,11 +20,11 @@ export const linkageRoutes = (router: Router, deps: ConsoleDeps, signedIn: Middl
     '/linkages/:grantId/end',
     signedIn,
     requirePermission(deps, 'linkages.end'),
-    parseForm(deps, reasonFormSchema),
+    parseForm(reasonFormSchema),
     async (ctx) => {
       const request = ctx.state.console as SignedInRequest;
       const { grantId } = ctx.params;
-      await deps.ops.linkages.end(grantId, (request.form as ReasonForm).reason, request.actor);
+      await deps.ops.linkages.end(grantId, (ctx.state.form satisfies ReasonForm).reason, request.actor);
       redirectDone(ctx, `/admin/linkages/${encodeURIComponent(grantId)}`, 'linkage_ended');
     },
   );

@@ -1,12 +1,11 @@
-import type Router from '@koa/router';
 import type { Context } from 'koa';
 import type { AuditEvent } from '../../../audit/index.ts';
 import { isUsername } from '../../staff/staff-accounts.ts';
-import type { ConsoleDeps, ConsoleRequest } from '../deps.ts';
+import type { ConsoleRouter, ConsoleDeps, ConsoleRequest } from '../deps.ts';
 import { loginFormSchema, totpFormSchema, type LoginForm, type TotpForm } from '../forms.ts';
 import { renderPage } from '../pages.ts';
-import { parseForm } from '../steps/parse-form.ts';
-import type { SessionCookie } from '../steps/session-cookie.ts';
+import { consoleForms } from '../steps/parse-form.ts';
+import type { SessionCookie } from '../../../web/session-cookie.ts';
 
 // Wrong one-time codes in one login before the password is asked for again.
 const MAX_TOTP_TRIES = 3;
@@ -16,7 +15,8 @@ const MAX_TOTP_TRIES = 3;
  * authenticator. Someone without a registered authenticator, or disabled, cannot log in. Failures
  * are throttled per username and per address and audited; the answer never says which part was wrong.
  */
-export const loginRoutes = (router: Router, deps: ConsoleDeps, cookie: SessionCookie) => {
+export const loginRoutes = (router: ConsoleRouter, deps: ConsoleDeps, cookie: SessionCookie) => {
+  const parseForm = consoleForms(deps);
   const request = (ctx: Context) => ctx.state.console as ConsoleRequest;
   const minutes = Math.ceil(deps.throttle.windowSeconds / 60);
 
@@ -87,10 +87,10 @@ export const loginRoutes = (router: Router, deps: ConsoleDeps, cookie: SessionCo
   router.post(
     '/login',
     withLoginSession,
-    parseForm(deps, loginFormSchema, { onInvalid: (ctx) => showLogin(ctx, { status: 400, errorKey: 'login.error' }) }),
+    parseForm(loginFormSchema, { onInvalid: (ctx) => showLogin(ctx, { status: 400, errorKey: 'login.error' }) }),
     async (ctx) => {
       const { sessionId } = request(ctx);
-      const form = request(ctx).form as LoginForm;
+      const form: LoginForm = ctx.state.form;
       const username = form.username.trim().toLowerCase();
       if (await deps.throttle.blocked(username, ctx.ip)) {
         await audit(ctx, username, 'denied', { reason: 'throttled' });
@@ -132,9 +132,9 @@ export const loginRoutes = (router: Router, deps: ConsoleDeps, cookie: SessionCo
     return showTotp(ctx);
   });
 
-  router.post('/login/totp', withLoginSession, parseForm(deps, totpFormSchema), async (ctx) => {
+  router.post('/login/totp', withLoginSession, parseForm(totpFormSchema), async (ctx) => {
     const { sessionId, session } = request(ctx) as Required<ConsoleRequest>;
-    const form = request(ctx).form as TotpForm;
+    const form: TotpForm = ctx.state.form;
     const username = session.username;
     if (session.stage !== 'totp' || !username) return showLogin(ctx, { status: 400, errorKey: 'login.restart' });
     if (await deps.throttle.blocked(username, ctx.ip)) {

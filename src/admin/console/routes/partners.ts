@@ -1,8 +1,7 @@
-import type Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
 import { ACCOUNT_TYPES } from '../../../core-banking/port.ts';
 import { OperationError } from '../../operations/index.ts';
-import type { ConsoleDeps, SignedInRequest } from '../deps.ts';
+import type { ConsoleRouter, ConsoleDeps, SignedInRequest } from '../deps.ts';
 import {
   bulkFormSchema,
   partnerFormSchema,
@@ -12,7 +11,7 @@ import {
   type ReasonForm,
 } from '../forms.ts';
 import { redirectDone, renderPage } from '../pages.ts';
-import { parseForm } from '../steps/parse-form.ts';
+import { consoleForms } from '../steps/parse-form.ts';
 import { reenterTotp } from '../steps/reenter-totp.ts';
 import { requirePermission } from '../steps/require-permission.ts';
 
@@ -30,7 +29,8 @@ const NEW_PARTNER_TEMPLATE = {
 };
 
 /** Partners: list, one partner's state (and why), its linkages; add, edit, suspend, reinstate, remove. */
-export const partnerRoutes = (router: Router, deps: ConsoleDeps, signedIn: Middleware) => {
+export const partnerRoutes = (router: ConsoleRouter, deps: ConsoleDeps, signedIn: Middleware) => {
+  const parseForm = consoleForms(deps);
   const request = (ctx: Context) => ctx.state.console as SignedInRequest;
   const path = (clientId: string) => `/admin/partners/${encodeURIComponent(clientId)}`;
 
@@ -46,7 +46,7 @@ export const partnerRoutes = (router: Router, deps: ConsoleDeps, signedIn: Middl
         clientId: options.clientId,
         definition: options.definition,
         problems: options.problems ?? [],
-        reason: (request(ctx).form?.reason as string | undefined) ?? '',
+        reason: typeof ctx.state.posted?.reason === 'string' ? ctx.state.posted.reason : '',
       },
       options.clientId
         ? { titleKey: 'partnerForm.edit', titleVars: { clientId: options.clientId }, status: options.status }
@@ -57,7 +57,7 @@ export const partnerRoutes = (router: Router, deps: ConsoleDeps, signedIn: Middl
   const save =
     (create: boolean): Middleware =>
     async (ctx) => {
-      const form = request(ctx).form as PartnerForm;
+      const form: PartnerForm = ctx.state.form;
       const clientId = create ? undefined : ctx.params.clientId;
       let definition: unknown;
       try {
@@ -111,7 +111,7 @@ export const partnerRoutes = (router: Router, deps: ConsoleDeps, signedIn: Middl
     '/partners',
     signedIn,
     requirePermission(deps, 'partners.edit'),
-    parseForm(deps, partnerFormSchema),
+    parseForm(partnerFormSchema),
     save(true),
   );
 
@@ -141,7 +141,7 @@ export const partnerRoutes = (router: Router, deps: ConsoleDeps, signedIn: Middl
     '/partners/:clientId',
     signedIn,
     requirePermission(deps, 'partners.edit'),
-    parseForm(deps, partnerFormSchema),
+    parseForm(partnerFormSchema),
     save(false),
   );
 
@@ -149,11 +149,11 @@ export const partnerRoutes = (router: Router, deps: ConsoleDeps, signedIn: Middl
     '/partners/:clientId/suspend',
     signedIn,
     requirePermission(deps, 'partners.suspend'),
-    parseForm(deps, reasonFormSchema),
+    parseForm(reasonFormSchema),
     async (ctx) => {
       await deps.ops.partners.suspend(
         ctx.params.clientId,
-        (request(ctx).form as ReasonForm).reason,
+        (ctx.state.form satisfies ReasonForm).reason,
         request(ctx).actor,
       );
       redirectDone(ctx, path(ctx.params.clientId), 'suspended');
@@ -164,11 +164,11 @@ export const partnerRoutes = (router: Router, deps: ConsoleDeps, signedIn: Middl
     '/partners/:clientId/reinstate',
     signedIn,
     requirePermission(deps, 'partners.suspend'),
-    parseForm(deps, reasonFormSchema),
+    parseForm(reasonFormSchema),
     async (ctx) => {
       await deps.ops.partners.reinstate(
         ctx.params.clientId,
-        (request(ctx).form as ReasonForm).reason,
+        (ctx.state.form satisfies ReasonForm).reason,
         request(ctx).actor,
       );
       redirectDone(ctx, path(ctx.params.clientId), 'reinstated');
@@ -179,12 +179,12 @@ export const partnerRoutes = (router: Router, deps: ConsoleDeps, signedIn: Middl
     '/partners/:clientId/remove',
     signedIn,
     requirePermission(deps, 'partners.edit'),
-    parseForm(deps, bulkFormSchema),
+    parseForm(bulkFormSchema),
     reenterTotp(deps),
     async (ctx) => {
       const ended = await deps.ops.partners.remove(
         ctx.params.clientId,
-        (request(ctx).form as BulkForm).reason,
+        (ctx.state.form satisfies BulkForm).reason,
         request(ctx).actor,
       );
       redirectDone(ctx, '/admin/partners', 'partner_removed', ended);
@@ -195,12 +195,12 @@ export const partnerRoutes = (router: Router, deps: ConsoleDeps, signedIn: Middl
     '/partners/:clientId/end-linkages',
     signedIn,
     requirePermission(deps, 'linkages.end'),
-    parseForm(deps, bulkFormSchema),
+    parseForm(bulkFormSchema),
     reenterTotp(deps),
     async (ctx) => {
       const ended = await deps.ops.linkages.endPartner(
         ctx.params.clientId,
-        (request(ctx).form as BulkForm).reason,
+        (ctx.state.form satisfies BulkForm).reason,
         request(ctx).actor,
       );
       redirectDone(ctx, path(ctx.params.clientId), 'linkages_ended', ended);

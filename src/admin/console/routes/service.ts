@@ -1,8 +1,7 @@
-import type Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
 import { SURFACES } from '../../../calendar/surfaces.ts';
 import type { RestrictionScope } from '../../../availability/index.ts';
-import type { ConsoleDeps, SignedInRequest } from '../deps.ts';
+import type { ConsoleRouter, ConsoleDeps, SignedInRequest } from '../deps.ts';
 import { formatJst } from '../../../shared/jst.ts';
 import { parseJstLocal } from '../format.ts';
 import { OperationError } from '../../operations/index.ts';
@@ -15,7 +14,7 @@ import {
   type RestrictionForm,
 } from '../forms.ts';
 import { redirectDone, renderPage } from '../pages.ts';
-import { parseForm } from '../steps/parse-form.ts';
+import { consoleForms } from '../steps/parse-form.ts';
 import { reenterTotp } from '../steps/reenter-totp.ts';
 import { requirePermission } from '../steps/require-permission.ts';
 
@@ -23,7 +22,8 @@ import { requirePermission } from '../steps/require-permission.ts';
  * Terms 7.3: the restrictions in force, setting one (the whole service needs the code again),
  * lifting; and the one-off maintenance windows ahead, adding and removing operators' own.
  */
-export const serviceRoutes = (router: Router, deps: ConsoleDeps, signedIn: Middleware) => {
+export const serviceRoutes = (router: ConsoleRouter, deps: ConsoleDeps, signedIn: Middleware) => {
+  const parseForm = consoleForms(deps);
   const request = (ctx: Context) => ctx.state.console as SignedInRequest;
 
   const show = async (ctx: Context, options: { status?: number; invalid?: boolean; invalidWindow?: string } = {}) => {
@@ -47,7 +47,7 @@ export const serviceRoutes = (router: Router, deps: ConsoleDeps, signedIn: Middl
         windows: windows.filter((w) => Date.parse(w.to) > deps.clock.now()),
         invalid: options.invalid,
         invalidWindow: options.invalidWindow,
-        form: options.invalid ? (request(ctx).form ?? {}) : {},
+        form: options.invalid ? (ctx.state.posted ?? {}) : {},
       },
       { titleKey: 'service.title', status: options.status },
     );
@@ -59,10 +59,10 @@ export const serviceRoutes = (router: Router, deps: ConsoleDeps, signedIn: Middl
     '/service/restrictions',
     signedIn,
     requirePermission(deps, 'service.restrict'),
-    parseForm(deps, restrictionFormSchema, { onInvalid: (ctx) => show(ctx, { status: 400, invalid: true }) }),
+    parseForm(restrictionFormSchema, { onInvalid: (ctx) => show(ctx, { status: 400, invalid: true }) }),
     reenterTotp(deps, (form) => form.scopeKind === 'service'),
     async (ctx) => {
-      const form = request(ctx).form as RestrictionForm;
+      const form: RestrictionForm = ctx.state.form;
       const until = form.until === undefined ? undefined : parseJstLocal(form.until);
       if (form.until !== undefined && until === undefined) return show(ctx, { status: 400, invalid: true });
       const scope: RestrictionScope =
@@ -83,12 +83,12 @@ export const serviceRoutes = (router: Router, deps: ConsoleDeps, signedIn: Middl
     '/service/maintenance-windows',
     signedIn,
     requirePermission(deps, 'service.restrict'),
-    parseForm(deps, maintenanceWindowFormSchema, {
+    parseForm(maintenanceWindowFormSchema, {
       arrays: ['surfaces'],
       onInvalid: (ctx) => show(ctx, { status: 400, invalidWindow: 'invalid_request' }),
     }),
     async (ctx) => {
-      const form = request(ctx).form as MaintenanceWindowForm;
+      const form: MaintenanceWindowForm = ctx.state.form;
       const from = parseJstLocal(form.from);
       const to = parseJstLocal(form.to);
       if (from === undefined || to === undefined) return show(ctx, { status: 400, invalidWindow: 'invalid_request' });
@@ -110,11 +110,11 @@ export const serviceRoutes = (router: Router, deps: ConsoleDeps, signedIn: Middl
     '/service/maintenance-windows/:id/remove',
     signedIn,
     requirePermission(deps, 'service.restrict'),
-    parseForm(deps, reasonFormSchema),
+    parseForm(reasonFormSchema),
     async (ctx) => {
       await deps.ops.service.windows.remove(
         ctx.params.id,
-        (request(ctx).form as ReasonForm).reason,
+        (ctx.state.form satisfies ReasonForm).reason,
         request(ctx).actor,
       );
       redirectDone(ctx, '/admin/service', 'window_removed');
@@ -125,9 +125,9 @@ export const serviceRoutes = (router: Router, deps: ConsoleDeps, signedIn: Middl
     '/service/restrictions/:id/lift',
     signedIn,
     requirePermission(deps, 'service.restrict'),
-    parseForm(deps, reasonFormSchema),
+    parseForm(reasonFormSchema),
     async (ctx) => {
-      await deps.ops.service.lift(ctx.params.id, (request(ctx).form as ReasonForm).reason, request(ctx).actor);
+      await deps.ops.service.lift(ctx.params.id, (ctx.state.form satisfies ReasonForm).reason, request(ctx).actor);
       redirectDone(ctx, '/admin/service', 'lifted');
     },
   );

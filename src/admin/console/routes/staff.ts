@@ -1,15 +1,15 @@
-import type Router from '@koa/router';
 import type { Middleware } from 'koa';
 import { OperationError } from '../../operations/index.ts';
 import { recordStaffAction } from '../../operations/staff-action.ts';
-import type { ConsoleDeps, SignedInRequest } from '../deps.ts';
+import type { ConsoleRouter, ConsoleDeps, SignedInRequest } from '../deps.ts';
 import { reasonFormSchema, type ReasonForm } from '../forms.ts';
 import { redirectDone, renderPage } from '../pages.ts';
-import { parseForm } from '../steps/parse-form.ts';
+import { consoleForms } from '../steps/parse-form.ts';
 import { requirePermission } from '../steps/require-permission.ts';
 
 /** Staff accounts (admins only): who may log in, with which role; disabling one takes effect at once. */
-export const staffRoutes = (router: Router, deps: ConsoleDeps, signedIn: Middleware) => {
+export const staffRoutes = (router: ConsoleRouter, deps: ConsoleDeps, signedIn: Middleware) => {
+  const parseForm = consoleForms(deps);
   router.get('/staff', signedIn, requirePermission(deps, 'staff.manage'), async (ctx) => {
     renderPage(deps, ctx, 'staff', { members: await deps.staff.list() }, { titleKey: 'staff.title' });
   });
@@ -18,7 +18,7 @@ export const staffRoutes = (router: Router, deps: ConsoleDeps, signedIn: Middlew
     '/staff/:username/disable',
     signedIn,
     requirePermission(deps, 'staff.manage'),
-    parseForm(deps, reasonFormSchema),
+    parseForm(reasonFormSchema),
     async (ctx) => {
       const request = ctx.state.console as SignedInRequest;
       const { username } = ctx.params;
@@ -27,7 +27,7 @@ export const staffRoutes = (router: Router, deps: ConsoleDeps, signedIn: Middlew
         throw new OperationError('not_found', 'No staff member has this username.');
       await recordStaffAction(deps.audit, request.actor, {
         kind: 'admin.staff.disabled',
-        reason: (request.form as ReasonForm).reason,
+        reason: (ctx.state.form satisfies ReasonForm).reason,
         details: { username },
       });
       redirectDone(ctx, '/admin/staff', 'staff_disabled');

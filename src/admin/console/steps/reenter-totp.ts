@@ -15,7 +15,8 @@ export const reenterTotp =
   ): Middleware =>
   async (ctx, next) => {
     const request = ctx.state.console as SignedInRequest;
-    const form = request.form ?? {};
+    // After parseForm: the fields as posted (the code is checked here, whatever the schema says of it).
+    const form: Record<string, unknown> = ctx.state.posted ?? {};
     if (!applies(form)) return next();
     if (await deps.verifyTotp(request.staff, String(form.totp ?? ''))) return next();
     await recordStaffAction(deps.audit, request.actor, {

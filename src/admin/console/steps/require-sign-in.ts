@@ -1,7 +1,7 @@
 import type { Middleware } from 'koa';
 import { permissionsOf } from '../../permissions.ts';
 import type { ConsoleDeps, ConsoleRequest } from '../deps.ts';
-import type { SessionCookie } from './session-cookie.ts';
+import type { SessionCookie } from '../../../web/session-cookie.ts';
 
 /**
  * Every page behind the login: an active session, and a staff account that is still enabled and

@@ -1,0 +1,96 @@
+// npm run config:check — validates a configuration (NODE_ENV=production: a production one) without
+// serving: the files and their schemas, the production refusals, the signing keys, the partners'
+// registered keys, the gateway's certificates, and that the gateway answers over mutual TLS.
+// Exit 0: all good; 78: a configuration problem (one line on stderr); 1: a check failed.
+import { X509Certificate, createPrivateKey } from 'node:crypto';
+import { importJWK } from 'jose';
+import { ConfigError } from '../config/config-error.ts';
+import { loadConfig } from '../config/load-config.ts';
+import { loadGatewayContract } from '../core-banking/http/contract.ts';
+import { createHttpCoreBanking } from '../core-banking/http/http-core-banking.ts';
+import { systemClock } from '../shared/clock.ts';
+import { createLogger } from '../shared/logger.ts';
+import { MemoryStore } from '../store/memory-store.ts';
+
+const say = (line: string) => process.stdout.write(`${line}\n`);
+const problems: string[] = [];
+const check = async (name: string, run: () => Promise<string | void> | string | void) => {
+  try {
+    const detail = await run();
+    say(`ok    ${name}${detail ? `: ${detail}` : ''}`);
+  } catch (e) {
+    problems.push(name);
+    say(`FAIL  ${name}: ${(e as Error).message.split('\n')[0]}`);
+  }
+};
+
+let config;
+try {
+  config = loadConfig(process.env);
+} catch (e) {
+  if (e instanceof ConfigError) {
+    process.stderr.write(`${e.oneLine()}\n`);
+    process.exit(78);
+  }
+  throw e;
+}
+say(`ok    configuration files (${config.runtimeEnv}): settings, keys, partners, terms, calendar`);
+
+await check('signing keys', async () => {
+  for (const key of config.signingKeys.keys) await importJWK(key as never, key.alg);
+  return `${config.signingKeys.keys.length} key(s), ${config.signingKeys.keys.map((k) => k.kid).join(', ')}`;
+});
+
+await check('partner keys', async () => {
+  for (const { partner, file } of config.partners) {
+    const keys = (partner as { jwks?: { keys?: Record<string, unknown>[] } }).jwks?.keys ?? [];
+    for (const key of keys) {
+      if ('d' in key) throw new Error(`${file}: a registered key holds a private part ("d")`);
+      await importJWK(key as never, (key.alg as string | undefined) ?? 'ES256').catch((e: Error) => {
+        throw new Error(`${file}: key ${String(key.kid)}: ${e.message}`);
+      });
+    }
+  }
+  return `${config.partners.length} partner(s)`;
+});
+
+const core = config.settings.coreBanking;
+if (core.connector === 'http') {
+  const tls = config.coreBankingTls;
+  await check('gateway certificates', () => {
+    if (!tls.cert || !tls.key) return 'no client certificate configured';
+    const cert = new X509Certificate(tls.cert);
+    if (!cert.checkPrivateKey(createPrivateKey(tls.key)))
+      throw new Error('the client key does not match the certificate');
+    const now = Date.now();
+    if (Date.parse(cert.validTo) < now || Date.parse(cert.validFrom) > now)
+      throw new Error(`the client certificate is not valid now (${cert.validFrom} – ${cert.validTo})`);
+    if (tls.ca && !cert.verify(new X509Certificate(tls.ca).publicKey))
+      say('note  the client certificate is not issued by the gateway CA (caFile): the gateway must trust its issuer');
+    return `client certificate ${cert.subject.replaceAll('\n', ', ')}, valid until ${cert.validTo}`;
+  });
+  await check('gateway reachable', async () => {
+    const connector = createHttpCoreBanking({
+      settings: { ...core.http, maxRetries: 0 } as Parameters<typeof createHttpCoreBanking>[0]['settings'],
+      contract: loadGatewayContract(config.rootDir),
+      tls,
+      store: new MemoryStore(systemClock),
+      clock: systemClock,
+      logger: createLogger({ level: 'error' }),
+    });
+    try {
+      return `${core.http.baseUrl} answers, data as of ${await connector.asOf()}`;
+    } finally {
+      await connector.close();
+    }
+  });
+} else {
+  say('ok    core banking: the embedded demo data (no gateway to reach)');
+}
+
+if (problems.length > 0) {
+  process.stderr.write(`config:check: ${problems.length} check(s) failed: ${problems.join(', ')}\n`);
+  process.exit(1);
+}
+say('configuration OK');
+process.exit(0);
