@@ -50,13 +50,17 @@ const toKey = (root: string, path: string) => relative(root, path).split(sep).jo
  */
 export const folderOf = (path: string) => {
   if (path.endsWith('/settings-schema.ts')) return 'config';
-  return path.includes('/') ? path.slice(0, path.indexOf('/')) : '';
+  return topFolder(path);
 };
+
+const topFolder = (path: string) => (path.includes('/') ? path.slice(0, path.indexOf('/')) : '');
 
 /** Folder-to-folder edges (each with one file import that makes it), root files left out. */
 export const folderEdges = (edges: ImportEdge[]) => {
   const byPair = new Map<string, ImportEdge>();
   for (const e of edges) {
+    // A module reading the type of its own settings slice stays inside the module.
+    if (topFolder(e.from) === topFolder(e.to)) continue;
     const a = folderOf(e.from);
     const b = folderOf(e.to);
     if (!a || !b || a === b) continue;
