@@ -108,6 +108,7 @@ const config = loadConfig({
   CALENDAR_FILE: 'config/demo/calendar-always-open.json',
 });
 const app = await buildApp(config, { logger: silentLogger, sleep: async () => {} });
+app.start();
 const server = app.koa.listen(port, '127.0.0.1');
 await once(server, 'listening');
 

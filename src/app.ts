@@ -25,6 +25,12 @@ import { createOidcStore } from './store/oidc-adapter.ts';
 import { createLastUsed } from './grants/last-used.ts';
 import { createCustomerSessions, myPageRouter } from './my-page/index.ts';
 import { createDemoOutbox, demoOutboxRouter, noticeOfEnding, type CustomerNotifier } from './notifier/index.ts';
+import {
+  createQueuedNotifier,
+  createSmtpChannel,
+  createWebhookChannel,
+  type QueuedNotifier,
+} from './notifier/index.ts';
 import { errorHandler, requestId } from './http/error-handler.ts';
 import { resolveLocale } from './http/locale.ts';
 import { createRenderer } from './http/render.ts';
@@ -49,6 +55,9 @@ import { createAjv } from './shared/json-schema.ts';
 import { systemClock, type Clock } from './shared/clock.ts';
 import { createLogger, type Logger } from './shared/logger.ts';
 import { createStore } from './store/create-store.ts';
+import { createAuditArchiver, type AuditArchiver } from './records/audit-archiver.ts';
+import { createRecordStore, type RecordStore } from './records/index.ts';
+import { CHECKPOINTS_STREAM, EVENTS_STREAM } from './audit/trail-stream.ts';
 import type { Store } from './store/store.ts';
 import { createTokenChecks } from './web/tokens/token-checks.ts';
 
@@ -59,6 +68,8 @@ export interface AppOverrides {
   coreBanking?: CoreBanking;
   logger?: Logger;
   audit?: AuditTrail;
+  /** The record store (audit trail, consent evidence, linkage history); default from records.* settings. */
+  records?: RecordStore;
   sleep?: (ms: number) => Promise<void>;
   /** How customers hear of their linkages (e-mail, SMS, app push); the demo data has an outbox page. */
   notifier?: CustomerNotifier;
@@ -71,6 +82,10 @@ export interface App {
   config: Config;
   /** The durable audit trail: record, query, export (src/audit). */
   audit: AuditTrail;
+  /** Records the bank keeps: embedded, or PostgreSQL (src/records). */
+  records: RecordStore;
+  /** Moves audit events from the store's buffer to the record store. */
+  archiver: AuditArchiver;
   /** The core-banking port in use (bank staff's unlock goes through it). */
   coreBanking: CoreBanking;
   partners: PartnerRegistry;
@@ -82,10 +97,17 @@ export interface App {
   linkages: Linkages;
   /** Security Event Tokens telling partners of ended linkages: the queue's worker (src/partner-events). */
   partnerEvents: PartnerEvents;
+  /** Notices to customers through the retry queue, when a channel (smtp, webhook) is configured. */
+  notices?: QueuedNotifier;
   /** Is a surface open now for a partner: the service calendar and operators' restrictions. */
   availability: Availability;
   /** Bank staff's console (/admin) and admin API (/admin/api/v1), and the staff accounts. */
   admin: Admin;
+  /**
+   * Starts the background work (partner-event deliveries, the linkage sweeper, the consent-funnel
+   * sweep). Building the app starts none of it: the caller starts it once the app is in place.
+   */
+  start(): void;
   close(): Promise<void>;
 }
 
@@ -109,10 +131,29 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     });
   if (config.runtimeEnv === 'production') await refuseDemoPieces(config, store, clock);
   const checkpointSigner = createCheckpointSigner(config.signingKeys, settings.audit.checkpointKeyId);
+  const records = overrides.records ?? (await createRecordStore(settings.records, clock.now()));
+  const archiver = createAuditArchiver({
+    store,
+    records,
+    clock,
+    logger,
+    streams: { events: EVENTS_STREAM, checkpoints: CHECKPOINTS_STREAM },
+    settings: settings.records.archiver,
+  });
   const audit =
     overrides.audit ??
-    createAuditTrail({ store, logger, clock, instance, settings: settings.audit, signer: checkpointSigner });
+    createAuditTrail({
+      store,
+      logger,
+      clock,
+      instance,
+      settings: settings.audit,
+      signer: checkpointSigner,
+      records: { store: records, archiver },
+    });
+  archiver.start();
   const metrics = createMetrics();
+  metrics.watchArchiver(() => archiver.status());
   audit.onRecorded((event) => metrics.observeAuditEvent(event));
   const ajv = createAjv();
   const render = createRenderer(config.rootDir);
@@ -142,9 +183,19 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     });
 
   const partners = createPartnerRegistry({ store, definitions: config.partners });
-  const partnerStatus = await createPartnerStatusCache({ store, registry: partners, refreshMs: 5000, logger });
+  const partnerStatus = await createPartnerStatusCache({
+    store,
+    registry: partners,
+    refreshMs: settings.partnerStatus.refreshMs,
+    logger,
+  });
   const grants = createGrantRecords({ store, clock });
-  const consents = createConsentRecords({ store, clock, retentionDays: settings.lifetimes.consentRecordRetentionDays });
+  const consents = createConsentRecords({
+    store,
+    clock,
+    retentionDays: settings.lifetimes.consentRecordRetentionDays,
+    records,
+  });
   // oidc-provider accepts a record until exp + its clock tolerance (15 s), so records live that long.
   const oidc = createOidcStore(store, { clockToleranceSeconds: 15 });
   const journal = createLinkageJournal({ store, clock });
@@ -172,7 +223,6 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     },
   });
   revocation.onEnded(partnerEvents.onGrantEnded);
-  partnerEvents.start();
   const states = createInteractionStates({ store, ttlSeconds: settings.lifetimes.interactionSeconds });
   const calendar = createServiceCalendar(config.calendar, { clock });
   const availability = await createAvailability({ store, calendar, clock, logger });
@@ -183,10 +233,7 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     interactionSeconds: settings.lifetimes.interactionSeconds,
     counts: metrics.consentFunnel,
   });
-  const funnelSweep = setInterval(() => {
-    consentFunnel.sweep().catch((err: Error) => logger.warn('consent funnel sweep failed', { error: err.name }));
-  }, 60_000);
-  funnelSweep.unref();
+  let funnelSweep: NodeJS.Timeout | undefined;
 
   // The demo partner app lives inside this server: its callback is registered at run time.
   const demoPartnerIds = new Set(
@@ -211,9 +258,9 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     availability,
     extraRedirectUris: (clientId) => (demoPartnerIds.has(clientId) ? [demoCallback] : []),
     renderError: async (ctx, out) => {
-      const locale = resolveLocale(ctx as never);
+      const locale = resolveLocale(ctx);
       render(
-        ctx as never,
+        ctx,
         'error',
         { code: out.error, messageKey: 'error.generic' },
         { locale, title: translator(locale)('error.title'), status: ctx.status >= 400 ? ctx.status : 400 },
@@ -247,9 +294,37 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     sleep: overrides.sleep ?? ((ms: number) => sleep(ms)),
   });
   // Notices to customers (new and ended linkages), and what the customer's own page (/my) needs.
-  const outbox = config.demo ? createDemoOutbox({ store, clock, retentionDays: 30 }) : undefined;
-  const notifier = overrides.notifier ?? outbox;
-  if (!notifier) throw new Error('no customer notifier configured');
+  const outbox = config.demo
+    ? createDemoOutbox({ store, clock, retentionDays: settings.demo.outboxRetentionDays })
+    : undefined;
+  const noticeSettings = settings.notices;
+  const noticeTimeoutMs = noticeSettings.timeoutSeconds * 1000;
+  const noticeChannel =
+    noticeSettings.channel === 'smtp'
+      ? createSmtpChannel(noticeSettings.smtp, noticeTimeoutMs)
+      : noticeSettings.channel === 'webhook'
+        ? createWebhookChannel({
+            url: noticeSettings.webhook.url ?? '',
+            signingKeys: config.signingKeys,
+            clock,
+            timeoutMs: noticeTimeoutMs,
+          })
+        : undefined;
+  const notices = noticeChannel
+    ? createQueuedNotifier({
+        store,
+        clock,
+        logger,
+        audit,
+        coreBanking,
+        channel: noticeChannel,
+        desk: noticeSettings.contactDesk,
+        retryDelaysSeconds: noticeSettings.retryDelaysSeconds,
+        timeoutMs: noticeTimeoutMs,
+      })
+    : undefined;
+  const notifier = overrides.notifier ?? notices?.notifier ?? outbox;
+  if (!notifier) throw new Error('no customer notifier configured: set notices.channel to smtp or webhook');
   revocation.onEnded(noticeOfEnding({ notifier, logger, audit, coreBanking, partners }));
   const lastUsed = createLastUsed({ store, clock, logger });
   const linkages = createLinkages({
@@ -267,7 +342,7 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     sweepAfterMs: settings.grants.sweeperPeriodSeconds * 1000,
   });
   late.linkages = linkages;
-  const sweeper = startLinkageSweeper({ linkages, logger, periodMs: settings.grants.sweeperPeriodSeconds * 1000 });
+  let sweeper: ReturnType<typeof startLinkageSweeper> | undefined;
   const customerSessions = createCustomerSessions({
     store,
     clock,
@@ -315,6 +390,7 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     ajv,
     render,
     audit,
+    records,
     coreBanking,
     grants,
     linkages,
@@ -346,7 +422,7 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
       lastUsed,
     }),
     grantManagementRouter({ clock, tokenChecks, grants, linkages, dataApi: apiAudiences.dataApi }),
-    publicPagesRouter({ config, render, clock }),
+    publicPagesRouter({ terms: config.terms, render, clock }),
     developerPortalRouter({ config, render }),
     serviceStatusRouter({ availability, calendar, clock, render }),
     coreEventsRouter({ tokenChecks, ajv, coreBanking, linkages, audit }),
@@ -355,7 +431,10 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
   if (config.demo) mount(demoPartnerRouter({ config, demoPartnerIds, callbackUrl: demoCallback, logger }));
   mount(
     myPageRouter({
-      config,
+      settings: {
+        secureCookies: settings.server.issuer.startsWith('https:'),
+        ipWindowSeconds: settings.identityCheck.ipLimit.windowSeconds,
+      },
       clock,
       logger,
       audit,
@@ -372,7 +451,7 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
       sessions: customerSessions,
     }),
   );
-  if (outbox) mount(demoOutboxRouter({ outbox, render, myPageUrl: `${settings.server.issuer}/my` }));
+  if (outbox) mount(demoOutboxRouter({ outbox, render, desk: noticeSettings.contactDesk }));
 
   // oidc-provider is its own Koa app with no 404 handler: it answers whatever is left.
   const providerCallback = provider.callback();
@@ -387,6 +466,8 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     store,
     config,
     audit,
+    records,
+    archiver,
     coreBanking,
     partners,
     partnerStatus,
@@ -394,18 +475,33 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     revocation,
     linkages,
     partnerEvents,
+    notices,
     availability,
     admin,
+    start() {
+      if (sweeper) return;
+      partnerEvents.start();
+      notices?.start();
+      sweeper = startLinkageSweeper({ linkages, logger, periodMs: settings.grants.sweeperPeriodSeconds * 1000 });
+      funnelSweep = setInterval(() => {
+        consentFunnel.sweep().catch((err: Error) => logger.warn('consent funnel sweep failed', { error: err.name }));
+      }, 60_000);
+      funnelSweep.unref();
+    },
     async close() {
-      await sweeper.stop();
+      await sweeper?.stop();
       clearInterval(funnelSweep);
       // Sends in flight finish first: they write to the audit trail and the store.
       await partnerEvents.stop();
+      await notices?.stop();
       // The audit trail first: its last events and checkpoint need the store.
       await audit.close();
+      // Then the buffer goes to the record store, last checkpoint included.
+      await archiver.stop();
       await availability.close();
       await partnerStatus.close();
       await httpCore?.close();
+      await records.close();
       await store.close();
     },
   };

@@ -37,6 +37,7 @@ try {
   }
   throw e;
 }
+app.start();
 await app.store.ping();
 const server = app.koa.listen(config.settings.server.port, () => {
   logger.info('listening', { url: config.settings.server.issuer, port: config.settings.server.port });

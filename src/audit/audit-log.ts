@@ -1,3 +1,5 @@
+import type { AuditPage, AuditPageRequest } from '../records/record-store.ts';
+
 /**
  * The audit interface every module writes through. Events name ids, never secrets: no PIN, OTP,
  * token or full account number ever goes in.
@@ -37,6 +39,10 @@ export interface AuditFilter {
   /** The customer's own events, and those of the customer's grants (token issuance, data calls). */
   customerId?: string;
   partnerId?: string;
+  grantId?: string;
+  result?: string;
+  /** The client's address as the server saw it (details.ip). */
+  sourceAddress?: string;
   /** An exact kind ("data.access"), or a family ending in "." or ".*" ("identity_check."). */
   kind?: string;
   /** ms since the epoch, inclusive. */
@@ -54,6 +60,8 @@ export interface AuditTrail extends AuditLog {
   query(filter: AuditFilter): Promise<RecordedAuditEvent[]>;
   /** Matching events, oldest first, read a page at a time (no limit unless the filter sets one). */
   events(filter: AuditFilter): AsyncIterable<RecordedAuditEvent>;
+  /** One page of matching events from the record store, newest first unless the page says otherwise. */
+  search(filter: AuditFilter, page: AuditPageRequest): Promise<AuditPage>;
   /** Matching events as lines of JSON Lines or CSV (header first), each ending in "\n". */
   exportEvents(filter: AuditFilter, format: AuditExportFormat): AsyncIterable<string>;
   /** Called after each event is stored (metrics). */

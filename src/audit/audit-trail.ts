@@ -1,12 +1,13 @@
-import { randomUUID } from 'node:crypto';
 import type { Clock } from '../shared/clock.ts';
 import { redact, type Logger } from '../shared/logger.ts';
+import type { AuditArchiver } from '../records/audit-archiver.ts';
+import type { AuditSearch, RecordStore } from '../records/record-store.ts';
 import type { Store } from '../store/store.ts';
 import type { AuditEvent, AuditFilter, AuditTrail, RecordedAuditEvent } from './audit-log.ts';
 import type { CheckpointSigner } from './checkpoints.ts';
 import { matchingEvents } from './event-filter.ts';
 import { formatEvents } from './export-format.ts';
-import { emptyChain, link, newChainName, type ChainHead } from './hash-chain.ts';
+import { createEventIds, emptyChain, link, newChainName, type ChainHead } from './hash-chain.ts';
 import { CHECKPOINTS_STREAM, EVENTS_STREAM } from './trail-stream.ts';
 
 export interface AuditTrailSettings {
@@ -24,6 +25,11 @@ export interface AuditTrailDeps {
   signer: CheckpointSigner;
   /** Off in tests that write checkpoints themselves; on by default. */
   checkpointTimer?: boolean;
+  /**
+   * Where the trail is read from once archived (src/records): with them, reads drain the buffer
+   * into the record store first and search there; without, reads scan the store's stream.
+   */
+  records?: { store: RecordStore; archiver: AuditArchiver };
 }
 
 const DAY_MS = 86_400_000;
@@ -59,6 +65,7 @@ export const createAuditTrail = (deps: AuditTrailDeps): AuditTrail => {
   let checkpointed = { seq: 0, at: clock.now() };
   let tail: Promise<unknown> = Promise.resolve();
   let scheduled = false;
+  const nextId = createEventIds();
 
   /** Runs tasks one after another: event writes and checkpoints never overlap. */
   const serial = <T>(task: () => Promise<T>): Promise<T> => {
@@ -156,18 +163,35 @@ export const createAuditTrail = (deps: AuditTrailDeps): AuditTrail => {
         );
   timer?.unref();
 
+  const toSearch = (filter: AuditFilter): AuditSearch => {
+    const { limit: _limit, ...search } = filter;
+    return search;
+  };
+
   const events = async function* (filter: AuditFilter): AsyncGenerator<RecordedAuditEvent> {
     await flush();
-    yield* matchingEvents(store, filter);
+    if (!deps.records) {
+      yield* matchingEvents(store, filter);
+      return;
+    }
+    await deps.records.archiver.drain();
+    if (filter.limit !== undefined && filter.limit <= 0) return;
+    let yielded = 0;
+    for await (const event of deps.records.store.streamAudit(toSearch(filter))) {
+      yield event;
+      yielded += 1;
+      if (filter.limit !== undefined && yielded >= filter.limit) return;
+    }
   };
 
   return {
     record(event: AuditEvent) {
       // Time and order are fixed now, in the caller's turn; the write follows. The same redaction
       // as the log's, so that the stored event and the log line never differ.
+      const now = clock.now();
       const recorded = JSON.parse(
         JSON.stringify(
-          redact({ ...event, id: randomUUID(), time: new Date(clock.now()).toISOString(), instance: deps.instance }),
+          redact({ ...event, id: nextId(now), time: new Date(now).toISOString(), instance: deps.instance }),
         ),
       ) as Pending['event'];
       const stored = new Promise<void>((resolve, reject) => queue.push({ event: recorded, resolve, reject }));
@@ -181,6 +205,12 @@ export const createAuditTrail = (deps: AuditTrailDeps): AuditTrail => {
     },
     events,
     exportEvents: (filter, format) => formatEvents(events(filter), format),
+    async search(filter, page) {
+      if (!deps.records) throw new Error('searching the audit trail needs a record store');
+      await flush();
+      await deps.records.archiver.drain();
+      return deps.records.store.searchAudit(toSearch(filter), page);
+    },
     onRecorded(listener) {
       listeners.push(listener);
     },

@@ -48,6 +48,9 @@ export async function* matchingEvents(store: Store, filter: AuditFilter): AsyncG
     if (filter.customerId !== undefined && !ownEvent && !(grantId && customerGrants.has(grantId))) continue;
     if (filter.partnerId !== undefined && event.partnerId !== filter.partnerId) continue;
     if (filter.kind !== undefined && !kindMatches(filter.kind, event.kind)) continue;
+    if (filter.grantId !== undefined && grantId !== filter.grantId) continue;
+    if (filter.result !== undefined && event.result !== filter.result) continue;
+    if (filter.sourceAddress !== undefined && event.details?.ip !== filter.sourceAddress) continue;
     yield event;
     yielded += 1;
     if (filter.limit !== undefined && yielded >= filter.limit) return;

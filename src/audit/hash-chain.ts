@@ -53,3 +53,27 @@ export const link = (
   };
   return { event: linked, head: { chain: head.chain, seq: linked.seq, hash: eventHash(linked), time: linked.time } };
 };
+
+/**
+ * Event ids: UUIDs in the layout of version 7 (time first), made strictly increasing within one
+ * process, so that events of one instance written in the same millisecond keep their order when
+ * read back by (time, id), as the record store pages them.
+ */
+export const createEventIds = () => {
+  let lastMs = 0;
+  let counter = 0;
+  return (nowMs: number): string => {
+    if (nowMs > lastMs) {
+      lastMs = nowMs;
+      counter = 0;
+    } else if (++counter > 0xfff) {
+      lastMs += 1;
+      counter = 0;
+    }
+    const rand = randomBytes(8);
+    const hex = lastMs.toString(16).padStart(12, '0').slice(-12);
+    const tail = ((rand[0] & 0x3f) | 0x80).toString(16).padStart(2, '0') + rand.subarray(1).toString('hex');
+    const version = `7${counter.toString(16).padStart(3, '0')}`;
+    return `${hex.slice(0, 8)}-${hex.slice(8)}-${version}-${tail.slice(0, 4)}-${tail.slice(4, 16)}`;
+  };
+};

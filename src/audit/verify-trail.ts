@@ -35,8 +35,8 @@ export interface TrailReport {
   notes: string[];
 }
 
-type Item = { id: string; event: RecordedAuditEvent; hash: string };
-type SignedCheckpoint = { id: string; checkpoint: Checkpoint };
+export type Item = { id: string; event: RecordedAuditEvent; hash: string };
+export type SignedCheckpoint = { id: string; checkpoint: Checkpoint };
 
 const DAY_MS = 86_400_000;
 
@@ -44,12 +44,14 @@ const describe = (item: Item) => `${item.event.kind} at ${item.event.time}, stre
 const range = (from: number, to: number) => (from === to ? `event ${from}` : `events ${from}–${to}`);
 
 /** Checks one chain's links, its beginning and its end against the checkpoints. */
-const verifyChain = (
+export const verifyChain = (
   chain: string,
   items: Item[],
   checkpoints: SignedCheckpoint[],
   cutoffMs: number,
   notes: string[],
+  /** The caller has judged the chain's beginning itself (a record store, from a retention checkpoint). */
+  startJudged = false,
 ): { problems: TrailProblem[]; summary: ChainSummary } => {
   const problems: TrailProblem[] = [];
   const bySeq = new Map<number, Item>();
@@ -73,7 +75,9 @@ const verifyChain = (
   const last = present[present.length - 1];
   const checkpointedSeq = Math.max(0, ...checkpoints.map((c) => c.checkpoint.seq));
 
-  if (first && first.event.seq > 1) {
+  if (startJudged) {
+    // nothing: see the caller
+  } else if (first && first.event.seq > 1) {
     // Retention trims the oldest events; anything younger than the retention was deleted.
     const prevTime = first.event.prevTime ? Date.parse(first.event.prevTime) : Number.NaN;
     if (prevTime < cutoffMs)

@@ -330,6 +330,14 @@ const applyEnvOverrides = (settings: Settings, env: EnvSource, runtimeEnv: Runti
   if (env.MTLS_ENABLED) s.mtls.enabled = env.MTLS_ENABLED === 'true' || env.MTLS_ENABLED === '1';
   if (env.DPOP_REQUIRE_NONCE) s.dpop.requireNonce = env.DPOP_REQUIRE_NONCE === 'true' || env.DPOP_REQUIRE_NONCE === '1';
   if (env.METRICS_TOKEN) s.ops.metricsToken = env.METRICS_TOKEN;
+  if (env.NOTICE_CHANNEL) s.notices.channel = env.NOTICE_CHANNEL as 'outbox' | 'smtp' | 'webhook';
+  if (env.NOTICE_SMTP_HOST) s.notices.smtp.host = env.NOTICE_SMTP_HOST;
+  if (env.NOTICE_SMTP_PORT) s.notices.smtp.port = Number(env.NOTICE_SMTP_PORT);
+  if (env.NOTICE_SMTP_USER) s.notices.smtp.user = env.NOTICE_SMTP_USER;
+  if (env.NOTICE_SMTP_PASSWORD) s.notices.smtp.password = env.NOTICE_SMTP_PASSWORD;
+  if (env.NOTICE_SMTP_FROM) s.notices.smtp.from = env.NOTICE_SMTP_FROM;
+  if (env.NOTICE_SMTP_CA_FILE) s.notices.smtp.caFile = env.NOTICE_SMTP_CA_FILE;
+  if (env.NOTICE_WEBHOOK_URL) s.notices.webhook.url = env.NOTICE_WEBHOOK_URL;
   if (env.CORE_BANKING_CONNECTOR) s.coreBanking.connector = env.CORE_BANKING_CONNECTOR as 'demo' | 'http';
   if (env.CORE_BANKING_URL) s.coreBanking.http.baseUrl = env.CORE_BANKING_URL;
   if (env.CORE_BANKING_CA_FILE) s.coreBanking.http.caFile = env.CORE_BANKING_CA_FILE;

@@ -3,6 +3,7 @@ import { ACCOUNT_TYPES } from '../core-banking/port.ts';
 import { adminSettingsSchema } from '../admin/settings-schema.ts';
 import { auditSettingsSchema } from '../audit/settings-schema.ts';
 import { opsSettingsSchema } from '../ops/settings-schema.ts';
+import { noticesSettingsSchema } from '../notifier/settings-schema.ts';
 import { coreBankingSettingsSchema } from '../core-banking/http/settings-schema.ts';
 import { recordsSettingsSchema } from '../records/settings-schema.ts';
 
@@ -50,6 +51,20 @@ export const settingsSchema = {
         dir: { type: 'string', default: 'config/demo' },
         /** How long the demo core system keeps PIN failures of an account number it does not know. */
         unknownAccountFailureSeconds: { type: 'integer', minimum: 1, maximum: 86400, default: 3600 },
+        /** How long the demo outbox (/demo/outbox) keeps the notices it shows. */
+        outboxRetentionDays: { type: 'integer', minimum: 1, maximum: 365, default: 30 },
+      },
+    },
+    partnerStatus: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        /**
+         * Each instance reads every partner's state (active, suspended) again this often, besides
+         * the events that announce a change: the most a lost event can leave it stale.
+         */
+        refreshMs: { type: 'integer', minimum: 100, maximum: 300000, default: 5000 },
       },
     },
     partnersDirs: { type: 'array', items: { type: 'string' }, default: ['config/partners'] },
@@ -188,6 +203,8 @@ export const settingsSchema = {
     records: recordsSettingsSchema,
     /** Who may read /metrics and /readyz (src/ops/settings-schema.ts). */
     ops: opsSettingsSchema,
+    /** Notices to customers: the channel, the bank's phone number, retries (src/notifier/settings-schema.ts). */
+    notices: noticesSettingsSchema,
     /** The core-banking connector (src/core-banking/http/settings-schema.ts). */
     coreBanking: coreBankingSettingsSchema,
   },

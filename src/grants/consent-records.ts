@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import type { ConsentEvidence, RecordStore } from '../records/record-store.ts';
 import type { Clock } from '../shared/clock.ts';
 import { tagged, type Store, type StoreWrite } from '../store/store.ts';
 
@@ -20,7 +21,35 @@ export interface ConsentRecord {
   identifiedAt: number;
   consentedAt: number;
   locale: string;
+  /** ms epoch: the linkage's end as the consent page showed it. */
+  expiresAt?: number;
+  /** Where the customer agreed from, as the server saw it. */
+  sourceAddress?: string;
+  userAgent?: string;
+  /** A Grant Management `replace` of this linkage (the same grant id). */
+  replaces?: boolean;
 }
+
+/** The record store's form of the evidence (ISO times). */
+const toEvidence = (r: ConsentRecord): ConsentEvidence => ({
+  consentId: r.consentId,
+  grantId: r.grantId,
+  customerId: r.customerId,
+  partnerId: r.partner.clientId,
+  partnerName: r.partner.nameJa,
+  scopes: r.scopes,
+  accounts: r.accounts,
+  termsVersion: r.termsVersion,
+  termsSha256: r.termsSha256,
+  ...(r.expiresAt !== undefined ? { expiresShown: new Date(r.expiresAt).toISOString() } : {}),
+  identifiedBy: r.identifiedBy,
+  identifiedAt: new Date(r.identifiedAt).toISOString(),
+  consentedAt: new Date(r.consentedAt).toISOString(),
+  locale: r.locale,
+  ...(r.sourceAddress ? { sourceAddress: r.sourceAddress } : {}),
+  ...(r.userAgent ? { userAgent: r.userAgent } : {}),
+  ...(r.replaces ? { replacesGrantId: r.grantId } : {}),
+});
 
 export const termsHash = (text: string) => createHash('sha256').update(text).digest('hex');
 export const maskAccountNumber = (n: string) => `${'*'.repeat(Math.max(0, n.length - 3))}${n.slice(-3)}`;
@@ -32,14 +61,23 @@ const customerIndexKey = (customerId: string) => `idx:consents-by-customer:${cus
 /**
  * The one place consent evidence is written. `writes` gives the hot store's part of it, which the
  * making of a linkage puts first in its all-or-nothing write; `beforeLinkage` runs before that write
- * and is where a durable record store's copy goes (nothing here yet: the evidence lives in the store).
+ * and is where the durable record store's copy goes (src/records: PostgreSQL, kept for years).
  */
-export const createConsentRecords = (deps: { store: Store; clock: Clock; retentionDays: number }) => {
+export const createConsentRecords = (deps: {
+  store: Store;
+  clock: Clock;
+  retentionDays: number;
+  /** The durable copy (PostgreSQL, or the embedded record store), written before anything else. */
+  records?: RecordStore;
+}) => {
   const ttl = deps.retentionDays * 86400;
   return {
     newId: () => randomUUID(),
     /** Everything that must be durable before the linkage is written (index entries first). */
     async beforeLinkage(record: ConsentRecord): Promise<void> {
+      // First the record store: when it cannot keep the evidence (PostgreSQL down), this rejects
+      // with a 503 and no linkage is made.
+      await deps.records?.appendConsentEvidence(toEvidence(record));
       const end = Math.floor(deps.clock.now() / 1000) + ttl;
       await deps.store.addToSortedSet(
         customerIndexKey(record.customerId),

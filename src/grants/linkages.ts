@@ -27,6 +27,8 @@ export interface LinkageChoice {
   locale: string;
   /** ms epoch: the linkage's absolute end. */
   expiresAt: number;
+  /** Where the customer agreed from (consent evidence). */
+  source?: { address?: string; userAgent?: string };
   /** The customer's pairwise `sub` for this partner. */
   subject: string;
 }
@@ -46,6 +48,7 @@ export interface GrantDrafter {
 /** The notice of a new linkage (the notifier's CustomerNotice of kind linkage.created). */
 export interface NewLinkageNotice {
   customerId: string;
+  grantId: string;
   kind: 'linkage.created';
   partner: { clientId: string; name: { ja: string; en: string } };
   categories: InformationCategory[];
@@ -138,6 +141,10 @@ export const createLinkages = (deps: {
       identifiedAt: choice.identifiedAt,
       consentedAt: now,
       locale: choice.locale,
+      expiresAt: choice.expiresAt,
+      ...(choice.source?.address ? { sourceAddress: choice.source.address } : {}),
+      ...(choice.source?.userAgent ? { userAgent: choice.source.userAgent.slice(0, 300) } : {}),
+      ...(grantId ? { replaces: true } : {}),
     };
     const entry = {
       op: 'make' as const,
@@ -161,6 +168,7 @@ export const createLinkages = (deps: {
     // Against linkages made with stolen account details: the customer hears of every new one.
     await deps.notify({
       customerId: record.customerId,
+      grantId: record.grantId,
       kind: 'linkage.created',
       partner: { clientId: choice.partner.clientId, name: choice.partner.name },
       categories: categoriesOf(choice.dataScopes),

@@ -8,6 +8,8 @@ import type { Store } from '../store/store.ts';
 export interface CheckContext {
   surface: 'authorization' | 'my_page';
   partnerId?: string;
+  /** The client's address (audited, so that an attack can be searched by source). */
+  ip?: string;
 }
 
 export type PinResult = { ok: true; customerId: string } | { ok: false };
@@ -48,7 +50,7 @@ export const createIdentityCheck = (deps: {
           result: 'denied',
           partnerId: context.partnerId,
           customerId,
-          details: { surface: context.surface, branch: ref.branchCode, accountType: ref.accountType },
+          details: { surface: context.surface, branch: ref.branchCode, accountType: ref.accountType, ip: context.ip },
         });
       }
     }
@@ -57,7 +59,7 @@ export const createIdentityCheck = (deps: {
       result: 'failure',
       partnerId: context.partnerId,
       customerId,
-      details: { surface: context.surface, reason, step, consecutiveFailures: failures },
+      details: { surface: context.surface, reason, step, consecutiveFailures: failures, ip: context.ip },
     });
     const delays = settings.failureDelaysMs;
     await deps.sleep(delays[Math.min(Math.max(failures, 1), delays.length) - 1]);

@@ -9,7 +9,7 @@ import type { IdentityPort } from '../web/identity/identity-port.ts';
  * check goes on to the eligibility check.
  */
 export const interactionIdentity = (deps: InteractionDeps): IdentityPort<InteractionRouteState> => ({
-  asker: (ctx) => ({ surface: 'authorization', partnerId: ctx.state.interaction.partner.client_id }),
+  asker: (ctx) => ({ surface: 'authorization', partnerId: ctx.state.interaction.partner.client_id, ip: ctx.ip }),
   startedAt: (ctx) => ctx.state.interaction.startedAt,
   pinStep: (ctx) => {
     const { state } = ctx.state.interaction;

@@ -1,23 +1,26 @@
-import type { Context } from 'koa';
+import type { Context, ParameterizedContext } from 'koa';
 import { LOGIN_ACCOUNT_TYPES } from '../core-banking/port.ts';
-import { jstDateTimeText } from '../shared/jst.ts';
+import type { PostedFormState } from '../web/parse-form.ts';
+import { isoDateAt, jstDateTimeText } from '../shared/jst.ts';
 import { switchLocaleHref } from '../http/locale.ts';
 import type { Locale, MessageKey } from '../i18n/index.ts';
 import { translator } from '../i18n/index.ts';
 import { grantLifetimeSeconds } from '../protocol/lifetimes.ts';
-import { isoDateAt } from '../shared/jst.ts';
 import { currentTerms, upcomingTerms } from '../terms/terms.ts';
-import type { InteractionDeps, InteractionRequest } from './deps.ts';
-import { linkableAccounts } from './linkable-accounts.ts';
+import type { InteractionDeps, InteractionRequest, InteractionRouteState } from './deps.ts';
+import { offerOf } from './offer.ts';
 import type { ClosedAnswer } from '../web/identity/identity-port.ts';
-import { categoriesOf } from '../grants/categories.ts';
-import { grantedScopes } from '../protocol/audiences.ts';
+
+/** An interaction route's context, after its form was read (if it has one). */
+type PageContext = ParameterizedContext<InteractionRouteState & Partial<PostedFormState<unknown>>>;
 
 /** The pages of API連携認証. Each takes what it shows from the interaction request. */
 
 // The language switch always leads to the interaction's own page (a GET), also after a POST.
 const page = (ctx: Context, locale: Locale, titleKey: MessageKey, status?: number) => {
-  const uid = (ctx.state.interaction as InteractionRequest | undefined)?.uid;
+  // Before the interaction is loaded (an unknown one) there is no uid yet.
+  const state: Partial<InteractionRouteState> = ctx.state;
+  const uid = state.interaction?.uid;
   return {
     locale,
     title: translator(locale)(titleKey),
@@ -54,10 +57,10 @@ export const renderErrorPage = (
 
 export const renderLoginPage = (
   deps: InteractionDeps,
-  ctx: Context,
+  ctx: PageContext,
   options: { status?: number; errorKey?: MessageKey } = {},
 ) => {
-  const request = ctx.state.interaction as InteractionRequest;
+  const request = ctx.state.interaction;
   deps.render(
     ctx,
     'login',
@@ -72,8 +75,8 @@ export const renderLoginPage = (
   );
 };
 
-export const renderOtpPage = (deps: InteractionDeps, ctx: Context) => {
-  const request = ctx.state.interaction as InteractionRequest;
+export const renderOtpPage = (deps: InteractionDeps, ctx: PageContext) => {
+  const request = ctx.state.interaction;
   deps.render(
     ctx,
     'otp',
@@ -82,8 +85,8 @@ export const renderOtpPage = (deps: InteractionDeps, ctx: Context) => {
   );
 };
 
-export const renderIneligiblePage = (deps: InteractionDeps, ctx: Context, reasonKey: MessageKey) => {
-  const request = ctx.state.interaction as InteractionRequest;
+export const renderIneligiblePage = (deps: InteractionDeps, ctx: PageContext, reasonKey: MessageKey) => {
+  const request = ctx.state.interaction;
   deps.render(
     ctx,
     'ineligible',
@@ -93,8 +96,8 @@ export const renderIneligiblePage = (deps: InteractionDeps, ctx: Context, reason
 };
 
 /** Closed now (calendar or an operator's restriction): why, and when it opens again. */
-export const renderClosedPage = (deps: InteractionDeps, ctx: Context, closed: ClosedAnswer) => {
-  const request = ctx.state.interaction as InteractionRequest;
+export const renderClosedPage = (deps: InteractionDeps, ctx: PageContext, closed: ClosedAnswer) => {
+  const request = ctx.state.interaction;
   deps.render(
     ctx,
     'closed',
@@ -118,19 +121,17 @@ export const renderClosedPage = (deps: InteractionDeps, ctx: Context, closed: Cl
 
 export const renderConsentPage = async (
   deps: InteractionDeps,
-  ctx: Context,
+  ctx: PageContext,
   options: { status?: number; errorKey?: MessageKey } = {},
 ) => {
-  const request = ctx.state.interaction as InteractionRequest;
+  const request = ctx.state.interaction;
   const customerId = request.state.customerId;
   if (request.state.step !== 'consent' || !customerId)
     return renderLoginPage(deps, ctx, { status: 400, errorKey: 'login.error' });
-  const all = await deps.coreBanking.accounts(customerId);
-  const offered = linkableAccounts(all, deps.config.settings.linkableAccountTypes, request.partner.account_types);
+  const offer = await offerOf(deps, request, customerId);
+  const offered = offer.accounts;
   if (offered.length === 0) return renderIneligiblePage(deps, ctx, 'ineligible.no_linkable_account');
-  const categories = categoriesOf(
-    grantedScopes(String(request.details.params.scope ?? ''), request.partner.scopes).dataScopes,
-  );
+  const { categories } = offer;
   const lifetime = grantLifetimeSeconds(request.partner, deps.config.settings.lifetimes);
   const terms = currentTerms(deps.config.terms, deps.clock);
   const upcoming = upcomingTerms(deps.config.terms, deps.clock)[0];
@@ -154,7 +155,7 @@ export const renderConsentPage = async (
         accountNumber: a.accountNumber,
         checked: chosen.has(a.accountId),
       })),
-      notLinkableCount: all.length - offered.length,
+      notLinkableCount: offer.notLinkableCount,
       expiresOn: isoDateAt(request.state.identifiedAt! + lifetime * 1000),
       termsVersion: terms.version,
       upcoming: upcoming

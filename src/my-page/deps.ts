@@ -1,7 +1,6 @@
 import type { Ajv } from 'ajv';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { Availability } from '../availability/index.ts';
-import type { Config } from '../config/load-config.ts';
 import type { CoreBanking } from '../core-banking/port.ts';
 import type { GrantRecords } from '../grants/grant-records.ts';
 import type { LastUsed } from '../grants/last-used.ts';
@@ -17,7 +16,12 @@ import type { CustomerLinkage } from './linkages.ts';
 import type { CustomerSession, CustomerSessions } from './sessions.ts';
 
 export interface MyPageDeps {
-  config: Config;
+  settings: {
+    /** The session cookie is Secure (the server is reached over https). */
+    secureCookies: boolean;
+    /** The identity check's per-IP window (Retry-After when it is reached). */
+    ipWindowSeconds: number;
+  };
   clock: Clock;
   logger: Logger;
   audit: AuditLog;

@@ -29,7 +29,7 @@ export const myPageIdentity = (
     cookie.write(ctx, created.id);
   };
   return {
-    asker: () => ({ surface: 'my_page' }),
+    asker: (ctx) => ({ surface: 'my_page', ip: ctx.ip }),
     startedAt: (ctx) => ctx.state.myPage.startedAt,
     pinStep: (ctx) => {
       const { stage, loginRef, customerId } = current(ctx).session;

@@ -1,18 +1,21 @@
-import type { Context } from 'koa';
+import type { ParameterizedContext } from 'koa';
 import type { AvailabilityAnswer } from '../availability/index.ts';
 import { jstDateTimeText } from '../shared/jst.ts';
 import { switchLocaleHref } from '../http/locale.ts';
 import type { MessageKey } from '../i18n/index.ts';
-import type { MyPageDeps, MyPageRequest } from './deps.ts';
+import type { MyPageDeps, MyPageRouteState } from './deps.ts';
 import { loginFormSchema } from './forms.ts';
 import type { CustomerLinkage } from './linkages.ts';
 
 /** The pages of /my. Each takes the language and the CSRF token from the request's state. */
 
-const request = (ctx: Context) => ctx.state.myPage as MyPageRequest;
+/** A /my route's context. */
+type PageContext = ParameterizedContext<MyPageRouteState>;
+
+const request = (ctx: PageContext) => ctx.state.myPage;
 
 // The language switch leads to a page that can be shown again (a GET), also after a POST.
-const page = (ctx: Context, titleKey: MessageKey, status?: number) => {
+const page = (ctx: PageContext, titleKey: MessageKey, status?: number) => {
   const { locale, t } = request(ctx);
   return {
     locale,
@@ -23,10 +26,10 @@ const page = (ctx: Context, titleKey: MessageKey, status?: number) => {
   };
 };
 
-const csrf = (ctx: Context) => request(ctx).session?.csrf;
+const csrf = (ctx: PageContext) => request(ctx).session?.csrf;
 
 /** A linkage with its times written out in the page's language. */
-const shown = (ctx: Context, l: CustomerLinkage) => {
+const shown = (ctx: PageContext, l: CustomerLinkage) => {
   const { locale } = request(ctx);
   return {
     grantId: l.grantId,
@@ -45,7 +48,7 @@ const shown = (ctx: Context, l: CustomerLinkage) => {
 
 export const renderLoginPage = (
   deps: Pick<MyPageDeps, 'render'>,
-  ctx: Context,
+  ctx: PageContext,
   options: { status?: number; errorKey?: MessageKey } = {},
 ) => {
   deps.render(
@@ -60,13 +63,13 @@ export const renderLoginPage = (
   );
 };
 
-export const renderOtpPage = (deps: Pick<MyPageDeps, 'render'>, ctx: Context) => {
+export const renderOtpPage = (deps: Pick<MyPageDeps, 'render'>, ctx: PageContext) => {
   deps.render(ctx, 'my/otp', { csrf: csrf(ctx) }, page(ctx, 'otp.title'));
 };
 
 export const renderLinkagesPage = (
   deps: Pick<MyPageDeps, 'render' | 'lastUsed'>,
-  ctx: Context,
+  ctx: PageContext,
   linkages: CustomerLinkage[],
   endedPartnerName?: string,
 ) => {
@@ -83,13 +86,13 @@ export const renderLinkagesPage = (
   );
 };
 
-export const renderConfirmPage = (deps: Pick<MyPageDeps, 'render'>, ctx: Context, linkage: CustomerLinkage) => {
+export const renderConfirmPage = (deps: Pick<MyPageDeps, 'render'>, ctx: PageContext, linkage: CustomerLinkage) => {
   deps.render(ctx, 'my/confirm-end', { csrf: csrf(ctx), linkage: shown(ctx, linkage) }, page(ctx, 'my.confirm.title'));
 };
 
 export const renderErrorPage = (
   deps: Pick<MyPageDeps, 'render'>,
-  ctx: Context,
+  ctx: PageContext,
   options: { status: number; code: string; messageKey: MessageKey },
 ) => {
   deps.render(
@@ -102,7 +105,7 @@ export const renderErrorPage = (
 
 export const renderClosedPage = (
   deps: Pick<MyPageDeps, 'render'>,
-  ctx: Context,
+  ctx: PageContext,
   closed: Extract<AvailabilityAnswer, { open: false }>,
 ) => {
   const { locale } = request(ctx);

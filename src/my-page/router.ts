@@ -26,10 +26,10 @@ export const myPageRouter = (deps: MyPageDeps) => {
   const cookie = sessionCookie({
     name: 'my_session',
     path: '/my',
-    secure: deps.config.settings.server.issuer.startsWith('https:'),
+    secure: deps.settings.secureCookies,
   });
   const identity = identitySteps(
-    { identityCheck: deps.identityCheck, ipWindowSeconds: deps.config.settings.identityCheck.ipLimit.windowSeconds },
+    { identityCheck: deps.identityCheck, ipWindowSeconds: deps.settings.ipWindowSeconds },
     myPageIdentity(deps, cookie),
   );
   // Forms carry the session's CSRF token: a forged post is refused (403) before anything else is looked at.

@@ -29,6 +29,7 @@ export const noticeOfEnding =
     const [view] = await createLinkageViews(deps).describe([record], { accounts: true });
     await sendNotice(deps, {
       customerId: record.customerId,
+      grantId: record.grantId,
       kind: 'linkage.ended',
       partner: { clientId: record.partnerId, name: view.partnerName },
       categories: view.categories,

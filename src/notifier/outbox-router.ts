@@ -3,7 +3,7 @@ import type { Render } from '../http/render.ts';
 import { noStore } from '../http/no-store.ts';
 import { jstDateTimeText } from '../shared/jst.ts';
 import type { DemoOutbox } from './demo-outbox.ts';
-import { noticeText } from './notice-text.ts';
+import { noticeText, type ContactDesk } from './notice-text.ts';
 
 const SHOWN = 50;
 
@@ -11,7 +11,7 @@ const SHOWN = 50;
  * /demo/outbox (demo data only): the notices the demo notifier "sent", newest first, as the
  * customer would read them — in Japanese, like the bank's real notices.
  */
-export const demoOutboxRouter = (deps: { outbox: DemoOutbox; render: Render; myPageUrl: string }) => {
+export const demoOutboxRouter = (deps: { outbox: DemoOutbox; render: Render; desk: ContactDesk }) => {
   const router = new Router();
   router.get('/demo/outbox', noStore, async (ctx) => {
     const entries = await deps.outbox.newest(SHOWN);
@@ -23,7 +23,7 @@ export const demoOutboxRouter = (deps: { outbox: DemoOutbox; render: Render; myP
           id,
           kind: notice.kind,
           at: jstDateTimeText(notice.at, 'ja'),
-          ...noticeText(notice, deps.myPageUrl),
+          ...noticeText(notice, deps.desk),
         })),
       },
       { locale: 'ja', title: 'お知らせの送信箱（デモ）' },

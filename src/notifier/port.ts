@@ -8,6 +8,8 @@ import type { GrantEnding } from '../grants/revocation.ts';
  */
 export interface CustomerNotice {
   customerId: string;
+  /** The linkage it is about: its history shows the notice's delivery. */
+  grantId?: string;
   kind: 'linkage.created' | 'linkage.ended';
   partner: { clientId: string; name: { ja: string; en: string } };
   /** The kinds of information the partner gets. */
@@ -27,5 +29,6 @@ export interface CustomerNotice {
  * plugs its e-mail, SMS or app push in behind the same interface.
  */
 export interface CustomerNotifier {
-  notify(notice: CustomerNotice): Promise<void>;
+  /** Answers 'queued' when the notice is only queued: its delivery is audited by whoever sends it. */
+  notify(notice: CustomerNotice): Promise<void | 'queued'>;
 }

@@ -11,9 +11,14 @@ export const sendNotice = async (
   deps: { notifier: CustomerNotifier; logger: Logger; audit: AuditLog },
   notice: CustomerNotice,
 ): Promise<boolean> => {
-  const about = { partnerId: notice.partner.clientId, customerId: notice.customerId, details: { notice: notice.kind } };
+  const about = {
+    partnerId: notice.partner.clientId,
+    customerId: notice.customerId,
+    details: { notice: notice.kind, grantId: notice.grantId },
+  };
+  let outcome: void | 'queued';
   try {
-    await deps.notifier.notify(notice);
+    outcome = await deps.notifier.notify(notice);
   } catch (err) {
     deps.logger.warn('customer notice not sent', {
       notice: notice.kind,
@@ -24,6 +29,7 @@ export const sendNotice = async (
     await deps.audit.record({ kind: 'notice.failed', result: 'failure', ...about }).catch(() => {});
     return false;
   }
+  if (outcome === 'queued') return true;
   await deps.audit.record({ kind: 'notice.sent', result: 'success', ...about }).catch((err: Error) => {
     deps.logger.warn('audit of a sent notice failed', { error: err.name });
   });

@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { RecordedAuditEvent } from '../audit/audit-log.ts';
+import type { ArchiverStatus } from '../records/audit-archiver.ts';
 
 /** Every metric of the server starts with this, so that dashboards and alerts find them all. */
 export const METRIC_PREFIX = 'renkei_';
@@ -89,7 +90,7 @@ export const createMetrics = () => {
   });
   const notices = new Counter({
     name: named('customer_notices_total'),
-    help: 'Notices to customers (new and ended linkages), by outcome (sent, failed).',
+    help: 'Notices to customers (new and ended linkages), by outcome (sent; retried: an attempt failed; failed: given up).',
     labelNames: ['outcome'] as const,
     registers,
   });
@@ -137,8 +138,8 @@ export const createMetrics = () => {
         consent.inc({ stage: 'declined' });
       } else if (event.kind.startsWith('partner_event.')) {
         partnerEvents.inc({ outcome: bounded(event.kind.slice('partner_event.'.length), PARTNER_EVENT_OUTCOMES) });
-      } else if (event.kind === 'notice.sent' || event.kind === 'notice.failed') {
-        notices.inc({ outcome: event.kind === 'notice.sent' ? 'sent' : 'failed' });
+      } else if (event.kind === 'notice.sent' || event.kind === 'notice.failed' || event.kind === 'notice.retried') {
+        notices.inc({ outcome: event.kind.slice('notice.'.length) });
       }
     },
     storeUnavailable() {
@@ -152,6 +153,41 @@ export const createMetrics = () => {
     /** Where the restriction gauge reads the restrictions in force (the availability part, built later). */
     watchRestrictions(read: () => { scope: { kind: string } }[]) {
       readRestrictions = read;
+    },
+    /** The audit buffer and its archiver: how far behind, how full, whether PostgreSQL answers. */
+    watchArchiver(status: () => ArchiverStatus) {
+      new Gauge({
+        name: named('audit_archiver_lag_seconds'),
+        help: 'Age of the oldest audit event in the buffer not yet archived to the record store (0: caught up).',
+        registers,
+        collect() {
+          this.set(status().lagMs / 1000);
+        },
+      });
+      new Gauge({
+        name: named('audit_buffer_backlog_events'),
+        help: 'Audit events waiting in the buffer as of the archiver’s last pass (at most one batch is counted).',
+        registers,
+        collect() {
+          this.set(status().backlog);
+        },
+      });
+      new Gauge({
+        name: named('audit_archived_events'),
+        help: 'Audit events this instance archived to the record store since it started.',
+        registers,
+        collect() {
+          this.set(status().archived);
+        },
+      });
+      new Gauge({
+        name: named('audit_archiver_failing'),
+        help: '1 while the archiver cannot write to the record store (PostgreSQL down): the buffer fills.',
+        registers,
+        collect() {
+          this.set(status().failing ? 1 : 0);
+        },
+      });
     },
   };
 };

@@ -33,9 +33,9 @@ type Outcome = keyof RunSummary | 'skipped';
 const byPartner = (entries: DueEntry[]): DueEntry[][] => {
   const lists = new Map<string, DueEntry[]>();
   for (const e of entries) {
-    const list = lists.get(e.partnerId);
+    const list = lists.get(e.lane);
     if (list) list.push(e);
-    else lists.set(e.partnerId, [e]);
+    else lists.set(e.lane, [e]);
   }
   return [...lists.values()];
 };
@@ -100,7 +100,7 @@ export const createDeliveryWorker = (deps: {
       return 'sent';
     }
     // An endpoint that failed is not tried again for the partner's other deliveries in this run.
-    if (result.outcome === 'failed') failing.add(entry.partnerId);
+    if (result.outcome === 'failed') failing.add(entry.lane);
     if (result.outcome === 'rejected' || attempts >= maxAttempts) {
       await queue.remove(entry);
       const fields = auditFields(delivery, attempts);
@@ -112,7 +112,7 @@ export const createDeliveryWorker = (deps: {
         details: { ...fields.details, lastError: result.detail },
       });
       logger.warn('partner event abandoned', {
-        partnerId: entry.partnerId,
+        partnerId: entry.lane,
         jti: entry.id,
         attempts,
         error: result.detail,
@@ -122,7 +122,7 @@ export const createDeliveryWorker = (deps: {
     const nextAttemptAt = clock.now() + options.backoffSeconds[attempts - 1] * 1000;
     await queue.reschedule(entry, { ...delivery, attempts, nextAttemptAt, lastError: result.detail });
     logger.info('partner event not delivered; will retry', {
-      partnerId: entry.partnerId,
+      partnerId: entry.lane,
       jti: entry.id,
       attempts,
       retryAt: new Date(nextAttemptAt).toISOString(),
@@ -154,14 +154,14 @@ export const createDeliveryWorker = (deps: {
     const lane = async () => {
       while (next < partners.length && !halted()) {
         for (const entry of partners[next++]) {
-          if (halted() || failing.has(entry.partnerId)) break;
+          if (halted() || failing.has(entry.lane)) break;
           try {
             const outcome = await attempt(entry, failing);
             if (outcome !== 'skipped') summary[outcome] += 1;
           } catch (error) {
             // A store hiccup on one delivery: it stays queued and is tried on a later run.
             logger.warn('partner event delivery failed to run', {
-              partnerId: entry.partnerId,
+              partnerId: entry.lane,
               jti: entry.id,
               error: (error as Error).message,
             });

@@ -1,5 +1,5 @@
 import Router from '@koa/router';
-import type { Config } from '../config/load-config.ts';
+import type { TermsVersion } from '../config/load-config.ts';
 import { resolveLocale, switchLocaleHref } from '../http/locale.ts';
 import type { Render } from '../http/render.ts';
 import { translator } from '../i18n/index.ts';
@@ -7,11 +7,11 @@ import type { Clock } from '../shared/clock.ts';
 import { currentTerms, pastTerms, upcomingTerms } from '../terms/terms.ts';
 
 /** Pages anyone may read: the terms (current, scheduled and past versions). */
-export const publicPagesRouter = (deps: { config: Config; render: Render; clock: Clock }) => {
+export const publicPagesRouter = (deps: { terms: TermsVersion[]; render: Render; clock: Clock }) => {
   const router = new Router();
   router.get('/terms', (ctx) => {
     const locale = resolveLocale(ctx);
-    const { terms } = deps.config;
+    const { terms } = deps;
     deps.render(
       ctx,
       'terms',

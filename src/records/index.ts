@@ -4,3 +4,4 @@ export { createMemoryRecordStore } from './memory-record-store.ts';
 export { createPostgresRecordStore } from './postgres-record-store.ts';
 export { migrate, ensurePartitions, readMigrations } from './migrate.ts';
 export { applicationRole, createRecordStore, migrateRecords, type RecordsSettings } from './create-record-store.ts';
+export { decodeCursor, encodeCursor } from './cursor.ts';

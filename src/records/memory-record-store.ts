@@ -24,11 +24,14 @@ export const monthStart = (ms: number): number => {
   return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
 };
 
-export const matches = (filter: AuditSearch, event: RecordedAuditEvent): boolean => {
+export const matches = (filter: AuditSearch, event: RecordedAuditEvent, customerGrants?: Set<string>): boolean => {
   const ms = Date.parse(event.time);
   if (filter.from !== undefined && ms < filter.from) return false;
   if (filter.to !== undefined && ms >= filter.to) return false;
-  if (filter.customerId !== undefined && event.customerId !== filter.customerId) return false;
+  if (filter.customerId !== undefined && event.customerId !== filter.customerId) {
+    const grantId = grantIdOfEvent(event);
+    if (!grantId || !customerGrants?.has(grantId)) return false;
+  }
   if (filter.partnerId !== undefined && event.partnerId !== filter.partnerId) return false;
   if (filter.grantId !== undefined && grantIdOfEvent(event) !== filter.grantId) return false;
   if (filter.result !== undefined && event.result !== filter.result) return false;
@@ -104,16 +107,22 @@ export const createMemoryRecordStore = (options: { maxAuditEvents?: number } = {
       }
     },
     async searchAudit(filter, page) {
+      const customerGrants = new Set<string>();
+      if (filter.customerId !== undefined)
+        for (const r of rows) {
+          const grantId = grantIdOfEvent(r.event);
+          if (grantId && r.event.customerId === filter.customerId) customerGrants.add(grantId);
+        }
       const desc = (page.order ?? 'desc') === 'desc';
       const out: RecordedAuditEvent[] = [];
       if (desc) {
         let i = page.after ? indexAfter(page.after) - 1 : rows.length - 1;
         if (page.after && i >= 0 && compare(rows[i].event, page.after) === 0) i -= 1;
         for (; i >= 0 && out.length < page.limit + 1; i -= 1)
-          if (matches(filter, rows[i].event)) out.push(copy(rows[i].event));
+          if (matches(filter, rows[i].event, customerGrants)) out.push(copy(rows[i].event));
       } else {
         for (let i = page.after ? indexAfter(page.after) : 0; i < rows.length && out.length < page.limit + 1; i += 1)
-          if (matches(filter, rows[i].event)) out.push(copy(rows[i].event));
+          if (matches(filter, rows[i].event, customerGrants)) out.push(copy(rows[i].event));
       }
       const more = out.length > page.limit;
       const events = out.slice(0, page.limit);
@@ -133,7 +142,7 @@ export const createMemoryRecordStore = (options: { maxAuditEvents?: number } = {
       const sorted = [...rows].sort((a, b) =>
         a.event.chain < b.event.chain ? -1 : a.event.chain > b.event.chain ? 1 : a.event.seq - b.event.seq,
       );
-      for (const r of sorted) yield { event: JSON.parse(r.body) as RecordedAuditEvent, body: r.body };
+      for (const r of sorted) yield { event: JSON.parse(r.body) as RecordedAuditEvent, body: r.body, readable: true };
     },
     async *checkpoints() {
       yield* [...checkpoints].sort((a, b) => a.time.localeCompare(b.time));
@@ -163,7 +172,12 @@ export const createMemoryRecordStore = (options: { maxAuditEvents?: number } = {
       if (!consents.some((c) => c.consentId === evidence.consentId)) consents.push(copy(evidence));
     },
     async appendLinkageEvent(event) {
+      if (event.id && linkageEvents.some((e) => e.id === event.id)) return;
       linkageEvents.push(copy(event));
+    },
+    async customersOfGrants(grantIds) {
+      const wanted = new Set(grantIds);
+      return new Map(consents.filter((c) => wanted.has(c.grantId)).map((c) => [c.grantId, c.customerId]));
     },
     async linkageHistory(customerId) {
       return buildHistory(

@@ -50,7 +50,16 @@ const where = (filter: AuditSearch, params: unknown[]): string[] => {
     params.push(value);
     clauses.push(sql.replace('?', `$${params.length}`));
   };
-  if (filter.customerId !== undefined) add('customer_id = ?', filter.customerId);
+  // The customer's own events, and those of grants an event tied to the customer (token issuance
+  // names the grant only).
+  if (filter.customerId !== undefined) {
+    params.push(filter.customerId);
+    const p = `$${params.length}`;
+    clauses.push(
+      `(customer_id = ${p} OR grant_id IN ` +
+        `(SELECT grant_id FROM records.audit_events WHERE customer_id = ${p} AND grant_id IS NOT NULL))`,
+    );
+  }
   if (filter.partnerId !== undefined) add('partner_id = ?', filter.partnerId);
   if (filter.grantId !== undefined) add('grant_id = ?', filter.grantId);
   if (filter.result !== undefined) add('result = ?', filter.result);
@@ -179,21 +188,57 @@ export const createPostgresRecordStore = (options: PostgresRecordStoreOptions): 
       }
     },
     async *chainOrder() {
-      let after: { chain: string; seq: number; time: string; id: string } | undefined;
+      type Row = {
+        body: string;
+        chain: string;
+        seq: string;
+        time: Date;
+        id: string;
+        kind: string;
+        result: string;
+        customer_id: string | null;
+        partner_id: string | null;
+        grant_id: string | null;
+      };
+      const columns = 'body, chain, seq, time, id, kind, result, customer_id, partner_id, grant_id';
+      let after: { chain: string; seq: number; time: Date; id: string } | undefined;
       for (;;) {
         const { rows } = after
-          ? await query<{ body: string; chain: string; seq: string; time: Date; id: string }>(
-              `SELECT body, chain, seq, time, id FROM records.audit_events
+          ? await query<Row>(
+              `SELECT ${columns} FROM records.audit_events
                 WHERE (chain, seq, time, id) > ($1, $2, $3, $4) ORDER BY chain, seq, time, id LIMIT ${PAGE}`,
               [after.chain, after.seq, after.time, after.id],
             )
-          : await query<{ body: string; chain: string; seq: string; time: Date; id: string }>(
-              `SELECT body, chain, seq, time, id FROM records.audit_events ORDER BY chain, seq, time, id LIMIT ${PAGE}`,
-            );
-        for (const r of rows) yield { event: JSON.parse(r.body) as RecordedAuditEvent, body: r.body };
+          : await query<Row>(`SELECT ${columns} FROM records.audit_events ORDER BY chain, seq, time, id LIMIT ${PAGE}`);
+        for (const r of rows) {
+          const meta = { chain: r.chain, seq: Number(r.seq), id: r.id, time: r.time.toISOString() };
+          const cols = {
+            time: meta.time,
+            id: r.id,
+            kind: r.kind,
+            result: r.result,
+            customerId: r.customer_id,
+            partnerId: r.partner_id,
+            grantId: r.grant_id,
+          };
+          let event: RecordedAuditEvent | undefined;
+          try {
+            const parsed = JSON.parse(r.body) as RecordedAuditEvent;
+            if (parsed && typeof parsed === 'object' && typeof parsed.chain === 'string') event = parsed;
+          } catch {
+            event = undefined;
+          }
+          yield event
+            ? { event, body: r.body, readable: true, columns: cols }
+            : {
+                event: { ...meta, kind: r.kind, result: 'failure', instance: '', prev: '' },
+                body: r.body,
+                readable: false,
+              };
+        }
         if (rows.length < PAGE) return;
         const last = rows[rows.length - 1];
-        after = { chain: last.chain, seq: Number(last.seq), time: last.time.toISOString(), id: last.id };
+        after = { chain: last.chain, seq: Number(last.seq), time: last.time, id: last.id };
       }
     },
     async *checkpoints() {
@@ -251,8 +296,8 @@ export const createPostgresRecordStore = (options: PostgresRecordStoreOptions): 
     },
     async appendLinkageEvent(event: LinkageEvent) {
       await query(
-        `INSERT INTO records.linkage_events (grant_id, customer_id, partner_id, kind, time, actor, reason, details)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+        `INSERT INTO records.linkage_events (id, grant_id, customer_id, partner_id, kind, time, actor, reason, details)
+         VALUES (COALESCE($9::uuid, gen_random_uuid()), $1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`,
         [
           event.grantId,
           event.customerId,
@@ -262,8 +307,17 @@ export const createPostgresRecordStore = (options: PostgresRecordStoreOptions): 
           event.actor ?? null,
           event.reason ?? null,
           event.details ? JSON.stringify(event.details) : null,
+          event.id ?? null,
         ],
       );
+    },
+    async customersOfGrants(grantIds) {
+      if (grantIds.length === 0) return new Map();
+      const { rows } = await query<{ grant_id: string; customer_id: string }>(
+        'SELECT grant_id, customer_id FROM records.consent_evidence WHERE grant_id = ANY($1)',
+        [grantIds],
+      );
+      return new Map(rows.map((r) => [r.grant_id, r.customer_id]));
     },
     async linkageHistory(customerId) {
       const consents = await query<{ body: ConsentEvidence }>(

@@ -1,4 +1,5 @@
 import type { RecordedAuditEvent } from '../audit/audit-log.ts';
+import { StoreUnavailableError } from '../store/store.ts';
 
 /**
  * The record store port: what the bank must keep for years (the audit trail, consent evidence,
@@ -39,8 +40,10 @@ export interface RecordStore {
 
   /** What the customer was shown and agreed to; written before the linkage exists. */
   appendConsentEvidence(evidence: ConsentEvidence): Promise<void>;
-  /** One lifecycle event of a linkage (made, replaced, refreshed, ended). */
+  /** One lifecycle event of a linkage (made, replaced, refreshed, ended); one with the same id is left as it is. */
   appendLinkageEvent(event: LinkageEvent): Promise<void>;
+  /** Whose linkage each grant is, from its consent evidence (events that name only the grant). */
+  customersOfGrants(grantIds: string[]): Promise<Map<string, string>>;
   /** A customer's linkages as the records tell them, newest first, ended ones included. */
   linkageHistory(customerId: string): Promise<LinkageHistory[]>;
   /** Removes consent evidence and linkage events older than `beforeMs` (retention). */
@@ -89,6 +92,18 @@ export interface StoredAuditEvent {
   event: RecordedAuditEvent;
   /** The text as stored: verification hashes what was read, not a re-encoding. */
   body: string;
+  /** False when the stored text is no audit event any more (`event` then has only chain, seq, id, time). */
+  readable?: boolean;
+  /** What the search columns say (PostgreSQL): verification checks they agree with the event. */
+  columns?: {
+    time: string;
+    id: string;
+    kind: string;
+    result: string;
+    customerId: string | null;
+    partnerId: string | null;
+    grantId: string | null;
+  };
 }
 
 export interface StoredCheckpoint {
@@ -131,6 +146,8 @@ export interface ConsentEvidence {
 export type LinkageEventKind = 'made' | 'replaced' | 'refreshed' | 'ended' | 'account_removed';
 
 export interface LinkageEvent {
+  /** Unique: the audit event's id when derived from one, so that archiving twice adds nothing. */
+  id?: string;
   grantId: string;
   customerId: string;
   partnerId: string;
@@ -154,8 +171,8 @@ export interface LinkageHistory {
   lastRefreshed?: string;
 }
 
-/** Raised when the record store cannot be reached: a linkage is not made, a call answers 503. */
-export class RecordStoreUnavailableError extends Error {
+/** Raised when the record store cannot be reached: a linkage is not made, the request answers 503. */
+export class RecordStoreUnavailableError extends StoreUnavailableError {
   override name = 'RecordStoreUnavailableError';
 }
 
@@ -189,7 +206,7 @@ export const buildHistory = (consents: ConsentEvidence[], events: LinkageEvent[]
   for (const e of [...events].sort((a, b) => a.time.localeCompare(b.time))) {
     const h = entry(e.grantId, e.partnerId);
     h.events.push(e);
-    if (e.kind === 'ended' || e.kind === 'replaced') h.ended ??= e;
+    if (e.kind === 'ended') h.ended ??= e;
     if (e.kind === 'refreshed') h.lastRefreshed = e.time;
   }
   const started = (h: LinkageHistory) => h.consent?.consentedAt ?? h.events[0]?.time ?? '';

@@ -171,6 +171,20 @@ export const KEY_KINDS: readonly KeyKind[] = [
     permanent: true,
   },
   {
+    pattern: 'notice:{id} / notice-lock:{id} / notices:pending',
+    match: /^notice(s:pending$|:|-lock:)/,
+    holds: 'notices to customers queued for their channel (e-mail, webhook), their send locks, the pending set',
+    ttl: 'the retry schedule plus a day; a lock a few seconds',
+    owner: 'src/notifier/notice-queue.ts',
+  },
+  {
+    pattern: 'notice-dead:{id} / notices:dead',
+    match: /^notice(s:dead$|-dead:)/,
+    holds: 'notices given up after their last retry (dead letters), for staff to follow up',
+    ttl: '30 days',
+    owner: 'src/notifier/notice-queue.ts',
+  },
+  {
     pattern: 'outbox:{id} / idx:outbox-customer:{customerId} / idx:outbox',
     match: /^(outbox:|idx:outbox)/,
     holds: "the demo notifier's outbox (demo mode only)",

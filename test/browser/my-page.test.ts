@@ -93,7 +93,7 @@ describe('/my in Chromium at phone size', () => {
 
     // The notice of the ending is in the demo outbox, which passes axe too.
     await page.goto(`${server.url}/demo/outbox`);
-    expect(await page.locator('.notice-item').first().innerText()).toContain(`${KAKEIBO.ja} との連携を解除しました`);
+    expect(await page.locator('.notice-item').first().innerText()).toContain(`${KAKEIBO.ja}との連携を解除しました`);
     await checkPage(page);
   });
 

@@ -41,7 +41,7 @@ describe('the customer notifier: the demo outbox', () => {
     });
     const [notice] = notices((await outbox()).html);
     expect(notice.kind).toBe('linkage.created');
-    expect(notice.text).toContain('【デモ信用組合】デモかけいぼ と口座を連携しました');
+    expect(notice.text).toContain('【デモ信用組合】デモかけいぼと口座を連携しました');
     expect(notice.text).toContain('・口座情報（預金種目・口座番号・名義）');
     expect(notice.text).toContain('・普通預金などの残高と入出金明細');
     expect(notice.text).not.toContain('定期預金の明細');
@@ -49,9 +49,12 @@ describe('the customer notifier: the demo outbox', () => {
     expect(notice.text).toContain('・貯蓄預金 ****345');
     expect(notice.text).toContain('連携の有効期限：');
     expect(notice.text).toContain(
-      `デモかけいぼ のサービスからお手続きいただくか、当組合の「連携の管理」ページ（${server.url}/my）で解除してください。`,
+      'デモかけいぼのサービスからお手続きいただくか、当組合のホームページから「連携の管理」へお進みいただき、解除してください。',
     );
-    expect(notice.text).toContain('お心当たりのない場合は、すぐに連携を解除し');
+    expect(notice.text).toContain('お心当たりのない場合は、すぐに当組合のお客さま相談窓口（電話 0120-000-000、');
+    // No link at all (phishing practice of Japanese banks): not even the bank's own page.
+    expect(notice.text).not.toContain(server.url);
+    expect(notice.text).not.toMatch(/https?:\/\//);
     // Never a full account number.
     for (const n of ['1012345', '5012345']) expect(notice.text).not.toContain(n);
   });
@@ -68,11 +71,11 @@ describe('the customer notifier: the demo outbox', () => {
 
     const [ended, created] = notices((await outbox()).html);
     expect(ended.kind).toBe('linkage.ended');
-    expect(ended.text).toContain('【デモ信用組合】デモ会計クラウド との連携を解除しました');
+    expect(ended.text).toContain('【デモ信用組合】デモ会計クラウドとの連携を解除しました');
     expect(ended.text).toContain('お客さまのお手続きにより');
     expect(ended.text).toContain('・普通預金 ****231');
     expect(created.kind).toBe('linkage.created');
-    expect(created.text).toContain('デモ会計クラウド と口座を連携しました');
+    expect(created.text).toContain('デモ会計クラウドと口座を連携しました');
     expect(ended.text + created.text).not.toContain('5500231');
 
     const customerId = await server.app.coreBanking.customerIdOf(refOf(customers.twoBranches));

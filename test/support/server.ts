@@ -46,6 +46,7 @@ export const startServer = async (
   const logLines: string[] = [];
   const logger: Logger = createLogger({ level: 'debug', write: (line) => logLines.push(line) });
   const app = await buildApp(config, { clock, logger, sleep: async () => {}, ...options.overrides });
+  app.start();
   const server = app.koa.listen(port, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   return {

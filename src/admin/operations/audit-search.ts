@@ -5,6 +5,7 @@ import {
   type AuditTrail,
   type RecordedAuditEvent,
 } from '../../audit/index.ts';
+import type { AuditPage, AuditPageRequest, LinkageHistory, RecordStore } from '../../records/record-store.ts';
 import { OperationError } from './errors.ts';
 import { recordStaffAction, type Actor } from './staff-action.ts';
 
@@ -22,8 +23,12 @@ export interface IncidentQuery {
  * Reading the audit trail (terms 4.6). Both kinds of export are files streamed line by line, and
  * each is itself an audited staff action.
  */
-export const createAuditSearch = (deps: { audit: AuditTrail; pairwiseSalt: string }) => ({
+export const createAuditSearch = (deps: { audit: AuditTrail; pairwiseSalt: string; records: RecordStore }) => ({
   query: (filter: AuditFilter): Promise<RecordedAuditEvent[]> => deps.audit.query(filter),
+  /** One page, newest first by default, from the record store by keyset: pages go on past any number of rows. */
+  search: (filter: AuditFilter, page: AuditPageRequest): Promise<AuditPage> => deps.audit.search(filter, page),
+  /** A customer's linkages as the records keep them, ended ones with their endings (kept for years). */
+  linkageHistory: (customerId: string): Promise<LinkageHistory[]> => deps.records.linkageHistory(customerId),
   /** Matching events oldest first, read a page at a time. */
   events: (filter: AuditFilter): AsyncIterable<RecordedAuditEvent> => deps.audit.events(filter),
 

@@ -6,6 +6,7 @@ import type { GrantRecords } from '../../grants/grant-records.ts';
 import type { Linkages } from '../../grants/linkages.ts';
 import type { PartnerRegistry } from '../../partners/registry.ts';
 import type { PartnerStatusCache } from '../../partners/status-cache.ts';
+import type { RecordStore } from '../../records/record-store.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { createAuditSearch } from './audit-search.ts';
 import { createCustomerOperations } from './customers.ts';
@@ -17,6 +18,8 @@ export interface OperationsDeps {
   ajv: Ajv;
   clock: Clock;
   audit: AuditTrail;
+  /** Consent evidence and linkage history (src/records). */
+  records: RecordStore;
   coreBanking: CoreBanking;
   grants: GrantRecords;
   linkages: Linkages;

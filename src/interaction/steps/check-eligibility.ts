@@ -1,5 +1,5 @@
 import type { Middleware } from 'koa';
-import type { InteractionDeps, InteractionRequest } from '../deps.ts';
+import type { InteractionDeps, InteractionRouteState } from '../deps.ts';
 
 /**
  * Terms 1.2(1): only a customer holding an eligible ordinary or savings account (cash card issued)
@@ -7,9 +7,9 @@ import type { InteractionDeps, InteractionRequest } from '../deps.ts';
  * access_denied; there is no consent and no token.
  */
 export const checkEligibility =
-  (deps: InteractionDeps): Middleware =>
+  (deps: InteractionDeps): Middleware<InteractionRouteState> =>
   async (ctx) => {
-    const request = ctx.state.interaction as InteractionRequest;
+    const request = ctx.state.interaction;
     const customerId = request.state.customerId!;
     const eligibility = await deps.coreBanking.eligibility(customerId);
     if (eligibility.eligible) {

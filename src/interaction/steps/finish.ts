@@ -1,6 +1,6 @@
-import type { Context } from 'koa';
+import type { ParameterizedContext } from 'koa';
 import type { InteractionResults } from 'oidc-provider';
-import type { InteractionDeps, InteractionRequest } from '../deps.ts';
+import type { InteractionDeps, InteractionRequest, InteractionRouteState } from '../deps.ts';
 
 /**
  * An earlier sign-in in this browser (another partner's linkage, or another customer on a shared
@@ -21,8 +21,12 @@ const endEarlierSession = async (deps: InteractionDeps, request: InteractionRequ
  * Hands the result back to oidc-provider, which redirects the browser on to the partner.
  * interactionFinished writes the response itself, so koa must not write another.
  */
-export const finishInteraction = async (deps: InteractionDeps, ctx: Context, result: InteractionResults) => {
-  const request = ctx.state.interaction as InteractionRequest;
+export const finishInteraction = async (
+  deps: InteractionDeps,
+  ctx: ParameterizedContext<InteractionRouteState>,
+  result: InteractionResults,
+) => {
+  const request = ctx.state.interaction;
   await deps.states.clear(request.uid);
   if (result.login) await endEarlierSession(deps, request);
   await deps.provider.interactionFinished(ctx.req, ctx.res, result, { mergeWithLastSubmission: false });

@@ -1,11 +1,10 @@
 import type { Middleware } from 'koa';
 import { LinkageError, type LinkageChoice } from '../../grants/linkages.ts';
 import { grantLifetimeSeconds } from '../../protocol/lifetimes.ts';
-import { grantedScopes } from '../../protocol/audiences.ts';
 import type { PostedFormState } from '../../web/parse-form.ts';
 import type { InteractionDeps, InteractionRouteState } from '../deps.ts';
 import type { ConsentForm } from '../forms.ts';
-import { linkableAccounts } from '../linkable-accounts.ts';
+import { offerOf } from '../offer.ts';
 import { currentTerms } from '../../terms/terms.ts';
 import { pairwiseSubject } from '../../shared/pairwise.ts';
 import { renderConsentPage } from '../pages.ts';
@@ -38,11 +37,8 @@ export const recordConsent =
       return finishInteraction(deps, ctx, { error: 'access_denied', error_description: 'the customer did not agree' });
     }
 
-    const offered = linkableAccounts(
-      await deps.coreBanking.accounts(customerId),
-      deps.config.settings.linkableAccountTypes,
-      request.partner.account_types,
-    );
+    const offer = await offerOf(deps, request, customerId);
+    const offered = offer.accounts;
     const chosenIds = new Set(form.accounts ?? []);
     const chosen = offered.filter((a) => chosenIds.has(a.accountId));
     if (chosen.length === 0 || chosen.length !== chosenIds.size) {
@@ -51,10 +47,7 @@ export const recordConsent =
 
     const { settings } = deps.config;
     const terms = currentTerms(deps.config.terms, deps.clock);
-    const { oidcScopes, dataScopes } = grantedScopes(
-      String(request.details.params.scope ?? ''),
-      request.partner.scopes,
-    );
+    const { oidcScopes, dataScopes } = offer;
     const lifetime = grantLifetimeSeconds(request.partner, settings.lifetimes);
     const sub = pairwiseSubject(deps.config.secrets.pairwiseSalt, request.partner.client_id, customerId);
     const choice: LinkageChoice = {
@@ -68,6 +61,7 @@ export const recordConsent =
       locale: request.locale,
       expiresAt: identifiedAt + lifetime * 1000,
       subject: sub,
+      source: { address: ctx.ip, userAgent: ctx.get('user-agent') || undefined },
     };
     // Grant Management `replace`: the same linkage (same grant id) with what the customer chose now.
     const replacing =

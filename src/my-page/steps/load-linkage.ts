@@ -1,5 +1,5 @@
 import type { Middleware } from 'koa';
-import type { MyPageDeps, MyPageRequest } from '../deps.ts';
+import type { MyPageDeps, MyPageRouteState } from '../deps.ts';
 import { customerLinkage } from '../linkages.ts';
 import { renderErrorPage } from '../pages.ts';
 
@@ -8,9 +8,9 @@ import { renderErrorPage } from '../pages.ts';
  * grant id gets the same 404 as an unknown one.
  */
 export const loadLinkage =
-  (deps: MyPageDeps): Middleware =>
+  (deps: MyPageDeps): Middleware<MyPageRouteState> =>
   async (ctx, next) => {
-    const request = ctx.state.myPage as MyPageRequest;
+    const request = ctx.state.myPage;
     const linkage = await customerLinkage(deps, request.session!.customerId!, String(ctx.params.grantId));
     if (!linkage)
       return renderErrorPage(deps, ctx, { status: 404, code: 'linkage_not_found', messageKey: 'my.not_found' });

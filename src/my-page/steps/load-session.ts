@@ -1,5 +1,5 @@
 import type { Middleware } from 'koa';
-import type { MyPageDeps, MyPageRequest } from '../deps.ts';
+import type { MyPageDeps, MyPageRouteState } from '../deps.ts';
 import { renderErrorPage } from '../pages.ts';
 import type { SessionCookie } from '../../web/session-cookie.ts';
 
@@ -9,9 +9,13 @@ import type { SessionCookie } from '../../web/session-cookie.ts';
  * meant for a session that is gone.
  */
 export const loadSession =
-  (deps: Pick<MyPageDeps, 'sessions' | 'render'>, cookie: SessionCookie, options: { create: boolean }): Middleware =>
+  (
+    deps: Pick<MyPageDeps, 'sessions' | 'render'>,
+    cookie: SessionCookie,
+    options: { create: boolean },
+  ): Middleware<MyPageRouteState> =>
   async (ctx, next) => {
-    const request = ctx.state.myPage as MyPageRequest;
+    const request = ctx.state.myPage;
     const id = cookie.read(ctx);
     const session = await deps.sessions.load(id);
     if (id && session) {

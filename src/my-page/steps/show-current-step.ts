@@ -1,13 +1,13 @@
 import type { Middleware } from 'koa';
-import type { MyPageDeps, MyPageRequest } from '../deps.ts';
+import type { MyPageDeps, MyPageRouteState } from '../deps.ts';
 import { customerLinkages } from '../linkages.ts';
 import { renderLinkagesPage, renderLoginPage, renderOtpPage } from '../pages.ts';
 
 /** GET /my shows whichever step the session is at: PIN, one-time code, or the linkages. */
 export const showCurrentStep =
-  (deps: MyPageDeps): Middleware =>
+  (deps: MyPageDeps): Middleware<MyPageRouteState> =>
   async (ctx) => {
-    const request = ctx.state.myPage as MyPageRequest;
+    const request = ctx.state.myPage;
     const session = request.session!;
     if (session.stage === 'otp') return renderOtpPage(deps, ctx);
     if (session.stage !== 'active' || !session.customerId) return renderLoginPage(deps, ctx);

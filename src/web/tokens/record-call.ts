@@ -33,6 +33,7 @@ export const recordCall =
       kind,
       result: status < 400 ? 'success' : status === 401 || status === 403 || status === 404 ? 'denied' : 'failure',
       partnerId: token?.clientId,
+      customerId: token?.extra?.customer,
       actor: token?.clientId,
       accountIds: account ? [account.accountId] : token ? accountIds : undefined,
       requestId: ctx.state.requestId,

@@ -17,7 +17,8 @@ export interface AccessTokenPayload extends TokenPayload {
   iat: number;
   accountId: string;
   grantId: string;
-  extra?: { accounts?: string[]; grant_exp?: number };
+  /** `customer`: the customer number, for the audit trail (the token is opaque; only bank servers introspect). */
+  extra?: { accounts?: string[]; grant_exp?: number; customer?: string };
 }
 
 /** A client-credentials access token of one of the bank's own systems (its `ClientCredentials` model). */

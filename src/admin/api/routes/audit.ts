@@ -2,10 +2,14 @@ import { Readable } from 'node:stream';
 import type { Context } from 'koa';
 import { ResourceError } from '../../../web/errors.ts';
 import type { AuditFilter } from '../../../audit/index.ts';
+import { decodeCursor, encodeCursor } from '../../../records/index.ts';
 import type { AdminApiRouter, ApiDeps, ScopeChecks } from '../deps.ts';
 
 const ID = /^[A-Za-z0-9._:-]{1,64}$/;
 const KIND = /^[a-z_.*]{1,64}$/;
+const RESULTS = new Set(['success', 'failure', 'denied']);
+/** An IPv4 or IPv6 address as the server logs it (::ffff:192.0.2.1 included). */
+const ADDRESS = /^[0-9A-Fa-f:.]{2,45}$/;
 
 /** The filter of the query string; anything malformed is a 400, never silently widened. */
 const filterOf = (ctx: Context): AuditFilter => {
@@ -17,11 +21,19 @@ const filterOf = (ctx: Context): AuditFilter => {
     return v;
   };
   const filter: AuditFilter = {};
-  for (const name of ['customerId', 'partnerId'] as const) {
+  for (const name of ['customerId', 'partnerId', 'grantId'] as const) {
     const v = one(name);
     if (v !== undefined && !ID.test(v)) throw new ResourceError(400, 'invalid_request', `"${name}" is malformed.`);
     if (v !== undefined) filter[name] = v;
   }
+  const result = one('result');
+  if (result !== undefined && !RESULTS.has(result))
+    throw new ResourceError(400, 'invalid_request', '"result" must be "success", "failure" or "denied".');
+  if (result !== undefined) filter.result = result;
+  const address = one('sourceAddress');
+  if (address !== undefined && !ADDRESS.test(address))
+    throw new ResourceError(400, 'invalid_request', '"sourceAddress" must be an IP address.');
+  if (address !== undefined) filter.sourceAddress = address;
   const kind = one('kind');
   if (kind !== undefined && !KIND.test(kind)) throw new ResourceError(400, 'invalid_request', '"kind" is malformed.');
   if (kind !== undefined) filter.kind = kind;
@@ -55,6 +67,20 @@ const sendLines = (ctx: Context, format: 'jsonl' | 'csv', lines: AsyncIterable<s
 export const auditApiRoutes = (router: AdminApiRouter, deps: ApiDeps, scope: Pick<ScopeChecks, 'read'>) => {
   router.get('/audit/events', scope.read, async (ctx) => {
     ctx.body = { events: await deps.ops.audit.query(filterOf(ctx)) };
+  });
+
+  // Keyset paging, newest first: `next` is an opaque cursor for the following page (absent on the last).
+  router.get('/audit/search', scope.read, async (ctx) => {
+    const { limit, ...filter } = filterOf(ctx);
+    const cursor = typeof ctx.query.cursor === 'string' && ctx.query.cursor !== '' ? ctx.query.cursor : undefined;
+    const after = cursor === undefined ? undefined : decodeCursor(cursor);
+    if (cursor !== undefined && !after)
+      throw new ResourceError(400, 'invalid_request', '"cursor" is not one this server gave.');
+    if (limit !== undefined && limit > 1000)
+      throw new ResourceError(400, 'invalid_request', '"limit" must be 1 to 1000.');
+    const order = ctx.query.order === 'asc' ? 'asc' : 'desc';
+    const page = await deps.ops.audit.search(filter, { after, limit: limit ?? 100, order });
+    ctx.body = { events: page.events, ...(page.next ? { next: encodeCursor(page.next) } : {}) };
   });
 
   router.get('/audit/export', scope.read, async (ctx) => {

@@ -26,6 +26,14 @@ export const customerApiRoutes = (router: AdminApiRouter, deps: ApiDeps, scope: 
     };
   });
 
+  // Every linkage the records know of, ended ones with who ended them and why, and the consent evidence.
+  router.get('/customers/:customerId/linkage-history', scope.read, async (ctx) => {
+    ctx.body = {
+      customerId: ctx.params.customerId,
+      linkages: await deps.ops.audit.linkageHistory(ctx.params.customerId),
+    };
+  });
+
   router.post('/customers/:customerId/linkages/end', scope.write, async (ctx) => {
     const body = await deps.readBody<ReasonBody>(ctx, reasonBodySchema);
     ctx.body = { ended: await deps.ops.linkages.endCustomer(ctx.params.customerId, body.reason, ctx.state.actor) };

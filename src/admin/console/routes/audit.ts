@@ -1,28 +1,37 @@
 import { Readable } from 'node:stream';
 import type { Context, Middleware } from 'koa';
-import type { AuditFilter, RecordedAuditEvent } from '../../../audit/index.ts';
+import type { AuditFilter } from '../../../audit/index.ts';
+import { decodeCursor, encodeCursor } from '../../../records/index.ts';
 import type { ConsoleRouter, ConsoleDeps, SignedInRequest } from '../deps.ts';
 import { parseJstLocal, toJstLocal } from '../format.ts';
 import { renderError, renderPage } from '../pages.ts';
 import { requirePermission } from '../steps/require-permission.ts';
 
-// The page shows the newest events of the range; an export has everything matching.
+// A page shows this many events, newest first; "older" pages on by keyset, past any number of rows.
 const PAGE_LIMIT = 200;
 // Without a start, the page looks at the last day.
 const DEFAULT_RANGE_MS = 24 * 3600 * 1000;
 const ID = /^[A-Za-z0-9._:-]{1,64}$/;
 const KIND = /^[a-z_.*]{1,64}$/;
+const RESULTS = new Set(['success', 'failure', 'denied']);
+const ADDRESS = /^[0-9A-Fa-f:.]{2,45}$/;
 
 /** The filter of the query string; a malformed value is an error, never silently dropped. */
 const filterOf = (ctx: Context): AuditFilter | undefined => {
   const text = (name: string) =>
     typeof ctx.query[name] === 'string' && ctx.query[name] !== '' ? (ctx.query[name] as string) : undefined;
   const filter: AuditFilter = {};
-  for (const name of ['customerId', 'partnerId'] as const) {
+  for (const name of ['customerId', 'partnerId', 'grantId'] as const) {
     const value = text(name);
     if (value !== undefined && !ID.test(value)) return undefined;
     if (value !== undefined) filter[name] = value;
   }
+  const result = text('result');
+  if (result !== undefined && !RESULTS.has(result)) return undefined;
+  if (result !== undefined) filter.result = result;
+  const address = text('sourceAddress');
+  if (address !== undefined && !ADDRESS.test(address)) return undefined;
+  if (address !== undefined) filter.sourceAddress = address;
   const kind = text('kind');
   if (kind !== undefined && !KIND.test(kind)) return undefined;
   if (kind !== undefined) filter.kind = kind;
@@ -59,22 +68,31 @@ export const auditRoutes = (router: ConsoleRouter, deps: ConsoleDeps, signedIn: 
     const given = filterOf(ctx);
     if (!given) return renderError(deps, ctx, 'invalid_request');
     const filter = { ...given, from: given.from ?? (given.to ?? deps.clock.now()) - DEFAULT_RANGE_MS };
-    const newest: RecordedAuditEvent[] = [];
-    for await (const event of deps.ops.audit.events(filter)) {
-      newest.push(event);
-      if (newest.length > PAGE_LIMIT) newest.shift();
-    }
+    const cursorText = typeof ctx.query.after === 'string' && ctx.query.after !== '' ? ctx.query.after : undefined;
+    const after = cursorText === undefined ? undefined : decodeCursor(cursorText);
+    if (cursorText !== undefined && !after) return renderError(deps, ctx, 'invalid_request');
+    const page = await deps.ops.audit.search(filter, { after, limit: PAGE_LIMIT, order: 'desc' });
     const partners = await deps.ops.partners.list();
     const query = new URLSearchParams(ctx.querystring);
     query.delete('lang');
     query.delete('format');
+    query.delete('after');
     renderPage(
       deps,
       ctx,
       'audit',
       {
-        events: newest.reverse(),
+        events: page.events,
         limit: PAGE_LIMIT,
+        // The same filter (the range as shown), from just after the last event of this page.
+        olderHref: page.next
+          ? `/admin/audit?${new URLSearchParams({
+              ...Object.fromEntries(query),
+              from: query.get('from') || toJstLocal(filter.from),
+              after: encodeCursor(page.next),
+            }).toString()}`
+          : undefined,
+        paged: after !== undefined,
         query: { ...Object.fromEntries(query), from: query.get('from') || toJstLocal(filter.from) },
         partners: partners.map((v) => ({ clientId: v.partner.client_id, name: v.partner.name })),
         exportHref: (format: string) => {

@@ -17,11 +17,14 @@ export const customerRoutes = (router: ConsoleRouter, deps: ConsoleDeps, signedI
     const overview = await deps.ops.customers.overview(customerId);
     if (!overview) return renderError(deps, ctx, 'not_found');
     const linkages = await deps.ops.linkages.ofCustomer(customerId);
+    // Ended linkages come from the records (kept for years after the grant is gone).
+    const history = await deps.ops.audit.linkageHistory(customerId);
+    const ended = history.filter((h) => h.ended);
     renderPage(
       deps,
       ctx,
       'customer',
-      { overview, linkages },
+      { overview, linkages, ended },
       { titleKey: 'customer.title', titleVars: { customerId } },
     );
   });

@@ -1,0 +1,211 @@
+import type { RecordedAuditEvent } from '../audit/audit-log.ts';
+import type { Clock } from '../shared/clock.ts';
+import type { Logger } from '../shared/logger.ts';
+import type { Store, StreamEntry } from '../store/store.ts';
+import { appendLinkageEventsOf } from './linkage-events.ts';
+import type { RecordStore, StoredCheckpoint } from './record-store.ts';
+
+export interface ArchiverSettings {
+  batchSize: number;
+  intervalMs: number;
+  retryMs: number;
+}
+
+export interface ArchiverStatus {
+  /** Entries archived since start. */
+  archived: number;
+  /** Milliseconds between now and the oldest entry still waiting in the buffer (0: caught up). */
+  lagMs: number;
+  /** Entries waiting in the buffer, as of the last pass (at most what one read saw). */
+  backlog: number;
+  /** The last write to the record store failed; the archiver is retrying. */
+  failing: boolean;
+  lastError?: string;
+}
+
+export interface AuditArchiver {
+  /** Moves everything buffered so far to the record store; rejects when the record store fails. */
+  drain(): Promise<void>;
+  status(): ArchiverStatus;
+  start(): void;
+  /** Stops the timer after a last drain (best effort: what stays buffered is archived at the next start). */
+  stop(): Promise<void>;
+}
+
+const MAX_RETRY_MS = 30_000;
+const idTime = (id: string) => Number(id.slice(0, id.indexOf('-')));
+
+const decode = (entry: StreamEntry): RecordedAuditEvent | undefined => {
+  try {
+    const e = JSON.parse(entry.value) as RecordedAuditEvent;
+    return e && typeof e === 'object' && typeof e.chain === 'string' && Number.isInteger(e.seq) ? e : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+const decodeCheckpoint = (entry: StreamEntry): StoredCheckpoint | undefined => {
+  try {
+    const payload = JSON.parse(Buffer.from(entry.value.split('.')[1] ?? '', 'base64url').toString('utf8')) as {
+      chain?: unknown;
+      seq?: unknown;
+      time?: unknown;
+    };
+    if (typeof payload.chain !== 'string' || !Number.isInteger(payload.seq)) return undefined;
+    return {
+      id: entry.id,
+      time: typeof payload.time === 'string' ? payload.time : new Date(idTime(entry.id)).toISOString(),
+      chain: payload.chain,
+      seq: payload.seq as number,
+      jws: entry.value,
+    };
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * Moves audit events (and signed checkpoints) from the store's buffer streams to the record store,
+ * in batches of one multi-row INSERT each, off the request path. With a durable record store
+ * (PostgreSQL) the archived entries are then deleted from the buffer, so Redis holds only what is
+ * not archived yet; with the embedded one the buffer stays the store's own trail, as before.
+ *
+ * A failed write leaves the entries in the buffer and is tried again, waiting longer each time
+ * (up to 30 s): PostgreSQL down means the buffer fills (see the faults rule: its bound answers
+ * 503), and the archiver catches up by itself when it is back. Every instance may run one on a
+ * shared buffer: rows are keyed by (time, id), so a second copy of a row changes nothing.
+ */
+export const createAuditArchiver = (deps: {
+  store: Store;
+  records: RecordStore;
+  clock: Clock;
+  logger: Logger;
+  /** The buffer streams: events and checkpoints. */
+  streams: { events: string; checkpoints: string };
+  settings: ArchiverSettings;
+}): AuditArchiver => {
+  const { store, records, settings, logger } = deps;
+  const trim = records.durable;
+  // Without trimming, the cursors remember how far each stream was archived.
+  const cursor: { events?: string; checkpoints?: string } = {};
+  const state: ArchiverStatus = { archived: 0, lagMs: 0, backlog: 0, failing: false };
+  let running: Promise<void> | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let retryMs = settings.retryMs;
+  let stopped = false;
+
+  /** One batch of one stream; answers whether the stream may hold more. */
+  const moveBatch = async (which: 'events' | 'checkpoints'): Promise<boolean> => {
+    const key = deps.streams[which];
+    const after = cursor[which];
+    const entries = await store.readStream(
+      key,
+      after ? { after, count: settings.batchSize } : { count: settings.batchSize },
+    );
+    if (entries.length === 0) {
+      if (which === 'events') {
+        state.lagMs = 0;
+        state.backlog = 0;
+      }
+      return false;
+    }
+    if (which === 'events') {
+      state.lagMs = Math.max(0, deps.clock.now() - idTime(entries[0].id));
+      state.backlog = entries.length;
+      const events = entries.map(decode).filter((e): e is RecordedAuditEvent => e !== undefined);
+      if (events.length < entries.length)
+        logger.error('audit buffer entries that are not events were left in the buffer', {
+          count: entries.length - events.length,
+        });
+      await records.appendAuditEvents(events);
+      await appendLinkageEventsOf(records, events);
+      state.archived += events.length;
+      if (trim) {
+        const ids = entries.filter((e) => decode(e)).map((e) => e.id);
+        if (ids.length) await store.deleteFromStream(key, ids);
+        // Undecodable entries stay (evidence of tampering); skip past them.
+        if (ids.length < entries.length) cursor[which] = entries[entries.length - 1].id;
+      } else {
+        cursor[which] = entries[entries.length - 1].id;
+      }
+    } else {
+      const checkpoints = entries.map(decodeCheckpoint).filter((c): c is StoredCheckpoint => c !== undefined);
+      await records.appendCheckpoints(checkpoints);
+      if (trim)
+        await store.deleteFromStream(
+          key,
+          entries.map((e) => e.id),
+        );
+      else cursor[which] = entries[entries.length - 1].id;
+    }
+    const more = entries.length >= settings.batchSize;
+    if (!more && which === 'events') {
+      state.lagMs = 0;
+      state.backlog = 0;
+    }
+    return more;
+  };
+
+  const pass = async () => {
+    while (await moveBatch('events'));
+    while (await moveBatch('checkpoints'));
+  };
+
+  /** One pass at a time: a drain joins the pass under way, then makes its own. */
+  const runPass = (): Promise<void> => {
+    const run = (running ?? Promise.resolve())
+      .catch(() => undefined)
+      .then(pass)
+      .then(
+        () => {
+          if (state.failing) logger.info('audit archiver caught up again', { archived: state.archived });
+          state.failing = false;
+          state.lastError = undefined;
+          retryMs = settings.retryMs;
+        },
+        (error: unknown) => {
+          if (!state.failing)
+            logger.error('audit archiver cannot write to the record store', { error: (error as Error).message });
+          state.failing = true;
+          state.lastError = (error as Error).message;
+          throw error;
+        },
+      );
+    running = run;
+    return run;
+  };
+
+  const schedule = (ms: number) => {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      runPass().then(
+        () => schedule(settings.intervalMs),
+        () => {
+          const wait = retryMs;
+          retryMs = Math.min(retryMs * 2, MAX_RETRY_MS);
+          schedule(wait);
+        },
+      );
+    }, ms);
+    timer.unref();
+  };
+
+  return {
+    drain: runPass,
+    status: () => ({ ...state }),
+    start() {
+      stopped = false;
+      if (!timer) schedule(0);
+    },
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      await runPass().catch((error: unknown) =>
+        logger.warn('audit events left in the buffer at shutdown; archived at the next start', {
+          error: (error as Error).message,
+        }),
+      );
+    },
+  };
+};
