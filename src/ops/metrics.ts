@@ -90,7 +90,9 @@ export const createMetrics = () => {
   });
   const notices = new Counter({
     name: named('customer_notices_total'),
-    help: 'Notices to customers (new and ended linkages), by outcome (sent; retried: an attempt failed; failed: given up).',
+    help:
+      'Notices to customers (new and ended linkages), by outcome ' +
+      '(sent; retried: an attempt failed; failed: given up).',
     labelNames: ['outcome'] as const,
     registers,
   });
