@@ -16,6 +16,10 @@
 // serial project's files in its main process, one after another, before or after the parallel ones.
 // `npm test -- --selectProjects NAME` runs one project; `npm test -- test/path/file.test.ts` one file.
 
+// `faults` (test/faults/) freezes, kills and restarts Redis and signals server processes: its files
+// run one at a time through the serial runner, while no other file runs, and assert against the
+// configured request deadline plus a stated margin. `npm test -- --selectProjects faults` runs them.
+
 const common = {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
@@ -74,9 +78,16 @@ export default {
       ...timeout(30_000),
       displayName: 'integration',
       testMatch: ['<rootDir>/test/**/*.test.ts'],
-      testPathIgnorePatterns: ownProjects.map(toPathPattern),
+      testPathIgnorePatterns: [...ownProjects.map(toPathPattern), '<rootDir>/test/faults/'],
     },
     { ...common, ...timeout(90_000), displayName: 'browser', testMatch: browser },
+    {
+      ...common,
+      ...timeout(60_000),
+      displayName: 'faults',
+      runner: '<rootDir>/test/support/serial-runner.js',
+      testMatch: ['<rootDir>/test/faults/**/*.test.ts'],
+    },
   ],
 };
 

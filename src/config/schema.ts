@@ -29,6 +29,12 @@ export const settingsSchema = {
         /** Behind a TLS-terminating proxy: trust X-Forwarded-Proto/Host. */
         trustProxy: { type: 'boolean', default: false },
         instanceName: { type: 'string', default: '' },
+        /** Every request answers within this long, with 503 when a dependency could not serve in time. */
+        requestDeadlineMs: { type: 'integer', minimum: 100, maximum: 60000, default: 2000 },
+        /** On SIGTERM: /readyz answers 503 at once, and requests are still served this long. */
+        drainDelaySeconds: { type: 'number', minimum: 0, maximum: 300, default: 5 },
+        /** Then at most this long for the requests in flight to finish before the stores close. */
+        shutdownTimeoutSeconds: { type: 'number', minimum: 0, maximum: 300, default: 10 },
       },
     },
     store: {
@@ -192,6 +198,15 @@ export const settingsSchema = {
       properties: {
         requireNonce: { type: 'boolean', default: false },
         iatToleranceSeconds: { type: 'integer', minimum: 1, maximum: 300, default: 60 },
+      },
+    },
+    /** Client assertions (private_key_jwt): how far ahead their `exp` may be (FAPI 2.0: short-lived). */
+    clientAssertion: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        maxLifetimeSeconds: { type: 'integer', minimum: 10, maximum: 3600, default: 300 },
       },
     },
     internalClients: { type: 'array', default: [], items: { $ref: 'internal-client' } },

@@ -1,4 +1,4 @@
-import Router from '@koa/router';
+import { createRouter } from '../http/router.ts';
 import type { Ajv } from 'ajv';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { CoreBanking } from '../core-banking/port.ts';
@@ -24,7 +24,7 @@ export const coreEventsRouter = (deps: {
   linkages: Linkages;
   audit: AuditLog;
 }) => {
-  const router = new Router<InternalClientState>({ prefix: '/core-events/v1' });
+  const router = createRouter<InternalClientState>({ prefix: '/core-events/v1' });
   const readBody = jsonBodyReader(deps.ajv);
 
   router.post(

@@ -1,4 +1,4 @@
-import Router from '@koa/router';
+import { createRouter } from '../http/router.ts';
 import type { Render } from '../http/render.ts';
 import { noStore } from '../http/no-store.ts';
 import { jstDateTimeText } from '../shared/jst.ts';
@@ -12,7 +12,7 @@ const SHOWN = 50;
  * customer would read them — in Japanese, like the bank's real notices.
  */
 export const demoOutboxRouter = (deps: { outbox: DemoOutbox; render: Render; desk: ContactDesk }) => {
-  const router = new Router();
+  const router = createRouter();
   router.get('/demo/outbox', noStore, async (ctx) => {
     const entries = await deps.outbox.newest(SHOWN);
     deps.render(

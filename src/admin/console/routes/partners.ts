@@ -14,6 +14,7 @@ import { redirectDone, renderPage } from '../pages.ts';
 import { consoleForms } from '../steps/parse-form.ts';
 import { reenterTotp } from '../steps/reenter-totp.ts';
 import { requirePermission } from '../steps/require-permission.ts';
+import { jsonTooDeep } from '../../../http/json-depth.ts';
 
 /** What a new partner's form starts from: the shape of a partner file. */
 const NEW_PARTNER_TEMPLATE = {
@@ -61,6 +62,8 @@ export const partnerRoutes = (router: ConsoleRouter, deps: ConsoleDeps, signedIn
       const clientId = create ? undefined : ctx.params.clientId;
       let definition: unknown;
       try {
+        // Too deep counts as not JSON: nothing may walk a 20,000-deep array.
+        if (jsonTooDeep(form.definition)) throw new Error('too deep');
         definition = JSON.parse(form.definition);
       } catch {
         return showForm(ctx, {
