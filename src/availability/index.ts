@@ -2,7 +2,6 @@ export { createAvailability, AvailabilityInputError, AVAILABILITY_CHANGED_CHANNE
 export { restrictionInputSchema } from './restriction-schema.ts';
 export { canonicalPath, GATE_EXEMPTIONS, gatedSurface, routedPath } from './gated-surfaces.ts';
 export { closedDescription, oauthErrorDescription } from './closed-description.ts';
-export { jstDateTimeText } from './jst-text.ts';
 export { serviceStatusRouter } from './service-status-router.ts';
 export { serviceStatus, STATUS_DAYS, type ServiceStatus } from './service-status.ts';
 export type {

@@ -1,4 +1,5 @@
 import type { FromSchema } from 'json-schema-to-ts';
+import { ACCOUNT_TYPES } from '../core-banking/port.ts';
 import { adminSettingsSchema } from '../admin/settings-schema.ts';
 import { auditSettingsSchema } from '../audit/settings-schema.ts';
 import { opsSettingsSchema } from '../ops/settings-schema.ts';
@@ -6,10 +7,7 @@ import { noticesSettingsSchema } from '../notifier/settings-schema.ts';
 import { coreBankingSettingsSchema } from '../core-banking/http/settings-schema.ts';
 import { recordsSettingsSchema } from '../records/settings-schema.ts';
 
-const accountType = {
-  type: 'string',
-  enum: ['ordinary', 'savings', 'card_deposit', 'card_loan', 'tax_reserve', 'time_deposit'],
-} as const;
+const accountType = { type: 'string', enum: ACCOUNT_TYPES } as const;
 
 /**
  * config/default.json (and the optional overlay named by CONFIG_FILE). Every field has a default,
@@ -121,7 +119,7 @@ export const settingsSchema = {
       type: 'array',
       uniqueItems: true,
       items: accountType,
-      default: ['ordinary', 'savings', 'card_deposit', 'card_loan', 'tax_reserve', 'time_deposit'],
+      default: ACCOUNT_TYPES,
     },
     dataApi: {
       type: 'object',

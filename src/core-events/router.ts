@@ -3,7 +3,7 @@ import type { Ajv } from 'ajv';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { CoreBanking } from '../core-banking/port.ts';
 import type { Linkages } from '../grants/linkages.ts';
-import { jsonBodyReader } from '../http/json-body.ts';
+import { jsonBodyReader } from '../web/json-body.ts';
 import { preventCaching } from '../http/no-store.ts';
 import { respondErrors } from '../web/respond-errors.ts';
 import { checkScope } from '../web/tokens/check-scope.ts';

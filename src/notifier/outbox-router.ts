@@ -1,7 +1,7 @@
 import { createRouter } from '../http/router.ts';
 import type { Render } from '../http/render.ts';
 import { noStore } from '../http/no-store.ts';
-import { jstDateTimeText } from '../availability/index.ts';
+import { jstDateTimeText } from '../shared/jst.ts';
 import type { DemoOutbox } from './demo-outbox.ts';
 import { noticeText, type ContactDesk } from './notice-text.ts';
 

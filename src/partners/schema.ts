@@ -1,4 +1,5 @@
 import type { FromSchema } from 'json-schema-to-ts';
+import { ACCOUNT_TYPES } from '../core-banking/port.ts';
 
 /** Scopes a partner may be allowed; internal scopes (admin:*, core:events) are not among them. */
 export const PARTNER_SCOPES = [
@@ -146,10 +147,7 @@ export const partnerSchema = {
       type: 'array',
       minItems: 1,
       uniqueItems: true,
-      items: {
-        type: 'string',
-        enum: ['ordinary', 'savings', 'card_deposit', 'card_loan', 'tax_reserve', 'time_deposit'],
-      },
+      items: { type: 'string', enum: ACCOUNT_TYPES },
     },
     status: { type: 'string', enum: ['active', 'suspended'], default: 'active' },
     grant_lifetime_days: { type: 'integer', minimum: 1 },
@@ -188,3 +186,10 @@ export const partnerSchema = {
 export type PartnerFile = FromSchema<typeof partnerSchema>;
 /** A partner after defaults are applied. */
 export type Partner = PartnerFile & Required<Pick<PartnerFile, 'token_endpoint_auth_method' | 'status' | 'profile'>>;
+
+/** A partner as a file defines it. */
+export interface PartnerDefinition {
+  partner: Partner;
+  /** The file that defined it (shown in the console: which source applies). */
+  file: string;
+}

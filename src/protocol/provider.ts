@@ -16,7 +16,7 @@ import { audiences, DATA_API_SCOPES, INTERNAL_SCOPES } from './audiences.ts';
 import { FAPI_SIGNING_ALGS, internalClientMetadata } from './clients.ts';
 import { freshEveryTimePolicy } from './interaction-policy.ts';
 import { ttlConfiguration } from './lifetimes.ts';
-import { grantManagementParams, GRANT_MANAGEMENT_ACTIONS } from '../grant-management/authorization-params.ts';
+import { grantManagementParams, GRANT_MANAGEMENT_ACTIONS } from './grant-management-params.ts';
 import { findAccount } from './find-account.ts';
 import { assertClientAssertionLifetime, dpopIatWindow } from './proof-time-bounds.ts';
 import { explainEndedRefresh, rememberRefreshToken } from './refresh-errors.ts';
@@ -117,7 +117,7 @@ export const createProvider = (deps: ProtocolDeps): Provider => {
     scopes: ['openid', 'offline_access', ...DATA_API_SCOPES, ...INTERNAL_SCOPES],
     claims: { openid: ['sub'] },
     // `sub` is pairwise by construction: the account id oidc-provider sees is already per partner
-    // (see pairwise.ts); discovery says so below.
+    // (see shared/pairwise.ts); discovery says so below.
     subjectTypes: ['public'],
     clientAuthMethods: [
       'private_key_jwt',

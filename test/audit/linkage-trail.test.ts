@@ -3,7 +3,7 @@ import { exportIncident, type IncidentRequest } from '../../src/audit/incident-e
 import { tokenIdHash } from '../../src/audit/provider-events.ts';
 import { CHECKPOINTS_STREAM, readEventEntries } from '../../src/audit/trail-stream.ts';
 import type { PartnerClient } from '../../src/demo-partner/partner-client.ts';
-import { pairwiseSubject } from '../../src/protocol/pairwise.ts';
+import { pairwiseSubject } from '../../src/shared/pairwise.ts';
 import { totp } from '../../src/shared/totp.ts';
 import { customers } from '../support/demo.ts';
 import { link, partnerFor } from '../support/linkage.ts';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { createRouter } from '../../http/router.ts';
 import type { Ajv } from 'ajv';
 import type { Middleware } from 'koa';
-import { jsonBodyReader } from '../../http/json-body.ts';
+import { jsonBodyReader } from '../../web/json-body.ts';
 import { ResourceError } from '../../web/errors.ts';
 import { noStore } from '../../http/no-store.ts';
 import { respondErrors } from '../../web/respond-errors.ts';

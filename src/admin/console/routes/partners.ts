@@ -1,4 +1,5 @@
 import type { Context, Middleware } from 'koa';
+import { ACCOUNT_TYPES } from '../../../core-banking/port.ts';
 import { OperationError } from '../../operations/index.ts';
 import type { ConsoleRouter, ConsoleDeps, SignedInRequest } from '../deps.ts';
 import {
@@ -23,7 +24,7 @@ const NEW_PARTNER_TEMPLATE = {
   jwks_uri: 'https://',
   token_endpoint_auth_method: 'private_key_jwt',
   scopes: ['openid', 'offline_access', 'accounts', 'deposits', 'time_deposits'],
-  account_types: ['ordinary', 'savings', 'card_deposit', 'card_loan', 'tax_reserve', 'time_deposit'],
+  account_types: [...ACCOUNT_TYPES],
   status: 'active',
   profile: 'fapi2',
 };

@@ -1,9 +1,9 @@
 import type { AnySchema, Ajv } from 'ajv';
 import type { Context } from 'koa';
 import { ConfigError } from '../config/config-error.ts';
-import { ResourceError } from '../web/errors.ts';
-import { jsonTooDeep, MAX_JSON_DEPTH } from './json-depth.ts';
-import { readRawBody } from './raw-body.ts';
+import { jsonTooDeep, MAX_JSON_DEPTH } from '../http/json-depth.ts';
+import { readRawBody } from '../http/raw-body.ts';
+import { ResourceError } from './errors.ts';
 
 const MAX_BODY_BYTES = 64 * 1024;
 
