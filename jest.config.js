@@ -1,6 +1,26 @@
 // Jest runs the TypeScript sources as native ESM (oidc-provider 9 and jose 6 are ESM-only);
 // @swc/jest strips the types, node resolves the explicit .ts import specifiers.
-export default {
+//
+// The suite is split into projects that run side by side in jest's worker processes:
+//   unit         no server, no Redis, no PostgreSQL, no browser (child processes are fine)
+//   integration  the server in process, the private Redis and PostgreSQL of the global setup
+//   browser      headless Chromium against a server (the slowest: left out of `npm run test:fast`)
+// A new test file is an integration test unless it is listed under unit or browser below.
+// Tests may run at the same time as any other file, so each file takes its own Redis key prefix
+// (REDIS_KEY_PREFIX / keyPrefix with a random part) and its ports from test/support/ports.ts.
+//
+// A project whose files must run one at a time (they stop or stall shared processes, say) uses
+// the serial runner: add
+//   { ...common, displayName: 'NAME', runner: '<rootDir>/test/support/serial-runner.js', testMatch: [...] }
+// to `projects`, and its files to `ownProjects` so that integration leaves them out. Jest runs a
+// serial project's files in its main process, one after another, before or after the parallel ones.
+// `npm test -- --selectProjects NAME` runs one project; `npm test -- test/path/file.test.ts` one file.
+
+// `faults` (test/faults/) freezes, kills and restarts Redis and signals server processes: its files
+// run one at a time through the serial runner, while no other file runs, and assert against the
+// configured request deadline plus a stated margin. `npm test -- --selectProjects faults` runs them.
+
+const common = {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
   transform: {
@@ -12,9 +32,66 @@ export default {
       },
     ],
   },
-  testMatch: ['<rootDir>/test/**/*.test.ts'],
   setupFiles: ['<rootDir>/test/support/realm-fix.js'],
+  setupFilesAfterEnv: ['<rootDir>/test/support/project-timeout.js'],
+};
+
+/** A project's default time per test and per hook, in ms (test/support/project-timeout.js). */
+const timeout = (ms) => ({ globals: { testTimeoutMs: ms } });
+
+const unit = [
+  'admin/demo-staff',
+  'audit/audit-trail',
+  'audit/settings',
+  'availability/availability',
+  'calendar/*',
+  'config/partner-legal',
+  'core-banking/balances',
+  'core-banking/data-file',
+  'core-banking/eligibility',
+  'core-banking/login-failures',
+  'core-banking/pin-verification',
+  'core-banking/time-deposits',
+  'core-banking/transactions',
+  'deploy/*',
+  'my-page/demo-outbox',
+  'ops/prometheus-text',
+  'architecture/*',
+].map((name) => `<rootDir>/test/${name}.test.ts`);
+
+const browser = ['browser/*', 'admin/console-browser'].map((name) => `<rootDir>/test/${name}.test.ts`);
+
+// Files that belong to a project other than integration.
+const ownProjects = [...unit, ...browser];
+
+export default {
+  // Two cores: jest's default (cores − 1) would be a single worker. The tests wait on servers,
+  // Redis and Chromium much of the time, so two workers keep both cores busy.
+  maxWorkers: 2,
   globalSetup: '<rootDir>/test/support/global-setup.js',
   globalTeardown: '<rootDir>/test/support/global-teardown.js',
-  testTimeout: 60000,
+  projects: [
+    // Timeouts per test: a test that needs longer says so itself (the third argument of `test`).
+    { ...common, ...timeout(15_000), displayName: 'unit', testMatch: unit },
+    {
+      ...common,
+      ...timeout(30_000),
+      displayName: 'integration',
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      testPathIgnorePatterns: [...ownProjects.map(toPathPattern), '<rootDir>/test/faults/'],
+    },
+    { ...common, ...timeout(90_000), displayName: 'browser', testMatch: browser },
+    {
+      ...common,
+      ...timeout(60_000),
+      displayName: 'faults',
+      runner: '<rootDir>/test/support/serial-runner.js',
+      testMatch: ['<rootDir>/test/faults/**/*.test.ts'],
+    },
+  ],
 };
+
+/** A testMatch glob above as a regular expression for testPathIgnorePatterns. */
+function toPathPattern(glob) {
+  return glob.replace(/[.]/g, '\\.').replace(/\*/g, '[^/]*');
+}

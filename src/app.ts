@@ -32,8 +32,11 @@ import {
   type QueuedNotifier,
 } from './notifier/index.ts';
 import { errorHandler, requestId } from './http/error-handler.ts';
+import { pinToIssuer } from './http/issuer-origin.ts';
 import { resolveLocale } from './http/locale.ts';
 import { createRenderer } from './http/render.ts';
+import { renderUnavailablePage } from './http/unavailable.ts';
+import { unavailableCause } from './shared/unavailable.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { staticFiles } from './http/static-files.ts';
 import { translator } from './i18n/index.ts';
@@ -53,6 +56,7 @@ import { publicPagesRouter } from './public-pages/router.ts';
 import { developerPortalRouter } from './developer-portal/router.ts';
 import { createAjv } from './shared/json-schema.ts';
 import { systemClock, type Clock } from './shared/clock.ts';
+import { createDeadlines, type Deadlines } from './shared/deadline.ts';
 import { createLogger, type Logger } from './shared/logger.ts';
 import { createStore } from './store/create-store.ts';
 import { createAuditArchiver, type AuditArchiver } from './records/audit-archiver.ts';
@@ -73,6 +77,8 @@ export interface AppOverrides {
   sleep?: (ms: number) => Promise<void>;
   /** How customers hear of their linkages (e-mail, SMS, app push); the demo data has an outbox page. */
   notifier?: CustomerNotifier;
+  /** Request deadlines, when the caller made the store with them (src/main.ts connects it before building). */
+  deadlines?: Deadlines;
 }
 
 export interface App {
@@ -103,6 +109,10 @@ export interface App {
   availability: Availability;
   /** Bank staff's console (/admin) and admin API (/admin/api/v1), and the staff accounts. */
   admin: Admin;
+  /** Shutting down: /readyz answers 503 from now on, while requests are still served. */
+  startDraining(): void;
+  /** Every route of the app's own routers (oidc-provider's excluded): what path tests generate variants from. */
+  routeTable: { methods: string[]; path: string }[];
   /**
    * Starts the background work (partner-event deliveries, the linkage sweeper, the consent-funnel
    * sweep). Building the app starts none of it: the caller starts it once the app is in place.
@@ -120,6 +130,8 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
   const clock = overrides.clock ?? systemClock;
   const logger = overrides.logger ?? createLogger();
   const instance = settings.server.instanceName || `${process.pid}`;
+  const deadlines = overrides.deadlines ?? createDeadlines();
+  let draining = false;
   const store =
     overrides.store ??
     createStore({
@@ -128,6 +140,7 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
       keyPrefix: settings.store.keyPrefix,
       clock,
       logger,
+      deadlines,
     });
   if (config.runtimeEnv === 'production') await refuseDemoPieces(config, store, clock);
   const checkpointSigner = createCheckpointSigner(config.signingKeys, settings.audit.checkpointKeyId);
@@ -147,6 +160,7 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
       logger,
       clock,
       instance,
+      deadlines,
       settings: settings.audit,
       signer: checkpointSigner,
       records: { store: records, archiver },
@@ -257,7 +271,9 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     clock,
     availability,
     extraRedirectUris: (clientId) => (demoPartnerIds.has(clientId) ? [demoCallback] : []),
-    renderError: async (ctx, out) => {
+    renderError: async (ctx, out, error) => {
+      const unavailable = unavailableCause(error);
+      if (unavailable) return renderUnavailablePage(render, ctx, unavailable);
       const locale = resolveLocale(ctx);
       render(
         ctx,
@@ -278,10 +294,19 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
   const koa = new Koa({ proxy: settings.server.trustProxy });
   koa.keys = [...config.secrets.cookieKeys];
   // The request id first: the access log, the metrics, the error pages and the audit trail quote it.
+  // Before anything reads them: the request's Host, forwarded headers and absolute-form target give way to the issuer.
+  koa.use(pinToIssuer(settings.server.issuer, { trustProxy: settings.server.trustProxy }));
   koa.use(requestId);
   koa.use(accessLog(logger));
+  // Every store wait inside a request is bounded by what is left of its deadline.
+  koa.use((_ctx, next) => deadlines.run(settings.server.requestDeadlineMs, next));
   koa.use(httpMetrics(metrics));
-  koa.use(errorHandler(logger, { onStoreUnavailable: () => metrics.storeUnavailable() }));
+  koa.use(
+    errorHandler(logger, {
+      onUnavailable: () => metrics.storeUnavailable(),
+      renderUnavailable: (ctx, error) => renderUnavailablePage(render, ctx, error),
+    }),
+  );
   koa.use(securityHeaders({ hsts: settings.server.issuer.startsWith('https:') }));
   koa.use(staticFiles(config.rootDir));
 
@@ -378,6 +403,7 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     partners: partnerStatus,
     audiences: apiAudiences,
     internalClients: config.internalClients,
+    issuer: settings.server.issuer,
     settings: { dpop: settings.dpop, mtls: settings.mtls },
     dpopNonceSecret: Buffer.from(config.secrets.dpopNonceSecret, 'base64url'),
   });
@@ -400,7 +426,12 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     windows: availability.oneOffWindows,
   });
   // Each router is typed by the state its own steps share; the app only mounts them, in this order.
-  const mount = <S>(router: Router<S>) => koa.use(router.routes()).use(router.allowedMethods());
+  const routeTable: App['routeTable'] = [];
+  const mount = <S>(router: Router<S>) => {
+    for (const layer of router.stack)
+      if (layer.methods.length > 0) routeTable.push({ methods: [...layer.methods], path: String(layer.path) });
+    koa.use(router.routes()).use(router.allowedMethods());
+  };
   const routers = [
     // Never behind the availability gates: operators lift restrictions here (see GATE_EXEMPTIONS).
     admin.consoleRouter,
@@ -408,7 +439,7 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     opsRouter({
       metrics,
       beforeScrape: () => consentFunnel.sweep(),
-      readiness: { store, keys: () => checkpointSigner.ready() },
+      readiness: { store, keys: () => checkpointSigner.ready(), draining: () => draining },
       access: settings.ops,
     }),
     interactionRouter(interactionDeps),
@@ -479,6 +510,10 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     notices,
     availability,
     admin,
+    startDraining() {
+      draining = true;
+    },
+    routeTable,
     start() {
       if (sweeper) return;
       partnerEvents.start();

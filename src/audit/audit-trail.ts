@@ -1,8 +1,9 @@
 import type { Clock } from '../shared/clock.ts';
+import { noDeadlines, type Deadlines } from '../shared/deadline.ts';
 import { redact, type Logger } from '../shared/logger.ts';
 import type { AuditArchiver } from '../records/audit-archiver.ts';
 import type { AuditSearch, RecordStore } from '../records/record-store.ts';
-import type { Store } from '../store/store.ts';
+import { StoreUnavailableError, type Store } from '../store/store.ts';
 import type { AuditEvent, AuditFilter, AuditTrail, RecordedAuditEvent } from './audit-log.ts';
 import type { CheckpointSigner } from './checkpoints.ts';
 import { matchingEvents } from './event-filter.ts';
@@ -14,6 +15,8 @@ export interface AuditTrailSettings {
   retentionDays: number;
   checkpointEveryEvents: number;
   checkpointEverySeconds: number;
+  /** Group commit: events recorded within this many ms of each other go to the store in one write. */
+  flushEveryMs?: number;
 }
 
 export interface AuditTrailDeps {
@@ -25,6 +28,8 @@ export interface AuditTrailDeps {
   signer: CheckpointSigner;
   /** Off in tests that write checkpoints themselves; on by default. */
   checkpointTimer?: boolean;
+  /** A request's `record` gives up (503) when its request's deadline passes before the event is stored. */
+  deadlines?: Deadlines;
   /**
    * Where the trail is read from once archived (src/records): with them, reads drain the buffer
    * into the record store first and search there; without, reads scan the store's stream.
@@ -36,10 +41,14 @@ const DAY_MS = 86_400_000;
 /** Events written in one store round trip at most. */
 const MAX_BATCH = 200;
 
+const DEFAULT_FLUSH_EVERY_MS = 5;
+
 type Pending = {
   event: Omit<RecordedAuditEvent, 'chain' | 'seq' | 'prev' | 'prevTime'>;
   resolve: () => void;
   reject: (e: unknown) => void;
+  /** Its caller stopped waiting (deadline): not written, its request answered 503. */
+  abandoned: boolean;
 };
 
 /**
@@ -58,6 +67,10 @@ type Pending = {
  */
 export const createAuditTrail = (deps: AuditTrailDeps): AuditTrail => {
   const { store, logger, clock, settings, signer } = deps;
+  const deadlines = deps.deadlines ?? noDeadlines;
+  // One buffer stream for every instance, as the archiver (src/records) drains it today.
+  const stream = EVENTS_STREAM;
+  const flushEveryMs = settings.flushEveryMs ?? DEFAULT_FLUSH_EVERY_MS;
   const retentionMs = settings.retentionDays * DAY_MS;
   const queue: Pending[] = [];
   const listeners: ((event: RecordedAuditEvent) => void)[] = [];
@@ -94,7 +107,12 @@ export const createAuditTrail = (deps: AuditTrailDeps): AuditTrail => {
     (head.seq - checkpointed.seq >= settings.checkpointEveryEvents ||
       clock.now() - checkpointed.at >= settings.checkpointEverySeconds * 1000);
 
-  const writeBatch = async (batch: Pending[]) => {
+  const writeBatch = async (all: Pending[]) => {
+    const batch = all.filter((p) => !p.abandoned);
+    // Their requests already answered 503; the log line still tells what was attempted.
+    for (const p of all)
+      if (p.abandoned) logger.error('audit event not stored', { audit: p.event, error: 'request deadline passed' });
+    if (batch.length === 0) return;
     let next = head;
     const linked = batch.map((p) => {
       const step = link(next, p.event);
@@ -104,7 +122,7 @@ export const createAuditTrail = (deps: AuditTrailDeps): AuditTrail => {
     try {
       const now = clock.now();
       await store.appendToStream(
-        EVENTS_STREAM,
+        stream,
         linked.map((e) => ({ atMs: Date.parse(e.time), value: JSON.stringify(e) })),
         now - retentionMs,
       );
@@ -134,19 +152,34 @@ export const createAuditTrail = (deps: AuditTrailDeps): AuditTrail => {
       );
   };
 
-  const schedule = () => {
-    if (scheduled) return;
-    scheduled = true;
-    void serial(async () => {
+  // Group commit. The write runs outside any request's context: it carries the events of many
+  // requests, and is bounded by the store's own timeouts, not by the first request's deadline.
+  let timerHandle: NodeJS.Timeout | undefined;
+  const writeQueued = () => {
+    timerHandle = undefined;
+    return serial(async () => {
       scheduled = false;
       await writeBatch(queue.splice(0, MAX_BATCH));
       if (queue.length > 0) schedule();
     });
   };
+  const schedule = () => {
+    if (scheduled) return;
+    scheduled = true;
+    deadlines.detached(() => {
+      timerHandle = setTimeout(() => void writeQueued(), flushEveryMs);
+    });
+  };
 
   const flush = async () => {
-    do await serial(async () => undefined);
-    while (queue.length > 0 || scheduled);
+    while (queue.length > 0 || scheduled) {
+      if (!scheduled) schedule();
+      if (timerHandle) {
+        clearTimeout(timerHandle);
+        await deadlines.detached(writeQueued);
+      } else await serial(async () => undefined);
+    }
+    await serial(async () => undefined);
   };
 
   const timer =
@@ -194,9 +227,16 @@ export const createAuditTrail = (deps: AuditTrailDeps): AuditTrail => {
           redact({ ...event, id: nextId(now), time: new Date(now).toISOString(), instance: deps.instance }),
         ),
       ) as Pending['event'];
-      const stored = new Promise<void>((resolve, reject) => queue.push({ event: recorded, resolve, reject }));
+      let pending!: Pending;
+      const stored = new Promise<void>((resolve, reject) => {
+        pending = { event: recorded, resolve, reject, abandoned: false };
+        queue.push(pending);
+      });
       schedule();
-      return stored;
+      return deadlines.within(stored, () => {
+        pending.abandoned = true;
+        return new StoreUnavailableError('the audit event was not stored within the deadline');
+      });
     },
     async query(filter) {
       const out: RecordedAuditEvent[] = [];

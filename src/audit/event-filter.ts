@@ -1,6 +1,6 @@
 import type { Store } from '../store/store.ts';
 import type { AuditFilter, RecordedAuditEvent } from './audit-log.ts';
-import { decodeEvent, EVENTS_STREAM, readEntries } from './trail-stream.ts';
+import { decodeEvent, readEventEntries } from './trail-stream.ts';
 
 /**
  * How far an event's stream id may run ahead of its own time: an id takes the stream's newest
@@ -35,7 +35,7 @@ export async function* matchingEvents(store: Store, filter: AuditFilter): AsyncG
   };
   let yielded = 0;
   if (filter.limit !== undefined && filter.limit <= 0) return;
-  for await (const entry of readEntries(store, EVENTS_STREAM, range)) {
+  for await (const entry of readEventEntries(store, range)) {
     const event = decodeEvent(entry);
     if (!event) continue;
     const grantId = grantIdOf(event);

@@ -1,4 +1,4 @@
-import { pairwiseSubject } from '../protocol/pairwise.ts';
+import { pairwiseSubject } from '../shared/pairwise.ts';
 import type { AuditExportFormat, AuditTrail, RecordedAuditEvent } from './audit-log.ts';
 import { grantIdOf, kindMatches } from './event-filter.ts';
 import { formatEvents, fullShape, type ExportShape } from './export-format.ts';

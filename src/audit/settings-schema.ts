@@ -13,6 +13,8 @@ export const auditSettingsSchema = {
     checkpointEveryEvents: { type: 'integer', minimum: 1, maximum: 100000, default: 100 },
     /** ...or this long after the last one, whichever comes first (and at shutdown). */
     checkpointEverySeconds: { type: 'integer', minimum: 1, maximum: 86400, default: 60 },
+    /** Group commit: the events recorded within this many ms go to the store together, in one write. */
+    flushEveryMs: { type: 'integer', minimum: 0, maximum: 1000, default: 5 },
     /** kid of the key in the keys directory's jwks.json that signs checkpoints; null: the first ES256 key. */
     checkpointKeyId: { type: ['string', 'null'], default: null },
   },

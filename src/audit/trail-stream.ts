@@ -1,8 +1,13 @@
 import type { Store, StreamEntry } from '../store/store.ts';
 import type { RecordedAuditEvent } from './audit-log.ts';
 
-/** Every instance appends its events to this one stream, so the trail reads in one order. */
+/**
+ * Each instance appends its events to a stream of its own, `audit:events:<instance>` (its durable
+ * buffer: one write per group commit, no slot shared with other instances on a Cluster). Readers
+ * merge every such stream, and the older single stream `audit:events`, into one order.
+ */
 export const EVENTS_STREAM = 'audit:events';
+export const eventsStreamOf = (instance: string): string => `${EVENTS_STREAM}:${instance}`;
 /** Signed checkpoints of every chain (./checkpoints.ts). */
 export const CHECKPOINTS_STREAM = 'audit:checkpoints';
 
@@ -23,6 +28,42 @@ export async function* readEntries(
     yield* page;
     if (page.length < PAGE) return;
     after = page[page.length - 1].id;
+  }
+}
+
+/** Every stream that holds events (every instance's, and the older shared one). */
+export const eventStreams = async (store: Store): Promise<string[]> =>
+  (await store.keysWithPrefix(EVENTS_STREAM))
+    .filter((k) => k === EVENTS_STREAM || k.startsWith(`${EVENTS_STREAM}:`))
+    .sort();
+
+/** "<ms>-<n>" ids in stream order. */
+const compareIds = (a: string, b: string): number => {
+  const [am, an] = a.split('-').map(Number);
+  const [bm, bn] = b.split('-').map(Number);
+  return am - bm || an - bn;
+};
+
+/** The entries of every event stream, merged in id order (ties: by stream name). */
+export async function* readEventEntries(
+  store: Store,
+  range: { fromMs?: number; toMs?: number } = {},
+): AsyncGenerator<StreamEntry & { stream: string }> {
+  const streams = await eventStreams(store);
+  const cursors = streams.map((stream) => ({ stream, entries: readEntries(store, stream, range) }));
+  const heads = await Promise.all(cursors.map((c) => c.entries.next()));
+  for (;;) {
+    let best = -1;
+    for (let i = 0; i < heads.length; i += 1) {
+      const head = heads[i];
+      if (head.done) continue;
+      if (best < 0 || compareIds(head.value.id, (heads[best] as IteratorYieldResult<StreamEntry>).value.id) < 0)
+        best = i;
+    }
+    if (best < 0) return;
+    const { value } = heads[best] as IteratorYieldResult<StreamEntry>;
+    yield { ...value, stream: cursors[best].stream };
+    heads[best] = await cursors[best].entries.next();
   }
 }
 

@@ -3,7 +3,7 @@ import type { Store } from '../store/store.ts';
 import type { RecordedAuditEvent } from './audit-log.ts';
 import { createCheckpointVerifier, type Checkpoint } from './checkpoints.ts';
 import { eventHash, GENESIS } from './hash-chain.ts';
-import { CHECKPOINTS_STREAM, decodeEvent, EVENTS_STREAM, readEntries } from './trail-stream.ts';
+import { CHECKPOINTS_STREAM, decodeEvent, readEntries, readEventEntries } from './trail-stream.ts';
 
 export type TrailProblemKind = 'altered' | 'deleted' | 'missing_at_end' | 'bad_checkpoint';
 
@@ -207,7 +207,7 @@ export const verifyAuditTrail = async (deps: {
   };
 
   let events = 0;
-  for await (const entry of readEntries(deps.store, EVENTS_STREAM)) {
+  for await (const entry of readEventEntries(deps.store)) {
     events += 1;
     const event = decodeEvent(entry);
     if (!event) {

@@ -1,6 +1,6 @@
 import { SURFACES, type IsoRange, type ScheduleClosure, type ScheduleDay, type Surface } from '../calendar/index.ts';
 import type { Locale, MessageKey, Translate } from '../i18n/index.ts';
-import { jstDateText, jstDateTimeText, jstTimeText } from './jst-text.ts';
+import { jstDateText, jstDateTimeText, jstTimeText } from '../shared/jst.ts';
 import type { ServiceStatus } from './service-status.ts';
 
 /** The surfaces a customer meets, as columns of the day table. */

@@ -1,4 +1,4 @@
-import Router from '@koa/router';
+import { createRouter } from '../http/router.ts';
 import { noStore } from '../http/no-store.ts';
 import type { ServiceCalendar } from '../calendar/index.ts';
 import { resolveLocale, switchLocaleHref } from '../http/locale.ts';
@@ -19,7 +19,7 @@ export const serviceStatusRouter = (deps: {
   clock: Clock;
   render: Render;
 }) => {
-  const router = new Router();
+  const router = createRouter();
   // A restriction must show at once: nothing in between may keep an old answer.
   router.get('/api/v1/service-status', noStore, (ctx) => {
     ctx.body = serviceStatus(deps);

@@ -15,7 +15,7 @@ import {
   monthDayOf,
   type CivilDate,
   type JstDay,
-} from './jst.ts';
+} from '../shared/jst.ts';
 import { mergeIntervals, type Interval } from './intervals.ts';
 import type { NationalHolidays } from './national-holidays.ts';
 import { SURFACES, type Surface } from './surfaces.ts';

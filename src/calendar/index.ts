@@ -11,7 +11,7 @@ export type {
 } from './config-schema.ts';
 export { CalendarConfigError, parseCalendarConfig, parseOneOffWindow } from './parse-config.ts';
 export { SURFACES, isSurface, type Surface } from './surfaces.ts';
-export { formatJst } from './jst.ts';
+export { formatJst } from '../shared/jst.ts';
 export type { DayKind } from './calendar-rules.ts';
 export type {
   ClosedReason,

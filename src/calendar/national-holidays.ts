@@ -1,5 +1,5 @@
 import holidayJp from '@holiday-jp/holiday_jp';
-import { civilDateOf, type CivilDate, type JstDay } from './jst.ts';
+import { civilDateOf, type CivilDate, type JstDay } from '../shared/jst.ts';
 
 /** Japan's national holidays (振替休日 and 国民の休日 included), by JST day. */
 export interface NationalHolidays {

@@ -1,5 +1,5 @@
 import type { CalendarRules } from './calendar-rules.ts';
-import { DAY_MS, jstDayStart, type JstDay } from './jst.ts';
+import { DAY_MS, jstDayStart, type JstDay } from '../shared/jst.ts';
 import { subtractIntervals, type Interval } from './intervals.ts';
 import type { OneOffWindowRegistry } from './one-off-windows.ts';
 import type { Surface } from './surfaces.ts';

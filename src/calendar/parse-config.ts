@@ -6,7 +6,7 @@ import {
   type OneOffWindow,
   type TimeRange,
 } from './config-schema.ts';
-import { minutesOf } from './jst.ts';
+import { minutesOf } from '../shared/jst.ts';
 
 /** A calendar configuration (or one-off window) that cannot be used; the message names the field. */
 export class CalendarConfigError extends Error {

@@ -1,6 +1,6 @@
 import { closedPeriodCovers, type CalendarRules } from './calendar-rules.ts';
 import type { ClosedPeriod } from './config-schema.ts';
-import { formatJst, isoDateOf, jstDayOf, jstDayStart, monthDayOf, civilDateOf, type JstDay } from './jst.ts';
+import { formatJst, isoDateOf, jstDayOf, jstDayStart, monthDayOf, civilDateOf, type JstDay } from '../shared/jst.ts';
 import { overlaps, type Interval } from './intervals.ts';
 import type { OneOffWindowRegistry } from './one-off-windows.ts';
 import type { OpenIntervals } from './open-intervals.ts';

@@ -1,5 +1,5 @@
 import type { CalendarRules } from './calendar-rules.ts';
-import { DAY_MS, jstDayOf, jstDayStart } from './jst.ts';
+import { DAY_MS, jstDayOf, jstDayStart } from '../shared/jst.ts';
 import type { OneOffWindowRegistry } from './one-off-windows.ts';
 import type { OpenIntervals } from './open-intervals.ts';
 import type { Surface } from './surfaces.ts';

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { AnySchema } from 'ajv';
 import { createAjv } from '../shared/json-schema.ts';
-import { partnerSchema, type Partner } from '../partners/schema.ts';
+import { partnerSchema, type Partner, type PartnerDefinition } from '../partners/schema.ts';
 import { ConfigError } from './config-error.ts';
 import { checkProductionPieces } from './production-checks.ts';
 import {
@@ -23,12 +23,6 @@ import { calendarConfigSchema, type CalendarConfig } from '../calendar/index.ts'
 import { demoCoreBankingSchema, type DemoCoreBankingData } from '../core-banking/demo/index.ts';
 
 export type RuntimeEnv = 'production' | 'development' | 'test';
-
-export interface PartnerDefinition {
-  partner: Partner;
-  /** The file that defined it (shown in the console: which source applies). */
-  file: string;
-}
 
 export interface TermsVersion {
   version: string;

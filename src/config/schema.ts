@@ -1,4 +1,5 @@
 import type { FromSchema } from 'json-schema-to-ts';
+import { ACCOUNT_TYPES } from '../core-banking/port.ts';
 import { adminSettingsSchema } from '../admin/settings-schema.ts';
 import { auditSettingsSchema } from '../audit/settings-schema.ts';
 import { opsSettingsSchema } from '../ops/settings-schema.ts';
@@ -6,10 +7,7 @@ import { noticesSettingsSchema } from '../notifier/settings-schema.ts';
 import { coreBankingSettingsSchema } from '../core-banking/http/settings-schema.ts';
 import { recordsSettingsSchema } from '../records/settings-schema.ts';
 
-const accountType = {
-  type: 'string',
-  enum: ['ordinary', 'savings', 'card_deposit', 'card_loan', 'tax_reserve', 'time_deposit'],
-} as const;
+const accountType = { type: 'string', enum: ACCOUNT_TYPES } as const;
 
 /**
  * config/default.json (and the optional overlay named by CONFIG_FILE). Every field has a default,
@@ -31,6 +29,12 @@ export const settingsSchema = {
         /** Behind a TLS-terminating proxy: trust X-Forwarded-Proto/Host. */
         trustProxy: { type: 'boolean', default: false },
         instanceName: { type: 'string', default: '' },
+        /** Every request answers within this long, with 503 when a dependency could not serve in time. */
+        requestDeadlineMs: { type: 'integer', minimum: 100, maximum: 60000, default: 2000 },
+        /** On SIGTERM: /readyz answers 503 at once, and requests are still served this long. */
+        drainDelaySeconds: { type: 'number', minimum: 0, maximum: 300, default: 5 },
+        /** Then at most this long for the requests in flight to finish before the stores close. */
+        shutdownTimeoutSeconds: { type: 'number', minimum: 0, maximum: 300, default: 10 },
       },
     },
     store: {
@@ -115,7 +119,7 @@ export const settingsSchema = {
       type: 'array',
       uniqueItems: true,
       items: accountType,
-      default: ['ordinary', 'savings', 'card_deposit', 'card_loan', 'tax_reserve', 'time_deposit'],
+      default: ACCOUNT_TYPES,
     },
     dataApi: {
       type: 'object',
@@ -194,6 +198,15 @@ export const settingsSchema = {
       properties: {
         requireNonce: { type: 'boolean', default: false },
         iatToleranceSeconds: { type: 'integer', minimum: 1, maximum: 300, default: 60 },
+      },
+    },
+    /** Client assertions (private_key_jwt): how far ahead their `exp` may be (FAPI 2.0: short-lived). */
+    clientAssertion: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        maxLifetimeSeconds: { type: 'integer', minimum: 10, maximum: 3600, default: 300 },
       },
     },
     internalClients: { type: 'array', default: [], items: { $ref: 'internal-client' } },

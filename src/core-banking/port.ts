@@ -18,6 +18,10 @@ export const ACCOUNT_TYPES = [
 ] as const;
 export type AccountType = (typeof ACCOUNT_TYPES)[number];
 
+/** The account types a customer logs in with: those a cash card is issued for. */
+export const LOGIN_ACCOUNT_TYPES = ['ordinary', 'savings', 'card_deposit'] as const satisfies readonly AccountType[];
+export type LoginAccountType = (typeof LOGIN_ACCOUNT_TYPES)[number];
+
 /** Account types with a balance and transactions (流動性預金, plus カードローン). */
 export const LIQUID_ACCOUNT_TYPES: readonly AccountType[] = [
   'ordinary',

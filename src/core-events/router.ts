@@ -1,9 +1,9 @@
-import Router from '@koa/router';
+import { createRouter } from '../http/router.ts';
 import type { Ajv } from 'ajv';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { CoreBanking } from '../core-banking/port.ts';
 import type { Linkages } from '../grants/linkages.ts';
-import { jsonBodyReader } from '../http/json-body.ts';
+import { jsonBodyReader } from '../web/json-body.ts';
 import { preventCaching } from '../http/no-store.ts';
 import { respondErrors } from '../web/respond-errors.ts';
 import { checkScope } from '../web/tokens/check-scope.ts';
@@ -24,7 +24,7 @@ export const coreEventsRouter = (deps: {
   linkages: Linkages;
   audit: AuditLog;
 }) => {
-  const router = new Router<InternalClientState>({ prefix: '/core-events/v1' });
+  const router = createRouter<InternalClientState>({ prefix: '/core-events/v1' });
   const readBody = jsonBodyReader(deps.ajv);
 
   router.post(

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import Router from '@koa/router';
+import { createRouter } from '../http/router.ts';
 import type { Config } from '../config/load-config.ts';
 import { readForm, single } from '../http/form-body.ts';
 import { noStore } from '../http/no-store.ts';
@@ -28,7 +28,7 @@ export const demoPartnerRouter = (deps: {
   callbackUrl: string;
   logger: Logger;
 }) => {
-  const router = new Router({ prefix: '/demo' });
+  const router = createRouter({ prefix: '/demo' });
   const issuer = deps.config.settings.server.issuer;
   const sessions = new Map<string, DemoSession>();
   const clients = new Map<string, Promise<PartnerClient>>();

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import Router from '@koa/router';
+import { createRouter } from '../http/router.ts';
 import type { Context } from 'koa';
 import type { Config } from '../config/load-config.ts';
 import { resolveLocale, switchLocaleHref } from '../http/locale.ts';
@@ -63,7 +63,7 @@ export const developerPortalRouter = (deps: { config: Config; render: Render }) 
   const issuer = deps.config.settings.server.issuer;
 
   const cacheable = (ctx: Context) => ctx.set('Cache-Control', 'public, max-age=300');
-  const router = new Router({ prefix: '/docs' });
+  const router = createRouter({ prefix: '/docs' });
 
   router.get('/', (ctx) => {
     const locale = resolveLocale(ctx);

@@ -1,4 +1,5 @@
-import Router, { type RouterMiddleware } from '@koa/router';
+import { type RouterMiddleware } from '@koa/router';
+import { createRouter } from '../http/router.ts';
 import type { GrantRecord, GrantRecords } from '../grants/grant-records.ts';
 import type { Linkages } from '../grants/linkages.ts';
 import type { Clock } from '../shared/clock.ts';
@@ -27,7 +28,7 @@ export const grantManagementRouter = (deps: {
   /** The data API's resource indicator: the resource a grant's data scopes are for. */
   dataApi: string;
 }) => {
-  const router = new Router<GrantState>({ prefix: '/grants' });
+  const router = createRouter<GrantState>({ prefix: '/grants' });
   const adapter = deps.tokenChecks.partner({ auditKind: 'grant_management' });
 
   const loadOwnGrant: RouterMiddleware<GrantState> = async (ctx, next) => {

@@ -1,22 +1,61 @@
 import type { IncomingMessage } from 'node:http';
-import type { Middleware } from 'koa';
+import type { Context, Middleware } from 'koa';
 import type { Logger } from '../shared/logger.ts';
-import { StoreUnavailableError } from '../store/store.ts';
+import { unavailableCause, type UnavailableError } from '../shared/unavailable.ts';
+import { markUnavailable } from './unavailable.ts';
+
+export interface ErrorHandlerHooks {
+  /** A dependency could not serve (metrics). */
+  onUnavailable?: (error: UnavailableError) => void;
+  /** The page a browser gets for an outage (src/http/unavailable.ts); a short built-in page otherwise. */
+  renderUnavailable?: (ctx: Context, error: UnavailableError) => void;
+}
 
 /**
- * Last line of defence: a store outage answers 503, anything unexpected 500, both without
- * internals. JSON for API clients, a short page for browsers.
+ * Last line of defence: a dependency outage answers 503 with Retry-After, anything unexpected 500,
+ * both without internals. JSON for API clients (`{errorCode, errorMessage}`, as the data API
+ * answers), a page for browsers.
  */
 export const errorHandler =
-  (logger: Logger, hooks: { onStoreUnavailable?: () => void } = {}): Middleware =>
+  (logger: Logger, hooks: ErrorHandlerHooks = {}): Middleware =>
   async (ctx, next) => {
     try {
       await next();
     } catch (err) {
       const e = err as Error & { status?: number; expose?: boolean };
-      const unavailable = e instanceof StoreUnavailableError;
-      if (unavailable) hooks.onStoreUnavailable?.();
-      const status = unavailable ? 503 : e.status && e.status >= 400 && e.status < 600 ? e.status : 500;
+      const unavailable = unavailableCause(e);
+      if (unavailable) {
+        hooks.onUnavailable?.(unavailable);
+        logger.warn('a dependency could not serve', {
+          path: ctx.path,
+          method: ctx.method,
+          dependency: unavailable.dependency,
+          message: unavailable.message,
+          requestId: ctx.state.requestId,
+        });
+        if (ctx.headerSent) return;
+        if (ctx.state.requestId) ctx.set('X-Request-Id', ctx.state.requestId);
+        if (wantsHtml(ctx) && hooks.renderUnavailable) {
+          hooks.renderUnavailable(ctx, unavailable);
+          return;
+        }
+        markUnavailable(ctx, unavailable);
+        if (wantsHtml(ctx)) {
+          ctx.type = 'text/html; charset=utf-8';
+          ctx.body = page(
+            503,
+            'ただいま一時的にご利用いただけません。しばらくしてからもう一度お試しください。',
+            'temporarily_unavailable',
+          );
+        } else {
+          ctx.body = {
+            errorCode: 'temporarily_unavailable',
+            errorMessage: 'The service is temporarily unavailable. Please try again shortly.',
+          };
+        }
+        return;
+      }
+      const status = e.status && e.status >= 400 && e.status < 600 ? e.status : 500;
       if (status >= 500)
         logger.error('request failed', {
           path: ctx.path,
@@ -25,28 +64,36 @@ export const errorHandler =
           message: e.message,
           requestId: ctx.state.requestId,
         });
-      const code = unavailable ? 'service_unavailable' : status >= 500 ? 'server_error' : 'invalid_request';
-      const message = unavailable
-        ? 'The service is temporarily unavailable. Please try again later.'
-        : status < 500 && e.expose
-          ? e.message
-          : 'The request could not be processed.';
+      const code = status >= 500 ? 'server_error' : 'invalid_request';
+      const message = status < 500 && e.expose ? e.message : 'The request could not be processed.';
       ctx.status = status;
       if (ctx.state.requestId) ctx.set('X-Request-Id', ctx.state.requestId);
-      if (unavailable) ctx.set('Retry-After', '5');
-      if (ctx.accepts('html', 'json') === 'html') {
+      if (wantsHtml(ctx)) {
         ctx.type = 'text/html; charset=utf-8';
-        ctx.body =
-          `<!doctype html><html lang="ja"><head><meta charset="utf-8"><title>${status}</title>` +
-          `<link rel="stylesheet" href="/static/app.css"></head><body><main><h1>${status}</h1>` +
-          `<p>ただいま処理できませんでした。しばらくしてからもう一度お試しください。</p>` +
-          `<p lang="en">${message}</p><p>code: ${code}</p>` +
-          `<p>お問い合わせ番号 (request id): <code>${ctx.state.requestId ?? ''}</code></p></main></body></html>`;
+        ctx.body = page(
+          status,
+          'ただいま処理できませんでした。しばらくしてからもう一度お試しください。',
+          code,
+          message,
+          ctx.state.requestId,
+        );
       } else {
         ctx.body = { errorCode: code, errorMessage: message };
       }
     }
   };
+
+/** Browsers say so; API clients that send no Accept header (or * / *) get JSON. */
+const wantsHtml = (ctx: Context) => /\btext\/html\b/.test(ctx.get('accept')) && ctx.accepts('json', 'html') === 'html';
+
+const escape = (text: string) =>
+  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+const page = (status: number, ja: string, code: string, en?: string, requestId?: string) =>
+  `<!doctype html><html lang="ja"><head><meta charset="utf-8"><title>${status}</title>` +
+  `<link rel="stylesheet" href="/static/app.css"></head><body><main><h1>${status}</h1><p>${ja}</p>` +
+  `${en ? `<p lang="en">${escape(en)}</p>` : ''}<p>code: ${code}</p>` +
+  `<p>お問い合わせ番号 (request id): <code>${escape(requestId ?? '')}</code></p></main></body></html>`;
 
 const requestIds = new WeakMap<IncomingMessage, string>();
 

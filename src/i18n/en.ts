@@ -85,6 +85,11 @@ export const en: Record<MessageKey, string> = {
   'error.code': 'Error code',
   'error.requestId': 'Request ID (quote it to support)',
   'error.unavailable': 'The service is busy or under maintenance. Please try again later.',
+  'unavailable.title': 'The service is briefly unavailable',
+  'unavailable.message':
+    'Our systems cannot answer for a moment. What you have done so far is kept. ' +
+    'Please wait a little, then open the same page again with the link below.',
+  'unavailable.retry': 'Try again',
 
   'terms.title': 'API service terms',
   'terms.current': 'Current version',

@@ -76,6 +76,10 @@ export const ja = {
   'error.code': 'エラーコード',
   'error.requestId': 'お問い合わせ番号',
   'error.unavailable': 'ただいま混み合っているか、システムを点検しています。しばらくしてからもう一度お試しください。',
+  'unavailable.title': 'ただいま一時的にご利用いただけません',
+  'unavailable.message':
+    'システムが一時的に応答できません。これまでのお手続きはそのまま残っています。少し時間をおいてから、下のリンクで同じ画面をもう一度開いてください。',
+  'unavailable.retry': 'もう一度試す',
 
   'terms.title': 'API利用規定',
   'terms.current': '現在の版',

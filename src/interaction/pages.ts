@@ -1,11 +1,12 @@
 import type { Context, ParameterizedContext } from 'koa';
+import { LOGIN_ACCOUNT_TYPES } from '../core-banking/port.ts';
 import type { PostedFormState } from '../web/parse-form.ts';
-import { jstDateTimeText } from '../availability/index.ts';
+import { isoDateAt, jstDateTimeText } from '../shared/jst.ts';
 import { switchLocaleHref } from '../http/locale.ts';
 import type { Locale, MessageKey } from '../i18n/index.ts';
 import { translator } from '../i18n/index.ts';
 import { grantLifetimeSeconds } from '../protocol/lifetimes.ts';
-import { currentTerms, jstDate, upcomingTerms } from '../terms/terms.ts';
+import { currentTerms, upcomingTerms } from '../terms/terms.ts';
 import type { InteractionDeps, InteractionRequest, InteractionRouteState } from './deps.ts';
 import { offerOf } from './offer.ts';
 import type { ClosedAnswer } from '../web/identity/identity-port.ts';
@@ -68,7 +69,7 @@ export const renderLoginPage = (
       csrf: request.state.csrf,
       partnerName: partnerName(request),
       errorKey: options.errorKey,
-      loginAccountTypes: ['ordinary', 'savings', 'card_deposit'],
+      loginAccountTypes: LOGIN_ACCOUNT_TYPES,
     },
     page(ctx, request.locale, 'login.title', options.status),
   );
@@ -155,7 +156,7 @@ export const renderConsentPage = async (
         checked: chosen.has(a.accountId),
       })),
       notLinkableCount: offer.notLinkableCount,
-      expiresOn: jstDate(request.state.identifiedAt! + lifetime * 1000),
+      expiresOn: isoDateAt(request.state.identifiedAt! + lifetime * 1000),
       termsVersion: terms.version,
       upcoming: upcoming
         ? {

@@ -1,4 +1,4 @@
-import Router from '@koa/router';
+import { createRouter } from '../http/router.ts';
 import { noStore } from '../http/no-store.ts';
 import type { MessageKey } from '../i18n/index.ts';
 import { identitySteps } from '../web/identity/identity-steps.ts';
@@ -18,7 +18,7 @@ import { returnWhenClosed } from './steps/return-when-closed.ts';
  * eligibility, account choice and consent — each route composed of one small step per check.
  */
 export const interactionRouter = (deps: InteractionDeps) => {
-  const router = new Router<InteractionRouteState>({ prefix: '/interaction/:uid' });
+  const router = createRouter<InteractionRouteState>({ prefix: '/interaction/:uid' });
   const load = loadInteraction(deps);
   const identity = identitySteps(
     { identityCheck: deps.identityCheck, ipWindowSeconds: deps.config.settings.identityCheck.ipLimit.windowSeconds },

@@ -1,5 +1,6 @@
 import type { ParameterizedContext } from 'koa';
-import { jstDateTimeText, type AvailabilityAnswer } from '../availability/index.ts';
+import type { AvailabilityAnswer } from '../availability/index.ts';
+import { jstDateTimeText } from '../shared/jst.ts';
 import { switchLocaleHref } from '../http/locale.ts';
 import type { MessageKey } from '../i18n/index.ts';
 import type { MyPageDeps, MyPageRouteState } from './deps.ts';

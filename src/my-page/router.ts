@@ -1,4 +1,4 @@
-import Router from '@koa/router';
+import { createRouter } from '../http/router.ts';
 import { noStore } from '../http/no-store.ts';
 import { identitySteps } from '../web/identity/identity-steps.ts';
 import { formParser } from '../web/parse-form.ts';
@@ -22,7 +22,7 @@ import { startRequest } from './steps/start-request.ts';
  * Each route is composed of one small step per file under ./steps.
  */
 export const myPageRouter = (deps: MyPageDeps) => {
-  const router = new Router<MyPageRouteState>({ prefix: '/my' });
+  const router = createRouter<MyPageRouteState>({ prefix: '/my' });
   const cookie = sessionCookie({
     name: 'my_session',
     path: '/my',

@@ -1,4 +1,4 @@
-import { jstDateTimeText } from '../availability/index.ts';
+import { jstDateTimeText } from '../shared/jst.ts';
 import { translator, type Locale, type MessageKey } from '../i18n/index.ts';
 import type { CustomerNotice } from './port.ts';
 

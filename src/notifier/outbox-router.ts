@@ -1,7 +1,7 @@
-import Router from '@koa/router';
+import { createRouter } from '../http/router.ts';
 import type { Render } from '../http/render.ts';
 import { noStore } from '../http/no-store.ts';
-import { jstDateTimeText } from '../availability/index.ts';
+import { jstDateTimeText } from '../shared/jst.ts';
 import type { DemoOutbox } from './demo-outbox.ts';
 import { noticeText, type ContactDesk } from './notice-text.ts';
 import { demoCustomersOf } from './demo-browser.ts';
@@ -13,7 +13,7 @@ const SHOWN = 50;
  * customer would read them — in Japanese, like the bank's real notices.
  */
 export const demoOutboxRouter = (deps: { outbox: DemoOutbox; render: Render; desk: ContactDesk }) => {
-  const router = new Router();
+  const router = createRouter();
   router.get('/demo/outbox', noStore, async (ctx) => {
     // Only the customers identified in this browser: not every demo visitor's notices.
     const mine = await Promise.all(demoCustomersOf(ctx).map((id) => deps.outbox.ofCustomer(id, SHOWN)));

@@ -1,4 +1,4 @@
-import Router from '@koa/router';
+import { createRouter } from '../http/router.ts';
 import { noStore } from '../http/no-store.ts';
 import type { Metrics } from './metrics.ts';
 import { operatorAccess } from './operator-access.ts';
@@ -18,7 +18,7 @@ export interface OpsRouterDeps {
  * /metrics: Prometheus text. The last two only for operators (./operator-access.ts).
  */
 export const opsRouter = (deps: OpsRouterDeps) => {
-  const router = new Router();
+  const router = createRouter();
   const operatorsOnly = operatorAccess(deps.access);
 
   router.get('/healthz', noStore, (ctx) => {
@@ -27,7 +27,10 @@ export const opsRouter = (deps: OpsRouterDeps) => {
   router.get('/readyz', operatorsOnly, async (ctx) => {
     const readiness = await checkReadiness(deps.readiness);
     ctx.status = readiness.ready ? 200 : 503;
-    ctx.body = { status: readiness.ready ? 'ready' : 'not_ready', checks: readiness.checks };
+    ctx.body = {
+      status: readiness.ready ? 'ready' : readiness.draining ? 'draining' : 'not_ready',
+      checks: readiness.checks,
+    };
   });
   router.get('/metrics', operatorsOnly, async (ctx) => {
     await deps.beforeScrape?.();

@@ -3,7 +3,7 @@ import type { AuditLog } from '../audit/audit-log.ts';
 import type { Config } from '../config/load-config.ts';
 import type { GrantEnding, GrantEndingParties } from '../grants/revocation.ts';
 import type { PartnerRegistry } from '../partners/registry.ts';
-import { pairwiseSubject } from '../protocol/pairwise.ts';
+import { pairwiseSubject } from '../shared/pairwise.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { Store } from '../store/store.ts';

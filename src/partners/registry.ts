@@ -1,6 +1,5 @@
-import type { PartnerDefinition } from '../config/load-config.ts';
 import type { Store } from '../store/store.ts';
-import type { Partner } from './schema.ts';
+import type { Partner, PartnerDefinition } from './schema.ts';
 
 export type PartnerStatus = 'active' | 'suspended';
 

@@ -1,4 +1,5 @@
 import type { FromSchema } from 'json-schema-to-ts';
+import { ACCOUNT_TYPES } from '../core-banking/port.ts';
 
 /** Scopes a partner may be allowed; internal scopes (admin:*, core:events) are not among them. */
 export const PARTNER_SCOPES = [
@@ -11,10 +12,73 @@ export const PARTNER_SCOPES = [
   'grant_management_revoke',
 ] as const;
 
+/** A base64url string of exactly `length` characters (a key coordinate of a fixed size). */
+const b64u = (length: number) => ({ type: 'string', pattern: `^[A-Za-z0-9_-]{${length}}$` }) as const;
+const curve = (crv: string, members: Record<string, ReturnType<typeof b64u>>) =>
+  ({
+    if: { properties: { crv: { const: crv } }, required: ['crv'] },
+    then: { required: Object.keys(members), properties: members },
+  }) as const;
+
+/**
+ * A partner's public signing key, checked per `kty` (RFC 7518 §6): EC with a named curve and
+ * coordinates of that curve's size, RSA with a modulus of at least 2048 bits and an exponent,
+ * OKP with an EdDSA curve. Private members are refused: a partner file never holds a private key.
+ */
 const jwk = {
   type: 'object',
   required: ['kty'],
-  properties: { kty: { type: 'string', enum: ['EC', 'RSA', 'OKP'] } },
+  properties: {
+    kty: { type: 'string', enum: ['EC', 'RSA', 'OKP'] },
+    kid: { type: 'string', minLength: 1, maxLength: 200 },
+    alg: { type: 'string', maxLength: 20 },
+    use: { type: 'string', enum: ['sig', 'enc'] },
+    key_ops: { type: 'array', maxItems: 8, items: { type: 'string', maxLength: 20 } },
+    x5c: { type: 'array', maxItems: 10, items: { type: 'string', maxLength: 20000 } },
+    crv: { type: 'string' },
+    x: { type: 'string' },
+    y: { type: 'string' },
+    n: { type: 'string' },
+    e: { type: 'string' },
+  },
+  not: {
+    anyOf: ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k'].map((member) => ({
+      required: [member],
+      properties: { [member]: {} },
+    })),
+  },
+  allOf: [
+    {
+      if: { properties: { kty: { const: 'EC' } }, required: ['kty'] },
+      then: {
+        required: ['crv', 'x', 'y'],
+        properties: { crv: { enum: ['P-256', 'P-384', 'P-521'] }, x: { type: 'string' }, y: { type: 'string' } },
+        allOf: [
+          curve('P-256', { x: b64u(43), y: b64u(43) }),
+          curve('P-384', { x: b64u(64), y: b64u(64) }),
+          curve('P-521', { x: b64u(88), y: b64u(88) }),
+        ],
+      },
+    },
+    {
+      if: { properties: { kty: { const: 'RSA' } }, required: ['kty'] },
+      then: {
+        required: ['n', 'e'],
+        properties: {
+          n: { type: 'string', pattern: '^[A-Za-z0-9_-]{342,2048}$' },
+          e: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,8}$' },
+        },
+      },
+    },
+    {
+      if: { properties: { kty: { const: 'OKP' } }, required: ['kty'] },
+      then: {
+        required: ['crv', 'x'],
+        properties: { crv: { enum: ['Ed25519', 'Ed448'] }, x: { type: 'string' } },
+        allOf: [curve('Ed25519', { x: b64u(43) }), curve('Ed448', { x: b64u(76) })],
+      },
+    },
+  ],
   additionalProperties: true,
 } as const;
 
@@ -83,10 +147,7 @@ export const partnerSchema = {
       type: 'array',
       minItems: 1,
       uniqueItems: true,
-      items: {
-        type: 'string',
-        enum: ['ordinary', 'savings', 'card_deposit', 'card_loan', 'tax_reserve', 'time_deposit'],
-      },
+      items: { type: 'string', enum: ACCOUNT_TYPES },
     },
     status: { type: 'string', enum: ['active', 'suspended'], default: 'active' },
     grant_lifetime_days: { type: 'integer', minimum: 1 },
@@ -125,3 +186,10 @@ export const partnerSchema = {
 export type PartnerFile = FromSchema<typeof partnerSchema>;
 /** A partner after defaults are applied. */
 export type Partner = PartnerFile & Required<Pick<PartnerFile, 'token_endpoint_auth_method' | 'status' | 'profile'>>;
+
+/** A partner as a file defines it. */
+export interface PartnerDefinition {
+  partner: Partner;
+  /** The file that defined it (shown in the console: which source applies). */
+  file: string;
+}

@@ -2,6 +2,7 @@ import type { Adapter, AdapterPayload } from 'oidc-provider';
 import type { PartnerRegistry } from '../partners/registry.ts';
 import type { OidcStore, OnUpsert } from '../store/oidc-adapter.ts';
 import { partnerClientMetadata } from './clients.ts';
+import { translateOutages } from './unavailable.ts';
 
 /**
  * oidc-provider's storage: every model through the store port, except `Client`, which is read
@@ -17,7 +18,9 @@ export const createProviderAdapter = (deps: {
   onUpsert?: OnUpsert;
 }) => {
   const storeAdapter = deps.oidc.adapterFactory({ onUpsert: deps.onUpsert, onRevokeGrant: deps.onRevokeGrant });
-  return (name: string): Adapter => {
+  return (name: string): Adapter => translateOutages(modelAdapter(name));
+
+  function modelAdapter(name: string): Adapter {
     if (name !== 'Client') return storeAdapter(name);
     const readOnly = async () => {
       throw new Error('partners are managed through their files and the admin console');
@@ -38,5 +41,5 @@ export const createProviderAdapter = (deps: {
       destroy: readOnly,
       revokeByGrantId: readOnly,
     };
-  };
+  }
 };

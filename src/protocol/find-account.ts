@@ -6,7 +6,7 @@ import type { CoreBanking } from '../core-banking/port.ts';
 import type { GrantRecord, GrantRecords } from '../grants/grant-records.ts';
 import type { GrantRevocation } from '../grants/revocation.ts';
 import type { Clock } from '../shared/clock.ts';
-import { jstDate } from '../terms/terms.ts';
+import { isoDateAt } from '../shared/jst.ts';
 
 type AnyToken = { kind: string; grantId?: string };
 
@@ -89,7 +89,7 @@ const checkRefresh = async (deps: RefreshPolicyDeps, ctx: KoaContextWithOIDC, gr
   if (record.jkt && record.jkt !== (await dpopThumbprint(ctx))) {
     throw invalidGrant('the DPoP proof is not signed with the key this linkage is bound to');
   }
-  const newer = pendingReconsent(record, deps.terms, jstDate(deps.clock.now()));
+  const newer = pendingReconsent(record, deps.terms, isoDateAt(deps.clock.now()));
   if (newer) {
     throw invalidGrant(
       `${RECONSENT_REQUIRED}: the terms changed to version ${newer.version} on ${newer.effectiveFrom}; the customer ` +
@@ -104,7 +104,7 @@ const checkRefresh = async (deps: RefreshPolicyDeps, ctx: KoaContextWithOIDC, gr
 
 /**
  * oidc-provider's findAccount, called whenever it issues a token for a customer. `sub` is the
- * partner's pairwise identifier (see pairwise.ts); the customer is found through the grant record.
+ * partner's pairwise identifier (see shared/pairwise.ts); the customer is found through the grant record.
  * At the code exchange it remembers the partner's DPoP key; at a refresh it runs checkRefresh.
  */
 export const findAccount =

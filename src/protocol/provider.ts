@@ -7,15 +7,18 @@ import type { GrantRecords } from '../grants/grant-records.ts';
 import type { GrantRevocation } from '../grants/revocation.ts';
 import type { PartnerRegistry } from '../partners/registry.ts';
 import type { Clock } from '../shared/clock.ts';
+import { DEFAULT_RETRY_AFTER_SECONDS, unavailableCause } from '../shared/unavailable.ts';
 import type { OidcStore } from '../store/oidc-adapter.ts';
 import type { Store } from '../store/store.ts';
 import { createProviderAdapter } from './adapter.ts';
+import { OUTAGE_DESCRIPTION } from './unavailable.ts';
 import { audiences, DATA_API_SCOPES, INTERNAL_SCOPES } from './audiences.ts';
 import { FAPI_SIGNING_ALGS, internalClientMetadata } from './clients.ts';
 import { freshEveryTimePolicy } from './interaction-policy.ts';
 import { ttlConfiguration } from './lifetimes.ts';
-import { grantManagementParams, GRANT_MANAGEMENT_ACTIONS } from '../grant-management/authorization-params.ts';
+import { grantManagementParams, GRANT_MANAGEMENT_ACTIONS } from './grant-management-params.ts';
 import { findAccount } from './find-account.ts';
+import { assertClientAssertionLifetime, dpopIatWindow } from './proof-time-bounds.ts';
 import { explainEndedRefresh, rememberRefreshToken } from './refresh-errors.ts';
 import {
   extraTokenClaims,
@@ -50,11 +53,38 @@ export interface ProtocolDeps {
  * PAR required, PKCE S256, private_key_jwt (or mTLS through a trusted proxy), sender-constrained
  * access tokens, `iss` in the authorization response, `code` only, exact redirect URIs.
  */
+/**
+ * Outermost provider middleware: every 503 it answers (an outage its error handlers rendered from
+ * ProviderUnavailableError) gets Retry-After and no caching, and an outage that escaped them is
+ * answered here as `temporarily_unavailable` instead of koa's bare 500.
+ */
+const answerOutages = (provider: Provider, renderError: ProtocolDeps['renderError']) => {
+  provider.use(async (ctx, next) => {
+    try {
+      await next();
+    } catch (error) {
+      const unavailable = unavailableCause(error);
+      if (!unavailable || ctx.headerSent) throw error;
+      const out = { error: 'temporarily_unavailable', error_description: OUTAGE_DESCRIPTION };
+      ctx.status = 503;
+      if (/\btext\/html\b/.test(ctx.get('accept'))) await renderError(ctx as KoaContextWithOIDC, out, unavailable);
+      else ctx.body = out;
+    }
+    // An outage's JSON answer (the page sets its own headers); a restriction's 503 keeps its own Retry-After.
+    const body = ctx.body as { error_description?: unknown } | undefined;
+    if (ctx.status === 503 && !ctx.headerSent && body?.error_description === OUTAGE_DESCRIPTION) {
+      ctx.set('Retry-After', String(DEFAULT_RETRY_AFTER_SECONDS));
+      ctx.set('Cache-Control', 'no-store');
+    }
+  });
+};
+
 export const createProvider = (deps: ProtocolDeps): Provider => {
   const { config } = deps;
   const { settings, secrets } = config;
   const issuer = settings.server.issuer;
   const aud = audiences(issuer);
+  const assertAssertion = assertClientAssertionLifetime(settings.clientAssertion.maxLifetimeSeconds);
   const partnerOnly = (ctx: KoaContextWithOIDC | undefined) =>
     !config.internalClients.some((c) => c.client_id === ctx?.oidc?.client?.clientId);
 
@@ -87,7 +117,7 @@ export const createProvider = (deps: ProtocolDeps): Provider => {
     scopes: ['openid', 'offline_access', ...DATA_API_SCOPES, ...INTERNAL_SCOPES],
     claims: { openid: ['sub'] },
     // `sub` is pairwise by construction: the account id oidc-provider sees is already per partner
-    // (see pairwise.ts); discovery says so below.
+    // (see shared/pairwise.ts); discovery says so below.
     subjectTypes: ['public'],
     clientAuthMethods: [
       'private_key_jwt',
@@ -128,6 +158,12 @@ export const createProvider = (deps: ProtocolDeps): Provider => {
       url: async (_ctx, interaction) => `/interaction/${interaction.uid}`,
     },
     renderError: deps.renderError,
+    // oidc-provider's FAPI 2.0 audience check, then the bank's bound on the assertion's lifetime.
+    assertJwtClientAuthClaimsAndHeader: async (ctx, claims) => {
+      if (claims.aud !== ctx.oidc.issuer)
+        throw new oidcErrors.InvalidClientAuth('audience (aud) must equal the issuer identifier url');
+      assertAssertion(claims as Record<string, unknown>);
+    },
     features: {
       devInteractions: { enabled: false },
       fapi: { enabled: true, profile: '2.0' },
@@ -212,10 +248,14 @@ export const createProvider = (deps: ProtocolDeps): Provider => {
 
   const provider = new Provider(issuer, configuration);
   provider.proxy = settings.server.trustProxy;
+  answerOutages(provider, deps.renderError);
   explainEndedRefresh(provider, { store: deps.store, revocation: deps.revocation, clock: deps.clock });
+  provider.use(dpopIatWindow(settings.dpop.iatToleranceSeconds));
   provider.use(async (ctx, next) => {
     await next();
     if (ctx.oidc?.route === 'discovery' && ctx.body) {
+      // Discovery is built from the issuer alone (see pinToIssuer), so caches may keep it a while.
+      ctx.set('Cache-Control', 'public, max-age=300');
       const body = ctx.body as Record<string, unknown>;
       body.subject_types_supported = ['pairwise'];
       body.scopes_supported = ['openid', 'offline_access', ...DATA_API_SCOPES];

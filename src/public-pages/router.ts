@@ -1,4 +1,4 @@
-import Router from '@koa/router';
+import { createRouter } from '../http/router.ts';
 import type { TermsVersion } from '../config/load-config.ts';
 import { resolveLocale, switchLocaleHref } from '../http/locale.ts';
 import type { Render } from '../http/render.ts';
@@ -8,7 +8,7 @@ import { currentTerms, pastTerms, upcomingTerms } from '../terms/terms.ts';
 
 /** Pages anyone may read: the terms (current, scheduled and past versions). */
 export const publicPagesRouter = (deps: { terms: TermsVersion[]; render: Render; clock: Clock }) => {
-  const router = new Router();
+  const router = createRouter();
   router.get('/terms', (ctx) => {
     const locale = resolveLocale(ctx);
     const { terms } = deps;

@@ -17,7 +17,10 @@ export const createPagingKeys = (secret: Buffer) => {
     read(key: string, scope: { accountId: string; dateFrom: string; dateTo: string }): string | undefined {
       const [body, tag] = key.split('.');
       if (!body || !tag || tag.length !== 22) return undefined;
-      if (!timingSafeEqual(Buffer.from(tag), Buffer.from(mac(body)))) return undefined;
+      // Compared as bytes of equal length whatever the input (a non-ASCII tag has more bytes than characters).
+      const given = Buffer.from(tag);
+      const expected = Buffer.from(mac(body));
+      if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
       try {
         const [accountId, dateFrom, dateTo, after] = JSON.parse(
           Buffer.from(body, 'base64url').toString('utf8'),

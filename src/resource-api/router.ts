@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Router from '@koa/router';
+import { createRouter } from '../http/router.ts';
 import type { Settings } from '../config/schema.ts';
 import type { CoreBanking } from '../core-banking/port.ts';
 import type { LastUsed } from '../grants/last-used.ts';
@@ -36,7 +36,7 @@ export const OPENAPI_FILE = 'docs/openapi/data-api.json';
  * then the route's scope and the covered account it names (./checks).
  */
 export const resourceApiRouter = (deps: ResourceApiDeps) => {
-  const router = new Router<DataCallState>({ prefix: '/api/v1' });
+  const router = createRouter<DataCallState>({ prefix: '/api/v1' });
   const openapi = readFileSync(join(deps.rootDir, OPENAPI_FILE));
   const adapter = [noStore, ...deps.tokenChecks.partner({ auditKind: 'data.access', onServed: deps.lastUsed?.touch })];
   const account = (required: boolean) => loadCoveredAccount({ coreBanking: deps.coreBanking }, { required });

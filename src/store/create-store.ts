@@ -1,4 +1,5 @@
 import type { Clock } from '../shared/clock.ts';
+import type { Deadlines } from '../shared/deadline.ts';
 import { MemoryStore } from './memory-store.ts';
 import { RedisStore, type StoreLogger } from './redis-store.ts';
 import type { Store } from './store.ts';
@@ -11,6 +12,8 @@ export interface CreateStoreOptions {
   keyPrefix?: string;
   clock: Clock;
   logger?: StoreLogger;
+  /** Request deadlines: a Redis operation made for a request gives up when its request's time is up. */
+  deadlines?: Deadlines;
 }
 
 const parseNode = (node: string) => {
@@ -24,10 +27,10 @@ const parseNode = (node: string) => {
 
 /** Redis when a Cluster or a URL is configured, otherwise the embedded in-memory store. */
 export const createStore = (options: CreateStoreOptions): Store => {
-  const { redisUrl, redisClusterNodes = [], keyPrefix, clock, logger } = options;
+  const { redisUrl, redisClusterNodes = [], keyPrefix, clock, logger, deadlines } = options;
   if (redisClusterNodes.length > 0) {
-    return new RedisStore({ clusterNodes: redisClusterNodes.map(parseNode), keyPrefix, logger });
+    return new RedisStore({ clusterNodes: redisClusterNodes.map(parseNode), keyPrefix, logger, deadlines });
   }
-  if (redisUrl) return new RedisStore({ url: redisUrl, keyPrefix, logger });
+  if (redisUrl) return new RedisStore({ url: redisUrl, keyPrefix, logger, deadlines });
   return new MemoryStore(clock);
 };

@@ -192,9 +192,11 @@ export const KEY_KINDS: readonly KeyKind[] = [
     owner: 'src/notifier/demo-outbox.ts',
   },
   {
-    pattern: 'audit:events / audit:checkpoints',
-    match: /^audit:(events|checkpoints)$/,
-    holds: 'the audit trail and its signed checkpoints (streams, trimmed by `audit.retentionDays`)',
+    pattern: 'audit:events:{instance} / audit:events / audit:checkpoints',
+    match: /^audit:(events(:.+)?|checkpoints)$/,
+    holds:
+      "the audit trail: each instance's buffer stream (group commits), the older shared stream, and the signed " +
+      'checkpoints (streams, trimmed by `audit.retentionDays`)',
     ttl: 'none: streams are trimmed entry by entry, never expire',
     owner: 'src/audit/audit-trail.ts',
     permanent: true,

@@ -8,6 +8,7 @@ import {
   markConsumedScript,
   type LuaScript,
 } from './redis-scripts.ts';
+import { noDeadlines, type Deadlines } from '../shared/deadline.ts';
 import {
   assertSameSlot,
   StoreUnavailableError,
@@ -31,12 +32,14 @@ export interface RedisStoreOptions {
   /** Prepended to every key and channel, so several deployments (or test runs) share one Redis safely. */
   keyPrefix?: string;
   logger?: StoreLogger;
+  /** The current request's deadline bounds every operation made on its behalf. */
+  deadlines?: Deadlines;
 }
 
 type Client = Redis | Cluster;
 
-/** How long an operation waits for a lost connection to come back before it answers "unavailable". */
-const READY_WAIT_MS = 1000;
+/** How long an operation waits for a lost (or new) connection; a request's own deadline may cut it shorter. */
+const READY_WAIT_MS = 3000;
 const SCAN_COUNT = 500;
 
 // Fail fast instead of queueing: no offline queue (an operation waits for 'ready' itself, bounded by
@@ -63,6 +66,17 @@ const toStoreError = (error: unknown): Error => {
   return new StoreUnavailableError(`redis: ${error.message}`, { cause: error });
 };
 
+/** Where the store is, for logs: host and port only, never the URL's user or password. */
+const describe = (options: RedisStoreOptions): string => {
+  if (options.clusterNodes?.length) return options.clusterNodes.map((n) => `${n.host}:${n.port}`).join(',');
+  try {
+    const url = new URL(options.url ?? '');
+    return `${url.hostname}:${url.port || '6379'}`;
+  } catch {
+    return 'an invalid Redis URL';
+  }
+};
+
 const escapeGlob = (text: string) => text.replace(/[*?[\]\\]/g, '\\$&');
 
 /**
@@ -76,6 +90,8 @@ export class RedisStore implements Store {
   readonly #client: Client;
   readonly #prefix: string;
   readonly #logger?: StoreLogger;
+  readonly #deadlines: Deadlines;
+  readonly #where: string;
   #subscriber?: Client;
   readonly #subscriptions = new Map<string, { handlers: Set<(message: string) => void>; ready: Promise<unknown> }>();
   readonly #readySignals = new WeakMap<Client, Promise<void>>();
@@ -84,6 +100,8 @@ export class RedisStore implements Store {
   constructor(options: RedisStoreOptions) {
     this.#prefix = options.keyPrefix ?? '';
     this.#logger = options.logger;
+    this.#deadlines = options.deadlines ?? noDeadlines;
+    this.#where = describe(options);
     if (options.clusterNodes?.length) {
       this.#client = new Cluster(options.clusterNodes, {
         enableOfflineQueue: false,
@@ -104,10 +122,15 @@ export class RedisStore implements Store {
     client.on('error', (error: Error) => {
       if (reported) return;
       reported = true;
-      this.#logger?.warn('redis connection failed; retrying in the background', { role, error: error.message });
+      this.#logger?.warn('redis connection failed; retrying in the background', {
+        store: 'redis',
+        at: this.#where,
+        role,
+        error: error.message,
+      });
     });
     client.on('ready', () => {
-      if (reported) this.#logger?.warn('redis connection restored', { role });
+      if (reported) this.#logger?.warn('redis connection restored', { store: 'redis', at: this.#where, role });
       reported = false;
     });
   }
@@ -129,28 +152,28 @@ export class RedisStore implements Store {
   async #ready(client: Client): Promise<Client> {
     if (this.#closed) throw new StoreUnavailableError('the store is closed');
     if (client.status === 'ready') return client;
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new StoreUnavailableError(`redis is not reachable (${client.status})`)),
-        READY_WAIT_MS,
-      );
-    });
-    try {
-      await Promise.race([this.#readySignal(client), timeout]);
-      return client;
-    } finally {
-      clearTimeout(timer);
-    }
+    await this.#deadlines.within(
+      this.#readySignal(client),
+      () => new StoreUnavailableError(`redis is not reachable (${client.status})`),
+      READY_WAIT_MS,
+    );
+    return client;
   }
 
+  /**
+   * One operation, bounded by the request's deadline when there is one (each command is also
+   * bounded by commandTimeout): a stalled Redis costs a request its own deadline, no more.
+   */
   async #run<T>(operation: (client: Client) => Promise<T>, client: Client = this.#client): Promise<T> {
-    const ready = await this.#ready(client);
-    try {
-      return await operation(ready);
-    } catch (error) {
-      throw toStoreError(error);
-    }
+    const attempt = (async () => {
+      const ready = await this.#ready(client);
+      try {
+        return await operation(ready);
+      } catch (error) {
+        throw toStoreError(error);
+      }
+    })();
+    return this.#deadlines.within(attempt, () => new StoreUnavailableError('redis did not answer within the deadline'));
   }
 
   #eval(script: LuaScript, key: string | string[], args: (string | number)[]): Promise<unknown> {

@@ -1,3 +1,5 @@
+import { UnavailableError } from '../shared/unavailable.ts';
+
 /**
  * The store port. Everything the server keeps between requests goes through it: oidc-provider's
  * models (through ./oidc-adapter.ts), partner overrides, lockout counters, replay markers, grant
@@ -134,6 +136,10 @@ export interface StreamRange {
 }
 
 /** Raised by a store implementation when the backing service cannot be reached; answered with 503. */
-export class StoreUnavailableError extends Error {
+export class StoreUnavailableError extends UnavailableError {
   override name = 'StoreUnavailableError';
+
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super('store', message, options);
+  }
 }

@@ -55,7 +55,7 @@ test('user add prints a generated password and the one-time-code secret once; wi
   expect((await server.app.audit.query({ kind: 'admin.staff.added' })).at(-1)).toMatchObject({
     details: { via: 'cli', username: 'cli-operator', role: 'operator' },
   });
-});
+}, 60_000);
 
 test('--password-stdin takes the password from standard input and does not print it', async () => {
   const added = admin(['user', 'add', '--username', 'cli-auditor', '--role', 'auditor', '--password-stdin'], {
@@ -71,7 +71,7 @@ test('--password-stdin takes the password from standard input and does not print
     totpSecret: secret,
   });
   expect(home.html).toContain('cli-auditor（監査担当）');
-});
+}, 60_000);
 
 test('user list shows accounts without secrets; user disable stops a login', async () => {
   admin(['user', 'add', '--username', 'cli-leaver', '--role', 'admin', '--password-stdin'], {
@@ -89,7 +89,7 @@ test('user list shows accounts without secrets; user disable stops a login', asy
   const login = await staff.get('/admin/login');
   const refused = await staff.post('/admin/login', { username: 'cli-leaver', password: 'leaver-password-123' }, login);
   expect(refused.status).toBe(400);
-});
+}, 60_000);
 
 test('wrong usage exits 64 without changing anything: unknown role, short password, a taken username, no command', () => {
   expect(admin(['user', 'add', '--username', 'cli-x', '--role', 'root']).code).toBe(64);

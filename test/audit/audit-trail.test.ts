@@ -1,6 +1,9 @@
 import { canonicalJson, eventHash, GENESIS } from '../../src/audit/hash-chain.ts';
 import { CHECKPOINTS_STREAM, EVENTS_STREAM } from '../../src/audit/trail-stream.ts';
+import { jest } from '@jest/globals';
 import { ManualClock } from '../../src/shared/clock.ts';
+import { createDeadlines } from '../../src/shared/deadline.ts';
+import { UnavailableError } from '../../src/shared/unavailable.ts';
 import { createLogger } from '../../src/shared/logger.ts';
 import { MemoryStore } from '../../src/store/memory-store.ts';
 import { StoreUnavailableError } from '../../src/store/store.ts';
@@ -192,11 +195,51 @@ describe('audit trail on the embedded store', () => {
     );
   });
 
-  test('the stored events are the stream entries, one per event', async () => {
+  test("the stored events are the entries of the instance's buffer stream, one per event", async () => {
     const trail = trailOn(store, clock, { instance: 'web-1' });
     await trail.record(dataCall(1));
     const [entry] = await store.readStream(EVENTS_STREAM);
     expect(entry.id).toBe(`${START}-0`);
     expect(JSON.parse(entry.value)).toMatchObject({ kind: 'data.access', seq: 1 });
+  });
+});
+
+describe('group commit and request deadlines', () => {
+  test('the events of concurrent requests go to the buffer stream in one write, each caller told once it is stored', async () => {
+    const trail = trailOn(store, clock, { instance: 'web-1' });
+    const append = jest.spyOn(store, 'appendToStream');
+    await Promise.all([0, 1, 2, 3, 4, 5, 6, 7].map((n) => trail.record(dataCall(n))));
+    const eventWrites = append.mock.calls.filter(([key]) => key === EVENTS_STREAM);
+    expect(eventWrites).toHaveLength(1);
+    expect(eventWrites[0][1]).toHaveLength(8);
+    expect(await store.readStream(EVENTS_STREAM)).toHaveLength(8);
+  });
+
+  test('a request whose event cannot be stored by its deadline is told "unavailable", and one behind it is not held beyond its own', async () => {
+    const deadlines = createDeadlines();
+    const trail = trailOn(store, clock, { instance: 'web-1', deadlines });
+    // A store that stalls: the write never answers.
+    const stalled = new Promise<string[]>(() => undefined);
+    jest.spyOn(store, 'appendToStream').mockReturnValue(stalled);
+    const first = deadlines.run(30, () => trail.record(dataCall(1)));
+    await expect(first).rejects.toBeInstanceOf(StoreUnavailableError);
+    // The first write still hangs; a second request still answers by its own deadline, not after the first write.
+    const second = deadlines.run(30, () => trail.record(dataCall(2)));
+    await expect(second).rejects.toBeInstanceOf(UnavailableError);
+  });
+
+  test('an event whose request gave up before it was sent is not written later', async () => {
+    const deadlines = createDeadlines();
+    const lines: string[] = [];
+    const trail = trailOn(store, clock, {
+      instance: 'web-1',
+      deadlines,
+      logger: createLogger({ write: (l) => lines.push(l) }),
+    });
+    await expect(deadlines.run(0, () => trail.record(dataCall(1)))).rejects.toBeInstanceOf(StoreUnavailableError);
+    await trail.record(dataCall(2));
+    const stored = (await store.readStream(EVENTS_STREAM)).map((e) => JSON.parse(e.value).details.n);
+    expect(stored).toEqual([2]);
+    expect(lines.join('\n')).toContain('audit event not stored');
   });
 });

@@ -1,9 +1,9 @@
 import type { AuditExportFormat, RecordedAuditEvent } from '../../src/audit/audit-log.ts';
 import { exportIncident, type IncidentRequest } from '../../src/audit/incident-export.ts';
 import { tokenIdHash } from '../../src/audit/provider-events.ts';
-import { CHECKPOINTS_STREAM, EVENTS_STREAM } from '../../src/audit/trail-stream.ts';
+import { CHECKPOINTS_STREAM, readEventEntries } from '../../src/audit/trail-stream.ts';
 import type { PartnerClient } from '../../src/demo-partner/partner-client.ts';
-import { pairwiseSubject } from '../../src/protocol/pairwise.ts';
+import { pairwiseSubject } from '../../src/shared/pairwise.ts';
 import { totp } from '../../src/shared/totp.ts';
 import { customers } from '../support/demo.ts';
 import { link, partnerFor } from '../support/linkage.ts';
@@ -249,10 +249,9 @@ describe('audit trail of a linkage', () => {
     await kakeibo.revoke(linked.tokens.refresh_token!);
     await server.app.audit.checkpoint();
 
-    const stored = [
-      ...(await server.app.store.readStream(EVENTS_STREAM)),
-      ...(await server.app.store.readStream(CHECKPOINTS_STREAM)),
-    ]
+    const events = [];
+    for await (const entry of readEventEntries(server.app.store)) events.push(entry);
+    const stored = [...events, ...(await server.app.store.readStream(CHECKPOINTS_STREAM))]
       .map((e) => e.value)
       // checkpoints are JWS: read their payloads
       .map((v) => (v.startsWith('{') ? v : Buffer.from(v.split('.')[1], 'base64url').toString()));

@@ -26,6 +26,7 @@ describe('audit and ops settings', () => {
       retentionDays: 400,
       checkpointEveryEvents: 100,
       checkpointEverySeconds: 60,
+      flushEveryMs: 5,
       checkpointKeyId: null,
     });
     expect(settings.ops).toEqual({ metricsToken: 'a-token-of-twenty-chars', allowLoopback: true });

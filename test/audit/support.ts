@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { createAuditTrail, createCheckpointSigner, verifyAuditTrail, type AuditTrail } from '../../src/audit/index.ts';
 import type { SigningKeys } from '../../src/config/schema.ts';
 import type { Clock } from '../../src/shared/clock.ts';
+import type { Deadlines } from '../../src/shared/deadline.ts';
 import { createLogger, type Logger } from '../../src/shared/logger.ts';
 import { RedisStore } from '../../src/store/redis-store.ts';
 import type { Store } from '../../src/store/store.ts';
@@ -19,7 +20,7 @@ export const RETENTION_DAYS = 30;
 export const trailOn = (
   store: Store,
   clock: Clock,
-  options: { instance: string; every?: number; logger?: Logger; seconds?: number },
+  options: { instance: string; every?: number; logger?: Logger; seconds?: number; deadlines?: Deadlines },
 ): AuditTrail =>
   createAuditTrail({
     store,
@@ -33,6 +34,7 @@ export const trailOn = (
     },
     signer: createCheckpointSigner(demoSigningKeys()),
     checkpointTimer: false,
+    deadlines: options.deadlines,
   });
 
 export const verify = (store: Store, clock: Clock) =>

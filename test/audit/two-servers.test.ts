@@ -80,13 +80,14 @@ test('npm run audit:verify passes on the trail two server processes wrote at onc
   expect(passed.stdout).toMatch(/^OK: every chain is intact/m);
 
   // Someone rewrites the result of one data call on web-2.
-  const entries = (await store!.readStream(EVENTS_STREAM)).map((e) => ({
+  const web2 = EVENTS_STREAM;
+  const entries = (await store!.readStream(web2)).map((e) => ({
     id: e.id,
     event: JSON.parse(e.value) as RecordedAuditEvent,
   }));
   const target = entries.find((e) => e.event.instance === 'web-2' && e.event.kind === 'data.access')!;
-  await store!.deleteFromStream(EVENTS_STREAM, [target.id]);
-  await store!.appendToStream(EVENTS_STREAM, [
+  await store!.deleteFromStream(web2, [target.id]);
+  await store!.appendToStream(web2, [
     { atMs: Date.now(), value: JSON.stringify({ ...target.event, result: 'failure' }) },
   ]);
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { CHECKPOINTS_STREAM, EVENTS_STREAM } from '../../src/audit/trail-stream.ts';
+import { CHECKPOINTS_STREAM, readEventEntries } from '../../src/audit/trail-stream.ts';
 import type { RecordedAuditEvent } from '../../src/audit/audit-log.ts';
 import { ManualClock } from '../../src/shared/clock.ts';
 import type { RedisStore } from '../../src/store/redis-store.ts';
@@ -34,8 +34,13 @@ const writeTwoInstances = async () => {
   await Promise.all(trails.map((t) => t.close()));
 };
 
-const storedEvents = async () =>
-  (await store.readStream(EVENTS_STREAM)).map((e) => ({ id: e.id, event: JSON.parse(e.value) as RecordedAuditEvent }));
+/** Every event as the verifier reads them: each instance's stream, merged in id order. */
+const storedEvents = async () => {
+  const out: { id: string; stream: string; event: RecordedAuditEvent }[] = [];
+  for await (const e of readEventEntries(store))
+    out.push({ id: e.id, stream: e.stream, event: JSON.parse(e.value) as RecordedAuditEvent });
+  return out;
+};
 const chainOf = async (instance: string) => (await storedEvents()).filter((e) => e.event.instance === instance);
 
 describe('audit:verify on a trail two instances wrote at once (Redis)', () => {
@@ -49,7 +54,7 @@ describe('audit:verify on a trail two instances wrote at once (Redis)', () => {
       ['web-1', 50, 1, 50, 50],
       ['web-2', 50, 1, 50, 50],
     ]);
-    // The two chains really interleave in the one stream.
+    // The two chains really interleave in the trail (each instance's buffer stream, merged).
     const instances = (await storedEvents()).slice(0, 10).map((e) => e.event.instance);
     expect(new Set(instances)).toEqual(new Set(['web-1', 'web-2']));
   });
@@ -57,9 +62,9 @@ describe('audit:verify on a trail two instances wrote at once (Redis)', () => {
   test('an altered event is named: the stream cannot edit in place, so it is deleted and re-added changed', async () => {
     await writeTwoInstances();
     const target = (await chainOf('web-1')).find((e) => e.event.seq === 17)!;
-    await store.deleteFromStream(EVENTS_STREAM, [target.id]);
+    await store.deleteFromStream(target.stream, [target.id]);
     const forged = { ...target.event, details: { ...target.event.details, status: 500 } };
-    const [newId] = await store.appendToStream(EVENTS_STREAM, [{ atMs: clock.now(), value: JSON.stringify(forged) }]);
+    const [newId] = await store.appendToStream(target.stream, [{ atMs: clock.now(), value: JSON.stringify(forged) }]);
 
     const report = await verify(store, clock);
     expect(report.ok).toBe(false);
@@ -72,8 +77,8 @@ describe('audit:verify on a trail two instances wrote at once (Redis)', () => {
     await writeTwoInstances();
     const chain = await chainOf('web-2');
     const newest = chain.find((e) => e.event.seq === EVENTS_PER_INSTANCE)!;
-    await store.deleteFromStream(EVENTS_STREAM, [newest.id]);
-    await store.appendToStream(EVENTS_STREAM, [
+    await store.deleteFromStream(newest.stream, [newest.id]);
+    await store.appendToStream(newest.stream, [
       { atMs: clock.now(), value: JSON.stringify({ ...newest.event, partnerId: 'someone-else' }) },
     ]);
 
@@ -85,7 +90,8 @@ describe('audit:verify on a trail two instances wrote at once (Redis)', () => {
   test('a deleted event is named with its neighbours', async () => {
     await writeTwoInstances();
     const chain = await chainOf('web-2');
-    await store.deleteFromStream(EVENTS_STREAM, [chain.find((e) => e.event.seq === 23)!.id]);
+    const deleted = chain.find((e) => e.event.seq === 23)!;
+    await store.deleteFromStream(deleted.stream, [deleted.id]);
 
     const report = await verify(store, clock);
     expect(report.ok).toBe(false);
@@ -99,7 +105,7 @@ describe('audit:verify on a trail two instances wrote at once (Redis)', () => {
     await writeTwoInstances();
     const chain = await chainOf('web-1');
     await store.deleteFromStream(
-      EVENTS_STREAM,
+      chain[0].stream,
       chain.slice(-3).map((e) => e.id),
     );
 

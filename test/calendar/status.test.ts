@@ -89,5 +89,5 @@ describe('status()', () => {
       reason: 'one_off',
       nextChange: jstMoment('2028-01-01 00:00'),
     });
-  });
+  }, 30_000);
 });

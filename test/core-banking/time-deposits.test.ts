@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { netOfWithholdingTax, termInterest } from '../../src/core-banking/demo/interest.ts';
-import { addMonths, formatDay, parseDay } from '../../src/core-banking/demo/jst-days.ts';
+import { addMonths, isoDateOf, parseIsoDate } from '../../src/shared/jst.ts';
 import { timeDepositsOn } from '../../src/core-banking/demo/time-deposits.ts';
 import type { CoreBanking } from '../../src/core-banking/port.ts';
 import { CUSTOMER, demoCoreBanking } from './demo-fixture.ts';
@@ -107,8 +107,8 @@ describe('time-deposit arithmetic', () => {
   });
 
   it('keeps the day of month from the first deposit when rolling over month ends', () => {
-    const first = parseDay('2025-01-31')!;
-    expect([1, 2, 3, 13].map((n) => formatDay(addMonths(first, n)))).toEqual([
+    const first = parseIsoDate('2025-01-31')!;
+    expect([1, 2, 3, 13].map((n) => isoDateOf(addMonths(first, n)))).toEqual([
       '2025-02-28',
       '2025-03-31',
       '2025-04-30',
@@ -126,7 +126,7 @@ describe('time-deposit arithmetic', () => {
           renewalType: 'principal_only',
         },
       ],
-      parseDay('2025-04-01')!,
+      parseIsoDate('2025-04-01')!,
     );
     expect(deposits[0]).toMatchObject({ depositDate: '2025-03-31', maturityDate: '2025-04-30' });
   });

@@ -144,7 +144,7 @@ describe('generated transactions', () => {
     const { core } = demoCoreBanking();
     const [ordinary] = await liquidAccounts(core, CUSTOMER.D);
     expect(JSON.parse(honolulu).transactions).toEqual(await core.transactions(ordinary.accountId, ...FULL));
-  });
+  }, 30_000);
 
   it('are empty for a dormant frozen account, a time deposit and an unknown id', async () => {
     const { core } = demoCoreBanking();

@@ -78,4 +78,4 @@ test('Spectral recommended (spectral:oas): no document has a problem', async () 
   ]);
   const results = JSON.parse(out.trim() || '[]') as { code: string; message: string; source: string; path: string[] }[];
   expect(results.map((r) => `${r.source.split('/').at(-1)} ${r.code} ${r.path.join('.')}: ${r.message}`)).toEqual([]);
-});
+}, 60_000);

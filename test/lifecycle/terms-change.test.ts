@@ -1,7 +1,7 @@
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { jstDate } from '../../src/terms/terms.ts';
+import { isoDateAt } from '../../src/shared/jst.ts';
 import { customers, ROOT } from '../support/demo.ts';
 import { link, partnerFor, startAt } from '../support/linkage.ts';
 import { startServer, type TestServer } from '../support/server.ts';
@@ -15,7 +15,7 @@ const termsWithChangeTomorrow = (nowMs: number) => {
   const dir = mkdtempSync(join(tmpdir(), 'test-terms-'));
   copyFileSync(join(ROOT, 'config/terms/1.0.ja.txt'), join(dir, '1.0.ja.txt'));
   copyFileSync(join(ROOT, 'test/fixtures/terms-change/2.0.ja.txt'), join(dir, '2.0.ja.txt'));
-  const tomorrow = jstDate(nowMs + DAY);
+  const tomorrow = isoDateAt(nowMs + DAY);
   writeFileSync(
     join(dir, 'terms.json'),
     JSON.stringify({

@@ -1,4 +1,4 @@
-import { jstDateTimeText } from '../../src/availability/index.ts';
+import { jstDateTimeText } from '../../src/shared/jst.ts';
 import { CustomerAgent } from '../support/customer-agent.ts';
 import { customers } from '../support/demo.ts';
 import { link, partnerFor } from '../support/linkage.ts';

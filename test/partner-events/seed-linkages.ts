@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { App } from '../../src/app.ts';
 import { audiences } from '../../src/protocol/audiences.ts';
-import { pairwiseSubject } from '../../src/protocol/pairwise.ts';
+import { pairwiseSubject } from '../../src/shared/pairwise.ts';
 
 const DAY = 86400;
 

@@ -53,7 +53,7 @@ describe('record store migrations and roles (PostgreSQL)', () => {
       },
     );
     expect(again.stdout).toContain('schema up to date');
-  });
+  }, 60_000);
 
   it('has no DEFAULT partition: an event outside every month partition is refused, not hidden away', async () => {
     const { rows } = await asOwner(

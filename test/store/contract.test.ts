@@ -1,21 +1,10 @@
-import { createServer } from 'node:net';
 import { RedisStore } from '../../src/store/redis-store.ts';
 import { StoreUnavailableError } from '../../src/store/store.ts';
+import { closedPort } from '../support/ports.ts';
 import { storeContract } from './store-contract.ts';
 import { memoryHarness, singleNodeRedisHarness, testRedisUrl } from './store-harness.ts';
 
 describe.each([memoryHarness, singleNodeRedisHarness])('Store contract: $name', storeContract);
-
-/** A port that was free a moment ago: bound, read, released. */
-const closedPort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 
 describe('RedisStore when Redis cannot be reached', () => {
   it('rejects get with StoreUnavailableError within 3 seconds', async () => {

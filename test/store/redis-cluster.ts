@@ -1,30 +1,14 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
+import { freePort } from '../support/ports.ts';
 
 const run = promisify(execFile);
 
-const portIsFree = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
-
 /** A node needs its port and the cluster bus port (port + 10000) free. */
-const freeClusterPort = async (taken: Set<number>): Promise<number> => {
-  for (;;) {
-    const port = 20000 + Math.floor(Math.random() * 25000);
-    if (taken.has(port) || taken.has(port + 10000)) continue;
-    if ((await portIsFree(port)) && (await portIsFree(port + 10000))) {
-      taken.add(port).add(port + 10000);
-      return port;
-    }
-  }
-};
+const freeClusterPort = () => freePort((port) => [port + 10000]);
 
 const until = async (what: string, check: () => Promise<boolean>) => {
   for (let i = 0; i < 200; i += 1) {
@@ -43,8 +27,7 @@ export interface RedisCluster {
 export const startRedisCluster = async (redisServer: string): Promise<RedisCluster> => {
   const cli = join(dirname(redisServer), 'redis-cli');
   const dir = mkdtempSync(join(tmpdir(), 'test-redis-cluster-'));
-  const taken = new Set<number>();
-  const ports = [await freeClusterPort(taken), await freeClusterPort(taken), await freeClusterPort(taken)];
+  const ports = [await freeClusterPort(), await freeClusterPort(), await freeClusterPort()];
   const children: ChildProcess[] = ports.map((port) =>
     spawn(
       redisServer,

@@ -35,6 +35,11 @@ export class CustomerAgent {
     }
   }
 
+  /** The Cookie header this agent sends (tests that craft their own requests reuse it). */
+  get cookieHeader() {
+    return this.#cookieHeader();
+  }
+
   forgetCookies() {
     this.#cookies.clear();
   }

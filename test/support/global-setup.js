@@ -3,20 +3,10 @@
 // names the Redis to use. The URL reaches the tests as TEST_REDIS_URL.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './ports.ts';
 import { startPostgres } from './postgres-server.js';
-
-const freePort = () =>
-  new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
 
 const waitForPing = async (port) => {
   for (let i = 0; i < 100; i += 1) {

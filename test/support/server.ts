@@ -1,20 +1,11 @@
-import type { AddressInfo } from 'node:net';
-import { createServer } from 'node:http';
 import { buildApp, type App, type AppOverrides } from '../../src/app.ts';
 import { loadConfig } from '../../src/config/load-config.ts';
 import { ManualClock } from '../../src/shared/clock.ts';
 import { createLogger, type Logger } from '../../src/shared/logger.ts';
 import { ROOT } from './demo.ts';
+import { freePort } from './ports.ts';
 
-export const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
+export { freePort } from './ports.ts';
 
 export interface TestServer {
   url: string;

@@ -1,6 +1,6 @@
 import type Router from '@koa/router';
 import type { Middleware } from 'koa';
-import type { JsonBodyReader } from '../../http/json-body.ts';
+import type { JsonBodyReader } from '../../web/json-body.ts';
 import type { InternalClientState } from '../../web/tokens/token-request.ts';
 import type { Actor, AdminOperations } from '../operations/index.ts';
 

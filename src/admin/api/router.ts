@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Router from '@koa/router';
+import { createRouter } from '../../http/router.ts';
 import type { Ajv } from 'ajv';
 import type { Middleware } from 'koa';
-import { jsonBodyReader } from '../../http/json-body.ts';
+import { jsonBodyReader } from '../../web/json-body.ts';
 import { ResourceError } from '../../web/errors.ts';
 import { noStore } from '../../http/no-store.ts';
 import { respondErrors } from '../../web/respond-errors.ts';
@@ -36,7 +36,7 @@ const operationErrors: Middleware = async (_ctx, next) => {
  * operations as the console, audited with the client as actor.
  */
 export const adminApiRouter = (deps: { rootDir: string; tokenChecks: TokenChecks; ajv: Ajv; ops: AdminOperations }) => {
-  const router = new Router<AdminApiState>({ prefix: '/admin/api/v1' });
+  const router = createRouter<AdminApiState>({ prefix: '/admin/api/v1' });
   const openapi = readFileSync(join(deps.rootDir, ADMIN_OPENAPI_FILE));
 
   const authenticate: Middleware<AdminApiState>[] = [

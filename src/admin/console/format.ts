@@ -1,4 +1,4 @@
-const JST_OFFSET_MS = 9 * 3600 * 1000;
+import { JST_OFFSET_MS } from '../../shared/jst.ts';
 
 /** A time as staff read it: Japan time, to the second ("2026-11-25 14:03:09"). */
 export const formatJst = (ms: number | undefined): string =>
@@ -12,9 +12,6 @@ export const parseJstLocal = (value: unknown): number | undefined => {
   const ms = Date.parse(`${value.length === 16 ? `${value}:00` : value}+09:00`);
   return Number.isNaN(ms) ? undefined : ms;
 };
-
-/** ISO 8601 in Japan time with its offset, as the calendar's windows are written. */
-export const jstIso = (ms: number): string => `${new Date(ms + JST_OFFSET_MS).toISOString().slice(0, 19)}+09:00`;
 
 /** The reverse, to refill a datetime-local input. */
 export const toJstLocal = (ms: number | undefined): string =>

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Router from '@koa/router';
+import { createRouter } from '../../http/router.ts';
 import type { ConsoleDeps, ConsoleRouteState } from './deps.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { customerRoutes } from './routes/customers.ts';
@@ -21,7 +21,7 @@ import { startRequest } from './steps/start-request.ts';
  * the one-time code again for bulk actions, then the operation.
  */
 export const consoleRouter = (deps: ConsoleDeps) => {
-  const router = new Router<ConsoleRouteState>({ prefix: '/admin' });
+  const router = createRouter<ConsoleRouteState>({ prefix: '/admin' });
   const css = readFileSync(join(deps.config.rootDir, 'views/admin/admin.css'));
   const cookie = sessionCookie({
     name: 'admin_session',

@@ -1,18 +1,19 @@
 import type { AuditLog } from '../../audit/index.ts';
-import type {
-  AccountType,
-  CoreBanking,
-  Customer,
-  Eligibility,
-  LoginAccountRef,
-  LoginFailureState,
+import {
+  LOGIN_ACCOUNT_TYPES,
+  type AccountType,
+  type CoreBanking,
+  type Customer,
+  type Eligibility,
+  type LoginAccountRef,
+  type LoginFailureState,
 } from '../../core-banking/port.ts';
 import { maskAccountNumber } from '../../grants/consent-records.ts';
 import { OperationError } from './errors.ts';
 import { recordStaffAction, type Actor } from './staff-action.ts';
 
 /** The account types a customer logs in with (the login form offers these); each has its own lock. */
-export const LOGIN_ACCOUNT_TYPES: readonly AccountType[] = ['ordinary', 'savings', 'card_deposit'];
+const loginAccountType = (type: AccountType): boolean => (LOGIN_ACCOUNT_TYPES as readonly AccountType[]).includes(type);
 
 export interface CustomerAccountView {
   accountId: string;
@@ -48,7 +49,7 @@ export const createCustomerOperations = (deps: { coreBanking: CoreBanking; audit
         branchName: a.branchName,
         maskedNumber: maskAccountNumber(a.accountNumber),
         status: a.status,
-        login: LOGIN_ACCOUNT_TYPES.includes(a.accountType) ? await deps.coreBanking.loginFailures(a) : undefined,
+        login: loginAccountType(a.accountType) ? await deps.coreBanking.loginFailures(a) : undefined,
       })),
     );
     return { customer, eligibility: await deps.coreBanking.eligibility(customerId), accounts };
@@ -76,7 +77,7 @@ export const createCustomerOperations = (deps: { coreBanking: CoreBanking; audit
   /** The login reference of one of the customer's accounts (the console posts the account id). */
   async loginRefOf(customerId: string, accountId: string): Promise<LoginAccountRef> {
     const account = await deps.coreBanking.account(accountId);
-    if (!account || account.customerId !== customerId || !LOGIN_ACCOUNT_TYPES.includes(account.accountType)) {
+    if (!account || account.customerId !== customerId || !loginAccountType(account.accountType)) {
       throw new OperationError('not_found', 'The customer has no such login account.');
     }
     return { branchCode: account.branchCode, accountType: account.accountType, accountNumber: account.accountNumber };

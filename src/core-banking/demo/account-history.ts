@@ -1,7 +1,7 @@
 import type { Transaction } from '../port.ts';
 import { plannedEntries, type PlannedEntry } from './activity-profiles.ts';
 import type { DemoAccountData } from './data-schema.ts';
-import { calendarDate, formatDay, type DayNumber } from './jst-days.ts';
+import { civilDateOf, isoDateOf, type JstDay } from '../../shared/jst.ts';
 import { seededRandom } from './seeded-random.ts';
 
 const MAX_ENTRIES_PER_DAY = 3;
@@ -22,14 +22,14 @@ export class AccountHistory {
   readonly #account: DemoAccountData;
   readonly #opening: number;
   readonly #usualLevel: number;
-  #through: DayNumber;
+  #through: JstDay;
   #balance: number;
   // Parallel arrays, one slot per transaction, in booking order.
   readonly #items: Transaction[] = [];
-  readonly #days: DayNumber[] = [];
+  readonly #days: JstDay[] = [];
   readonly #balances: number[] = [];
 
-  constructor(account: DemoAccountData, start: DayNumber) {
+  constructor(account: DemoAccountData, start: JstDay) {
     this.#account = account;
     this.#opening = account.openingBalance ?? 0;
     this.#usualLevel =
@@ -41,21 +41,21 @@ export class AccountHistory {
   }
 
   /** Transactions booked from `fromDay` to `toDay`, inclusive, in booking order. */
-  between(fromDay: DayNumber, toDay: DayNumber): Transaction[] {
+  between(fromDay: JstDay, toDay: JstDay): Transaction[] {
     if (fromDay > toDay) return [];
     this.#generateThrough(toDay);
     return this.#items.slice(this.#firstIndexAfter(fromDay - 1), this.#firstIndexAfter(toDay));
   }
 
   /** The balance after every transaction booked up to the end of `day`. */
-  balanceAtEndOf(day: DayNumber): number {
+  balanceAtEndOf(day: JstDay): number {
     this.#generateThrough(day);
     const index = this.#firstIndexAfter(day) - 1;
     return index < 0 ? this.#opening : this.#balances[index];
   }
 
   /** Index of the first transaction booked after `day` (binary search over the booked days). */
-  #firstIndexAfter(day: DayNumber): number {
+  #firstIndexAfter(day: JstDay): number {
     let low = 0;
     let high = this.#days.length;
     while (low < high) {
@@ -66,22 +66,22 @@ export class AccountHistory {
     return low;
   }
 
-  #generateThrough(day: DayNumber): void {
+  #generateThrough(day: JstDay): void {
     if (this.#account.status !== 'active') return;
     for (let d = this.#through + 1; d <= day; d += 1) this.#book(d);
     this.#through = Math.max(this.#through, day);
   }
 
-  #book(day: DayNumber): void {
+  #book(day: JstDay): void {
     const plan = plannedEntries({
       day,
-      date: calendarDate(day),
-      random: seededRandom(`${this.#account.accountId}|${formatDay(day)}`),
+      date: civilDateOf(day),
+      random: seededRandom(`${this.#account.accountId}|${isoDateOf(day)}`),
       balance: this.#balance,
       level: Math.min(3, Math.max(0.25, this.#balance / this.#usualLevel)),
       account: this.#account,
     });
-    const date = formatDay(day);
+    const date = isoDateOf(day);
     let booked = 0;
     for (const planned of plan) {
       if (booked === MAX_ENTRIES_PER_DAY) break;

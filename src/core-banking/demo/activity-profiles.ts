@@ -1,7 +1,7 @@
 import type { AccountType } from '../port.ts';
 import type { DemoAccountData } from './data-schema.ts';
 import { netOfWithholdingTax } from './interest.ts';
-import { dayOf, weekdayOnOrAfter, weekdayOnOrBefore, type CalendarDate, type DayNumber } from './jst-days.ts';
+import { dayOf, weekdayOnOrAfter, weekdayOnOrBefore, type CivilDate, type JstDay } from '../../shared/jst.ts';
 import type { SeededRandom } from './seeded-random.ts';
 
 /**
@@ -18,8 +18,8 @@ export interface PlannedEntry {
 }
 
 export interface DayContext {
-  day: DayNumber;
-  date: CalendarDate;
+  day: JstDay;
+  date: CivilDate;
   random: SeededRandom;
   /** Balance before the day (a card loan: the loan balance). */
   balance: number;

@@ -1,7 +1,7 @@
 import type { Balance } from '../port.ts';
 import type { AccountHistory } from './account-history.ts';
 import type { DemoAccountData } from './data-schema.ts';
-import { endOfPreviousMonth, formatJstDateTime, jstDay } from './jst-days.ts';
+import { endOfPreviousMonth, formatJst, jstDayOf } from '../../shared/jst.ts';
 
 /**
  * The balance figures of a liquid account at the instant `nowMs`, all read off the same history
@@ -9,7 +9,7 @@ import { endOfPreviousMonth, formatJstDateTime, jstDay } from './jst-days.ts';
  * withdrawable.
  */
 export const balanceAt = (account: DemoAccountData, history: AccountHistory, nowMs: number): Balance => {
-  const today = jstDay(nowMs);
+  const today = jstDayOf(nowMs);
   const balance = history.balanceAtEndOf(today);
   const usable = account.status === 'active';
   const common = {
@@ -17,7 +17,7 @@ export const balanceAt = (account: DemoAccountData, history: AccountHistory, now
     balance: String(balance),
     previousDayBalance: String(history.balanceAtEndOf(today - 1)),
     previousMonthBalance: String(history.balanceAtEndOf(endOfPreviousMonth(today))),
-    asOf: formatJstDateTime(nowMs),
+    asOf: formatJst(nowMs),
   };
   if (account.accountType !== 'card_loan') return { ...common, withdrawableAmount: String(usable ? balance : 0) };
   const creditLimit = account.creditLimit ?? 0;

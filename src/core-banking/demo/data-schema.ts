@@ -1,5 +1,5 @@
 import type { JSONSchemaType } from 'ajv';
-import { ACCOUNT_TYPES, type AccountStatus, type AccountType } from '../port.ts';
+import { ACCOUNT_TYPES, LIQUID_ACCOUNT_TYPES, type AccountStatus, type AccountType } from '../port.ts';
 
 /**
  * The shape of config/demo/core-banking.json (written by src/cli/generate-demo-data.ts).
@@ -68,7 +68,7 @@ export interface DemoCoreBankingData {
 
 const DATE = '^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$';
 const YEN = { type: 'integer', minimum: 0, maximum: 1e12 } as const;
-const LIQUID_NOT_LOAN = ['ordinary', 'savings', 'card_deposit', 'tax_reserve'];
+const LIQUID_NOT_LOAN = LIQUID_ACCOUNT_TYPES.filter((type) => type !== 'card_loan');
 
 const timeDepositSchema: JSONSchemaType<DemoTimeDepositData> = {
   type: 'object',

@@ -6,7 +6,7 @@ import { balanceAt } from './balances.ts';
 import type { DemoCoreBankingData } from './data-schema.ts';
 import { buildDirectory, toCustomer, type DirectoryEntry } from './directory.ts';
 import { eligibilityOf } from './eligibility.ts';
-import { formatJstDateTime, jstDay, parseDayOrThrow } from './jst-days.ts';
+import { formatJst, jstDayOf, parseIsoDateOrThrow } from '../../shared/jst.ts';
 import { createLoginFailureCounter } from '../login-failures.ts';
 import { matchTotp } from '../../shared/totp.ts';
 import { createPinVerifier } from './pin-verifier.ts';
@@ -38,7 +38,7 @@ export function createDemoCoreBanking({ data, store, clock, unknownSeconds }: De
   const directory = buildDirectory(data);
   const pins = createPinVerifier(directory.samplePinHash);
   const failures = createLoginFailureCounter(store, { unknownSeconds });
-  const historyStart = parseDayOrThrow(data.historyStart);
+  const historyStart = parseIsoDateOrThrow(data.historyStart);
   const histories = new Map<string, AccountHistory>();
 
   const liquid = (accountId: string): DirectoryEntry | undefined => {
@@ -128,7 +128,7 @@ export function createDemoCoreBanking({ data, store, clock, unknownSeconds }: De
     },
 
     async asOf() {
-      return formatJstDateTime(clock.now());
+      return formatJst(clock.now());
     },
 
     async balance(accountId) {
@@ -137,15 +137,15 @@ export function createDemoCoreBanking({ data, store, clock, unknownSeconds }: De
     },
 
     async transactions(accountId, dateFrom, dateTo) {
-      const from = parseDayOrThrow(dateFrom);
-      const to = Math.min(parseDayOrThrow(dateTo), jstDay(clock.now()));
+      const from = parseIsoDateOrThrow(dateFrom);
+      const to = Math.min(parseIsoDateOrThrow(dateTo), jstDayOf(clock.now()));
       const entry = liquid(accountId);
       return entry ? historyOf(entry).between(from, to) : [];
     },
 
     async timeDeposits(accountId) {
       const entry = directory.byAccountId(accountId);
-      return timeDepositsOn(entry?.data.timeDeposits ?? [], jstDay(clock.now()));
+      return timeDepositsOn(entry?.data.timeDeposits ?? [], jstDayOf(clock.now()));
     },
 
     loginFailures: (ref) => failures.state(ref),

@@ -1,6 +1,6 @@
 import type { Account, Customer, LoginAccountRef } from '../port.ts';
 import type { DemoAccountData, DemoCoreBankingData, DemoCustomerData } from './data-schema.ts';
-import { parseDay } from './jst-days.ts';
+import { parseIsoDate } from '../../shared/jst.ts';
 
 export interface DirectoryEntry {
   customer: DemoCustomerData;
@@ -34,7 +34,7 @@ export const buildDirectory = (data: DemoCoreBankingData): Directory => {
   const byRef = new Map<string, DirectoryEntry>();
   let samplePinHash: string | undefined;
 
-  if (parseDay(data.historyStart) === undefined) problems.push(`historyStart ${data.historyStart} is not a date`);
+  if (parseIsoDate(data.historyStart) === undefined) problems.push(`historyStart ${data.historyStart} is not a date`);
   for (const customer of data.customers) {
     if (customers.has(customer.customerId)) problems.push(`customer ${customer.customerId} is listed twice`);
     customers.set(customer.customerId, customer);
@@ -49,7 +49,7 @@ export const buildDirectory = (data: DemoCoreBankingData): Directory => {
           `account ${accountData.branchCode}/${accountData.accountType}/${accountData.accountNumber} is listed twice`,
         );
       for (const deposit of accountData.timeDeposits ?? []) {
-        if (parseDay(deposit.depositDate) === undefined)
+        if (parseIsoDate(deposit.depositDate) === undefined)
           problems.push(`account ${accountData.accountId}: deposit date ${deposit.depositDate} is not a date`);
       }
       const entry: DirectoryEntry = {

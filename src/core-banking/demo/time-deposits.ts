@@ -1,7 +1,7 @@
 import type { TimeDeposit } from '../port.ts';
 import type { DemoTimeDepositData } from './data-schema.ts';
 import { netOfWithholdingTax, termInterest } from './interest.ts';
-import { addMonths, formatDay, parseDayOrThrow, type DayNumber } from './jst-days.ts';
+import { addMonths, isoDateOf, parseIsoDateOrThrow, type JstDay } from '../../shared/jst.ts';
 
 /**
  * The deposits (明細) of a time-deposit account as they stand on `today`. The data file holds each
@@ -12,13 +12,13 @@ import { addMonths, formatDay, parseDayOrThrow, type DayNumber } from './jst-day
  * renewal stays listed after maturity (満期後, not yet withdrawn). Deposits made after `today` are
  * not shown.
  */
-export const timeDepositsOn = (deposits: readonly DemoTimeDepositData[], today: DayNumber): TimeDeposit[] =>
+export const timeDepositsOn = (deposits: readonly DemoTimeDepositData[], today: JstDay): TimeDeposit[] =>
   deposits
     .map((deposit) => currentTerm(deposit, today))
     .filter((deposit): deposit is TimeDeposit => deposit !== undefined);
 
-const currentTerm = (deposit: DemoTimeDepositData, today: DayNumber): TimeDeposit | undefined => {
-  const first = parseDayOrThrow(deposit.depositDate);
+const currentTerm = (deposit: DemoTimeDepositData, today: JstDay): TimeDeposit | undefined => {
+  const first = parseIsoDateOrThrow(deposit.depositDate);
   if (first > today) return undefined;
   let term = 0;
   let principal = deposit.principal;
@@ -33,8 +33,8 @@ const currentTerm = (deposit: DemoTimeDepositData, today: DayNumber): TimeDeposi
   }
   return {
     depositNumber: deposit.depositNumber,
-    depositDate: formatDay(addMonths(first, term * deposit.termMonths)),
-    maturityDate: formatDay(addMonths(first, (term + 1) * deposit.termMonths)),
+    depositDate: isoDateOf(addMonths(first, term * deposit.termMonths)),
+    maturityDate: isoDateOf(addMonths(first, (term + 1) * deposit.termMonths)),
     principal: String(principal),
     interestRate: deposit.interestRate,
     termMonths: deposit.termMonths,

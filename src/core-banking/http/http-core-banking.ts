@@ -7,7 +7,7 @@ import type { FromSchema } from 'json-schema-to-ts';
 import type { Clock } from '../../shared/clock.ts';
 import type { Logger } from '../../shared/logger.ts';
 import type { Store } from '../../store/store.ts';
-import { parseDayOrThrow } from '../demo/jst-days.ts';
+import { parseIsoDateOrThrow } from '../../shared/jst.ts';
 import { CoreBankingProtocolError, CoreBankingUnavailableError } from '../errors.ts';
 import { createLoginFailureCounter } from '../login-failures.ts';
 import type {
@@ -380,8 +380,8 @@ export const createHttpCoreBanking = (deps: HttpCoreBankingDeps): HttpCoreBankin
     balance: (accountId) => read<Balance>('getBalance', `/accounts/${id(accountId)}/balance`, 'Balance', true),
 
     async transactions(accountId, dateFrom, dateTo) {
-      parseDayOrThrow(dateFrom);
-      parseDayOrThrow(dateTo);
+      parseIsoDateOrThrow(dateFrom);
+      parseIsoDateOrThrow(dateTo);
       const all: Transaction[] = [];
       let cursor: string | undefined;
       for (let page = 0; page < MAX_PAGES; page += 1) {

@@ -3,6 +3,7 @@ import { translator } from '../../i18n/index.ts';
 import { resolveLocale } from '../../http/locale.ts';
 import type { InteractionDeps, InteractionRequest } from '../deps.ts';
 import { renderErrorPage } from '../pages.ts';
+import { unavailableCause } from '../../shared/unavailable.ts';
 
 /**
  * Loads the interaction named in the URL and bound to this browser's interaction cookie; without
@@ -16,7 +17,9 @@ export const loadInteraction =
     let details;
     try {
       details = await deps.provider.interactionDetails(ctx.req, ctx.res);
-    } catch {
+    } catch (error) {
+      // An outage is not a lost session: the interaction is still there once the store is back.
+      if (unavailableCause(error)) throw error;
       const locale = resolveLocale(ctx);
       return renderErrorPage(deps, ctx, {
         locale,

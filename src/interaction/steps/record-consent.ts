@@ -7,7 +7,7 @@ import type { InteractionDeps, InteractionRouteState } from '../deps.ts';
 import type { ConsentForm } from '../forms.ts';
 import { offerOf } from '../offer.ts';
 import { currentTerms } from '../../terms/terms.ts';
-import { pairwiseSubject } from '../../protocol/pairwise.ts';
+import { pairwiseSubject } from '../../shared/pairwise.ts';
 import { renderConsentPage } from '../pages.ts';
 import { finishInteraction } from './finish.ts';
 

@@ -2,6 +2,7 @@ import type { Middleware, ParameterizedContext } from 'koa';
 import {
   closedDescription,
   gatedSurface,
+  routedPath,
   oauthErrorDescription,
   type AvailabilityAnswer,
 } from '../../availability/index.ts';
@@ -16,7 +17,7 @@ export const closedNow = (
   deps: Pick<InteractionDeps, 'availability'>,
   ctx: ParameterizedContext<InteractionRouteState>,
 ): Closed | undefined => {
-  const surface = gatedSurface({ path: ctx.path });
+  const surface = gatedSurface({ path: routedPath(ctx) });
   if (!surface) return undefined;
   const answer = deps.availability.check(surface, ctx.state.interaction.partner.client_id);
   return answer.open ? undefined : { ...answer, surface };

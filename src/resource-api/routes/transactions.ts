@@ -1,19 +1,11 @@
 import type { Middleware } from 'koa';
 import { LIQUID_ACCOUNT_TYPES, type CoreBanking } from '../../core-banking/port.ts';
 import type { Clock } from '../../shared/clock.ts';
+import { isoDateAt, parseIsoDate } from '../../shared/jst.ts';
 import type { DataCallState } from '../context.ts';
 import { accountNotFound, badRequest } from '../../web/errors.ts';
 import { TRANSACTION_TYPE_CODES, baseDateTime, compact } from '../format.ts';
 import type { createPagingKeys } from '../paging.ts';
-
-const JST_OFFSET_MS = 9 * 3600 * 1000;
-const jstToday = (ms: number) => new Date(ms + JST_OFFSET_MS).toISOString().slice(0, 10);
-
-const isCalendarDate = (s: string) => {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
-  const d = new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
-};
 
 /** The first day still inside the history window: `months` before today (JST). */
 const historyStart = (today: string, months: number) => {
@@ -34,7 +26,7 @@ export const resolvePeriod = (
 ) => {
   for (const name of ['dateFrom', 'dateTo'] as const) {
     const v = query[name];
-    if (v !== undefined && (typeof v !== 'string' || !isCalendarDate(v)))
+    if (v !== undefined && (typeof v !== 'string' || parseIsoDate(v) === undefined))
       throw badRequest('invalid_date', `${name} must be a date (YYYY-MM-DD).`);
   }
   const dateFrom = (query.dateFrom as string | undefined) ?? (query.dateTo === undefined ? today : undefined);
@@ -66,7 +58,7 @@ export const listTransactions =
     if (!account) throw accountNotFound();
     if (!LIQUID_ACCOUNT_TYPES.includes(account.accountType))
       throw badRequest('account_type_not_supported', 'This account has no transaction history in this API.');
-    const { dateFrom, dateTo } = resolvePeriod(ctx.query, jstToday(deps.clock.now()), deps.historyMonths);
+    const { dateFrom, dateTo } = resolvePeriod(ctx.query, isoDateAt(deps.clock.now()), deps.historyMonths);
     const scope = { accountId: account.accountId, dateFrom, dateTo };
 
     let after: string | undefined;

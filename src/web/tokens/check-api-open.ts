@@ -1,5 +1,5 @@
 import type { Context, Middleware } from 'koa';
-import { closedDescription, gatedSurface, type Availability } from '../../availability/index.ts';
+import { closedDescription, gatedSurface, routedPath, type Availability } from '../../availability/index.ts';
 import { ResourceError } from '../errors.ts';
 import type { TokenState } from './token-request.ts';
 
@@ -9,7 +9,7 @@ import type { TokenState } from './token-request.ts';
  * message (Japanese unless the caller prefers English); `Retry-After` when the reopening is known.
  */
 const refuseIfClosed = (availability: Availability, ctx: Context, partnerId?: string) => {
-  const surface = gatedSurface({ path: ctx.path });
+  const surface = gatedSurface({ path: routedPath(ctx) });
   if (!surface) return;
   const answer = availability.check(surface, partnerId);
   if (answer.open) return;

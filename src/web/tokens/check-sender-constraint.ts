@@ -1,6 +1,7 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import type { Context, Middleware, ParameterizedContext } from 'koa';
 import { calculateJwkThumbprint, EmbeddedJWK, errors as joseErrors, jwtVerify, type JWK } from 'jose';
+import { issuerUrlFor } from '../../http/issuer-origin.ts';
 import type { Clock } from '../../shared/clock.ts';
 import type { Store } from '../../store/store.ts';
 import { invalidDpopProof, invalidToken, ResourceError } from '../errors.ts';
@@ -11,6 +12,8 @@ export const DPOP_ALGS = ['ES256', 'PS256', 'EdDSA'];
 
 export interface SenderConstraintDeps {
   store: Store;
+  /** The configured issuer: its origin, never the request's Host, is what a proof's `htu` must name. */
+  issuer: string;
   clock: Clock;
   iatToleranceSeconds: number;
   nonces?: DpopNonces;
@@ -18,8 +21,8 @@ export interface SenderConstraintDeps {
   certificateHeader?: string;
 }
 
-/** The URL a proof must name: scheme, host and path of this request, no query (RFC 9449 §4.3). */
-const expectedHtu = (ctx: Context) => `${ctx.protocol}://${ctx.host}${ctx.path}`;
+/** The URL a proof must name: the issuer's origin and this request's path, no query (RFC 9449 §4.3). */
+const expectedHtu = (issuer: string, ctx: Context) => issuerUrlFor(issuer, ctx.path);
 
 const normalizedHtu = (htu: unknown) => {
   if (typeof htu !== 'string') return undefined;
@@ -62,7 +65,8 @@ export const checkSenderConstraint = (deps: SenderConstraintDeps): Middleware<To
     if (typeof payload.jti !== 'string' || payload.jti.length < 8 || payload.jti.length > 256)
       throw invalidDpopProof('The DPoP proof needs a jti.');
     if (payload.htm !== ctx.method) throw invalidDpopProof('The DPoP proof is for another HTTP method.');
-    if (normalizedHtu(payload.htu) !== expectedHtu(ctx)) throw invalidDpopProof('The DPoP proof is for another URL.');
+    if (normalizedHtu(payload.htu) !== expectedHtu(deps.issuer, ctx))
+      throw invalidDpopProof('The DPoP proof is for another URL.');
     const now = Math.floor(deps.clock.now() / 1000);
     if (typeof payload.iat !== 'number' || Math.abs(now - payload.iat) > deps.iatToleranceSeconds)
       throw invalidDpopProof('The DPoP proof is not recent.');

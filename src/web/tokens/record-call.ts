@@ -1,5 +1,6 @@
 import type { Middleware } from 'koa';
 import type { AuditLog } from '../../audit/audit-log.ts';
+import { unavailableCause } from '../../shared/unavailable.ts';
 import type { PartnerTokenState } from './token-request.ts';
 
 /** What the audit record of a partner's call reads: whatever the checks got to before it ended. */
@@ -48,7 +49,10 @@ export const recordCall =
     if (failure) throw failure;
   };
 
+// An outage is recorded as the 503 the caller gets.
 const statusOf = (failure: unknown) =>
-  typeof failure === 'object' && failure !== null && 'status' in failure && typeof failure.status === 'number'
-    ? failure.status
-    : 500;
+  unavailableCause(failure)
+    ? 503
+    : typeof failure === 'object' && failure !== null && 'status' in failure && typeof failure.status === 'number'
+      ? failure.status
+      : 500;

@@ -28,6 +28,8 @@ export interface TokenCheckDeps {
   audiences: Pick<Audiences, 'dataApi' | 'adminApi' | 'coreEvents'>;
   /** The bank's own systems, each with the scopes it may hold. */
   internalClients: readonly { client_id: string; scopes: readonly string[] }[];
+  /** The configured issuer: DPoP proofs name its origin. */
+  issuer: string;
   settings: { dpop: Settings['dpop']; mtls: Pick<Settings['mtls'], 'enabled' | 'certificateHeader'> };
   /** The shared secret DPoP nonces derive from (the same on every instance). */
   dpopNonceSecret: Buffer;
@@ -48,6 +50,7 @@ export const createTokenChecks = (deps: TokenCheckDeps) => {
   const senderConstraint = checkSenderConstraint({
     store: deps.store,
     clock: deps.clock,
+    issuer: deps.issuer,
     iatToleranceSeconds: dpop.iatToleranceSeconds,
     nonces: dpop.requireNonce ? createDpopNonces({ secret: deps.dpopNonceSecret, clock: deps.clock }) : undefined,
     certificateHeader: mtls.enabled ? mtls.certificateHeader : undefined,

@@ -2,7 +2,7 @@
 // argv[2]: JSON list of JST dates "YYYY-MM-DD". Prints the holiday name (or null) for each.
 import holidayJp from '@holiday-jp/holiday_jp';
 import { createNationalHolidays } from '../../../src/calendar/national-holidays.ts';
-import { jstDayOf } from '../../../src/calendar/jst.ts';
+import { jstDayOf } from '../../../src/shared/jst.ts';
 
 const dates = JSON.parse(process.argv[2]) as string[];
 const holidays = createNationalHolidays();

@@ -1,4 +1,5 @@
 import type { Context, Middleware } from 'koa';
+import { LOGIN_ACCOUNT_TYPES } from '../../../core-banking/port.ts';
 import type { ConsoleRouter, ConsoleDeps, SignedInRequest } from '../deps.ts';
 import { csrfOnlyFormSchema, customerSearchFormSchema, type CustomerSearchForm } from '../forms.ts';
 import { renderPage } from '../pages.ts';
@@ -19,6 +20,7 @@ export const homeRoutes = (router: ConsoleRouter, deps: ConsoleDeps, signedIn: M
         partners: partners.map((v) => ({ clientId: v.partner.client_id, name: v.partner.name })),
         notFound: options.notFound,
         search: ctx.state.posted ?? {},
+        loginAccountTypes: LOGIN_ACCOUNT_TYPES,
       },
       { titleKey: 'home.title', status: options.status },
     );

@@ -1,4 +1,5 @@
 import type { Context, Middleware } from 'koa';
+import { ACCOUNT_TYPES } from '../../../core-banking/port.ts';
 import { OperationError } from '../../operations/index.ts';
 import type { ConsoleRouter, ConsoleDeps, SignedInRequest } from '../deps.ts';
 import {
@@ -13,6 +14,7 @@ import { redirectDone, renderPage } from '../pages.ts';
 import { consoleForms } from '../steps/parse-form.ts';
 import { reenterTotp } from '../steps/reenter-totp.ts';
 import { requirePermission } from '../steps/require-permission.ts';
+import { jsonTooDeep } from '../../../http/json-depth.ts';
 
 /** What a new partner's form starts from: the shape of a partner file. */
 const NEW_PARTNER_TEMPLATE = {
@@ -22,7 +24,7 @@ const NEW_PARTNER_TEMPLATE = {
   jwks_uri: 'https://',
   token_endpoint_auth_method: 'private_key_jwt',
   scopes: ['openid', 'offline_access', 'accounts', 'deposits', 'time_deposits'],
-  account_types: ['ordinary', 'savings', 'card_deposit', 'card_loan', 'tax_reserve', 'time_deposit'],
+  account_types: [...ACCOUNT_TYPES],
   status: 'active',
   profile: 'fapi2',
 };
@@ -60,6 +62,8 @@ export const partnerRoutes = (router: ConsoleRouter, deps: ConsoleDeps, signedIn
       const clientId = create ? undefined : ctx.params.clientId;
       let definition: unknown;
       try {
+        // Too deep counts as not JSON: nothing may walk a 20,000-deep array.
+        if (jsonTooDeep(form.definition)) throw new Error('too deep');
         definition = JSON.parse(form.definition);
       } catch {
         return showForm(ctx, {

@@ -2,7 +2,8 @@ import type { Context, Middleware } from 'koa';
 import { SURFACES } from '../../../calendar/surfaces.ts';
 import type { RestrictionScope } from '../../../availability/index.ts';
 import type { ConsoleRouter, ConsoleDeps, SignedInRequest } from '../deps.ts';
-import { jstIso, parseJstLocal } from '../format.ts';
+import { formatJst } from '../../../shared/jst.ts';
+import { parseJstLocal } from '../format.ts';
 import { OperationError } from '../../operations/index.ts';
 import {
   maintenanceWindowFormSchema,
@@ -93,7 +94,7 @@ export const serviceRoutes = (router: ConsoleRouter, deps: ConsoleDeps, signedIn
       if (from === undefined || to === undefined) return show(ctx, { status: 400, invalidWindow: 'invalid_request' });
       try {
         await deps.ops.service.windows.add(
-          { id: form.id, surfaces: form.surfaces, from: jstIso(from), to: jstIso(to), reason: form.reason },
+          { id: form.id, surfaces: form.surfaces, from: formatJst(from), to: formatJst(to), reason: form.reason },
           request(ctx).actor,
         );
       } catch (e) {

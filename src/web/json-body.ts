@@ -1,8 +1,9 @@
 import type { AnySchema, Ajv } from 'ajv';
 import type { Context } from 'koa';
 import { ConfigError } from '../config/config-error.ts';
-import { ResourceError } from '../web/errors.ts';
-import { readRawBody } from './raw-body.ts';
+import { jsonTooDeep, MAX_JSON_DEPTH } from '../http/json-depth.ts';
+import { readRawBody } from '../http/raw-body.ts';
+import { ResourceError } from './errors.ts';
 
 const MAX_BODY_BYTES = 64 * 1024;
 
@@ -21,6 +22,8 @@ export const jsonBodyReader =
       MAX_BODY_BYTES,
       () => new ResourceError(413, 'payload_too_large', 'The body is too large.'),
     );
+    if (jsonTooDeep(text))
+      throw new ResourceError(400, 'invalid_request', `The body nests deeper than ${MAX_JSON_DEPTH} levels.`);
     let body: unknown;
     try {
       body = JSON.parse(text);
