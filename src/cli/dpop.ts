@@ -1,6 +1,6 @@
-// npm run -s dpop -- GET <url> --key <private JWK file> --token <access token> [--nonce N | --probe] [--iat S]
+// npm run -s dpop -- GET <url> --key <private JWK file> --token=<access token> [--nonce N | --probe] [--iat S]
 // Prints a fresh DPoP proof (RFC 9449) for one request, for curl:
-//   curl -H "Authorization: DPoP $AT" -H "DPoP: $(npm run -s dpop -- GET "$URL" --key key.json --token "$AT")" "$URL"
+//   curl -H "Authorization: DPoP $AT" -H "DPoP: $(npm run -s dpop -- GET "$URL" --key key.json --token="$AT")" "$URL"
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createDpopProof, dpopAlgFor, type PrivateJwk } from '../demo-partner/dpop-proof.ts';
@@ -20,7 +20,8 @@ const { values, positionals } = parseArgs({
 const usage = `usage: npm run -s dpop -- <METHOD> <url> --key <private JWK or JWKS file> [--token <access token>]
                                   [--nonce <DPoP-Nonce> | --probe] [--iat <seconds since epoch>]
 Prints one DPoP proof on standard output; hints on standard error.
-  --token   the access token the proof is for (sets ath); leave out for the token endpoint
+  --token   the access token the proof is for (sets ath); leave out for the token endpoint.
+            Write --token=<value>: a token may begin with "-"
   --nonce   the server's nonce, from the DPoP-Nonce header of its last answer
   --probe   send the request once to learn the server's nonce and clock, then print a fresh proof
   --iat     the proof's issue time (default: now, corrected by the server's Date with --probe)

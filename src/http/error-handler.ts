@@ -48,8 +48,9 @@ export const errorHandler =
             'temporarily_unavailable',
           );
         } else {
+          // The data API's documented outage code; an operator's restriction answers temporarily_unavailable.
           ctx.body = {
-            errorCode: 'temporarily_unavailable',
+            errorCode: 'service_unavailable',
             errorMessage: 'The service is temporarily unavailable. Please try again shortly.',
           };
         }

@@ -257,17 +257,17 @@ describe('failures', () => {
     expect((failing.error as Error).message).toContain('circuit breaker open');
     expect(core.breakerState()).toBe('open');
     const metrics = await registry.metrics();
-    expect(metrics).toContain('core_banking_breaker_state 2');
-    expect(metrics).toMatch(/core_banking_errors_total\{operation="getAsOf",kind="breaker_open"\} 1/);
-    expect(metrics).toContain(`core_banking_errors_total{operation="getAsOf",kind="status"} ${failures}`);
+    expect(metrics).toContain('renkei_core_banking_breaker_state 2');
+    expect(metrics).toMatch(/renkei_core_banking_errors_total\{operation="getAsOf",kind="breaker_open"\} 1/);
+    expect(metrics).toContain(`renkei_core_banking_errors_total{operation="getAsOf",kind="status"} ${failures}`);
     // After resetTimeoutMs one trial call goes through (half-open); its success closes the breaker.
     while (core.breakerState() === 'open') await new Promise((resolve) => setTimeout(resolve, 50));
     expect(core.breakerState()).toBe('half_open');
     expect(await core.asOf()).toBe('2026-11-25T12:00:00+09:00');
     expect(core.breakerState()).toBe('closed');
-    expect(await registry.metrics()).toContain('core_banking_breaker_state 0');
+    expect(await registry.metrics()).toContain('renkei_core_banking_breaker_state 0');
     expect(await registry.metrics()).toMatch(
-      /core_banking_request_duration_seconds_count\{operation="getAsOf",outcome="ok"\} 1/,
+      /renkei_core_banking_request_duration_seconds_count\{operation="getAsOf",outcome="ok"\} 1/,
     );
   });
 

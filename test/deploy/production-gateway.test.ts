@@ -286,7 +286,7 @@ describe('production mode against the reference gateway', () => {
       const answer = page.waitForResponse((r) => r.request().method() === 'POST');
       await fillIdentityCheck(page, t, who);
       expect((await answer).status()).toBe(503);
-      expect(await page.content()).toContain('しばらくしてからもう一度お試しください');
+      expect(await page.content()).toContain('ただいま一時的にご利用いただけません');
       await page.context().close();
       const { pin: _pin, ...ref } = {
         branchCode: who.branch,
@@ -309,8 +309,10 @@ describe('production mode against the reference gateway', () => {
     const metrics = await (
       await fetch(`${issuer}/metrics`, { headers: { authorization: 'Bearer metrics-token-0123456789' } })
     ).text();
-    expect(metrics).toMatch(/core_banking_request_duration_seconds_count\{operation="getAccount",outcome="ok"\} \d+/);
-    expect(metrics).toMatch(/core_banking_errors_total\{operation="[a-zA-Z]+",kind="breaker_open"\} \d+/);
-    expect(metrics).toMatch(/core_banking_breaker_state 0/);
+    expect(metrics).toMatch(
+      /renkei_core_banking_request_duration_seconds_count\{operation="getAccount",outcome="ok"\} \d+/,
+    );
+    expect(metrics).toMatch(/renkei_core_banking_errors_total\{operation="[a-zA-Z]+",kind="breaker_open"\} \d+/);
+    expect(metrics).toMatch(/renkei_core_banking_breaker_state 0/);
   });
 });

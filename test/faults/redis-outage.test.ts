@@ -164,7 +164,7 @@ test('a Redis frozen, then killed, under mixed load: only successes and 503s, wi
   expect(outages.filter((s) => s.retryAfter === null)).toEqual([]);
   // Each surface met the outage and said so its own way.
   const bodyOf = (what: RegExp) => outages.find((s) => what.test(s.what))?.body ?? '';
-  expect(JSON.parse(bodyOf(/^GET \/api\/v1\//))).toMatchObject({ errorCode: 'temporarily_unavailable' });
+  expect(JSON.parse(bodyOf(/^GET \/api\/v1\//))).toMatchObject({ errorCode: 'service_unavailable' });
   expect(JSON.parse(bodyOf(/^POST \/token$/))).toMatchObject({ error: 'temporarily_unavailable' });
   expect(JSON.parse(bodyOf(/^POST \/request$/))).toMatchObject({ error: 'temporarily_unavailable' });
   const page = bodyOf(/^GET \/interaction\/:uid$/);

@@ -121,7 +121,8 @@ const exited = (child: ChildProcess) =>
       CONFIG_FILE: overlay,
       CALENDAR_FILE: 'config/demo/calendar-always-open.json',
     };
-    const healthy = async () => (await fetch(`${url}/healthz`)).ok;
+    // Ready, not just up: until the store answers, the server serves only 503s (healthz is 200 at once).
+    const healthy = async () => (await fetch(`${url}/readyz`).catch(() => undefined))?.ok === true;
     const target = { url } as TestServer;
 
     child = startChild(env);

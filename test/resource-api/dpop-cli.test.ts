@@ -50,7 +50,7 @@ describe('without a required nonce', () => {
   test('the printed proof is accepted once, and refused the second time', async () => {
     const { file, token } = await linkedWithKeyFile(server);
     const url = `${server.url}/api/v1/accounts/balances?accountId=x`;
-    const { stdout } = await cli(['GET', url, '--key', file, '--token', token, '--iat', serverSeconds(server)]);
+    const { stdout } = await cli(['GET', url, '--key', file, `--token=${token}`, '--iat', serverSeconds(server)]);
     const proof = stdout.trim();
     // htu without the query (RFC 9449 §4.2); the public key only in the header.
     expect(decodeJwt(proof)).toMatchObject({ htm: 'GET', htu: `${server.url}/api/v1/accounts/balances` });
@@ -62,8 +62,7 @@ describe('without a required nonce', () => {
       plain,
       '--key',
       file,
-      '--token',
-      token,
+      `--token=${token}`,
       '--iat',
       serverSeconds(server),
     ]);
@@ -89,7 +88,7 @@ describe('without a required nonce', () => {
     expect((await curl(url, token, stdout.trim())).status).toBe(401);
     const pub = join(dir, 'public.json');
     writeFileSync(pub, JSON.stringify({ kty: 'EC', crv: 'P-256', x: 'AA', y: 'AA' }));
-    await expect(cli(['GET', url, '--key', pub, '--token', token])).rejects.toMatchObject({ code: 2 });
+    await expect(cli(['GET', url, '--key', pub, `--token=${token}`])).rejects.toMatchObject({ code: 2 });
   });
 });
 
@@ -103,7 +102,7 @@ describe('with DPOP_REQUIRE_NONCE on', () => {
   test('--nonce: a proof with the nonce from the last answer is accepted', async () => {
     const { file, token } = await linkedWithKeyFile(server);
     const url = `${server.url}/api/v1/accounts`;
-    const first = await cli(['GET', url, '--key', file, '--token', token, '--iat', serverSeconds(server)]);
+    const first = await cli(['GET', url, '--key', file, `--token=${token}`, '--iat', serverSeconds(server)]);
     const refused = await curl(url, token, first.stdout.trim());
     expect(refused.status).toBe(401);
     expect(refused.headers.get('www-authenticate')).toMatch(/use_dpop_nonce/);
@@ -113,8 +112,7 @@ describe('with DPOP_REQUIRE_NONCE on', () => {
       url,
       '--key',
       file,
-      '--token',
-      token,
+      `--token=${token}`,
       '--nonce',
       nonce,
       '--iat',
@@ -131,8 +129,7 @@ describe('with DPOP_REQUIRE_NONCE on', () => {
       url,
       '--key',
       file,
-      '--token',
-      token,
+      `--token=${token}`,
       '--probe',
       '--iat',
       serverSeconds(server),

@@ -7,6 +7,7 @@ import type { FromSchema } from 'json-schema-to-ts';
 import type { Clock } from '../../shared/clock.ts';
 import type { Logger } from '../../shared/logger.ts';
 import type { Store } from '../../store/store.ts';
+import { METRIC_PREFIX } from '../../ops/metrics.ts';
 import { parseIsoDateOrThrow } from '../../shared/jst.ts';
 import { CoreBankingProtocolError, CoreBankingUnavailableError } from '../errors.ts';
 import { createLoginFailureCounter } from '../login-failures.ts';
@@ -96,26 +97,26 @@ export const createHttpCoreBanking = (deps: HttpCoreBankingDeps): HttpCoreBankin
 
   const registers = deps.registry ? [deps.registry] : [];
   const duration = new Histogram({
-    name: 'core_banking_request_duration_seconds',
+    name: `${METRIC_PREFIX}core_banking_request_duration_seconds`,
     help: 'Time of one attempt of a core-banking gateway call, by operation and outcome.',
     labelNames: ['operation', 'outcome'] as const,
     buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers,
   });
   const errors = new Counter({
-    name: 'core_banking_errors_total',
+    name: `${METRIC_PREFIX}core_banking_errors_total`,
     help: 'Failed core-banking gateway calls, by operation and kind (timeout, network, status, breaker_open, ...).',
     labelNames: ['operation', 'kind'] as const,
     registers,
   });
   const retries = new Counter({
-    name: 'core_banking_retries_total',
+    name: `${METRIC_PREFIX}core_banking_retries_total`,
     help: 'Retries of idempotent core-banking reads, by operation.',
     labelNames: ['operation'] as const,
     registers,
   });
   const breakerGauge = new Gauge({
-    name: 'core_banking_breaker_state',
+    name: `${METRIC_PREFIX}core_banking_breaker_state`,
     help: 'The core-banking gateway circuit breaker: 0 closed, 1 half-open, 2 open.',
     registers,
   });
