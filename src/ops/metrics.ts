@@ -2,8 +2,9 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { RecordedAuditEvent } from '../audit/audit-log.ts';
 import type { ArchiverStatus } from '../records/audit-archiver.ts';
 
-/** Every metric of the server starts with this, so that dashboards and alerts find them all. */
-export const METRIC_PREFIX = 'renkei_';
+import { METRIC_PREFIX } from '../shared/metric-prefix.ts';
+
+export { METRIC_PREFIX };
 const named = (name: string) => `${METRIC_PREFIX}${name}`;
 
 const TOKEN_TYPES = new Set(['access_token', 'refresh_token', 'authorization_code', 'client_credentials']);

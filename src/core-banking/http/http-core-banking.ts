@@ -7,7 +7,7 @@ import type { FromSchema } from 'json-schema-to-ts';
 import type { Clock } from '../../shared/clock.ts';
 import type { Logger } from '../../shared/logger.ts';
 import type { Store } from '../../store/store.ts';
-import { METRIC_PREFIX } from '../../ops/metrics.ts';
+import { METRIC_PREFIX } from '../../shared/metric-prefix.ts';
 import { parseIsoDateOrThrow } from '../../shared/jst.ts';
 import { CoreBankingProtocolError, CoreBankingUnavailableError } from '../errors.ts';
 import { createLoginFailureCounter } from '../login-failures.ts';
