@@ -38,8 +38,13 @@ export interface RedisStoreOptions {
 
 type Client = Redis | Cluster;
 
-/** How long an operation waits for a lost (or new) connection; a request's own deadline may cut it shorter. */
+/**
+ * How long an operation waits for a connection that is still being made (a new one, or one coming
+ * back): a busy machine may take seconds. Once an attempt has failed (refused, reset, timed out) it
+ * waits only FAILED_WAIT_MS. A request's own deadline may cut either shorter.
+ */
 const READY_WAIT_MS = 3000;
+const FAILED_WAIT_MS = 1000;
 const SCAN_COUNT = 500;
 
 // Fail fast instead of queueing: no offline queue (an operation waits for 'ready' itself, bounded by
@@ -95,6 +100,8 @@ export class RedisStore implements Store {
   #subscriber?: Client;
   readonly #subscriptions = new Map<string, { handlers: Set<(message: string) => void>; ready: Promise<unknown> }>();
   readonly #readySignals = new WeakMap<Client, Promise<void>>();
+  /** Clients whose last connection attempt failed, until they are ready again. */
+  readonly #failing = new WeakSet<Client>();
   #closed = false;
 
   constructor(options: RedisStoreOptions) {
@@ -120,6 +127,7 @@ export class RedisStore implements Store {
   #watch(client: Client, role: string): void {
     let reported = false;
     client.on('error', (error: Error) => {
+      this.#failing.add(client);
       if (reported) return;
       reported = true;
       this.#logger?.warn('redis connection failed; retrying in the background', {
@@ -130,6 +138,7 @@ export class RedisStore implements Store {
       });
     });
     client.on('ready', () => {
+      this.#failing.delete(client);
       if (reported) this.#logger?.warn('redis connection restored', { store: 'redis', at: this.#where, role });
       reported = false;
     });
@@ -149,14 +158,32 @@ export class RedisStore implements Store {
     return signal;
   }
 
+  /** Ready, or refused: after FAILED_WAIT_MS once an attempt has failed, after READY_WAIT_MS in any case. */
+  #connected(client: Client, unreachable: () => Error): Promise<void> {
+    const started = Date.now();
+    return new Promise<void>((resolve, reject) => {
+      const done = (error?: Error) => {
+        clearTimeout(early);
+        clearTimeout(late);
+        client.off('error', onError);
+        if (error) reject(error);
+        else resolve();
+      };
+      const onError = () => {
+        if (Date.now() - started >= FAILED_WAIT_MS) done(unreachable());
+      };
+      const early = setTimeout(() => this.#failing.has(client) && done(unreachable()), FAILED_WAIT_MS);
+      const late = setTimeout(() => done(unreachable()), READY_WAIT_MS);
+      client.on('error', onError);
+      this.#readySignal(client).then(() => done());
+    });
+  }
+
   async #ready(client: Client): Promise<Client> {
     if (this.#closed) throw new StoreUnavailableError('the store is closed');
     if (client.status === 'ready') return client;
-    await this.#deadlines.within(
-      this.#readySignal(client),
-      () => new StoreUnavailableError(`redis is not reachable (${client.status})`),
-      READY_WAIT_MS,
-    );
+    const unreachable = () => new StoreUnavailableError(`redis is not reachable (${client.status})`);
+    await this.#deadlines.within(this.#connected(client, unreachable), unreachable, READY_WAIT_MS);
     return client;
   }
 
