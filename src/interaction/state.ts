@@ -20,12 +20,16 @@ export interface InteractionState {
 const key = (uid: string) => `interaction-state:${uid}`;
 
 export const createInteractionStates = (deps: { store: Store; ttlSeconds: number }) => ({
-  /** The interaction's state; the first visit creates it (with its CSRF token). */
-  async load(uid: string): Promise<InteractionState> {
+  /**
+   * The interaction's state. The first page view creates it (with its CSRF token); a post that finds
+   * none gets a fresh one that is not kept: its CSRF token matches nothing, so the post is refused
+   * and a refusal changes nothing in the store.
+   */
+  async load(uid: string, { create }: { create: boolean }): Promise<InteractionState> {
     const raw = await deps.store.get(key(uid));
     if (raw) return JSON.parse(raw) as InteractionState;
     const fresh: InteractionState = { step: 'login', csrf: randomBytes(24).toString('base64url') };
-    await deps.store.set(key(uid), JSON.stringify(fresh), deps.ttlSeconds);
+    if (create) await deps.store.set(key(uid), JSON.stringify(fresh), deps.ttlSeconds);
     return fresh;
   },
   async save(uid: string, state: InteractionState): Promise<void> {

@@ -221,3 +221,16 @@ describe('eligibility (terms 1.2(1)): an ineligible customer gets an explanation
     },
   );
 });
+
+describe('a post to an interaction whose state is gone', () => {
+  // Found by the fuzz suite: a refused post used to create the state (and its CSRF token) on the way.
+  test('is refused and leaves the store as it was', async () => {
+    const { agent, loginPage } = await beginAuthorization(server, partner);
+    const uid = new URL(loginPage.url).pathname.split('/')[2];
+    await server.app.store.del([`interaction-state:${uid}`]);
+    const answer = await agent.request(interactionUrl(loginPage, 'otp'), { form: { code: '123456' } });
+    expect(answer.status).toBeGreaterThanOrEqual(400);
+    expect(answer.status).toBeLessThan(500);
+    expect(await server.app.store.get(`interaction-state:${uid}`)).toBeUndefined();
+  });
+});

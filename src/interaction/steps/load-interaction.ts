@@ -52,7 +52,7 @@ export const loadInteraction =
       uid: details.uid,
       details,
       partner,
-      state: await deps.states.load(details.uid),
+      state: await deps.states.load(details.uid, { create: ctx.method === 'GET' }),
       locale,
       t: translator(locale),
       startedAt,
