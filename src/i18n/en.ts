@@ -59,8 +59,9 @@ export const en: Record<MessageKey, string> = {
   'consent.scope.time_deposits': 'Time deposit details (deposit date, maturity date, principal, interest rate)',
   'consent.accounts': 'Accounts to link (choose at least one)',
   'consent.accounts.none_selected': 'Please choose at least one account to link.',
-  'consent.accounts.not_linkable':
-    '{count} of your accounts cannot be linked (frozen, closed or not allowed) and are not shown.',
+  'consent.accounts.not_for_service': 'Not shown: {count} account(s) of a type this service does not link ({types}).',
+  'consent.accounts.not_for_partner': 'Not shown: {count} account(s) of a type {partner} does not receive ({types}).',
+  'consent.accounts.not_open': 'Not shown: {count} account(s) that are frozen or closed and cannot be linked.',
   'consent.expiry': 'Linkage valid until',
   'consent.expiry.text': 'Until {date}. To continue after that, you will confirm your identity and agree again.',
   'consent.points': 'Please note',
@@ -74,6 +75,8 @@ export const en: Record<MessageKey, string> = {
   'consent.my_page': 'See and end your linkages (your linkage page)',
   'consent.point.hours': 'Information is provided within service hours; outside them it may not be the latest.',
   'consent.terms': 'Read the full API service terms (version {version})',
+  'consent.terms.upcoming': 'The terms change to version {version} on {date}.',
+  'consent.terms.upcoming.reconsent': ' You will need to agree again after that date.',
   'consent.terms.version': 'Terms that apply: API service terms, version {version}',
   'consent.agree': 'Agree',
   'consent.decline': 'Do not agree',
@@ -92,8 +95,9 @@ export const en: Record<MessageKey, string> = {
   'unavailable.retry': 'Try again',
 
   'terms.title': 'API service terms',
-  'terms.current': 'Current version',
-  'terms.effective': 'Effective from',
+  'terms.current': 'Current version: {version}',
+  'terms.effective': 'Effective from {date}',
+  'terms.version': 'Version {version}, effective from {date}',
   'terms.past': 'Past versions',
   'terms.upcoming': 'Scheduled change',
 
