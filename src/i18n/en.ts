@@ -175,6 +175,8 @@ export const en: Record<MessageKey, string> = {
   'my.confirm.back': 'Keep it and return to the list',
   'my.not_found': 'This linkage was not found. It may have ended already or expired.',
   'my.error.session': 'This page has expired, or another page was used in the meantime. Please start again.',
+  'my.service_stopped': 'The API linkage service is suspended for the time being.',
+  'my.service_stopped.still': 'You can still see and end your linkages on this page.',
   'my.back': 'Return to your linkages',
   'my.closed.lead': 'The linkages page is not available at the moment.',
   'my.closed.partner': "You can also end a linkage in the partner's own service.",

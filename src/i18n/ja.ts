@@ -166,6 +166,8 @@ export const ja = {
   'my.error.session':
     '画面の有効期限が切れたか、別の画面で操作が行われました。お手数ですが、最初からやり直してください。',
   'my.back': '連携の管理ページに戻る',
+  'my.service_stopped': 'ただいまAPI連携サービスを一時停止しています。',
+  'my.service_stopped.still': '連携の確認と解除は、このページで引き続きご利用いただけます。',
   'my.closed.lead': 'ただいま連携の管理ページはご利用いただけません。',
   'my.closed.partner': '連携の解除は、連携先のサービスからも行えます。',
 } as const;
