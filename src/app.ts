@@ -424,6 +424,7 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     partnerStatus,
     restrictions: availability.restrictions,
     windows: availability.oneOffWindows,
+    noticeDeadLetters: notices?.deadLetterCount,
   });
   // Each router is typed by the state its own steps share; the app only mounts them, in this order.
   const routeTable: App['routeTable'] = [];

@@ -7,6 +7,7 @@ import type { Locale } from '../../i18n/index.ts';
 import type { Clock } from '../../shared/clock.ts';
 import type { AdminTranslate } from '../i18n/index.ts';
 import type { AdminOperations, Actor } from '../operations/index.ts';
+import type { Situation } from '../operations/desk.ts';
 import type { Permission } from '../permissions.ts';
 import type { PasswordVerifier } from '../staff/passwords.ts';
 import type { StaffAccounts, StaffRecord } from '../staff/staff-accounts.ts';
@@ -38,6 +39,8 @@ export interface ConsoleRequest {
   staff?: StaffRecord;
   can?: Record<Permission, boolean>;
   actor?: Actor;
+  /** Restrictions and windows in force, for the banner of every signed-in page. */
+  situation?: Situation;
 }
 
 /** ctx.state of a console route. */

@@ -1,7 +1,9 @@
 import type { Context } from 'koa';
 import { switchLocaleHref } from '../../http/locale.ts';
 import { isAdminMessageKey, type AdminMessageKey } from '../i18n/index.ts';
+import { labelsFor } from '../i18n/labels.ts';
 import type { ConsoleDeps, ConsoleRequest } from './deps.ts';
+import { jstDateTimeText } from '../../shared/jst.ts';
 import { detailLines, formatJst, toJstLocal } from './format.ts';
 
 export type ConsoleErrorCode = 'forbidden' | 'csrf' | 'not_found' | 'invalid_request' | 'conflict' | 'totp';
@@ -37,9 +39,13 @@ export const renderPage = (
       can: request.can ?? {},
       csrf: request.session?.csrf ?? '',
       done: doneMessage(ctx, request),
+      situation: request.staff ? request.situation : undefined,
       jst: formatJst,
+      // A date in a sentence, as every page writes it ("2026年12月1日（火） 07:00").
+      dateTime: (ms: number) => jstDateTimeText(ms, request.locale),
       jstLocal: toJstLocal,
       detailLines,
+      ...labelsFor(request.locale),
     },
     {
       locale: request.locale,

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { Middleware } from 'koa';
 import { join } from 'node:path';
 import { createRouter } from '../../http/router.ts';
 import type { ConsoleDeps, ConsoleRouteState } from './deps.ts';
@@ -13,6 +14,7 @@ import { serviceRoutes } from './routes/service.ts';
 import { staffRoutes } from './routes/staff.ts';
 import { operationErrors } from './steps/operation-errors.ts';
 import { requireSignIn } from './steps/require-sign-in.ts';
+import { loadSituation } from './steps/load-situation.ts';
 import { sessionCookie } from '../../web/session-cookie.ts';
 import { startRequest } from './steps/start-request.ts';
 
@@ -29,7 +31,9 @@ export const consoleRouter = (deps: ConsoleDeps) => {
     path: '/admin',
     secure: deps.config.settings.server.issuer.startsWith('https:'),
   });
-  const signedIn = requireSignIn(deps, cookie);
+  const signIn = requireSignIn(deps, cookie);
+  const situation = loadSituation(deps);
+  const signedIn: Middleware = (ctx, next) => signIn(ctx, () => situation(ctx, next));
 
   router.get('/static/admin.css', (ctx) => {
     ctx.type = 'text/css; charset=utf-8';

@@ -12,6 +12,15 @@ export const adminEn: Record<AdminMessageKey, string> = {
   'nav.signedInAs': '{username} ({role})',
   'nav.logout': 'Log out',
 
+  'banner.title': 'Restrictions in force',
+  'banner.link': 'Service restrictions',
+  'banner.since': 'since {since} (set by {by})',
+  'banner.until': 'until {until}',
+  'banner.untilLifted': 'until lifted',
+  'banner.why': 'Reason: {reason}',
+  'banner.window': 'Maintenance window',
+  'banner.windowSpan': '{from} to {to}',
+
   'role.operator': 'operator',
   'role.auditor': 'auditor',
   'role.admin': 'admin',
@@ -30,6 +39,12 @@ export const adminEn: Record<AdminMessageKey, string> = {
   'totp.error': 'The code is not correct. Enter a new code.',
 
   'home.title': 'Console',
+  'home.counts': 'At a glance',
+  'home.count.liveLinkages': 'Live linkages',
+  'home.count.locksToday': 'Locks today (linkage authorization)',
+  'home.count.restrictions': 'Restrictions in force',
+  'home.count.deadNotices': 'Customer notices given up',
+  'home.count.partnerEventsAbandoned': 'Partner events given up today',
   'home.findCustomer': 'Find linkages by customer',
   'home.findCustomer.submit': 'Search',
   'home.findPartner': 'Find linkages by partner',
@@ -186,7 +201,8 @@ export const adminEn: Record<AdminMessageKey, string> = {
   'service.messageEn': 'Message to customers and partners (English)',
   'service.until': 'Planned end (JST, optional)',
   'service.set': 'Set the restriction',
-  'service.totpNote': 'Restricting the whole service needs the one-time code again.',
+  'service.confirmNote':
+    'The next page asks you to confirm. Restricting the whole service needs the one-time code again.',
   'service.lift': 'Lift',
   'restriction.scope': 'Applies to',
   'restriction.message': 'Message',
@@ -275,6 +291,33 @@ export const adminEn: Record<AdminMessageKey, string> = {
   'done.restricted': 'The restriction is set.',
   'done.lifted': 'The restriction is lifted.',
   'done.staff_disabled': 'The staff member is disabled.',
+
+  'confirm.title': 'Confirm',
+  'confirm.lead': 'This is what will happen. Check it before you go on.',
+  'confirm.reason': 'Reason',
+  'confirm.cancel': 'Cancel and go back',
+  'confirm.wrongCode': 'The one-time code is wrong. Nothing was done. Enter a new code.',
+  'confirm.endLinkage': 'End the linkage',
+  'confirm.endAll': 'End all the linkages',
+  'confirm.suspend': 'Suspend the partner',
+  'confirm.remove': 'Remove the partner',
+  'confirm.restrict': 'Start the restriction',
+  'confirm.line.linkage':
+    'Linkage {grantId}: the linkage of {partner} with customer {customerId} ({scopes}) ends. ' +
+    "The partner's tokens stop working at once.",
+  'confirm.line.customerAll': 'All {count} live linkages of customer {customerId} ({name}) end.',
+  'confirm.line.partnerAll': 'All {count} live linkages of partner {partner} end.',
+  'confirm.line.each': '{partner}: customer {customerId} (linkage {grantId})',
+  'confirm.line.suspend':
+    'Partner {partner} is suspended: no new linkages, and the tokens of its {count} live linkages ' +
+    'stop working at once.',
+  'confirm.line.remove': 'Partner {partner} is removed and its {count} live linkages end. This cannot be undone.',
+  'confirm.line.restrict': '{scope} is restricted ({until}).',
+  'confirm.line.restrictService':
+    'The whole service stops: linkage authorization, the data API, token refresh and My page ({until}).',
+  'confirm.line.message': 'Shown to customers and partners: {message}',
+  'confirm.untilLifted': 'until lifted',
+  'confirm.until': 'until {until}',
 
   'error.title': 'Error',
   'error.forbidden': 'You are not allowed to do this.',

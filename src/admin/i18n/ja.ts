@@ -10,6 +10,15 @@ export const adminJa = {
   'nav.signedInAs': '{username}（{role}）',
   'nav.logout': 'ログアウト',
 
+  'banner.title': '現在有効な制限',
+  'banner.link': 'サービス制限の画面へ',
+  'banner.since': '{since}から（設定: {by}）',
+  'banner.until': '{until}まで',
+  'banner.untilLifted': '解除するまで',
+  'banner.why': '理由: {reason}',
+  'banner.window': '臨時の停止時間帯',
+  'banner.windowSpan': '{from}〜{to}',
+
   'role.operator': 'オペレーター',
   'role.auditor': '監査担当',
   'role.admin': '管理者',
@@ -29,6 +38,12 @@ export const adminJa = {
   'totp.error': 'コードが正しくありません。新しいコードを入力してください。',
 
   'home.title': '管理画面',
+  'home.counts': '現在の状況',
+  'home.count.liveLinkages': '有効な連携',
+  'home.count.locksToday': '本日のロック（API連携認証）',
+  'home.count.restrictions': '有効な制限',
+  'home.count.deadNotices': '送れなかったお客さまへの通知',
+  'home.count.partnerEventsAbandoned': '本日、提携先に届けられなかった通知',
   'home.findCustomer': '顧客から連携を探す',
   'home.findCustomer.submit': '口座で検索',
   'home.findPartner': '提携先から連携を探す',
@@ -181,7 +196,8 @@ export const adminJa = {
   'service.messageEn': '利用者・提携先への表示（英語）',
   'service.until': '終了予定（日本時間・任意）',
   'service.set': '制限を設定',
-  'service.totpNote': 'サービス全体を制限する場合は、ワンタイムパスワードの再入力が必要です。',
+  'service.confirmNote':
+    '次の画面で内容を確認してから開始します。サービス全体の制限はワンタイムパスワードの再入力が必要です。',
   'service.lift': '解除',
   'restriction.scope': '対象',
   'restriction.message': '表示',
@@ -267,6 +283,32 @@ export const adminJa = {
   'done.restricted': '制限を設定しました。',
   'done.lifted': '制限を解除しました。',
   'done.staff_disabled': '職員を無効にしました。',
+
+  'confirm.title': '操作の確認',
+  'confirm.lead': '次の操作を行います。内容を確認してください。',
+  'confirm.reason': '理由',
+  'confirm.cancel': '取りやめて戻る',
+  'confirm.wrongCode':
+    'ワンタイムパスワードが正しくありません。操作は行われていません。新しいコードを入力してください。',
+  'confirm.endLinkage': '連携を終了する',
+  'confirm.endAll': 'すべての連携を終了する',
+  'confirm.suspend': '提携先を停止する',
+  'confirm.remove': '提携先を削除する',
+  'confirm.restrict': '制限を開始する',
+  'confirm.line.linkage':
+    '連携ID {grantId}：{partner}と顧客 {customerId} の連携（{scopes}）を終了します。提携先のトークンはすぐに使えなくなります。',
+  'confirm.line.customerAll': '顧客 {customerId}（{name}）の有効な連携 {count}件をすべて終了します。',
+  'confirm.line.partnerAll': '提携先 {partner}の有効な連携 {count}件をすべて終了します。',
+  'confirm.line.each': '{partner}：顧客 {customerId}（連携ID {grantId}）',
+  'confirm.line.suspend':
+    '提携先 {partner}を停止します。新しい連携はできなくなり、有効な連携 {count}件のトークンはすぐに使えなくなります。',
+  'confirm.line.remove': '提携先 {partner}を削除し、有効な連携 {count}件を終了します。元に戻せません。',
+  'confirm.line.restrict': '{scope}を制限します（{until}）。',
+  'confirm.line.restrictService':
+    'サービス全体を停止します。API連携認証・データAPI・トークン更新・マイページのすべてが止まります（{until}）。',
+  'confirm.line.message': 'お客さま・提携先への表示: {message}',
+  'confirm.untilLifted': '解除するまで',
+  'confirm.until': '{until}まで',
 
   'error.title': 'エラー',
   'error.forbidden': 'この操作を行う権限がありません。',

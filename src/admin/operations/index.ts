@@ -10,6 +10,7 @@ import type { RecordStore } from '../../records/record-store.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { createAuditSearch } from './audit-search.ts';
 import { createCustomerOperations } from './customers.ts';
+import { createDesk } from './desk.ts';
 import { createLinkageOperations } from './linkages.ts';
 import { createPartnerOperations } from './partners.ts';
 import { createSearch } from './search.ts';
@@ -32,6 +33,8 @@ export interface OperationsDeps {
   internalClientIds: ReadonlySet<string>;
   /** mTLS client authentication is on (partners with tls_client_auth methods need it). */
   mtlsEnabled: boolean;
+  /** How many customer notices were given up, when notices go through the retry queue. */
+  noticeDeadLetters?: () => Promise<number>;
 }
 
 /** The operations both the console and the admin API offer, each one audited. */
@@ -44,6 +47,7 @@ export const createAdminOperations = (deps: OperationsDeps) => {
     service: createServiceControl(deps),
     audit: createAuditSearch(deps),
     search: createSearch({ ...deps, linkages }),
+    desk: createDesk(deps),
   };
 };
 

@@ -1,6 +1,8 @@
 import type { Context, Middleware } from 'koa';
 import { LOGIN_ACCOUNT_TYPES } from '../../../core-banking/port.ts';
 import { SEARCH_KINDS } from '../../operations/search.ts';
+import { jstDayOf, jstDayStart } from '../../../shared/jst.ts';
+import { toJstLocal } from '../format.ts';
 import type { ConsoleRouter, ConsoleDeps, SignedInRequest } from '../deps.ts';
 import { csrfOnlyFormSchema, customerSearchFormSchema, type CustomerSearchForm } from '../forms.ts';
 import { renderPage } from '../pages.ts';
@@ -12,7 +14,8 @@ import type { SessionCookie } from '../../../web/session-cookie.ts';
 export const homeRoutes = (router: ConsoleRouter, deps: ConsoleDeps, signedIn: Middleware, cookie: SessionCookie) => {
   const parseForm = consoleForms(deps);
   const showHome = async (ctx: Context, options: { status?: number; notFound?: boolean } = {}) => {
-    const partners = await deps.ops.partners.list();
+    const [partners, counts] = await Promise.all([deps.ops.partners.list(), deps.ops.desk.counts()]);
+    const today = toJstLocal(jstDayStart(jstDayOf(deps.clock.now())));
     renderPage(
       deps,
       ctx,
@@ -23,6 +26,8 @@ export const homeRoutes = (router: ConsoleRouter, deps: ConsoleDeps, signedIn: M
         search: ctx.state.posted ?? {},
         loginAccountTypes: LOGIN_ACCOUNT_TYPES,
         kinds: SEARCH_KINDS,
+        counts,
+        auditToday: (kind: string) => `/admin/audit?${new URLSearchParams({ kind, from: today }).toString()}`,
       },
       { titleKey: 'home.title', status: options.status },
     );
