@@ -28,7 +28,7 @@ beforeAll(async () => {
   [grantId] = await server.app.grants.idsOfCustomer(customerId);
   const { staff } = await logIn(server, demoStaff.operator);
   const page = await staff.get(`/admin/linkages/${grantId}`);
-  await staff.post(`/admin/linkages/${grantId}/end`, { reason: '<b>調査</b> のため' }, page);
+  await staff.post(`/admin/linkages/${grantId}/end`, { reason: '<b>調査</b> のため', confirm: 'yes' }, page);
 });
 afterAll(async () => {
   await server?.close();

@@ -96,6 +96,14 @@ test.each([
 
     await page.getByLabel('理由（必須）').fill('顧客から不正利用の申告');
     await page.getByRole('button', { name: 'この連携を終了' }).click();
+    // The confirmation names the linkage; nothing has ended until it is confirmed.
+    await checkPage(page);
+    await expect(page.locator('.confirm-lines').innerText()).resolves.toContain(record.grantId);
+    expect(
+      (await partner.resource(`${server.url}/api/v1/accounts`, linked.tokens.access_token, linked.pending.dpopKeys))
+        .status,
+    ).toBe(200);
+    await page.getByRole('button', { name: '連携を終了する' }).click();
     await page.waitForURL(/done=linkage_ended/);
     await checkPage(page);
     await expect(page.getByRole('status').innerText()).resolves.toContain('連携を終了しました');
@@ -201,6 +209,8 @@ test('suspending a partner in the console: its token answers 401 at the next cal
   await checkPage(page);
   await page.getByLabel('理由（必須）').first().fill('指定の一時停止');
   await page.getByRole('button', { name: 'この提携先を停止' }).click();
+  await checkPage(page);
+  await page.getByRole('button', { name: '提携先を停止する' }).click();
   await page.waitForURL(/done=suspended/);
   await checkPage(page);
   await expect(page.locator('.state').innerText()).resolves.toBe('停止中');

@@ -99,11 +99,26 @@ describe("a linkage's detail and ending it", () => {
     expect(detail.html).not.toContain('記録なし');
     expect(detail.html).toContain('action="/admin/linkages/');
 
-    const ended = await staff.post(`/admin/linkages/${record.grantId}/end`, { reason: '顧客から電話で依頼' }, detail);
+    // The first post only asks to confirm, naming exactly what ends; nothing has ended yet.
+    const confirm = await staff.post(`/admin/linkages/${record.grantId}/end`, { reason: '顧客から電話で依頼' }, detail);
+    expect(confirm.status).toBe(200);
+    expect(confirm.html).toContain('操作の確認');
+    expect(confirm.html).toContain(
+      `連携ID ${record.grantId}：デモかけいぼ（demo-kakeibo）と顧客 ${record.customerId} の連携`,
+    );
+    expect(confirm.html).toContain('value="顧客から電話で依頼"');
+    expect(await dataCall(partner, linked)).toBe(200);
+
+    const ended = await staff.post(
+      `/admin/linkages/${record.grantId}/end`,
+      { reason: '顧客から電話で依頼', confirm: 'yes' },
+      confirm,
+    );
     expect(ended.status).toBe(200);
     expect(ended.url).toBe(`${server.url}/admin/linkages/${record.grantId}?done=linkage_ended`);
     expect(ended.html).toContain('連携を終了しました');
-    expect(ended.html).toContain('revoked_by_bank');
+    expect(ended.html).toContain('当組合（職員）が終了');
+    expect(ended.html).not.toContain('revoked_by_bank');
     expect(ended.html).toContain('顧客から電話で依頼');
 
     expect(await dataCall(partner, linked)).toBe(401);
@@ -132,7 +147,11 @@ describe("a linkage's detail and ending it", () => {
     expect(detail.status).toBe(200);
     expect(detail.html).not.toContain(`action="/admin/linkages/${record.grantId}/end"`);
     expect(detail.html).not.toContain('この連携を終了');
-    const refused = await staff.post(`/admin/linkages/${record.grantId}/end`, { reason: 'trying' }, detail);
+    const refused = await staff.post(
+      `/admin/linkages/${record.grantId}/end`,
+      { reason: 'trying', confirm: 'yes' },
+      detail,
+    );
     expect(refused.status).toBe(403);
     expect(refused.html).toContain('権限がありません');
     expect(await server.app.grants.find(record.grantId)).toBeDefined();
@@ -146,12 +165,13 @@ describe("a linkage's detail and ending it", () => {
       await Promise.all((await linkageIdsOf(customers.allTypes)).map((id) => server.app.grants.find(id)))
     ).find((r) => r?.partnerId === 'demo-kakeibo')!;
     const { staff } = await logIn(server, demoStaff.operator);
-    const refused = await staff.post(`/admin/linkages/${record.grantId}/end`, { reason: 'forged' });
+    const refused = await staff.post(`/admin/linkages/${record.grantId}/end`, { reason: 'forged', confirm: 'yes' });
     expect(refused.status).toBe(403);
     expect(refused.html).toContain('csrf');
     const wrongToken = await staff.post(`/admin/linkages/${record.grantId}/end`, {
       csrf: 'x'.repeat(32),
       reason: 'forged',
+      confirm: 'yes',
     });
     expect(wrongToken.status).toBe(403);
     expect(await dataCall(partner, linked)).toBe(200);
@@ -165,7 +185,11 @@ describe("a linkage's detail and ending it", () => {
     ).find((r) => r?.partnerId === 'demo-kakeibo')!;
     const { staff } = await logIn(server, demoStaff.operator);
     const detail = await staff.get(`/admin/linkages/${record.grantId}`);
-    const refused = await staff.post(`/admin/linkages/${record.grantId}/end`, { reason: '   ' }, detail);
+    const refused = await staff.post(
+      `/admin/linkages/${record.grantId}/end`,
+      { reason: '   ', confirm: 'yes' },
+      detail,
+    );
     expect(refused.status).toBe(400);
     expect(await server.app.grants.find(record.grantId)).toBeDefined();
   });
@@ -177,7 +201,7 @@ describe("a linkage's detail and ending it", () => {
 });
 
 describe("ending all of a customer's linkages", () => {
-  test('needs the one-time code again: a wrong code answers 403 and ends nothing; with a new code every linkage ends', async () => {
+  test('is confirmed first, naming each linkage, with the one-time code again: a wrong code keeps the confirmation and ends nothing; a new code ends every linkage', async () => {
     const who = customers.twoBranches;
     const kakeibo = await partnerFor(server);
     const kaikei = await partnerFor(server, 'demo-kaikei');
@@ -186,21 +210,32 @@ describe("ending all of a customer's linkages", () => {
     const customerId = await customerIdOf(who);
     const { staff } = await logIn(server, demoStaff.operator);
     const page = await staff.get(`/admin/customers/${customerId}`);
-    expect(page.html).toContain('name="totp"');
+
+    const confirm = await staff.post(`/admin/customers/${customerId}/end-linkages`, { reason: '不正利用' }, page);
+    expect(confirm.status).toBe(200);
+    expect(confirm.html).toContain(`顧客 ${customerId}（`);
+    expect(confirm.html).toContain('有効な連携 2件をすべて終了します');
+    expect(confirm.html).toContain('デモかけいぼ（demo-kakeibo）：顧客');
+    expect(confirm.html).toContain('name="totp"');
+    expect(await dataCall(kakeibo, one)).toBe(200);
 
     const wrong = await staff.post(
       `/admin/customers/${customerId}/end-linkages`,
-      { reason: '不正利用', totp: '000000' },
-      page,
+      { reason: '不正利用', confirm: 'yes', totp: '000000' },
+      confirm,
     );
-    expect(wrong.status).toBe(403);
+    expect(wrong.status).toBe(400);
     expect(wrong.html).toContain('ワンタイムパスワードが正しくありません');
+    // The same confirmation again, the reason kept: the operator only types a new code.
+    expect(wrong.html).toContain('有効な連携 2件をすべて終了します');
+    expect(wrong.html).toContain('name="reason" value="不正利用"');
+    expect(wrong.html).toContain('name="confirm" value="yes"');
     expect(await dataCall(kakeibo, one)).toBe(200);
 
     const done = await staff.post(
       `/admin/customers/${customerId}/end-linkages`,
-      { reason: '不正利用', totp: nextCode(server, demoStaff.operator.totpSecret) },
-      page,
+      { reason: '不正利用', confirm: 'yes', totp: nextCode(server, demoStaff.operator.totpSecret) },
+      wrong,
     );
     expect(done.url).toBe(`${server.url}/admin/customers/${customerId}?done=linkages_ended&count=2`);
     expect(done.html).toContain('2件の連携を終了しました');

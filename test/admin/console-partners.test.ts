@@ -71,10 +71,18 @@ describe('suspending and reinstating a partner', () => {
     const { staff } = await logIn(server, demoStaff.operator);
     const page = await staff.get('/admin/partners/demo-kakeibo');
     expect(page.html).toContain('この提携先を停止');
-    const suspended = await staff.post(
+    const confirm = await staff.post(
       '/admin/partners/demo-kakeibo/suspend',
       { reason: '指定の一時停止（監督官庁の指示）' },
       page,
+    );
+    expect(confirm.html).toContain('提携先 デモかけいぼ（demo-kakeibo）を停止します');
+    expect(confirm.html).toMatch(/有効な連携 [1-9][0-9]*件のトークンはすぐに使えなくなります/);
+    expect(await dataCall(partner, kept)).toBe(200);
+    const suspended = await staff.post(
+      '/admin/partners/demo-kakeibo/suspend',
+      { reason: '指定の一時停止（監督官庁の指示）', confirm: 'yes' },
+      confirm,
     );
     expect(suspended.html).toContain('提携先を停止しました');
     expect(suspended.html).toContain('停止中');
@@ -110,7 +118,7 @@ describe('suspending and reinstating a partner', () => {
       )
     )[0];
     const linkagePage = await staff.get(`/admin/linkages/${endedGrant}`);
-    await staff.post(`/admin/linkages/${endedGrant}/end`, { reason: '停止中の整理' }, linkagePage);
+    await staff.post(`/admin/linkages/${endedGrant}/end`, { reason: '停止中の整理', confirm: 'yes' }, linkagePage);
 
     const suspendedPage = await staff.get('/admin/partners/demo-kakeibo');
     expect(suspendedPage.html).toContain('この提携先を再開');
@@ -132,7 +140,7 @@ describe('suspending and reinstating a partner', () => {
   test('an auditor cannot suspend (403) and the partner stays active', async () => {
     const { staff } = await logIn(server, demoStaff.auditor);
     const page = await staff.get('/admin/partners/demo-kaikei');
-    const refused = await staff.post('/admin/partners/demo-kaikei/suspend', { reason: 'x' }, page);
+    const refused = await staff.post('/admin/partners/demo-kaikei/suspend', { reason: 'x', confirm: 'yes' }, page);
     expect(refused.status).toBe(403);
     expect((await server.app.partners.find('demo-kaikei'))!.partner.status).toBe('active');
   });
@@ -142,13 +150,18 @@ describe('suspending and reinstating a partner', () => {
     const linked = await link(server, kaikei, customers.allTypes, { scope: 'offline_access accounts deposits' });
     const { staff } = await logIn(server, demoStaff.operator);
     const page = await staff.get('/admin/partners/demo-kaikei');
-    const refused = await staff.post('/admin/partners/demo-kaikei/end-linkages', { reason: '契約終了' }, page);
+    const refused = await staff.post(
+      '/admin/partners/demo-kaikei/end-linkages',
+      { reason: '契約終了', confirm: 'yes' },
+      page,
+    );
     expect(refused.status).toBe(400);
+    expect(refused.html).toContain('ワンタイムパスワードが正しくありません');
     expect(await dataCall(kaikei, linked)).toBe(200);
     const done = await staff.post(
       '/admin/partners/demo-kaikei/end-linkages',
-      { reason: '契約終了', totp: nextCode(server, demoStaff.operator.totpSecret) },
-      page,
+      { reason: '契約終了', confirm: 'yes', totp: nextCode(server, demoStaff.operator.totpSecret) },
+      refused,
     );
     expect(done.html).toMatch(/[1-9][0-9]*件の連携を終了しました/);
     expect(await server.app.grants.idsOfPartner('demo-kaikei')).toEqual([]);
@@ -279,18 +292,21 @@ describe('removing a partner from the console', () => {
     const { staff } = await logIn(server, admin);
     const page = await staff.get('/admin/partners/demo-kaikei');
     expect(page.html).toContain('この提携先を削除');
+    const confirm = await staff.post('/admin/partners/demo-kaikei/remove', { reason: '指定取消' }, page);
+    expect(confirm.html).toMatch(/提携先 デモ会計クラウド[^<]*（demo-kaikei）を削除し、有効な連携 1件を終了します/);
     const refused = await staff.post(
       '/admin/partners/demo-kaikei/remove',
-      { reason: '指定取消', totp: '000000' },
-      page,
+      { reason: '指定取消', confirm: 'yes', totp: '000000' },
+      confirm,
     );
-    expect(refused.status).toBe(403);
+    expect(refused.status).toBe(400);
+    expect(refused.html).toContain('ワンタイムパスワードが正しくありません');
     expect(await dataCall(kaikei, linked)).toBe(200);
 
     const done = await staff.post(
       '/admin/partners/demo-kaikei/remove',
-      { reason: '指定取消', totp: nextCode(server, admin.totpSecret) },
-      page,
+      { reason: '指定取消', confirm: 'yes', totp: nextCode(server, admin.totpSecret) },
+      refused,
     );
     expect(done.status).toBe(200);
     expect(done.url).toContain('/admin/partners?done=partner_removed');

@@ -40,7 +40,7 @@ describe('a restriction of one partner', () => {
         messageJa: '不正アクセス調査のため一時停止しています',
         messageEn: 'Paused while we investigate unauthorised access',
         reason: '調査',
-        totp: '',
+        confirm: 'yes',
       },
       page,
     );
@@ -107,15 +107,25 @@ describe('a restriction of the whole service', () => {
       reason: '障害対応',
     };
 
-    const withoutCode = await staff.post('/admin/service/restrictions', { ...form, totp: '' }, page);
-    expect(withoutCode.status).toBe(403);
+    const confirm = await staff.post('/admin/service/restrictions', form, page);
+    expect(confirm.status).toBe(200);
+    expect(confirm.html).toContain('サービス全体を停止します');
+    expect(confirm.html).toContain('緊急メンテナンス中です');
+    expect(confirm.html).toContain('name="totp"');
+    expect(await server.app.availability.restrictions.list()).toEqual([]);
+
+    const withoutCode = await staff.post('/admin/service/restrictions', { ...form, confirm: 'yes', totp: '' }, confirm);
+    expect(withoutCode.status).toBe(400);
     expect(withoutCode.html).toContain('ワンタイムパスワードが正しくありません');
+    // The form is kept on the confirmation page: only the code is typed again.
+    expect(withoutCode.html).toContain('name="messageJa" value="緊急メンテナンス中です"');
+    expect(withoutCode.html).toContain('name="reason" value="障害対応"');
     expect(await server.app.availability.restrictions.list()).toEqual([]);
 
     const set = await staff.post(
       '/admin/service/restrictions',
-      { ...form, totp: nextCode(server, demoStaff.operator.totpSecret) },
-      page,
+      { ...form, confirm: 'yes', totp: nextCode(server, demoStaff.operator.totpSecret) },
+      withoutCode,
     );
     expect(set.url).toBe(`${server.url}/admin/service?done=restricted`);
     expect(set.html).toContain('サービス全体');
@@ -154,6 +164,7 @@ describe('a restriction of one surface', () => {
         messageJa: 'データ提供を停止中',
         messageEn: 'Data API paused',
         reason: 'x',
+        confirm: 'yes',
       },
       page,
     );
@@ -181,6 +192,7 @@ describe('a restriction of one surface', () => {
         messageEn: 'b',
         reason: 'x',
         until: '2001-01-01T09:00',
+        confirm: 'yes',
       },
       page,
     );
@@ -204,7 +216,7 @@ describe('roles', () => {
     expect(page.html).not.toContain('action="/admin/service/restrictions"');
     const refused = await staff.post(
       '/admin/service/restrictions',
-      { scopeKind: 'surface', surface: 'data_api', messageJa: 'a', messageEn: 'b', reason: 'x' },
+      { scopeKind: 'surface', surface: 'data_api', messageJa: 'a', messageEn: 'b', reason: 'x', confirm: 'yes' },
       page,
     );
     expect(refused.status).toBe(403);

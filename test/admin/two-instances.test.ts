@@ -38,7 +38,7 @@ test("a partner suspended in one instance's console answers 401 on the other; re
 
   const { staff } = await logIn(a, demoStaff.operator);
   const page = await staff.get('/admin/partners/demo-kakeibo');
-  await staff.post('/admin/partners/demo-kakeibo/suspend', { reason: '停止' }, page);
+  await staff.post('/admin/partners/demo-kakeibo/suspend', { reason: '停止', confirm: 'yes' }, page);
   expect(await untilActive(b, 'demo-kakeibo', false)).toBe(false);
   expect(
     (await onB.resource(`${b.url}/api/v1/accounts`, linked.tokens.access_token, linked.pending.dpopKeys)).status,

@@ -111,3 +111,57 @@ describe('the search box', () => {
     await checkDeskPage(page);
   });
 });
+
+describe('acting safely', () => {
+  test.each([
+    ['with JavaScript', true],
+    ['without JavaScript', false],
+  ])(
+    'the emergency stop is confirmed first; a wrong one-time code keeps the confirmation; ' +
+      'once set, the banner shows it on every page (%s)',
+    async (_label, javaScript) => {
+      const { page } = await openDesk({ javaScript });
+      await logInAs(page, demoStaff.operator);
+      await page.goto(`${server.url}/admin/service`);
+      await checkDeskPage(page, { axe: javaScript });
+      await page.getByLabel('サービス全体').check();
+      await page.getByLabel('利用者・提携先への表示（日本語）').fill('緊急停止中です');
+      await page.getByLabel('利用者・提携先への表示（英語）').fill('Emergency stop');
+      await page.getByLabel('理由（必須）').first().fill('障害対応');
+      await page.getByRole('button', { name: '制限を設定' }).click();
+
+      await checkDeskPage(page, { axe: javaScript });
+      await expect(page.locator('.confirm-lines').innerText()).resolves.toContain('サービス全体を停止します');
+      expect(await server.app.availability.restrictions.list()).toEqual([]);
+      await page.getByLabel('ワンタイムパスワード（6桁・再入力）').fill('000000');
+      await page.getByRole('button', { name: '制限を開始する' }).click();
+
+      // The same confirmation again, everything kept: only a new code is needed.
+      await checkDeskPage(page, { axe: javaScript });
+      await expect(page.getByRole('alert').innerText()).resolves.toContain('ワンタイムパスワードが正しくありません');
+      await expect(page.locator('.confirm-lines').innerText()).resolves.toContain('緊急停止中です');
+      await expect(page.locator('.confirm-reason').innerText()).resolves.toBe('障害対応');
+      expect(await server.app.availability.restrictions.list()).toEqual([]);
+      server.clock.advance(30_000);
+      await page
+        .getByLabel('ワンタイムパスワード（6桁・再入力）')
+        .fill(totp(demoStaff.operator.totpSecret, server.clock.now()));
+      await page.getByRole('button', { name: '制限を開始する' }).click();
+      await page.waitForURL(/done=restricted/);
+
+      for (const path of ['/admin', '/admin/audit', '/admin/partners/demo-kakeibo']) {
+        await page.goto(`${server.url}${path}`);
+        await checkDeskPage(page, { axe: javaScript });
+        const banner = page.getByRole('region', { name: '現在有効な制限' });
+        await expect(banner.innerText()).resolves.toContain('サービス全体');
+        await expect(banner.innerText()).resolves.toContain('（設定: demo-operator）');
+        await expect(banner.innerText()).resolves.toContain('解除するまで');
+      }
+      await page.goto(`${server.url}/admin/service`);
+      await page.locator('td form').first().getByLabel('理由（必須）').fill('復旧');
+      await page.getByRole('button', { name: '解除' }).first().click();
+      await page.waitForURL(/done=lifted/);
+      expect(await page.getByRole('region', { name: '現在有効な制限' }).count()).toBe(0);
+    },
+  );
+});

@@ -8,7 +8,10 @@ import { SEARCH_KINDS } from '../operations/search.ts';
 const csrf = { type: 'string', minLength: 1, maxLength: 100 } as const;
 /** A reason staff must give: something other than blanks. */
 export const reasonField = staffTextSchema;
-const totp = { type: 'string', pattern: '^[0-9]{6}$' } as const;
+// Checked by the confirmation step (a wrong one shows the confirmation again), so any short text passes here.
+const totp = { type: 'string', maxLength: 10 } as const;
+/** The second post of a destructive action, from its confirmation page. */
+const confirm = { type: 'string', enum: ['yes'] } as const;
 
 export const loginFormSchema = {
   $id: 'admin-login-form',
@@ -45,14 +48,20 @@ export const reasonFormSchema = {
 } as const;
 export type ReasonForm = FromSchema<typeof reasonFormSchema>;
 
-/** Destructive bulk actions: a reason and the one-time code again. */
-export const bulkFormSchema = {
-  $id: 'admin-bulk-form',
+/**
+ * A destructive action: a reason, then the confirmation page's post (`confirm`), with the
+ * one-time code again where the action asks for it.
+ */
+export const confirmedFormSchema = {
+  $id: 'admin-confirmed-form',
   type: 'object',
   additionalProperties: false,
-  required: ['csrf', 'reason', 'totp'],
-  properties: { csrf, reason: reasonField, totp },
+  required: ['csrf', 'reason'],
+  properties: { csrf, reason: reasonField, confirm, totp },
 } as const;
+export type ConfirmedForm = FromSchema<typeof confirmedFormSchema>;
+/** The bulk actions' form is the same: the code is asked on the confirmation page. */
+export const bulkFormSchema = confirmedFormSchema;
 export type BulkForm = FromSchema<typeof bulkFormSchema>;
 
 export const customerSearchFormSchema = {
@@ -116,7 +125,8 @@ export const restrictionFormSchema = {
     messageEn: message,
     until: { type: 'string', maxLength: 19 },
     reason: reasonField,
-    totp: { type: 'string', maxLength: 10 },
+    totp,
+    confirm,
   },
   allOf: [
     {

@@ -79,6 +79,8 @@ export const createLinkageOperations = (deps: {
   return {
     ofCustomer: async (customerId: string) => summaries(await deps.grants.idsOfCustomer(customerId)),
     ofPartner: async (partnerId: string) => summaries(await deps.grants.idsOfPartner(partnerId)),
+    /** One live linkage without its trail (what a confirmation names), or undefined. */
+    summary: async (grantId: string): Promise<LinkageSummary | undefined> => (await summaries([grantId]))[0],
 
     async detail(grantId: string): Promise<LinkageLookup | undefined> {
       const record = await deps.grants.find(grantId);

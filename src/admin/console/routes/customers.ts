@@ -3,12 +3,14 @@ import type { ConsoleRouter, ConsoleDeps, SignedInRequest } from '../deps.ts';
 import { bulkFormSchema, unlockFormSchema, type BulkForm, type UnlockForm } from '../forms.ts';
 import { redirectDone, renderError, renderPage } from '../pages.ts';
 import { consoleForms } from '../steps/parse-form.ts';
-import { reenterTotp } from '../steps/reenter-totp.ts';
+import { confirmFirst } from '../steps/confirm-first.ts';
+import { confirmations } from '../confirmations.ts';
 import { requirePermission } from '../steps/require-permission.ts';
 
 /** One customer: accounts and their login locks, live linkages; unlock, end them all. */
 export const customerRoutes = (router: ConsoleRouter, deps: ConsoleDeps, signedIn: Middleware) => {
   const parseForm = consoleForms(deps);
+  const confirm = confirmations(deps);
   const request = (ctx: Parameters<Middleware>[0]) => ctx.state.console as SignedInRequest;
   const path = (customerId: string) => `/admin/customers/${encodeURIComponent(customerId)}`;
 
@@ -48,7 +50,7 @@ export const customerRoutes = (router: ConsoleRouter, deps: ConsoleDeps, signedI
     signedIn,
     requirePermission(deps, 'linkages.end'),
     parseForm(bulkFormSchema),
-    reenterTotp(deps),
+    confirmFirst(deps, confirm.endCustomer),
     async (ctx) => {
       const { customerId } = ctx.params;
       const form: BulkForm = ctx.state.form;

@@ -4,15 +4,18 @@ import { OperationError } from '../../operations/index.ts';
 import type { ConsoleRouter, ConsoleDeps, SignedInRequest } from '../deps.ts';
 import {
   bulkFormSchema,
+  confirmedFormSchema,
   partnerFormSchema,
   reasonFormSchema,
   type BulkForm,
+  type ConfirmedForm,
   type PartnerForm,
   type ReasonForm,
 } from '../forms.ts';
 import { redirectDone, renderPage } from '../pages.ts';
 import { consoleForms } from '../steps/parse-form.ts';
-import { reenterTotp } from '../steps/reenter-totp.ts';
+import { confirmFirst } from '../steps/confirm-first.ts';
+import { confirmations } from '../confirmations.ts';
 import { requirePermission } from '../steps/require-permission.ts';
 import { jsonTooDeep } from '../../../http/json-depth.ts';
 
@@ -32,6 +35,7 @@ const NEW_PARTNER_TEMPLATE = {
 /** Partners: list, one partner's state (and why), its linkages; add, edit, suspend, reinstate, remove. */
 export const partnerRoutes = (router: ConsoleRouter, deps: ConsoleDeps, signedIn: Middleware) => {
   const parseForm = consoleForms(deps);
+  const confirm = confirmations(deps);
   const request = (ctx: Context) => ctx.state.console as SignedInRequest;
   const path = (clientId: string) => `/admin/partners/${encodeURIComponent(clientId)}`;
 
@@ -152,11 +156,12 @@ export const partnerRoutes = (router: ConsoleRouter, deps: ConsoleDeps, signedIn
     '/partners/:clientId/suspend',
     signedIn,
     requirePermission(deps, 'partners.suspend'),
-    parseForm(reasonFormSchema),
+    parseForm(confirmedFormSchema),
+    confirmFirst(deps, confirm.suspend),
     async (ctx) => {
       await deps.ops.partners.suspend(
         ctx.params.clientId,
-        (ctx.state.form satisfies ReasonForm).reason,
+        (ctx.state.form satisfies ConfirmedForm).reason,
         request(ctx).actor,
       );
       redirectDone(ctx, path(ctx.params.clientId), 'suspended');
@@ -183,7 +188,7 @@ export const partnerRoutes = (router: ConsoleRouter, deps: ConsoleDeps, signedIn
     signedIn,
     requirePermission(deps, 'partners.edit'),
     parseForm(bulkFormSchema),
-    reenterTotp(deps),
+    confirmFirst(deps, confirm.remove),
     async (ctx) => {
       const ended = await deps.ops.partners.remove(
         ctx.params.clientId,
@@ -199,7 +204,7 @@ export const partnerRoutes = (router: ConsoleRouter, deps: ConsoleDeps, signedIn
     signedIn,
     requirePermission(deps, 'linkages.end'),
     parseForm(bulkFormSchema),
-    reenterTotp(deps),
+    confirmFirst(deps, confirm.endPartner),
     async (ctx) => {
       const ended = await deps.ops.linkages.endPartner(
         ctx.params.clientId,

@@ -15,7 +15,8 @@ import {
 } from '../forms.ts';
 import { redirectDone, renderPage } from '../pages.ts';
 import { consoleForms } from '../steps/parse-form.ts';
-import { reenterTotp } from '../steps/reenter-totp.ts';
+import { confirmFirst } from '../steps/confirm-first.ts';
+import { confirmations } from '../confirmations.ts';
 import { requirePermission } from '../steps/require-permission.ts';
 
 /**
@@ -24,6 +25,7 @@ import { requirePermission } from '../steps/require-permission.ts';
  */
 export const serviceRoutes = (router: ConsoleRouter, deps: ConsoleDeps, signedIn: Middleware) => {
   const parseForm = consoleForms(deps);
+  const confirm = confirmations(deps);
   const request = (ctx: Context) => ctx.state.console as SignedInRequest;
 
   const show = async (ctx: Context, options: { status?: number; invalid?: boolean; invalidWindow?: string } = {}) => {
@@ -60,7 +62,13 @@ export const serviceRoutes = (router: ConsoleRouter, deps: ConsoleDeps, signedIn
     signedIn,
     requirePermission(deps, 'service.restrict'),
     parseForm(restrictionFormSchema, { onInvalid: (ctx) => show(ctx, { status: 400, invalid: true }) }),
-    reenterTotp(deps, (form) => form.scopeKind === 'service'),
+    // A malformed end time is the form's error, before anything is confirmed.
+    async (ctx, next) => {
+      const until = (ctx.state.form as RestrictionForm).until;
+      if (until !== undefined && parseJstLocal(until) === undefined) return show(ctx, { status: 400, invalid: true });
+      await next();
+    },
+    confirmFirst(deps, confirm.restrict),
     async (ctx) => {
       const form: RestrictionForm = ctx.state.form;
       const until = form.until === undefined ? undefined : parseJstLocal(form.until);
