@@ -68,11 +68,17 @@ export const renderOtpPage = (deps: Pick<MyPageDeps, 'render'>, ctx: PageContext
 };
 
 export const renderLinkagesPage = (
-  deps: Pick<MyPageDeps, 'render' | 'lastUsed'>,
+  deps: Pick<MyPageDeps, 'render' | 'lastUsed' | 'availability'>,
   ctx: PageContext,
   linkages: CustomerLinkage[],
   endedPartnerName?: string,
 ) => {
+  const { locale } = request(ctx);
+  // A whole-service restriction leaves this page open (linkages can still be ended): say what is stopped.
+  const serviceStopped = deps.availability
+    .activeRestrictions()
+    .filter((r) => r.scope.kind === 'service')
+    .map((r) => r.message[locale]);
   deps.render(
     ctx,
     'my/linkages',
@@ -81,6 +87,7 @@ export const renderLinkagesPage = (
       linkages: linkages.map((l) => shown(ctx, l)),
       showLastUsed: deps.lastUsed !== undefined,
       endedPartnerName,
+      serviceStopped,
     },
     page(ctx, 'my.title'),
   );
