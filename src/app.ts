@@ -61,7 +61,7 @@ import { createLogger, type Logger } from './shared/logger.ts';
 import { createStore } from './store/create-store.ts';
 import { createAuditArchiver, type AuditArchiver } from './records/audit-archiver.ts';
 import { createRecordStore, type RecordStore } from './records/index.ts';
-import { CHECKPOINTS_STREAM, EVENTS_STREAM } from './audit/trail-stream.ts';
+import { CHECKPOINTS_STREAM, eventStreams, eventsStreamOf } from './audit/trail-stream.ts';
 import type { Store } from './store/store.ts';
 import { createTokenChecks } from './web/tokens/token-checks.ts';
 
@@ -150,7 +150,8 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     records,
     clock,
     logger,
-    streams: { events: EVENTS_STREAM, checkpoints: CHECKPOINTS_STREAM },
+    streams: { events: eventsStreamOf(instance), checkpoints: CHECKPOINTS_STREAM },
+    eventStreams: () => eventStreams(store),
     settings: settings.records.archiver,
   });
   const audit =
@@ -168,6 +169,8 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
   archiver.start();
   const metrics = createMetrics();
   metrics.watchArchiver(() => archiver.status());
+  const bufferStatus = audit.buffer?.bind(audit);
+  if (bufferStatus) metrics.watchAuditBuffer(bufferStatus);
   audit.onRecorded((event) => metrics.observeAuditEvent(event));
   const ajv = createAjv();
   const render = createRenderer(config.rootDir);

@@ -244,6 +244,10 @@ export class MemoryStore implements Store {
     return this.#stream(key, false)?.read(range) ?? [];
   }
 
+  async streamLength(key: string) {
+    return this.#stream(key, false)?.length ?? 0;
+  }
+
   async deleteFromStream(key: string, ids: string[]) {
     return this.#stream(key, false)?.delete(ids) ?? 0;
   }

@@ -381,6 +381,10 @@ export class RedisStore implements Store {
     return reply.map(([id, fields]) => ({ id, value: fields[fields.indexOf('v') + 1] }));
   }
 
+  async streamLength(key: string) {
+    return this.#run((c) => c.xlen(this.#key(key)));
+  }
+
   async deleteFromStream(key: string, ids: string[]) {
     if (ids.length === 0) return 0;
     return this.#run((c) => c.xdel(this.#key(key), ...ids));

@@ -65,6 +65,8 @@ export interface Store {
    * `count`.
    */
   readStream(key: string, range?: StreamRange): Promise<StreamEntry[]>;
+  /** How many entries the stream holds (0 when it does not exist). */
+  streamLength(key: string): Promise<number>;
   /** Removes entries by id (tooling and tests: the audit trail itself never deletes); answers how many existed. */
   deleteFromStream(key: string, ids: string[]): Promise<number>;
 

@@ -27,6 +27,7 @@ describe('audit and ops settings', () => {
       checkpointEveryEvents: 100,
       checkpointEverySeconds: 60,
       flushEveryMs: 5,
+      buffer: { hours: 2, peakEventsPerSecond: 200, reservedShare: 0.05 },
       checkpointKeyId: null,
     });
     expect(settings.ops).toEqual({ metricsToken: 'a-token-of-twenty-chars', allowLoopback: true });

@@ -249,6 +249,8 @@ export const storeContract = (harness: StoreHarness): void => {
     expect((await store.readStream('log')).map((e) => e.value)).toEqual(['ahead', 'after delete']);
     expect(await store.deleteFromStream('log', [])).toBe(0);
     expect(await store.deleteFromStream('missing', [`${t}-0`])).toBe(0);
+    expect(await store.streamLength('log')).toBe(2);
+    expect(await store.streamLength('missing')).toBe(0);
   });
 
   it('appendToStream with trimBeforeMs never drops newer entries; the stream is a key that del removes', async () => {

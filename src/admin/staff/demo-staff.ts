@@ -21,6 +21,13 @@ const DEMO_STAFF: readonly Pick<StaffRecord, 'username' | 'role' | 'passwordHash
     passwordHash: '$argon2id$v=19$m=19456,p=1,t=2$FcyQG1va1IlN1+wkZJUtag$gMEIRkXctTnmxfbYqpET821RnwMsu1ferrpmBAuAasY',
     totpSecret: 'SROT5I3ISR3Y7OBCXCJB3XHTTCLR7EQW',
   },
+  {
+    // A trial needs someone who can manage staff and partners (the embedded store has no CLI to add one).
+    username: 'demo-admin',
+    role: 'admin',
+    passwordHash: '$argon2id$v=19$m=19456,p=1,t=2$hRMHnjWrPENeFSZKA5m9eA$p7h2J5g+8oSVOuhomsTZXEwHNXjlikxfjRC6A3q2I88',
+    totpSecret: '2VH5OKHSWAZ2CJ5Q3TVUXAJVDYRTV7PT',
+  },
 ];
 
 /** Who the demo staff are: production refuses to start while any of them exists. */
