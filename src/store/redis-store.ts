@@ -35,6 +35,8 @@ export interface RedisStoreOptions {
   logger?: StoreLogger;
   /** The current request's deadline bounds every operation made on its behalf. */
   deadlines?: Deadlines;
+  /** How long one command waits for its answer (settings.store.commandTimeoutMs); default 1500. */
+  commandTimeoutMs?: number;
 }
 
 type Client = Redis | Cluster;
@@ -52,13 +54,14 @@ const SCAN_COUNT = 500;
 // READY_WAIT_MS, so nothing it gave up on is sent later), a short connect timeout, and a command
 // timeout for a connection that died without closing. Reconnection keeps going in the background.
 // A short disconnectTimeout: closing during an outage otherwise holds the process open for 2 s.
-const nodeOptions = {
+const DEFAULT_COMMAND_TIMEOUT_MS = 1500;
+const nodeOptions = (commandTimeout: number) => ({
   connectTimeout: 1000,
   disconnectTimeout: 200,
-  commandTimeout: 1500,
+  commandTimeout,
   maxRetriesPerRequest: 1,
   autoResendUnfulfilledCommands: false,
-};
+});
 const retryDelay = (attempt: number) => Math.min(attempt * 100, 1000);
 
 // Errors Redis answers while it cannot serve (starting, failing over, out of memory): an outage,
@@ -110,14 +113,19 @@ export class RedisStore implements Store {
     this.#logger = options.logger;
     this.#deadlines = options.deadlines ?? noDeadlines;
     this.#where = describe(options);
+    const commandTimeout = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
     if (options.clusterNodes?.length) {
       this.#client = new Cluster(options.clusterNodes, {
         enableOfflineQueue: false,
         clusterRetryStrategy: retryDelay,
-        redisOptions: nodeOptions,
+        redisOptions: nodeOptions(commandTimeout),
       });
     } else if (options.url) {
-      this.#client = new Redis(options.url, { ...nodeOptions, enableOfflineQueue: false, retryStrategy: retryDelay });
+      this.#client = new Redis(options.url, {
+        ...nodeOptions(commandTimeout),
+        enableOfflineQueue: false,
+        retryStrategy: retryDelay,
+      });
     } else {
       throw new TypeError('RedisStore needs a url or clusterNodes');
     }
