@@ -4,6 +4,7 @@ import {
   addToSortedSetScript,
   writeTogetherScript,
   appendToStreamScript,
+  getAndMarkScript,
   incrScript,
   markConsumedScript,
   type LuaScript,
@@ -88,10 +89,10 @@ const describe = (options: RedisStoreOptions): string => {
 const escapeGlob = (text: string) => text.replace(/[*?[\]\\]/g, '\\$&');
 
 /**
- * The store on Redis, a single node or a Cluster. Every command and script touches one key, so no
- * operation ever spans hash slots; operations on several keys are sent together but key by key on
- * a Cluster. While Redis cannot be reached, operations reject with StoreUnavailableError within
- * about a second instead of waiting for it.
+ * The store on Redis, a single node or a Cluster. Every command and script touches one key, or keys
+ * of one hash tag, so no operation ever spans hash slots; operations on several keys are sent
+ * together but key by key on a Cluster. While Redis cannot be reached, operations reject with
+ * StoreUnavailableError within about a second instead of waiting for it.
  */
 export class RedisStore implements Store {
   readonly kind = 'redis' as const;
@@ -256,6 +257,15 @@ export class RedisStore implements Store {
   async setIfAbsent(key: string, value: string, ttlSeconds: number) {
     assertTtlSeconds(ttlSeconds);
     return (await this.#run((c) => c.set(this.#key(key), value, 'EX', ttlSeconds, 'NX'))) === 'OK';
+  }
+
+  async getAndMark(key: string, mark?: { key: string; ttlSeconds: number }) {
+    if (!mark) return { value: (await this.#run((c) => c.get(this.#key(key)))) ?? undefined };
+    assertSameSlot([key, mark.key]);
+    assertTtlSeconds(mark.ttlSeconds);
+    const reply = (await this.#eval(getAndMarkScript, [this.#key(key), this.#key(mark.key)], [mark.ttlSeconds])) as
+      [string, number] | null;
+    return reply === null ? {} : { value: reply[0], fresh: reply[1] === 1 };
   }
 
   async del(keys: string[]) {
