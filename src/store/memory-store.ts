@@ -80,6 +80,18 @@ export class MemoryStore implements Store {
     return true;
   }
 
+  async getAndMark(key: string, mark?: { key: string; ttlSeconds: number }) {
+    if (mark) {
+      assertSameSlot([key, mark.key]);
+      assertTtlSeconds(mark.ttlSeconds);
+    }
+    const value = this.#string(key);
+    if (value === undefined || !mark) return { value };
+    if (this.#live(mark.key)) return { value, fresh: false };
+    this.#entries.set(mark.key, { value: '1', expiresAt: this.#expiry(mark.ttlSeconds) });
+    return { value, fresh: true };
+  }
+
   async del(keys: string[]) {
     let existed = 0;
     for (const key of keys) {
