@@ -38,7 +38,8 @@ export const DEMO_STAFF_USERNAMES: readonly string[] = DEMO_STAFF.map((s) => s.u
  * change, such as disabling one, is kept). Refuses in production whatever the demo setting says.
  */
 export const seedDemoStaff = async (deps: {
-  config: Config;
+  /** Its slice of the configuration: whether demo data is loaded, and where it runs. */
+  config: Pick<Config, 'demo' | 'runtimeEnv'>;
   staff: StaffAccounts;
   clock: Clock;
   logger: Logger;
