@@ -1,11 +1,12 @@
 import type { Context } from 'koa';
-import type { RestrictionScope } from '../../availability/index.ts';
 import { jstDateTimeText } from '../../shared/jst.ts';
+import { isAdminMessageKey } from '../i18n/index.ts';
 import { labelsFor } from '../i18n/labels.ts';
 import { OperationError } from '../operations/index.ts';
 import type { LinkageSummary } from '../operations/linkages.ts';
 import type { ConsoleDeps, SignedInRequest } from './deps.ts';
 import { parseJstLocal } from './format.ts';
+import type { RestrictionForm } from './forms.ts';
 import type { Confirmation } from './steps/confirm-first.ts';
 
 // A confirmation lists each linkage it ends up to this many (the count is always exact).
@@ -16,7 +17,7 @@ const LISTED = 20;
  * how many linkages end and which. Read when the page is shown and again when it is confirmed.
  */
 export const confirmations = (deps: Pick<ConsoleDeps, 'ops'>) => {
-  const request = (ctx: Context) => ctx.state.console as SignedInRequest;
+  const request = (ctx: Context): SignedInRequest => ctx.state.console;
   const partnerText = async (ctx: Context, clientId: string) => {
     const view = await deps.ops.partners.view(clientId);
     return `${request(ctx).locale === 'ja' ? view.partner.name.ja : view.partner.name.en}（${clientId}）`;
@@ -114,26 +115,28 @@ export const confirmations = (deps: Pick<ConsoleDeps, 'ops'>) => {
     },
 
     /** A restriction: what it closes and until when; the whole service asks for the code again. */
-    async restrict(ctx: Context, form: Record<string, unknown>): Promise<Confirmation> {
+    async restrict(ctx: Context): Promise<Confirmation> {
       const { at, locale } = request(ctx);
-      const untilMs = typeof form.until === 'string' ? parseJstLocal(form.until) : undefined;
+      const form: RestrictionForm = ctx.state.form;
+      const untilMs = form.until === undefined ? undefined : parseJstLocal(form.until);
       const until =
         untilMs === undefined
           ? at('confirm.untilLifted')
           : at('confirm.until', { until: jstDateTimeText(untilMs, locale) });
-      const scope = form.scopeKind as RestrictionScope['kind'];
+      const scope = form.scopeKind;
+      const surfaceKey = `surface.${form.surface ?? ''}`;
       const scopeText =
         scope === 'partner'
-          ? `${at('scope.partner')}: ${await partnerText(ctx, String(form.partnerId))}`
+          ? `${at('scope.partner')}: ${await partnerText(ctx, form.partnerId ?? '')}`
           : scope === 'surface'
-            ? `${at('scope.surface')}: ${at(`surface.${String(form.surface)}` as Parameters<typeof at>[0])}`
+            ? `${at('scope.surface')}: ${isAdminMessageKey(surfaceKey) ? at(surfaceKey) : (form.surface ?? '')}`
             : at('scope.service');
       return {
         lines: [
           scope === 'service'
             ? at('confirm.line.restrictService', { until })
             : at('confirm.line.restrict', { scope: scopeText, until }),
-          at('confirm.line.message', { message: String(form[locale === 'ja' ? 'messageJa' : 'messageEn'] ?? '') }),
+          at('confirm.line.message', { message: locale === 'ja' ? form.messageJa : form.messageEn }),
         ],
         confirmKey: 'confirm.restrict',
         back: '/admin/service',

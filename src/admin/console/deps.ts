@@ -60,3 +60,10 @@ export type ConsoleRouter = Router<ConsoleRouteState>;
 /** The request state of a page behind the login: staff, permissions and actor are there. */
 export type SignedInRequest = ConsoleRequest &
   Required<Pick<ConsoleRequest, 'sessionId' | 'session' | 'staff' | 'can' | 'actor'>>;
+
+/** The request of a page behind requireSignIn, which sets all of these or redirects to the login. */
+export const signedInRequest = (request: ConsoleRequest): SignedInRequest => {
+  const { sessionId, session, staff, can, actor } = request;
+  if (!sessionId || !session || !staff || !can || !actor) throw new Error('a signed-in page without the sign-in step');
+  return Object.assign(request, { sessionId, session, staff, can, actor });
+};

@@ -28,7 +28,7 @@ export const renderPage = (
   data: Record<string, unknown>,
   options: { titleKey: AdminMessageKey; titleVars?: Record<string, string>; status?: number },
 ) => {
-  const request = ctx.state.console as ConsoleRequest;
+  const request: ConsoleRequest = ctx.state.console;
   deps.render(
     ctx,
     `admin/${template}`,

@@ -11,7 +11,7 @@ import { requirePermission } from '../steps/require-permission.ts';
 export const customerRoutes = (router: ConsoleRouter, deps: ConsoleDeps, signedIn: Middleware) => {
   const parseForm = consoleForms(deps);
   const confirm = confirmations(deps);
-  const request = (ctx: Parameters<Middleware>[0]) => ctx.state.console as SignedInRequest;
+  const request = (ctx: Parameters<Middleware>[0]): SignedInRequest => ctx.state.console;
   const path = (customerId: string) => `/admin/customers/${encodeURIComponent(customerId)}`;
 
   router.get('/customers/:customerId', signedIn, requirePermission(deps, 'linkages.read'), async (ctx) => {

@@ -3,7 +3,7 @@ import { LOGIN_ACCOUNT_TYPES } from '../../../core-banking/port.ts';
 import { SEARCH_KINDS } from '../../operations/search.ts';
 import { jstDayOf, jstDayStart } from '../../../shared/jst.ts';
 import { toJstLocal } from '../format.ts';
-import type { ConsoleRouter, ConsoleDeps, SignedInRequest } from '../deps.ts';
+import { signedInRequest, type ConsoleRouter, type ConsoleDeps } from '../deps.ts';
 import { csrfOnlyFormSchema, customerSearchFormSchema, type CustomerSearchForm } from '../forms.ts';
 import { renderPage } from '../pages.ts';
 import { consoleForms } from '../steps/parse-form.ts';
@@ -43,9 +43,10 @@ export const homeRoutes = (router: ConsoleRouter, deps: ConsoleDeps, signedIn: M
     parseForm(customerSearchFormSchema, { onInvalid: (ctx) => showHome(ctx, { status: 400, notFound: true }) }),
     async (ctx) => {
       const form: CustomerSearchForm = ctx.state.form;
+      const request = signedInRequest(ctx.state.console);
       const customerId = await deps.ops.search.byAccount(
         { branchCode: form.branch, accountType: form.accountType, accountNumber: form.accountNumber },
-        (ctx.state.console as SignedInRequest).actor,
+        request.actor,
       );
       if (!customerId) return showHome(ctx, { status: 404, notFound: true });
       ctx.status = 303;
@@ -54,7 +55,7 @@ export const homeRoutes = (router: ConsoleRouter, deps: ConsoleDeps, signedIn: M
   );
 
   router.post('/logout', signedIn, parseForm(csrfOnlyFormSchema), async (ctx) => {
-    const request = ctx.state.console as SignedInRequest;
+    const request = signedInRequest(ctx.state.console);
     await deps.sessions.destroy(request.sessionId);
     cookie.clear(ctx);
     await deps.audit.record({

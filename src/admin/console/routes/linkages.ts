@@ -1,5 +1,5 @@
 import type { Middleware } from 'koa';
-import type { ConsoleRouter, ConsoleDeps, SignedInRequest } from '../deps.ts';
+import { signedInRequest, type ConsoleRouter, type ConsoleDeps } from '../deps.ts';
 import { confirmations } from '../confirmations.ts';
 import { confirmedFormSchema, type ConfirmedForm } from '../forms.ts';
 import { confirmFirst } from '../steps/confirm-first.ts';
@@ -26,7 +26,7 @@ export const linkageRoutes = (router: ConsoleRouter, deps: ConsoleDeps, signedIn
     parseForm(confirmedFormSchema),
     confirmFirst(deps, confirm.endLinkage),
     async (ctx) => {
-      const request = ctx.state.console as SignedInRequest;
+      const request = signedInRequest(ctx.state.console);
       const { grantId } = ctx.params;
       await deps.ops.linkages.end(grantId, (ctx.state.form satisfies ConfirmedForm).reason, request.actor);
       redirectDone(ctx, `/admin/linkages/${encodeURIComponent(grantId)}`, 'linkage_ended');

@@ -36,7 +36,7 @@ const NEW_PARTNER_TEMPLATE = {
 export const partnerRoutes = (router: ConsoleRouter, deps: ConsoleDeps, signedIn: Middleware) => {
   const parseForm = consoleForms(deps);
   const confirm = confirmations(deps);
-  const request = (ctx: Context) => ctx.state.console as SignedInRequest;
+  const request = (ctx: Context): SignedInRequest => ctx.state.console;
   const path = (clientId: string) => `/admin/partners/${encodeURIComponent(clientId)}`;
 
   const showForm = (

@@ -1,6 +1,6 @@
 import type { Context, Middleware } from 'koa';
 import { SEARCH_KINDS, type SearchOutcome } from '../../operations/search.ts';
-import type { ConsoleRouter, ConsoleDeps, SignedInRequest } from '../deps.ts';
+import { signedInRequest, type ConsoleRouter, type ConsoleDeps } from '../deps.ts';
 import { searchFormSchema, type SearchForm } from '../forms.ts';
 import { renderPage } from '../pages.ts';
 import { consoleForms } from '../steps/parse-form.ts';
@@ -29,7 +29,8 @@ export const searchRoutes = (router: ConsoleRouter, deps: ConsoleDeps, signedIn:
     parseForm(searchFormSchema, { onInvalid: (ctx) => show(ctx, { invalid: true }, 400) }),
     async (ctx) => {
       const form: SearchForm = ctx.state.form;
-      const outcome = await deps.ops.search.find(form.by, form.q, (ctx.state.console as SignedInRequest).actor);
+      const request = signedInRequest(ctx.state.console);
+      const outcome = await deps.ops.search.find(form.by, form.q, request.actor);
       if (outcome.kind === 'invalid') return show(ctx, { invalid: true }, 400);
       const go = (path: string) => {
         ctx.status = 303;

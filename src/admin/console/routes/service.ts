@@ -26,7 +26,7 @@ import { requirePermission } from '../steps/require-permission.ts';
 export const serviceRoutes = (router: ConsoleRouter, deps: ConsoleDeps, signedIn: Middleware) => {
   const parseForm = consoleForms(deps);
   const confirm = confirmations(deps);
-  const request = (ctx: Context) => ctx.state.console as SignedInRequest;
+  const request = (ctx: Context): SignedInRequest => ctx.state.console;
 
   const show = async (ctx: Context, options: { status?: number; invalid?: boolean; invalidWindow?: string } = {}) => {
     const [restrictions, partners, windows] = await Promise.all([
@@ -64,7 +64,7 @@ export const serviceRoutes = (router: ConsoleRouter, deps: ConsoleDeps, signedIn
     parseForm(restrictionFormSchema, { onInvalid: (ctx) => show(ctx, { status: 400, invalid: true }) }),
     // A malformed end time is the form's error, before anything is confirmed.
     async (ctx, next) => {
-      const until = (ctx.state.form as RestrictionForm).until;
+      const { until }: RestrictionForm = ctx.state.form;
       if (until !== undefined && parseJstLocal(until) === undefined) return show(ctx, { status: 400, invalid: true });
       await next();
     },

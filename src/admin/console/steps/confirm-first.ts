@@ -30,12 +30,12 @@ const NOT_CARRIED = new Set(['csrf', 'confirm', 'totp']);
 export const confirmFirst =
   (
     deps: Pick<ConsoleDeps, 'render' | 'verifyTotp' | 'audit'>,
-    describe: (ctx: Context, form: Record<string, unknown>) => Promise<Confirmation>,
+    describe: (ctx: Context) => Promise<Confirmation>,
   ): Middleware =>
   async (ctx, next) => {
-    const request = ctx.state.console as SignedInRequest;
+    const request: SignedInRequest = ctx.state.console;
     const posted: Record<string, unknown> = ctx.state.posted ?? {};
-    const confirmation = await describe(ctx, ctx.state.form ?? posted);
+    const confirmation = await describe(ctx);
     const show = (options: { wrongCode?: boolean; status?: number } = {}) =>
       renderPage(
         deps,

@@ -9,6 +9,7 @@ import type { ConsoleDeps, ConsoleRequest } from '../deps.ts';
 export const loadSituation =
   (deps: Pick<ConsoleDeps, 'ops'>): Middleware =>
   async (ctx, next) => {
-    (ctx.state.console as ConsoleRequest).situation = await deps.ops.desk.situation();
+    const request: ConsoleRequest = ctx.state.console;
+    request.situation = await deps.ops.desk.situation();
     await next();
   };
