@@ -43,9 +43,7 @@ if (config.demo) logger.warn('demo data is on: demo customers and the demo partn
 // Listen first: /healthz answers while the store is still out of reach, /readyz says not ready.
 const deadlines = createDeadlines();
 const store = createStore({
-  redisUrl: settings.store.redisUrl,
-  redisClusterNodes: settings.store.redisClusterNodes,
-  keyPrefix: settings.store.keyPrefix,
+  settings: settings.store,
   clock: systemClock,
   logger,
   deadlines,

@@ -149,8 +149,7 @@ export const createAvailability = async (deps: {
 
   await reload();
   const unsubscribe = await store.subscribe(AVAILABILITY_CHANGED_CHANNEL, reloadInBackground);
-  const timer = setInterval(reloadInBackground, deps.refreshMs ?? DEFAULT_REFRESH_MS);
-  timer.unref();
+  let timer: NodeJS.Timeout | undefined;
 
   const active = () => restrictions.filter((r) => inForce(r, clock.now())).map((r) => structuredClone(r));
 
@@ -234,8 +233,14 @@ export const createAvailability = async (deps: {
       },
     },
     refresh: reload,
+    start() {
+      if (timer) return;
+      timer = setInterval(reloadInBackground, deps.refreshMs ?? DEFAULT_REFRESH_MS);
+      timer.unref();
+    },
     async close() {
       clearInterval(timer);
+      timer = undefined;
       await unsubscribe();
     },
   };

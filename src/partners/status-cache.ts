@@ -7,8 +7,8 @@ export const PARTNER_CHANGED_CHANNEL = 'partners:changed';
 /**
  * Whether a partner may act right now, answered from memory on the data API's hot path.
  * Filled on first sight from the registry, updated at once by the change events every instance
- * publishes (a partner suspended on one instance stops on all), and re-read every `refreshMs`
- * in case an event was missed: the bound on staleness.
+ * publishes (a partner suspended on one instance stops on all), and, once started, re-read every
+ * `refreshMs` in case an event was missed: the bound on staleness.
  */
 export const createPartnerStatusCache = async (deps: {
   store: Store;
@@ -27,10 +27,7 @@ export const createPartnerStatusCache = async (deps: {
       deps.logger.warn('partner status reload failed', { clientId, error: (e as Error).message }),
     );
   });
-  const timer = setInterval(() => {
-    for (const clientId of active.keys()) void load(clientId).catch(() => {});
-  }, deps.refreshMs);
-  timer.unref();
+  let timer: NodeJS.Timeout | undefined;
 
   return {
     async isActive(clientId: string): Promise<boolean> {
@@ -41,8 +38,17 @@ export const createPartnerStatusCache = async (deps: {
       await load(clientId);
       await deps.store.publish(PARTNER_CHANGED_CHANNEL, clientId);
     },
+    /** Starts the periodic re-read (the composition root's start): creating the cache starts no timer. */
+    start() {
+      if (timer) return;
+      timer = setInterval(() => {
+        for (const clientId of active.keys()) void load(clientId).catch(() => {});
+      }, deps.refreshMs);
+      timer.unref();
+    },
     async close() {
       clearInterval(timer);
+      timer = undefined;
       await unsubscribe();
     },
   };
