@@ -177,7 +177,7 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
   let httpCore: HttpCoreBanking | undefined;
   if (!overrides.coreBanking && settings.coreBanking.connector === 'http') {
     httpCore = createHttpCoreBanking({
-      settings: settings.coreBanking.http as Parameters<typeof createHttpCoreBanking>[0]['settings'],
+      settings: settings.coreBanking.http,
       contract: loadGatewayContract(config.rootDir),
       tls: config.coreBankingTls,
       store,
