@@ -129,7 +129,7 @@ export const renderClosedPage = (deps: InteractionDeps, ctx: PageContext, closed
       partnerName: partnerName(request),
       message: closed.message?.[request.locale],
       reasonKey:
-        closed.cause === 'calendar' ? (`closed.calendar.${closed.reason ?? 'outside_hours'}` as MessageKey) : undefined,
+        closed.cause === 'calendar' ? (`closed.calendar.${closed.reason ?? 'outside_hours'}` as const) : undefined,
       opensAt: closed.opensAt === undefined ? undefined : jstDateTimeText(closed.opensAt, request.locale),
     },
     {
@@ -172,7 +172,7 @@ export const renderConsentPage = async (
       categories,
       accounts: offered.map((a) => ({
         accountId: a.accountId,
-        typeKey: `accountType.${a.accountType}` as MessageKey,
+        typeKey: `accountType.${a.accountType}` as const,
         branchName: a.branchName,
         accountNumber: a.accountNumber,
         checked: chosen.has(a.accountId),

@@ -34,9 +34,9 @@ const shown = (ctx: PageContext, l: CustomerLinkage) => {
   return {
     grantId: l.grantId,
     partnerName: l.partnerName[locale],
-    categoryKeys: l.categories.map((c) => `consent.scope.${c}` as MessageKey),
+    categoryKeys: l.categories.map((c) => `consent.scope.${c}` as const),
     accounts: l.accounts.map((a) => ({
-      typeKey: `accountType.${a.type}` as MessageKey,
+      typeKey: `accountType.${a.type}` as const,
       branchName: a.branchName,
       maskedNumber: a.maskedNumber,
     })),

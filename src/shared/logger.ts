@@ -27,23 +27,29 @@ export const redact = (value: unknown, depth = 0): unknown => {
   if (depth > 6 || value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) {
     let copy: unknown[] | undefined;
-    value.forEach((v, i) => {
+    value.forEach((v: unknown, i) => {
       const r = redact(v, depth + 1);
       if (r !== v) (copy ??= [...value])[i] = r;
     });
     return copy ?? value;
   }
-  // Anything but a plain object (a class instance, an Error) becomes a plain copy of its own
-  // fields, redacted: its toJSON could otherwise show what the walk did not see.
-  const proto: unknown = Object.getPrototypeOf(value);
+  return redactFields(value, depth);
+};
+
+/**
+ * An object's fields, redacted as `redact` does: the object itself when nothing is secret. Anything
+ * but a plain object (a class instance, an Error) becomes a plain copy of its own fields, redacted:
+ * its toJSON could otherwise show what the walk did not see.
+ */
+const redactFields = <T extends object>(fields: T, depth = 0): T | Record<string, unknown> => {
+  const proto: unknown = Object.getPrototypeOf(fields);
   const plain = proto === Object.prototype || proto === null;
   let copy: Record<string, unknown> | undefined = plain ? undefined : {};
-  for (const k of Object.keys(value)) {
-    const v = (value as Record<string, unknown>)[k];
+  for (const [k, v] of Object.entries(fields)) {
     const r = SECRET_FIELD.test(k) ? '[redacted]' : redact(v, depth + 1);
-    if (r !== v || copy) (copy ??= { ...value })[k] = r;
+    if (r !== v || copy) (copy ??= Object.fromEntries(Object.entries(fields)))[k] = r;
   }
-  return copy ?? value;
+  return copy ?? fields;
 };
 
 export interface LoggerOptions {
@@ -61,7 +67,7 @@ export interface LoggerOptions {
 const wrap = (log: pino.Logger): Logger => {
   const at = (level: LogLevel) => (msg: string, fields?: Record<string, unknown>) => {
     if (!log.isLevelEnabled(level)) return;
-    if (fields) log[level](redact(fields) as object, msg);
+    if (fields) log[level](redactFields(fields), msg);
     else log[level](msg);
   };
   return {
@@ -69,7 +75,7 @@ const wrap = (log: pino.Logger): Logger => {
     info: at('info'),
     warn: at('warn'),
     error: at('error'),
-    child: (fields) => wrap(log.child(redact(fields) as Record<string, unknown>)),
+    child: (fields) => wrap(log.child(redactFields(fields))),
     flush: () => log.flush(),
   };
 };
@@ -82,7 +88,7 @@ export const createLogger = (options: LoggerOptions = {}): Logger => {
   const log = pino(
     {
       level: options.level ?? 'info',
-      base: redact(options.base ?? {}) as Record<string, unknown>,
+      base: redactFields(options.base ?? {}),
       timestamp: stdTimeFunctions.isoTime,
       // Level names, not pino's numbers: what the operators' queries and alerts already match.
       formatters: { level: (label) => ({ level: label }) },

@@ -30,7 +30,11 @@ describe('audit and ops settings', () => {
       buffer: { hours: 2, peakEventsPerSecond: 200, reservedShare: 0.05 },
       checkpointKeyId: null,
     });
-    expect(settings.ops).toEqual({ metricsToken: 'a-token-of-twenty-chars', allowLoopback: true });
+    expect(settings.ops).toEqual({
+      metricsToken: 'a-token-of-twenty-chars',
+      allowLoopback: true,
+      consentFunnelSweepSeconds: 60,
+    });
   });
 
   test('a checkpoint key that is not in the keys directory stops start-up, naming it', () => {
