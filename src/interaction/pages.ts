@@ -1,7 +1,7 @@
 import type { Context, ParameterizedContext } from 'koa';
 import { LOGIN_ACCOUNT_TYPES } from '../core-banking/port.ts';
 import type { PostedFormState } from '../web/parse-form.ts';
-import { isoDateAt, jstDateTimeText } from '../shared/jst.ts';
+import { isoDateAt, jstDateTimeText, jstTimeText } from '../shared/jst.ts';
 import { switchLocaleHref } from '../http/locale.ts';
 import type { Locale, MessageKey } from '../i18n/index.ts';
 import { translator } from '../i18n/index.ts';
@@ -42,6 +42,16 @@ const partnerLegal = ({ partner, locale }: InteractionRequest) =>
     privacyPolicyUrl: partner.legal.privacy_policy_url,
   };
 
+/**
+ * The flow's time limit, as oidc-provider keeps it: the interaction expires `interactionSeconds`
+ * after it began (oidc-provider's own clock, so `exp` is what it will compare).
+ */
+const timeLimit = (deps: Pick<InteractionDeps, 'config'>, request: InteractionRequest) => {
+  const exp = (request.details as { exp?: number }).exp;
+  const minutes = Math.round(deps.config.settings.lifetimes.interactionSeconds / 60);
+  return exp === undefined ? undefined : request.t('flow.time_limit', { minutes, time: jstTimeText(exp * 1000) });
+};
+
 export const renderErrorPage = (
   deps: Pick<InteractionDeps, 'render'>,
   ctx: Context,
@@ -70,18 +80,30 @@ export const renderLoginPage = (
       partnerName: partnerName(request),
       errorKey: options.errorKey,
       loginAccountTypes: LOGIN_ACCOUNT_TYPES,
+      timeLimit: timeLimit(deps, request),
     },
     page(ctx, request.locale, 'login.title', options.status),
   );
 };
 
-export const renderOtpPage = (deps: InteractionDeps, ctx: PageContext) => {
+export const renderOtpPage = (
+  deps: InteractionDeps,
+  ctx: PageContext,
+  options: { status?: number; errorKey?: MessageKey; attemptsLeft?: number } = {},
+) => {
   const request = ctx.state.interaction;
   deps.render(
     ctx,
     'otp',
-    { uid: request.uid, csrf: request.state.csrf, partnerName: partnerName(request) },
-    page(ctx, request.locale, 'otp.title'),
+    {
+      uid: request.uid,
+      csrf: request.state.csrf,
+      partnerName: partnerName(request),
+      errorKey: options.errorKey,
+      attemptsLeft: options.attemptsLeft,
+      timeLimit: timeLimit(deps, request),
+    },
+    page(ctx, request.locale, 'otp.title', options.status),
   );
 };
 
