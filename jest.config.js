@@ -32,7 +32,7 @@ const common = {
       },
     ],
   },
-  setupFiles: ['<rootDir>/test/support/realm-fix.js'],
+  setupFiles: ['<rootDir>/test/support/realm-fix.js', '<rootDir>/test/support/child-compile-cache.js'],
   setupFilesAfterEnv: ['<rootDir>/test/support/project-timeout.js'],
 };
 

@@ -1,264 +1,546 @@
-// npm run bench — speed and memory of the data API's hot path, as ratios against a reference run
-// in the same process (so the numbers mean the same on a fast and a slow machine).
+// npm run bench — the data call, refresh and logins of the real server side by side with reference
+// servers on the same node, koa, jose, ioredis and oidc-provider, each in a process of its own, each
+// with a redis-server of its own, driven by autocannon in alternated rounds. Prints one table with
+// the targets met / not met and the per-call costs docs/capacity.md uses, and writes JSON.
 //
-// reference: a bare koa app answering a fixed JSON body after one store read (the floor any
-//            authorized data call must pay);
-// subject:   GET /api/v1/accounts with a real DPoP-bound token and a fresh proof per call,
-//            through the whole resource adapter (token read, DPoP verification, replay record,
-//            partner cache, scope, accounts) and the demo core system.
-// Targets (see TARGETS): the subject keeps at least a given share of the reference's throughput,
-// and a linkage costs at most a given number of bytes of heap.
-import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
-import { createServer } from 'node:http';
-import Koa from 'koa';
-import * as oauth from 'oauth4webapi';
-import { buildApp } from '../src/app.ts';
-import { loadConfig } from '../src/config/load-config.ts';
-import { createPartnerClient } from '../src/demo-partner/partner-client.ts';
-import { MemoryStore } from '../src/store/memory-store.ts';
-import { createServiceCalendar } from '../src/calendar/index.ts';
-import { createDemoCoreBanking } from '../src/core-banking/demo/index.ts';
-import { systemClock } from '../src/shared/clock.ts';
-import { silentLogger } from '../src/shared/logger.ts';
-import { totp } from '../src/shared/totp.ts';
+// Settings (environment): BENCH_SECONDS (measured window, default 8), BENCH_WARMUP (seconds, 2),
+// BENCH_ROUNDS (3; 5 for a longer run), BENCH_CONNECTIONS ("10,50"), BENCH_LOGIN_CONCURRENCY (16),
+// BENCH_JSON (where the JSON goes, default bench/last-run.json), BENCH_PROFILE (a directory: the
+// real server runs under --cpu-prof and writes its profile there), BENCH_POSTGRES=0 (no record
+// store), BENCH_DATABASE_OWNER_URL (a PostgreSQL to create the bench's database on instead of a
+// private server), BENCH_SMOKE=1 (a few seconds, what npm test runs: the harness works, nothing is
+// judged).
+import { mkdtempSync, writeFileSync, existsSync, rmSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import autocannon from 'autocannon';
+import { browser, CLIENT_ID, clientPrivateJwk, DEMO_CUSTOMER, field, link } from './linkage.ts';
+import { clientAssertion, dpopProof, es256Signer, freshEcJwk, type Signer } from './proofs.ts';
+import { startRealServer } from './real-server.ts';
+import {
+  freePort,
+  ROOT,
+  startNode,
+  startRedis,
+  type NodeProcess,
+  type PrivateDatabase,
+  type PrivateRedis,
+} from './support.ts';
 
-const TARGETS = {
-  /** One calendar status answer, in units of the reference operation (a 1 KB JSON round trip). */
-  maxCalendarStatusCost: 60,
-  /** A three-year transaction query on a fresh demo core system, first call included, same unit. */
-  maxThreeYearQueryCost: 20_000,
-  /** Data calls per second, as a share of the reference's requests per second. */
-  minThroughputRatio: 0.1,
-  /** Heap bytes per stored linkage (grant, tokens, records, indexes) in the embedded store. */
-  maxHeapBytesPerLinkage: 16 * 1024,
-};
-const CALLS = Number(process.env.BENCH_CALLS ?? 2000);
-const CONCURRENCY = 8;
+const env = process.env;
+const SMOKE = env.BENCH_SMOKE === '1';
+const SECONDS = Number(env.BENCH_SECONDS ?? (SMOKE ? 0.6 : 8));
+const WARMUP = Number(env.BENCH_WARMUP ?? (SMOKE ? 0.3 : 2));
+const ROUNDS = Number(env.BENCH_ROUNDS ?? (SMOKE ? 1 : 3));
+const CONNECTIONS = (env.BENCH_CONNECTIONS ?? (SMOKE ? '10' : '10,50')).split(',').map(Number);
+const LOGIN_CONCURRENCY = Number(env.BENCH_LOGIN_CONCURRENCY ?? (SMOKE ? 2 : 16));
+const JSON_OUT = env.BENCH_JSON ?? join(ROOT, 'bench', 'last-run.json');
+const PROFILE_DIR = env.BENCH_PROFILE;
+const started = Date.now();
+const log = (m: string) => process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(0)}s] ${m}\n`);
 
-const freePort = async () => {
-  const s = createServer().listen(0, '127.0.0.1');
-  await once(s, 'listening');
-  const { port } = s.address() as AddressInfo;
-  await new Promise((r) => s.close(r));
-  return port;
-};
+// ---------- the sides ----------
 
-const timeRun = async (calls: number, one: (i: number) => Promise<void>) => {
-  let next = 0;
-  const started = process.hrtime.bigint();
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next < calls) await one(next++);
-    }),
-  );
-  return Number(process.hrtime.bigint() - started) / 1e9;
-};
-
-// The unit for in-process work: a JSON round trip of a 1 KB object.
-const sample = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`field${i}`, `value-${i}-${'x'.repeat(8)}`]));
-const perOp = (n: number, fn: (i: number) => void) => {
-  for (let i = 0; i < Math.min(n, 1000); i += 1) fn(i);
-  const t = process.hrtime.bigint();
-  for (let i = 0; i < n; i += 1) fn(i);
-  return Number(process.hrtime.bigint() - t) / n;
-};
-const unitNs = perOp(20_000, () => JSON.parse(JSON.stringify(sample)));
-const calendarConfig = loadConfig({ NODE_ENV: 'test' }).calendar;
-const calendar = createServiceCalendar(calendarConfig, { clock: systemClock });
-const jun2026 = Date.parse('2026-06-01T00:00:00+09:00');
-const calendarNs = perOp(8000, (i) =>
-  calendar.status(i % 2 ? 'authorization' : 'data_api', jun2026 + i * 131 * 60_000),
-);
-const demoCore = createDemoCoreBanking({
-  data: loadConfig({ NODE_ENV: 'test' }).demo!.coreBanking,
-  store: new MemoryStore(systemClock),
-  clock: { now: () => Date.parse('2026-12-31T12:00:00+09:00') },
-});
-const accounts = await demoCore.accounts(
-  (await demoCore.verifyPin({ branchCode: '001', accountType: 'ordinary', accountNumber: '1012345' }, '2580'))!
-    .customerId,
-);
-const t0 = process.hrtime.bigint();
-await demoCore.transactions(accounts.find((a) => a.accountType === 'ordinary')!.accountId, '2024-01-01', '2026-12-31');
-const threeYearNs = Number(process.hrtime.bigint() - t0);
-
-// Reference: one store read, a fixed body.
-const referenceStore = new MemoryStore(systemClock);
-await referenceStore.set('k', JSON.stringify({ ok: true }));
-const reference = new Koa();
-reference.use(async (ctx) => {
-  ctx.body = await referenceStore.get('k');
-});
-const refServer = reference.listen(0, '127.0.0.1');
-await once(refServer, 'listening');
-const refUrl = `http://127.0.0.1:${(refServer.address() as AddressInfo).port}/`;
-await timeRun(200, async () => void (await (await fetch(refUrl)).text()));
-const refSeconds = await timeRun(CALLS, async () => void (await (await fetch(refUrl)).text()));
-refServer.close();
-
-// Subject: the real server, a real linkage, real DPoP proofs.
-const port = await freePort();
-const issuer = `http://127.0.0.1:${port}`;
-const config = loadConfig({
-  NODE_ENV: 'test',
-  ISSUER: issuer,
-  PORT: String(port),
-  CONFIG_FILE: 'test/fixtures/test-settings.json',
-  CALENDAR_FILE: 'config/demo/calendar-always-open.json',
-});
-const app = await buildApp(config, { logger: silentLogger, sleep: async () => {} });
-app.start();
-const server = app.koa.listen(port, '127.0.0.1');
-await once(server, 'listening');
-
-const jwk = config.demo!.privateKeys['demo-kakeibo'].keys[0];
-const partner = await createPartnerClient({
-  issuer,
-  clientId: 'demo-kakeibo',
-  privateJwk: jwk,
-  redirectUri: `${issuer}/demo/callback`,
-  allowHttp: true,
-});
-const link = async () => {
-  const pending = await partner.startAuthorization({ scope: 'offline_access accounts deposits' });
-  const cookies = new Map<string, string>();
-  const go = async (url: string, form?: Record<string, string | string[]>): Promise<{ url: string; html: string }> => {
-    let current = url;
-    let body: string | undefined;
-    if (form) {
-      const p = new URLSearchParams();
-      for (const [k, v] of Object.entries(form)) for (const one of [v].flat()) p.append(k, one);
-      body = p.toString();
-    }
-    for (;;) {
-      if (current.startsWith(`${issuer}/demo/callback`)) return { url: current, html: '' };
-      const res = await fetch(current, {
-        method: body ? 'POST' : 'GET',
-        body,
-        redirect: 'manual',
-        headers: {
-          cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; '),
-          ...(body ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
-        },
-      });
-      for (const c of res.headers.getSetCookie()) {
-        const [pair] = c.split(';');
-        const i = pair.indexOf('=');
-        cookies.set(pair.slice(0, i), pair.slice(i + 1));
-      }
-      const location = res.headers.get('location');
-      if (!location) return { url: current, html: await res.text() };
-      current = new URL(location, current).href;
-      body = undefined;
-    }
-  };
-  const field = (html: string, name: string) => html.match(new RegExp(`name="${name}" value="([^"]*)"`))![1];
-  const login = await go(pending.authorizationUrl);
-  const otpPage = await go(`${login.url}/login`, {
-    csrf: field(login.html, 'csrf'),
-    branch: '001',
-    accountType: 'ordinary',
-    accountNumber: '1012345',
-    pin: '2580',
-  });
-  const consent = await go(`${otpPage.url}/otp`, {
-    csrf: field(otpPage.html, 'csrf'),
-    otp: totp('42HZVUXMALJN4GGHUMPVZCP74KKSPLYO', Date.now()),
-  });
-  const accounts = [...consent.html.matchAll(/name="accounts" value="([^"]*)"/g)].map((m) => m[1]);
-  const callback = await go(`${consent.url}/consent`, {
-    csrf: field(consent.html, 'csrf'),
-    decision: 'agree',
-    accounts,
-  });
-  return { tokens: await partner.exchangeCode(callback.url, pending), keys: pending.dpopKeys };
-};
-const linked = await link();
-const url = `${issuer}/api/v1/accounts`;
-const call = async () => {
-  const res = await partner.resource(url, linked.tokens.access_token, linked.keys);
-  if (res.status !== 200) throw new Error(`data call answered ${res.status}`);
-  await res.arrayBuffer();
-};
-await timeRun(200, call);
-const subjectSeconds = await timeRun(CALLS, call);
-
-// Memory: heap growth per stored linkage, measured on the embedded store.
-const before = (globalThis.gc?.(), process.memoryUsage().heapUsed);
-const LINKAGES = 500;
-for (let i = 0; i < LINKAGES; i += 1) {
-  const grant = new app.provider.Grant({ accountId: `bench-${i}`, clientId: 'demo-kakeibo' } as never);
-  grant.addResourceScope(`${issuer}/api/v1`, 'accounts deposits');
-  const grantId = await grant.save();
-  await app.grants.save({
-    grantId,
-    customerId: `bench-customer-${i}`,
-    partnerId: 'demo-kakeibo',
-    accountIds: ['a', 'b'],
-    scopes: ['accounts', 'deposits'],
-    termsVersion: '1.0',
-    consentId: `c${i}`,
-    identifiedAt: Date.now(),
-    createdAt: Date.now(),
-    expiresAt: Date.now() + 86400_000,
-  });
-  const client = await app.provider.Client.find('demo-kakeibo');
-  const at = new app.provider.AccessToken({
-    accountId: `bench-${i}`,
-    client,
-    grantId,
-    scope: 'accounts deposits',
-  } as never);
-  await at.save();
+interface Side {
+  name: string;
+  proc: NodeProcess;
+  redis: PrivateRedis;
+  db?: PrivateDatabase;
+  url: string;
+  accessToken: string;
+  refreshToken?: string;
+  tokenEndpoint?: string;
 }
-const after = (globalThis.gc?.(), process.memoryUsage().heapUsed);
-const perLinkage = Math.max(0, (after - before) / LINKAGES);
 
-server.close();
-await app.close();
+const work = mkdtempSync(join(tmpdir(), 'bench-'));
+const stopAll: (() => Promise<void>)[] = [];
+const cleanup = async () => {
+  log('stopping');
+  await Promise.all(stopAll.map((stop) => stop().catch(() => undefined)));
+  rmSync(work, { recursive: true, force: true });
+};
+process.once('SIGINT', () => void cleanup().then(() => process.exit(130)));
 
-const ratio = CALLS / subjectSeconds / (CALLS / refSeconds);
-const results = [
-  {
-    name: 'calendar status answer',
-    value: calendarNs / unitNs,
-    target: `<= ${TARGETS.maxCalendarStatusCost} units`,
-    ok: calendarNs / unitNs <= TARGETS.maxCalendarStatusCost,
-    detail:
-      `${(calendarNs / 1000).toFixed(2)} µs per answer; unit (1 KB JSON round trip) ` +
-      `${(unitNs / 1000).toFixed(2)} µs`,
-  },
-  {
-    name: 'three-year transaction query (demo core, cold)',
-    value: threeYearNs / unitNs,
-    target: `<= ${TARGETS.maxThreeYearQueryCost} units`,
-    ok: threeYearNs / unitNs <= TARGETS.maxThreeYearQueryCost,
-    detail: `${(threeYearNs / 1e6).toFixed(1)} ms`,
-  },
-  {
-    name: 'data call throughput vs reference',
-    value: ratio,
-    target: `>= ${TARGETS.minThroughputRatio}`,
-    ok: ratio >= TARGETS.minThroughputRatio,
-    detail:
-      `${(CALLS / subjectSeconds).toFixed(0)} calls/s vs ${(CALLS / refSeconds).toFixed(0)} req/s reference ` +
-      `(${CALLS} each, concurrency ${CONCURRENCY})`,
-  },
-  {
-    name: 'heap bytes per stored linkage (embedded store)',
-    value: perLinkage,
-    target: `<= ${TARGETS.maxHeapBytesPerLinkage}`,
-    ok: perLinkage <= TARGETS.maxHeapBytesPerLinkage,
-    detail: `${LINKAGES} linkages, ${(perLinkage / 1024).toFixed(1)} KiB each${
-      globalThis.gc ? '' : ' (run with --expose-gc for a steadier number)'
-    }`,
-  },
+const dpopJwk = await freshEcJwk();
+const dpop = es256Signer(dpopJwk);
+const clientSigner = es256Signer(clientPrivateJwk());
+
+const startReal = async (): Promise<Side> => {
+  const server = await startRealServer({
+    work,
+    postgres: env.BENCH_POSTGRES !== '0',
+    postgresOwnerUrl: env.BENCH_DATABASE_OWNER_URL,
+    profileDir: PROFILE_DIR,
+    log,
+  });
+  stopAll.push(() => server.stop(SMOKE ? 'SIGKILL' : 'SIGTERM'));
+  const { tokens } = await linkWith(server.url);
+  return {
+    name: 'real',
+    ...server,
+    accessToken: tokens.access_token,
+    refreshToken: tokens.refresh_token,
+  };
+};
+
+/** The linkage with the bench's own DPoP key (link() makes one; the bench signs with this one). */
+const linkWith = async (url: string) => {
+  const linked = await link(url);
+  dpopOf.set(url, es256Signer(linked.dpopJwk));
+  return linked;
+};
+const dpopOf = new Map<string, Signer>();
+
+const startRef = async (name: string, script: string, extra: Record<string, string>): Promise<Side> => {
+  const [redis, port] = await Promise.all([startRedis(), freePort()]);
+  stopAll.push(() => redis.stop());
+  const url = `http://127.0.0.1:${port}`;
+  const proc = startNode(name, script, {
+    env: { PORT: String(port), ISSUER: url, REDIS_URL: redis.url, BODY_FILE: join(work, 'body.json'), ...extra },
+  });
+  stopAll.push(() => proc.stop(SMOKE ? 'SIGKILL' : 'SIGTERM'));
+  const ready = await proc.ready;
+  dpopOf.set(url, dpop);
+  return {
+    name,
+    proc,
+    redis,
+    url,
+    accessToken: String(ready.accessToken ?? ''),
+    refreshToken: ready.refreshToken ? String(ready.refreshToken) : undefined,
+    tokenEndpoint: `${url}/token`,
+  };
+};
+
+// ---------- one measured run ----------
+
+interface Run {
+  side: string;
+  scenario: string;
+  connections: number;
+  round: number;
+  requests: number;
+  non2xx: number;
+  errors: number;
+  seconds: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  cpuUsPerRequest: number;
+  peakRssMb: number;
+  redisCommandsPerRequest: number;
+  redisBytesPerRequest: number;
+  redisPerCommand?: Record<string, number>;
+  pgRowsPerRequest?: number;
+  pgBytesPerRequest?: number;
+  logins?: { admitted: number; congested: number; other: number; perSecond: number; congestedShare: number };
+  lateSigned: number;
+}
+
+type Make = () => { method: 'GET' | 'POST'; path: string; headers: Record<string, string>; body?: string };
+
+const dataCall =
+  (side: Side): Make =>
+  () => {
+    const htu = `${side.url}/api/v1/accounts`;
+    return {
+      method: 'GET',
+      path: '/api/v1/accounts',
+      headers: {
+        authorization: `DPoP ${side.accessToken}`,
+        dpop: dpopProof(dpopOf.get(side.url)!, 'GET', htu, side.accessToken),
+      },
+    };
+  };
+
+const refreshCall = (side: Side): Make => {
+  const endpoint = new URL(side.tokenEndpoint!);
+  return () => ({
+    method: 'POST',
+    path: endpoint.pathname,
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      dpop: dpopProof(dpopOf.get(side.url)!, 'POST', endpoint.href),
+    },
+    body: new URLSearchParams({
+      grant_type: 'refresh_token',
+      refresh_token: side.refreshToken!,
+      client_id: CLIENT_ID,
+      client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+      client_assertion: clientAssertion(clientSigner, CLIENT_ID, side.url),
+    }).toString(),
+  });
+};
+
+/** autocannon's run, timed from its start to its last response (it only stops on a sample tick). */
+const cannon = (
+  side: Side,
+  connections: number,
+  next: () => ReturnType<Make>,
+  limit: { amount?: number; duration?: number },
+) =>
+  new Promise<{ result: autocannon.Result; seconds: number }>((resolve, reject) => {
+    let t0 = performance.now();
+    let last = t0;
+    const instance = autocannon(
+      {
+        url: side.url,
+        connections: Math.min(connections, limit.amount ?? connections),
+        sampleInt: 100,
+        ...(limit.amount ? { amount: limit.amount } : { duration: limit.duration }),
+        requests: [{ setupRequest: (req: autocannon.Request) => ({ ...req, ...next() }) }],
+      },
+      (err, result) => (err ? reject(err) : resolve({ result, seconds: (last - t0) / 1000 })),
+    );
+    instance.once('start', () => (t0 = performance.now()));
+    instance.on('response', () => (last = performance.now()));
+  });
+
+/** Customers logging in on the my page (PIN check) in a loop until `until` says stop. */
+const loginLoad = (url: string, concurrency: number) => {
+  const counts = { admitted: 0, congested: 0, other: 0 };
+  let stop = false;
+  const one = async () => {
+    const go = browser(`${url}/never`);
+    const page = await go(`${url}/my`);
+    const c = DEMO_CUSTOMER;
+    const res = await go(`${url}/my/login`, {
+      csrf: field(page.html, 'csrf'),
+      branch: c.branch,
+      accountType: c.accountType,
+      accountNumber: c.accountNumber,
+      pin: c.pin,
+    });
+    if (res.status === 503 || /混み合/.test(res.html)) counts.congested += 1;
+    else if (res.status === 200 && /name="otp"/.test(res.html)) counts.admitted += 1;
+    else counts.other += 1;
+  };
+  const workers = Array.from({ length: concurrency }, async () => {
+    while (!stop) await one().catch(() => (counts.other += 1));
+  });
+  return {
+    counts,
+    async end() {
+      stop = true;
+      await Promise.all(workers);
+    },
+  };
+};
+
+const measure = async (
+  side: Side,
+  scenario: string,
+  connections: number,
+  round: number,
+  make: Make,
+  withLogins = 0,
+): Promise<Run> => {
+  // Warm-up: proofs signed on the fly (not measured); its rate sizes the measured window's proofs.
+  // (The smoke test counts requests instead: it checks the harness, not the speed.)
+  const warm = await cannon(side, connections, make, SMOKE ? { amount: 20 } : { duration: WARMUP });
+  const warmRate = warm.result.requests.total / Math.max(warm.seconds, 0.1);
+  const amount = SMOKE ? 40 : Math.max(200, Math.ceil(warmRate * SECONDS * 1.15));
+  const signed = Array.from({ length: amount }, make);
+  let late = 0;
+  let i = 0;
+  const next = () => {
+    if (i < signed.length) return signed[i++];
+    late += 1;
+    return make();
+  };
+  const logins = withLogins ? loginLoad(side.url, withLogins) : undefined;
+  if (logins) await new Promise((r) => setTimeout(r, 300));
+  const loginsBefore = logins ? { ...logins.counts } : undefined;
+  const cpu0 = side.proc.cpuSeconds();
+  const r0 = await side.redis.counters();
+  const pg0 = side.db && scenario !== 'logins' ? await side.db.counters() : undefined;
+  let peak = side.proc.rss();
+  const sampler = setInterval(() => (peak = Math.max(peak, side.proc.rss())), 100);
+  const { result, seconds } = await cannon(side, connections, next, { amount });
+  const cpu1 = side.proc.cpuSeconds();
+  clearInterval(sampler);
+  peak = Math.max(peak, side.proc.rss());
+  const loginCounts = logins ? { ...logins.counts } : undefined;
+  if (logins) await logins.end();
+  const r1 = await side.redis.counters();
+  const pg1 = pg0 && side.db ? await side.db.counters() : undefined;
+  const n = Math.max(result.requests.total, 1);
+  const perCommand: Record<string, number> = {};
+  for (const [k, v] of Object.entries(r1.perCommand)) {
+    const d = (v - (r0.perCommand[k] ?? 0)) / n;
+    if (d > 0.001) perCommand[k] = Number(d.toFixed(3));
+  }
+  let loginStats: Run['logins'];
+  if (loginCounts && loginsBefore) {
+    const admitted = loginCounts.admitted - loginsBefore.admitted;
+    const congested = loginCounts.congested - loginsBefore.congested;
+    const other = loginCounts.other - loginsBefore.other;
+    loginStats = {
+      admitted,
+      congested,
+      other,
+      perSecond: admitted / seconds,
+      congestedShare: congested / Math.max(admitted + congested + other, 1),
+    };
+  }
+  return {
+    side: side.name,
+    scenario,
+    connections,
+    round,
+    requests: result.requests.total,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+    seconds,
+    rps: result.requests.total / seconds,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    cpuUsPerRequest: ((cpu1 - cpu0) * 1e6) / n,
+    peakRssMb: peak / 2 ** 20,
+    redisCommandsPerRequest: (r1.commands - r0.commands) / n,
+    redisBytesPerRequest: (r1.bytes - r0.bytes) / n,
+    redisPerCommand: perCommand,
+    ...(pg0 && pg1
+      ? { pgRowsPerRequest: (pg1.rows - pg0.rows) / n, pgBytesPerRequest: (pg1.bytes - pg0.bytes) / n }
+      : {}),
+    ...(loginStats ? { logins: loginStats } : {}),
+    lateSigned: late,
+  };
+};
+
+// ---------- the run ----------
+
+log(`starting: ${ROUNDS} round(s), ${SECONDS} s measured + ${WARMUP} s warm-up, c=${CONNECTIONS.join(',')}`);
+const clientFile = join(work, 'client.json');
+writeFileSync(
+  clientFile,
+  JSON.stringify({
+    client_id: CLIENT_ID,
+    token_endpoint_auth_method: 'private_key_jwt',
+    grant_types: ['authorization_code', 'refresh_token'],
+    response_types: ['code'],
+    redirect_uris: ['https://partner.example/callback'],
+    jwks: { keys: [{ ...clientSigner.publicJwk, kid: clientSigner.kid, alg: 'ES256', use: 'sig' }] },
+  }),
+);
+const jwksFile = join(work, 'jwks.json');
+const serverKey = await freshEcJwk();
+writeFileSync(jwksFile, JSON.stringify({ keys: [{ ...serverKey, kid: 'bench', alg: 'ES256', use: 'sig' }] }));
+const refEnv = { DPOP_JKT: dpop.jkt, CLIENT_FILE: clientFile, JWKS_FILE: jwksFile };
+const [real, bare, limit, upstream] = await Promise.all([
+  startReal(),
+  startRef('bare koa', 'bench/refs/bare.ts', refEnv),
+  startRef('limit', 'bench/refs/limit.ts', refEnv),
+  startRef('upstream', 'bench/refs/upstream.ts', refEnv),
+]);
+log(`all servers up; the real one at ${real.url}, linked`);
+// The references answer the real server's JSON (they read it at their first request).
+const first = await fetch(`${real.url}/api/v1/accounts`, { headers: dataCall(real)().headers });
+if (first.status !== 200) throw new Error(`the real data call answered ${first.status}: ${await first.text()}`);
+writeFileSync(join(work, 'body.json'), await first.text());
+
+const runs: Run[] = [];
+const rotate = <T>(xs: T[], k: number) => xs.map((_, i) => xs[(i + k) % xs.length]);
+for (let round = 1; round <= ROUNDS; round += 1) {
+  for (const c of CONNECTIONS) {
+    for (const side of rotate([real, bare, limit, upstream], round - 1)) {
+      runs.push(await measure(side, 'data', c, round, dataCall(side)));
+    }
+    for (const side of rotate([real, upstream], round - 1)) {
+      runs.push(await measure(side, 'refresh', c, round, refreshCall(side)));
+    }
+  }
+  runs.push(await measure(real, 'logins', CONNECTIONS[0], round, dataCall(real), LOGIN_CONCURRENCY));
+  log(`round ${round}/${ROUNDS} done`);
+}
+const rssAtRest = real.proc.rss() / 2 ** 20;
+const redisKeys = (await real.redis.counters()).keys;
+await cleanup();
+
+// ---------- the table ----------
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? (s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2) : NaN;
+};
+const pick = (side: string, scenario: string, c: number) =>
+  runs.filter((r) => r.side === side && r.scenario === scenario && r.connections === c);
+const sideName = (s: string, scenario: string) => (scenario === 'refresh' && s === 'upstream' ? 'raw refresh' : s);
+const summary = (side: string, scenario: string, c: number) => {
+  const rs = pick(side, scenario, c);
+  return {
+    side: sideName(side, scenario),
+    scenario,
+    connections: c,
+    rounds: rs.length,
+    rps: median(rs.map((r) => r.rps)),
+    p50: median(rs.map((r) => r.p50)),
+    p99: median(rs.map((r) => r.p99)),
+    cpuUs: median(rs.map((r) => r.cpuUsPerRequest)),
+    peakRssMb: Math.max(...rs.map((r) => r.peakRssMb)),
+    non2xx: rs.reduce((a, r) => a + r.non2xx, 0),
+    errors: rs.reduce((a, r) => a + r.errors, 0),
+    lateSigned: rs.reduce((a, r) => a + r.lateSigned, 0),
+    redisCommands: median(rs.map((r) => r.redisCommandsPerRequest)),
+    redisBytes: median(rs.map((r) => r.redisBytesPerRequest)),
+    redisPerCommand: rs.at(-1)?.redisPerCommand,
+    pgRows: rs[0]?.pgRowsPerRequest === undefined ? undefined : median(rs.map((r) => r.pgRowsPerRequest!)),
+    pgBytes: rs[0]?.pgBytesPerRequest === undefined ? undefined : median(rs.map((r) => r.pgBytesPerRequest!)),
+    logins: rs[0]?.logins
+      ? {
+          perSecond: median(rs.map((r) => r.logins!.perSecond)),
+          congestedShare: median(rs.map((r) => r.logins!.congestedShare)),
+          other: rs.reduce((a, r) => a + r.logins!.other, 0),
+        }
+      : undefined,
+  };
+};
+const rows = [
+  ...CONNECTIONS.flatMap((c) => ['real', 'bare koa', 'limit', 'upstream'].map((s) => summary(s, 'data', c))),
+  ...CONNECTIONS.flatMap((c) => ['real', 'upstream'].map((s) => summary(s, 'refresh', c))),
+  summary('real', 'logins', CONNECTIONS[0]),
 ];
-for (const r of results)
-  process.stdout.write(
-    `${r.ok ? 'PASS' : 'FAIL'}  ${r.name}: ${typeof r.value === 'number' ? r.value.toFixed(3) : r.value} (target ` +
-      `${r.target}) — ${r.detail}\n`,
+
+/** Median over rounds of the per-round ratio a/b (noise in one round hits both sides of it). */
+const ratio = (a: Run[], b: Run[], f: (r: Run) => number) =>
+  median(a.map((r, i) => (b[i] ? f(r) / f(b[i]) : NaN)).filter((x) => !Number.isNaN(x)));
+const targets: { name: string; value: number; target: string; met: boolean }[] = [];
+const atLeast = (name: string, value: number, min: number) =>
+  targets.push({ name, value, target: `≥ ${min}`, met: value >= min });
+const atMost = (name: string, value: number, max: number, unit = '') =>
+  targets.push({ name, value, target: `≤ ${max}${unit}`, met: value <= max });
+for (const c of CONNECTIONS) {
+  atLeast(
+    `data c=${c} ÷ limit`,
+    ratio(pick('real', 'data', c), pick('limit', 'data', c), (r) => r.rps),
+    0.85,
   );
-void oauth;
-process.exit(results.every((r) => r.ok) ? 0 : 1);
+  atLeast(
+    `data c=${c} ÷ upstream`,
+    ratio(pick('real', 'data', c), pick('upstream', 'data', c), (r) => r.rps),
+    1.0,
+  );
+  atLeast(
+    `refresh c=${c} ÷ raw refresh`,
+    ratio(pick('real', 'refresh', c), pick('upstream', 'refresh', c), (r) => r.rps),
+    0.9,
+  );
+}
+const cMax = Math.max(...CONNECTIONS);
+atMost(
+  `data p99 c=${cMax} ÷ limit p99`,
+  ratio(pick('real', 'data', cMax), pick('limit', 'data', cMax), (r) => r.p99),
+  1.5,
+);
+const c0 = CONNECTIONS[0];
+const withLogins = pick('real', 'logins', c0);
+atLeast(
+  `data c=${c0} with logins ÷ without`,
+  ratio(withLogins, pick('real', 'data', c0), (r) => r.rps),
+  0.7,
+);
+atMost(
+  `data p99 with logins ÷ without`,
+  ratio(withLogins, pick('real', 'data', c0), (r) => r.p99),
+  2,
+);
+atLeast('logins admitted per second', median(withLogins.map((r) => r.logins?.perSecond ?? 0)), 10);
+atMost(`server RSS, data c=${cMax} (MB)`, summary('real', 'data', cMax).peakRssMb, 200);
+atMost('server RSS with logins (MB)', summary('real', 'logins', c0).peakRssMb, 300);
+
+const fmt = (n: number | undefined, d = 0) =>
+  n === undefined || Number.isNaN(n)
+    ? '—'
+    : n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+const pad = (s: string, w: number, right = false) => (right ? s.padEnd(w) : s.padStart(w));
+const out: string[] = [];
+const cpuModel = cpus()[0]?.model ?? 'cpu';
+const memory = `${(totalmem() / 2 ** 30).toFixed(1)} GiB`;
+const machine = `${cpus().length} × ${cpuModel}, ${memory}, Node ${process.versions.node}`;
+out.push(`npm run bench — ${new Date().toISOString()} — ${machine}`);
+out.push(
+  `${ROUNDS} alternated round(s) of ${SECONDS} s (+${WARMUP} s warm-up) per side; medians; ` +
+    'one machine, noisy: ratios, not absolutes',
+);
+out.push('');
+const widths = [-9, -12, 3, 8, 7, 7, 11, 12, 8];
+const line = (cells: string[]) => cells.map((c, i) => pad(c, Math.abs(widths[i]), widths[i] < 0)).join(' ');
+out.push(line(['scenario', 'side', 'c', 'req/s', 'p50 ms', 'p99 ms', 'CPU µs/req', 'peak RSS MB', 'non-2xx']));
+for (const r of rows) {
+  const cells = [r.scenario, r.side, String(r.connections), fmt(r.rps), fmt(r.p50, 1), fmt(r.p99, 1)];
+  cells.push(fmt(r.cpuUs), fmt(r.peakRssMb), String(r.non2xx + r.errors));
+  const logins = r.logins
+    ? `   logins admitted ${fmt(r.logins.perSecond, 1)}/s, ` +
+      `sent to 混雑 page ${fmt(r.logins.congestedShare * 100, 1)}%` +
+      (r.logins.other ? `, other answers ${r.logins.other}` : '')
+    : '';
+  out.push(line(cells) + logins);
+}
+out.push('');
+out.push('targets');
+for (const t of targets)
+  out.push(
+    `  ${t.met ? 'met    ' : 'NOT MET'}  ${pad(t.name, 40, true)} ${pad(fmt(t.value, 2), 7)}  (target ${t.target})`,
+  );
+out.push('');
+out.push('per-call costs of the real server (docs/capacity.md)');
+const costRow = (label: string, r: ReturnType<typeof summary>) =>
+  `  ${pad(label, 22, true)} CPU ${pad(fmt(r.cpuUs), 5)} µs  ` +
+  `Redis ${fmt(r.redisCommands, 2)} commands, ${fmt(r.redisBytes)} bytes` +
+  (r.pgRows !== undefined ? `  PostgreSQL ${fmt(r.pgRows, 2)} rows, ${fmt(r.pgBytes)} bytes` : '') +
+  `  [${Object.entries(r.redisPerCommand ?? {})
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ')}]`;
+out.push(costRow(`data call c=${cMax}`, summary('real', 'data', cMax)));
+out.push(costRow(`refresh c=${cMax}`, summary('real', 'refresh', cMax)));
+out.push(costRow(`data+logins c=${c0}`, summary('real', 'logins', c0)));
+out.push(`  server RSS at rest after the run ${fmt(rssAtRest)} MB; Redis keys ${redisKeys}`);
+const late = rows.reduce((a, r) => a + r.lateSigned, 0);
+if (late)
+  out.push(`  note: ${late} proofs had to be signed during a measured window (the window outran its warm-up rate)`);
+const failed = rows.filter((r) => r.non2xx + r.errors > 0);
+if (failed.length)
+  out.push(
+    `  WARNING: non-2xx or errors on ${failed.map((r) => `${r.scenario}/${r.side}/c=${r.connections}`).join(', ')}`,
+  );
+
+// The record store's own figures (npm run bench:records), when that bench exists.
+const recordsBench = join(ROOT, 'bench', 'records.ts');
+let records: string | undefined;
+if (existsSync(recordsBench) && !SMOKE) {
+  const r = spawnSync(
+    process.execPath,
+    ['--experimental-strip-types', '--no-warnings=ExperimentalWarning', recordsBench],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, BENCH_RECORDS_SUMMARY: '1' },
+      timeout: 180_000,
+    },
+  );
+  records = (r.stdout || r.stderr || '').trim();
+  out.push('');
+  out.push('npm run bench:records (summary)');
+  out.push(...records.split('\n').map((l) => `  ${l}`));
+}
+
+process.stdout.write(`${out.join('\n')}\n`);
+writeFileSync(
+  JSON_OUT,
+  `${JSON.stringify(
+    {
+      date: new Date().toISOString(),
+      machine,
+      settings: { SECONDS, WARMUP, ROUNDS, CONNECTIONS, LOGIN_CONCURRENCY },
+      rows,
+      targets,
+      runs,
+      records,
+    },
+    null,
+    2,
+  )}\n`,
+);
+log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s; JSON in ${JSON_OUT}`);
+process.exit(0);

@@ -52,6 +52,7 @@ import { grantManagementRouter } from './grant-management/router.ts';
 import { coreEventsRouter } from './core-events/router.ts';
 import { audiences } from './protocol/audiences.ts';
 import { createProvider } from './protocol/provider.ts';
+import { CLOCK_SKEW_SECONDS } from './protocol/proof-time-bounds.ts';
 import { publicPagesRouter } from './public-pages/router.ts';
 import { developerPortalRouter } from './developer-portal/router.ts';
 import { createAjv } from './shared/json-schema.ts';
@@ -61,7 +62,7 @@ import { createLogger, type Logger } from './shared/logger.ts';
 import { createStore } from './store/create-store.ts';
 import { createAuditArchiver, type AuditArchiver } from './records/audit-archiver.ts';
 import { createRecordStore, type RecordStore } from './records/index.ts';
-import { CHECKPOINTS_STREAM, EVENTS_STREAM } from './audit/trail-stream.ts';
+import { CHECKPOINTS_STREAM, eventStreams, eventsStreamOf } from './audit/trail-stream.ts';
 import type { Store } from './store/store.ts';
 import { createTokenChecks } from './web/tokens/token-checks.ts';
 import { createAdmission, isBusy, type Admission } from './shared/admission.ts';
@@ -120,8 +121,9 @@ export interface App {
   /** Every route of the app's own routers (oidc-provider's excluded): what path tests generate variants from. */
   routeTable: { methods: string[]; path: string }[];
   /**
-   * Starts the background work (partner-event deliveries, the linkage sweeper, the consent-funnel
-   * sweep). Building the app starts none of it: the caller starts it once the app is in place.
+   * Starts the background work (the audit archiver, the partner-status and availability re-reads,
+   * partner-event deliveries, notices, the linkage sweeper, the consent-funnel sweep). Building the
+   * app starts no timer: the caller starts it once the app is in place.
    */
   start(): void;
   close(): Promise<void>;
@@ -141,9 +143,7 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
   const store =
     overrides.store ??
     createStore({
-      redisUrl: settings.store.redisUrl,
-      redisClusterNodes: settings.store.redisClusterNodes,
-      keyPrefix: settings.store.keyPrefix,
+      settings: settings.store,
       clock,
       logger,
       deadlines,
@@ -156,7 +156,8 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     records,
     clock,
     logger,
-    streams: { events: EVENTS_STREAM, checkpoints: CHECKPOINTS_STREAM },
+    streams: { events: eventsStreamOf(instance), checkpoints: CHECKPOINTS_STREAM },
+    eventStreams: () => eventStreams(store),
     settings: settings.records.archiver,
   });
   const audit =
@@ -171,9 +172,10 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
       signer: checkpointSigner,
       records: { store: records, archiver },
     });
-  archiver.start();
   const metrics = createMetrics();
   metrics.watchArchiver(() => archiver.status());
+  const bufferStatus = audit.buffer?.bind(audit);
+  if (bufferStatus) metrics.watchAuditBuffer(bufferStatus);
   audit.onRecorded((event) => metrics.observeAuditEvent(event));
   const ajv = createAjv();
   const render = createRenderer(config.rootDir);
@@ -241,8 +243,8 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     retentionDays: settings.lifetimes.consentRecordRetentionDays,
     records,
   });
-  // oidc-provider accepts a record until exp + its clock tolerance (15 s), so records live that long.
-  const oidc = createOidcStore(store, { clockToleranceSeconds: 15 });
+  // oidc-provider accepts a record until exp + its clock tolerance, so records live that long.
+  const oidc = createOidcStore(store, { clockToleranceSeconds: CLOCK_SKEW_SECONDS });
   const journal = createLinkageJournal({ store, clock });
   const revocation = createGrantRevocation({
     store,
@@ -488,12 +490,22 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     }),
     grantManagementRouter({ clock, tokenChecks, grants, linkages, dataApi: apiAudiences.dataApi }),
     publicPagesRouter({ terms: config.terms, render, clock }),
-    developerPortalRouter({ config, render }),
+    developerPortalRouter({ rootDir: config.rootDir, issuer: settings.server.issuer, render }),
     serviceStatusRouter({ availability, calendar, clock, render }),
     coreEventsRouter({ tokenChecks, ajv, coreBanking, linkages, audit }),
   ];
   routers.forEach(mount);
-  if (config.demo) mount(demoPartnerRouter({ config, demoPartnerIds, callbackUrl: demoCallback, logger }));
+  if (config.demo)
+    mount(
+      demoPartnerRouter({
+        issuer: settings.server.issuer,
+        privateKeys: config.demo.privateKeys,
+        partners: config.partners,
+        demoPartnerIds,
+        callbackUrl: demoCallback,
+        logger,
+      }),
+    );
   mount(
     myPageRouter({
       settings: {
@@ -552,12 +564,15 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     routeTable,
     start() {
       if (sweeper) return;
+      archiver.start();
+      partnerStatus.start();
+      availability.start();
       partnerEvents.start();
       notices?.start();
       sweeper = startLinkageSweeper({ linkages, logger, periodMs: settings.grants.sweeperPeriodSeconds * 1000 });
       funnelSweep = setInterval(() => {
         consentFunnel.sweep().catch((err: Error) => logger.warn('consent funnel sweep failed', { error: err.name }));
-      }, 60_000);
+      }, settings.ops.consentFunnelSweepSeconds * 1000);
       funnelSweep.unref();
     },
     async close() {

@@ -1,4 +1,6 @@
 import type { Config } from '../config/load-config.ts';
+import type { Secrets, Settings } from '../config/schema.ts';
+import type { ConsoleConfig } from './console/deps.ts';
 import type { Render } from '../http/render.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { Store } from '../store/store.ts';
@@ -15,8 +17,15 @@ import { createStaffAccounts } from './staff/staff-accounts.ts';
 import { createStaffTotp } from './staff/staff-totp.ts';
 
 /** The operations' own dependencies, less what is derived from the configuration, plus the pages'. */
+/** What bank staff's operations, console and API read of the configuration (types from the config schema). */
+export type AdminConfig = ConsoleConfig &
+  Pick<Config, 'internalClients' | 'demo' | 'runtimeEnv'> & {
+    settings: Pick<Settings, 'admin' | 'mtls'>;
+    secrets: Pick<Secrets, 'pairwiseSalt'>;
+  };
+
 export type AdminDeps = Omit<OperationsDeps, 'pairwiseSalt' | 'internalClientIds' | 'mtlsEnabled'> & {
-  config: Config;
+  config: AdminConfig;
   store: Store;
   logger: Logger;
   render: Render;

@@ -64,6 +64,8 @@ export interface AuditTrail extends AuditLog {
   search(filter: AuditFilter, page: AuditPageRequest): Promise<AuditPage>;
   /** Matching events as lines of JSON Lines or CSV (header first), each ending in "\n". */
   exportEvents(filter: AuditFilter, format: AuditExportFormat): AsyncIterable<string>;
+  /** How full this instance's buffer is, when it is bounded (a durable record store behind it). */
+  buffer?(): { length: number; capacity: number; dataLimit: number; refusing: boolean };
   /** Called after each event is stored (metrics). */
   onRecorded(listener: (event: RecordedAuditEvent) => void): void;
   /** Waits until every event recorded so far is stored. */

@@ -8,8 +8,16 @@ import type { AuditEvent, AuditFilter, AuditTrail, RecordedAuditEvent } from './
 import type { CheckpointSigner } from './checkpoints.ts';
 import { matchingEvents } from './event-filter.ts';
 import { formatEvents } from './export-format.ts';
-import { createEventIds, emptyChain, link, newChainName, type ChainHead } from './hash-chain.ts';
-import { CHECKPOINTS_STREAM, EVENTS_STREAM } from './trail-stream.ts';
+import {
+  createEventIds,
+  emptyChain,
+  linkSerialised,
+  newChainName,
+  serialiseEvent,
+  type ChainHead,
+  type SerialisedEvent,
+} from './hash-chain.ts';
+import { CHECKPOINTS_STREAM, eventsStreamOf } from './trail-stream.ts';
 
 export interface AuditTrailSettings {
   retentionDays: number;
@@ -17,7 +25,24 @@ export interface AuditTrailSettings {
   checkpointEverySeconds: number;
   /** Group commit: events recorded within this many ms of each other go to the store in one write. */
   flushEveryMs?: number;
+  /** The bound of the buffer (see ./settings-schema.ts); only with a durable record store. */
+  buffer?: { hours: number; peakEventsPerSecond: number; reservedShare: number };
 }
+
+/** How full this instance's buffer is (metrics, readiness). */
+export interface AuditBufferStatus {
+  /** Events in the buffer as of the last write (or check). */
+  length: number;
+  /** The bound: no event is buffered beyond it. */
+  capacity: number;
+  /** Data calls are refused from here on; the rest is the reserved headroom. */
+  dataLimit: number;
+  /** Data calls are being refused (503) because the buffer reached dataLimit. */
+  refusing: boolean;
+}
+
+/** The kinds of the flood: data calls are refused first, keeping the headroom for everything else. */
+const BULK_KINDS = new Set(['data.access']);
 
 export interface AuditTrailDeps {
   store: Store;
@@ -45,6 +70,8 @@ const DEFAULT_FLUSH_EVERY_MS = 5;
 
 type Pending = {
   event: Omit<RecordedAuditEvent, 'chain' | 'seq' | 'prev' | 'prevTime'>;
+  /** The event serialised once, in the caller's turn; linking splices the chain's members in. */
+  members: SerialisedEvent;
   resolve: () => void;
   reject: (e: unknown) => void;
   /** Its caller stopped waiting (deadline): not written, its request answered 503. */
@@ -52,8 +79,10 @@ type Pending = {
 };
 
 /**
- * The durable audit trail. Every event goes to the store's `audit:events` stream (Redis Streams
- * on Redis; in memory on the embedded store) and, as a JSON line, to the log for shipping.
+ * The durable audit trail. Every event goes to this instance's stream `audit:events:<instance>`
+ * (Redis Streams on Redis; in memory on the embedded store) and, as a JSON line, to the log for
+ * shipping. The event is serialised once, when it is recorded: that text is what the stream holds,
+ * what the chain hashes and what the record store keeps.
  *
  * Tamper evidence with several instances writing at once: each process run keeps its own hash
  * chain (seq + the SHA-256 of its previous event), and every `checkpointEveryEvents` events or
@@ -64,12 +93,16 @@ type Pending = {
  * a write is under way go out together in the next one. `record` resolves once the event is
  * stored; when the store fails it rejects, and the chain starts afresh under a new name, since a
  * write that timed out may or may not have happened.
+ *
+ * With a durable record store the stream is a buffer the archiver empties, bounded by
+ * settings.buffer: a data call whose event would go beyond the bound's data share is refused at
+ * once (503), while other events may use the reserved rest.
  */
 export const createAuditTrail = (deps: AuditTrailDeps): AuditTrail => {
   const { store, logger, clock, settings, signer } = deps;
   const deadlines = deps.deadlines ?? noDeadlines;
-  // One buffer stream for every instance, as the archiver (src/records) drains it today.
-  const stream = EVENTS_STREAM;
+  // A stream per instance: one group commit is one write to it, and no slot is shared on a Cluster.
+  const stream = eventsStreamOf(deps.instance);
   const flushEveryMs = settings.flushEveryMs ?? DEFAULT_FLUSH_EVERY_MS;
   const retentionMs = settings.retentionDays * DAY_MS;
   const queue: Pending[] = [];
@@ -79,6 +112,42 @@ export const createAuditTrail = (deps: AuditTrailDeps): AuditTrail => {
   let tail: Promise<unknown> = Promise.resolve();
   let scheduled = false;
   const nextId = createEventIds();
+
+  // The buffer's bound (with a durable record store only: otherwise the stream is the trail itself).
+  const bound =
+    deps.records?.store.durable && settings.buffer
+      ? (() => {
+          const capacity = Math.max(1, Math.ceil(settings.buffer.hours * 3600 * settings.buffer.peakEventsPerSecond));
+          return { capacity, dataLimit: Math.floor(capacity * (1 - settings.buffer.reservedShare)) };
+        })()
+      : undefined;
+  /** The stream's length as the last write (or check) saw it, and the events on their way into it. */
+  let buffered = 0;
+  let inFlight = 0;
+  let refusing = false;
+  let checking: Promise<void> | undefined;
+  const noteLength = (n: number) => {
+    buffered = Math.max(0, n);
+    if (refusing && bound && buffered + queue.length + inFlight < bound.dataLimit) {
+      refusing = false;
+      logger.info('the audit buffer has room again: data calls are served', { length: n });
+      void record({ kind: 'audit.buffer_resumed', result: 'success', details: { length: n } }).catch(() => {});
+    }
+  };
+  // The archiver tells what it removed; a sweep by another instance shows at the next write or check.
+  if (bound)
+    deps.records?.archiver.onTrimmed((key, n) => {
+      if (key === stream) noteLength(buffered - n);
+    });
+  /** While refusing, the archiver empties the buffer without this writer seeing it: look again (one at a time). */
+  const checkLength = () => {
+    checking ??= deadlines
+      .detached(() => store.streamLength(stream))
+      .then(noteLength, () => undefined)
+      .finally(() => {
+        checking = undefined;
+      });
+  };
 
   /** Runs tasks one after another: event writes and checkpoints never overlap. */
   const serial = <T>(task: () => Promise<T>): Promise<T> => {
@@ -114,19 +183,29 @@ export const createAuditTrail = (deps: AuditTrailDeps): AuditTrail => {
       if (p.abandoned) logger.error('audit event not stored', { audit: p.event, error: 'request deadline passed' });
     if (batch.length === 0) return;
     let next = head;
+    const texts: string[] = [];
     const linked = batch.map((p) => {
-      const step = link(next, p.event);
+      const step = linkSerialised(next, p.event, p.members);
       next = step.head;
+      texts.push(step.text);
       return step.event;
     });
+    inFlight = batch.length;
     try {
       const now = clock.now();
-      await store.appendToStream(
+      const written = store.appendToStream(
         stream,
-        linked.map((e) => ({ atMs: Date.parse(e.time), value: JSON.stringify(e) })),
+        linked.map((e, i) => ({ atMs: Date.parse(e.time), value: texts[i] })),
         now - retentionMs,
       );
+      // Sent right behind the write, on the same connection: no extra wait.
+      const length = bound ? store.streamLength(stream) : undefined;
+      length?.catch(() => undefined);
+      await written;
+      inFlight = 0;
+      if (length) noteLength(await length.catch(() => buffered + batch.length));
     } catch (error) {
+      inFlight = 0;
       // The log line still ships the event; the chain goes on under a new name.
       for (const e of linked) logger.error('audit event not stored', { audit: e, error: (error as Error).message });
       head = emptyChain(newChainName(deps.instance));
@@ -217,27 +296,65 @@ export const createAuditTrail = (deps: AuditTrailDeps): AuditTrail => {
     }
   };
 
+  /** Whether the buffer has room for one more event of this kind; notes (once) when data calls start being refused. */
+  const admit = (kind: string): boolean => {
+    if (!bound) return true;
+    const fill = buffered + queue.length + inFlight;
+    const bulk = BULK_KINDS.has(kind);
+    if (fill < (bulk ? bound.dataLimit : bound.capacity)) return true;
+    checkLength();
+    if (bulk && !refusing) {
+      refusing = true;
+      logger.error('the audit buffer is full: data calls answer 503 until the archiver empties it', {
+        length: buffered,
+        capacity: bound.capacity,
+        archiverFailing: deps.records?.archiver.status().failing,
+      });
+      // From the reserved headroom: the trail itself says from when calls were refused.
+      void record({
+        kind: 'audit.buffer_full',
+        result: 'failure',
+        details: { length: buffered, capacity: bound.capacity, dataLimit: bound.dataLimit },
+      }).catch(() => {});
+    }
+    return false;
+  };
+
+  const record = (event: AuditEvent): Promise<void> => {
+    if (!admit(event.kind))
+      return Promise.reject(
+        new StoreUnavailableError('the audit buffer is full (the record store is not taking events)'),
+      );
+    // Time and order are fixed now, in the caller's turn; the write follows. The same redaction
+    // as the log's, so that the stored event and the log line never differ; serialised here, once.
+    const now = clock.now();
+    const recorded = redact({
+      ...event,
+      id: nextId(now),
+      time: new Date(now).toISOString(),
+      instance: deps.instance,
+    }) as Pending['event'];
+    const members = serialiseEvent(recorded);
+    let pending!: Pending;
+    const stored = new Promise<void>((resolve, reject) => {
+      pending = { event: recorded, members, resolve, reject, abandoned: false };
+      queue.push(pending);
+    });
+    schedule();
+    return deadlines.within(stored, () => {
+      pending.abandoned = true;
+      return new StoreUnavailableError('the audit event was not stored within the deadline');
+    });
+  };
+
   return {
-    record(event: AuditEvent) {
-      // Time and order are fixed now, in the caller's turn; the write follows. The same redaction
-      // as the log's, so that the stored event and the log line never differ.
-      const now = clock.now();
-      const recorded = JSON.parse(
-        JSON.stringify(
-          redact({ ...event, id: nextId(now), time: new Date(now).toISOString(), instance: deps.instance }),
-        ),
-      ) as Pending['event'];
-      let pending!: Pending;
-      const stored = new Promise<void>((resolve, reject) => {
-        pending = { event: recorded, resolve, reject, abandoned: false };
-        queue.push(pending);
-      });
-      schedule();
-      return deadlines.within(stored, () => {
-        pending.abandoned = true;
-        return new StoreUnavailableError('the audit event was not stored within the deadline');
-      });
-    },
+    record,
+    buffer: () => ({
+      length: buffered,
+      capacity: bound?.capacity ?? 0,
+      dataLimit: bound?.dataLimit ?? 0,
+      refusing,
+    }),
     async query(filter) {
       const out: RecordedAuditEvent[] = [];
       for await (const event of events(filter)) out.push(event);

@@ -18,6 +18,46 @@ export const canonicalJson = (value: unknown): string => {
   return `{${fields.join(',')}}`;
 };
 
+/**
+ * What JSON.stringify writes for a value, but with object keys sorted at every level: toJSON is
+ * honoured, undefined, functions and symbols are dropped from objects and become null in arrays.
+ * For any value v, canonicalJson(JSON.parse(canonicalText(v))) === canonicalText(v): the text a
+ * writer stores is the text a verifier hashes. Undefined for a value JSON leaves out.
+ */
+export const canonicalText = (value: unknown, key = ''): string | undefined => {
+  if (value !== null && typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON === 'function')
+    value = (value as { toJSON(key: string): unknown }).toJSON(key);
+  if (value === undefined || typeof value === 'function' || typeof value === 'symbol') return undefined;
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map((v, i) => canonicalText(v, String(i)) ?? 'null').join(',')}]`;
+  const parts: string[] = [];
+  for (const k of Object.keys(value).sort()) {
+    const text = canonicalText((value as Record<string, unknown>)[k], k);
+    if (text !== undefined) parts.push(`${JSON.stringify(k)}:${text}`);
+  }
+  return `{${parts.join(',')}}`;
+};
+
+/** The members a chain adds to an event; an event's own members of these names are not kept. */
+const LINK_MEMBERS = new Set(['chain', 'seq', 'prev', 'prevTime']);
+
+/**
+ * An event serialised once, before it is linked: its members' canonical texts in key order. Linking
+ * splices the chain's members in (./link), so the stored text, its hash and the record store's copy
+ * all come from this one serialisation.
+ */
+export type SerialisedEvent = readonly (readonly [key: string, text: string])[];
+
+export const serialiseEvent = (event: object): SerialisedEvent => {
+  const out: [string, string][] = [];
+  for (const k of Object.keys(event).sort()) {
+    if (LINK_MEMBERS.has(k)) continue;
+    const text = canonicalText((event as Record<string, unknown>)[k], k);
+    if (text !== undefined) out.push([k, text]);
+  }
+  return out;
+};
+
 /** SHA-256 of the event's canonical JSON, hex. Computed in Node: Redis' Lua offers only SHA-1. */
 export const eventHash = (event: RecordedAuditEvent): string =>
   createHash('sha256').update(canonicalJson(event)).digest('hex');
@@ -38,6 +78,44 @@ export interface ChainHead {
 }
 
 export const emptyChain = (chain: string): ChainHead => ({ chain, seq: 0, hash: GENESIS });
+
+/**
+ * Links a serialised event onto the chain: answers its stored text (canonical JSON, chain members
+ * included), the new head (whose hash is the SHA-256 of that text) and the event as an object.
+ */
+export const linkSerialised = (
+  head: ChainHead,
+  event: Omit<RecordedAuditEvent, 'chain' | 'seq' | 'prev' | 'prevTime'>,
+  members: SerialisedEvent,
+): { text: string; event: RecordedAuditEvent; head: ChainHead } => {
+  const seq = head.seq + 1;
+  const linkMembers: [string, string][] = [
+    ['chain', JSON.stringify(head.chain)],
+    ['prev', JSON.stringify(head.hash)],
+    ...(head.time ? [['prevTime', JSON.stringify(head.time)] as [string, string]] : []),
+    ['seq', String(seq)],
+  ];
+  // Merge two key-sorted lists.
+  const parts: string[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < members.length || j < linkMembers.length) {
+    const takeLink = i >= members.length || (j < linkMembers.length && linkMembers[j][0] < members[i][0]);
+    const [k, text] = takeLink ? linkMembers[j++] : members[i++];
+    parts.push(`${JSON.stringify(k)}:${text}`);
+  }
+  const text = `{${parts.join(',')}}`;
+  const linked: RecordedAuditEvent = {
+    ...event,
+    chain: head.chain,
+    seq,
+    prev: head.hash,
+    ...(head.time ? { prevTime: head.time } : {}),
+  };
+  if (!head.time) delete linked.prevTime;
+  const hash = createHash('sha256').update(text).digest('hex');
+  return { text, event: linked, head: { chain: head.chain, seq, hash, time: event.time } };
+};
 
 /** Links an event onto the chain: sets chain, seq, prev and prevTime, and answers the new head. */
 export const link = (

@@ -1,9 +1,14 @@
 import type { ServiceCalendar, Surface } from '../calendar/index.ts';
 import type { AvailabilityAnswer, Restriction } from './types.ts';
 
-/** Whether the restriction closes the surface for the partner (a partner's covers all its surfaces). */
+/**
+ * Whether the restriction closes the surface for the partner (a partner's covers all its surfaces).
+ * A whole-service restriction stops linking and sharing, never the customer's own page: ending a
+ * linkage there is how a customer stops sharing, which matters most while the service is stopped
+ * (a leak, fraud). Only a restriction of the my_page surface itself (or its calendar) closes /my.
+ */
 export const restricts = (r: Restriction, surface: Surface, partnerId: string | undefined): boolean =>
-  r.scope.kind === 'service' ||
+  (r.scope.kind === 'service' && surface !== 'my_page') ||
   (r.scope.kind === 'surface' && r.scope.surface === surface) ||
   (r.scope.kind === 'partner' && r.scope.partnerId === partnerId);
 

@@ -14,6 +14,7 @@ import { answer, inForce } from './answer.ts';
 import { restrictionInputSchema } from './restriction-schema.ts';
 import { createStoredCollection } from './stored-collection.ts';
 import type { Availability, Restriction, RestrictionInput } from './types.ts';
+import { messageOf } from '../shared/thrown.ts';
 
 export const AVAILABILITY_CHANGED_CHANNEL = 'availability:changed';
 const DEFAULT_REFRESH_MS = 1000;
@@ -82,7 +83,7 @@ export const createAvailability = async (deps: {
       } catch (e) {
         logger.warn('availability: a stored one-off window is invalid and is ignored', {
           id: w.id,
-          error: (e as Error).message,
+          error: messageOf(e),
         });
         return [];
       }
@@ -129,7 +130,7 @@ export const createAvailability = async (deps: {
         // The last known state stays in force; say so once per outage, not once a second.
         if (!failing)
           logger.warn('availability: cannot read restrictions from the store; keeping the last known state', {
-            error: (e as Error).message,
+            error: messageOf(e),
           });
         failing = true;
       },
@@ -143,14 +144,13 @@ export const createAvailability = async (deps: {
       await store.publish(AVAILABILITY_CHANGED_CHANNEL, 'changed');
     } catch (e) {
       // Stored already: the other instances read it at their next periodic refresh.
-      logger.warn('availability: could not announce a change', { error: (e as Error).message });
+      logger.warn('availability: could not announce a change', { error: messageOf(e) });
     }
   };
 
   await reload();
   const unsubscribe = await store.subscribe(AVAILABILITY_CHANGED_CHANNEL, reloadInBackground);
-  const timer = setInterval(reloadInBackground, deps.refreshMs ?? DEFAULT_REFRESH_MS);
-  timer.unref();
+  let timer: NodeJS.Timeout | undefined;
 
   const active = () => restrictions.filter((r) => inForce(r, clock.now())).map((r) => structuredClone(r));
 
@@ -234,8 +234,14 @@ export const createAvailability = async (deps: {
       },
     },
     refresh: reload,
+    start() {
+      if (timer) return;
+      timer = setInterval(reloadInBackground, deps.refreshMs ?? DEFAULT_REFRESH_MS);
+      timer.unref();
+    },
     async close() {
       clearInterval(timer);
+      timer = undefined;
       await unsubscribe();
     },
   };

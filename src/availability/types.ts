@@ -60,7 +60,9 @@ export interface Availability {
   activeRestrictions(): Restriction[];
   restrictions: Restrictions;
   oneOffWindows: OneOffWindows;
-  /** Re-reads the store now (also done on every change event and every `refreshMs`). */
+  /** Re-reads the store now (also done on every change event and, once started, every `refreshMs`). */
   refresh(): Promise<void>;
+  /** Starts the periodic re-read (the composition root's start): creating it starts no timer. */
+  start(): void;
   close(): Promise<void>;
 }

@@ -56,9 +56,7 @@ if (!settings.store.redisUrl && settings.store.redisClusterNodes.length === 0) {
 // Logs (and the audit trail's JSON lines) go to stderr: stdout carries only what the command prints.
 const logger = createLogger({ write: (line) => process.stderr.write(line) });
 const store = createStore({
-  redisUrl: settings.store.redisUrl,
-  redisClusterNodes: settings.store.redisClusterNodes,
-  keyPrefix: settings.store.keyPrefix,
+  settings: settings.store,
   clock: systemClock,
   logger,
 });

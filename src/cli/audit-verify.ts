@@ -47,9 +47,7 @@ if (recordSettings.databaseUrl) {
     );
   }
   const store = createStore({
-    redisUrl: storeSettings.redisUrl,
-    redisClusterNodes: storeSettings.redisClusterNodes,
-    keyPrefix: storeSettings.keyPrefix,
+    settings: storeSettings,
     clock: systemClock,
   });
   try {

@@ -29,9 +29,7 @@ if (!storeSettings.redisUrl && storeSettings.redisClusterNodes.length === 0) {
 }
 
 const store = createStore({
-  redisUrl: storeSettings.redisUrl,
-  redisClusterNodes: storeSettings.redisClusterNodes,
-  keyPrefix: storeSettings.keyPrefix,
+  settings: storeSettings,
   clock: systemClock,
 });
 let ok = false;

@@ -6,6 +6,7 @@ import { opsSettingsSchema } from '../ops/settings-schema.ts';
 import { noticesSettingsSchema } from '../notifier/settings-schema.ts';
 import { coreBankingSettingsSchema } from '../core-banking/http/settings-schema.ts';
 import { recordsSettingsSchema } from '../records/settings-schema.ts';
+import { storeSettingsSchema } from '../store/settings-schema.ts';
 
 const accountType = { type: 'string', enum: ACCOUNT_TYPES } as const;
 
@@ -53,16 +54,8 @@ export const settingsSchema = {
         shutdownTimeoutSeconds: { type: 'number', minimum: 0, maximum: 300, default: 10 },
       },
     },
-    store: {
-      type: 'object',
-      additionalProperties: false,
-      default: {},
-      properties: {
-        redisUrl: { type: ['string', 'null'], default: null },
-        redisClusterNodes: { type: 'array', items: { type: 'string', pattern: '^[^:]+:\\d+$' }, default: [] },
-        keyPrefix: { type: 'string', default: 'renkei:' },
-      },
-    },
+    /** Where the hot state lives (src/store/settings-schema.ts). */
+    store: storeSettingsSchema,
     keysDir: { type: 'string', default: 'config/demo/keys' },
     demo: {
       type: 'object',

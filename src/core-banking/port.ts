@@ -135,6 +135,10 @@ export interface CustomerContact {
 /** Bank staff's customer search: an exact customer number, or the start of the name in kana. */
 export interface CustomerQuery {
   customerId?: string;
+  /**
+   * The start of 氏名カナ as src/shared/kana.ts normalises it (full-width katakana, small kana as
+   * large, no spaces); the core system compares it with its stored names normalised the same way.
+   */
   nameKana?: string;
 }
 

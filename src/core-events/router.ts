@@ -3,7 +3,7 @@ import type { Ajv } from 'ajv';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { CoreBanking } from '../core-banking/port.ts';
 import type { Linkages } from '../grants/linkages.ts';
-import { jsonBodyReader } from '../web/json-body.ts';
+import { jsonParser, type JsonBodyState } from '../web/json-body.ts';
 import { preventCaching } from '../http/no-store.ts';
 import { respondErrors } from '../web/respond-errors.ts';
 import { checkScope } from '../web/tokens/check-scope.ts';
@@ -25,15 +25,16 @@ export const coreEventsRouter = (deps: {
   audit: AuditLog;
 }) => {
   const router = createRouter<InternalClientState>({ prefix: '/core-events/v1' });
-  const readBody = jsonBodyReader(deps.ajv);
+  const parseJson = jsonParser(deps.ajv);
 
-  router.post(
+  router.post<JsonBodyState<CoreEvent>>(
     '/events',
     respondErrors,
     ...deps.tokenChecks.internalClient('coreEvents', (scopes) => scopes.includes('core:events')),
     checkScope('core:events'),
+    parseJson(coreEventSchema),
     async (ctx) => {
-      const event = await readBody<CoreEvent>(ctx, coreEventSchema);
+      const event = ctx.state.body;
       const actor = `core:${ctx.state.internalClient}`;
       let affected = 0;
       if (event.type === 'customer.eligibility_lost') {

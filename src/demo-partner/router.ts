@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createRouter } from '../http/router.ts';
-import type { Config } from '../config/load-config.ts';
+import type { DemoData } from '../config/load-config.ts';
+import type { PartnerDefinition } from '../partners/schema.ts';
 import { readForm, single } from '../http/form-body.ts';
 import { noStore } from '../http/no-store.ts';
 import type { Logger } from '../shared/logger.ts';
@@ -23,19 +24,23 @@ interface DemoSession {
  * this server over HTTP exactly as an outside partner would.
  */
 export const demoPartnerRouter = (deps: {
-  config: Config;
+  issuer: string;
+  /** The demo partners' private keys (demo data), by client id. */
+  privateKeys: DemoData['privateKeys'];
+  /** Every partner definition: the demo ones are shown. */
+  partners: readonly PartnerDefinition[];
   demoPartnerIds: Set<string>;
   callbackUrl: string;
   logger: Logger;
 }) => {
   const router = createRouter({ prefix: '/demo' });
-  const issuer = deps.config.settings.server.issuer;
+  const { issuer } = deps;
   const sessions = new Map<string, DemoSession>();
   const clients = new Map<string, Promise<PartnerClient>>();
   const clientFor = (clientId: string) => {
     let client = clients.get(clientId);
     if (!client) {
-      const jwk = deps.config.demo!.privateKeys[clientId].keys[0];
+      const jwk = deps.privateKeys[clientId].keys[0];
       client = createPartnerClient({
         issuer,
         clientId,
@@ -48,9 +53,7 @@ export const demoPartnerRouter = (deps: {
     }
     return client;
   };
-  const partners = deps.config.partners
-    .filter((p) => deps.demoPartnerIds.has(p.partner.client_id))
-    .map((p) => p.partner);
+  const partners = deps.partners.filter((p) => deps.demoPartnerIds.has(p.partner.client_id)).map((p) => p.partner);
 
   router.use(noStore);
 

@@ -3,7 +3,6 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { createRouter } from '../http/router.ts';
 import type { Context } from 'koa';
-import type { Config } from '../config/load-config.ts';
 import { resolveLocale, switchLocaleHref } from '../http/locale.ts';
 import type { Render } from '../http/render.ts';
 import { ERROR_CODES } from './error-codes.ts';
@@ -49,8 +48,8 @@ const TEXT = {
  * without JavaScript (onboarding, the flow, error codes, DPoP for curl, the reference client),
  * rendered references of the data API and of Grant Management and revocation, and the documents.
  */
-export const developerPortalRouter = (deps: { config: Config; render: Render }) => {
-  const root = deps.config.rootDir;
+export const developerPortalRouter = (deps: { rootDir: string; issuer: string; render: Render }) => {
+  const root = deps.rootDir;
   const swaggerDir = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
   const assets = new Map(
     Object.entries(ASSETS).map(([name, type]) => [name, { type, body: readFileSync(join(swaggerDir, name)) }]),
@@ -60,7 +59,7 @@ export const developerPortalRouter = (deps: { config: Config; render: Render }) 
   );
   const initScript = readFileSync(join(root, 'views/docs/reference.js'));
   const partnerClient = readFileSync(join(root, 'src/demo-partner/partner-client.ts'));
-  const issuer = deps.config.settings.server.issuer;
+  const { issuer } = deps;
 
   const cacheable = (ctx: Context) => ctx.set('Cache-Control', 'public, max-age=300');
   const router = createRouter({ prefix: '/docs' });

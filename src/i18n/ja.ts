@@ -59,7 +59,10 @@ export const ja = {
   'consent.scope.time_deposits': '定期預金の明細（預入日・満期日・元金・金利）',
   'consent.accounts': '連携する口座（1つ以上お選びください）',
   'consent.accounts.none_selected': '連携する口座を1つ以上お選びください。',
-  'consent.accounts.not_linkable': '凍結・解約などにより連携できない口座が{count}件あります（表示していません）。',
+  'consent.accounts.not_for_service': '{types}の口座{count}件は、このサービスでは連携の対象外のため表示していません。',
+  'consent.accounts.not_for_partner': '{types}の口座{count}件は、{partner}との連携の対象外のため表示していません。',
+  'consent.accounts.not_open':
+    'お取引を停止している口座または解約済みの口座{count}件は、連携できないため表示していません。',
   'consent.expiry': '連携の有効期限',
   'consent.expiry.text': '{date}まで。以後も続ける場合は、あらためてご本人さまの確認と同意が必要です。',
   'consent.points': 'ご確認いただきたいこと',
@@ -72,6 +75,8 @@ export const ja = {
   'consent.my_page': '連携中のサービスの確認と取りやめ（連携の管理）',
   'consent.point.hours': '情報はサービス時間帯に提供します。時間外は最新でないことがあります。',
   'consent.terms': 'API利用規定（第{version}版）の全文を読む',
+  'consent.terms.upcoming': 'API利用規定は{date}に第{version}版へ改定されます。',
+  'consent.terms.upcoming.reconsent': '改定後は、あらためて同意が必要です。',
   'consent.terms.version': '適用される規定：API利用規定 第{version}版',
   'consent.agree': '同意する',
   'consent.decline': '同意しない',
@@ -92,8 +97,9 @@ export const ja = {
   'unavailable.retry': 'もう一度試す',
 
   'terms.title': 'API利用規定',
-  'terms.current': '現在の版',
-  'terms.effective': '施行日',
+  'terms.current': '現在の版：第{version}版',
+  'terms.effective': '施行日：{date}',
+  'terms.version': '第{version}版（{date}施行）',
   'terms.past': '過去の版',
   'terms.upcoming': '改定予定',
 
@@ -170,6 +176,8 @@ export const ja = {
   'my.error.session':
     '画面の有効期限が切れたか、別の画面で操作が行われました。お手数ですが、最初からやり直してください。',
   'my.back': '連携の管理ページに戻る',
+  'my.service_stopped': 'ただいまAPI連携サービスを一時停止しています。',
+  'my.service_stopped.still': '連携の確認と解除は、このページで引き続きご利用いただけます。',
   'my.closed.lead': 'ただいま連携の管理ページはご利用いただけません。',
   'my.closed.partner': '連携の解除は、連携先のサービスからも行えます。',
 } as const;

@@ -3,6 +3,7 @@ import type Provider from 'oidc-provider';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { Availability } from '../availability/index.ts';
 import type { Config } from '../config/load-config.ts';
+import type { Secrets, Settings } from '../config/schema.ts';
 import type { CoreBanking } from '../core-banking/port.ts';
 import type { IdentityCheck } from '../identity-check/identity-check.ts';
 import type { GrantRecords } from '../grants/grant-records.ts';
@@ -18,8 +19,16 @@ import type { ConsentFunnel } from '../ops/consent-funnel.ts';
 import type { Store } from '../store/store.ts';
 import type { InteractionState, InteractionStates } from './state.ts';
 
+/** What the interaction flow reads of the configuration (types from the config schema). */
+export type InteractionConfig = Pick<Config, 'terms' | 'demo'> & {
+  settings: Pick<Settings, 'linkableAccountTypes' | 'lifetimes'> & {
+    identityCheck: { ipLimit: Pick<Settings['identityCheck']['ipLimit'], 'windowSeconds'> };
+  };
+  secrets: Pick<Secrets, 'pairwiseSalt'>;
+};
+
 export interface InteractionDeps {
-  config: Config;
+  config: InteractionConfig;
   provider: Provider;
   store: Store;
   partners: PartnerRegistry;

@@ -1,7 +1,7 @@
 import { categoriesOf } from '../grants/categories.ts';
 import { grantedScopes } from '../protocol/audiences.ts';
 import type { InteractionDeps, InteractionRequest } from './deps.ts';
-import { linkableAccounts } from './linkable-accounts.ts';
+import { linkableAccounts, notLinkableAccounts } from './linkable-accounts.ts';
 
 /**
  * What API連携認証 offers this customer for this partner: the accounts they may tick (terms 2.2)
@@ -14,12 +14,13 @@ export const offerOf = async (
   customerId: string,
 ) => {
   const all = await deps.coreBanking.accounts(customerId);
-  const accounts = linkableAccounts(all, deps.config.settings.linkableAccountTypes, request.partner.account_types);
+  const bankTypes = deps.config.settings.linkableAccountTypes;
+  const accounts = linkableAccounts(all, bankTypes, request.partner.account_types);
   const { oidcScopes, dataScopes } = grantedScopes(String(request.details.params.scope ?? ''), request.partner.scopes);
   return {
     accounts,
-    /** The customer's accounts that cannot be linked (the page says how many). */
-    notLinkableCount: all.length - accounts.length,
+    /** The customer's accounts that cannot be linked, by reason (the page says how many, and why). */
+    notLinkable: notLinkableAccounts(all, bankTypes, request.partner.account_types),
     oidcScopes,
     dataScopes,
     categories: categoriesOf(dataScopes),

@@ -1,13 +1,14 @@
 import type { Context, ParameterizedContext } from 'koa';
 import { LOGIN_ACCOUNT_TYPES } from '../core-banking/port.ts';
 import type { PostedFormState } from '../web/parse-form.ts';
-import { isoDateAt, jstDateTimeText, jstTimeText } from '../shared/jst.ts';
+import { isoDateText, jstDateText, jstDateTimeText, jstTimeText } from '../shared/jst.ts';
 import { switchLocaleHref } from '../http/locale.ts';
 import type { Locale, MessageKey } from '../i18n/index.ts';
 import { translator } from '../i18n/index.ts';
 import { grantLifetimeSeconds } from '../protocol/lifetimes.ts';
 import { currentTerms, upcomingTerms } from '../terms/terms.ts';
 import type { InteractionDeps, InteractionRequest, InteractionRouteState } from './deps.ts';
+import type { NotLinkable } from './linkable-accounts.ts';
 import { offerOf } from './offer.ts';
 import type { ClosedAnswer } from '../web/identity/identity-port.ts';
 
@@ -31,6 +32,16 @@ const page = (ctx: Context, locale: Locale, titleKey: MessageKey, status?: numbe
 
 const partnerName = (request: InteractionRequest) =>
   request.locale === 'ja' ? request.partner.name.ja : request.partner.name.en;
+
+/** Why some of the customer's accounts are not offered: one sentence per reason, with the types it concerns. */
+const notLinkableNotes = (request: InteractionRequest, notLinkable: NotLinkable) =>
+  notLinkable.map((group) =>
+    request.t(`consent.accounts.${group.reason}`, {
+      count: group.count,
+      partner: partnerName(request),
+      types: group.types.map((type) => request.t(`accountType.${type}`)).join(request.locale === 'ja' ? '・' : ', '),
+    }),
+  );
 
 /** The partner's legal details in the page's language, when its file gives them. */
 const partnerLegal = ({ partner, locale }: InteractionRequest) =>
@@ -107,12 +118,23 @@ export const renderOtpPage = (
   );
 };
 
-export const renderIneligiblePage = (deps: InteractionDeps, ctx: PageContext, reasonKey: MessageKey) => {
+export const renderIneligiblePage = (
+  deps: InteractionDeps,
+  ctx: PageContext,
+  reasonKey: MessageKey,
+  notLinkable: NotLinkable = [],
+) => {
   const request = ctx.state.interaction;
   deps.render(
     ctx,
     'ineligible',
-    { uid: request.uid, csrf: request.state.csrf, partnerName: partnerName(request), reasonKey },
+    {
+      uid: request.uid,
+      csrf: request.state.csrf,
+      partnerName: partnerName(request),
+      reasonKey,
+      notes: notLinkableNotes(request, notLinkable),
+    },
     page(ctx, request.locale, 'ineligible.title', 403),
   );
 };
@@ -129,7 +151,7 @@ export const renderClosedPage = (deps: InteractionDeps, ctx: PageContext, closed
       partnerName: partnerName(request),
       message: closed.message?.[request.locale],
       reasonKey:
-        closed.cause === 'calendar' ? (`closed.calendar.${closed.reason ?? 'outside_hours'}` as MessageKey) : undefined,
+        closed.cause === 'calendar' ? (`closed.calendar.${closed.reason ?? 'outside_hours'}` as const) : undefined,
       opensAt: closed.opensAt === undefined ? undefined : jstDateTimeText(closed.opensAt, request.locale),
     },
     {
@@ -152,7 +174,7 @@ export const renderConsentPage = async (
     return renderLoginPage(deps, ctx, { status: 400, errorKey: 'login.error' });
   const offer = await offerOf(deps, request, customerId);
   const offered = offer.accounts;
-  if (offered.length === 0) return renderIneligiblePage(deps, ctx, 'ineligible.no_linkable_account');
+  if (offered.length === 0) return renderIneligiblePage(deps, ctx, 'ineligible.no_linkable_account', offer.notLinkable);
   const { categories } = offer;
   const lifetime = grantLifetimeSeconds(request.partner, deps.config.settings.lifetimes);
   const terms = currentTerms(deps.config.terms, deps.clock);
@@ -172,18 +194,18 @@ export const renderConsentPage = async (
       categories,
       accounts: offered.map((a) => ({
         accountId: a.accountId,
-        typeKey: `accountType.${a.accountType}` as MessageKey,
+        typeKey: `accountType.${a.accountType}` as const,
         branchName: a.branchName,
         accountNumber: a.accountNumber,
         checked: chosen.has(a.accountId),
       })),
-      notLinkableCount: offer.notLinkableCount,
-      expiresOn: isoDateAt(request.state.identifiedAt! + lifetime * 1000),
+      notLinkableNotes: notLinkableNotes(request, offer.notLinkable),
+      expiresOn: jstDateText(request.state.identifiedAt! + lifetime * 1000, request.locale, { year: true }),
       termsVersion: terms.version,
       upcoming: upcoming
         ? {
             version: upcoming.version,
-            effectiveFrom: upcoming.effectiveFrom,
+            effectiveFrom: isoDateText(upcoming.effectiveFrom, request.locale),
             requiresReconsent: upcoming.requiresReconsent,
           }
         : undefined,

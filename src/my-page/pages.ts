@@ -34,9 +34,9 @@ const shown = (ctx: PageContext, l: CustomerLinkage) => {
   return {
     grantId: l.grantId,
     partnerName: l.partnerName[locale],
-    categoryKeys: l.categories.map((c) => `consent.scope.${c}` as MessageKey),
+    categoryKeys: l.categories.map((c) => `consent.scope.${c}` as const),
     accounts: l.accounts.map((a) => ({
-      typeKey: `accountType.${a.type}` as MessageKey,
+      typeKey: `accountType.${a.type}` as const,
       branchName: a.branchName,
       maskedNumber: a.maskedNumber,
     })),
@@ -87,11 +87,17 @@ export const renderOtpPage = (
 };
 
 export const renderLinkagesPage = (
-  deps: Pick<MyPageDeps, 'render' | 'lastUsed'>,
+  deps: Pick<MyPageDeps, 'render' | 'lastUsed' | 'availability'>,
   ctx: PageContext,
   linkages: CustomerLinkage[],
   endedPartnerName?: string,
 ) => {
+  const { locale } = request(ctx);
+  // A whole-service restriction leaves this page open (linkages can still be ended): say what is stopped.
+  const serviceStopped = deps.availability
+    .activeRestrictions()
+    .filter((r) => r.scope.kind === 'service')
+    .map((r) => r.message[locale]);
   deps.render(
     ctx,
     'my/linkages',
@@ -100,6 +106,7 @@ export const renderLinkagesPage = (
       linkages: linkages.map((l) => shown(ctx, l)),
       showLastUsed: deps.lastUsed !== undefined,
       endedPartnerName,
+      serviceStopped,
     },
     page(ctx, 'my.title'),
   );

@@ -224,6 +224,26 @@ export const createMetrics = () => {
         },
       });
     },
+    /** This instance's audit buffer against its bound (only when the bound applies: a durable record store). */
+    watchAuditBuffer(status: () => { length: number; capacity: number; refusing: boolean }) {
+      new Gauge({
+        name: named('audit_buffer_fill_ratio'),
+        help: 'Share of the audit buffer’s bound in use (1: full); data calls are refused near the top.',
+        registers,
+        collect() {
+          const { length, capacity } = status();
+          this.set(capacity > 0 ? length / capacity : 0);
+        },
+      });
+      new Gauge({
+        name: named('audit_buffer_refusing'),
+        help: '1 while data calls answer 503 because the audit buffer reached its bound.',
+        registers,
+        collect() {
+          this.set(status().refusing ? 1 : 0);
+        },
+      });
+    },
   };
 };
 

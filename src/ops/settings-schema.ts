@@ -15,5 +15,7 @@ export const opsSettingsSchema = {
      * forwards outside traffic without adding X-Forwarded-For.
      */
     allowLoopback: { type: 'boolean', default: true },
+    /** How often the consent-funnel counts forget the consent screens nobody decided on in time. */
+    consentFunnelSweepSeconds: { type: 'integer', minimum: 1, maximum: 3600, default: 60 },
   },
 } as const;

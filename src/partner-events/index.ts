@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AuditLog } from '../audit/audit-log.ts';
-import type { Config } from '../config/load-config.ts';
+import type { Secrets, Settings, SigningKeys } from '../config/schema.ts';
 import type { GrantEnding, GrantEndingParties } from '../grants/revocation.ts';
 import type { PartnerRegistry } from '../partners/registry.ts';
 import { pairwiseSubject } from '../shared/pairwise.ts';
@@ -47,7 +47,12 @@ export const DEFAULT_PARTNER_EVENT_OPTIONS: DeliveryWorkerOptions = {
  * back-off, and audits `partner_event.delivered` / `partner_event.abandoned`.
  */
 export const createPartnerEvents = (deps: {
-  config: Pick<Config, 'signingKeys' | 'secrets' | 'settings'>;
+  /** Its slice of the configuration: the keys events are signed with, the issuer, the pairwise salt. */
+  config: {
+    signingKeys: SigningKeys;
+    secrets: Pick<Secrets, 'pairwiseSalt'>;
+    settings: { server: Pick<Settings['server'], 'issuer'> };
+  };
   store: Store;
   clock: Clock;
   partners: Pick<PartnerRegistry, 'find'>;

@@ -1,14 +1,15 @@
 import type { Logger } from '../shared/logger.ts';
 import type { Store } from '../store/store.ts';
 import type { PartnerRegistry } from './registry.ts';
+import { messageOf } from '../shared/thrown.ts';
 
 export const PARTNER_CHANGED_CHANNEL = 'partners:changed';
 
 /**
  * Whether a partner may act right now, answered from memory on the data API's hot path.
  * Filled on first sight from the registry, updated at once by the change events every instance
- * publishes (a partner suspended on one instance stops on all), and re-read every `refreshMs`
- * in case an event was missed: the bound on staleness.
+ * publishes (a partner suspended on one instance stops on all), and, once started, re-read every
+ * `refreshMs` in case an event was missed: the bound on staleness.
  */
 export const createPartnerStatusCache = async (deps: {
   store: Store;
@@ -24,13 +25,10 @@ export const createPartnerStatusCache = async (deps: {
   };
   const unsubscribe = await deps.store.subscribe(PARTNER_CHANGED_CHANNEL, (clientId) => {
     void load(clientId).catch((e) =>
-      deps.logger.warn('partner status reload failed', { clientId, error: (e as Error).message }),
+      deps.logger.warn('partner status reload failed', { clientId, error: messageOf(e) }),
     );
   });
-  const timer = setInterval(() => {
-    for (const clientId of active.keys()) void load(clientId).catch(() => {});
-  }, deps.refreshMs);
-  timer.unref();
+  let timer: NodeJS.Timeout | undefined;
 
   return {
     async isActive(clientId: string): Promise<boolean> {
@@ -41,8 +39,17 @@ export const createPartnerStatusCache = async (deps: {
       await load(clientId);
       await deps.store.publish(PARTNER_CHANGED_CHANNEL, clientId);
     },
+    /** Starts the periodic re-read (the composition root's start): creating the cache starts no timer. */
+    start() {
+      if (timer) return;
+      timer = setInterval(() => {
+        for (const clientId of active.keys()) void load(clientId).catch(() => {});
+      }, deps.refreshMs);
+      timer.unref();
+    },
     async close() {
       clearInterval(timer);
+      timer = undefined;
       await unsubscribe();
     },
   };

@@ -1,7 +1,8 @@
 import { X509Certificate } from 'node:crypto';
 import Provider, { errors as oidcErrors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Availability } from '../availability/index.ts';
-import type { Config } from '../config/load-config.ts';
+import type { TermsVersion } from '../config/load-config.ts';
+import type { InternalClient, Secrets, Settings, SigningKeys } from '../config/schema.ts';
 import type { CoreBanking } from '../core-banking/port.ts';
 import type { GrantRecords } from '../grants/grant-records.ts';
 import type { GrantRevocation } from '../grants/revocation.ts';
@@ -27,8 +28,22 @@ import {
   revocationAllowedPolicy,
 } from './token-policies.ts';
 
+/** The provider's slice of the settings (types from the config schema). */
+export type ProtocolSettings = Pick<Settings, 'clientAssertion' | 'mtls' | 'lifetimes' | 'dpop'> & {
+  server: Pick<Settings['server'], 'issuer' | 'trustProxy'>;
+};
+
+/** What the provider reads of the configuration: settings, keys and secrets, the internal clients, the terms. */
+export interface ProtocolConfig {
+  settings: ProtocolSettings;
+  signingKeys: SigningKeys;
+  secrets: Pick<Secrets, 'cookieKeys' | 'dpopNonceSecret'>;
+  internalClients: readonly InternalClient[];
+  terms: readonly TermsVersion[];
+}
+
 export interface ProtocolDeps {
-  config: Config;
+  config: ProtocolConfig;
   store: Store;
   partners: PartnerRegistry;
   grants: GrantRecords;

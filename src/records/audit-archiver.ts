@@ -27,6 +27,8 @@ export interface AuditArchiver {
   /** Moves everything buffered so far to the record store; rejects when the record store fails. */
   drain(): Promise<void>;
   status(): ArchiverStatus;
+  /** Called with a stream's name and how many entries were deleted from it once archived. */
+  onTrimmed(listener: (stream: string, count: number) => void): void;
   start(): void;
   /** Stops the timer after a last drain (best effort: what stays buffered is archived at the next start). */
   stop(): Promise<void>;
@@ -74,59 +76,89 @@ const decodeCheckpoint = (entry: StreamEntry): StoredCheckpoint | undefined => {
  * (up to 30 s): PostgreSQL down means the buffer fills (see the faults rule: its bound answers
  * 503), and the archiver catches up by itself when it is back. Every instance may run one on a
  * shared buffer: rows are keyed by (time, id), so a second copy of a row changes nothing.
+ *
+ * Each instance buffers into a stream of its own and runs the archiver of that stream. With a
+ * durable record store it also sweeps, every `sweepEveryMs`, the other event streams (an instance
+ * that stopped with a backlog and never came back under its name, the older shared stream), so no
+ * buffered event waits for its writer's return. With the embedded record store (a copy per
+ * process) it reads every instance's stream on each pass, as far as it got in each.
  */
 export const createAuditArchiver = (deps: {
   store: Store;
   records: RecordStore;
   clock: Clock;
   logger: Logger;
-  /** The buffer streams: events and checkpoints. */
+  /** The buffer streams: this instance's events, and the checkpoints. */
   streams: { events: string; checkpoints: string };
   settings: ArchiverSettings;
+  /**
+   * Every event stream there is (src/audit/trail-stream.ts's eventStreams): with it and a durable
+   * record store, the others are swept every `sweepEveryMs` (default 60 s).
+   */
+  eventStreams?: () => Promise<string[]>;
+  sweepEveryMs?: number;
 }): AuditArchiver => {
   const { store, records, settings, logger } = deps;
   const trim = records.durable;
-  // Without trimming, the cursors remember how far each stream was archived.
-  const cursor: { events?: string; checkpoints?: string } = {};
+  // How far each stream was archived: without trimming, always; with it, past undecodable entries.
+  const cursor = new Map<string, string>();
   const state: ArchiverStatus = { archived: 0, lagMs: 0, backlog: 0, failing: false };
   let running: Promise<void> | undefined;
   let timer: NodeJS.Timeout | undefined;
   let retryMs = settings.retryMs;
   let stopped = false;
+  const trimmed: ((stream: string, count: number) => void)[] = [];
+  const sweepEveryMs = deps.sweepEveryMs ?? 60_000;
+  let sweptAt: number | undefined;
 
   /** One batch of one stream; answers whether the stream may hold more. */
-  const moveBatch = async (which: 'events' | 'checkpoints'): Promise<boolean> => {
-    const key = deps.streams[which];
-    const after = cursor[which];
+  const moveBatch = async (which: 'events' | 'checkpoints', key = deps.streams[which]): Promise<boolean> => {
+    const own = key === deps.streams[which];
+    const after = cursor.get(key);
     const entries = await store.readStream(
       key,
       after ? { after, count: settings.batchSize } : { count: settings.batchSize },
     );
     if (entries.length === 0) {
-      if (which === 'events') {
+      if (which === 'events' && own) {
         state.lagMs = 0;
         state.backlog = 0;
       }
       return false;
     }
     if (which === 'events') {
-      state.lagMs = Math.max(0, deps.clock.now() - idTime(entries[0].id));
-      state.backlog = entries.length;
-      const events = entries.map(decode).filter((e): e is RecordedAuditEvent => e !== undefined);
+      if (own) {
+        state.lagMs = Math.max(0, deps.clock.now() - idTime(entries[0].id));
+        state.backlog = entries.length;
+      }
+      const events: RecordedAuditEvent[] = [];
+      const bodies: string[] = [];
+      const ids: string[] = [];
+      for (const entry of entries) {
+        const event = decode(entry);
+        if (!event) continue;
+        events.push(event);
+        // The buffer's text is what the chain hashed: kept as it is.
+        bodies.push(entry.value);
+        ids.push(entry.id);
+      }
       if (events.length < entries.length)
         logger.error('audit buffer entries that are not events were left in the buffer', {
+          stream: key,
           count: entries.length - events.length,
         });
-      await records.appendAuditEvents(events);
+      await records.appendAuditEvents(events, bodies);
       await appendLinkageEventsOf(records, events);
       state.archived += events.length;
       if (trim) {
-        const ids = entries.filter((e) => decode(e)).map((e) => e.id);
-        if (ids.length) await store.deleteFromStream(key, ids);
+        if (ids.length) {
+          const n = await store.deleteFromStream(key, ids);
+          for (const listener of trimmed) listener(key, n);
+        }
         // Undecodable entries stay (evidence of tampering); skip past them.
-        if (ids.length < entries.length) cursor[which] = entries[entries.length - 1].id;
+        if (ids.length < entries.length) cursor.set(key, entries[entries.length - 1].id);
       } else {
-        cursor[which] = entries[entries.length - 1].id;
+        cursor.set(key, entries[entries.length - 1].id);
       }
     } else {
       const checkpoints = entries.map(decodeCheckpoint).filter((c): c is StoredCheckpoint => c !== undefined);
@@ -136,18 +168,33 @@ export const createAuditArchiver = (deps: {
           key,
           entries.map((e) => e.id),
         );
-      else cursor[which] = entries[entries.length - 1].id;
+      else cursor.set(key, entries[entries.length - 1].id);
     }
     const more = entries.length >= settings.batchSize;
-    if (!more && which === 'events') {
+    if (!more && which === 'events' && own) {
       state.lagMs = 0;
       state.backlog = 0;
     }
     return more;
   };
 
+  const sweepDue = () =>
+    trim &&
+    deps.eventStreams &&
+    sweepEveryMs > 0 &&
+    (sweptAt === undefined || deps.clock.now() - sweptAt >= sweepEveryMs);
+
   const pass = async () => {
     while (await moveBatch('events'));
+    // An embedded record store is this process's own copy: it takes every instance's events.
+    if (!trim && deps.eventStreams) {
+      for (const key of await deps.eventStreams())
+        if (key !== deps.streams.events) while (await moveBatch('events', key));
+    } else if (sweepDue()) {
+      for (const key of (await deps.eventStreams?.()) ?? [])
+        if (key !== deps.streams.events) while (await moveBatch('events', key));
+      sweptAt = deps.clock.now();
+    }
     while (await moveBatch('checkpoints'));
   };
 
@@ -193,6 +240,9 @@ export const createAuditArchiver = (deps: {
   return {
     drain: runPass,
     status: () => ({ ...state }),
+    onTrimmed(listener) {
+      trimmed.push(listener);
+    },
     start() {
       stopped = false;
       if (!timer) schedule(0);

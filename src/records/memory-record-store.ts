@@ -86,12 +86,12 @@ export const createMemoryRecordStore = (options: { maxAuditEvents?: number } = {
   return {
     kind: 'memory',
     durable: false,
-    async appendAuditEvents(events) {
-      for (const event of events) {
+    async appendAuditEvents(events, bodies) {
+      for (const [i, event] of events.entries()) {
         const key = `${event.time}|${event.id}`;
         if (ids.has(key)) continue;
         ids.add(key);
-        const body = JSON.stringify(event);
+        const body = bodies?.[i] ?? JSON.stringify(event);
         insertSorted({ event: JSON.parse(body) as RecordedAuditEvent, body, ms: Date.parse(event.time) });
       }
       while (rows.length > max) {

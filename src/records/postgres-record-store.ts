@@ -131,11 +131,11 @@ export const createPostgresRecordStore = (options: PostgresRecordStoreOptions): 
   return {
     kind: 'postgres',
     durable: true,
-    async appendAuditEvents(events) {
+    async appendAuditEvents(events, bodies) {
       for (let i = 0; i < events.length; i += INSERT_CHUNK) {
         const chunk = events.slice(i, i + INSERT_CHUNK);
         const params: unknown[] = [];
-        const values = chunk.map((e) => {
+        const values = chunk.map((e, k) => {
           const base = params.length;
           params.push(
             e.time,
@@ -150,7 +150,7 @@ export const createPostgresRecordStore = (options: PostgresRecordStoreOptions): 
             e.partnerId ?? null,
             grantIdOfEvent(e) ?? null,
             sourceAddressOf(e) ?? null,
-            JSON.stringify(e),
+            bodies?.[i + k] ?? JSON.stringify(e),
           );
           return `(${Array.from({ length: 13 }, (_, k) => `$${base + k + 1}`).join(',')})`;
         });

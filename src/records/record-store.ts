@@ -15,8 +15,12 @@ export interface RecordStore {
   /** True when records outlive the process (PostgreSQL): only then may the store's buffer be trimmed. */
   readonly durable: boolean;
 
-  /** Appends audit events; an event already there (same id and time) is left as it is, so a retry is harmless. */
-  appendAuditEvents(events: RecordedAuditEvent[]): Promise<void>;
+  /**
+   * Appends audit events; an event already there (same id and time) is left as it is, so a retry is
+   * harmless. `bodies[i]`, when given, is event i as the buffer holds it (the text its hash covers),
+   * kept as it is rather than serialised again.
+   */
+  appendAuditEvents(events: RecordedAuditEvent[], bodies?: readonly string[]): Promise<void>;
   /** Appends signed checkpoints (JWS); one already there (same id) is left as it is. */
   appendCheckpoints(checkpoints: StoredCheckpoint[]): Promise<void>;
 

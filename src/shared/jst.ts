@@ -127,6 +127,13 @@ export const jstDateText = (ms: number, locale: Locale, options: { year?: boolea
   return `${weekday} ${f.day} ${MONTHS_EN[f.month - 1]}${options.year ? ` ${f.year}` : ''}`;
 };
 
+/**
+ * "2027年3月2日（火）" / "Tue 2 Mar 2027": a calendar date given as "YYYY-MM-DD" (a terms version's
+ * effective date), written as every page writes dates. Throws on anything that is not such a date.
+ */
+export const isoDateText = (iso: string, locale: Locale): string =>
+  jstDateText(jstDayStart(parseIsoDateOrThrow(iso)), locale, { year: true });
+
 /** "2026年12月1日（火）07:00" / "Tue 1 Dec 2026, 07:00" — Japan time, for customers. */
 export const jstDateTimeText = (ms: number, locale: Locale): string =>
   `${jstDateText(ms, locale, { year: true })}${locale === 'ja' ? '' : ','} ${timeAt(ms)}`;

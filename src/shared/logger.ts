@@ -22,8 +22,13 @@ const SECRET_FIELD =
 export const redact = (value: unknown, depth = 0): unknown => {
   if (depth > 6 || value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
+  return redactFields(value, depth);
+};
+
+/** An object's fields, redacted as `redact` does. */
+const redactFields = (fields: object, depth = 0): Record<string, unknown> => {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = SECRET_FIELD.test(k) ? '[redacted]' : redact(v, depth + 1);
+  for (const [k, v] of Object.entries(fields)) out[k] = SECRET_FIELD.test(k) ? '[redacted]' : redact(v, depth + 1);
   return out;
 };
 
@@ -42,7 +47,7 @@ export interface LoggerOptions {
 const wrap = (log: pino.Logger): Logger => {
   const at = (level: LogLevel) => (msg: string, fields?: Record<string, unknown>) => {
     if (!log.isLevelEnabled(level)) return;
-    if (fields) log[level](redact(fields) as object, msg);
+    if (fields) log[level](redactFields(fields), msg);
     else log[level](msg);
   };
   return {
@@ -50,7 +55,7 @@ const wrap = (log: pino.Logger): Logger => {
     info: at('info'),
     warn: at('warn'),
     error: at('error'),
-    child: (fields) => wrap(log.child(redact(fields) as Record<string, unknown>)),
+    child: (fields) => wrap(log.child(redactFields(fields))),
     flush: () => log.flush(),
   };
 };
@@ -61,7 +66,7 @@ export const createLogger = (options: LoggerOptions = {}): Logger => {
   const log = pino(
     {
       level: options.level ?? 'info',
-      base: redact(options.base ?? {}) as Record<string, unknown>,
+      base: redactFields(options.base ?? {}),
       timestamp: stdTimeFunctions.isoTime,
       // Level names, not pino's numbers: what the operators' queries and alerts already match.
       formatters: { level: (label) => ({ level: label }) },

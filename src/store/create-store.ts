@@ -2,14 +2,15 @@ import type { Clock } from '../shared/clock.ts';
 import type { Deadlines } from '../shared/deadline.ts';
 import { MemoryStore } from './memory-store.ts';
 import { RedisStore, type StoreLogger } from './redis-store.ts';
+import type { StoreSettings } from './settings-schema.ts';
 import type { Store } from './store.ts';
 
 export interface CreateStoreOptions {
-  redisUrl?: string | null;
-  /** "host:port" seed nodes of a Redis Cluster; they win over redisUrl. */
-  redisClusterNodes?: string[];
-  /** Prefix of every Redis key and channel (settings.store.keyPrefix). */
-  keyPrefix?: string;
+  /**
+   * The `store` settings: a Redis URL, or "host:port" seed nodes of a Redis Cluster (they win over
+   * the URL); the prefix of every Redis key and channel; how long one command may wait.
+   */
+  settings: StoreSettings;
   clock: Clock;
   logger?: StoreLogger;
   /** Request deadlines: a Redis operation made for a request gives up when its request's time is up. */
@@ -27,10 +28,17 @@ const parseNode = (node: string) => {
 
 /** Redis when a Cluster or a URL is configured, otherwise the embedded in-memory store. */
 export const createStore = (options: CreateStoreOptions): Store => {
-  const { redisUrl, redisClusterNodes = [], keyPrefix, clock, logger, deadlines } = options;
+  const { settings, clock, logger, deadlines } = options;
+  const { redisUrl, redisClusterNodes, keyPrefix, commandTimeoutMs } = settings;
   if (redisClusterNodes.length > 0) {
-    return new RedisStore({ clusterNodes: redisClusterNodes.map(parseNode), keyPrefix, logger, deadlines });
+    return new RedisStore({
+      clusterNodes: redisClusterNodes.map(parseNode),
+      keyPrefix,
+      commandTimeoutMs,
+      logger,
+      deadlines,
+    });
   }
-  if (redisUrl) return new RedisStore({ url: redisUrl, keyPrefix, logger, deadlines });
+  if (redisUrl) return new RedisStore({ url: redisUrl, keyPrefix, commandTimeoutMs, logger, deadlines });
   return new MemoryStore(clock);
 };

@@ -119,11 +119,13 @@ export const KEY_KINDS: readonly KeyKind[] = [
     owner: 'src/http/server-sessions.ts',
   },
   {
-    pattern: 'dpop-jti:{jkt}:{jti}',
-    match: /^dpop-jti:/,
-    holds: 'DPoP proofs already seen at the data API (replay)',
-    ttl: 'the proof acceptance window',
-    owner: 'src/resource-api/checks/check-sender-constraint.ts',
+    pattern: 'dpop:{{accessToken}}:{jti}',
+    match: /^dpop:\{/,
+    holds:
+      "DPoP proofs already seen by the APIs (replay), under their access token's hash tag: set in one script " +
+      'with the token read',
+    ttl: 'the proof acceptance window: `2 × dpop.iatToleranceSeconds + 5` s',
+    owner: 'src/web/tokens/check-sender-constraint.ts',
   },
   {
     pattern: 'staff:{username}',

@@ -80,6 +80,18 @@ export class MemoryStore implements Store {
     return true;
   }
 
+  async getAndMark(key: string, mark?: { key: string; ttlSeconds: number }) {
+    if (mark) {
+      assertSameSlot([key, mark.key]);
+      assertTtlSeconds(mark.ttlSeconds);
+    }
+    const value = this.#string(key);
+    if (value === undefined || !mark) return { value };
+    if (this.#live(mark.key)) return { value, fresh: false };
+    this.#entries.set(mark.key, { value: '1', expiresAt: this.#expiry(mark.ttlSeconds) });
+    return { value, fresh: true };
+  }
+
   async del(keys: string[]) {
     let existed = 0;
     for (const key of keys) {
@@ -230,6 +242,10 @@ export class MemoryStore implements Store {
 
   async readStream(key: string, range?: StreamRange) {
     return this.#stream(key, false)?.read(range) ?? [];
+  }
+
+  async streamLength(key: string) {
+    return this.#stream(key, false)?.length ?? 0;
   }
 
   async deleteFromStream(key: string, ids: string[]) {

@@ -33,6 +33,10 @@ export class MemoryStream {
     return ids;
   }
 
+  get length(): number {
+    return this.#entries.length;
+  }
+
   read(range: StreamRange = {}): StreamEntry[] {
     const after = range.after === undefined ? undefined : parseStreamId(range.after);
     const out: StreamEntry[] = [];

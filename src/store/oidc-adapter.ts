@@ -8,8 +8,23 @@ import { tagged, type Store, type StoreWrite } from './store.ts';
  * A grant's Grant and its token index share the grant's hash tag, so they can be written and
  * deleted in one script with the project's own record of the grant (src/grants/).
  */
+/**
+ * Records whose id is their key's hash tag: the Grant (written in one script with the project's
+ * record of the grant) and the access tokens (read in one script with their DPoP replay marker,
+ * which takes the token's tag).
+ */
+const TAGGED_MODELS = new Set(['Grant', 'AccessToken', 'ClientCredentials']);
+/** Models read at their legacy (untagged) key too, while tokens issued before the tagged layout may live. */
+const LEGACY_KEYED = new Set(['AccessToken', 'ClientCredentials']);
+
 export const oidcKeys = {
-  model: (model: string, id: string) => (model === 'Grant' ? `oidc:Grant:${tagged(id)}` : `oidc:${model}:${id}`),
+  model: (model: string, id: string) =>
+    TAGGED_MODELS.has(model) ? `oidc:${model}:${tagged(id)}` : `oidc:${model}:${id}`,
+  /**
+   * Where access tokens were kept before they took their id as hash tag: still read (never
+   * written) so that tokens issued by an earlier version keep working until they expire.
+   */
+  legacyModel: (model: string, id: string) => `oidc:${model}:${id}`,
   /** Sorted set of the keys of every record bound to the grant (the Grant included), scored by expiry. */
   grant: (grantId: string) => `oidc:grant:${tagged(grantId)}`,
   /** Session uid → the Session's key. */
@@ -58,7 +73,7 @@ export interface GrantToken {
 const parseKey = (key: string): GrantToken | undefined => {
   const match = /^oidc:([A-Za-z]+):(.+)$/.exec(key);
   if (!match) return undefined;
-  const id = match[1] === 'Grant' ? match[2].replace(/^\{(.*)\}$/, '$1') : match[2];
+  const id = TAGGED_MODELS.has(match[1]) ? match[2].replace(/^\{(.*)\}$/, '$1') : match[2];
   return { model: match[1], id };
 };
 
@@ -81,6 +96,26 @@ export const createOidcStore = (store: Store, options: Omit<OidcAdapterOptions, 
     expiresIn === undefined ? undefined : Math.max(1, Math.ceil(expiresIn + clockToleranceSeconds));
 
   const read = async (key: string | undefined) => (key === undefined ? undefined : parsePayload(await store.get(key)));
+
+  /** A record by id, at its key or (an access token issued before tokens were tagged) its legacy key. */
+  const readRecord = async (model: string, id: string) => {
+    const found = await read(oidcKeys.model(model, id));
+    if (found !== undefined || !LEGACY_KEYED.has(model)) return found;
+    return read(oidcKeys.legacyModel(model, id));
+  };
+
+  /**
+   * An access token by its value and, with `mark`, its DPoP replay marker set in the same round
+   * trip (the marker's key must carry the token's hash tag: see tokenTag). A token found only under
+   * its legacy key costs a second round trip and a separate marker write.
+   */
+  const findToken = async (model: 'AccessToken' | 'ClientCredentials', id: string, mark?: TokenMark) => {
+    const { value, fresh } = await store.getAndMark(oidcKeys.model(model, id), mark);
+    if (value !== undefined) return { payload: parsePayload(value), fresh };
+    const legacy = await read(oidcKeys.legacyModel(model, id));
+    if (legacy === undefined) return { payload: undefined };
+    return { payload: legacy, fresh: mark ? await store.setIfAbsent(mark.key, '1', mark.ttlSeconds) : undefined };
+  };
 
   /** The grant a record belongs to: its grantId, or its own id for the Grant. */
   const grantOf = (model: string, id: string, payload: AdapterPayload) => {
@@ -136,7 +171,7 @@ export const createOidcStore = (store: Store, options: Omit<OidcAdapterOptions, 
         },
 
         async find(id) {
-          return read(keyOf(id));
+          return readRecord(model, id);
         },
 
         async findByUid(uid) {
@@ -152,8 +187,12 @@ export const createOidcStore = (store: Store, options: Omit<OidcAdapterOptions, 
         },
 
         async destroy(id) {
-          const key = keyOf(id);
-          const payload = await read(key);
+          let key = keyOf(id);
+          let payload = await read(key);
+          if (!payload && LEGACY_KEYED.has(model)) {
+            key = oidcKeys.legacyModel(model, id);
+            payload = await read(key);
+          }
           if (!payload) return;
           // Secondary keys go only while they still point at this record; the grant index stays
           // with the grant's other records (revokeByGrantId may be running alongside).
@@ -178,10 +217,13 @@ export const createOidcStore = (store: Store, options: Omit<OidcAdapterOptions, 
   return {
     adapterFactory,
 
-    /** A partner's access token (oidc-provider's AccessToken model) by its value; one store read. */
-    findAccessToken: (id: string) => read(oidcKeys.model('AccessToken', id)),
-    /** A bank system's client-credentials access token by its value; one store read. */
-    findClientToken: (id: string) => read(oidcKeys.model('ClientCredentials', id)),
+    /**
+     * A partner's access token (oidc-provider's AccessToken model) by its value, with its DPoP
+     * replay marker when `mark` is given; one store round trip.
+     */
+    findAccessToken: (id: string, mark?: TokenMark) => findToken('AccessToken', id, mark),
+    /** A bank system's client-credentials access token by its value, as findAccessToken. */
+    findClientToken: (id: string, mark?: TokenMark) => findToken('ClientCredentials', id, mark),
     /** Every record stored under the grant (its tokens, codes and the Grant itself). */
     async tokensOfGrant(grantId: string): Promise<GrantToken[]> {
       return (await tokenKeysOf(grantId)).map(parseKey).filter((t): t is GrantToken => t !== undefined);
@@ -242,6 +284,15 @@ export const createOidcStore = (store: Store, options: Omit<OidcAdapterOptions, 
 
 export type OidcStore = ReturnType<typeof createOidcStore>;
 
+/** A marker written with a token read: its key must carry the token's hash tag (tokenTag). */
+export interface TokenMark {
+  key: string;
+  ttlSeconds: number;
+}
+
+/** The hash tag of an access token's key (its id): keys built with it share the token's slot. */
+export const tokenTag = (tokenId: string): string => tagged(tokenId);
+
 /** oidc-provider's adapter on the store port (see createOidcStore). */
 export const createOidcAdapterFactory = (store: Store, options: OidcAdapterOptions = {}): AdapterFactory => {
   const { onUpsert, onRevokeGrant, ...rest } = options;
@@ -253,7 +304,9 @@ export const OIDC_KEY_KINDS = [
   {
     pattern: 'oidc:{Model}:{id}',
     match: /^oidc:[A-Z][A-Za-z]+:/,
-    holds: "oidc-provider's records: sessions, interactions, codes, tokens, the Grant (`oidc:Grant:{{grantId}}`)",
+    holds:
+      "oidc-provider's records: sessions, interactions, codes, tokens; the Grant and access tokens take their id as " +
+      'hash tag (`oidc:Grant:{{grantId}}`, `oidc:AccessToken:{{id}}`, `oidc:ClientCredentials:{{id}}`)',
     ttl: "the record's own lifetime plus the clock tolerance",
   },
   {

@@ -8,7 +8,7 @@ export interface LuaScript {
 
 const script = (lua: string): LuaScript => ({ lua, sha: createHash('sha1').update(lua).digest('hex') });
 
-// Every script touches exactly one key (KEYS[1]), so it runs unchanged on Redis Cluster.
+// Every script touches one key (KEYS[1]), or keys of one hash slot, so it runs unchanged on Redis Cluster.
 
 /** ARGV[1] = TTL seconds, ARGV[2..] = members. The TTL becomes max(current, ARGV[1]). */
 export const addToSetScript = script(`
@@ -125,4 +125,16 @@ for i, w in ipairs(writes) do
   end
 end
 return 1
+`);
+
+/**
+ * KEYS[1] = the key to read, KEYS[2] = the mark (one hash slot); ARGV[1] = the mark's TTL seconds.
+ * Answers nil for a missing key (and sets no mark), else {value, 1 when the mark was set by this
+ * call or 0 when it was there}.
+ */
+export const getAndMarkScript = script(`
+local value = redis.call('GET', KEYS[1])
+if not value then return false end
+if redis.call('SET', KEYS[2], '1', 'EX', ARGV[1], 'NX') then return {value, 1} end
+return {value, 0}
 `);

@@ -4,6 +4,7 @@ import {
   addToSortedSetScript,
   writeTogetherScript,
   appendToStreamScript,
+  getAndMarkScript,
   incrScript,
   markConsumedScript,
   type LuaScript,
@@ -34,6 +35,8 @@ export interface RedisStoreOptions {
   logger?: StoreLogger;
   /** The current request's deadline bounds every operation made on its behalf. */
   deadlines?: Deadlines;
+  /** How long one command waits for its answer (settings.store.commandTimeoutMs); default 1500. */
+  commandTimeoutMs?: number;
 }
 
 type Client = Redis | Cluster;
@@ -51,13 +54,14 @@ const SCAN_COUNT = 500;
 // READY_WAIT_MS, so nothing it gave up on is sent later), a short connect timeout, and a command
 // timeout for a connection that died without closing. Reconnection keeps going in the background.
 // A short disconnectTimeout: closing during an outage otherwise holds the process open for 2 s.
-const nodeOptions = {
+const DEFAULT_COMMAND_TIMEOUT_MS = 1500;
+const nodeOptions = (commandTimeout: number) => ({
   connectTimeout: 1000,
   disconnectTimeout: 200,
-  commandTimeout: 1500,
+  commandTimeout,
   maxRetriesPerRequest: 1,
   autoResendUnfulfilledCommands: false,
-};
+});
 const retryDelay = (attempt: number) => Math.min(attempt * 100, 1000);
 
 // Errors Redis answers while it cannot serve (starting, failing over, out of memory): an outage,
@@ -85,10 +89,10 @@ const describe = (options: RedisStoreOptions): string => {
 const escapeGlob = (text: string) => text.replace(/[*?[\]\\]/g, '\\$&');
 
 /**
- * The store on Redis, a single node or a Cluster. Every command and script touches one key, so no
- * operation ever spans hash slots; operations on several keys are sent together but key by key on
- * a Cluster. While Redis cannot be reached, operations reject with StoreUnavailableError within
- * about a second instead of waiting for it.
+ * The store on Redis, a single node or a Cluster. Every command and script touches one key, or keys
+ * of one hash tag, so no operation ever spans hash slots; operations on several keys are sent
+ * together but key by key on a Cluster. While Redis cannot be reached, operations reject with
+ * StoreUnavailableError within about a second instead of waiting for it.
  */
 export class RedisStore implements Store {
   readonly kind = 'redis' as const;
@@ -109,14 +113,19 @@ export class RedisStore implements Store {
     this.#logger = options.logger;
     this.#deadlines = options.deadlines ?? noDeadlines;
     this.#where = describe(options);
+    const commandTimeout = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
     if (options.clusterNodes?.length) {
       this.#client = new Cluster(options.clusterNodes, {
         enableOfflineQueue: false,
         clusterRetryStrategy: retryDelay,
-        redisOptions: nodeOptions,
+        redisOptions: nodeOptions(commandTimeout),
       });
     } else if (options.url) {
-      this.#client = new Redis(options.url, { ...nodeOptions, enableOfflineQueue: false, retryStrategy: retryDelay });
+      this.#client = new Redis(options.url, {
+        ...nodeOptions(commandTimeout),
+        enableOfflineQueue: false,
+        retryStrategy: retryDelay,
+      });
     } else {
       throw new TypeError('RedisStore needs a url or clusterNodes');
     }
@@ -250,6 +259,15 @@ export class RedisStore implements Store {
     return (await this.#run((c) => c.set(this.#key(key), value, 'EX', ttlSeconds, 'NX'))) === 'OK';
   }
 
+  async getAndMark(key: string, mark?: { key: string; ttlSeconds: number }) {
+    if (!mark) return { value: (await this.#run((c) => c.get(this.#key(key)))) ?? undefined };
+    assertSameSlot([key, mark.key]);
+    assertTtlSeconds(mark.ttlSeconds);
+    const reply = (await this.#eval(getAndMarkScript, [this.#key(key), this.#key(mark.key)], [mark.ttlSeconds])) as
+      [string, number] | null;
+    return reply === null ? {} : { value: reply[0], fresh: reply[1] === 1 };
+  }
+
   async del(keys: string[]) {
     if (keys.length === 0) return 0;
     const full = keys.map((k) => this.#key(k));
@@ -369,6 +387,10 @@ export class RedisStore implements Store {
     );
     // Each entry is [id, [field, value, ...]]; the store writes one field, "v".
     return reply.map(([id, fields]) => ({ id, value: fields[fields.indexOf('v') + 1] }));
+  }
+
+  async streamLength(key: string) {
+    return this.#run((c) => c.xlen(this.#key(key)));
   }
 
   async deleteFromStream(key: string, ids: string[]) {

@@ -18,6 +18,14 @@ export interface Store {
   set(key: string, value: string, ttlSeconds?: number): Promise<void>;
   /** Sets only when the key is absent; true when this call set it (replay detection, one-time codes). */
   setIfAbsent(key: string, value: string, ttlSeconds: number): Promise<boolean>;
+  /**
+   * Reads a key and, only when it exists, sets `mark.key` (to "1", with its TTL) unless that is
+   * present: one round trip, atomically (a Lua script on Redis). `fresh` is true when this call set
+   * the mark, false when it was there already, undefined when the key is missing or no mark was
+   * asked for. Both keys must lie in one hash slot (the same `{tag}`), as on a Cluster they must;
+   * both stores refuse keys that are not. (A token read with its DPoP replay check.)
+   */
+  getAndMark(key: string, mark?: { key: string; ttlSeconds: number }): Promise<{ value?: string; fresh?: boolean }>;
   /** Deletes the keys; answers how many existed. */
   del(keys: string[]): Promise<number>;
   /** Remaining TTL in seconds; undefined when the key is missing or has no TTL. */
@@ -57,6 +65,8 @@ export interface Store {
    * `count`.
    */
   readStream(key: string, range?: StreamRange): Promise<StreamEntry[]>;
+  /** How many entries the stream holds (0 when it does not exist). */
+  streamLength(key: string): Promise<number>;
   /** Removes entries by id (tooling and tests: the audit trail itself never deletes); answers how many existed. */
   deleteFromStream(key: string, ids: string[]): Promise<number>;
 
@@ -116,7 +126,7 @@ export const slotTag = (key: string): string => {
 /** Throws unless every key lies in one hash slot (by tag), as a Cluster demands of one script. */
 export const assertSameSlot = (keys: string[]): void => {
   const tags = new Set(keys.map(slotTag));
-  if (tags.size > 1) throw new TypeError(`writeTogether needs keys of one hash slot, got ${keys.join(', ')}`);
+  if (tags.size > 1) throw new TypeError(`keys used together must share one hash slot, got ${keys.join(', ')}`);
 };
 
 /** `{id}`: a hash tag putting every key built with it into one slot. */

@@ -86,7 +86,7 @@ test.each([
     await page.getByLabel('店番（3桁）').fill(customers.allTypes.branch);
     await page.getByLabel('科目').selectOption('ordinary');
     await page.getByLabel('口座番号（7桁）').fill(customers.allTypes.accountNumber);
-    await page.getByRole('button', { name: '検索' }).click();
+    await page.getByRole('button', { name: '口座で検索' }).click();
     await page.waitForURL(/\/admin\/customers\/[^/]+$/);
     await checkPage(page);
     await page.getByRole('link', { name: `詳細 ${record.grantId}` }).click();

@@ -35,7 +35,7 @@ const setup = (overrides: { runtimeEnv?: 'production'; demo?: 'off' } = {}) => {
   };
 };
 
-test('with the demo data, an operator and an auditor are created with the documented passwords and secrets', async () => {
+test('with the demo data, an operator, an auditor and an admin are created with the documented passwords and secrets', async () => {
   const s = setup();
   await seedDemoStaff(s);
   const operator = await s.staff.find('demo-operator');
@@ -49,6 +49,9 @@ test('with the demo data, an operator and an auditor are created with the docume
   expect(auditor).toMatchObject({ role: 'auditor', totpSecret: demoStaff.auditor.totpSecret });
   expect(await verifyPasswordAgainst(operator!.passwordHash, demoStaff.operator.password)).toBe(true);
   expect(await verifyPasswordAgainst(auditor!.passwordHash, demoStaff.auditor.password)).toBe(true);
+  const admin = await s.staff.find('demo-admin');
+  expect(admin).toMatchObject({ role: 'admin', totpSecret: demoStaff.admin.totpSecret, disabled: false });
+  expect(await verifyPasswordAgainst(admin!.passwordHash, demoStaff.admin.password)).toBe(true);
 });
 
 test("an operator's later change (disabling a demo account) survives a restart", async () => {

@@ -27,9 +27,14 @@ describe('audit and ops settings', () => {
       checkpointEveryEvents: 100,
       checkpointEverySeconds: 60,
       flushEveryMs: 5,
+      buffer: { hours: 2, peakEventsPerSecond: 200, reservedShare: 0.05 },
       checkpointKeyId: null,
     });
-    expect(settings.ops).toEqual({ metricsToken: 'a-token-of-twenty-chars', allowLoopback: true });
+    expect(settings.ops).toEqual({
+      metricsToken: 'a-token-of-twenty-chars',
+      allowLoopback: true,
+      consentFunnelSweepSeconds: 60,
+    });
   });
 
   test('a checkpoint key that is not in the keys directory stops start-up, naming it', () => {

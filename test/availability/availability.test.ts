@@ -126,8 +126,16 @@ describe('restrictions (terms 7.3)', () => {
     expect(availability.check('authorization', 'demo-kaikei').open).toBe(true);
     await availability.restrictions.lift(surface.id, 'operator-1');
     await availability.restrictions.set({ scope: { kind: 'service' }, message: MESSAGE, ...OPERATOR });
-    for (const s of ['authorization', 'data_api', 'token_refresh', 'my_page'] as const)
+    for (const s of ['authorization', 'data_api', 'token_refresh'] as const)
       expect(availability.check(s)).toMatchObject({ open: false, cause: 'restriction', reason: 'service' });
+    // The customer's own page stays open, so that a linkage can still be ended; only its own restriction closes it.
+    expect(availability.check('my_page')).toMatchObject({ open: true });
+    await availability.restrictions.set({
+      scope: { kind: 'surface', surface: 'my_page' },
+      message: MESSAGE,
+      ...OPERATOR,
+    });
+    expect(availability.check('my_page')).toMatchObject({ open: false, cause: 'restriction', reason: 'surface' });
   });
 
   test('one with an end: Retry-After until then, open again afterwards without anyone lifting it', async () => {

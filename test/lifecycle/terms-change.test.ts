@@ -1,7 +1,7 @@
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isoDateAt } from '../../src/shared/jst.ts';
+import { isoDateAt, isoDateText } from '../../src/shared/jst.ts';
 import { customers, ROOT } from '../support/demo.ts';
 import { link, partnerFor, startAt } from '../support/linkage.ts';
 import { startServer, type TestServer } from '../support/server.ts';
@@ -60,7 +60,8 @@ describe('a terms change that requires new consent (terms 9)', () => {
     const partner = await partnerFor(server);
     const linked = await link(server, partner, customers.allTypes);
     expect(linked.consentPage.html).toContain('API利用規定 第1.0版');
-    expect(linked.consentPage.html).toContain(`${fixture.tomorrow} に第2.0版へ改定されます`);
+    expect(linked.consentPage.html).toContain(`${isoDateText(fixture.tomorrow, 'ja')}に第2.0版へ改定されます`);
+    expect(linked.consentPage.html).not.toContain(fixture.tomorrow);
     expect(linked.consentPage.html).toContain('改定後は、あらためて同意が必要です');
     await expect(partner.refresh(linked.tokens.refresh_token!, linked.pending.dpopKeys)).resolves.toMatchObject({
       token_type: 'dpop',
@@ -92,14 +93,15 @@ describe('a terms change that requires new consent (terms 9)', () => {
     const own = await startServer({ env: { TERMS_FILE: join(fixture.dir, 'terms.json') } });
     try {
       const before = await (await fetch(`${own.url}/terms`)).text();
-      expect(before).toMatch(/現在の版: 1\.0/);
+      expect(before).toContain('現在の版：第1.0版');
       expect(before).toContain('改定予定');
       expect(before).toContain('2.0');
       own.clock.advance(2 * DAY);
       const after = await (await fetch(`${own.url}/terms`)).text();
-      expect(after).toMatch(/現在の版: 2\.0/);
+      expect(after).toContain('現在の版：第2.0版');
       expect(after).toContain('過去の版');
-      expect(after).toMatch(/1\.0 \(施行日: 2026-04-01\)/);
+      expect(after).toContain('第1.0版（2026年4月1日（水）施行）');
+      expect(after).not.toMatch(/\d{4}-\d{2}-\d{2}/);
     } finally {
       await own.close();
     }

@@ -198,4 +198,53 @@ describe("/my lists the customer's live linkages", () => {
     }
     expect((await agent.request(`${server.url}/my`)).status).toBe(200);
   });
+
+  describe.each([
+    ['the whole service', { kind: 'service' }],
+    ['API連携認証', { kind: 'surface', surface: 'authorization' }],
+    ['the data API', { kind: 'surface', surface: 'data_api' }],
+    ['token refresh', { kind: 'surface', surface: 'token_refresh' }],
+    ['the partner', { kind: 'partner', partnerId: 'demo-kakeibo' }],
+  ] as const)('while an operator restricts %s', (_what, scope) => {
+    test('the customer still signs in to /my and ends a linkage: its tokens stop working at once', async () => {
+      const kakeibo = await partnerFor(server);
+      const linked = await link(server, kakeibo, customers.allTypes);
+      const grantId = linked.tokens.grant_id as string;
+      const message = { ja: 'システムの点検のため停止しています。', en: 'Stopped for system checks.' };
+      const restriction = await server.app.availability.restrictions.set({
+        scope,
+        message,
+        setBy: 'operator-1',
+        reason: 'test',
+      });
+      try {
+        const { agent, listPage } = await signIn(server, customers.allTypes);
+        expect(listPage.status).toBe(200);
+        expect(linkageIds(listPage)).toContain(grantId);
+        // Only a whole-service restriction is news to the customer here; it is said, with what still works.
+        const notice = /<div class="notice" role="note" id="service-stopped">([\s\S]*?)<\/div>/.exec(
+          listPage.html,
+        )?.[1];
+        if (scope.kind === 'service') {
+          expect(notice).toContain('ただいまAPI連携サービスを一時停止しています。');
+          expect(notice).toContain(message.ja);
+          expect(notice).toContain('連携の確認と解除は、このページで引き続きご利用いただけます。');
+        } else expect(notice).toBeUndefined();
+
+        const confirm = await agent.request(`${server.url}/my/linkages/${encodeURIComponent(grantId)}/end`);
+        expect(confirm.status).toBe(200);
+        const after = await agent.request(`${server.url}/my/linkages/${encodeURIComponent(grantId)}/end`, {
+          form: { csrf: CustomerAgent.field(confirm.html, 'csrf') },
+        });
+        expect(after.status).toBe(200);
+        expect(after.html).toContain(`${KAKEIBO}との連携を解除しました。`);
+        expect(linkageIds(after)).not.toContain(grantId);
+        expect(await server.app.revocation.ending(grantId)).toMatchObject({ reason: 'revoked_by_customer' });
+      } finally {
+        await server.app.availability.restrictions.lift(restriction.id, 'operator-1');
+      }
+      // Once lifted, the ended linkage's token is refused (401), not merely closed (503).
+      expect((await dataCall(server, kakeibo, linked)).status).toBe(401);
+    });
+  });
 });

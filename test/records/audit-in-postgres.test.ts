@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import { createAuditTrail, createCheckpointSigner, type AuditTrail } from '../../src/audit/index.ts';
-import { CHECKPOINTS_STREAM, EVENTS_STREAM } from '../../src/audit/trail-stream.ts';
+import { canonicalJson } from '../../src/audit/hash-chain.ts';
+import { CHECKPOINTS_STREAM, eventStreams, eventsStreamOf } from '../../src/audit/trail-stream.ts';
+import { StoreUnavailableError } from '../../src/store/store.ts';
 import { applyAuditRetention, verifyRecordedTrail } from '../../src/audit/verify-records.ts';
 import { createAuditArchiver, type AuditArchiver } from '../../src/records/audit-archiver.ts';
 import { createPostgresRecordStore, type RecordStore } from '../../src/records/index.ts';
@@ -45,13 +47,14 @@ afterEach(async () => {
 });
 
 const logger = createLogger({ write: () => {} });
-const archiverOn = (): AuditArchiver =>
+/** The archiver of one instance's buffer stream. */
+const archiverOn = (instance: string): AuditArchiver =>
   createAuditArchiver({
     store,
     records,
     clock,
     logger,
-    streams: { events: EVENTS_STREAM, checkpoints: CHECKPOINTS_STREAM },
+    streams: { events: eventsStreamOf(instance), checkpoints: CHECKPOINTS_STREAM },
     settings: { batchSize: 7, intervalMs: 50, retryMs: 20 },
   });
 const trailWith = (archiver: AuditArchiver, instance: string): AuditTrail =>
@@ -69,15 +72,15 @@ const verify = () => verifyRecordedTrail({ records, signingKeys: demoSigningKeys
 
 /** 30 data calls from each of two instances, checkpointed every 10 and at close, all archived. */
 const writeTrail = async (each = 30, stepMs = 60_000) => {
-  const archiver = archiverOn();
-  const trails = [trailWith(archiver, 'web-1'), trailWith(archiver, 'web-2')];
+  const archivers = [archiverOn('web-1'), archiverOn('web-2')];
+  const trails = [trailWith(archivers[0], 'web-1'), trailWith(archivers[1], 'web-2')];
   for (let i = 0; i < each; i += 1) {
     clock.advance(stepMs);
     await Promise.all(trails.map((t) => t.record(dataCall(i))));
   }
   await Promise.all(trails.map((t) => t.close()));
-  await archiver.drain();
-  return { archiver, trails };
+  for (const archiver of archivers) await archiver.drain();
+  return { archivers, trails };
 };
 
 const rowsOf = async (instance: string) =>
@@ -91,9 +94,11 @@ const rowsOf = async (instance: string) =>
 
 describe('the audit trail archived to PostgreSQL', () => {
   test('every event reaches PostgreSQL in batches and leaves the Redis buffer, checkpoints too', async () => {
-    const { archiver, trails } = await writeTrail();
-    expect(archiver.status()).toMatchObject({ archived: 60, lagMs: 0, failing: false });
-    expect(await store.readStream(EVENTS_STREAM)).toEqual([]);
+    const { archivers, trails } = await writeTrail();
+    for (const archiver of archivers)
+      expect(archiver.status()).toMatchObject({ archived: 30, lagMs: 0, failing: false });
+    expect(await store.readStream(eventsStreamOf('web-1'))).toEqual([]);
+    expect(await store.readStream(eventsStreamOf('web-2'))).toEqual([]);
     expect(await store.readStream(CHECKPOINTS_STREAM)).toEqual([]);
     const count = await asOwner<{ n: number }>(db, 'SELECT count(*)::int AS n FROM records.audit_events');
     expect(count.rows[0].n).toBe(60);
@@ -234,5 +239,91 @@ describe('the audit trail archived to PostgreSQL', () => {
     } finally {
       await appOnly.close();
     }
+  });
+});
+
+describe("each instance's buffer", () => {
+  test('the record store keeps the text the buffer held, byte for byte: the event was serialised once', async () => {
+    const archiver = archiverOn('web-1');
+    const trail = trailWith(archiver, 'web-1');
+    await trail.record({ ...dataCall(1), details: { z: 1, a: [undefined, 2], m: { y: '普通', x: 1 } } });
+    await trail.flush();
+    const [entry] = await store.readStream(eventsStreamOf('web-1'));
+    expect(canonicalJson(JSON.parse(entry.value))).toBe(entry.value);
+    await archiver.drain();
+    const rows = await asOwner<{ body: string }>(db, 'SELECT body FROM records.audit_events');
+    expect(rows.rows.map((r) => r.body)).toEqual([entry.value]);
+    expect(entry.value).toContain('"details":{"a":[null,2],"m":{"x":1,"y":"普通"},"z":1}');
+  });
+
+  test("an instance's archiver sweeps the streams nobody drains any more (a stopped instance, the older shared one)", async () => {
+    const gone = trailWith(archiverOn('web-9'), 'web-9');
+    for (let i = 0; i < 3; i += 1) await gone.record(dataCall(i));
+    await gone.close();
+    await store.appendToStream('audit:events', [{ atMs: START, value: 'not an event' }]);
+    const archiver = createAuditArchiver({
+      store,
+      records,
+      clock,
+      logger,
+      streams: { events: eventsStreamOf('web-1'), checkpoints: CHECKPOINTS_STREAM },
+      eventStreams: () => eventStreams(store),
+      settings: { batchSize: 2, intervalMs: 50, retryMs: 20 },
+    });
+    await archiver.drain();
+    expect(await store.readStream(eventsStreamOf('web-9'))).toEqual([]);
+    // What is not an event stays, as evidence.
+    expect(await store.readStream('audit:events')).toHaveLength(1);
+    expect((await rowsOf('web-9')).map((r) => Number(r.seq))).toEqual([1, 2, 3]);
+    expect((await verify()).problems).toEqual([]);
+  });
+
+  test('bounded: data calls are refused (503) once it holds its data share, other events use the reserved rest; emptied, calls go on', async () => {
+    const archiver = archiverOn('web-1');
+    const trail = createAuditTrail({
+      store,
+      clock,
+      instance: 'web-1',
+      logger,
+      // 10 events: 8 for data calls, 2 reserved.
+      settings: {
+        retentionDays: 400,
+        checkpointEveryEvents: 1000,
+        checkpointEverySeconds: 86_400,
+        buffer: { hours: 10 / 3600, peakEventsPerSecond: 1, reservedShare: 0.2 },
+      },
+      signer: createCheckpointSigner(demoSigningKeys()),
+      checkpointTimer: false,
+      records: { store: records, archiver },
+    });
+    for (let i = 0; i < 8; i += 1) await trail.record(dataCall(i));
+    expect(trail.buffer?.()).toMatchObject({ length: 8, capacity: 10, dataLimit: 8, refusing: false });
+    await expect(trail.record(dataCall(8))).rejects.toBeInstanceOf(StoreUnavailableError);
+    expect(trail.buffer?.().refusing).toBe(true);
+    // A revocation still goes in; the trail itself noted from when data calls were refused.
+    await trail.record({ kind: 'grant.ended', result: 'success', partnerId: 'demo-kakeibo', customerId: 'c1' });
+    await trail.flush();
+    const kinds = (await store.readStream(eventsStreamOf('web-1'))).map((e) => JSON.parse(e.value).kind);
+    expect(kinds.slice(8).sort()).toEqual(['audit.buffer_full', 'grant.ended']);
+    // Full to the bound: nothing more.
+    await expect(trail.record({ kind: 'grant.ended', result: 'success' })).rejects.toBeInstanceOf(
+      StoreUnavailableError,
+    );
+    // PostgreSQL takes the backlog: data calls are served again, and the trail says so.
+    await archiver.drain();
+    // (The note that calls are served again may be in the buffer already.)
+    expect(trail.buffer?.()).toMatchObject({ refusing: false });
+    expect(trail.buffer?.().length).toBeLessThanOrEqual(1);
+    await trail.record(dataCall(9));
+    await trail.close();
+    await archiver.drain();
+    const archived = await asOwner<{ kind: string }>(db, 'SELECT kind FROM records.audit_events ORDER BY seq');
+    expect(archived.rows.map((r) => r.kind)).toEqual([
+      ...Array(8).fill('data.access'),
+      ...kinds.slice(8),
+      'audit.buffer_resumed',
+      'data.access',
+    ]);
+    expect((await verify()).problems).toEqual([]);
   });
 });

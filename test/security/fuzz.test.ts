@@ -33,7 +33,7 @@ const CHANGES_ON_PURPOSE = [
   'throttle:', // rate limits count every attempt
   'failed:', // identity-check failure counters (lockout)
   'admin-login-failures:', // staff login failure counters
-  'dpop-jti:', // replay markers: a proof counts once, even when the call fails later
+  'dpop:', // replay markers: a proof counts once, even when the call fails later
   'oidc:ReplayDetection:', // client-assertion and DPoP jti markers of oidc-provider
   'usage:', // metrics of calls
 ];

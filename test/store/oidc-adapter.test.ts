@@ -1,7 +1,7 @@
 import { exportJWK, generateKeyPair } from 'jose';
 import Provider, { type Adapter, type AdapterFactory, type AdapterPayload } from 'oidc-provider';
 import { ManualClock } from '../../src/shared/clock.ts';
-import { createOidcAdapterFactory, createOidcStore, oidcKeys } from '../../src/store/oidc-adapter.ts';
+import { createOidcAdapterFactory, createOidcStore, oidcKeys, tokenTag } from '../../src/store/oidc-adapter.ts';
 import type { Store } from '../../src/store/store.ts';
 import { memoryHarness, singleNodeRedisHarness, type StoreContext } from './store-harness.ts';
 
@@ -35,12 +35,12 @@ describe.each([memoryHarness, singleNodeRedisHarness])('oidc-provider adapter on
     ...extra,
   });
 
-  it('stores a record under oidc:{Model}:{id} with its TTL and finds it again', async () => {
+  it('stores a record under oidc:{Model}:{id} (an access token with its id as hash tag) with its TTL and finds it again', async () => {
     const payload = token('g1', { kind: 'AccessToken', jti: 'at-1' });
     await adapter('AccessToken').upsert('at-1', payload, 60);
     expect(await adapter('AccessToken').find('at-1')).toEqual(payload);
-    expect(JSON.parse((await store.get('oidc:AccessToken:at-1'))!)).toEqual(payload);
-    expect(await store.ttl('oidc:AccessToken:at-1')).toBe(60);
+    expect(JSON.parse((await store.get('oidc:AccessToken:{at-1}'))!)).toEqual(payload);
+    expect(await store.ttl('oidc:AccessToken:{at-1}')).toBe(60);
     expect(await adapter('AccessToken').find('unknown')).toBeUndefined();
     expect(await adapter('RefreshToken').find('at-1')).toBeUndefined();
   });
@@ -57,7 +57,7 @@ describe.each([memoryHarness, singleNodeRedisHarness])('oidc-provider adapter on
     await adapter('ClientCredentials').upsert('cc-1', { clientId: 'internal' }, 60);
     await adapter('PushedAuthorizationRequest').upsert('par-1', { clientId: 'partner-1' }, 60);
     expect((await indexMembers('g1')).sort()).toEqual([
-      'oidc:AccessToken:at-1',
+      'oidc:AccessToken:{at-1}',
       'oidc:AuthorizationCode:ac-1',
       'oidc:BackchannelAuthenticationRequest:ba-1',
       'oidc:DeviceCode:dc-1',
@@ -94,7 +94,7 @@ describe.each([memoryHarness, singleNodeRedisHarness])('oidc-provider adapter on
     expect(await adapter('Grant').find('g2')).toEqual({ accountId: 'acct-1' });
     expect(await adapter('Session').find('s-1')).toEqual({ uid: 'u-1', accountId: 'acct-1' });
     expect((await store.keysWithPrefix('oidc:')).sort()).toEqual([
-      'oidc:AccessToken:at-2',
+      'oidc:AccessToken:{at-2}',
       'oidc:Grant:{g2}',
       'oidc:Session:s-1',
       'oidc:grant:{g2}',
@@ -159,7 +159,7 @@ describe.each([memoryHarness, singleNodeRedisHarness])('oidc-provider adapter on
     await adapter('Grant').upsert('g1', {}, 3600);
     await adapter('AccessToken').upsert('at-1', token('g1'), 60);
     await adapter('Grant').destroy('g1');
-    expect(await indexMembers('g1')).toEqual(['oidc:AccessToken:at-1']);
+    expect(await indexMembers('g1')).toEqual(['oidc:AccessToken:{at-1}']);
     await adapter('AccessToken').revokeByGrantId('g1');
     expect(await adapter('AccessToken').find('at-1')).toBeUndefined();
   });
@@ -170,12 +170,12 @@ describe.each([memoryHarness, singleNodeRedisHarness])('oidc-provider adapter on
     await adapter('AccessToken').upsert('at-1', token('g1'), 60);
     await adapter('RefreshToken').upsert('rt-1', token('g1'), 3600);
     expect(await store.sortedSetRange(oidcKeys.grant('g1'))).toEqual([
-      { member: 'oidc:AccessToken:at-1', score: NOW + 60 },
+      { member: 'oidc:AccessToken:{at-1}', score: NOW + 60 },
       { member: 'oidc:RefreshToken:rt-1', score: NOW + 3600 },
     ]);
     clock.advance(120_000);
     await adapter('AccessToken').upsert('at-2', token('g1'), 60);
-    expect(await indexMembers('g1')).toEqual(['oidc:AccessToken:at-2', 'oidc:RefreshToken:rt-1']);
+    expect(await indexMembers('g1')).toEqual(['oidc:AccessToken:{at-2}', 'oidc:RefreshToken:rt-1']);
   });
 
   it("createOidcStore finds tokens by value, lists and revokes a grant's tokens but keeps its Grant", async () => {
@@ -184,16 +184,18 @@ describe.each([memoryHarness, singleNodeRedisHarness])('oidc-provider adapter on
     await adapter('AccessToken').upsert('at-1', token('g1', { kind: 'AccessToken' }), 60);
     await adapter('RefreshToken').upsert('rt-1', token('g1'), 600);
     await adapter('ClientCredentials').upsert('cc-1', { kind: 'ClientCredentials', clientId: 'internal' }, 60);
-    expect(await oidc.findAccessToken('at-1')).toEqual(token('g1', { kind: 'AccessToken' }));
-    expect(await oidc.findAccessToken('cc-1')).toBeUndefined();
-    expect(await oidc.findClientToken('cc-1')).toEqual({ kind: 'ClientCredentials', clientId: 'internal' });
+    expect(await oidc.findAccessToken('at-1')).toEqual({ payload: token('g1', { kind: 'AccessToken' }) });
+    expect(await oidc.findAccessToken('cc-1')).toEqual({});
+    expect(await oidc.findClientToken('cc-1')).toEqual({
+      payload: { kind: 'ClientCredentials', clientId: 'internal' },
+    });
     expect((await oidc.tokensOfGrant('g1')).sort((a, b) => a.model.localeCompare(b.model))).toEqual([
       { model: 'AccessToken', id: 'at-1' },
       { model: 'Grant', id: 'g1' },
       { model: 'RefreshToken', id: 'rt-1' },
     ]);
     expect(await oidc.revokeTokensOfGrant('g1', ['AccessToken'])).toBe(1);
-    expect(await oidc.findAccessToken('at-1')).toBeUndefined();
+    expect(await oidc.findAccessToken('at-1')).toEqual({});
     expect(await adapter('RefreshToken').find('rt-1')).toBeDefined();
     expect(await oidc.revokeTokensOfGrant('g1')).toBe(1);
     expect(await oidc.revokeTokensOfGrant('g1')).toBe(0);
@@ -201,10 +203,45 @@ describe.each([memoryHarness, singleNodeRedisHarness])('oidc-provider adapter on
     expect(await adapter('Grant').find('g1')).toEqual({ accountId: 'acct-1' });
   });
 
+  it('finds a token and sets its replay marker under its hash tag in one call; none for a missing token', async () => {
+    const oidc = createOidcStore(store, { clock: new ManualClock(NOW * 1000) });
+    await adapter('AccessToken').upsert('at-1', token('g1', { kind: 'AccessToken' }), 60);
+    await adapter('ClientCredentials').upsert('cc-1', { kind: 'ClientCredentials', clientId: 'internal' }, 60);
+    const mark = { key: `dpop:${tokenTag('at-1')}:jti-1`, ttlSeconds: 125 };
+    expect(await oidc.findAccessToken('at-1', mark)).toEqual({
+      payload: token('g1', { kind: 'AccessToken' }),
+      fresh: true,
+    });
+    expect(await oidc.findAccessToken('at-1', mark)).toMatchObject({ fresh: false });
+    expect(await store.ttl(mark.key)).toBe(125);
+    expect(await oidc.findClientToken('cc-1', { key: `dpop:${tokenTag('cc-1')}:j`, ttlSeconds: 9 })).toMatchObject({
+      fresh: true,
+    });
+    expect(await oidc.findAccessToken('unknown', { key: `dpop:${tokenTag('unknown')}:j`, ttlSeconds: 9 })).toEqual({});
+    expect(await store.get(`dpop:${tokenTag('unknown')}:j`)).toBeUndefined();
+    // A marker of another slot than its token's is refused.
+    await expect(oidc.findAccessToken('at-1', { key: 'dpop:{at-2}:j', ttlSeconds: 9 })).rejects.toThrow(TypeError);
+  });
+
+  it('still finds, marks and destroys access tokens stored under the untagged key of earlier versions', async () => {
+    const oidc = createOidcStore(store, { clock: new ManualClock(NOW * 1000) });
+    const payload = token('g1', { kind: 'AccessToken' });
+    await store.set('oidc:AccessToken:old-1', JSON.stringify(payload), 60);
+    await store.addToSortedSet(oidcKeys.grant('g1'), [{ member: 'oidc:AccessToken:old-1', score: NOW + 60 }], 60);
+    expect(await adapter('AccessToken').find('old-1')).toEqual(payload);
+    const mark = { key: `dpop:${tokenTag('old-1')}:j1`, ttlSeconds: 30 };
+    expect(await oidc.findAccessToken('old-1', mark)).toEqual({ payload, fresh: true });
+    expect(await oidc.findAccessToken('old-1', mark)).toEqual({ payload, fresh: false });
+    await adapter('AccessToken').destroy('old-1');
+    expect(await adapter('AccessToken').find('old-1')).toBeUndefined();
+    expect(await store.get('oidc:AccessToken:old-1')).toBeUndefined();
+    expect(await indexMembers('g1')).toEqual([]);
+  });
+
   it('adds the clock tolerance to every TTL', async () => {
     factory = createOidcAdapterFactory(store, { clockToleranceSeconds: 15 });
     await adapter('AccessToken').upsert('at-1', token('g1'), 60);
-    expect(await store.ttl('oidc:AccessToken:at-1')).toBe(75);
+    expect(await store.ttl('oidc:AccessToken:{at-1}')).toBe(75);
     expect(await store.ttl(oidcKeys.grant('g1'))).toBe(75);
   });
 

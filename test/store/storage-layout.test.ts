@@ -36,7 +36,9 @@ describe('the list of store keys', () => {
 
   it('names each kind once, and every kind matches its own pattern examples', () => {
     const samples: Record<string, string> = {
+      'oidc:AccessToken:{abc}': 'oidc:{Model}:{id}',
       'oidc:AccessToken:abc': 'oidc:{Model}:{id}',
+      'dpop:{abc}:jti-1': 'dpop:{{accessToken}}:{jti}',
       'oidc:Grant:{g1}': 'oidc:{Model}:{id}',
       'oidc:grant:{g1}': 'oidc:grant:{{grantId}}',
       'grant:{g1}': 'grant:{{grantId}}',

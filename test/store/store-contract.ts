@@ -70,6 +70,47 @@ export const storeContract = (harness: StoreHarness): void => {
     expect(await store.setIfAbsent('once', 'late', 60)).toBe(false);
   });
 
+  it('getAndMark reads the key and sets the mark once: of 20 concurrent calls exactly one is fresh', async () => {
+    await store.set('tok:{t1}', 'payload of t1', 300);
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => store.getAndMark('tok:{t1}', { key: 'mark:{t1}:j1', ttlSeconds: 60 })),
+    );
+    expect(results.every((r) => r.value === 'payload of t1')).toBe(true);
+    expect(results.filter((r) => r.fresh === true)).toHaveLength(1);
+    expect(results.filter((r) => r.fresh === false)).toHaveLength(19);
+    expect(await store.get('mark:{t1}:j1')).toBe('1');
+    expect(await store.ttl('mark:{t1}:j1')).toBe(60);
+    // Another mark of the same key is fresh again; the read key is left as it was.
+    expect(await store.getAndMark('tok:{t1}', { key: 'mark:{t1}:j2', ttlSeconds: 60 })).toEqual({
+      value: 'payload of t1',
+      fresh: true,
+    });
+    expect(await store.ttl('tok:{t1}')).toBe(300);
+  });
+
+  it('getAndMark sets no mark for a missing key and reads without one', async () => {
+    expect(await store.getAndMark('tok:{none}', { key: 'mark:{none}:j1', ttlSeconds: 5 })).toEqual({});
+    expect(await store.get('mark:{none}:j1')).toBeUndefined();
+    await store.set('tok:{t2}', 'v2');
+    expect(await store.getAndMark('tok:{t2}')).toEqual({ value: 'v2' });
+    expect(await store.getAndMark('tok:{t2}', { key: 'mark:{t2}:j', ttlSeconds: 60 })).toEqual({
+      value: 'v2',
+      fresh: true,
+    });
+    expect(await store.getAndMark('tok:{t2}', { key: 'mark:{t2}:j', ttlSeconds: 60 })).toEqual({
+      value: 'v2',
+      fresh: false,
+    });
+  });
+
+  it('getAndMark refuses a mark of another hash slot and a bad TTL, marking nothing', async () => {
+    await store.set('tok:{t3}', 'v3');
+    await expect(store.getAndMark('tok:{t3}', { key: 'mark:{other}:j', ttlSeconds: 60 })).rejects.toThrow(TypeError);
+    await expect(store.getAndMark('tok:{t3}', { key: 'mark:{t3}:j', ttlSeconds: 0 })).rejects.toThrow(RangeError);
+    expect(await store.get('mark:{other}:j')).toBeUndefined();
+    expect(await store.get('mark:{t3}:j')).toBeUndefined();
+  });
+
   it('incr counts from 1 and keeps the TTL it was created with', async () => {
     expect(await store.incr('counter', 100)).toBe(1);
     expect(await store.incr('counter', 5000)).toBe(2);
@@ -208,6 +249,8 @@ export const storeContract = (harness: StoreHarness): void => {
     expect((await store.readStream('log')).map((e) => e.value)).toEqual(['ahead', 'after delete']);
     expect(await store.deleteFromStream('log', [])).toBe(0);
     expect(await store.deleteFromStream('missing', [`${t}-0`])).toBe(0);
+    expect(await store.streamLength('log')).toBe(2);
+    expect(await store.streamLength('missing')).toBe(0);
   });
 
   it('appendToStream with trimBeforeMs never drops newer entries; the stream is a key that del removes', async () => {
@@ -324,6 +367,8 @@ export const storeContract = (harness: StoreHarness): void => {
     await store.addToSet('index', ['a'], 1);
     await store.incr('counter', 1);
     await store.set('kept', 'v');
+    await store.set('read:{x}', 'v');
+    await store.getAndMark('read:{x}', { key: 'mark:{x}', ttlSeconds: 1 });
     await ctx.passSeconds(1);
 
     expect(await store.getMany(['s', 'token', 'counter'])).toEqual([undefined, undefined, undefined]);
@@ -336,6 +381,10 @@ export const storeContract = (harness: StoreHarness): void => {
     expect(await store.setMembers('index')).toEqual(['b']);
     expect(await store.ttl('index')).toBe(100);
     expect(await store.setIfAbsent('s', 'again', 100)).toBe(true);
-    expect((await store.keysWithPrefix('')).sort()).toEqual(['counter', 'index', 'kept', 's']);
+    expect(await store.getAndMark('read:{x}', { key: 'mark:{x}', ttlSeconds: 100 })).toEqual({
+      value: 'v',
+      fresh: true,
+    });
+    expect((await store.keysWithPrefix('')).sort()).toEqual(['counter', 'index', 'kept', 'mark:{x}', 'read:{x}', 's']);
   });
 };

@@ -1,12 +1,12 @@
 import type Router from '@koa/router';
 import type { Middleware } from 'koa';
-import type { JsonBodyReader } from '../../web/json-body.ts';
+import type { JsonParser } from '../../web/json-body.ts';
 import type { InternalClientState } from '../../web/tokens/token-request.ts';
 import type { Actor, AdminOperations } from '../operations/index.ts';
 
 export interface ApiDeps {
   ops: AdminOperations;
-  readBody: JsonBodyReader;
+  parseJson: JsonParser;
 }
 
 /** What a call of the admin API carries once authenticated: the internal client is the actor. */

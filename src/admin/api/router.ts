@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { createRouter } from '../../http/router.ts';
 import type { Ajv } from 'ajv';
 import type { Middleware } from 'koa';
-import { jsonBodyReader } from '../../web/json-body.ts';
+import { jsonParser } from '../../web/json-body.ts';
 import { ResourceError } from '../../web/errors.ts';
 import { noStore } from '../../http/no-store.ts';
 import { respondErrors } from '../../web/respond-errors.ts';
@@ -57,7 +57,7 @@ export const adminApiRouter = (deps: { rootDir: string; tokenChecks: TokenChecks
   // Everything registered below needs a token (the document above does not); errors answer as the data API's do.
   router.use(noStore, respondErrors, operationErrors, ...authenticate);
 
-  const apiDeps = { ops: deps.ops, readBody: jsonBodyReader(deps.ajv) };
+  const apiDeps = { ops: deps.ops, parseJson: jsonParser(deps.ajv) };
   customerApiRoutes(router, apiDeps, scope);
   linkageApiRoutes(router, apiDeps, scope);
   partnerApiRoutes(router, apiDeps, scope);

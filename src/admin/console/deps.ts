@@ -2,6 +2,7 @@ import type Router from '@koa/router';
 import type { Ajv } from 'ajv';
 import type { AuditLog } from '../../audit/index.ts';
 import type { Config } from '../../config/load-config.ts';
+import type { Settings } from '../../config/schema.ts';
 import type { Render } from '../../http/render.ts';
 import type { Locale } from '../../i18n/index.ts';
 import type { Clock } from '../../shared/clock.ts';
@@ -14,8 +15,13 @@ import type { StaffTotp } from '../staff/staff-totp.ts';
 import type { LoginThrottle } from './login-throttle.ts';
 import type { AdminSession, AdminSessions } from './sessions.ts';
 
+/** What the console reads of the configuration: its files' root, the issuer, the partner files. */
+export type ConsoleConfig = Pick<Config, 'rootDir' | 'partners'> & {
+  settings: { server: Pick<Settings['server'], 'issuer'> };
+};
+
 export interface ConsoleDeps {
-  config: Config;
+  config: ConsoleConfig;
   render: Render;
   ajv: Ajv;
   clock: Clock;

@@ -2,6 +2,7 @@ import type { FromSchema } from 'json-schema-to-ts';
 import { staffTextSchema } from '../field-schemas.ts';
 import { accountNumberSchema, branchCodeSchema, loginAccountTypeSchema } from '../../core-banking/field-schemas.ts';
 import { SURFACES } from '../../calendar/surfaces.ts';
+import { SEARCH_KINDS } from '../operations/search.ts';
 
 /** The forms the console posts. Every one carries the session's CSRF token. */
 const csrf = { type: 'string', minLength: 1, maxLength: 100 } as const;
@@ -67,6 +68,20 @@ export const customerSearchFormSchema = {
   },
 } as const;
 export type CustomerSearchForm = FromSchema<typeof customerSearchFormSchema>;
+
+/** The one search box: what to search by, and the text (a kana name, a number, an id). */
+export const searchFormSchema = {
+  $id: 'admin-search-form',
+  type: 'object',
+  additionalProperties: false,
+  required: ['csrf', 'by', 'q'],
+  properties: {
+    csrf,
+    by: { type: 'string', enum: SEARCH_KINDS },
+    q: { type: 'string', minLength: 1, maxLength: 100 },
+  },
+} as const;
+export type SearchForm = FromSchema<typeof searchFormSchema>;
 
 export const unlockFormSchema = {
   $id: 'admin-unlock-form',

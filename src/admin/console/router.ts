@@ -8,6 +8,7 @@ import { homeRoutes } from './routes/home.ts';
 import { linkageRoutes } from './routes/linkages.ts';
 import { loginRoutes } from './routes/login.ts';
 import { partnerRoutes } from './routes/partners.ts';
+import { searchRoutes } from './routes/search.ts';
 import { serviceRoutes } from './routes/service.ts';
 import { staffRoutes } from './routes/staff.ts';
 import { operationErrors } from './steps/operation-errors.ts';
@@ -41,6 +42,7 @@ export const consoleRouter = (deps: ConsoleDeps) => {
 
   loginRoutes(router, deps, cookie);
   homeRoutes(router, deps, signedIn, cookie);
+  searchRoutes(router, deps, signedIn);
   customerRoutes(router, deps, signedIn);
   linkageRoutes(router, deps, signedIn);
   partnerRoutes(router, deps, signedIn);

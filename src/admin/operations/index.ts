@@ -12,6 +12,7 @@ import { createAuditSearch } from './audit-search.ts';
 import { createCustomerOperations } from './customers.ts';
 import { createLinkageOperations } from './linkages.ts';
 import { createPartnerOperations } from './partners.ts';
+import { createSearch } from './search.ts';
 import { createServiceControl } from './service-control.ts';
 
 export interface OperationsDeps {
@@ -34,13 +35,17 @@ export interface OperationsDeps {
 }
 
 /** The operations both the console and the admin API offer, each one audited. */
-export const createAdminOperations = (deps: OperationsDeps) => ({
-  linkages: createLinkageOperations(deps),
-  customers: createCustomerOperations(deps),
-  partners: createPartnerOperations(deps),
-  service: createServiceControl(deps),
-  audit: createAuditSearch(deps),
-});
+export const createAdminOperations = (deps: OperationsDeps) => {
+  const linkages = createLinkageOperations(deps);
+  return {
+    linkages,
+    customers: createCustomerOperations(deps),
+    partners: createPartnerOperations(deps),
+    service: createServiceControl(deps),
+    audit: createAuditSearch(deps),
+    search: createSearch({ ...deps, linkages }),
+  };
+};
 
 export type AdminOperations = ReturnType<typeof createAdminOperations>;
 export { OperationError } from './errors.ts';

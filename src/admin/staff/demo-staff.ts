@@ -21,6 +21,13 @@ const DEMO_STAFF: readonly Pick<StaffRecord, 'username' | 'role' | 'passwordHash
     passwordHash: '$argon2id$v=19$m=19456,p=1,t=2$FcyQG1va1IlN1+wkZJUtag$gMEIRkXctTnmxfbYqpET821RnwMsu1ferrpmBAuAasY',
     totpSecret: 'SROT5I3ISR3Y7OBCXCJB3XHTTCLR7EQW',
   },
+  {
+    // A trial needs someone who can manage staff and partners (the embedded store has no CLI to add one).
+    username: 'demo-admin',
+    role: 'admin',
+    passwordHash: '$argon2id$v=19$m=19456,p=1,t=2$hRMHnjWrPENeFSZKA5m9eA$p7h2J5g+8oSVOuhomsTZXEwHNXjlikxfjRC6A3q2I88',
+    totpSecret: '2VH5OKHSWAZ2CJ5Q3TVUXAJVDYRTV7PT',
+  },
 ];
 
 /** Who the demo staff are: production refuses to start while any of them exists. */
@@ -31,7 +38,8 @@ export const DEMO_STAFF_USERNAMES: readonly string[] = DEMO_STAFF.map((s) => s.u
  * change, such as disabling one, is kept). Refuses in production whatever the demo setting says.
  */
 export const seedDemoStaff = async (deps: {
-  config: Config;
+  /** Its slice of the configuration: whether demo data is loaded, and where it runs. */
+  config: Pick<Config, 'demo' | 'runtimeEnv'>;
   staff: StaffAccounts;
   clock: Clock;
   logger: Logger;

@@ -8,6 +8,7 @@ import { buildDirectory, toCustomer, type DirectoryEntry } from './directory.ts'
 import { eligibilityOf } from './eligibility.ts';
 import { formatJst, jstDayOf, parseIsoDateOrThrow } from '../../shared/jst.ts';
 import { createLoginFailureCounter } from '../login-failures.ts';
+import { normalizeKana } from '../../shared/kana.ts';
 import { matchTotp } from '../../shared/totp.ts';
 import { createPinVerifier } from './pin-verifier.ts';
 import { timeDepositsOn } from './time-deposits.ts';
@@ -95,9 +96,11 @@ export function createDemoCoreBanking({ data, store, clock, unknownSeconds }: De
 
     async searchCustomers({ customerId, nameKana }) {
       const found: Customer[] = [];
+      const prefix = nameKana === undefined ? undefined : normalizeKana(nameKana);
       for (const customer of directory.customers()) {
         if (customerId !== undefined && customer.customerId !== customerId) continue;
-        if (nameKana !== undefined && !customer.nameKana.startsWith(nameKana)) continue;
+        // Compared as the port says: both sides normalised (width, kana, small kana, spaces).
+        if (prefix !== undefined && !normalizeKana(customer.nameKana).startsWith(prefix)) continue;
         if (customerId === undefined && nameKana === undefined) break;
         found.push(toCustomer(customer));
         if (found.length === SEARCH_LIMIT) break;

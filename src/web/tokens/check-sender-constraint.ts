@@ -1,17 +1,16 @@
 import { createHash, X509Certificate } from 'node:crypto';
-import type { Context, Middleware, ParameterizedContext } from 'koa';
-import { calculateJwkThumbprint, EmbeddedJWK, errors as joseErrors, jwtVerify, type JWK } from 'jose';
+import type { Context, Middleware } from 'koa';
 import { issuerUrlFor } from '../../http/issuer-origin.ts';
 import type { Clock } from '../../shared/clock.ts';
-import type { Store } from '../../store/store.ts';
+import { tokenTag } from '../../store/oidc-adapter.ts';
 import { invalidDpopProof, invalidToken, ResourceError } from '../errors.ts';
 import type { DpopNonces } from './dpop-nonce.ts';
-import type { TokenState } from './token-request.ts';
+import { createDpopVerifier, DpopProofError, type DpopVerifier } from './dpop-verifier.ts';
+import type { CredentialsState, ProofState, TokenState } from './token-request.ts';
 
-export const DPOP_ALGS = ['ES256', 'PS256', 'EdDSA'];
+export { DPOP_ALGS } from './dpop-verifier.ts';
 
 export interface SenderConstraintDeps {
-  store: Store;
   /** The configured issuer: its origin, never the request's Host, is what a proof's `htu` must name. */
   issuer: string;
   clock: Clock;
@@ -19,74 +18,60 @@ export interface SenderConstraintDeps {
   nonces?: DpopNonces;
   /** Where a trusted TLS-terminating proxy forwards the client certificate, when mTLS is on. */
   certificateHeader?: string;
+  /** The verifier and its key cache (one per process); a fresh one by default. */
+  verifier?: DpopVerifier;
 }
 
-/** The URL a proof must name: the issuer's origin and this request's path, no query (RFC 9449 §4.3). */
-const expectedHtu = (issuer: string, ctx: Context) => issuerUrlFor(issuer, ctx.path);
-
-const normalizedHtu = (htu: unknown) => {
-  if (typeof htu !== 'string') return undefined;
-  const url = URL.parse(htu);
-  if (!url) return undefined;
-  url.search = '';
-  url.hash = '';
-  return url.href;
-};
+/**
+ * A proof's replay marker, under its access token's hash tag, so that it is written in the same
+ * round trip (and Cluster slot) as the token is read. Per token rather than per key: `ath` binds
+ * the proof to that token, so a replay always comes with it.
+ */
+export const dpopReplayKey = (accessToken: string, jti: string): string => `dpop:${tokenTag(accessToken)}:${jti}`;
 
 /**
- * Proof that the caller holds the key (DPoP) or certificate (mTLS) the token is bound to. A
- * DPoP-bound token is accepted only with the DPoP scheme and a valid proof for this very request;
- * a certificate-bound one only with the matching certificate; an unbound token (a partner on the
- * explicit legacy profile) only as Bearer.
+ * Proof-of-possession (DPoP or mTLS), in two steps around the token's store read:
+ * `verifyDpopProof` checks a DPoP proof against this very request before the read (signature,
+ * typ, alg, htm, htu, iat, ath, nonce) and leaves its outcome on ctx.state.proof, so that the
+ * read can write the proof's replay marker in the same round trip; `checkSenderConstraint`, at
+ * its place after the token's own checks, then decides. A DPoP-bound token is accepted only with
+ * the DPoP scheme and a valid, fresh proof signed with its key; a certificate-bound one only with
+ * the matching certificate; an unbound token (a partner on the explicit legacy profile) only as
+ * Bearer.
  */
-export const checkSenderConstraint = (deps: SenderConstraintDeps): Middleware<TokenState> => {
-  const verifyProof = async (ctx: ParameterizedContext<TokenState>) => {
-    const { token, credentials } = ctx.state;
+export const createSenderConstraint = (deps: SenderConstraintDeps) => {
+  const verifier = deps.verifier ?? createDpopVerifier();
+  // A proof is remembered for as long as it could be accepted: iat ± tolerance, and a margin.
+  const replayTtlSeconds = 2 * deps.iatToleranceSeconds + 5;
+
+  const verify = (ctx: Context & { state: CredentialsState }): NonNullable<ProofState['proof']> => {
     const proofs = ctx.req.headersDistinct.dpop ?? [];
-    if (proofs.length !== 1) throw invalidDpopProof('Exactly one DPoP proof is required.');
+    if (proofs.length !== 1) return { error: invalidDpopProof('Exactly one DPoP proof is required.') };
     let verified;
     try {
-      verified = await jwtVerify(proofs[0], EmbeddedJWK, {
-        typ: 'dpop+jwt',
-        algorithms: DPOP_ALGS,
-        currentDate: new Date(deps.clock.now()),
-        clockTolerance: deps.iatToleranceSeconds,
+      verified = verifier.verify(proofs[0], {
+        htm: ctx.method,
+        htu: issuerUrlFor(deps.issuer, ctx.path),
+        accessToken: ctx.state.credentials.token,
+        now: Math.floor(deps.clock.now() / 1000),
+        iatToleranceSeconds: deps.iatToleranceSeconds,
       });
     } catch (e) {
-      throw invalidDpopProof(
-        e instanceof joseErrors.JOSEError ? `The DPoP proof is invalid (${e.code}).` : 'The DPoP proof is invalid.',
-      );
+      if (!(e instanceof DpopProofError)) throw e;
+      return { error: invalidDpopProof(e.message) };
     }
-    const { payload, protectedHeader } = verified;
-    // EmbeddedJWK verified the signature with this very header's key, so it is present.
-    const jwk: JWK | undefined = protectedHeader.jwk;
-    if (!jwk) throw invalidDpopProof('The DPoP proof must carry its public key.');
-    if ('d' in jwk) throw invalidDpopProof('The DPoP proof must carry a public key.');
-    if (typeof payload.jti !== 'string' || payload.jti.length < 8 || payload.jti.length > 256)
-      throw invalidDpopProof('The DPoP proof needs a jti.');
-    if (payload.htm !== ctx.method) throw invalidDpopProof('The DPoP proof is for another HTTP method.');
-    if (normalizedHtu(payload.htu) !== expectedHtu(deps.issuer, ctx))
-      throw invalidDpopProof('The DPoP proof is for another URL.');
-    const now = Math.floor(deps.clock.now() / 1000);
-    if (typeof payload.iat !== 'number' || Math.abs(now - payload.iat) > deps.iatToleranceSeconds)
-      throw invalidDpopProof('The DPoP proof is not recent.');
-    if (payload.ath !== createHash('sha256').update(credentials.token).digest('base64url'))
-      throw invalidDpopProof('The DPoP proof is for another access token.');
-    if (deps.nonces && (typeof payload.nonce !== 'string' || !deps.nonces.accepts(payload.nonce))) {
-      throw new ResourceError(401, 'use_dpop_nonce', 'Use the server-provided DPoP nonce.', {
-        authError: 'use_dpop_nonce',
-        headers: { 'DPoP-Nonce': deps.nonces.current() },
-      });
+    if (deps.nonces && (verified.nonce === undefined || !deps.nonces.accepts(verified.nonce))) {
+      return {
+        error: new ResourceError(401, 'use_dpop_nonce', 'Use the server-provided DPoP nonce.', {
+          authError: 'use_dpop_nonce',
+          headers: { 'DPoP-Nonce': deps.nonces.current() },
+        }),
+      };
     }
-    if ((await calculateJwkThumbprint(jwk)) !== token.jkt)
-      throw invalidToken('The DPoP proof is not signed with the key this token is bound to.');
-    // Replay across instances: the proof's jti is remembered in the shared store for its lifetime.
-    const fresh = await deps.store.setIfAbsent(
-      `dpop-jti:${token.jkt}:${payload.jti}`,
-      '1',
-      2 * deps.iatToleranceSeconds + 5,
-    );
-    if (!fresh) throw invalidDpopProof('The DPoP proof was already used.');
+    return {
+      verified,
+      replay: { key: dpopReplayKey(ctx.state.credentials.token, verified.jti), ttlSeconds: replayTtlSeconds },
+    };
   };
 
   const verifyCertificate = (ctx: Context, expected: string) => {
@@ -105,12 +90,25 @@ export const checkSenderConstraint = (deps: SenderConstraintDeps): Middleware<To
       throw invalidToken('The client certificate does not match the one this token is bound to.');
   };
 
-  return async (ctx, next) => {
-    const { token: payload, credentials } = ctx.state;
+  /** Before the token's read: a DPoP proof, when the DPoP scheme is used, checked but not yet judged. */
+  const verifyDpopProof: Middleware<CredentialsState & ProofState> = async (ctx, next) => {
+    if (ctx.state.credentials.scheme === 'DPoP') ctx.state.proof = verify(ctx);
+    await next();
+  };
+
+  /** After the token's read and its own checks: whether the caller proved it holds what the token is bound to. */
+  const checkSenderConstraint: Middleware<TokenState & ProofState> = async (ctx, next) => {
+    const { token: payload, credentials, proof } = ctx.state;
     if (payload.jkt) {
       if (credentials.scheme !== 'DPoP')
         throw invalidToken('This access token is DPoP-bound: send it with the DPoP scheme and a proof.');
-      await verifyProof(ctx);
+      if (!proof) throw new TypeError('verifyDpopProof must run before the token is read');
+      if ('error' in proof) throw proof.error;
+      if (proof.verified.jkt !== payload.jkt)
+        throw invalidToken('The DPoP proof is not signed with the key this token is bound to.');
+      // Replay across instances: the marker was set (or found) in the store with the token's read.
+      if (proof.fresh !== true) throw invalidDpopProof('The DPoP proof was already used.');
+      proof.verified.remember();
     } else if (payload['x5t#S256']) {
       if (credentials.scheme !== 'Bearer')
         throw invalidToken('This access token is certificate-bound: send it with the Bearer scheme over mTLS.');
@@ -120,4 +118,6 @@ export const checkSenderConstraint = (deps: SenderConstraintDeps): Middleware<To
     }
     await next();
   };
+
+  return { verifyDpopProof, checkSenderConstraint, verifier };
 };

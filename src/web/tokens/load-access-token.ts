@@ -3,20 +3,24 @@ import type { Clock } from '../../shared/clock.ts';
 import { createOidcStore } from '../../store/oidc-adapter.ts';
 import type { Store } from '../../store/store.ts';
 import { invalidToken } from '../errors.ts';
-import type { AccessTokenPayload, CredentialsState, PartnerTokenState } from './token-request.ts';
+import type { AccessTokenPayload, CredentialsState, ProofState, PartnerTokenState } from './token-request.ts';
 
 /**
- * One store read: a partner's token and, copied onto it at issuance, everything needed to authorize
- * the call (partner, accounts, scopes, the grant's end). Every way a grant ends deletes its tokens,
- * so a token that is found belongs to a live grant.
+ * One store round trip: a partner's token and, copied onto it at issuance, everything needed to
+ * authorize the call (partner, accounts, scopes, the grant's end), with the DPoP proof's replay
+ * marker set in the same script. Every way a grant ends deletes its tokens, so a token that is
+ * found belongs to a live grant.
  */
 export const loadAccessToken = (deps: {
   store: Store;
   clock: Clock;
-}): Middleware<CredentialsState & Partial<PartnerTokenState>> => {
+}): Middleware<CredentialsState & ProofState & Partial<PartnerTokenState>> => {
   const tokens = createOidcStore(deps.store);
   return async (ctx, next) => {
-    const found = await tokens.findAccessToken(ctx.state.credentials.token);
+    const { proof } = ctx.state;
+    const replay = proof && 'verified' in proof ? proof.replay : undefined;
+    const { payload: found, fresh } = await tokens.findAccessToken(ctx.state.credentials.token, replay);
+    if (replay && proof && 'verified' in proof) proof.fresh = fresh;
     if (!found) throw invalidToken('The access token is not valid.');
     // oidc-provider's own record, written by our adapter: its shape is oidc-provider's, not validated again.
     const payload = found as unknown as AccessTokenPayload;

@@ -11,7 +11,8 @@ import { checkApiOpen, checkApiOpenForPartner } from './check-api-open.ts';
 import { checkAudience } from './check-audience.ts';
 import { checkInternalClient } from './check-internal-client.ts';
 import { checkPartnerActive } from './check-partner-active.ts';
-import { checkSenderConstraint } from './check-sender-constraint.ts';
+import { createSenderConstraint } from './check-sender-constraint.ts';
+import { createDpopVerifier } from './dpop-verifier.ts';
 import { createDpopNonces } from './dpop-nonce.ts';
 import { loadAccessToken } from './load-access-token.ts';
 import { loadClientToken } from './load-client-token.ts';
@@ -47,13 +48,14 @@ export type PartnerCallState = PartnerTokenState & RecordedCallState;
 export const createTokenChecks = (deps: TokenCheckDeps) => {
   const { dpop, mtls } = deps.settings;
   // The proof-of-possession check (DPoP or mTLS) with the bank's settings, for either kind of token.
-  const senderConstraint = checkSenderConstraint({
-    store: deps.store,
+  const { verifyDpopProof, checkSenderConstraint } = createSenderConstraint({
     clock: deps.clock,
     issuer: deps.issuer,
     iatToleranceSeconds: dpop.iatToleranceSeconds,
     nonces: dpop.requireNonce ? createDpopNonces({ secret: deps.dpopNonceSecret, clock: deps.clock }) : undefined,
     certificateHeader: mtls.enabled ? mtls.certificateHeader : undefined,
+    // One key cache for every API of this process.
+    verifier: createDpopVerifier(),
   });
 
   return {
@@ -70,9 +72,11 @@ export const createTokenChecks = (deps: TokenCheckDeps) => {
       // Closed (service hours, a restriction of all) answers 503 before the token is even read.
       checkApiOpen(deps.availability),
       readCredentials,
+      // Checked before the read, judged after it: its replay marker is written with the token's read.
+      verifyDpopProof,
       loadAccessToken({ store: deps.store, clock: deps.clock }),
       checkAudience(deps.audiences.dataApi),
-      senderConstraint,
+      checkSenderConstraint,
       checkPartnerActive(deps.partners),
       checkApiOpenForPartner(deps.availability),
     ],
@@ -93,9 +97,10 @@ export const createTokenChecks = (deps: TokenCheckDeps) => {
         await next();
       },
       readCredentials,
+      verifyDpopProof,
       loadClientToken({ store: deps.store, clock: deps.clock }),
       checkAudience(deps.audiences[api]),
-      senderConstraint,
+      checkSenderConstraint,
       checkInternalClient(new Set(deps.internalClients.filter((c) => allowed(c.scopes)).map((c) => c.client_id))),
     ],
   };

@@ -1,3 +1,6 @@
+import type { ResourceError } from '../errors.ts';
+import type { VerifiedProof } from './dpop-verifier.ts';
+
 /** What every access token this server issues carries, whichever model oidc-provider stored it as. */
 export interface TokenPayload {
   jti: string;
@@ -36,6 +39,17 @@ export interface ChallengeState {
 /** The credentials as sent: `Authorization: <scheme> <token>`. */
 export interface CredentialsState extends ChallengeState {
   credentials: { token: string; scheme: Scheme };
+}
+
+/**
+ * A DPoP proof checked against the request before the token is read: either what failed (said
+ * later, at the sender-constraint check's place) or the verified proof with the replay marker the
+ * token's read sets, and `fresh` once it did (false: the proof was seen before).
+ */
+export interface ProofState {
+  proof?:
+    | { error: ResourceError }
+    | { verified: VerifiedProof; replay: { key: string; ttlSeconds: number }; fresh?: boolean };
 }
 
 /** After a token was found: its payload, read by every later check. */

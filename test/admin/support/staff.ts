@@ -16,6 +16,7 @@ export const demoStaff = {
     totpSecret: '6UDAJ5GNYZ27E7W7DJOYKWQBJKFRPRXR',
   },
   auditor: { username: 'demo-auditor', password: 'auditor-demo-pass', totpSecret: 'SROT5I3ISR3Y7OBCXCJB3XHTTCLR7EQW' },
+  admin: { username: 'demo-admin', password: 'admin-demo-pass', totpSecret: '2VH5OKHSWAZ2CJ5Q3TVUXAJVDYRTV7PT' },
 } satisfies Record<string, StaffCredentials>;
 
 /**

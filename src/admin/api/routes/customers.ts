@@ -1,19 +1,12 @@
 import { ResourceError } from '../../../web/errors.ts';
 import type { AdminApiRouter, ApiDeps, ScopeChecks } from '../deps.ts';
 import { linkageJson } from '../representations.ts';
-import {
-  customerLookupBodySchema,
-  reasonBodySchema,
-  unlockBodySchema,
-  type CustomerLookupBody,
-  type ReasonBody,
-  type UnlockBody,
-} from '../schemas.ts';
+import { customerLookupBodySchema, reasonBodySchema, unlockBodySchema } from '../schemas.ts';
 
 /** Customers: found by a login account (in a body, never a URL), their linkages, unlocking. */
 export const customerApiRoutes = (router: AdminApiRouter, deps: ApiDeps, scope: ScopeChecks) => {
-  router.post('/customers/lookup', scope.read, async (ctx) => {
-    const body = await deps.readBody<CustomerLookupBody>(ctx, customerLookupBodySchema);
+  router.post('/customers/lookup', scope.read, deps.parseJson(customerLookupBodySchema), async (ctx) => {
+    const body = ctx.state.body;
     const customerId = await deps.ops.customers.lookup(body);
     if (!customerId) throw new ResourceError(404, 'not_found', 'No customer has this account.');
     ctx.body = { customerId };
@@ -34,13 +27,13 @@ export const customerApiRoutes = (router: AdminApiRouter, deps: ApiDeps, scope: 
     };
   });
 
-  router.post('/customers/:customerId/linkages/end', scope.write, async (ctx) => {
-    const body = await deps.readBody<ReasonBody>(ctx, reasonBodySchema);
+  router.post('/customers/:customerId/linkages/end', scope.write, deps.parseJson(reasonBodySchema), async (ctx) => {
+    const body = ctx.state.body;
     ctx.body = { ended: await deps.ops.linkages.endCustomer(ctx.params.customerId, body.reason, ctx.state.actor) };
   });
 
-  router.post('/customers/unlock', scope.write, async (ctx) => {
-    const { reason, ...ref } = await deps.readBody<UnlockBody>(ctx, unlockBodySchema);
+  router.post('/customers/unlock', scope.write, deps.parseJson(unlockBodySchema), async (ctx) => {
+    const { reason, ...ref } = ctx.state.body;
     await deps.ops.customers.unlock(ref, reason, ctx.state.actor);
     ctx.body = { unlocked: true };
   });

@@ -1,7 +1,7 @@
 import { ResourceError } from '../../../web/errors.ts';
 import type { AdminApiRouter, ApiDeps, ScopeChecks } from '../deps.ts';
 import { endedLinkageJson, linkageDetailJson } from '../representations.ts';
-import { reasonBodySchema, type ReasonBody } from '../schemas.ts';
+import { reasonBodySchema } from '../schemas.ts';
 
 /** One linkage: its detail (or how it ended), and ending it. */
 export const linkageApiRoutes = (router: AdminApiRouter, deps: ApiDeps, scope: ScopeChecks) => {
@@ -11,8 +11,8 @@ export const linkageApiRoutes = (router: AdminApiRouter, deps: ApiDeps, scope: S
     ctx.body = found.state === 'live' ? linkageDetailJson(found.linkage) : endedLinkageJson(found.ending);
   });
 
-  router.post('/linkages/:grantId/end', scope.write, async (ctx) => {
-    const body = await deps.readBody<ReasonBody>(ctx, reasonBodySchema);
+  router.post('/linkages/:grantId/end', scope.write, deps.parseJson(reasonBodySchema), async (ctx) => {
+    const body = ctx.state.body;
     await deps.ops.linkages.end(ctx.params.grantId, body.reason, ctx.state.actor);
     ctx.body = { grantId: ctx.params.grantId, ended: true };
   });

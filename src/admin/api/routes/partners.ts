@@ -1,6 +1,6 @@
 import type { AdminApiRouter, ApiDeps, ScopeChecks } from '../deps.ts';
 import { linkageJson, partnerJson } from '../representations.ts';
-import { partnerSaveBodySchema, reasonBodySchema, type PartnerSaveBody, type ReasonBody } from '../schemas.ts';
+import { partnerSaveBodySchema, reasonBodySchema } from '../schemas.ts';
 
 /** Partners: state and source, add or replace a definition, suspend, reinstate, remove, their linkages. */
 export const partnerApiRoutes = (router: AdminApiRouter, deps: ApiDeps, scope: ScopeChecks) => {
@@ -13,8 +13,8 @@ export const partnerApiRoutes = (router: AdminApiRouter, deps: ApiDeps, scope: S
   });
 
   // PUT creates or replaces: 201 when the partner is new.
-  router.put('/partners/:clientId', scope.write, async (ctx) => {
-    const body = await deps.readBody<PartnerSaveBody>(ctx, partnerSaveBodySchema);
+  router.put('/partners/:clientId', scope.write, deps.parseJson(partnerSaveBodySchema), async (ctx) => {
+    const body = ctx.state.body;
     const { clientId } = ctx.params;
     const exists = (await deps.ops.partners.find(clientId)) !== undefined;
     await deps.ops.partners.save(clientId, body.definition, body.reason, ctx.state.actor, { create: !exists });
@@ -22,20 +22,20 @@ export const partnerApiRoutes = (router: AdminApiRouter, deps: ApiDeps, scope: S
     ctx.body = partnerJson(await deps.ops.partners.view(clientId));
   });
 
-  router.post('/partners/:clientId/suspend', scope.write, async (ctx) => {
-    const body = await deps.readBody<ReasonBody>(ctx, reasonBodySchema);
+  router.post('/partners/:clientId/suspend', scope.write, deps.parseJson(reasonBodySchema), async (ctx) => {
+    const body = ctx.state.body;
     await deps.ops.partners.suspend(ctx.params.clientId, body.reason, ctx.state.actor);
     ctx.body = partnerJson(await deps.ops.partners.view(ctx.params.clientId));
   });
 
-  router.post('/partners/:clientId/reinstate', scope.write, async (ctx) => {
-    const body = await deps.readBody<ReasonBody>(ctx, reasonBodySchema);
+  router.post('/partners/:clientId/reinstate', scope.write, deps.parseJson(reasonBodySchema), async (ctx) => {
+    const body = ctx.state.body;
     await deps.ops.partners.reinstate(ctx.params.clientId, body.reason, ctx.state.actor);
     ctx.body = partnerJson(await deps.ops.partners.view(ctx.params.clientId));
   });
 
-  router.post('/partners/:clientId/remove', scope.write, async (ctx) => {
-    const body = await deps.readBody<ReasonBody>(ctx, reasonBodySchema);
+  router.post('/partners/:clientId/remove', scope.write, deps.parseJson(reasonBodySchema), async (ctx) => {
+    const body = ctx.state.body;
     ctx.body = { ended: await deps.ops.partners.remove(ctx.params.clientId, body.reason, ctx.state.actor) };
   });
 
@@ -47,8 +47,8 @@ export const partnerApiRoutes = (router: AdminApiRouter, deps: ApiDeps, scope: S
     };
   });
 
-  router.post('/partners/:clientId/linkages/end', scope.write, async (ctx) => {
-    const body = await deps.readBody<ReasonBody>(ctx, reasonBodySchema);
+  router.post('/partners/:clientId/linkages/end', scope.write, deps.parseJson(reasonBodySchema), async (ctx) => {
+    const body = ctx.state.body;
     ctx.body = { ended: await deps.ops.linkages.endPartner(ctx.params.clientId, body.reason, ctx.state.actor) };
   });
 };

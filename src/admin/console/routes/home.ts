@@ -1,5 +1,6 @@
 import type { Context, Middleware } from 'koa';
 import { LOGIN_ACCOUNT_TYPES } from '../../../core-banking/port.ts';
+import { SEARCH_KINDS } from '../../operations/search.ts';
 import type { ConsoleRouter, ConsoleDeps, SignedInRequest } from '../deps.ts';
 import { csrfOnlyFormSchema, customerSearchFormSchema, type CustomerSearchForm } from '../forms.ts';
 import { renderPage } from '../pages.ts';
@@ -7,7 +8,7 @@ import { consoleForms } from '../steps/parse-form.ts';
 import { requirePermission } from '../steps/require-permission.ts';
 import type { SessionCookie } from '../../../web/session-cookie.ts';
 
-/** The console's home (the two ways to find linkages) and logging out. */
+/** The console's home (the search box, finding by account or by partner) and logging out. */
 export const homeRoutes = (router: ConsoleRouter, deps: ConsoleDeps, signedIn: Middleware, cookie: SessionCookie) => {
   const parseForm = consoleForms(deps);
   const showHome = async (ctx: Context, options: { status?: number; notFound?: boolean } = {}) => {
@@ -21,6 +22,7 @@ export const homeRoutes = (router: ConsoleRouter, deps: ConsoleDeps, signedIn: M
         notFound: options.notFound,
         search: ctx.state.posted ?? {},
         loginAccountTypes: LOGIN_ACCOUNT_TYPES,
+        kinds: SEARCH_KINDS,
       },
       { titleKey: 'home.title', status: options.status },
     );
@@ -36,11 +38,10 @@ export const homeRoutes = (router: ConsoleRouter, deps: ConsoleDeps, signedIn: M
     parseForm(customerSearchFormSchema, { onInvalid: (ctx) => showHome(ctx, { status: 400, notFound: true }) }),
     async (ctx) => {
       const form: CustomerSearchForm = ctx.state.form;
-      const customerId = await deps.ops.customers.lookup({
-        branchCode: form.branch,
-        accountType: form.accountType,
-        accountNumber: form.accountNumber,
-      });
+      const customerId = await deps.ops.search.byAccount(
+        { branchCode: form.branch, accountType: form.accountType, accountNumber: form.accountNumber },
+        (ctx.state.console as SignedInRequest).actor,
+      );
       if (!customerId) return showHome(ctx, { status: 404, notFound: true });
       ctx.status = 303;
       ctx.redirect(`/admin/customers/${encodeURIComponent(customerId)}`);

@@ -1,0 +1,113 @@
+import type { Page } from 'playwright-core';
+import type { AccountType } from '../../src/core-banking/port.ts';
+import { pairwiseSubject } from '../../src/shared/pairwise.ts';
+import { totp } from '../../src/shared/totp.ts';
+import { axeCheck, browserSuite, scrollWidth, unlabelledInputs } from '../support/browser.ts';
+import { customers } from '../support/demo.ts';
+import { link, partnerFor } from '../support/linkage.ts';
+import { startServer, type TestServer } from '../support/server.ts';
+import { demoStaff, type StaffCredentials } from '../admin/support/staff.ts';
+
+/**
+ * The console at a 1366 px desk screen, as the night shift uses it: the search box (a half-width
+ * kana name, a customer number, a grant id, a pairwise sub, a request id). Every page passes axe,
+ * has every input labelled and does not scroll sideways.
+ */
+
+const DESK = { width: 1366, height: 768 };
+let server: TestServer;
+const suite = browserSuite({ startServer: async () => (server = await startServer()) });
+
+const openDesk = async (options: { javaScript?: boolean } = {}) => {
+  const context = await suite.contextFor((browser) =>
+    browser.newContext({ javaScriptEnabled: options.javaScript ?? true, viewport: DESK }),
+  );
+  return { context, page: await context.newPage() };
+};
+
+const checkDeskPage = async (page: Page, options: { axe?: boolean } = {}) => {
+  if (options.axe !== false) await axeCheck(page);
+  expect(await unlabelledInputs(page)).toEqual([]);
+  expect(await scrollWidth(page)).toBeLessThanOrEqual(DESK.width);
+};
+
+const logInAs = async (page: Page, who: StaffCredentials) => {
+  await page.goto(`${server.url}/admin/login`);
+  await page.getByLabel('ユーザー名').fill(who.username);
+  await page.getByLabel('パスワード', { exact: true }).fill(who.password);
+  await page.getByRole('button', { name: '次へ' }).click();
+  await page.waitForURL(/\/admin\/login\/totp$/);
+  server.clock.advance(30_000);
+  await page.getByLabel('ワンタイムパスワード（6桁）').fill(totp(who.totpSecret, server.clock.now()));
+  await page.getByRole('button', { name: 'ログイン' }).click();
+  await page.waitForURL(/\/admin$/);
+};
+
+const searchFor = async (page: Page, by: string, q: string) => {
+  await page.getByLabel('検索の種類').selectOption(by);
+  await page.getByLabel('検索する文字').fill(q);
+  await page.getByRole('button', { name: '検索する' }).click();
+};
+
+const customerIdOf = async () =>
+  (await server.app.coreBanking.customerIdOf({
+    branchCode: customers.allTypes.branch,
+    accountType: customers.allTypes.accountType as AccountType,
+    accountNumber: customers.allTypes.accountNumber,
+  }))!;
+
+describe('the search box', () => {
+  test('a half-width kana name finds the customer; the result leads to the customer page', async () => {
+    const { page } = await openDesk();
+    await logInAs(page, demoStaff.operator);
+    await checkDeskPage(page);
+    await searchFor(page, 'name', 'ｻﾄｳ ｹﾝ');
+    await checkDeskPage(page);
+    await expect(page.getByRole('status').innerText()).resolves.toContain('1件見つかりました');
+    // The form keeps what was typed, for the next try.
+    await expect(page.getByLabel('検索する文字').inputValue()).resolves.toBe('ｻﾄｳ ｹﾝ');
+    await page.getByRole('link', { name: '佐藤 健一' }).click();
+    await page.waitForURL(new RegExp(`/admin/customers/${await customerIdOf()}$`));
+    await checkDeskPage(page);
+  });
+
+  test('a customer number, a grant id, a sub and a request id each find their page, without JavaScript too', async () => {
+    const partner = await partnerFor(server);
+    await link(server, partner, customers.allTypes);
+    const customerId = await customerIdOf();
+    const [grantId] = await server.app.grants.idsOfCustomer(customerId);
+    const event = (await server.app.audit.query({ customerId })).find(
+      (e) => e.requestId && !e.kind.startsWith('admin.'),
+    )!;
+    const { page } = await openDesk({ javaScript: false });
+    await logInAs(page, demoStaff.auditor);
+
+    await searchFor(page, 'customerId', customerId);
+    await page.waitForURL(new RegExp(`/admin/customers/${customerId}$`));
+    await page.goto(`${server.url}/admin`);
+    await searchFor(page, 'grantId', grantId);
+    await page.waitForURL(new RegExp(`/admin/linkages/${grantId}$`));
+    await page.goto(`${server.url}/admin`);
+    await searchFor(page, 'sub', pairwiseSubject(server.app.config.secrets.pairwiseSalt, 'demo-kakeibo', customerId));
+    await checkDeskPage(page, { axe: false });
+    await expect(page.getByRole('link', { name: `詳細 ${grantId}` }).count()).resolves.toBe(1);
+    await page.goto(`${server.url}/admin`);
+    await searchFor(page, 'requestId', event.requestId!);
+    await checkDeskPage(page, { axe: false });
+    await expect(page.locator('table.events').innerText()).resolves.toContain(event.kind);
+
+    const searches = await server.app.audit.query({ kind: 'admin.search' });
+    expect(searches.filter((e) => e.actor === 'demo-auditor').map((e) => e.details?.by)).toEqual(
+      expect.arrayContaining(['customerId', 'grantId', 'sub', 'requestId']),
+    );
+  });
+
+  test('the request id result page passes axe', async () => {
+    await link(server, await partnerFor(server), customers.allTypes);
+    const event = (await server.app.audit.query({})).find((e) => e.requestId && !e.kind.startsWith('admin.'))!;
+    const { page } = await openDesk();
+    await logInAs(page, demoStaff.auditor);
+    await searchFor(page, 'requestId', event.requestId!);
+    await checkDeskPage(page);
+  });
+});
