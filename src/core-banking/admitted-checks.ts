@@ -6,9 +6,9 @@ import type { CoreBanking } from './port.ts';
  * check in production) passed through an admission limit: a flood of logins waits briefly or gets
  * the 混雑 page instead of taking every CPU from the data API. Everything else passes as it is.
  */
-export const withAdmittedChecks = <C extends CoreBanking>(core: C, admission: Admission): C =>
-  Object.assign(Object.create(core) as C, {
-    checkIdentity: (...args: Parameters<CoreBanking['checkIdentity']>) =>
-      admission.run(() => core.checkIdentity(...args)),
-    verifyPin: (...args: Parameters<CoreBanking['verifyPin']>) => admission.run(() => core.verifyPin(...args)),
-  });
+export const withAdmittedChecks = <C extends CoreBanking>(core: C, admission: Admission): C => ({
+  ...core,
+  checkIdentity: (...args: Parameters<CoreBanking['checkIdentity']>) =>
+    admission.run(() => core.checkIdentity(...args)),
+  verifyPin: (...args: Parameters<CoreBanking['verifyPin']>) => admission.run(() => core.verifyPin(...args)),
+});

@@ -58,7 +58,7 @@ const partnerLegal = ({ partner, locale }: InteractionRequest) =>
  * after it began (oidc-provider's own clock, so `exp` is what it will compare).
  */
 const timeLimit = (deps: Pick<InteractionDeps, 'config'>, request: InteractionRequest) => {
-  const exp = (request.details as { exp?: number }).exp;
+  const { exp } = request.details;
   const minutes = Math.round(deps.config.settings.lifetimes.interactionSeconds / 60);
   return exp === undefined ? undefined : request.t('flow.time_limit', { minutes, time: jstTimeText(exp * 1000) });
 };
