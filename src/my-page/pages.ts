@@ -1,6 +1,7 @@
 import type { ParameterizedContext } from 'koa';
 import type { AvailabilityAnswer } from '../availability/index.ts';
 import { jstDateTimeText } from '../shared/jst.ts';
+import { renderErrorPage as renderSharedErrorPage } from '../http/error-page.ts';
 import { switchLocaleHref } from '../http/locale.ts';
 import type { MessageKey } from '../i18n/index.ts';
 import type { MyPageDeps, MyPageRouteState } from './deps.ts';
@@ -116,17 +117,19 @@ export const renderConfirmPage = (deps: Pick<MyPageDeps, 'render'>, ctx: PageCon
   deps.render(ctx, 'my/confirm-end', { csrf: csrf(ctx), linkage: shown(ctx, linkage) }, page(ctx, 'my.confirm.title'));
 };
 
+/** An error page of /my, through the one error page, with the way back to /my. */
 export const renderErrorPage = (
   deps: Pick<MyPageDeps, 'render'>,
   ctx: PageContext,
   options: { status: number; code: string; messageKey: MessageKey },
 ) => {
-  deps.render(
-    ctx,
-    'my/error',
-    { code: options.code, messageKey: options.messageKey },
-    page(ctx, 'error.title', options.status),
-  );
+  const { locale } = request(ctx);
+  renderSharedErrorPage(deps.render, ctx, {
+    ...options,
+    locale,
+    myPage: true,
+    switchLocaleHref: page(ctx, 'error.title').switchLocaleHref,
+  });
 };
 
 export const renderClosedPage = (
