@@ -17,7 +17,8 @@
 // `faults` (test/faults/) freezes, kills and restarts Redis and signals server processes, each file
 // its own private redis-server and server on ports of its own: its files run one at a time, beside
 // the parallel workers, and assert against the configured request deadline plus a stated margin.
-// `npm test -- --selectProjects faults` runs them alone.
+// deploy/production-gateway runs with them: it asserts the production deadline (2 s) against a
+// slowed and a stopped gateway, the same kind of margin. `npm test -- --selectProjects faults` runs them alone.
 
 const common = {
   testEnvironment: 'node',
@@ -66,6 +67,9 @@ const unit = [
 
 const browser = ['browser/*', 'admin/console-browser'].map((name) => `<rootDir>/test/${name}.test.ts`);
 
+const productionGateway = '<rootDir>/test/deploy/production-gateway.test.ts';
+const faults = ['<rootDir>/test/faults/**/*.test.ts', productionGateway];
+
 // Files that belong to a project other than integration.
 const ownProjects = [...unit, ...browser];
 
@@ -79,7 +83,13 @@ export default {
   globalTeardown: '<rootDir>/test/support/global-teardown.js',
   projects: [
     // Timeouts per test: a test that needs longer says so itself (the third argument of `test`).
-    { ...common, ...timeout(15_000), displayName: 'unit', testMatch: unit },
+    {
+      ...common,
+      ...timeout(15_000),
+      displayName: 'unit',
+      testMatch: unit,
+      testPathIgnorePatterns: [toPathPattern(productionGateway)],
+    },
     {
       ...common,
       ...timeout(30_000),
@@ -92,7 +102,7 @@ export default {
       ...common,
       ...timeout(60_000, { serialProject: true }),
       displayName: 'faults',
-      testMatch: ['<rootDir>/test/faults/**/*.test.ts'],
+      testMatch: faults,
     },
   ],
 };

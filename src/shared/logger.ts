@@ -19,17 +19,37 @@ export interface Logger {
 const SECRET_FIELD =
   /pin|otp|password|secret|token|cookie|authorization|dpop|assertion|code_verifier|^code$|accountNumber/i;
 
+/**
+ * The value with every secret-looking field replaced. Copies only what it changes: a value with
+ * nothing to hide (most log lines, every access-log line) comes back as it is, unallocated.
+ */
 export const redact = (value: unknown, depth = 0): unknown => {
   if (depth > 6 || value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    value.forEach((v: unknown, i) => {
+      const r = redact(v, depth + 1);
+      if (r !== v) (copy ??= [...value])[i] = r;
+    });
+    return copy ?? value;
+  }
   return redactFields(value, depth);
 };
 
-/** An object's fields, redacted as `redact` does. */
-const redactFields = (fields: object, depth = 0): Record<string, unknown> => {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(fields)) out[k] = SECRET_FIELD.test(k) ? '[redacted]' : redact(v, depth + 1);
-  return out;
+/**
+ * An object's fields, redacted as `redact` does: the object itself when nothing is secret. Anything
+ * but a plain object (a class instance, an Error) becomes a plain copy of its own fields, redacted:
+ * its toJSON could otherwise show what the walk did not see.
+ */
+const redactFields = <T extends object>(fields: T, depth = 0): T | Record<string, unknown> => {
+  const proto: unknown = Object.getPrototypeOf(fields);
+  const plain = proto === Object.prototype || proto === null;
+  let copy: Record<string, unknown> | undefined = plain ? undefined : {};
+  for (const [k, v] of Object.entries(fields)) {
+    const r = SECRET_FIELD.test(k) ? '[redacted]' : redact(v, depth + 1);
+    if (r !== v || copy) (copy ??= Object.fromEntries(Object.entries(fields)))[k] = r;
+  }
+  return copy ?? fields;
 };
 
 export interface LoggerOptions {
@@ -61,6 +81,8 @@ const wrap = (log: pino.Logger): Logger => {
 };
 
 export const createLogger = (options: LoggerOptions = {}): Logger => {
+  // pino.destination registers its own exit hook that writes out what is still buffered (flushSync),
+  // so lines logged just before process.exit are not lost.
   const destination =
     options.destination ?? (options.write ? { write: options.write } : pino.destination({ dest: 1, sync: false }));
   const log = pino(
