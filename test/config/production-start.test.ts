@@ -53,6 +53,8 @@ beforeAll(async () => {
     CORE_BANKING_CA_FILE: tls.files.ca,
     CORE_BANKING_CERT_FILE: tls.files.clientCert,
     CORE_BANKING_KEY_FILE: tls.files.clientKey,
+    PIN_CHECK_CONCURRENCY: '2',
+    STAFF_PASSWORD_CONCURRENCY: '1',
   };
 });
 afterAll(() => {
@@ -99,6 +101,12 @@ describe('a required piece missing is refused, naming it', () => {
     ['an https issuer', { ISSUER: 'http://auth.bank.test' }, 'server.issuer'],
     ['Redis', { REDIS_URL: undefined }, 'REDIS_URL'],
     ['PostgreSQL', { DATABASE_URL: undefined }, 'DATABASE_URL'],
+    ['how many PIN checks run at once', { PIN_CHECK_CONCURRENCY: undefined }, 'admission.pinCheck.concurrent'],
+    [
+      'how many staff password checks run at once',
+      { STAFF_PASSWORD_CONCURRENCY: undefined },
+      'admission.staffPassword.concurrent',
+    ],
   ])('%s', (_label, changes, named) => {
     expect(refusal(changes).oneLine()).toContain(named);
   });
