@@ -9,16 +9,16 @@
 // Tests may run at the same time as any other file, so each file takes its own Redis key prefix
 // (REDIS_KEY_PREFIX / keyPrefix with a random part) and its ports from test/support/ports.ts.
 //
-// A project whose files must run one at a time (they stop or stall shared processes, say) uses
-// the serial runner: add
-//   { ...common, displayName: 'NAME', runner: '<rootDir>/test/support/serial-runner.js', testMatch: [...] }
-// to `projects`, and its files to `ownProjects` so that integration leaves them out. Jest runs a
-// serial project's files in its main process, one after another, before or after the parallel ones.
+// A project whose files must not run beside each other (they stop or stall processes, say) says
+// `serialProject: true` in its globals: test/support/projects-runner.js runs its files one after another in
+// jest's main process, at the same time as the parallel workers run the other projects' files.
 // `npm test -- --selectProjects NAME` runs one project; `npm test -- test/path/file.test.ts` one file.
 
-// `faults` (test/faults/) freezes, kills and restarts Redis and signals server processes: its files
-// run one at a time through the serial runner, while no other file runs, and assert against the
-// configured request deadline plus a stated margin. `npm test -- --selectProjects faults` runs them.
+// `faults` (test/faults/) freezes, kills and restarts Redis and signals server processes, each file
+// its own private redis-server and server on ports of its own: its files run one at a time, beside
+// the parallel workers, and assert against the configured request deadline plus a stated margin.
+// deploy/production-gateway runs with them: it asserts the production deadline (2 s) against a
+// slowed and a stopped gateway, the same kind of margin. `npm test -- --selectProjects faults` runs them alone.
 
 const common = {
   testEnvironment: 'node',
@@ -32,12 +32,18 @@ const common = {
       },
     ],
   },
-  setupFiles: ['<rootDir>/test/support/realm-fix.js'],
+  setupFiles: [
+    '<rootDir>/test/support/realm-fix.js',
+    '<rootDir>/test/support/child-compile-cache.js',
+    '<rootDir>/test/support/worker-priority.js',
+  ],
   setupFilesAfterEnv: ['<rootDir>/test/support/project-timeout.js'],
+  // One runner for every project: jest then gives it every file of the run at once.
+  runner: '<rootDir>/test/support/projects-runner.js',
 };
 
 /** A project's default time per test and per hook, in ms (test/support/project-timeout.js). */
-const timeout = (ms) => ({ globals: { testTimeoutMs: ms } });
+const timeout = (ms, more = {}) => ({ globals: { testTimeoutMs: ms, ...more } });
 
 const unit = [
   'admin/demo-staff',
@@ -61,6 +67,9 @@ const unit = [
 
 const browser = ['browser/*', 'admin/console-browser'].map((name) => `<rootDir>/test/${name}.test.ts`);
 
+const productionGateway = '<rootDir>/test/deploy/production-gateway.test.ts';
+const faults = ['<rootDir>/test/faults/**/*.test.ts', productionGateway];
+
 // Files that belong to a project other than integration.
 const ownProjects = [...unit, ...browser];
 
@@ -68,11 +77,19 @@ export default {
   // Two cores: jest's default (cores − 1) would be a single worker. The tests wait on servers,
   // Redis and Chromium much of the time, so two workers keep both cores busy.
   maxWorkers: 2,
+  // Long files first, also on a clean checkout without jest's cache of last times.
+  testSequencer: '<rootDir>/test/support/sequencer.js',
   globalSetup: '<rootDir>/test/support/global-setup.js',
   globalTeardown: '<rootDir>/test/support/global-teardown.js',
   projects: [
     // Timeouts per test: a test that needs longer says so itself (the third argument of `test`).
-    { ...common, ...timeout(15_000), displayName: 'unit', testMatch: unit },
+    {
+      ...common,
+      ...timeout(15_000),
+      displayName: 'unit',
+      testMatch: unit,
+      testPathIgnorePatterns: [toPathPattern(productionGateway)],
+    },
     {
       ...common,
       ...timeout(30_000),
@@ -83,10 +100,9 @@ export default {
     { ...common, ...timeout(90_000), displayName: 'browser', testMatch: browser },
     {
       ...common,
-      ...timeout(60_000),
+      ...timeout(60_000, { serialProject: true }),
       displayName: 'faults',
-      runner: '<rootDir>/test/support/serial-runner.js',
-      testMatch: ['<rootDir>/test/faults/**/*.test.ts'],
+      testMatch: faults,
     },
   ],
 };

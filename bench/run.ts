@@ -5,11 +5,11 @@
 //
 // Settings (environment): BENCH_SECONDS (measured window, default 8), BENCH_WARMUP (seconds, 2),
 // BENCH_ROUNDS (3; 5 for a longer run), BENCH_CONNECTIONS ("10,50"), BENCH_LOGIN_CONCURRENCY (16),
-// BENCH_JSON (where the JSON goes, default bench/last-run.json), BENCH_PROFILE (a directory: the
-// real server runs under --cpu-prof and writes its profile there), BENCH_POSTGRES=0 (no record
-// store), BENCH_DATABASE_OWNER_URL (a PostgreSQL to create the bench's database on instead of a
-// private server), BENCH_SMOKE=1 (a few seconds, what npm test runs: the harness works, nothing is
-// judged).
+// BENCH_SCENARIOS ("data,refresh,logins": which to run), BENCH_JSON (where the JSON goes, default
+// bench/last-run.json), BENCH_PROFILE (a directory: the real server runs under --cpu-prof and
+// writes its profile there on exit), BENCH_POSTGRES=0 (no record store), BENCH_DATABASE_OWNER_URL
+// (a PostgreSQL to create the bench's database on instead of a private server), BENCH_SMOKE=1 (a
+// few seconds, what npm test runs: the harness works, nothing is judged).
 import { mkdtempSync, writeFileSync, existsSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -37,6 +37,7 @@ const CONNECTIONS = (env.BENCH_CONNECTIONS ?? (SMOKE ? '10' : '10,50')).split(',
 const LOGIN_CONCURRENCY = Number(env.BENCH_LOGIN_CONCURRENCY ?? (SMOKE ? 2 : 16));
 const JSON_OUT = env.BENCH_JSON ?? join(ROOT, 'bench', 'last-run.json');
 const PROFILE_DIR = env.BENCH_PROFILE;
+const SCENARIOS = new Set((env.BENCH_SCENARIOS ?? 'data,refresh,logins').split(','));
 const started = Date.now();
 const log = (m: string) => process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(0)}s] ${m}\n`);
 
@@ -75,7 +76,10 @@ const startReal = async (): Promise<Side> => {
     log,
   });
   stopAll.push(() => server.stop(SMOKE ? 'SIGKILL' : 'SIGTERM'));
+  const before = await server.redis.memory();
   const { tokens } = await linkWith(server.url);
+  const after = await server.redis.memory();
+  linkageMemory = { keys: after.keys - before.keys, bytes: after.bytes - before.bytes };
   return {
     name: 'real',
     ...server,
@@ -91,6 +95,8 @@ const linkWith = async (url: string) => {
   return linked;
 };
 const dpopOf = new Map<string, Signer>();
+/** What one linkage (its authorization's session keys included) holds in Redis. */
+let linkageMemory = { keys: 0, bytes: 0 };
 
 const startRef = async (name: string, script: string, extra: Record<string, string>): Promise<Side> => {
   const [redis, port] = await Promise.all([startRedis(), freePort()]);
@@ -134,7 +140,17 @@ interface Run {
   redisPerCommand?: Record<string, number>;
   pgRowsPerRequest?: number;
   pgBytesPerRequest?: number;
-  logins?: { admitted: number; congested: number; other: number; perSecond: number; congestedShare: number };
+  /** 503 answers are `congested`; `admissionPage` counts those that were the 混雑 page itself. */
+  logins?: {
+    admitted: number;
+    congested: number;
+    admissionPage: number;
+    other: number;
+    perSecond: number;
+    congestedShare: number;
+    admissionPageShare: number;
+  };
+  statusCodes: Record<string, number>;
   lateSigned: number;
 }
 
@@ -199,7 +215,7 @@ const cannon = (
 
 /** Customers logging in on the my page (PIN check) in a loop until `until` says stop. */
 const loginLoad = (url: string, concurrency: number) => {
-  const counts = { admitted: 0, congested: 0, other: 0 };
+  const counts = { admitted: 0, congested: 0, admissionPage: 0, other: 0 };
   let stop = false;
   const one = async () => {
     const go = browser(`${url}/never`);
@@ -212,8 +228,11 @@ const loginLoad = (url: string, concurrency: number) => {
       accountNumber: c.accountNumber,
       pin: c.pin,
     });
-    if (res.status === 503 || /混み合/.test(res.html)) counts.congested += 1;
-    else if (res.status === 200 && /name="otp"/.test(res.html)) counts.admitted += 1;
+    if (res.status === 503) {
+      counts.congested += 1;
+      // The login admission limit's page, not the generic 「混み合っているか、点検しています」 one.
+      if (res.html.includes('ただいま混み合っています')) counts.admissionPage += 1;
+    } else if (res.status === 200 && /name="otp"/.test(res.html)) counts.admitted += 1;
     else counts.other += 1;
   };
   const workers = Array.from({ length: concurrency }, async () => {
@@ -236,11 +255,15 @@ const measure = async (
   make: Make,
   withLogins = 0,
 ): Promise<Run> => {
+  // Logins (when asked) run from before the warm-up, so that its rate is the rate beside them.
+  const logins = withLogins ? loginLoad(side.url, withLogins) : undefined;
   // Warm-up: proofs signed on the fly (not measured); its rate sizes the measured window's proofs.
   // (The smoke test counts requests instead: it checks the harness, not the speed.)
   const warm = await cannon(side, connections, make, SMOKE ? { amount: 20 } : { duration: WARMUP });
   const warmRate = warm.result.requests.total / Math.max(warm.seconds, 0.1);
-  const amount = SMOKE ? 40 : Math.max(200, Math.ceil(warmRate * SECONDS * 1.15));
+  // The measured window lasts SECONDS (a saturated side must not stretch the run); proofs for 2.5 ×
+  // the warm-up's rate are signed before it, and any beyond are signed on the fly and reported.
+  const amount = SMOKE ? 40 : Math.max(1000, Math.ceil(warmRate * SECONDS * 2.5));
   const signed = Array.from({ length: amount }, make);
   let late = 0;
   let i = 0;
@@ -249,15 +272,13 @@ const measure = async (
     late += 1;
     return make();
   };
-  const logins = withLogins ? loginLoad(side.url, withLogins) : undefined;
-  if (logins) await new Promise((r) => setTimeout(r, 300));
   const loginsBefore = logins ? { ...logins.counts } : undefined;
   const cpu0 = side.proc.cpuSeconds();
   const r0 = await side.redis.counters();
   const pg0 = side.db && scenario !== 'logins' ? await side.db.counters() : undefined;
   let peak = side.proc.rss();
   const sampler = setInterval(() => (peak = Math.max(peak, side.proc.rss())), 100);
-  const { result, seconds } = await cannon(side, connections, next, { amount });
+  const { result, seconds } = await cannon(side, connections, next, SMOKE ? { amount } : { duration: SECONDS });
   const cpu1 = side.proc.cpuSeconds();
   clearInterval(sampler);
   peak = Math.max(peak, side.proc.rss());
@@ -275,16 +296,19 @@ const measure = async (
   if (loginCounts && loginsBefore) {
     const admitted = loginCounts.admitted - loginsBefore.admitted;
     const congested = loginCounts.congested - loginsBefore.congested;
+    const admissionPage = loginCounts.admissionPage - loginsBefore.admissionPage;
     const other = loginCounts.other - loginsBefore.other;
     loginStats = {
       admitted,
       congested,
+      admissionPage,
       other,
       perSecond: admitted / seconds,
       congestedShare: congested / Math.max(admitted + congested + other, 1),
+      admissionPageShare: admissionPage / Math.max(admitted + congested + other, 1),
     };
   }
-  return {
+  const run: Run = {
     side: side.name,
     scenario,
     connections,
@@ -306,7 +330,16 @@ const measure = async (
       : {}),
     ...(loginStats ? { logins: loginStats } : {}),
     lateSigned: late,
+    statusCodes: Object.fromEntries(
+      Object.entries(result.statusCodeStats ?? {}).map(([code, v]) => [code, (v as { count: number }).count]),
+    ),
   };
+  log(
+    `${scenario} ${side.name} c=${connections} round ${round}: ${run.rps.toFixed(0)} req/s, ` +
+      `p99 ${run.p99} ms, ${run.cpuUsPerRequest.toFixed(0)} µs CPU` +
+      (run.logins ? `, logins ${run.logins.perSecond.toFixed(1)}/s` : ''),
+  );
+  return run;
 };
 
 // ---------- the run ----------
@@ -344,18 +377,23 @@ const runs: Run[] = [];
 const rotate = <T>(xs: T[], k: number) => xs.map((_, i) => xs[(i + k) % xs.length]);
 for (let round = 1; round <= ROUNDS; round += 1) {
   for (const c of CONNECTIONS) {
-    for (const side of rotate([real, bare, limit, upstream], round - 1)) {
-      runs.push(await measure(side, 'data', c, round, dataCall(side)));
-    }
-    for (const side of rotate([real, upstream], round - 1)) {
-      runs.push(await measure(side, 'refresh', c, round, refreshCall(side)));
-    }
+    if (SCENARIOS.has('data'))
+      for (const side of rotate([real, bare, limit, upstream], round - 1)) {
+        runs.push(await measure(side, 'data', c, round, dataCall(side)));
+      }
+    if (SCENARIOS.has('refresh'))
+      for (const side of rotate([real, upstream], round - 1)) {
+        runs.push(await measure(side, 'refresh', c, round, refreshCall(side)));
+      }
   }
-  runs.push(await measure(real, 'logins', CONNECTIONS[0], round, dataCall(real), LOGIN_CONCURRENCY));
+  if (SCENARIOS.has('logins'))
+    runs.push(await measure(real, 'logins', CONNECTIONS[0], round, dataCall(real), LOGIN_CONCURRENCY));
   log(`round ${round}/${ROUNDS} done`);
 }
 const rssAtRest = real.proc.rss() / 2 ** 20;
 const redisKeys = (await real.redis.counters()).keys;
+// What the load left in Redis (replay markers, refreshed access tokens, my-page sessions...).
+const redisMemory = await real.redis.memory();
 await cleanup();
 
 // ---------- the table ----------
@@ -382,6 +420,10 @@ const summary = (side: string, scenario: string, c: number) => {
     non2xx: rs.reduce((a, r) => a + r.non2xx, 0),
     errors: rs.reduce((a, r) => a + r.errors, 0),
     lateSigned: rs.reduce((a, r) => a + r.lateSigned, 0),
+    statusCodes: rs.reduce<Record<string, number>>((a, r) => {
+      for (const [k, v] of Object.entries(r.statusCodes)) a[k] = (a[k] ?? 0) + v;
+      return a;
+    }, {}),
     redisCommands: median(rs.map((r) => r.redisCommandsPerRequest)),
     redisBytes: median(rs.map((r) => r.redisBytesPerRequest)),
     redisPerCommand: rs.at(-1)?.redisPerCommand,
@@ -391,6 +433,7 @@ const summary = (side: string, scenario: string, c: number) => {
       ? {
           perSecond: median(rs.map((r) => r.logins!.perSecond)),
           congestedShare: median(rs.map((r) => r.logins!.congestedShare)),
+          admissionPageShare: median(rs.map((r) => r.logins!.admissionPageShare)),
           other: rs.reduce((a, r) => a + r.logins!.other, 0),
         }
       : undefined,
@@ -400,7 +443,7 @@ const rows = [
   ...CONNECTIONS.flatMap((c) => ['real', 'bare koa', 'limit', 'upstream'].map((s) => summary(s, 'data', c))),
   ...CONNECTIONS.flatMap((c) => ['real', 'upstream'].map((s) => summary(s, 'refresh', c))),
   summary('real', 'logins', CONNECTIONS[0]),
-];
+].filter((r) => r.rounds > 0);
 
 /** Median over rounds of the per-round ratio a/b (noise in one round hits both sides of it). */
 const ratio = (a: Run[], b: Run[], f: (r: Run) => number) =>
@@ -472,7 +515,8 @@ for (const r of rows) {
   cells.push(fmt(r.cpuUs), fmt(r.peakRssMb), String(r.non2xx + r.errors));
   const logins = r.logins
     ? `   logins admitted ${fmt(r.logins.perSecond, 1)}/s, ` +
-      `sent to 混雑 page ${fmt(r.logins.congestedShare * 100, 1)}%` +
+      `503 ${fmt(r.logins.congestedShare * 100, 1)}% ` +
+      `(the 混雑 page ${fmt(r.logins.admissionPageShare * 100, 1)}%)` +
       (r.logins.other ? `, other answers ${r.logins.other}` : '')
     : '';
   out.push(line(cells) + logins);
@@ -481,7 +525,8 @@ out.push('');
 out.push('targets');
 for (const t of targets)
   out.push(
-    `  ${t.met ? 'met    ' : 'NOT MET'}  ${pad(t.name, 40, true)} ${pad(fmt(t.value, 2), 7)}  (target ${t.target})`,
+    `  ${t.met ? 'met    ' : Number.isNaN(t.value) ? 'not run' : 'NOT MET'}  ${pad(t.name, 40, true)} ` +
+      `${pad(fmt(t.value, 2), 7)}  (target ${t.target})`,
   );
 out.push('');
 out.push('per-call costs of the real server (docs/capacity.md)');
@@ -495,33 +540,49 @@ const costRow = (label: string, r: ReturnType<typeof summary>) =>
 out.push(costRow(`data call c=${cMax}`, summary('real', 'data', cMax)));
 out.push(costRow(`refresh c=${cMax}`, summary('real', 'refresh', cMax)));
 out.push(costRow(`data+logins c=${c0}`, summary('real', 'logins', c0)));
-out.push(`  server RSS at rest after the run ${fmt(rssAtRest)} MB; Redis keys ${redisKeys}`);
+out.push(
+  `  one linkage holds ${linkageMemory.keys} Redis keys, ${fmt(linkageMemory.bytes)} bytes ` +
+    '(the authorization flow included)',
+);
+out.push(`  server RSS at rest after the run ${fmt(rssAtRest)} MB; Redis keys ${redisKeys}, by family (keys, bytes):`);
+out.push(
+  ...Object.entries(redisMemory.families)
+    .sort((a, b) => b[1].bytes - a[1].bytes)
+    .slice(0, 8)
+    .map(([f, v]) => `    ${f}  ${v.keys}  ${fmt(v.bytes)}`),
+);
 const late = rows.reduce((a, r) => a + r.lateSigned, 0);
 if (late)
   out.push(`  note: ${late} proofs had to be signed during a measured window (the window outran its warm-up rate)`);
 const failed = rows.filter((r) => r.non2xx + r.errors > 0);
 if (failed.length)
   out.push(
-    `  WARNING: non-2xx or errors on ${failed.map((r) => `${r.scenario}/${r.side}/c=${r.connections}`).join(', ')}`,
+    `  WARNING: non-2xx or errors on ${failed
+      .map((r) => `${r.scenario}/${r.side}/c=${r.connections} (${JSON.stringify(r.statusCodes)}, errors ${r.errors})`)
+      .join(', ')}`,
   );
 
-// The record store's own figures (npm run bench:records), when that bench exists.
+// The record store's own figures (npm run bench:records), shortened so that the whole run stays
+// within its time (BENCH_RECORDS_ARGS to change them, BENCH_RECORDS=0 to leave it out).
 const recordsBench = join(ROOT, 'bench', 'records.ts');
 let records: string | undefined;
-if (existsSync(recordsBench) && !SMOKE) {
+if (existsSync(recordsBench) && !SMOKE && env.BENCH_RECORDS !== '0') {
+  log('npm run bench:records (shortened)');
+  const args = (env.BENCH_RECORDS_ARGS ?? '--calls 1500 --backlog 20000').split(' ').filter(Boolean);
   const r = spawnSync(
     process.execPath,
-    ['--experimental-strip-types', '--no-warnings=ExperimentalWarning', recordsBench],
-    {
-      cwd: ROOT,
-      encoding: 'utf8',
-      env: { ...process.env, BENCH_RECORDS_SUMMARY: '1' },
-      timeout: 180_000,
-    },
+    ['--experimental-strip-types', '--no-warnings=ExperimentalWarning', recordsBench, ...args],
+    { cwd: ROOT, encoding: 'utf8', env: process.env, timeout: 150_000 },
   );
-  records = (r.stdout || r.stderr || '').trim();
+  records = r.error
+    ? `did not finish: ${r.error.message}`
+    : (r.stdout || r.stderr || '')
+        .trim()
+        .split('\n')
+        .filter((l) => !l.startsWith('{'))
+        .join('\n');
   out.push('');
-  out.push('npm run bench:records (summary)');
+  out.push(`npm run bench:records -- ${args.join(' ')}`);
   out.push(...records.split('\n').map((l) => `  ${l}`));
 }
 
@@ -535,6 +596,8 @@ writeFileSync(
       settings: { SECONDS, WARMUP, ROUNDS, CONNECTIONS, LOGIN_CONCURRENCY },
       rows,
       targets,
+      linkageMemory,
+      redisMemory,
       runs,
       records,
     },

@@ -33,6 +33,8 @@ export interface PrivateRedis {
   client: Redis;
   /** Commands executed (INFO not counted) and bytes in + out, since start. */
   counters(): Promise<{ commands: number; bytes: number; keys: number; perCommand: Record<string, number> }>;
+  /** MEMORY USAGE summed over every key, by key family (the part before the first long id). */
+  memory(): Promise<{ bytes: number; keys: number; families: Record<string, { keys: number; bytes: number }> }>;
   stop(): Promise<void>;
 }
 
@@ -79,6 +81,24 @@ export const startRedis = async (): Promise<PrivateRedis> => {
         keys: await client.dbsize(),
         perCommand,
       };
+    },
+    async memory() {
+      const families: Record<string, { keys: number; bytes: number }> = {};
+      let bytes = 0;
+      let keys = 0;
+      let cursor = '0';
+      do {
+        const [next, batch] = await client.scan(cursor, 'COUNT', 1000);
+        cursor = next;
+        for (const key of batch) {
+          const b = Number((await client.memory('USAGE', key)) ?? 0);
+          const family = key.replace(/[0-9a-zA-Z_-]{16,}.*$/, '…');
+          families[family] = { keys: (families[family]?.keys ?? 0) + 1, bytes: (families[family]?.bytes ?? 0) + b };
+          bytes += b;
+          keys += 1;
+        }
+      } while (cursor !== '0');
+      return { bytes, keys, families };
     },
     async stop() {
       client.disconnect();

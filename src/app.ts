@@ -35,11 +35,10 @@ import { errorHandler, requestId } from './http/error-handler.ts';
 import { pinToIssuer } from './http/issuer-origin.ts';
 import { resolveLocale } from './http/locale.ts';
 import { createRenderer } from './http/render.ts';
-import { renderUnavailablePage } from './http/unavailable.ts';
+import { renderErrorPage, renderNotFoundPage, renderUnavailablePage, wantsHtml } from './http/error-page.ts';
 import { unavailableCause } from './shared/unavailable.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { staticFiles } from './http/static-files.ts';
-import { translator } from './i18n/index.ts';
 import { createIdentityCheck } from './identity-check/identity-check.ts';
 import { interactionRouter } from './interaction/router.ts';
 import { accessLog, createConsentFunnel, createMetrics, httpMetrics, notePartner, opsRouter } from './ops/index.ts';
@@ -178,7 +177,7 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
   let httpCore: HttpCoreBanking | undefined;
   if (!overrides.coreBanking && settings.coreBanking.connector === 'http') {
     httpCore = createHttpCoreBanking({
-      settings: settings.coreBanking.http as Parameters<typeof createHttpCoreBanking>[0]['settings'],
+      settings: settings.coreBanking.http,
       contract: loadGatewayContract(config.rootDir),
       tls: config.coreBankingTls,
       store,
@@ -274,19 +273,31 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     availability,
     extraRedirectUris: (clientId) => (demoPartnerIds.has(clientId) ? [demoCallback] : []),
     renderError: async (ctx, out, error) => {
+      const uiLocales = ctx.oidc?.params?.ui_locales;
       const unavailable = unavailableCause(error);
-      if (unavailable) return renderUnavailablePage(render, ctx, unavailable);
-      const locale = resolveLocale(ctx);
-      render(
-        ctx,
-        'error',
-        { code: out.error, messageKey: 'error.generic' },
-        { locale, title: translator(locale)('error.title'), status: ctx.status >= 400 ? ctx.status : 400 },
-      );
+      if (unavailable) return renderUnavailablePage(render, ctx, unavailable, uiLocales);
+      // oidc-provider renders only what it cannot send back to a redirect URI: name the partner, link nowhere.
+      const locale = resolveLocale(ctx, uiLocales);
+      const clientId = ctx.oidc?.client?.clientId;
+      const partner = clientId === undefined ? undefined : (await partners.find(clientId))?.partner;
+      renderErrorPage(render, ctx, {
+        status: ctx.status >= 400 ? ctx.status : 400,
+        code: out.error,
+        messageKey: 'error.generic',
+        locale,
+        wayBack: partner && { partnerName: partner.name[locale] },
+        // Its URL carries the request oidc-provider refused: not echoed back in a language link.
+        switchLocaleHref: null,
+      });
     },
   });
 
   auditProviderEvents(provider, audit, { logger });
+  // oidc-provider answers whatever no router took: an unknown URL gets the bank's page in a browser.
+  provider.use(async (pctx, next) => {
+    await next();
+    if (pctx.status === 404 && pctx.body === undefined && wantsHtml(pctx)) renderNotFoundPage(render, pctx);
+  });
   // The access log's partner for oidc-provider's own endpoints (PAR, token, revocation).
   provider.use(async (pctx, next) => {
     await next();
@@ -306,7 +317,7 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
   koa.use(
     errorHandler(logger, {
       onUnavailable: () => metrics.storeUnavailable(),
-      renderUnavailable: (ctx, error) => renderUnavailablePage(render, ctx, error),
+      render,
     }),
   );
   koa.use(securityHeaders({ hsts: settings.server.issuer.startsWith('https:') }));

@@ -11,6 +11,7 @@ import { createDeadlines } from './shared/deadline.ts';
 import { createLogger } from './shared/logger.ts';
 import { unavailableCause } from './shared/unavailable.ts';
 import { createStore } from './store/create-store.ts';
+import { messageOf } from './shared/thrown.ts';
 
 const logger = createLogger();
 /** One clear line, no stack trace: what an operator needs to fix it. */
@@ -83,7 +84,7 @@ const connect = async () => {
       if (attempt === 0)
         logger.warn('store not reachable at start; retrying with back-off, /readyz answers 503 until then', {
           store: redis ? 'redis' : 'memory',
-          error: (error as Error).message,
+          error: messageOf(error),
         });
       await sleep(Math.min(100 * 2 ** attempt, 5000));
     }
@@ -105,7 +106,7 @@ const start = async () => {
       if (error instanceof ConfigError) fatal(error.oneLine(), 78);
       // The store went away again while the app read its state: wait for it once more.
       if (!unavailableCause(error)) throw error;
-      logger.warn('store lost during start; retrying', { error: (error as Error).message });
+      logger.warn('store lost during start; retrying', { error: messageOf(error) });
     }
   }
 };
@@ -137,7 +138,7 @@ const shutdown = async (signal: string) => {
     if (app) await app.close();
     else await store.close();
   } catch (error) {
-    logger.error('shutdown did not complete cleanly', { error: (error as Error).message });
+    logger.error('shutdown did not complete cleanly', { error: messageOf(error) });
   }
   logger.info('stopped', { signal, cutOff: finished ? 0 : inFlight.size });
   logger.flush();

@@ -14,6 +14,7 @@ import { answer, inForce } from './answer.ts';
 import { restrictionInputSchema } from './restriction-schema.ts';
 import { createStoredCollection } from './stored-collection.ts';
 import type { Availability, Restriction, RestrictionInput } from './types.ts';
+import { messageOf } from '../shared/thrown.ts';
 
 export const AVAILABILITY_CHANGED_CHANNEL = 'availability:changed';
 const DEFAULT_REFRESH_MS = 1000;
@@ -82,7 +83,7 @@ export const createAvailability = async (deps: {
       } catch (e) {
         logger.warn('availability: a stored one-off window is invalid and is ignored', {
           id: w.id,
-          error: (e as Error).message,
+          error: messageOf(e),
         });
         return [];
       }
@@ -129,7 +130,7 @@ export const createAvailability = async (deps: {
         // The last known state stays in force; say so once per outage, not once a second.
         if (!failing)
           logger.warn('availability: cannot read restrictions from the store; keeping the last known state', {
-            error: (e as Error).message,
+            error: messageOf(e),
           });
         failing = true;
       },
@@ -143,7 +144,7 @@ export const createAvailability = async (deps: {
       await store.publish(AVAILABILITY_CHANGED_CHANNEL, 'changed');
     } catch (e) {
       // Stored already: the other instances read it at their next periodic refresh.
-      logger.warn('availability: could not announce a change', { error: (e as Error).message });
+      logger.warn('availability: could not announce a change', { error: messageOf(e) });
     }
   };
 

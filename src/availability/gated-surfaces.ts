@@ -69,7 +69,7 @@ export const gatedSurface = (request: { path: string; grantType?: string }): Sur
   const path = canonicalPath(request.path);
   if (GATE_EXEMPTIONS.pathPrefixes.some((prefix) => under(path, prefix))) return undefined;
   if (request.grantType !== undefined) {
-    if ((GATE_EXEMPTIONS.grantTypes as readonly string[]).includes(request.grantType)) return undefined;
+    if (GATE_EXEMPTIONS.grantTypes.some((item) => item === request.grantType)) return undefined;
     // The code exchange finishes a flow the closed page already let through: never cut it off.
     return request.grantType === 'refresh_token' ? 'token_refresh' : undefined;
   }

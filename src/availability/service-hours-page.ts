@@ -1,12 +1,12 @@
 import { SURFACES, type IsoRange, type ScheduleClosure, type ScheduleDay, type Surface } from '../calendar/index.ts';
-import type { Locale, MessageKey, Translate } from '../i18n/index.ts';
+import type { Locale, Translate } from '../i18n/index.ts';
 import { jstDateText, jstDateTimeText, jstTimeText } from '../shared/jst.ts';
 import type { ServiceStatus } from './service-status.ts';
 
 /** The surfaces a customer meets, as columns of the day table. */
 const DAY_TABLE_SURFACES: Surface[] = ['authorization', 'data_api'];
 
-const surfaceName = (t: Translate, surface: Surface) => t(`surface.${surface}` as MessageKey);
+const surfaceName = (t: Translate, surface: Surface) => t(`surface.${surface}` as const);
 
 /** "07:00–23:00, …" for one day, or the day's "closed" word. */
 const openText = (day: ScheduleDay, surface: Surface, t: Translate) => {
@@ -73,9 +73,7 @@ export const serviceHoursView = (status: ServiceStatus, locale: Locale, t: Trans
   })),
   closures: summariseClosures(status.schedule.closures).map(({ closure: c, daily }) => ({
     kind:
-      c.kind === 'one_off'
-        ? t('hours.closure.one_off', { reason: c.reason })
-        : t(`hours.closure.${c.kind}` as MessageKey),
+      c.kind === 'one_off' ? t('hours.closure.one_off', { reason: c.reason }) : t(`hours.closure.${c.kind}` as const),
     surfaces: c.surfaces.map((s) => surfaceName(t, s)).join(locale === 'ja' ? '、' : ', '),
     when: daily
       ? t('hours.closure.daily', {

@@ -4,9 +4,11 @@ import {
   oneOffWindowSchema,
   type CalendarConfig,
   type OneOffWindow,
+  type HoursKind,
   type TimeRange,
 } from './config-schema.ts';
 import { minutesOf } from '../shared/jst.ts';
+import { fieldOf, recordsOf } from '../shared/unknown-json.ts';
 
 /** A calendar configuration (or one-off window) that cannot be used; the message names the field. */
 export class CalendarConfigError extends Error {
@@ -18,16 +20,18 @@ export class CalendarConfigError extends Error {
 
 // verbose: a discriminator error then carries its schema, to list the kinds that exist.
 const ajv = new Ajv({ discriminator: true, allErrors: false, verbose: true });
-const validateConfig = ajv.compile(calendarConfigSchema);
-const validateWindow = ajv.compile(oneOffWindowSchema);
+const validateConfig = ajv.compile<CalendarConfig>(calendarConfigSchema);
+const validateWindow = ajv.compile<OneOffWindow>(oneOffWindowSchema);
 
 /** Validates untrusted input (a parsed JSON file) and returns it typed; throws CalendarConfigError. */
 export const parseCalendarConfig = (input: unknown): CalendarConfig => {
   if (!validateConfig(input)) throw new CalendarConfigError(describe('calendar', validateConfig.errors));
-  const config = input as CalendarConfig;
+  const config = input;
   for (const [surface, hours] of Object.entries(config.hours)) {
-    for (const [kind, ranges] of Object.entries(hours)) {
-      (ranges as TimeRange[]).forEach((range, i) => checkRange(range, `calendar/hours/${surface}/${kind}/${i}`));
+    if (!hours) continue;
+    // In the file's order: the first wrong range is the one reported.
+    for (const kind of Object.keys(hours).filter(isHoursKind)) {
+      hours[kind].forEach((range, i) => checkRange(range, `calendar/hours/${surface}/${kind}/${i}`));
     }
   }
   (config.maintenance ?? []).forEach((window, i) => {
@@ -52,10 +56,13 @@ export const parseCalendarConfig = (input: unknown): CalendarConfig => {
 /** Validates one operator-added window; `where` prefixes the field names in the message. */
 export const parseOneOffWindow = (input: unknown, where = 'window'): OneOffWindow => {
   if (!validateWindow(input)) throw new CalendarConfigError(describe(where, validateWindow.errors));
-  const window = input as OneOffWindow;
+  const window = input;
   checkWindowTimes(window, where);
   return window;
 };
+
+const HOURS_KINDS = ['weekdays', 'saturdays', 'sundaysAndHolidays'] as const satisfies readonly HoursKind[];
+const isHoursKind = (key: string): key is HoursKind => HOURS_KINDS.some((kind) => kind === key);
 
 const checkRange = (range: TimeRange, where: string): void => {
   if (minutesOf(range.from) >= minutesOf(range.to)) {
@@ -82,18 +89,20 @@ const checkWindowTimes = (window: OneOffWindow, where: string): void => {
 const describe = (root: string, errors: ErrorObject[] | null | undefined): string => {
   const error = errors?.[0];
   if (!error) return `${root} is invalid`;
-  const params = error.params as Record<string, unknown>;
+  const params: Record<string, unknown> = error.params;
   if (error.keyword === 'discriminator') {
-    const branches = (error.parentSchema?.oneOf ?? []) as { properties: Record<string, { const: string }> }[];
     const tag = String(params.tag);
-    const known = branches.map((b) => JSON.stringify(b.properties[tag].const)).join(', ');
+    const branches = recordsOf(fieldOf(error.parentSchema, 'oneOf'));
+    const known = branches.map((b) => JSON.stringify(fieldOf(fieldOf(b.properties, tag), 'const'))).join(', ');
     return `${root}${error.instancePath}/${tag} must be one of ${known}`;
   }
   const detail =
     'additionalProperty' in params
       ? ` '${String(params.additionalProperty)}'`
       : 'allowedValues' in params
-        ? ` (${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')})`
+        ? ` (${(Array.isArray(params.allowedValues) ? params.allowedValues : [])
+            .map((v) => JSON.stringify(v))
+            .join(', ')})`
         : '';
   return `${root}${error.instancePath} ${error.message}${detail}`;
 };

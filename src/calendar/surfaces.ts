@@ -4,4 +4,4 @@ export const SURFACES = ['authorization', 'data_api', 'token_refresh', 'my_page'
 export type Surface = (typeof SURFACES)[number];
 
 export const isSurface = (value: unknown): value is Surface =>
-  typeof value === 'string' && (SURFACES as readonly string[]).includes(value);
+  typeof value === 'string' && SURFACES.some((item) => item === value);

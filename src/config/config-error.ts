@@ -26,14 +26,14 @@ const describeAjvError = (e: ErrorObject): string => {
   const field = e.instancePath ? e.instancePath.slice(1).replaceAll('/', '.') : '(top level)';
   switch (e.keyword) {
     case 'additionalProperties':
-      return `${field}: unknown field "${(e.params as { additionalProperty: string }).additionalProperty}"`;
+      return `${field}: unknown field "${String(e.params.additionalProperty)}"`;
     case 'required':
-      return `${field}: missing required field "${(e.params as { missingProperty: string }).missingProperty}"`;
-    case 'enum':
-      return (
-        `${field}: must be one of ` +
-        `${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`
-      );
+      return `${field}: missing required field "${String(e.params.missingProperty)}"`;
+    case 'enum': {
+      const allowed: unknown = e.params.allowedValues;
+      const values = (Array.isArray(allowed) ? allowed : []).map((v) => JSON.stringify(v));
+      return `${field}: must be one of ${values.join(', ')}`;
+    }
     default:
       return `${field}: ${e.message}`;
   }

@@ -1,7 +1,9 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import type { AnySchema } from 'ajv';
+import type { SchemaObject, ValidateFunction } from 'ajv';
 import { createAjv } from '../shared/json-schema.ts';
+import { codeOf, messageOf } from '../shared/thrown.ts';
+import { fieldOf, recordsOf } from '../shared/unknown-json.ts';
 import { partnerSchema, type Partner, type PartnerDefinition } from '../partners/schema.ts';
 import { ConfigError } from './config-error.ts';
 import { checkProductionPieces } from './production-checks.ts';
@@ -65,7 +67,19 @@ export type EnvSource = Record<string, string | undefined>;
  */
 export const loadConfig = (env: EnvSource, rootDir = process.cwd()): Config => {
   const ajv = createAjv();
-  ajv.addSchema(internalClientSchema as AnySchema);
+  // Each validator's type is the one derived from its schema (FromSchema, in schema.ts and beside each schema).
+  const compile = <T>(schema: SchemaObject) => ajv.compile<T>(schema);
+  const check = {
+    internalClient: compile<InternalClient>(internalClientSchema),
+    settings: compile<Settings>(settingsSchema),
+    signingKeys: compile<SigningKeys>(signingKeysSchema),
+    secrets: compile<Secrets>(secretsSchema),
+    retiredKeys: compile<RetiredKeys>(retiredKeysSchema),
+    demoCoreBanking: compile<DemoCoreBankingData>(demoCoreBankingSchema),
+    partner: compile<Partner>(partnerSchema),
+    terms: compile<TermsConfig>(termsSchema),
+    calendar: compile<CalendarConfig>(calendarConfigSchema),
+  };
   const at = (p: string) => (isAbsolute(p) ? p : join(rootDir, p));
   // Only absolute paths are made relative: a name already shown ("a.json + ../b.json") must stay as it is.
   const show = (p: string) => (isAbsolute(p) ? relative(rootDir, p) || p : p);
@@ -74,18 +88,17 @@ export const loadConfig = (env: EnvSource, rootDir = process.cwd()): Config => {
     try {
       text = readFileSync(file, 'utf8');
     } catch (e) {
-      throw new ConfigError(show(file), [`cannot read the file (${(e as NodeJS.ErrnoException).code})`]);
+      throw new ConfigError(show(file), [`cannot read the file (${codeOf(e)})`]);
     }
     try {
       return JSON.parse(text);
     } catch (e) {
-      throw new ConfigError(show(file), [`not valid JSON: ${(e as Error).message}`]);
+      throw new ConfigError(show(file), [`not valid JSON: ${messageOf(e)}`]);
     }
   };
-  const validated = <T>(schema: AnySchema, data: unknown, file: string): T => {
-    const validate = ajv.getSchema((schema as { $id?: string }).$id ?? '') ?? ajv.compile(schema);
+  const validated = <T>(validate: ValidateFunction<T>, data: unknown, file: string): T => {
     if (!validate(data)) throw ConfigError.fromAjv(show(file), validate.errors);
-    return data as T;
+    return data;
   };
 
   const runtimeEnv: RuntimeEnv =
@@ -98,9 +111,9 @@ export const loadConfig = (env: EnvSource, rootDir = process.cwd()): Config => {
   const overlay = overlayFile ? readJson(overlayFile) : {};
   const merged = deepMerge(base, overlay);
   const settingsSource = overlayFile ? `${show(defaultFile)} + ${show(overlayFile)}` : show(defaultFile);
-  const settings = validated<Settings>(settingsSchema as AnySchema, merged, settingsSource);
+  const settings = validated(check.settings, merged, settingsSource);
   applyEnvOverrides(settings, env, runtimeEnv);
-  validated<Settings>(settingsSchema as AnySchema, settings, `${settingsSource} with environment overrides`);
+  validated(check.settings, settings, `${settingsSource} with environment overrides`);
 
   if (runtimeEnv === 'production' && settings.demo.enabled) {
     throw new ConfigError(show(join(at(settings.demo.dir), 'core-banking.json')), [
@@ -110,19 +123,11 @@ export const loadConfig = (env: EnvSource, rootDir = process.cwd()): Config => {
 
   // keys
   const keysDir = at(settings.keysDir);
-  const signingKeys = validated<SigningKeys>(
-    signingKeysSchema as AnySchema,
-    readJson(join(keysDir, 'jwks.json')),
-    join(keysDir, 'jwks.json'),
-  );
-  const secrets = validated<Secrets>(
-    secretsSchema as AnySchema,
-    readJson(join(keysDir, 'secrets.json')),
-    join(keysDir, 'secrets.json'),
-  );
+  const signingKeys = validated(check.signingKeys, readJson(join(keysDir, 'jwks.json')), join(keysDir, 'jwks.json'));
+  const secrets = validated(check.secrets, readJson(join(keysDir, 'secrets.json')), join(keysDir, 'secrets.json'));
   const retiredFile = join(keysDir, 'checkpoint-keys.json');
   const retiredCheckpointKeys = existsSync(retiredFile)
-    ? validated<RetiredKeys>(retiredKeysSchema as AnySchema, readJson(retiredFile), retiredFile)
+    ? validated(check.retiredKeys, readJson(retiredFile), retiredFile)
     : { keys: [] };
   const checkpointKid = settings.audit.checkpointKeyId;
   if (checkpointKid && !signingKeys.keys.some((k) => k.kid === checkpointKid)) {
@@ -141,26 +146,24 @@ export const loadConfig = (env: EnvSource, rootDir = process.cwd()): Config => {
   // demo data (core banking, demo partner, demo internal clients)
   let demo: DemoData | undefined;
   const partnerDirs = settings.partnersDirs.map(at);
-  let internalClients = [...settings.internalClients] as InternalClient[];
+  let internalClients: InternalClient[] = [...settings.internalClients];
   if (settings.demo.enabled) {
     const demoDir = at(settings.demo.dir);
     const coreFile = join(demoDir, 'core-banking.json');
-    const coreBanking = validated<DemoCoreBankingData>(
-      demoCoreBankingSchema as AnySchema,
-      readJson(coreFile),
-      coreFile,
-    );
+    const coreBanking = validated(check.demoCoreBanking, readJson(coreFile), coreFile);
     const privateKeys: DemoData['privateKeys'] = {};
     const keyDir = join(demoDir, 'client-private-keys');
     for (const file of jsonFiles(keyDir))
-      privateKeys[file.replace(/\.json$/, '')] = readJson(join(keyDir, file)) as DemoData['privateKeys'][string];
+      privateKeys[file.replace(/\.json$/, '')] = { keys: recordsOf(fieldOf(readJson(join(keyDir, file)), 'keys')) };
     partnerDirs.unshift(join(demoDir, 'partners'));
     const internalFile = join(demoDir, 'internal-clients.json');
     const demoInternal = readJson(internalFile);
     if (!Array.isArray(demoInternal))
       throw new ConfigError(show(internalFile), ['(top level): must be an array of internal clients']);
-    demoInternal.forEach((c, i) => validated(internalClientSchema as AnySchema, c, `${show(internalFile)} [${i}]`));
-    internalClients = [...internalClients, ...(demoInternal as InternalClient[])];
+    internalClients = [
+      ...internalClients,
+      ...demoInternal.map((c, i) => validated(check.internalClient, c, `${show(internalFile)} [${i}]`)),
+    ];
     demo = { coreBanking, privateKeys };
   }
   const http = settings.coreBanking.http;
@@ -174,9 +177,7 @@ export const loadConfig = (env: EnvSource, rootDir = process.cwd()): Config => {
     try {
       return readFileSync(at(file), 'utf8');
     } catch (e) {
-      throw new ConfigError(settingsSource, [
-        `coreBanking.http.${field}: cannot read ${file} (${(e as NodeJS.ErrnoException).code})`,
-      ]);
+      throw new ConfigError(settingsSource, [`coreBanking.http.${field}: cannot read ${file} (${codeOf(e)})`]);
     }
   };
   const coreBankingTls = {
@@ -188,7 +189,7 @@ export const loadConfig = (env: EnvSource, rootDir = process.cwd()): Config => {
   const loadedPartners = loadPartners(
     partnerDirs,
     readJson,
-    (data, file) => validated<Partner>(partnerSchema as AnySchema, data, show(file)),
+    (data, file) => validated(check.partner, data, show(file)),
     show,
   );
   // The demo partners come back to this server, whatever its issuer: show and allow that URI, not the file's.
@@ -216,7 +217,7 @@ export const loadConfig = (env: EnvSource, rootDir = process.cwd()): Config => {
 
   // Version texts are named relative to the terms file (TERMS_FILE names another one, e.g. in tests).
   const termsFile = at(env.TERMS_FILE ?? 'config/terms.json');
-  const termsConfig = validated<TermsConfig>(termsSchema as AnySchema, readJson(termsFile), termsFile);
+  const termsConfig = validated(check.terms, readJson(termsFile), termsFile);
   const terms = termsConfig.versions.map((v) => {
     const textFile = join(dirname(termsFile), v.file);
     if (!existsSync(textFile))
@@ -237,7 +238,7 @@ export const loadConfig = (env: EnvSource, rootDir = process.cwd()): Config => {
     ? join(settings.demo.dir, 'calendar-always-open.json')
     : 'config/calendar.json';
   const calendarFile = at(env.CALENDAR_FILE ?? defaultCalendar);
-  const calendar = validated<CalendarConfig>(calendarConfigSchema as AnySchema, readJson(calendarFile), calendarFile);
+  const calendar = validated(check.calendar, readJson(calendarFile), calendarFile);
 
   if (runtimeEnv === 'production') {
     checkProductionPieces({
@@ -246,15 +247,15 @@ export const loadConfig = (env: EnvSource, rootDir = process.cwd()): Config => {
       settings,
       settingsSource,
       keysFile: show(join(keysDir, 'jwks.json')),
-      signingKeys: signingKeys.keys as Record<string, unknown>[],
+      signingKeys: signingKeys.keys,
       partners: partners.map((p) => ({
         clientId: p.partner.client_id,
         file: p.file,
-        keys: (p.partner as { jwks?: { keys?: Record<string, unknown>[] } }).jwks?.keys ?? [],
+        keys: p.partner.jwks?.keys ?? [],
       })),
       internalClients: internalClients.map((c) => ({
         clientId: c.client_id,
-        keys: c.jwks.keys as Record<string, unknown>[],
+        keys: c.jwks.keys,
       })),
       calendar,
       calendarFile: show(calendarFile),
@@ -308,7 +309,7 @@ const loadPartners = (
 };
 
 const applyEnvOverrides = (settings: Settings, env: EnvSource, runtimeEnv: RuntimeEnv) => {
-  const s = settings as { -readonly [K in keyof Settings]: Settings[K] };
+  const s = settings;
   if (env.PORT !== undefined) s.server.port = Number(env.PORT);
   if (env.ISSUER) s.server.issuer = env.ISSUER;
   if (env.TRUST_PROXY) s.server.trustProxy = env.TRUST_PROXY === 'true' || env.TRUST_PROXY === '1';

@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CalendarConfig } from '../calendar/index.ts';
 import { ConfigError } from './config-error.ts';
+import { fieldOf, recordsOf, stringField } from '../shared/unknown-json.ts';
 import type { Settings } from './schema.ts';
 
 /** The committed demo pieces this build ships, relative to the repository. */
@@ -36,10 +37,7 @@ const jsonFiles = (dir: string) =>
         .filter((f) => f.endsWith('.json'))
         .sort()
     : [];
-const keysOf = (value: unknown): Jwk[] => {
-  const keys = (value as { keys?: unknown })?.keys;
-  return Array.isArray(keys) ? (keys as Jwk[]) : [];
-};
+const keysOf = (value: unknown): Jwk[] => recordsOf(fieldOf(value, 'keys'));
 
 /**
  * Every key the repository publishes (the demo server keys, the demo clients' private keys and the
@@ -60,15 +58,11 @@ export const committedDemoThumbprints = (rootDir: string): Map<string, string> =
     add(keysOf(readJsonIfThere(join(demo, 'client-private-keys', file))), `${DEMO_DIR}/client-private-keys/${file}`);
   }
   for (const file of jsonFiles(join(demo, 'partners'))) {
-    add(
-      keysOf((readJsonIfThere(join(demo, 'partners', file)) as { jwks?: unknown })?.jwks),
-      `${DEMO_DIR}/partners/${file}`,
-    );
+    add(keysOf(fieldOf(readJsonIfThere(join(demo, 'partners', file)), 'jwks')), `${DEMO_DIR}/partners/${file}`);
   }
-  for (const [i, client] of (
-    ((readJsonIfThere(join(demo, 'internal-clients.json')) as unknown[]) ?? []) as { jwks?: unknown }[]
-  ).entries()) {
-    add(keysOf(client?.jwks), `${DEMO_DIR}/internal-clients.json [${i}]`);
+  const internalClients = readJsonIfThere(join(demo, 'internal-clients.json'));
+  for (const [i, client] of (Array.isArray(internalClients) ? internalClients : []).entries()) {
+    add(keysOf(fieldOf(client, 'jwks')), `${DEMO_DIR}/internal-clients.json [${i}]`);
   }
   return found;
 };
@@ -78,11 +72,13 @@ export const committedDemoClientIds = (rootDir: string): Map<string, string> => 
   const ids = new Map<string, string>();
   const demo = join(rootDir, DEMO_DIR);
   for (const file of jsonFiles(join(demo, 'partners'))) {
-    const id = (readJsonIfThere(join(demo, 'partners', file)) as { client_id?: string })?.client_id;
+    const id = stringField(readJsonIfThere(join(demo, 'partners', file)), 'client_id');
     if (id) ids.set(id, `${DEMO_DIR}/partners/${file}`);
   }
-  for (const client of (readJsonIfThere(join(demo, 'internal-clients.json')) as { client_id?: string }[]) ?? []) {
-    if (client?.client_id) ids.set(client.client_id, `${DEMO_DIR}/internal-clients.json`);
+  const internalClients = readJsonIfThere(join(demo, 'internal-clients.json'));
+  for (const client of Array.isArray(internalClients) ? internalClients : []) {
+    const id = stringField(client, 'client_id');
+    if (id) ids.set(id, `${DEMO_DIR}/internal-clients.json`);
   }
   return ids;
 };
@@ -93,8 +89,7 @@ const FULL_DAY = (intervals: unknown) =>
 
 /** The trial calendar: every surface open around the clock on every kind of day. */
 export const isAlwaysOpen = (calendar: CalendarConfig): boolean => {
-  const hours = (calendar as unknown as { hours?: Record<string, Record<string, unknown>> }).hours ?? {};
-  const surfaces = Object.values(hours);
+  const surfaces = Object.values(calendar.hours).filter((days) => days !== undefined);
   return (
     surfaces.length > 0 &&
     surfaces.every((days) => Object.values(days).length > 0 && Object.values(days).every(FULL_DAY))

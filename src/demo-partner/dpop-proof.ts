@@ -33,7 +33,7 @@ export const createDpopProof = async (options: {
   const htu = new URL(options.htu);
   htu.search = '';
   htu.hash = '';
-  const { alg: _alg, kid: _kid, use: _use, key_ops: _ops, ...pub } = publicJwk(options.jwk) as Record<string, unknown>;
+  const { alg: _alg, kid: _kid, use: _use, key_ops: _ops, ...pub } = publicJwk(options.jwk);
   return new SignJWT({
     htm: options.htm,
     htu: htu.href,

@@ -74,7 +74,7 @@ export const demoPartnerRouter = (deps: {
       'grant_management_query',
       'grant_management_revoke',
     ];
-    const scope = wanted.filter((s) => (partner.scopes as string[]).includes(s)).join(' ');
+    const scope = wanted.filter((s) => partner.scopes.some((allowed) => allowed === s)).join(' ');
     const client = await clientFor(clientId);
     const pending = await client.startAuthorization({ scope, ui_locales: locale });
     // The same DPoP key signs the code exchange and every later data call of this linkage.

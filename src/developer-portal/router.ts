@@ -73,11 +73,13 @@ export const developerPortalRouter = (deps: { rootDir: string; issuer: string; r
       {
         issuer,
         errors: ERROR_CODES,
-        references: Object.keys(PORTAL_DOCUMENTS).map((name) => ({
-          href: `/docs/reference/${name}?lang=${locale}`,
-          label: TEXT[locale].reference[name as DocumentName],
-          json: `/docs/openapi/${name}.json`,
-        })),
+        references: Object.keys(PORTAL_DOCUMENTS)
+          .filter(isDocument)
+          .map((name) => ({
+            href: `/docs/reference/${name}?lang=${locale}`,
+            label: TEXT[locale].reference[name],
+            json: `/docs/openapi/${name}.json`,
+          })),
       },
       { locale, title: TEXT[locale].title, switchLocaleHref: switchLocaleHref(ctx, locale) },
     );

@@ -1,6 +1,7 @@
 import type { Clock } from '../shared/clock.ts';
 import type { Logger } from '../shared/logger.ts';
 import { tagged, type Store, type StoreWrite } from '../store/store.ts';
+import { nameOf } from '../shared/thrown.ts';
 
 /** In the grant's hash slot: deleted with the grant when the linkage ends. */
 const key = (grantId: string) => `grant-last-used:${tagged(grantId)}`;
@@ -41,7 +42,7 @@ export const createLastUsed = (deps: {
       } catch (err) {
         // The data call has been answered; a missing "last used" is not worth failing it.
         written.delete(grantId);
-        deps.logger.warn('last-used time not recorded', { grantId, error: (err as Error).name });
+        deps.logger.warn('last-used time not recorded', { grantId, error: nameOf(err) });
       }
     },
 

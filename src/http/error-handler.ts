@@ -1,14 +1,16 @@
 import type { IncomingMessage } from 'node:http';
-import type { Context, Middleware } from 'koa';
+import type { Middleware } from 'koa';
 import type { Logger } from '../shared/logger.ts';
 import { unavailableCause, type UnavailableError } from '../shared/unavailable.ts';
+import { renderErrorPage, renderUnavailablePage, wantsHtml } from './error-page.ts';
+import type { Render } from './render.ts';
 import { markUnavailable } from './unavailable.ts';
 
 export interface ErrorHandlerHooks {
+  /** The pages browsers get (src/http/error-page.ts). */
+  render: Render;
   /** A dependency could not serve (metrics). */
   onUnavailable?: (error: UnavailableError) => void;
-  /** The page a browser gets for an outage (src/http/unavailable.ts); a short built-in page otherwise. */
-  renderUnavailable?: (ctx: Context, error: UnavailableError) => void;
 }
 
 /**
@@ -17,7 +19,7 @@ export interface ErrorHandlerHooks {
  * answers), a page for browsers.
  */
 export const errorHandler =
-  (logger: Logger, hooks: ErrorHandlerHooks = {}): Middleware =>
+  (logger: Logger, hooks: ErrorHandlerHooks): Middleware =>
   async (ctx, next) => {
     try {
       await next();
@@ -35,25 +37,16 @@ export const errorHandler =
         });
         if (ctx.headerSent) return;
         if (ctx.state.requestId) ctx.set('X-Request-Id', ctx.state.requestId);
-        if (wantsHtml(ctx) && hooks.renderUnavailable) {
-          hooks.renderUnavailable(ctx, unavailable);
+        if (wantsHtml(ctx)) {
+          renderUnavailablePage(hooks.render, ctx, unavailable);
           return;
         }
         markUnavailable(ctx, unavailable);
-        if (wantsHtml(ctx)) {
-          ctx.type = 'text/html; charset=utf-8';
-          ctx.body = page(
-            503,
-            'ただいま一時的にご利用いただけません。しばらくしてからもう一度お試しください。',
-            'temporarily_unavailable',
-          );
-        } else {
-          // The data API's documented outage code; an operator's restriction answers temporarily_unavailable.
-          ctx.body = {
-            errorCode: 'service_unavailable',
-            errorMessage: 'The service is temporarily unavailable. Please try again shortly.',
-          };
-        }
+        // The data API's documented outage code; an operator's restriction answers temporarily_unavailable.
+        ctx.body = {
+          errorCode: 'service_unavailable',
+          errorMessage: 'The service is temporarily unavailable. Please try again shortly.',
+        };
         return;
       }
       const status = e.status && e.status >= 400 && e.status < 600 ? e.status : 500;
@@ -70,31 +63,18 @@ export const errorHandler =
       ctx.status = status;
       if (ctx.state.requestId) ctx.set('X-Request-Id', ctx.state.requestId);
       if (wantsHtml(ctx)) {
-        ctx.type = 'text/html; charset=utf-8';
-        ctx.body = page(
+        renderErrorPage(hooks.render, ctx, {
           status,
-          'ただいま処理できませんでした。しばらくしてからもう一度お試しください。',
           code,
-          message,
-          ctx.state.requestId,
-        );
+          messageKey: status >= 500 ? 'error.server' : 'error.request',
+          myPage: ctx.path.startsWith('/my'),
+        });
+        ctx.set('Cache-Control', 'no-store');
       } else {
         ctx.body = { errorCode: code, errorMessage: message };
       }
     }
   };
-
-/** Browsers say so; API clients that send no Accept header (or * / *) get JSON. */
-const wantsHtml = (ctx: Context) => /\btext\/html\b/.test(ctx.get('accept')) && ctx.accepts('json', 'html') === 'html';
-
-const escape = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-
-const page = (status: number, ja: string, code: string, en?: string, requestId?: string) =>
-  `<!doctype html><html lang="ja"><head><meta charset="utf-8"><title>${status}</title>` +
-  `<link rel="stylesheet" href="/static/app.css"></head><body><main><h1>${status}</h1><p>${ja}</p>` +
-  `${en ? `<p lang="en">${escape(en)}</p>` : ''}<p>code: ${code}</p>` +
-  `<p>お問い合わせ番号 (request id): <code>${escape(requestId ?? '')}</code></p></main></body></html>`;
 
 const requestIds = new WeakMap<IncomingMessage, string>();
 

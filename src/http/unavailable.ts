@@ -1,8 +1,5 @@
 import type { Context } from 'koa';
-import { translator } from '../i18n/index.ts';
 import type { UnavailableError } from '../shared/unavailable.ts';
-import { resolveLocale } from './locale.ts';
-import type { Render } from './render.ts';
 
 /**
  * Where "try again" leads: the same page for a GET; for a form post, the page of the step it was
@@ -23,21 +20,4 @@ export const markUnavailable = (ctx: Context, error?: Pick<UnavailableError, 're
   ctx.status = 503;
   ctx.set('Retry-After', String(error?.retryAfterSeconds ?? 5));
   ctx.set('Cache-Control', 'no-store');
-};
-
-/** The customer's (and staff's) page for an outage: Japanese first, and a link back to the same step. */
-export const renderUnavailablePage = (
-  render: Render,
-  ctx: Context,
-  error?: Pick<UnavailableError, 'retryAfterSeconds'>,
-  uiLocales?: unknown,
-) => {
-  const locale = resolveLocale(ctx, uiLocales);
-  render(
-    ctx,
-    'unavailable',
-    { retryHref: retryHref(ctx) },
-    { locale, title: translator(locale)('unavailable.title'), status: 503 },
-  );
-  markUnavailable(ctx, error);
 };

@@ -85,14 +85,26 @@ export const en: Record<MessageKey, string> = {
   'error.generic': "We could not continue. Please start again from the partner's service.",
   'error.session':
     "This page has expired or was used in another window. Please start again from the partner's service.",
+  'error.server': 'We could not process this just now. Please try again in a little while.',
+  'error.request': 'We could not continue. Please try again from the start.',
   'error.code': 'Error code',
-  'error.requestId': 'Request ID (quote it to support)',
+  'error.requestId': 'Inquiry number',
   'error.unavailable': 'The service is busy or under maintenance. Please try again later.',
   'unavailable.title': 'The service is briefly unavailable',
   'unavailable.message':
     'Our systems cannot answer for a moment. What you have done so far is kept. ' +
     'Please wait a little, then open the same page again with the link below.',
   'unavailable.retry': 'Try again',
+  'notfound.title': 'Page not found',
+  'notfound.message':
+    'We could not find this page. Please check the address. If you were linking an account, please start again ' +
+    "from the partner's service.",
+  'wayback.return': 'Return to {partner}',
+  'wayback.finished': "Please see the result in {partner}'s app or website.",
+  'finished.title': 'This request is complete',
+  'error.finished': 'This request has already been completed, so this page can no longer be shown.',
+  'wayback.app': "Please return to {partner}'s app or website and start again.",
+  'inquiry.note': 'If you contact your branch, please quote this number.',
 
   'terms.title': 'API service terms',
   'terms.current': 'Current version: {version}',

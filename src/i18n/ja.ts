@@ -78,6 +78,8 @@ export const ja = {
   'error.generic': '処理を続けられませんでした。お手数ですが、連携先のサービスから最初からやり直してください。',
   'error.session':
     '画面の有効期限が切れたか、別の画面で操作が行われました。連携先のサービスから最初からやり直してください。',
+  'error.server': 'ただいま処理できませんでした。しばらくしてから、もう一度お試しください。',
+  'error.request': '処理を続けられませんでした。お手数ですが、はじめからもう一度お試しください。',
   'error.code': 'エラーコード',
   'error.requestId': 'お問い合わせ番号',
   'error.unavailable': 'ただいま混み合っているか、システムを点検しています。しばらくしてからもう一度お試しください。',
@@ -85,6 +87,15 @@ export const ja = {
   'unavailable.message':
     'システムが一時的に応答できません。これまでのお手続きはそのまま残っています。少し時間をおいてから、下のリンクで同じ画面をもう一度開いてください。',
   'unavailable.retry': 'もう一度試す',
+  'notfound.title': 'ページが見つかりません',
+  'notfound.message':
+    'お探しのページは見つかりませんでした。URLをご確認ください。連携のお手続き中の方は、連携先のサービスから最初からやり直してください。',
+  'wayback.return': '{partner}に戻る',
+  'wayback.finished': '結果は{partner}のアプリまたはサイトでご確認ください。',
+  'finished.title': 'このお手続きは終了しています',
+  'error.finished': 'このお手続きはすでに終わっているため、この画面は表示できません。',
+  'wayback.app': '{partner}のアプリまたはサイトに戻って、もう一度お手続きください。',
+  'inquiry.note': 'お取引店へお問い合わせの際は、この番号をお伝えください。',
 
   'terms.title': 'API利用規定',
   'terms.current': '現在の版：第{version}版',

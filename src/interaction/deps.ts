@@ -23,6 +23,8 @@ import type { InteractionState, InteractionStates } from './state.ts';
 export type InteractionConfig = Pick<Config, 'terms' | 'demo'> & {
   settings: Pick<Settings, 'linkableAccountTypes' | 'lifetimes'> & {
     identityCheck: { ipLimit: Pick<Settings['identityCheck']['ipLimit'], 'windowSeconds'> };
+    /** The issuer: the `iss` of the way back to the partner, and whether cookies are Secure. */
+    server: Pick<Settings['server'], 'issuer'>;
   };
   secrets: Pick<Secrets, 'pairwiseSalt'>;
 };

@@ -2,6 +2,7 @@ import type { Context, ParameterizedContext } from 'koa';
 import { LOGIN_ACCOUNT_TYPES } from '../core-banking/port.ts';
 import type { PostedFormState } from '../web/parse-form.ts';
 import { isoDateText, jstDateText, jstDateTimeText } from '../shared/jst.ts';
+import { renderErrorPage as renderSharedErrorPage, type WayBack } from '../http/error-page.ts';
 import { switchLocaleHref } from '../http/locale.ts';
 import type { Locale, MessageKey } from '../i18n/index.ts';
 import { translator } from '../i18n/index.ts';
@@ -10,6 +11,7 @@ import { currentTerms, upcomingTerms } from '../terms/terms.ts';
 import type { InteractionDeps, InteractionRequest, InteractionRouteState } from './deps.ts';
 import type { NotLinkable } from './linkable-accounts.ts';
 import { offerOf } from './offer.ts';
+import { returnAddressOf, returnHref } from './return-address.ts';
 import type { ClosedAnswer } from '../web/identity/identity-port.ts';
 
 /** An interaction route's context, after its form was read (if it has one). */
@@ -53,17 +55,42 @@ const partnerLegal = ({ partner, locale }: InteractionRequest) =>
     privacyPolicyUrl: partner.legal.privacy_policy_url,
   };
 
-export const renderErrorPage = (
-  deps: Pick<InteractionDeps, 'render'>,
+/**
+ * An error or expiry page of API連携認証, through the one error page (src/http/error-page.ts), with
+ * the way back to the partner: while the interaction lives, a form that ends it (the partner gets
+ * access_denied); once it is gone, the partner's redirect with an error, from the return address
+ * this browser kept (none once it finished: the partner has its answer).
+ */
+export const renderErrorPage = async (
+  deps: Pick<InteractionDeps, 'render' | 'partners' | 'config'>,
   ctx: Context,
   options: { locale: Locale; status: number; code: string; messageKey: MessageKey },
 ) => {
-  deps.render(
-    ctx,
-    'error',
-    { code: options.code, messageKey: options.messageKey },
-    page(ctx, options.locale, 'error.title', options.status),
-  );
+  const state: Partial<InteractionRouteState> = ctx.state;
+  const request = state.interaction;
+  let wayBack: WayBack | undefined;
+  if (request) {
+    wayBack = {
+      partnerName: request.partner.name[request.locale],
+      abort: { action: `/interaction/${request.uid}/abort`, csrf: request.state.csrf },
+    };
+  } else {
+    const address = returnAddressOf(ctx, typeof ctx.params?.uid === 'string' ? ctx.params.uid : undefined);
+    const partner = address && (await deps.partners.find(address.clientId))?.partner;
+    if (address && partner)
+      wayBack = {
+        partnerName: partner.name[options.locale],
+        href: returnHref(address, deps.config.settings.server.issuer, 'the linkage authorization expired'),
+        finished: address.finished,
+      };
+  }
+  const finished = wayBack?.finished === true;
+  renderSharedErrorPage(deps.render, ctx, {
+    ...options,
+    ...(finished ? { titleKey: 'finished.title', messageKey: 'error.finished' } : {}),
+    wayBack,
+    switchLocaleHref: page(ctx, options.locale, 'error.title').switchLocaleHref,
+  });
 };
 
 export const renderLoginPage = (
@@ -129,7 +156,7 @@ export const renderClosedPage = (deps: InteractionDeps, ctx: PageContext, closed
       partnerName: partnerName(request),
       message: closed.message?.[request.locale],
       reasonKey:
-        closed.cause === 'calendar' ? (`closed.calendar.${closed.reason ?? 'outside_hours'}` as MessageKey) : undefined,
+        closed.cause === 'calendar' ? (`closed.calendar.${closed.reason ?? 'outside_hours'}` as const) : undefined,
       opensAt: closed.opensAt === undefined ? undefined : jstDateTimeText(closed.opensAt, request.locale),
     },
     {
@@ -172,7 +199,7 @@ export const renderConsentPage = async (
       categories,
       accounts: offered.map((a) => ({
         accountId: a.accountId,
-        typeKey: `accountType.${a.accountType}` as MessageKey,
+        typeKey: `accountType.${a.accountType}` as const,
         branchName: a.branchName,
         accountNumber: a.accountNumber,
         checked: chosen.has(a.accountId),

@@ -3,8 +3,11 @@ import { exportJWK, generateKeyPair } from 'jose';
 
 export type SigningAlg = 'ES256' | 'PS256' | 'EdDSA';
 
+/** A JWK as the keys directory holds it: any members, and always a kid and an alg. */
+export type Jwk = Record<string, unknown> & { kid: string; alg: string };
+
 /** A private signing JWK with kid, alg and use set. */
-export const generateSigningJwk = async (alg: SigningAlg) => {
+export const generateSigningJwk = async (alg: SigningAlg): Promise<Jwk & { alg: SigningAlg; use: 'sig' }> => {
   const { privateKey } = await generateKeyPair(alg, {
     extractable: true,
     ...(alg === 'PS256' ? { modulusLength: 2048 } : {}),
@@ -14,7 +17,7 @@ export const generateSigningJwk = async (alg: SigningAlg) => {
 };
 
 /** Drops the private members of a JWK. */
-export const publicJwk = (jwk: Record<string, unknown>) => {
+export const publicJwk = <J extends Record<string, unknown>>(jwk: J): Omit<J, 'd' | 'p' | 'q' | 'dp' | 'dq' | 'qi'> => {
   const { d, p, q, dp, dq, qi, ...rest } = jwk;
   void d;
   void p;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { generateServerKeySet, generateSigningJwk, publicJwk } from './generate.ts';
+import { generateServerKeySet, generateSigningJwk, publicJwk, type Jwk } from './generate.ts';
 
 /**
  * The keys directory and its safe changes. Two kinds of material live there:
@@ -8,7 +8,7 @@ import { generateServerKeySet, generateSigningJwk, publicJwk } from './generate.
  * - the pairwise salt: not a key at all but the seed of every partner's `sub`. Changing it gives
  *   every customer a new `sub` at every partner, so it changes only on its own explicit request.
  */
-export type Jwk = Record<string, unknown> & { kid: string; alg: string };
+export type { Jwk } from './generate.ts';
 export interface KeyDirectory {
   jwks: { keys: Jwk[] };
   secrets: { cookieKeys: string[]; dpopNonceSecret: string; pairwiseSalt: string } & Record<string, unknown>;
@@ -25,8 +25,8 @@ const newSecret = () => randomBytes(32).toString('base64url');
 export const freshDirectory = async (): Promise<KeyDirectory> => {
   const set = await generateServerKeySet({ demo: false });
   return {
-    jwks: set.jwks as { keys: Jwk[] },
-    secrets: set.secrets as KeyDirectory['secrets'],
+    jwks: set.jwks,
+    secrets: set.secrets,
     checkpointKeys: { keys: [] },
     rotation: { staged: [] },
   };
@@ -35,7 +35,10 @@ export const freshDirectory = async (): Promise<KeyDirectory> => {
 const retire = (dir: KeyDirectory, gone: Jwk[]): KeyDirectory['checkpointKeys'] => {
   const known = new Set(dir.checkpointKeys.keys.map((k) => k.kid));
   return {
-    keys: [...dir.checkpointKeys.keys, ...gone.filter((k) => !known.has(k.kid)).map((k) => publicJwk(k) as Jwk)],
+    keys: [
+      ...dir.checkpointKeys.keys,
+      ...gone.filter((k) => !known.has(k.kid)).map((k) => ({ ...publicJwk(k), kid: k.kid, alg: k.alg })),
+    ],
   };
 };
 
@@ -50,7 +53,7 @@ export const stage = async (dir: KeyDirectory): Promise<KeyDirectory> => {
   const added = await Promise.all(ALGS.map((alg) => generateSigningJwk(alg)));
   return {
     ...dir,
-    jwks: { keys: [...dir.jwks.keys, ...(added as Jwk[])] },
+    jwks: { keys: [...dir.jwks.keys, ...added] },
     secrets: { ...dir.secrets, cookieKeys: [newSecret(), ...dir.secrets.cookieKeys], dpopNonceSecret: newSecret() },
     rotation: { staged: added.map((k) => k.kid) },
   };

@@ -1,6 +1,7 @@
 import type { ParameterizedContext } from 'koa';
 import type { AvailabilityAnswer } from '../availability/index.ts';
 import { jstDateTimeText } from '../shared/jst.ts';
+import { renderErrorPage as renderSharedErrorPage } from '../http/error-page.ts';
 import { switchLocaleHref } from '../http/locale.ts';
 import type { MessageKey } from '../i18n/index.ts';
 import type { MyPageDeps, MyPageRouteState } from './deps.ts';
@@ -34,9 +35,9 @@ const shown = (ctx: PageContext, l: CustomerLinkage) => {
   return {
     grantId: l.grantId,
     partnerName: l.partnerName[locale],
-    categoryKeys: l.categories.map((c) => `consent.scope.${c}` as MessageKey),
+    categoryKeys: l.categories.map((c) => `consent.scope.${c}` as const),
     accounts: l.accounts.map((a) => ({
-      typeKey: `accountType.${a.type}` as MessageKey,
+      typeKey: `accountType.${a.type}` as const,
       branchName: a.branchName,
       maskedNumber: a.maskedNumber,
     })),
@@ -97,17 +98,19 @@ export const renderConfirmPage = (deps: Pick<MyPageDeps, 'render'>, ctx: PageCon
   deps.render(ctx, 'my/confirm-end', { csrf: csrf(ctx), linkage: shown(ctx, linkage) }, page(ctx, 'my.confirm.title'));
 };
 
+/** An error page of /my, through the one error page, with the way back to /my. */
 export const renderErrorPage = (
   deps: Pick<MyPageDeps, 'render'>,
   ctx: PageContext,
   options: { status: number; code: string; messageKey: MessageKey },
 ) => {
-  deps.render(
-    ctx,
-    'my/error',
-    { code: options.code, messageKey: options.messageKey },
-    page(ctx, 'error.title', options.status),
-  );
+  const { locale } = request(ctx);
+  renderSharedErrorPage(deps.render, ctx, {
+    ...options,
+    locale,
+    myPage: true,
+    switchLocaleHref: page(ctx, 'error.title').switchLocaleHref,
+  });
 };
 
 export const renderClosedPage = (

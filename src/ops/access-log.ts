@@ -1,3 +1,4 @@
+import { fieldOf, stringField } from '../shared/unknown-json.ts';
 import type { IncomingMessage } from 'node:http';
 import type { Context, Middleware } from 'koa';
 import type { Logger } from '../shared/logger.ts';
@@ -15,9 +16,13 @@ export const notePartner = (req: IncomingMessage, partnerId: string | undefined)
 
 const partnerOf = (ctx: Context): string | undefined => {
   // The token checks (src/web/tokens) put the caller's token on ctx.state.token.
-  const token = ctx.state.token as { clientId?: string } | undefined;
-  const interaction = ctx.state.interaction as { partner?: { client_id?: string } } | undefined;
-  return token?.clientId ?? interaction?.partner?.client_id ?? partners.get(ctx.req);
+  // Any surface's state passes here: look before reading.
+  const state: unknown = ctx.state;
+  return (
+    stringField(fieldOf(state, 'token'), 'clientId') ??
+    stringField(fieldOf(fieldOf(state, 'interaction'), 'partner'), 'client_id') ??
+    partners.get(ctx.req)
+  );
 };
 
 /**

@@ -20,7 +20,7 @@ const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIO
  * request. @koa/router leaves the matched pattern on the context.
  */
 export const routeLabel = (ctx: Context): string => {
-  const matched = (ctx as Context & { _matchedRoute?: string | RegExp })._matchedRoute;
+  const matched: unknown = '_matchedRoute' in ctx ? ctx._matchedRoute : undefined;
   if (matched !== undefined) return String(matched);
   if (PROVIDER_PATHS.has(ctx.path)) return ctx.path;
   if (ctx.path.startsWith('/auth/')) return '/auth/:uid';

@@ -1,6 +1,7 @@
 import type { Logger } from '../shared/logger.ts';
 import type { Store } from '../store/store.ts';
 import type { PartnerRegistry } from './registry.ts';
+import { messageOf } from '../shared/thrown.ts';
 
 export const PARTNER_CHANGED_CHANNEL = 'partners:changed';
 
@@ -24,7 +25,7 @@ export const createPartnerStatusCache = async (deps: {
   };
   const unsubscribe = await deps.store.subscribe(PARTNER_CHANGED_CHANNEL, (clientId) => {
     void load(clientId).catch((e) =>
-      deps.logger.warn('partner status reload failed', { clientId, error: (e as Error).message }),
+      deps.logger.warn('partner status reload failed', { clientId, error: messageOf(e) }),
     );
   });
   let timer: NodeJS.Timeout | undefined;

@@ -27,6 +27,6 @@ export const grantedScopes = (requested: string, partnerScopes: readonly string[
   const asked = requested.split(' ').filter((s) => s && allowed.has(s));
   return {
     oidcScopes: asked.filter((s) => s === 'openid' || s === 'offline_access'),
-    dataScopes: asked.filter((s) => (DATA_API_SCOPES as readonly string[]).includes(s)),
+    dataScopes: asked.filter((s) => DATA_API_SCOPES.some((item) => item === s)),
   };
 };

@@ -11,7 +11,7 @@ export const GRANT_MANAGEMENT_ACTIONS = ['create', 'replace'] as const;
  */
 export const grantManagementParams = (grants: GrantRecords) => ({
   grant_management_action: async (ctx: KoaContextWithOIDC, value: string | undefined) => {
-    if (value !== undefined && !(GRANT_MANAGEMENT_ACTIONS as readonly string[]).includes(value)) {
+    if (value !== undefined && !GRANT_MANAGEMENT_ACTIONS.some((item) => item === value)) {
       throw new errors.InvalidRequest(`grant_management_action must be one of ${GRANT_MANAGEMENT_ACTIONS.join(', ')}`);
     }
     const grantId = ctx.oidc.params?.grant_id as string | undefined;

@@ -1,9 +1,9 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 
-// ajv-formats ships CommonJS with a default export; under native ESM it arrives as the module object.
-const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ??
-  addFormatsModule) as unknown as (ajv: Ajv) => Ajv;
+// ajv-formats ships CommonJS: under native ESM the default import is its module.exports, the plugin
+// itself, which also carries the plugin as `default` (what its types describe).
+export const addFormats = addFormatsModule.default;
 
 /**
  * One ajv instance per process, created by the composition root's callers and shared: compiling a

@@ -19,12 +19,37 @@ export interface Logger {
 const SECRET_FIELD =
   /pin|otp|password|secret|token|cookie|authorization|dpop|assertion|code_verifier|^code$|accountNumber/i;
 
+/**
+ * The value with every secret-looking field replaced. Copies only what it changes: a value with
+ * nothing to hide (most log lines, every access-log line) comes back as it is, unallocated.
+ */
 export const redact = (value: unknown, depth = 0): unknown => {
   if (depth > 6 || value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = SECRET_FIELD.test(k) ? '[redacted]' : redact(v, depth + 1);
-  return out;
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    value.forEach((v: unknown, i) => {
+      const r = redact(v, depth + 1);
+      if (r !== v) (copy ??= [...value])[i] = r;
+    });
+    return copy ?? value;
+  }
+  return redactFields(value, depth);
+};
+
+/**
+ * An object's fields, redacted as `redact` does: the object itself when nothing is secret. Anything
+ * but a plain object (a class instance, an Error) becomes a plain copy of its own fields, redacted:
+ * its toJSON could otherwise show what the walk did not see.
+ */
+const redactFields = <T extends object>(fields: T, depth = 0): T | Record<string, unknown> => {
+  const proto: unknown = Object.getPrototypeOf(fields);
+  const plain = proto === Object.prototype || proto === null;
+  let copy: Record<string, unknown> | undefined = plain ? undefined : {};
+  for (const [k, v] of Object.entries(fields)) {
+    const r = SECRET_FIELD.test(k) ? '[redacted]' : redact(v, depth + 1);
+    if (r !== v || copy) (copy ??= Object.fromEntries(Object.entries(fields)))[k] = r;
+  }
+  return copy ?? fields;
 };
 
 export interface LoggerOptions {
@@ -42,7 +67,7 @@ export interface LoggerOptions {
 const wrap = (log: pino.Logger): Logger => {
   const at = (level: LogLevel) => (msg: string, fields?: Record<string, unknown>) => {
     if (!log.isLevelEnabled(level)) return;
-    if (fields) log[level](redact(fields) as object, msg);
+    if (fields) log[level](redactFields(fields), msg);
     else log[level](msg);
   };
   return {
@@ -50,18 +75,20 @@ const wrap = (log: pino.Logger): Logger => {
     info: at('info'),
     warn: at('warn'),
     error: at('error'),
-    child: (fields) => wrap(log.child(redact(fields) as Record<string, unknown>)),
+    child: (fields) => wrap(log.child(redactFields(fields))),
     flush: () => log.flush(),
   };
 };
 
 export const createLogger = (options: LoggerOptions = {}): Logger => {
+  // pino.destination registers its own exit hook that writes out what is still buffered (flushSync),
+  // so lines logged just before process.exit are not lost.
   const destination =
     options.destination ?? (options.write ? { write: options.write } : pino.destination({ dest: 1, sync: false }));
   const log = pino(
     {
       level: options.level ?? 'info',
-      base: redact(options.base ?? {}) as Record<string, unknown>,
+      base: redactFields(options.base ?? {}),
       timestamp: stdTimeFunctions.isoTime,
       // Level names, not pino's numbers: what the operators' queries and alerts already match.
       formatters: { level: (label) => ({ level: label }) },

@@ -24,7 +24,7 @@ export const DEFAULT_RETRY_AFTER_SECONDS = 5;
 export const unavailableCause = (error: unknown): UnavailableError | undefined => {
   for (let e = error, depth = 0; e && depth < 5; depth += 1) {
     if (e instanceof UnavailableError) return e;
-    e = (e as { cause?: unknown }).cause;
+    e = typeof e === 'object' && 'cause' in e ? e.cause : undefined;
   }
   return undefined;
 };

@@ -1,5 +1,7 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { createLogger } from '../../src/shared/logger.ts';
+import { createLogger, redact } from '../../src/shared/logger.ts';
 
 /** The Logger port on pino: JSON lines with level names, secrets redacted, destination injectable. */
 
@@ -40,4 +42,52 @@ test('writes JSON lines with level names to an injected destination, redacting s
   expect(typeof lines[0].time).toBe('string');
   expect(Number.isNaN(Date.parse(lines[0].time as string))).toBe(false);
   expect(chunks.join('')).not.toMatch(/1234|at-secret/);
+});
+
+test('redacts at any depth and in arrays, copying only what it changes and leaving the caller its own objects', () => {
+  const clean = { route: '/api/v1/accounts', status: 200, list: [{ partnerId: 'p' }] };
+  expect(redact(clean)).toBe(clean);
+  const given = { a: [{ otp: '123456' }, { ok: 1 }], b: { c: { Cookie: 'sid=1' } }, accountNumber: '1234567' };
+  const out = redact(given) as typeof given;
+  expect(out).toEqual({
+    a: [{ otp: '[redacted]' }, { ok: 1 }],
+    b: { c: { Cookie: '[redacted]' } },
+    accountNumber: '[redacted]',
+  });
+  expect(given.a[0].otp).toBe('123456');
+  expect(out.a[1]).toBe(given.a[1]);
+  // A class instance is copied field by field (redacted), never handed over with its toJSON.
+  class Holder {
+    accessToken = 'at-secret';
+    toJSON() {
+      return { accessToken: this.accessToken };
+    }
+  }
+  expect(JSON.stringify(redact({ holder: new Holder() }))).not.toContain('at-secret');
+});
+
+test('flush writes what is buffered for standard output before the process exits', () => {
+  // A child process logs and exits at once: with an asynchronous flush the line would be lost.
+  const script = [
+    "import { createLogger } from './src/shared/logger.ts';",
+    'const logger = createLogger();',
+    "for (let i = 0; i < 2000; i += 1) logger.info('line', { i, pin: '9999' });",
+    "logger.info('stopped', { signal: 'SIGTERM' });",
+    'logger.flush();',
+    'process.exit(0);',
+  ].join('\n');
+  const run = spawnSync(
+    process.execPath,
+    ['--experimental-strip-types', '--no-warnings', '--input-type=module', '-e', script],
+    {
+      cwd: join(import.meta.dirname, '..', '..'),
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
+  expect(run.status).toBe(0);
+  const lines = run.stdout.trim().split('\n');
+  expect(lines).toHaveLength(2001);
+  expect(JSON.parse(lines.at(-1)!)).toMatchObject({ msg: 'stopped', signal: 'SIGTERM' });
+  expect(run.stdout).not.toContain('9999');
 });

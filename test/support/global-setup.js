@@ -19,6 +19,9 @@ const waitForPing = async (port) => {
 
 export default async function globalSetup() {
   process.env.TZ = process.env.TZ || 'UTC';
+  // Node's compile cache for every node process started from here on: the jest workers and the
+  // servers and CLIs the tests start (test/support/child-compile-cache.js). Node's own default place.
+  process.env.NODE_COMPILE_CACHE = process.env.NODE_COMPILE_CACHE || join(tmpdir(), 'node-compile-cache');
   await setupPostgres();
   const onPath = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' }).stdout.trim();
   if (!onPath) {

@@ -53,7 +53,7 @@ const scheduled = (
 
 const EVEN_MONTHS = [2, 4, 6, 8, 10, 12] as const;
 const WINTER = [11, 12, 1, 2, 3, 4] as const; // Kushiro heats from late autumn into spring
-const isWinter = (ctx: DayContext): boolean => (WINTER as readonly number[]).includes(ctx.date.month);
+const isWinter = (ctx: DayContext): boolean => WINTER.some((item) => item === ctx.date.month);
 
 /** Deposit interest (0.1% a year on the current balance), credited half-yearly around 20 Feb and 20 Aug. */
 const depositInterest = (ctx: DayContext): PlannedEntry[] =>

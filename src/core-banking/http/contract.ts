@@ -1,11 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
-
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (
-  ajv: Ajv2020,
-) => void;
+import { addFormats } from '../../shared/json-schema.ts';
 
 /** Where the contract lives, relative to the repository (and the image's /app). */
 export const GATEWAY_CONTRACT_FILE = 'docs/openapi/core-banking-gateway.json';

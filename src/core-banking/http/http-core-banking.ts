@@ -24,6 +24,7 @@ import type {
 } from '../port.ts';
 import { describeErrors, type GatewayContract } from './contract.ts';
 import type { coreBankingSettingsSchema } from './settings-schema.ts';
+import { messageOf } from '../../shared/thrown.ts';
 
 export type HttpConnectorSettings = FromSchema<typeof coreBankingSettingsSchema>['http'] & {};
 
@@ -205,7 +206,7 @@ export const createHttpCoreBanking = (deps: HttpCoreBankingDeps): HttpCoreBankin
     const open = (e as { code?: string }).code === 'EOPENBREAKER';
     const kind = open ? 'breaker_open' : e instanceof AttemptFailure ? e.kind : 'network';
     errors.inc({ operation, kind });
-    return new CoreBankingUnavailableError(operation, open ? 'circuit breaker open' : (e as Error).message);
+    return new CoreBankingUnavailableError(operation, open ? 'circuit breaker open' : messageOf(e));
   };
 
   /** One call through the breaker; reads retry inside their deadline and the budget. */

@@ -1,6 +1,7 @@
 import type { ParameterizedContext } from 'koa';
 import type { InteractionResults } from 'oidc-provider';
 import type { InteractionDeps, InteractionRequest, InteractionRouteState } from '../deps.ts';
+import { rememberReturnAddress, returnAddressOfRequest } from '../return-address.ts';
 
 /**
  * An earlier sign-in in this browser (another partner's linkage, or another customer on a shared
@@ -28,6 +29,10 @@ export const finishInteraction = async (
 ) => {
   const request = ctx.state.interaction;
   await deps.states.clear(request.uid);
+  // A later look at this interaction's URL says it is over, without sending the partner a second answer.
+  rememberReturnAddress(ctx, returnAddressOfRequest(request, true), {
+    secure: deps.config.settings.server.issuer.startsWith('https:'),
+  });
   if (result.login) await endEarlierSession(deps, request);
   await deps.provider.interactionFinished(ctx.req, ctx.res, result, { mergeWithLastSubmission: false });
   ctx.respond = false;

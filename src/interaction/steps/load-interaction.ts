@@ -3,6 +3,7 @@ import { translator } from '../../i18n/index.ts';
 import { resolveLocale } from '../../http/locale.ts';
 import type { InteractionDeps, InteractionRequest } from '../deps.ts';
 import { renderErrorPage } from '../pages.ts';
+import { rememberReturnAddress, returnAddressOfRequest } from '../return-address.ts';
 import { unavailableCause } from '../../shared/unavailable.ts';
 
 /**
@@ -58,5 +59,9 @@ export const loadInteraction =
       startedAt,
     };
     ctx.state.interaction = request;
+    if (ctx.method === 'GET')
+      rememberReturnAddress(ctx, returnAddressOfRequest(request), {
+        secure: deps.config.settings.server.issuer.startsWith('https:'),
+      });
     await next();
   };

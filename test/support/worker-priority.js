@@ -1,0 +1,24 @@
+// The files of a serial project (test/faults/) run in jest's main process beside the parallel
+// workers and assert against deadlines with a stated margin: they get the CPU first. A parallel
+// worker lowers its own scheduling priority (and so that of the servers and browsers it starts
+// from then on) when it runs its first file; it still has every cycle the serial files leave idle.
+import { readdirSync } from 'node:fs';
+import { getPriority, setPriority } from 'node:os';
+
+const WORKER_NICE = 10;
+if (globalThis.serialProject !== true && getPriority() < WORKER_NICE) {
+  // On Linux a priority belongs to each thread: every thread of the worker (V8's, libuv's pool).
+  let threads = [0];
+  try {
+    threads = readdirSync('/proc/self/task').map(Number);
+  } catch {
+    // not Linux: the process's own priority
+  }
+  for (const thread of threads) {
+    try {
+      setPriority(thread, WORKER_NICE);
+    } catch {
+      // Not allowed here, or the thread has ended: that thread shares the CPU evenly.
+    }
+  }
+}
