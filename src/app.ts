@@ -543,6 +543,7 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     start() {
       if (sweeper) return;
       archiver.start();
+      audit.start();
       partnerStatus.start();
       availability.start();
       partnerEvents.start();

@@ -1,35 +1,8 @@
 import type { AuditPage, AuditPageRequest } from '../records/record-store.ts';
+import type { AuditEvent, RecordedAuditEvent } from '../shared/audit-event.ts';
 
-/**
- * The audit interface every module writes through. Events name ids, never secrets: no PIN, OTP,
- * token or full account number ever goes in.
- */
-export interface AuditEvent {
-  kind: string;
-  result: 'success' | 'failure' | 'denied';
-  actor?: string;
-  partnerId?: string;
-  customerId?: string;
-  accountIds?: string[];
-  requestId?: string;
-  details?: Record<string, unknown>;
-}
-
-/** An event as the trail keeps it: with its time, where it was written and its link in the hash chain. */
-export interface RecordedAuditEvent extends AuditEvent {
-  id: string;
-  /** ISO 8601, from the server's clock. */
-  time: string;
-  instance: string;
-  /** The hash chain this event belongs to: one per server process run (see ./hash-chain.ts). */
-  chain: string;
-  /** 1, 2, 3 ... within the chain. */
-  seq: number;
-  /** SHA-256 (hex) of the previous event of the chain; GENESIS for the first. */
-  prev: string;
-  /** Time of the previous event of the chain: tells a verifier whether retention may have removed it. */
-  prevTime?: string;
-}
+// Every module names the event types through the audit interface; they live below audit and records.
+export type { AuditEvent, RecordedAuditEvent } from '../shared/audit-event.ts';
 
 export interface AuditLog {
   record(event: AuditEvent): Promise<void>;
@@ -72,6 +45,8 @@ export interface AuditTrail extends AuditLog {
   flush(): Promise<void>;
   /** Writes a signed checkpoint of this instance's chain now, if it has grown since the last one. */
   checkpoint(): Promise<void>;
+  /** Starts the periodic checkpoint (the composition root's start): creating the trail starts no timer. */
+  start(): void;
   /** Flushes, writes a last checkpoint and stops the checkpoint timer. */
   close(): Promise<void>;
 }

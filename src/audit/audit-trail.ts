@@ -51,7 +51,7 @@ export interface AuditTrailDeps {
   instance: string;
   settings: AuditTrailSettings;
   signer: CheckpointSigner;
-  /** Off in tests that write checkpoints themselves; on by default. */
+  /** Off in tests that write checkpoints themselves: start() then starts no timer. On by default. */
   checkpointTimer?: boolean;
   /** A request's `record` gives up (503) when its request's deadline passes before the event is stored. */
   deadlines?: Deadlines;
@@ -261,19 +261,21 @@ export const createAuditTrail = (deps: AuditTrailDeps): AuditTrail => {
     await serial(async () => undefined);
   };
 
-  const timer =
-    deps.checkpointTimer === false
-      ? undefined
-      : setInterval(
-          () => {
-            if (checkpointDue())
-              serial(writeCheckpoint).catch((error) =>
-                logger.warn('audit checkpoint not written', { error: (error as Error).message }),
-              );
-          },
-          Math.min(settings.checkpointEverySeconds, 10) * 1000,
-        );
-  timer?.unref();
+  // Started by start() (the composition root's), never by creating the trail.
+  let timer: NodeJS.Timeout | undefined;
+  const startCheckpointTimer = () => {
+    if (timer || deps.checkpointTimer === false) return;
+    timer = setInterval(
+      () => {
+        if (checkpointDue())
+          serial(writeCheckpoint).catch((error) =>
+            logger.warn('audit checkpoint not written', { error: (error as Error).message }),
+          );
+      },
+      Math.min(settings.checkpointEverySeconds, 10) * 1000,
+    );
+    timer.unref();
+  };
 
   const toSearch = (filter: AuditFilter): AuditSearch => {
     const { limit: _limit, ...search } = filter;
@@ -373,8 +375,10 @@ export const createAuditTrail = (deps: AuditTrailDeps): AuditTrail => {
     },
     flush,
     checkpoint: () => serial(writeCheckpoint),
+    start: startCheckpointTimer,
     async close() {
       if (timer) clearInterval(timer);
+      timer = undefined;
       await flush();
       await serial(writeCheckpoint).catch((error) =>
         logger.warn('audit checkpoint not written at shutdown', { error: (error as Error).message }),

@@ -1,4 +1,4 @@
-import type { RecordedAuditEvent } from '../audit/audit-log.ts';
+import type { RecordedAuditEvent } from '../shared/audit-event.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { Store, StreamEntry } from '../store/store.ts';

@@ -1,4 +1,4 @@
-import type { RecordedAuditEvent } from '../audit/audit-log.ts';
+import type { RecordedAuditEvent } from '../shared/audit-event.ts';
 import { grantIdOfEvent, type LinkageEvent, type LinkageEventKind, type RecordStore } from './record-store.ts';
 
 const KINDS: Record<string, LinkageEventKind> = {

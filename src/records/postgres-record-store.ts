@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { RecordedAuditEvent } from '../audit/audit-log.ts';
+import type { RecordedAuditEvent } from '../shared/audit-event.ts';
 import { monthStart } from './memory-record-store.ts';
 import { partitionsBefore } from './migrate.ts';
 import {

@@ -1,4 +1,4 @@
-import type { RecordedAuditEvent } from '../audit/audit-log.ts';
+import type { RecordedAuditEvent } from '../shared/audit-event.ts';
 import { StoreUnavailableError } from '../store/store.ts';
 
 /**
