@@ -1,4 +1,5 @@
 import type { Context } from 'koa';
+import { isLocale, type Locale } from '../i18n/index.ts';
 
 /**
  * Where the customer came from, kept in the browser so that an expired or finished interaction's
@@ -19,11 +20,13 @@ export interface ReturnAddress {
   queryMode: boolean;
   /** The interaction ended (consent given or declined): the partner has its answer already. */
   finished?: boolean;
+  /** The page language of the interaction, for its pages once it is gone. */
+  locale?: Locale;
 }
 
 /** The return address of a loaded interaction (its pushed request's parameters). */
 export const returnAddressOfRequest = (
-  request: { uid: string; details: { params: Record<string, unknown> } },
+  request: { uid: string; details: { params: Record<string, unknown> }; locale: Locale },
   finished = false,
 ): ReturnAddress => {
   const { client_id: clientId, redirect_uri: redirectUri, state, response_mode: mode } = request.details.params;
@@ -34,6 +37,7 @@ export const returnAddressOfRequest = (
     ...(typeof state === 'string' ? { state } : {}),
     queryMode: mode === undefined || mode === 'query',
     ...(finished ? { finished } : {}),
+    locale: request.locale,
   };
 };
 
@@ -62,7 +66,9 @@ export const returnAddressOf = (ctx: Context, uid: string | undefined): ReturnAd
   }
   if (typeof parsed !== 'object' || parsed === null) return undefined;
   const fields = new Map<string, unknown>(Object.entries(parsed));
-  const [clientId, redirectUri, state] = ['clientId', 'redirectUri', 'state'].map((k) => fields.get(k));
+  const [clientId, redirectUri, state, locale] = ['clientId', 'redirectUri', 'state', 'locale'].map((k) =>
+    fields.get(k),
+  );
   if (fields.get('uid') !== uid || typeof clientId !== 'string' || typeof redirectUri !== 'string') return undefined;
   return {
     uid,
@@ -71,6 +77,7 @@ export const returnAddressOf = (ctx: Context, uid: string | undefined): ReturnAd
     state: typeof state === 'string' ? state : undefined,
     queryMode: fields.get('queryMode') === true,
     finished: fields.get('finished') === true,
+    ...(isLocale(locale) ? { locale } : {}),
   };
 };
 

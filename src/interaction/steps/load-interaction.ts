@@ -3,7 +3,7 @@ import { translator } from '../../i18n/index.ts';
 import { resolveLocale } from '../../http/locale.ts';
 import type { InteractionDeps, InteractionRequest } from '../deps.ts';
 import { renderErrorPage } from '../pages.ts';
-import { rememberReturnAddress, returnAddressOfRequest } from '../return-address.ts';
+import { rememberReturnAddress, returnAddressOf, returnAddressOfRequest } from '../return-address.ts';
 import { unavailableCause } from '../../shared/unavailable.ts';
 
 /**
@@ -21,7 +21,8 @@ export const loadInteraction =
     } catch (error) {
       // An outage is not a lost session: the interaction is still there once the store is back.
       if (unavailableCause(error)) throw error;
-      const locale = resolveLocale(ctx);
+      // Gone: the language it was in, as this browser remembers it (a ?lang= switch still wins).
+      const locale = resolveLocale(ctx, returnAddressOf(ctx, ctx.params.uid)?.locale);
       return renderErrorPage(deps, ctx, {
         locale,
         status: 400,
