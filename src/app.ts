@@ -64,6 +64,9 @@ import { createRecordStore, type RecordStore } from './records/index.ts';
 import { CHECKPOINTS_STREAM, eventStreams, eventsStreamOf } from './audit/trail-stream.ts';
 import type { Store } from './store/store.ts';
 import { createTokenChecks } from './web/tokens/token-checks.ts';
+import { createAdmission, type Admission } from './shared/admission.ts';
+import { defaultConcurrentChecks, usableCpus } from './shared/cpu-budget.ts';
+import { withAdmittedChecks } from './core-banking/admitted-checks.ts';
 
 /** What tests (and a real deployment) may put in place of the defaults: the ports. */
 export interface AppOverrides {
@@ -83,6 +86,8 @@ export interface AppOverrides {
 
 export interface App {
   koa: Koa;
+  /** The admission limits of the identity checks (PIN checks, staff passwords). */
+  admission: { pinCheck: Admission; staffPassword: Admission };
   provider: Provider;
   store: Store;
   config: Config;
@@ -187,15 +192,40 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     });
   }
   if (!overrides.coreBanking && !httpCore && !config.demo) throw new Error('no core-banking connector configured');
-  const coreBanking =
+  // Identity checks run through admission limits, per connector: a flood of logins waits briefly
+  // or gets the 混雑 page (503) instead of starving the data API (src/shared/admission.ts).
+  const cpus = usableCpus();
+  const admissionOf = (check: 'pinCheck' | 'staffPassword', connector: string) => {
+    const limit = settings.admission[check];
+    const concurrent = limit.concurrent ?? defaultConcurrentChecks(cpus.cpus);
+    return createAdmission(
+      check === 'pinCheck' ? 'pin_check' : 'staff_password',
+      {
+        concurrent,
+        maxWaitMs: limit.maxWaitMs,
+        queue: limit.queue ?? 4 * concurrent,
+        retryAfterSeconds: limit.retryAfterSeconds,
+      },
+      {
+        onOutcome: (outcome) => metrics.admission(check === 'pinCheck' ? 'pin' : 'staff_password', connector, outcome),
+      },
+    );
+  };
+  const admission = {
+    pinCheck: admissionOf('pinCheck', overrides.coreBanking ? 'other' : settings.coreBanking.connector),
+    staffPassword: admissionOf('staffPassword', 'console'),
+  };
+  const coreBanking = withAdmittedChecks(
     overrides.coreBanking ??
-    httpCore ??
-    createDemoCoreBanking({
-      data: config.demo!.coreBanking,
-      store,
-      clock,
-      unknownSeconds: settings.demo.unknownAccountFailureSeconds,
-    });
+      httpCore ??
+      createDemoCoreBanking({
+        data: config.demo!.coreBanking,
+        store,
+        clock,
+        unknownSeconds: settings.demo.unknownAccountFailureSeconds,
+      }),
+    admission.pinCheck,
+  );
 
   const partners = createPartnerRegistry({ store, definitions: config.partners });
   const partnerStatus = await createPartnerStatusCache({
@@ -330,6 +360,7 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     audit,
     settings: settings.identityCheck,
     sleep: overrides.sleep ?? ((ms: number) => sleep(ms)),
+    observeGlobalFailures: (failures, limit) => metrics.observeGlobalFailures(failures, limit),
   });
   // Notices to customers (new and ended linkages), and what the customer's own page (/my) needs.
   const outbox = config.demo
@@ -440,6 +471,7 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     partnerStatus,
     restrictions: availability.restrictions,
     windows: availability.oneOffWindows,
+    staffPasswordAdmission: admission.staffPassword,
   });
   // Each router is typed by the state its own steps share; the app only mounts them, in this order.
   const routeTable: App['routeTable'] = [];
@@ -490,7 +522,8 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     myPageRouter({
       settings: {
         secureCookies: settings.server.issuer.startsWith('https:'),
-        ipWindowSeconds: settings.identityCheck.ipLimit.windowSeconds,
+        otpAttempts: settings.identityCheck.otpAttempts,
+        idleMinutes: settings.myPage.sessionIdleMinutes,
         demo: config.demo !== undefined,
       },
       clock,
@@ -536,6 +569,7 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     notices,
     availability,
     admin,
+    admission,
     startDraining() {
       draining = true;
     },

@@ -11,7 +11,8 @@ import { consoleRouter } from './console/router.ts';
 import { createAdminSessions } from './console/sessions.ts';
 import { createAdminOperations, type OperationsDeps } from './operations/index.ts';
 import { seedDemoStaff } from './staff/demo-staff.ts';
-import { createPasswordVerifier } from './staff/passwords.ts';
+import type { Admission } from '../shared/admission.ts';
+import { admittedPasswordVerifier, createPasswordVerifier } from './staff/passwords.ts';
 import { createStaffAccounts } from './staff/staff-accounts.ts';
 import { createStaffTotp } from './staff/staff-totp.ts';
 
@@ -29,6 +30,8 @@ export type AdminDeps = Omit<OperationsDeps, 'pairwiseSalt' | 'internalClientIds
   logger: Logger;
   render: Render;
   tokenChecks: TokenChecks;
+  /** Staff password checks pass through it (src/shared/admission.ts). */
+  staffPasswordAdmission?: Admission;
 };
 
 /**
@@ -65,7 +68,7 @@ export const createAdmin = async (deps: AdminDeps) => {
       maxPerIp: settings.loginMaxFailuresPerIp,
       windowSeconds: settings.loginFailureWindowMinutes * 60,
     }),
-    verifyPassword: createPasswordVerifier(),
+    verifyPassword: admittedPasswordVerifier(createPasswordVerifier(), deps.staffPasswordAdmission),
     verifyTotp: createStaffTotp({ store: deps.store, clock: deps.clock, windowSteps: settings.totpWindowSteps }),
   };
   return {

@@ -344,6 +344,8 @@ const applyEnvOverrides = (settings: Settings, env: EnvSource, runtimeEnv: Runti
   if (env.CORE_BANKING_CA_FILE) s.coreBanking.http.caFile = env.CORE_BANKING_CA_FILE;
   if (env.CORE_BANKING_CERT_FILE) s.coreBanking.http.certFile = env.CORE_BANKING_CERT_FILE;
   if (env.CORE_BANKING_KEY_FILE) s.coreBanking.http.keyFile = env.CORE_BANKING_KEY_FILE;
+  if (env.PIN_CHECK_CONCURRENCY) s.admission.pinCheck.concurrent = Number(env.PIN_CHECK_CONCURRENCY);
+  if (env.STAFF_PASSWORD_CONCURRENCY) s.admission.staffPassword.concurrent = Number(env.STAFF_PASSWORD_CONCURRENCY);
 };
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>

@@ -161,6 +161,17 @@ export const checkProductionPieces = (p: ProductionPieces): void => {
       'store: production needs Redis (REDIS_URL or REDIS_CLUSTER_NODES), not the embedded memory store',
     );
 
+  for (const [limit, variable] of [
+    ['pinCheck', 'PIN_CHECK_CONCURRENCY'],
+    ['staffPassword', 'STAFF_PASSWORD_CONCURRENCY'],
+  ] as const) {
+    if (settings.admission[limit].concurrent === null)
+      refuse(
+        p.settingsSource,
+        `admission.${limit}.concurrent: how many identity checks run at once must be set for the machine (${variable})`,
+      );
+  }
+
   if (!settings.records.databaseUrl)
     refuse(p.settingsSource, 'records: production keeps its records in PostgreSQL (DATABASE_URL), not in memory');
 

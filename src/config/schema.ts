@@ -10,6 +10,22 @@ import { storeSettingsSchema } from '../store/settings-schema.ts';
 
 const accountType = { type: 'string', enum: ACCOUNT_TYPES } as const;
 
+/** One admission limit (src/shared/admission.ts): how many run at once, and how long the next may wait. */
+const admissionLimit = {
+  type: 'object',
+  additionalProperties: false,
+  default: {},
+  properties: {
+    /** At once; null: one less than the CPUs the process may use (cgroup quota), at least 1. Required in production. */
+    concurrent: { type: ['integer', 'null'], minimum: 1, maximum: 1024, default: null },
+    /** The longest a check waits for a place before the 混雑 page (503). */
+    maxWaitMs: { type: 'integer', minimum: 0, maximum: 1000, default: 250 },
+    /** How many may wait at once; null: four per place. */
+    queue: { type: ['integer', 'null'], minimum: 0, maximum: 100000, default: null },
+    retryAfterSeconds: { type: 'integer', minimum: 1, maximum: 300, default: 2 },
+  },
+} as const;
+
 /**
  * config/default.json (and the optional overlay named by CONFIG_FILE). Every field has a default,
  * so an empty file is a valid trial configuration; docs/configuration.md explains each one.
@@ -82,16 +98,49 @@ export const settingsSchema = {
         },
         /** Every answer to a login or OTP post takes at least this long, so timing tells nothing. */
         responseFloorMs: { type: 'integer', minimum: 0, default: 300 },
+        /** Wrong one-time codes one flow may try on the code step before it goes back to the start. */
+        otpAttempts: { type: 'integer', minimum: 1, maximum: 10, default: 3 },
+        /**
+         * Failed identity checks from one client address (an IPv6 address by its network prefix)
+         * within the window; beyond it both steps answer 429 until the window has passed.
+         */
         ipLimit: {
           type: 'object',
           additionalProperties: false,
           default: {},
           properties: {
-            maxAttempts: { type: 'integer', minimum: 1, default: 30 },
+            maxFailures: { type: 'integer', minimum: 1, default: 50 },
             windowSeconds: { type: 'integer', minimum: 1, default: 600 },
+            ipv6PrefixLength: { type: 'integer', minimum: 32, maximum: 128, default: 64 },
+          },
+        },
+        /**
+         * Failed identity checks of all clients together within the window (one PIN sprayed over
+         * many accounts from many addresses); beyond it the PIN step answers 429 for everyone.
+         */
+        globalLimit: {
+          type: 'object',
+          additionalProperties: false,
+          default: {},
+          properties: {
+            maxFailures: { type: 'integer', minimum: 1, default: 120 },
+            windowSeconds: { type: 'integer', minimum: 1, default: 60 },
           },
         },
         totpWindowSteps: { type: 'integer', minimum: 0, maximum: 2, default: 1 },
+      },
+    },
+    /**
+     * Admission limits on the expensive identity checks, per connector: the PIN check (argon2 in
+     * the demo connector, the gateway call in production) and staff password verification.
+     */
+    admission: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        pinCheck: admissionLimit,
+        staffPassword: admissionLimit,
       },
     },
     lifetimes: {

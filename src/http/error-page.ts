@@ -1,5 +1,6 @@
 import type { Context } from 'koa';
 import { translator, type Locale, type MessageKey } from '../i18n/index.ts';
+import { isBusy } from '../shared/admission.ts';
 import type { UnavailableError } from '../shared/unavailable.ts';
 import { resolveLocale } from './locale.ts';
 import type { Render } from './render.ts';
@@ -83,11 +84,13 @@ export const renderUnavailablePage = (
   error?: Pick<UnavailableError, 'retryAfterSeconds'>,
   uiLocales?: unknown,
 ) => {
+  // Refused by an admission limit (src/shared/admission.ts), not an outage: 「ただいま混み合っています」.
+  const busy = isBusy(error);
   renderErrorPage(render, ctx, {
     status: 503,
     code: 'temporarily_unavailable',
-    titleKey: 'unavailable.title',
-    messageKey: 'unavailable.message',
+    titleKey: busy ? 'busy.title' : 'unavailable.title',
+    messageKey: busy ? 'busy.message' : 'unavailable.message',
     locale: localeOf(ctx, uiLocales),
     retryHref: retryHref(ctx),
     myPage: ctx.path.startsWith('/my'),

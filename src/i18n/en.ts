@@ -21,6 +21,11 @@ export const en: Record<MessageKey, string> = {
     'We could not confirm the details you entered. Please start again from the first step. If this keeps happening, ' +
     'please contact your branch.',
   'login.throttled': 'Please wait a while and try again.',
+  'login.locked':
+    'Use of this service has been stopped for the account you entered, because the PIN or one-time code was ' +
+    'entered incorrectly several times in a row. Please contact your branch to have it resumed.',
+  'flow.time_limit': 'Please complete this within {minutes} minutes of starting (by {time} Japan time).',
+  'my.time_limit': 'After {minutes} minutes without activity, you will need to start again.',
   'login.notice': 'We never ask for your PIN by e-mail or telephone.',
 
   'otp.title': 'Enter your one-time code',
@@ -30,6 +35,9 @@ export const en: Record<MessageKey, string> = {
     'Please contact your branch, in person or by phone: they will help you register it.',
   'otp.otp': 'One-time code (6 digits)',
   'otp.submit': 'Confirm',
+  'otp.error':
+    'The one-time code could not be confirmed. Enter the latest 6-digit code shown in your authenticator app.',
+  'otp.attempts_left': 'If the code cannot be confirmed {count} more time(s), you will need to start again.',
 
   'ineligible.title': 'This linkage is not available',
   'ineligible.customer_restricted':
@@ -90,6 +98,10 @@ export const en: Record<MessageKey, string> = {
   'error.code': 'Error code',
   'error.requestId': 'Inquiry number',
   'error.unavailable': 'The service is busy or under maintenance. Please try again later.',
+  'busy.title': 'We are very busy right now',
+  'busy.message':
+    'Many customers are using the service at the moment. What you entered has not been checked yet. ' +
+    'Please wait a moment and try again.',
   'unavailable.title': 'The service is briefly unavailable',
   'unavailable.message':
     'Our systems cannot answer for a moment. What you have done so far is kept. ' +

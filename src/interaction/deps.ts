@@ -22,7 +22,7 @@ import type { InteractionState, InteractionStates } from './state.ts';
 /** What the interaction flow reads of the configuration (types from the config schema). */
 export type InteractionConfig = Pick<Config, 'terms' | 'demo'> & {
   settings: Pick<Settings, 'linkableAccountTypes' | 'lifetimes'> & {
-    identityCheck: { ipLimit: Pick<Settings['identityCheck']['ipLimit'], 'windowSeconds'> };
+    identityCheck: Pick<Settings['identityCheck'], 'otpAttempts'>;
     /** The issuer: the `iss` of the way back to the partner, and whether cookies are Secure. */
     server: Pick<Settings['server'], 'issuer'>;
   };

@@ -1,7 +1,8 @@
 import type { InteractionDeps, InteractionRouteState } from './deps.ts';
-import { renderClosedPage, renderLoginPage } from './pages.ts';
+import { renderClosedPage, renderLoginPage, renderOtpPage } from './pages.ts';
 import { closedNow } from './steps/return-when-closed.ts';
 import type { IdentityPort } from '../web/identity/identity-port.ts';
+import { renderBusyPage } from '../http/busy-page.ts';
 
 /**
  * API連携認証's side of the identity check (src/web/identity): the state lives in the
@@ -21,6 +22,13 @@ export const interactionIdentity = (deps: InteractionDeps): IdentityPort<Interac
     request.state = { step: 'login', csrf: request.state.csrf };
     await deps.states.save(request.uid, request.state);
   },
+  async otpFailed(ctx) {
+    const request = ctx.state.interaction;
+    const otpFailures = (request.state.otpFailures ?? 0) + 1;
+    request.state = { ...request.state, otpFailures };
+    await deps.states.save(request.uid, request.state);
+    return otpFailures;
+  },
   async pinVerified(ctx, loginRef, customerId) {
     const request = ctx.state.interaction;
     request.state = { step: 'otp', csrf: request.state.csrf, loginRef, customerId };
@@ -33,5 +41,7 @@ export const interactionIdentity = (deps: InteractionDeps): IdentityPort<Interac
   },
   stepUrl: (ctx) => `/interaction/${ctx.state.interaction.uid}`,
   renderLogin: (ctx, options) => renderLoginPage(deps, ctx, options),
+  renderOtp: (ctx, options) => renderOtpPage(deps, ctx, options),
   renderClosed: (ctx, closed) => renderClosedPage(deps, ctx, closed),
+  renderBusy: (ctx, error) => renderBusyPage(deps.render, ctx, error, ctx.state.interaction.locale),
 });

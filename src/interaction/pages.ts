@@ -1,7 +1,7 @@
 import type { Context, ParameterizedContext } from 'koa';
 import { LOGIN_ACCOUNT_TYPES } from '../core-banking/port.ts';
 import type { PostedFormState } from '../web/parse-form.ts';
-import { isoDateText, jstDateText, jstDateTimeText } from '../shared/jst.ts';
+import { isoDateText, jstDateText, jstDateTimeText, jstTimeText } from '../shared/jst.ts';
 import { renderErrorPage as renderSharedErrorPage, type WayBack } from '../http/error-page.ts';
 import { switchLocaleHref } from '../http/locale.ts';
 import type { Locale, MessageKey } from '../i18n/index.ts';
@@ -56,6 +56,16 @@ const partnerLegal = ({ partner, locale }: InteractionRequest) =>
   };
 
 /**
+ * The flow's time limit, as oidc-provider keeps it: the interaction expires `interactionSeconds`
+ * after it began (oidc-provider's own clock, so `exp` is what it will compare).
+ */
+const timeLimit = (deps: Pick<InteractionDeps, 'config'>, request: InteractionRequest) => {
+  const { exp } = request.details;
+  const minutes = Math.round(deps.config.settings.lifetimes.interactionSeconds / 60);
+  return exp === undefined ? undefined : request.t('flow.time_limit', { minutes, time: jstTimeText(exp * 1000) });
+};
+
+/**
  * An error or expiry page of API連携認証, through the one error page (src/http/error-page.ts), with
  * the way back to the partner: while the interaction lives, a form that ends it (the partner gets
  * access_denied); once it is gone, the partner's redirect with an error, from the return address
@@ -108,18 +118,30 @@ export const renderLoginPage = (
       partnerName: partnerName(request),
       errorKey: options.errorKey,
       loginAccountTypes: LOGIN_ACCOUNT_TYPES,
+      timeLimit: timeLimit(deps, request),
     },
     page(ctx, request.locale, 'login.title', options.status),
   );
 };
 
-export const renderOtpPage = (deps: InteractionDeps, ctx: PageContext) => {
+export const renderOtpPage = (
+  deps: InteractionDeps,
+  ctx: PageContext,
+  options: { status?: number; errorKey?: MessageKey; attemptsLeft?: number } = {},
+) => {
   const request = ctx.state.interaction;
   deps.render(
     ctx,
     'otp',
-    { uid: request.uid, csrf: request.state.csrf, partnerName: partnerName(request) },
-    page(ctx, request.locale, 'otp.title'),
+    {
+      uid: request.uid,
+      csrf: request.state.csrf,
+      partnerName: partnerName(request),
+      errorKey: options.errorKey,
+      attemptsLeft: options.attemptsLeft,
+      timeLimit: timeLimit(deps, request),
+    },
+    page(ctx, request.locale, 'otp.title', options.status),
   );
 };
 

@@ -21,7 +21,7 @@ export const interactionRouter = (deps: InteractionDeps) => {
   const router = createRouter<InteractionRouteState>({ prefix: '/interaction/:uid' });
   const load = loadInteraction(deps);
   const identity = identitySteps(
-    { identityCheck: deps.identityCheck, ipWindowSeconds: deps.config.settings.identityCheck.ipLimit.windowSeconds },
+    { identityCheck: deps.identityCheck, otpAttempts: deps.config.settings.identityCheck.otpAttempts },
     interactionIdentity(deps),
   );
   // Outside service hours or under a restriction: the closed page, whatever step was asked for.
@@ -59,7 +59,7 @@ export const interactionRouter = (deps: InteractionDeps) => {
     '/login',
     load,
     open,
-    identity.checkIpThrottle,
+    identity.checkThrottle('pin'),
     parseForm(loginFormSchema, { onInvalid: (ctx) => identity.failIdentityCheck(ctx, undefined, 'malformed') }),
     identity.verifyPin,
   );
@@ -68,10 +68,8 @@ export const interactionRouter = (deps: InteractionDeps) => {
     '/otp',
     load,
     open,
-    identity.checkIpThrottle,
-    parseForm(otpFormSchema, {
-      onInvalid: (ctx) => identity.failIdentityCheck(ctx, ctx.state.interaction.state.loginRef, 'otp_malformed'),
-    }),
+    identity.checkThrottle('otp'),
+    parseForm(otpFormSchema, { onInvalid: identity.refuseMalformedOtp }),
     identity.verifyOtp,
     checkEligibility(deps),
   );

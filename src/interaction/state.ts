@@ -13,6 +13,8 @@ export interface InteractionState {
   csrf: string;
   loginRef?: LoginAccountRef;
   customerId?: string;
+  /** Wrong one-time codes at the code step of this round (back to the start after identityCheck.otpAttempts). */
+  otpFailures?: number;
   identifiedAt?: number;
   ineligibleReason?: string;
 }

@@ -19,8 +19,10 @@ export interface MyPageDeps {
   settings: {
     /** The session cookie is Secure (the server is reached over https). */
     secureCookies: boolean;
-    /** The identity check's per-IP window (Retry-After when it is reached). */
-    ipWindowSeconds: number;
+    /** Wrong one-time codes one sign-in may try on the code step (identityCheck.otpAttempts). */
+    otpAttempts: number;
+    /** How long a sign-in may take from the first page: the session's idle limit, in minutes (shown). */
+    idleMinutes: number;
     /** Demo data: the browser remembers who signed in, for the demo outbox (src/notifier/demo-browser.ts). */
     demo?: boolean;
   };

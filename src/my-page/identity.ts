@@ -1,9 +1,10 @@
 import { rememberInDemoBrowser } from '../notifier/demo-browser.ts';
 import type { ParameterizedContext } from 'koa';
 import type { IdentityPort } from '../web/identity/identity-port.ts';
+import { renderBusyPage } from '../http/busy-page.ts';
 import type { SessionCookie } from '../web/session-cookie.ts';
 import type { MyPageDeps, MyPageRouteState } from './deps.ts';
-import { renderClosedPage, renderLoginPage } from './pages.ts';
+import { renderClosedPage, renderLoginPage, renderOtpPage } from './pages.ts';
 import type { CustomerSessions } from './sessions.ts';
 
 /**
@@ -45,6 +46,12 @@ export const myPageIdentity = (
       const { csrf, createdAt, lastSeenAt } = session;
       ctx.state.myPage.session = await deps.sessions.touch(sessionId, { stage: 'login', csrf, createdAt, lastSeenAt });
     },
+    async otpFailed(ctx) {
+      const { sessionId, session } = current(ctx);
+      const otpFailures = (session.otpFailures ?? 0) + 1;
+      ctx.state.myPage.session = await deps.sessions.touch(sessionId, { ...session, otpFailures });
+      return otpFailures;
+    },
     pinVerified: (ctx, loginRef, customerId) => replace(ctx, { stage: 'otp', loginRef, customerId }),
     async otpVerified(ctx, customerId) {
       await replace(ctx, { stage: 'active', customerId });
@@ -55,6 +62,8 @@ export const myPageIdentity = (
     },
     stepUrl: () => '/my',
     renderLogin: (ctx, options) => renderLoginPage(deps, ctx, options),
+    renderOtp: (ctx, options) => renderOtpPage(deps, ctx, options),
     renderClosed: (ctx, closed) => renderClosedPage(deps, ctx, closed),
+    renderBusy: (ctx, error) => renderBusyPage(deps.render, ctx, error, ctx.state.myPage.locale),
   };
 };

@@ -47,8 +47,12 @@ const shown = (ctx: PageContext, l: CustomerLinkage) => {
   };
 };
 
+/** How long a sign-in may sit idle before it starts over (the session's idle limit). */
+const timeLimit = (deps: Pick<MyPageDeps, 'settings'>, ctx: PageContext) =>
+  request(ctx).t('my.time_limit', { minutes: deps.settings.idleMinutes });
+
 export const renderLoginPage = (
-  deps: Pick<MyPageDeps, 'render'>,
+  deps: Pick<MyPageDeps, 'render' | 'settings'>,
   ctx: PageContext,
   options: { status?: number; errorKey?: MessageKey } = {},
 ) => {
@@ -59,13 +63,28 @@ export const renderLoginPage = (
       csrf: csrf(ctx),
       errorKey: options.errorKey,
       loginAccountTypes: loginFormSchema.properties.accountType.enum,
+      timeLimit: timeLimit(deps, ctx),
     },
     page(ctx, 'login.title', options.status),
   );
 };
 
-export const renderOtpPage = (deps: Pick<MyPageDeps, 'render'>, ctx: PageContext) => {
-  deps.render(ctx, 'my/otp', { csrf: csrf(ctx) }, page(ctx, 'otp.title'));
+export const renderOtpPage = (
+  deps: Pick<MyPageDeps, 'render' | 'settings'>,
+  ctx: PageContext,
+  options: { status?: number; errorKey?: MessageKey; attemptsLeft?: number } = {},
+) => {
+  deps.render(
+    ctx,
+    'my/otp',
+    {
+      csrf: csrf(ctx),
+      errorKey: options.errorKey,
+      attemptsLeft: options.attemptsLeft,
+      timeLimit: timeLimit(deps, ctx),
+    },
+    page(ctx, 'otp.title', options.status),
+  );
 };
 
 export const renderLinkagesPage = (

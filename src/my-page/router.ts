@@ -29,7 +29,7 @@ export const myPageRouter = (deps: MyPageDeps) => {
     secure: deps.settings.secureCookies,
   });
   const identity = identitySteps(
-    { identityCheck: deps.identityCheck, ipWindowSeconds: deps.settings.ipWindowSeconds },
+    { identityCheck: deps.identityCheck, otpAttempts: deps.settings.otpAttempts },
     myPageIdentity(deps, cookie),
   );
   // Forms carry the session's CSRF token: a forged post is refused (403) before anything else is looked at.
@@ -50,7 +50,7 @@ export const myPageRouter = (deps: MyPageDeps) => {
   router.post(
     '/login',
     session,
-    identity.checkIpThrottle,
+    identity.checkThrottle('pin'),
     parseForm(loginFormSchema, { onInvalid: (ctx) => identity.failIdentityCheck(ctx, undefined, 'malformed') }),
     identity.verifyPin,
   );
@@ -58,10 +58,8 @@ export const myPageRouter = (deps: MyPageDeps) => {
   router.post(
     '/otp',
     session,
-    identity.checkIpThrottle,
-    parseForm(otpFormSchema, {
-      onInvalid: (ctx) => identity.failIdentityCheck(ctx, ctx.state.myPage.session?.loginRef, 'otp_malformed'),
-    }),
+    identity.checkThrottle('otp'),
+    parseForm(otpFormSchema, { onInvalid: identity.refuseMalformedOtp }),
     identity.verifyOtp,
   );
 

@@ -13,6 +13,8 @@ export interface CustomerSession {
   csrf: string;
   loginRef?: LoginAccountRef;
   customerId?: string;
+  /** Wrong one-time codes at the code step of this sign-in (back to the start after identityCheck.otpAttempts). */
+  otpFailures?: number;
   createdAt: number;
   lastSeenAt: number;
   /** A linkage just ended (its partner's client id): said once on the next list page. */

@@ -70,8 +70,30 @@ export const createMetrics = () => {
   });
   const throttled = new Counter({
     name: named('throttled_total'),
-    help: 'Requests refused by a rate limit, by what was limited (identity_check per address, staff_login).',
+    help:
+      'Requests refused by a rate limit, by what was limited (identity_check per address, identity_check_global, ' +
+      'staff_login).',
     labelNames: ['limit', 'surface'] as const,
+    registers,
+  });
+  const globalFailures = new Gauge({
+    name: named('identity_check_global_failures'),
+    help:
+      'Failed identity checks of all clients within identityCheck.globalLimit.windowSeconds, as last read at a PIN ' +
+      'post; alert well below identity_check_global_failures_limit (one PIN sprayed over many accounts).',
+    registers,
+  });
+  const globalFailuresLimit = new Gauge({
+    name: named('identity_check_global_failures_limit'),
+    help: 'identityCheck.globalLimit.maxFailures: from this many, the PIN step answers 429 for everyone.',
+    registers,
+  });
+  const admission = new Counter({
+    name: named('admission_total'),
+    help:
+      'Identity checks (pin: the PIN check of a core-banking connector; staff_password) admitted to run, or ' +
+      'refused with the 混雑 page (503) after the short admission wait, by connector.',
+    labelNames: ['check', 'connector', 'outcome'] as const,
     registers,
   });
   const consent = new Counter({
@@ -132,7 +154,8 @@ export const createMetrics = () => {
           reason: bounded(details.reason, /^[a-z_]{1,40}$/),
         });
       } else if (event.kind === 'identity_check.throttled') {
-        throttled.inc({ limit: 'identity_check', surface: bounded(details.surface, SURFACES) });
+        const limit = details.limit === 'global' ? 'identity_check_global' : 'identity_check';
+        throttled.inc({ limit, surface: bounded(details.surface, SURFACES) });
       } else if (event.kind === 'admin.login' && details.reason === 'throttled') {
         throttled.inc({ limit: 'staff_login', surface: 'admin' });
       } else if (event.kind === 'consent.granted') {
@@ -144,6 +167,15 @@ export const createMetrics = () => {
       } else if (event.kind === 'notice.sent' || event.kind === 'notice.failed' || event.kind === 'notice.retried') {
         notices.inc({ outcome: event.kind.slice('notice.'.length) });
       }
+    },
+    /** What the identity check last read of all clients' failures, and its limit. */
+    observeGlobalFailures(failures: number, limit: number) {
+      globalFailures.set(failures);
+      globalFailuresLimit.set(limit);
+    },
+    /** An identity check passed the admission limit, or was refused (src/shared/admission.ts). */
+    admission(check: 'pin' | 'staff_password', connector: string, outcome: 'admitted' | 'refused') {
+      admission.inc({ check, connector: bounded(connector, new Set(['demo', 'http', 'console', 'other'])), outcome });
     },
     storeUnavailable() {
       storeErrors.inc();

@@ -89,10 +89,10 @@ export const KEY_KINDS: readonly KeyKind[] = [
     owner: 'src/interaction/state.ts',
   },
   {
-    pattern: 'throttle:identity-check:{ip}',
+    pattern: 'throttle:identity-check:address:{{address or /64}}:{window} / …:global:{all}:{window}',
     match: /^throttle:identity-check:/,
-    holds: 'identity-check attempts per address',
-    ttl: '`identityCheck.ipLimit.windowSeconds`',
+    holds: 'failed identity checks per client address, and of all clients, per window (two windows read together)',
+    ttl: 'two windows (`identityCheck.ipLimit.windowSeconds`, `identityCheck.globalLimit.windowSeconds`)',
     owner: 'src/identity-check/identity-check.ts',
   },
   {

@@ -55,6 +55,8 @@ beforeAll(async () => {
     CORE_BANKING_KEY_FILE: tls.files.clientKey,
     NOTICE_CHANNEL: 'webhook',
     NOTICE_WEBHOOK_URL: 'https://messaging.bank.test/notices',
+    PIN_CHECK_CONCURRENCY: '2',
+    STAFF_PASSWORD_CONCURRENCY: '1',
   };
 });
 afterAll(() => {
@@ -104,6 +106,12 @@ describe('a required piece missing is refused, naming it', () => {
     ['a channel for customer notices', { NOTICE_CHANNEL: undefined }, 'notices.channel'],
     ["the messaging system's URL", { NOTICE_WEBHOOK_URL: undefined }, 'NOTICE_WEBHOOK_URL'],
     ['the mail server', { NOTICE_CHANNEL: 'smtp' }, 'NOTICE_SMTP_HOST'],
+    ['how many PIN checks run at once', { PIN_CHECK_CONCURRENCY: undefined }, 'admission.pinCheck.concurrent'],
+    [
+      'how many staff password checks run at once',
+      { STAFF_PASSWORD_CONCURRENCY: undefined },
+      'admission.staffPassword.concurrent',
+    ],
   ])('%s', (_label, changes, named) => {
     expect(refusal(changes).oneLine()).toContain(named);
   });

@@ -217,7 +217,9 @@ describe('failures', () => {
           lockAfterFailures: 3,
           failureDelaysMs: [0],
           responseFloorMs: 0,
-          ipLimit: { maxAttempts: 100, windowSeconds: 60 },
+          ipLimit: { maxFailures: 100, windowSeconds: 60, ipv6PrefixLength: 64 },
+          globalLimit: { maxFailures: 1000, windowSeconds: 60 },
+          otpAttempts: 3,
           totpWindowSteps: 1,
         },
         sleep: async () => {},
@@ -232,7 +234,7 @@ describe('failures', () => {
     // The control: a wrong PIN that the gateway does answer (in time: argon2 takes a while) is counted.
     expect(
       await checkWith(connector({}, undefined, store)).checkPin(ref, '0000', { surface: 'authorization' }),
-    ).toEqual({ ok: false });
+    ).toEqual({ ok: false, locked: false });
     expect(await core.loginFailures(ref)).toEqual({ consecutiveFailures: 1, locked: false });
   });
 

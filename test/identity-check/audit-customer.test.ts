@@ -17,7 +17,9 @@ describe('identity-check audit events name the customer', () => {
         lockAfterFailures: 3,
         failureDelaysMs: [0],
         responseFloorMs: 0,
-        ipLimit: { maxAttempts: 100, windowSeconds: 600 },
+        ipLimit: { maxFailures: 100, windowSeconds: 600, ipv6PrefixLength: 64 },
+        globalLimit: { maxFailures: 1000, windowSeconds: 60 },
+        otpAttempts: 3,
         totpWindowSteps: 1,
       },
       sleep: async () => undefined,
@@ -28,12 +30,15 @@ describe('identity-check audit events name the customer', () => {
   it('wrong PINs and the lock that follows carry the customer number and the source address', async () => {
     const { check, events } = setUp();
     const { pin: _pin, ...ref } = LOGIN.D;
+    const answers = [];
     for (let i = 0; i < 3; i += 1)
-      expect(await check.checkPin(ref, '0000', { surface: 'authorization', partnerId: 'p1', ip: '192.0.2.9' })).toEqual(
-        {
-          ok: false,
-        },
-      );
+      answers.push(await check.checkPin(ref, '0000', { surface: 'authorization', partnerId: 'p1', ip: '192.0.2.9' }));
+    // The third failure locks the account: from then on the answer says so.
+    expect(answers).toEqual([
+      { ok: false, locked: false },
+      { ok: false, locked: false },
+      { ok: false, locked: true },
+    ]);
     expect(events.map((e) => [e.kind, e.customerId, e.details?.ip])).toEqual([
       ['identity_check.failure', CUSTOMER.D, '192.0.2.9'],
       ['identity_check.failure', CUSTOMER.D, '192.0.2.9'],

@@ -9,6 +9,8 @@ import { partnerFor } from '../support/linkage.ts';
 import { startServer, type TestServer } from '../support/server.ts';
 
 const LOGIN_ERROR = '入力された内容では確認できませんでした。お手数ですが、もう一度最初から入力してください。';
+const LOCKED = 'API連携サービスのご利用を停止しています。再開のお手続きについては、お取引店までお問い合わせください。';
+const OTP_ERROR = 'ワンタイムパスワードを確認できませんでした。';
 
 let server: TestServer;
 let partner: PartnerClient;
@@ -37,6 +39,12 @@ const withoutRequestTokens = (page: Page) => {
   return page.html.replaceAll(uid, '{uid}').replace(/name="csrf" value="[^"]*"/g, 'name="csrf" value="{csrf}"');
 };
 
+/** The interaction's one page (a GET shows the step it is at). */
+const stepPage = (page: Page) => {
+  const url = new URL(page.url);
+  return `${url.origin}/interaction/${url.pathname.split('/')[2]}`;
+};
+
 /** A code that is not the customer's current one (nor one in the accepted window). */
 const wrongCode = (who: DemoCustomer, now: number) => {
   const valid = new Set([-30_000, 0, 30_000].map((d) => totp(who.totpSecret, now + d)));
@@ -44,7 +52,7 @@ const wrongCode = (who: DemoCustomer, now: number) => {
 };
 
 /** Five wrong PINs in one interaction (the page keeps its CSRF token between attempts). */
-const lockWithWrongPins = async (who: DemoCustomer) => {
+const lockWithWrongPins = async (who: Pick<DemoCustomer, 'branch' | 'accountType' | 'accountNumber' | 'pin'>) => {
   const { agent, loginPage } = await beginAuthorization(server, partner);
   const answers: Page[] = [];
   for (let i = 0; i < 5; i += 1)
@@ -52,35 +60,20 @@ const lockWithWrongPins = async (who: DemoCustomer) => {
   return answers;
 };
 
-describe('identity check (本人確認, terms 4.1): every failure looks the same', () => {
-  test('unknown account, wrong PIN, wrong one-time code and a locked account get the same status, page and wording', async () => {
+describe('identity check (本人確認, terms 4.1): what each failure is told', () => {
+  test('an unknown account and a wrong PIN get the same status, page and wording', async () => {
     const unknownAccount = await (async () => {
       const { agent, loginPage } = await beginAuthorization(server, partner);
-      return agent.login(loginPage, {
-        branch: '001',
-        accountType: 'ordinary',
-        accountNumber: '1999999',
-        pin: '2580',
-      });
+      return agent.login(loginPage, { branch: '001', accountType: 'ordinary', accountNumber: '1999999', pin: '2580' });
     })();
     const wrongPin = await (async () => {
       const { agent, loginPage } = await beginAuthorization(server, partner);
       return agent.login(loginPage, { ...customers.allTypes, pin: '0000' });
     })();
-    const wrongOtp = await (async () => {
-      const { agent, otpPage } = await reachOtp(server, partner, customers.frozenAccount);
-      return agent.otp(otpPage, wrongCode(customers.frozenAccount, server.clock.now()), server.clock.now());
-    })();
-    await lockWithWrongPins(customers.lockable);
-    const locked = await (async () => {
-      const { agent, loginPage } = await beginAuthorization(server, partner);
-      return agent.login(loginPage, customers.lockable);
-    })();
-
-    const answers = { unknownAccount, wrongPin, wrongOtp, locked };
-    for (const answer of Object.values(answers)) {
+    for (const answer of [unknownAccount, wrongPin]) {
       expect(answer.status).toBe(400);
       expect(answer.html).toContain(LOGIN_ERROR);
+      expect(answer.html).not.toContain(LOCKED);
       expect(answer.html).toContain('name="pin"');
       expect(answer.headers.get('content-type')).toBe(unknownAccount.headers.get('content-type'));
       expect(answer.headers.get('cache-control')).toBe(unknownAccount.headers.get('cache-control'));
@@ -89,8 +82,38 @@ describe('identity check (本人確認, terms 4.1): every failure looks the same
     expect(reference).toContain('action="/interaction/{uid}/login"');
     expect(reference).toContain('name="csrf" value="{csrf}"');
     expect(withoutRequestTokens(wrongPin)).toBe(reference);
-    expect(withoutRequestTokens(wrongOtp)).toBe(reference);
-    expect(withoutRequestTokens(locked)).toBe(reference);
+  });
+
+  test('once locked, the right PIN and a wrong one get the same locked notice, and an account reference nobody holds is told the same after as many failures', async () => {
+    const who = customers.lockable;
+    const failures = await lockWithWrongPins(who);
+    // The fifth failure locks the account, and says so.
+    expect(failures.map((p) => p.status)).toEqual([400, 400, 400, 400, 403]);
+    expect(failures[4].html).toContain(LOCKED);
+
+    const right = await (async () => {
+      const { agent, loginPage } = await beginAuthorization(server, partner);
+      return agent.login(loginPage, who);
+    })();
+    const wrong = await (async () => {
+      const { agent, loginPage } = await beginAuthorization(server, partner);
+      return agent.login(loginPage, { ...who, pin: '0000' });
+    })();
+    for (const answer of [right, wrong]) {
+      expect(answer.status).toBe(403);
+      expect(answer.html).toContain(LOCKED);
+      expect(answer.html).not.toContain(LOGIN_ERROR);
+      expect(answer.html).not.toContain('name="otp"');
+    }
+    expect(withoutRequestTokens(right)).toBe(withoutRequestTokens(wrong));
+    expect(withoutRequestTokens(right)).toBe(withoutRequestTokens(failures[4]));
+
+    // A made-up account reference: the same answers, in the same order (the notice does not tell which exist).
+    const madeUp = { branch: '001', accountType: 'ordinary', accountNumber: '1999998', pin: '2580' };
+    const madeUpAnswers = await lockWithWrongPins(madeUp);
+    expect(madeUpAnswers.map((p) => p.status)).toEqual([400, 400, 400, 400, 403]);
+    expect(madeUpAnswers.map(withoutRequestTokens)).toEqual(failures.map(withoutRequestTokens));
+    await server.app.coreBanking.unlock({ branchCode: '001', accountType: 'ordinary', accountNumber: '1999998' });
   });
 
   test('a one-time code already used is refused in a second authorization within the same time step', async () => {
@@ -108,29 +131,26 @@ describe('identity check (本人確認, terms 4.1): every failure looks the same
     expect(otpPage.html).toContain('name="otp"');
     const replayed = await agent.otp(otpPage, usedCode, server.clock.now());
     expect(replayed.status).toBe(400);
-    expect(replayed.html).toContain(LOGIN_ERROR);
+    expect(replayed.html).toContain(OTP_ERROR);
     expect(replayed.html).not.toContain('name="accounts"');
 
-    // The next time step's code gets through: the refusal was the replay, nothing else.
+    // The next time step's code gets through on the same step: the refusal was the replay, nothing else.
     server.clock.advance(30_000);
-    const again = await agent.login(loginPage, who);
-    const consent = await agent.otp(again, who, server.clock.now());
+    const consent = await agent.otp(replayed, who, server.clock.now());
     expect(consent.status).toBe(200);
     expect(consent.html).toContain('name="accounts"');
   });
 
-  test('five consecutive failures lock the account: the correct PIN is then refused with the same page, until bank staff unlock it', async () => {
+  test('five consecutive failures lock the account: the correct PIN is then refused with the locked notice, until bank staff unlock it', async () => {
     const who = customers.lockable;
-    const failures = await lockWithWrongPins(who);
-    expect(failures.map((p) => p.status)).toEqual([400, 400, 400, 400, 400]);
+    await lockWithWrongPins(who);
     expect(await server.app.coreBanking.loginFailures(refOf(who))).toEqual({ consecutiveFailures: 5, locked: true });
 
     const { agent, loginPage } = await beginAuthorization(server, partner);
     const refused = await agent.login(loginPage, who);
-    expect(refused.status).toBe(400);
-    expect(refused.html).toContain(LOGIN_ERROR);
+    expect(refused.status).toBe(403);
+    expect(refused.html).toContain(LOCKED);
     expect(refused.html).not.toContain('name="otp"');
-    expect(withoutRequestTokens(refused)).toBe(withoutRequestTokens(failures[0]));
 
     await server.app.coreBanking.unlock(refOf(who));
     const otpPage = await agent.login(loginPage, who);
@@ -150,20 +170,75 @@ describe('identity check (本人確認, terms 4.1): every failure looks the same
     expect(await server.app.coreBanking.loginFailures(refOf(who))).toEqual({ consecutiveFailures: 0, locked: false });
   });
 
+  test('a wrong one-time code keeps the customer on the code step, saying how many tries are left; after the third the flow starts over', async () => {
+    const who = customers.allTypes;
+    const { agent, otpPage } = await reachOtp(server, partner, who);
+    expect(otpPage.html).toContain('このお手続きは、開始から15分以内に完了してください');
+    const code = wrongCode(who, server.clock.now());
+    const first = await agent.otp(otpPage, code, server.clock.now());
+    expect(first.status).toBe(400);
+    expect(first.html).toContain(OTP_ERROR);
+    expect(first.html).toContain('あと2回確認できない場合は、最初からのお手続きになります。');
+    expect(first.html).toContain('name="otp"');
+    expect(first.html).not.toContain('name="pin"');
+    const second = await agent.otp(first, code, server.clock.now());
+    expect(second.html).toContain('あと1回確認できない場合は');
+    // The step is still the code step: a page view shows it again, and the right code gets through.
+    const shown = await agent.request(stepPage(otpPage));
+    expect(shown.html).toContain('name="otp"');
+    const consent = await agent.otp(shown, who, server.clock.now());
+    expect(consent.status).toBe(200);
+    expect(consent.html).toContain('name="accounts"');
+
+    // Three wrong codes in one round: back to the first step, with the one failure answer.
+    server.clock.advance(31_000);
+    const again = await reachOtp(server, partner, who);
+    let page = again.otpPage;
+    for (let i = 0; i < 3; i += 1)
+      page = await again.agent.otp(page, wrongCode(who, server.clock.now()), server.clock.now());
+    expect(page.status).toBe(400);
+    expect(page.html).toContain(LOGIN_ERROR);
+    expect(page.html).toContain('name="pin"');
+    expect(page.html).not.toContain('name="otp"');
+    const view = await again.agent.request(stepPage(again.otpPage));
+    expect(view.html).toContain('name="pin"');
+  });
+
   test('wrong one-time codes count toward the same lock as wrong PINs', async () => {
     const who = customers.lockable;
     const { agent, loginPage } = await beginAuthorization(server, partner);
     for (let i = 0; i < 3; i += 1) await agent.login(loginPage, { ...who, pin: '0000' });
-    for (let i = 0; i < 2; i += 1) {
-      const otpPage = await agent.login(loginPage, who);
-      expect(otpPage.html).toContain('name="otp"');
-      const refused = await agent.otp(otpPage, wrongCode(who, server.clock.now()), server.clock.now());
-      expect(refused.status).toBe(400);
+    const otpPage = await agent.login(loginPage, who);
+    expect(otpPage.html).toContain('name="otp"');
+    const refused = await agent.otp(otpPage, wrongCode(who, server.clock.now()), server.clock.now());
+    expect(refused.status).toBe(400);
+    expect(refused.html).toContain(OTP_ERROR);
+    // The fifth failure of the account: locked, whatever step it came at.
+    const locked = await agent.otp(refused, wrongCode(who, server.clock.now()), server.clock.now());
+    expect(locked.status).toBe(403);
+    expect(locked.html).toContain(LOCKED);
+    expect(await server.app.coreBanking.loginFailures(refOf(who))).toEqual({ consecutiveFailures: 5, locked: true });
+    const again = await agent.login(loginPage, who);
+    expect(again.status).toBe(403);
+    expect(again.html).toContain(LOCKED);
+  });
+
+  test('wrong one-time codes count per account across interactions: a new flow does not start the count again', async () => {
+    const who = customers.lockable;
+    // Two wrong codes in each of two flows, then one more in a third: five failures of one account.
+    for (let flow = 0; flow < 3; flow += 1) {
+      server.clock.advance(31_000);
+      const { agent, otpPage } = await reachOtp(server, partner, who);
+      let page = otpPage;
+      for (let i = 0; i < (flow < 2 ? 2 : 1); i += 1)
+        page = await agent.otp(page, wrongCode(who, server.clock.now()), server.clock.now());
+      if (flow < 2) expect(page.html).toContain(OTP_ERROR);
+      else {
+        expect(page.status).toBe(403);
+        expect(page.html).toContain(LOCKED);
+      }
     }
     expect(await server.app.coreBanking.loginFailures(refOf(who))).toEqual({ consecutiveFailures: 5, locked: true });
-    const refused = await agent.login(loginPage, who);
-    expect(refused.status).toBe(400);
-    expect(refused.html).toContain(LOGIN_ERROR);
   });
 
   test('a correct one-time code is refused once the account was locked meanwhile (from another browser)', async () => {
@@ -171,8 +246,8 @@ describe('identity check (本人確認, terms 4.1): every failure looks the same
     const { agent, otpPage } = await reachOtp(server, partner, who);
     await lockWithWrongPins(who);
     const refused = await agent.otp(otpPage, who, server.clock.now());
-    expect(refused.status).toBe(400);
-    expect(refused.html).toContain(LOGIN_ERROR);
+    expect(refused.status).toBe(403);
+    expect(refused.html).toContain(LOCKED);
     expect(refused.html).not.toContain('name="accounts"');
   });
 });

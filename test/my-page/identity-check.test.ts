@@ -7,6 +7,8 @@ import { startServer, type TestServer } from '../support/server.ts';
 import { openMyPage, refOf, signIn } from './my-page-steps.ts';
 
 const LOGIN_ERROR = '入力された内容では確認できませんでした。お手数ですが、もう一度最初から入力してください。';
+const LOCKED = 'API連携サービスのご利用を停止しています。再開のお手続きについては、お取引店までお問い合わせください。';
+const OTP_ERROR = 'ワンタイムパスワードを確認できませんでした。';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -64,41 +66,55 @@ describe('/my: the same identity check as API連携認証', () => {
     expect(listPage.headers.get('cache-control')).toBe('no-store');
   });
 
-  test('a wrong PIN and a wrong one-time code get the same generic error on the same first page', async () => {
+  test('a wrong PIN and an unknown account get the same generic error on the same first page; a wrong one-time code stays on the code step', async () => {
     const who = customers.frozenAccount;
     const wrongPin = await (async () => {
       const { agent, loginPage } = await openMyPage(server);
       return agent.login(loginPage, { ...who, pin: '0000' });
     })();
-    const wrongOtp = await (async () => {
-      const { agent, loginPage } = await openMyPage(server);
-      const otpPage = await agent.login(loginPage, who);
-      expect(otpPage.html).toContain('name="otp"');
-      return agent.otp(otpPage, wrongCode(who, server.clock.now()), server.clock.now());
-    })();
     const unknownAccount = await (async () => {
       const { agent, loginPage } = await openMyPage(server);
       return agent.login(loginPage, { ...who, accountNumber: '1999999' });
     })();
-    for (const answer of [wrongPin, wrongOtp, unknownAccount]) {
+    for (const answer of [wrongPin, unknownAccount]) {
       expect(answer.status).toBe(400);
       expect(answer.html).toContain(LOGIN_ERROR);
       expect(answer.html).toContain('name="pin"');
       expect(answer.html).not.toContain('連携している口座');
     }
-    expect(withoutCsrf(wrongOtp)).toBe(withoutCsrf(wrongPin));
     expect(withoutCsrf(unknownAccount)).toBe(withoutCsrf(wrongPin));
+
+    const { agent, loginPage } = await openMyPage(server);
+    const otpPage = await agent.login(loginPage, who);
+    expect(otpPage.html).toContain('10分間操作がない場合は、最初からのお手続きになります。');
+    const wrongOtp = await agent.otp(otpPage, wrongCode(who, server.clock.now()), server.clock.now());
+    expect(wrongOtp.status).toBe(400);
+    expect(wrongOtp.html).toContain(OTP_ERROR);
+    expect(wrongOtp.html).toContain('あと2回確認できない場合は');
+    expect(wrongOtp.html).toContain('action="/my/otp"');
+    expect(wrongOtp.html).not.toContain('name="pin"');
   });
 
-  test('after a wrong one-time code the session is back at the first step: the next code alone does not sign in', async () => {
+  test('after a wrong one-time code the session stays at the code step: the next code signs in; three wrong codes start over', async () => {
     const who = customers.frozenAccount;
     const { agent, loginPage } = await openMyPage(server);
     const otpPage = await agent.login(loginPage, who);
-    await agent.otp(otpPage, wrongCode(who, server.clock.now()), server.clock.now());
+    const refused = await agent.otp(otpPage, wrongCode(who, server.clock.now()), server.clock.now());
     server.clock.advance(31_000);
-    const retried = await agent.otp(otpPage, who, server.clock.now());
-    expect(retried.status).toBe(400);
-    expect(retried.html).toContain(LOGIN_ERROR);
+    const signedIn = await agent.otp(refused, who, server.clock.now());
+    expect(signedIn.html).toContain('<h1>連携の管理</h1>');
+
+    const again = await openMyPage(server);
+    let page = await again.agent.login(again.loginPage, who);
+    for (let i = 0; i < 3; i += 1)
+      page = await again.agent.otp(page, wrongCode(who, server.clock.now()), server.clock.now());
+    expect(page.status).toBe(400);
+    expect(page.html).toContain(LOGIN_ERROR);
+    expect(page.html).toContain('name="pin"');
+    server.clock.advance(31_000);
+    const late = await again.agent.otp(page, who, server.clock.now());
+    expect(late.status).toBe(400);
+    expect(late.html).toContain(LOGIN_ERROR);
   });
 
   test('the lock counter is the one of API連携認証: failures on /my and in an authorization add up to the lock', async () => {
@@ -109,15 +125,15 @@ describe('/my: the same identity check as API連携認証', () => {
 
     const partner = await partnerFor(server);
     const begun = await beginAuthorization(server, partner);
-    for (let i = 0; i < 2; i += 1)
-      expect((await begun.agent.login(begun.loginPage, { ...who, pin: '0000' })).status).toBe(400);
+    expect((await begun.agent.login(begun.loginPage, { ...who, pin: '0000' })).status).toBe(400);
+    expect((await begun.agent.login(begun.loginPage, { ...who, pin: '0000' })).status).toBe(403);
     expect(await server.app.coreBanking.loginFailures(refOf(who))).toEqual({ consecutiveFailures: 5, locked: true });
 
-    // Locked: the right PIN is refused on /my with the same page, until bank staff unlock.
+    // Locked: the right PIN is refused on /my with the locked notice, until bank staff unlock.
     const locked = await openMyPage(server);
     const refused = await locked.agent.login(locked.loginPage, who);
-    expect(refused.status).toBe(400);
-    expect(refused.html).toContain(LOGIN_ERROR);
+    expect(refused.status).toBe(403);
+    expect(refused.html).toContain(LOCKED);
 
     await server.app.coreBanking.unlock(refOf(who));
     const { listPage } = await signIn(server, who);

@@ -7,7 +7,7 @@ import { introspector } from '../support/internal-clients.ts';
 import { partnerFor } from '../support/linkage.ts';
 import { freePort, startServer, type TestServer } from '../support/server.ts';
 
-const LOGIN_ERROR = '入力された内容では確認できませんでした。';
+const LOCKED = 'API連携サービスのご利用を停止しています。';
 
 /**
  * One Redis (the private one the test setup started), one key prefix per test, and a server that
@@ -62,7 +62,8 @@ describe('with Redis, state survives a server restart', () => {
     expect(running.app.store.kind).toBe('redis');
     const partner = await partnerFor(running);
     const { agent, loginPage } = await beginAuthorization(running, partner);
-    for (let i = 0; i < 5; i += 1) expect((await agent.login(loginPage, { ...who, pin: '0000' })).status).toBe(400);
+    for (let i = 0; i < 5; i += 1)
+      expect((await agent.login(loginPage, { ...who, pin: '0000' })).status).toBe(i < 4 ? 400 : 403);
     await running.close();
     running = undefined;
 
@@ -70,8 +71,8 @@ describe('with Redis, state survives a server restart', () => {
     expect(await running.app.coreBanking.loginFailures(ref)).toEqual({ consecutiveFailures: 5, locked: true });
     const again = await beginAuthorization(running, await partnerFor(running));
     const refused = await again.agent.login(again.loginPage, who);
-    expect(refused.status).toBe(400);
-    expect(refused.html).toContain(LOGIN_ERROR);
+    expect(refused.status).toBe(403);
+    expect(refused.html).toContain(LOCKED);
     expect(refused.html).not.toContain('name="otp"');
 
     await running.app.coreBanking.unlock(ref);

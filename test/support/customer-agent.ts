@@ -86,8 +86,10 @@ export class CustomerAgent {
     return [...html.matchAll(new RegExp(`type="checkbox"[^>]*name="${name}" value="([^"]*)"`, 'g'))].map((m) => m[1]);
   }
 
+  /** The flow's own path, also from a page a post answered (`/interaction/:uid/otp`, `/my/otp`). */
   static interactionPath(url: string) {
-    return new URL(url).pathname;
+    const { pathname } = new URL(url);
+    return /^\/(interaction\/[^/]+|my)(?=\/|$)/.exec(pathname)?.[0] ?? pathname;
   }
 
   /** Step 1 of the identity check. */

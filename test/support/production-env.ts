@@ -46,6 +46,8 @@ export const productionSetup = (): ProductionSetup => {
       CORE_BANKING_CA_FILE: tls.files.ca,
       CORE_BANKING_CERT_FILE: tls.files.clientCert,
       CORE_BANKING_KEY_FILE: tls.files.clientKey,
+      PIN_CHECK_CONCURRENCY: '2',
+      STAFF_PASSWORD_CONCURRENCY: '1',
     }),
     remove() {
       tls.remove();

@@ -31,7 +31,12 @@ export const startServerProcess = async (
     overlay,
     JSON.stringify({
       dataApi: { pageSize: 100 },
-      identityCheck: { failureDelaysMs: [0], responseFloorMs: 0, ipLimit: { maxAttempts: 100000 } },
+      identityCheck: {
+        failureDelaysMs: [0],
+        responseFloorMs: 0,
+        ipLimit: { maxFailures: 100000 },
+        globalLimit: { maxFailures: 100000 },
+      },
       ...options.settings,
     }),
   );

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import argon2 from 'argon2';
+import type { Admission } from '../../shared/admission.ts';
 
 /** OWASP's argon2id minimum (19 MiB, 2 passes): a login takes tens of milliseconds, a guess as long. */
 const PARAMETERS = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
@@ -40,3 +41,9 @@ export const createPasswordVerifier = () => {
 };
 
 export type PasswordVerifier = ReturnType<typeof createPasswordVerifier>;
+
+/** The verifier behind an admission limit (argon2 takes tens of ms of CPU and 19 MiB per check). */
+export const admittedPasswordVerifier =
+  (verify: PasswordVerifier, admission: Admission | undefined): PasswordVerifier =>
+  (hash, password) =>
+    admission ? admission.run(() => verify(hash, password)) : verify(hash, password);

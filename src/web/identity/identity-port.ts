@@ -3,6 +3,7 @@ import type { AvailabilityAnswer } from '../../availability/index.ts';
 import type { LoginAccountRef } from '../../core-banking/port.ts';
 import type { MessageKey } from '../../i18n/index.ts';
 import type { CheckContext } from '../../identity-check/identity-check.ts';
+import type { BusyError } from '../../shared/admission.ts';
 
 export type ClosedAnswer = Extract<AvailabilityAnswer, { open: false }>;
 
@@ -22,6 +23,8 @@ export interface IdentityPort<S> {
   closed(ctx: ParameterizedContext<S>): ClosedAnswer | undefined;
   /** Back to the first step, after any failure. */
   restart(ctx: ParameterizedContext<S>): Promise<void>;
+  /** A wrong one-time code: counted in this flow's state; answers how many wrong codes it has had. */
+  otpFailed(ctx: ParameterizedContext<S>): Promise<number>;
   /** The PIN matched: the one-time code is next. */
   pinVerified(ctx: ParameterizedContext<S>, ref: LoginAccountRef, customerId: string): Promise<void>;
   /** The code matched: the identity check is complete; the surface goes on as it does. */
@@ -29,5 +32,12 @@ export interface IdentityPort<S> {
   /** The page that shows the step the customer is at now (a GET). */
   stepUrl(ctx: ParameterizedContext<S>): string;
   renderLogin(ctx: ParameterizedContext<S>, options: { status: number; errorKey: MessageKey }): unknown;
+  /** The code step again, after a wrong code, saying how many tries are left. */
+  renderOtp(
+    ctx: ParameterizedContext<S>,
+    options: { status: number; errorKey: MessageKey; attemptsLeft: number },
+  ): unknown;
   renderClosed(ctx: ParameterizedContext<S>, closed: ClosedAnswer): unknown;
+  /** 「ただいま混み合っています」 (503) in the flow's language: the check was refused by its admission limit. */
+  renderBusy(ctx: ParameterizedContext<S>, error: BusyError): unknown;
 }
