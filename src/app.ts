@@ -393,7 +393,10 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
       })
     : undefined;
   const notifier = overrides.notifier ?? notices?.notifier ?? outbox;
-  if (!notifier) throw new Error('no customer notifier configured: set notices.channel to smtp or webhook');
+  if (!notifier)
+    throw new ConfigError('the settings', [
+      'notices.channel: no customer notifier; set it to smtp or webhook (NOTICE_CHANNEL)',
+    ]);
   revocation.onEnded(noticeOfEnding({ notifier, logger, audit, coreBanking, partners }));
   const lastUsed = createLastUsed({ store, clock, logger });
   const linkages = createLinkages({

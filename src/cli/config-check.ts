@@ -2,6 +2,13 @@
 // serving: the files and their schemas, the production refusals, the signing keys, the partners'
 // registered keys, the gateway's certificates, and that the gateway answers over mutual TLS.
 // Exit 0: all good; 78: a configuration problem (one line on stderr); 1: a check failed.
+//
+// With `-- --compose <docker-compose.yml> [--service app] [--env-file <.env>] [--gateway-url <url>]`
+// it checks the configuration that service of the stack starts with instead of this process's
+// environment: the service's environment (interpolated from the shell and the .env file), with the
+// container paths under its bind mounts read from their host directories. The gateway, a service
+// of the stack, is reachable only inside it: its check is skipped unless --gateway-url names where
+// to reach it from here (inside the stack, `docker-compose run --rm app npm run config:check`).
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { importJWK } from 'jose';
 import { ConfigError } from '../config/config-error.ts';
@@ -11,6 +18,7 @@ import { createHttpCoreBanking } from '../core-banking/http/http-core-banking.ts
 import { systemClock } from '../shared/clock.ts';
 import { createLogger } from '../shared/logger.ts';
 import { MemoryStore } from '../store/memory-store.ts';
+import { readComposeService } from './compose-config.ts';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const problems: string[] = [];
@@ -24,9 +32,25 @@ const check = async (name: string, run: () => Promise<string | void> | string | 
   }
 };
 
+const option = (name: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : undefined;
+};
+const composeFile = option('compose');
+let stackServices: string[] = [];
 let config;
 try {
-  config = loadConfig(process.env);
+  if (composeFile) {
+    const service = await readComposeService(composeFile, {
+      service: option('service'),
+      envFile: option('env-file'),
+      shellEnv: process.env,
+    });
+    stackServices = service.services;
+    const gatewayUrl = option('gateway-url');
+    config = loadConfig({ ...service.env, ...(gatewayUrl ? { CORE_BANKING_URL: gatewayUrl } : {}) });
+    say(`ok    ${composeFile}: service ${option('service') ?? 'app'}, container paths read from its bind mounts`);
+  } else config = loadConfig(process.env);
 } catch (e) {
   if (e instanceof ConfigError) {
     process.stderr.write(`${e.oneLine()}\n`);
@@ -69,21 +93,25 @@ if (core.connector === 'http') {
       say('note  the client certificate is not issued by the gateway CA (caFile): the gateway must trust its issuer');
     return `client certificate ${cert.subject.replaceAll('\n', ', ')}, valid until ${cert.validTo}`;
   });
-  await check('gateway reachable', async () => {
-    const connector = createHttpCoreBanking({
-      settings: { ...core.http, maxRetries: 0 } as Parameters<typeof createHttpCoreBanking>[0]['settings'],
-      contract: loadGatewayContract(config.rootDir),
-      tls,
-      store: new MemoryStore(systemClock),
-      clock: systemClock,
-      logger: createLogger({ level: 'error' }),
+  const gatewayHost = new URL(core.http.baseUrl ?? 'https://unset').hostname;
+  if (stackServices.includes(gatewayHost))
+    say(`skip  gateway reachable: ${gatewayHost} is a service of the stack (--gateway-url to reach it from here)`);
+  else
+    await check('gateway reachable', async () => {
+      const connector = createHttpCoreBanking({
+        settings: { ...core.http, maxRetries: 0 } as Parameters<typeof createHttpCoreBanking>[0]['settings'],
+        contract: loadGatewayContract(config.rootDir),
+        tls,
+        store: new MemoryStore(systemClock),
+        clock: systemClock,
+        logger: createLogger({ level: 'error' }),
+      });
+      try {
+        return `${core.http.baseUrl} answers, data as of ${await connector.asOf()}`;
+      } finally {
+        await connector.close();
+      }
     });
-    try {
-      return `${core.http.baseUrl} answers, data as of ${await connector.asOf()}`;
-    } finally {
-      await connector.close();
-    }
-  });
 } else {
   say('ok    core banking: the embedded demo data (no gateway to reach)');
 }

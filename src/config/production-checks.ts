@@ -175,6 +175,17 @@ export const checkProductionPieces = (p: ProductionPieces): void => {
   if (!settings.records.databaseUrl)
     refuse(p.settingsSource, 'records: production keeps its records in PostgreSQL (DATABASE_URL), not in memory');
 
+  const notices = settings.notices;
+  if (notices.channel === 'outbox')
+    refuse(
+      p.settingsSource,
+      'notices.channel: production sends customer notices by smtp or webhook (NOTICE_CHANNEL), not to the demo outbox',
+    );
+  if (notices.channel === 'webhook' && !notices.webhook.url)
+    refuse(p.settingsSource, "notices.webhook.url: the bank's messaging system is not named (NOTICE_WEBHOOK_URL)");
+  if (notices.channel === 'smtp' && !notices.smtp.host)
+    refuse(p.settingsSource, 'notices.smtp.host: the mail server is not named (NOTICE_SMTP_HOST)');
+
   // demo pieces
   const demoKeys = committedDemoThumbprints(p.rootDir);
   for (const key of p.signingKeys) {

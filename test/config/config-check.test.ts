@@ -1,6 +1,9 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { createDemoCoreBanking, loadDemoCoreBankingData } from '../../src/core-banking/demo/index.ts';
 import { loadGatewayContract } from '../../src/core-banking/http/contract.ts';
 import { createReferenceGateway } from '../../src/core-banking/reference-gateway/gateway.ts';
@@ -37,10 +40,10 @@ afterAll(async () => {
   setup.remove();
 });
 
-const configCheck = async (env: Record<string, string>) => {
+const configCheck = async (env: Record<string, string>, args: string[] = []) => {
   const child = spawn(
     process.execPath,
-    ['--experimental-strip-types', '--no-warnings=ExperimentalWarning', 'src/cli/config-check.ts'],
+    ['--experimental-strip-types', '--no-warnings=ExperimentalWarning', 'src/cli/config-check.ts', ...args],
     { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let stdout = '';
@@ -56,6 +59,8 @@ const production = () => ({
   ISSUER: 'https://auth.bank.test',
   REDIS_URL: 'redis://127.0.0.1:1',
   DATABASE_URL: 'postgres://app@127.0.0.1:1/records',
+  NOTICE_CHANNEL: 'webhook',
+  NOTICE_WEBHOOK_URL: 'https://messaging.bank.test/notices',
 });
 
 test('passes on a complete production configuration with the gateway answering over mutual TLS', async () => {
@@ -77,4 +82,78 @@ test('fails with one line on a broken configuration (a production piece missing)
   expect(stderr.trimEnd().split('\n')).toHaveLength(1);
   expect(stderr).toContain('DATABASE_URL');
   expect(code).toBe(78);
+});
+
+describe('on the compose configuration (npm run config:check -- --compose docker-compose.yml)', () => {
+  let project: string;
+  /** Prepared as the README says, beside a copy of the repository's docker-compose.yml (changed by `change`). */
+  const prepare = async (change: (compose: string) => string = (c) => c, dotEnv = DOT_ENV) => {
+    writeFileSync(join(project, 'docker-compose.yml'), change(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8')));
+    writeFileSync(join(project, '.env'), dotEnv);
+    return join(project, 'docker-compose.yml');
+  };
+  const DOT_ENV =
+    'METRICS_TOKEN=metrics-token-0123456789\nPOSTGRES_PASSWORD=a-password\n' +
+    'NOTICE_WEBHOOK_URL=https://messaging.bank.test/notices\n';
+
+  beforeAll(async () => {
+    project = mkdtempSync(join(tmpdir(), 'compose-check-'));
+    const production = join(project, 'config/production');
+    mkdirSync(join(production, 'partners'), { recursive: true });
+    execFileSync(
+      process.execPath,
+      [
+        '--experimental-strip-types',
+        '--no-warnings=ExperimentalWarning',
+        'src/cli/generate-keys.ts',
+        '--out',
+        join(production, 'keys'),
+      ],
+      { cwd: ROOT, stdio: 'ignore' },
+    );
+    await writePartnerFile(join(production, 'partners'), 'real-partner');
+    execFileSync(
+      'sh',
+      [join(ROOT, 'scripts/gateway-certs.sh'), join(production, 'gateway-tls'), 'core-gateway,localhost'],
+      {
+        stdio: 'ignore',
+      },
+    );
+  });
+  afterAll(() => rmSync(project, { recursive: true, force: true }));
+
+  test('passes on it: the container paths are read from the bind mounts, the gateway inside the stack is skipped', async () => {
+    const { code, stdout } = await configCheck({ PATH: process.env.PATH ?? '' }, ['--compose', await prepare()]);
+    expect(stdout).toContain('ok    partner keys: 1 partner(s)');
+    expect(stdout).toContain('ok    gateway certificates');
+    expect(stdout).toContain('skip  gateway reachable: core-gateway is a service of the stack');
+    expect(stdout).toContain('configuration OK');
+    expect(code).toBe(0);
+  });
+
+  test('fails with one line when the keys are not mounted where the environment says', async () => {
+    const file = await prepare((c) =>
+      c.replace('./config/production:/app/config/production:ro', './config/elsewhere:/app/config/production:ro'),
+    );
+    const { code, stderr } = await configCheck({}, ['--compose', file]);
+    expect(stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(stderr).toContain('config/elsewhere/keys');
+    expect(code).toBe(78);
+  });
+
+  test('fails with one line naming a variable the .env file lacks', async () => {
+    const file = await prepare(undefined, DOT_ENV.replace(/^POSTGRES_PASSWORD=.*\n/m, ''));
+    const { code, stderr } = await configCheck({}, ['--compose', file]);
+    expect(stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(stderr).toContain('POSTGRES_PASSWORD is not set: set POSTGRES_PASSWORD in .env');
+    expect(code).toBe(78);
+  });
+
+  test('fails with one line when the production configuration itself is broken (the notices channel removed)', async () => {
+    const file = await prepare((c) => c.replace(/^\s+NOTICE_CHANNEL: webhook\n/m, ''));
+    const { code, stderr } = await configCheck({}, ['--compose', file]);
+    expect(stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(stderr).toContain('notices.channel');
+    expect(code).toBe(78);
+  });
 });

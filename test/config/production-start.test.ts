@@ -53,6 +53,8 @@ beforeAll(async () => {
     CORE_BANKING_CA_FILE: tls.files.ca,
     CORE_BANKING_CERT_FILE: tls.files.clientCert,
     CORE_BANKING_KEY_FILE: tls.files.clientKey,
+    NOTICE_CHANNEL: 'webhook',
+    NOTICE_WEBHOOK_URL: 'https://messaging.bank.test/notices',
     PIN_CHECK_CONCURRENCY: '2',
     STAFF_PASSWORD_CONCURRENCY: '1',
   };
@@ -101,6 +103,9 @@ describe('a required piece missing is refused, naming it', () => {
     ['an https issuer', { ISSUER: 'http://auth.bank.test' }, 'server.issuer'],
     ['Redis', { REDIS_URL: undefined }, 'REDIS_URL'],
     ['PostgreSQL', { DATABASE_URL: undefined }, 'DATABASE_URL'],
+    ['a channel for customer notices', { NOTICE_CHANNEL: undefined }, 'notices.channel'],
+    ["the messaging system's URL", { NOTICE_WEBHOOK_URL: undefined }, 'NOTICE_WEBHOOK_URL'],
+    ['the mail server', { NOTICE_CHANNEL: 'smtp' }, 'NOTICE_SMTP_HOST'],
     ['how many PIN checks run at once', { PIN_CHECK_CONCURRENCY: undefined }, 'admission.pinCheck.concurrent'],
     [
       'how many staff password checks run at once',
@@ -188,15 +193,13 @@ describe('a demo piece present is refused, naming it', () => {
   });
 });
 
-test('the server process exits 78 with the one line on stderr, and no stack trace', async () => {
+/** `npm start` with NODE_ENV=production and `changes`: its exit code and what it wrote on stderr. */
+const startProcess = async (changes: Record<string, string | undefined>) => {
+  const merged = Object.fromEntries(Object.entries({ ...env, ...changes }).filter(([, v]) => v !== undefined));
   const child = spawn(
     process.execPath,
     ['--experimental-strip-types', '--no-warnings=ExperimentalWarning', 'src/main.ts'],
-    {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', ...env, CALENDAR_FILE: 'config/demo/calendar-always-open.json' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
+    { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...merged }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
@@ -204,9 +207,23 @@ test('the server process exits 78 with the one line on stderr, and no stack trac
   });
   child.stdout.resume();
   const code = await new Promise<number | null>((done) => child.once('exit', (c) => done(c)));
+  return { code, stderr };
+};
+
+test('the server process exits 78 with the one line on stderr, and no stack trace', async () => {
+  const { code, stderr } = await startProcess({ CALENDAR_FILE: 'config/demo/calendar-always-open.json' });
   expect(code).toBe(78);
   expect(stderr.trimEnd().split('\n')).toHaveLength(1);
   expect(stderr).toContain('config/demo/calendar-always-open.json');
+  expect(stderr).not.toMatch(/\n\s+at /);
+});
+
+test('a production start without notices.channel exits 78 with one line naming it, not a stack trace', async () => {
+  const { code, stderr } = await startProcess({ NOTICE_CHANNEL: undefined, NOTICE_WEBHOOK_URL: undefined });
+  expect(code).toBe(78);
+  expect(stderr.trimEnd().split('\n')).toHaveLength(1);
+  expect(stderr).toContain('notices.channel');
+  expect(stderr).toContain('NOTICE_CHANNEL');
   expect(stderr).not.toMatch(/\n\s+at /);
 });
 
