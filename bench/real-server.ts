@@ -43,7 +43,7 @@ export const startRealServer = async (options: {
   // Logins all come from one address: the per-IP throttle would otherwise be what the bench measures.
   writeFileSync(
     overlay,
-    JSON.stringify({ identityCheck: { ipLimit: { maxAttempts: 1_000_000 } }, dataApi: { pageSize: 100 } }),
+    JSON.stringify({ identityCheck: { ipLimit: { maxFailures: 1_000_000 } }, dataApi: { pageSize: 100 } }),
   );
   const proc = startNode('real', 'src/main.ts', {
     nodeArgs: options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : [],

@@ -58,7 +58,7 @@ const overlay = join(work, 'settings.json');
 writeFileSync(
   overlay,
   JSON.stringify({
-    identityCheck: { ipLimit: { maxAttempts: 1_000_000 } },
+    identityCheck: { ipLimit: { maxFailures: 1_000_000 } },
     dpop: { iatToleranceSeconds: IAT_TOLERANCE_S },
   }),
 );

@@ -81,7 +81,7 @@ test('PostgreSQL down under load: data calls until the buffer is at its bound, t
     overlay,
     JSON.stringify({
       server: { requestDeadlineMs: 10000 },
-      identityCheck: { failureDelaysMs: [0], responseFloorMs: 0, ipLimit: { maxAttempts: 1000 } },
+      identityCheck: { failureDelaysMs: [0], responseFloorMs: 0, ipLimit: { maxFailures: 1000 } },
       audit: { buffer: { hours: CAPACITY / 3600, peakEventsPerSecond: 1, reservedShare: 0.25 } },
       records: { archiver: { retryMs: 50 } },
     }),
