@@ -11,11 +11,11 @@
 //
 // A project whose files must not run beside each other (they stop or stall processes, say) says
 // `serialProject: true` in its globals: test/support/projects-runner.js runs its files one after another in
-// jest's main process, at the same time as the parallel workers run the other projects' files.
+// jest's main process, once the parallel workers have run the other projects' files.
 // `npm test -- --selectProjects NAME` runs one project; `npm test -- test/path/file.test.ts` one file.
 
 // `faults` (test/faults/) freezes, kills and restarts Redis and signals server processes, each file
-// its own private redis-server and server on ports of its own: its files run one at a time, beside
+// its own private redis-server and server on ports of its own: its files run one at a time, after
 // the parallel workers, and assert against the configured request deadline plus a stated margin.
 // deploy/production-gateway runs with them: it asserts the production deadline (2 s) against a
 // slowed and a stopped gateway, the same kind of margin. `npm test -- --selectProjects faults` runs them alone.
