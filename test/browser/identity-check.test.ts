@@ -56,6 +56,8 @@ const wrongCode = (who: DemoCustomer) => {
 };
 
 const mainText = (page: Page) => page.locator('main').innerText();
+/** The page without its clock time: two flows begun seconds apart may end in different minutes. */
+const withoutClockTime = (text: string) => text.replace(/\b\d{1,2}:\d{2}\b/g, 'hh:mm');
 
 describe.each(['ja', 'en'] as const)('the identity check in Chromium at phone size (%s)', (locale) => {
   const t = translator(locale);
@@ -76,7 +78,7 @@ describe.each(['ja', 'en'] as const)('the identity check in Chromium at phone si
     await startLinkage(other, locale);
     await fillIdentityCheck(other, t, { ...who, pin: '0000' });
     expect(await other.getByRole('alert').innerText()).toBe(t('login.locked'));
-    expect(await mainText(other)).toBe(right);
+    expect(withoutClockTime(await mainText(other))).toBe(withoutClockTime(right));
     // Not the generic failure: the customer is told to contact the branch.
     expect(right).not.toContain(t('login.error'));
   });

@@ -73,7 +73,14 @@ export const startPostgres = async (port) => {
     `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`,
     'start',
   ]);
-  psql(bin, port, dir, 'CREATE ROLE records_owner LOGIN CREATEDB; CREATE ROLE records_app LOGIN;');
+  // pg_signal_backend: a test file's DROP DATABASE ... WITH (FORCE) may end the application role's
+  // connections still open (a server pool that is closing); without it the owner may not.
+  psql(
+    bin,
+    port,
+    dir,
+    'CREATE ROLE records_owner LOGIN CREATEDB; CREATE ROLE records_app LOGIN; GRANT pg_signal_backend TO records_owner;',
+  );
   return {
     ownerUrl: `postgres://records_owner@127.0.0.1:${port}/postgres`,
     appRole: 'records_app',
