@@ -79,7 +79,8 @@ export const startPostgres = async (port) => {
     bin,
     port,
     dir,
-    'CREATE ROLE records_owner LOGIN CREATEDB; CREATE ROLE records_app LOGIN; GRANT pg_signal_backend TO records_owner;',
+    'CREATE ROLE records_owner LOGIN CREATEDB; CREATE ROLE records_app LOGIN; ' +
+      'GRANT pg_signal_backend TO records_owner;',
   );
   return {
     ownerUrl: `postgres://records_owner@127.0.0.1:${port}/postgres`,
