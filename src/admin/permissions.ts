@@ -27,12 +27,22 @@ export type Permission = keyof typeof PERMISSIONS;
 export const isRole = (value: unknown): value is Role =>
   typeof value === 'string' && ROLES.some((item) => item === value);
 
-export const can = (role: Role, permission: Permission): boolean =>
-  (PERMISSIONS[permission] as readonly Role[]).includes(role);
+export const can = (role: Role, permission: Permission): boolean => {
+  const allowed: readonly Role[] = PERMISSIONS[permission];
+  return allowed.includes(role);
+};
 
 /** Every permission of a role, for the views (which buttons to offer). */
-export const permissionsOf = (role: Role): Record<Permission, boolean> =>
-  Object.fromEntries((Object.keys(PERMISSIONS) as Permission[]).map((p) => [p, can(role, p)])) as Record<
-    Permission,
-    boolean
-  >;
+export const permissionsOf = (role: Role): Record<Permission, boolean> => ({
+  'linkages.read': can(role, 'linkages.read'),
+  'linkages.end': can(role, 'linkages.end'),
+  'customers.unlock': can(role, 'customers.unlock'),
+  'partners.read': can(role, 'partners.read'),
+  'partners.suspend': can(role, 'partners.suspend'),
+  'partners.edit': can(role, 'partners.edit'),
+  'service.read': can(role, 'service.read'),
+  'service.restrict': can(role, 'service.restrict'),
+  'audit.read': can(role, 'audit.read'),
+  'audit.export': can(role, 'audit.export'),
+  'staff.manage': can(role, 'staff.manage'),
+});

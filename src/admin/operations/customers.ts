@@ -13,7 +13,7 @@ import { OperationError } from './errors.ts';
 import { recordStaffAction, type Actor } from './staff-action.ts';
 
 /** The account types a customer logs in with (the login form offers these); each has its own lock. */
-const loginAccountType = (type: AccountType): boolean => (LOGIN_ACCOUNT_TYPES as readonly AccountType[]).includes(type);
+const loginAccountType = (type: AccountType): boolean => LOGIN_ACCOUNT_TYPES.some((t) => t === type);
 
 export interface CustomerAccountView {
   accountId: string;

@@ -1,8 +1,8 @@
-import type { Ajv, AnySchema } from 'ajv';
+import type { Ajv, SchemaObject, ValidateFunction } from 'ajv';
 import type { AuditLog } from '../../audit/index.ts';
 import { ConfigError } from '../../config/config-error.ts';
 import type { PartnerRegistry, PartnerStatus, PartnerView } from '../../partners/registry.ts';
-import { partnerSchema, type Partner } from '../../partners/schema.ts';
+import { partnerSchema, type Partner, type PartnerFile } from '../../partners/schema.ts';
 import type { PartnerStatusCache } from '../../partners/status-cache.ts';
 import type { Linkages } from '../../grants/linkages.ts';
 import type { Clock } from '../../shared/clock.ts';
@@ -25,7 +25,12 @@ export const createPartnerOperations = (deps: {
   mtlsEnabled: boolean;
   linkages: Linkages;
 }) => {
-  const validate = deps.ajv.getSchema(partnerSchema.$id) ?? deps.ajv.compile(partnerSchema as AnySchema);
+  // Compiled as a plain schema object; the type it checks is derived from the same schema (FromSchema).
+  const plain: SchemaObject = partnerSchema;
+  // Compiled once per ajv: the start-up check of partner files may have compiled it already (never as async).
+  const compiled = deps.ajv.getSchema<PartnerFile>(partnerSchema.$id);
+  const validate: ValidateFunction<PartnerFile> =
+    compiled && !('$async' in compiled) ? compiled : deps.ajv.compile<PartnerFile>(plain);
 
   const existing = async (clientId: string): Promise<PartnerView> => {
     const view = await deps.partners.find(clientId);
@@ -44,7 +49,13 @@ export const createPartnerOperations = (deps: {
         problems,
       );
     }
-    return copy as Partner;
+    // The defaults the schema documents (ajv fills them in too): a definition stored here always has them.
+    return {
+      ...copy,
+      token_endpoint_auth_method: copy.token_endpoint_auth_method ?? 'private_key_jwt',
+      status: copy.status ?? 'active',
+      profile: copy.profile ?? 'fapi2',
+    };
   };
 
   const setStatus = async (clientId: string, status: PartnerStatus, reason: string, actor: Actor) => {

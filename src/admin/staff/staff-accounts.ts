@@ -1,6 +1,6 @@
 import type { Clock } from '../../shared/clock.ts';
 import type { Store } from '../../store/store.ts';
-import type { Role } from '../permissions.ts';
+import { isRole, type Role } from '../permissions.ts';
 import { hashPassword } from './passwords.ts';
 import { newTotpSecret } from './totp-secret.ts';
 
@@ -36,6 +36,38 @@ export const isUsername = (value: unknown): value is string => typeof value === 
 
 const key = (username: string) => `staff:${username}`;
 
+const optionalString = (value: unknown): value is string | undefined =>
+  value === undefined || typeof value === 'string';
+const optionalNumber = (value: unknown): value is number | undefined =>
+  value === undefined || typeof value === 'number';
+
+/** A stored record read back: every field checked, so a damaged or foreign value is no account at all. */
+export const parseStaffRecord = (raw: string): StaffRecord | undefined => {
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null) return undefined;
+  const r: Partial<Record<keyof StaffRecord, unknown>> = value;
+  const { username, role, passwordHash, totpSecret, disabled, createdAt, createdBy, disabledAt, disabledBy } = r;
+  if (!isUsername(username) || !isRole(role) || typeof passwordHash !== 'string') return undefined;
+  if (typeof disabled !== 'boolean' || typeof createdAt !== 'number' || typeof createdBy !== 'string') return undefined;
+  if (!optionalString(totpSecret) || !optionalNumber(disabledAt) || !optionalString(disabledBy)) return undefined;
+  return {
+    username,
+    role,
+    passwordHash,
+    disabled,
+    createdAt,
+    createdBy,
+    ...(totpSecret !== undefined ? { totpSecret } : {}),
+    ...(disabledAt !== undefined ? { disabledAt } : {}),
+    ...(disabledBy !== undefined ? { disabledBy } : {}),
+  };
+};
+
 export class StaffAccountError extends Error {
   override name = 'StaffAccountError';
 }
@@ -53,7 +85,7 @@ export const createStaffAccounts = (deps: { store: Store; clock: Clock }) => {
   const find = async (username: string): Promise<StaffRecord | undefined> => {
     if (!isUsername(username)) return undefined;
     const raw = await deps.store.get(key(username));
-    return raw === undefined ? undefined : (JSON.parse(raw) as StaffRecord);
+    return raw === undefined ? undefined : parseStaffRecord(raw);
   };
   const save = (record: StaffRecord) => deps.store.set(key(record.username), JSON.stringify(record));
 
@@ -89,7 +121,10 @@ export const createStaffAccounts = (deps: { store: Store; clock: Clock }) => {
     async list(): Promise<StaffSummary[]> {
       const keys = (await deps.store.keysWithPrefix('staff:')).sort();
       const values = keys.length ? await deps.store.getMany(keys) : [];
-      return values.flatMap((raw) => (raw === undefined ? [] : [summarize(JSON.parse(raw) as StaffRecord)]));
+      return values.flatMap((raw) => {
+        const record = raw === undefined ? undefined : parseStaffRecord(raw);
+        return record ? [summarize(record)] : [];
+      });
     },
 
     /** Disabling is immediate: every request re-reads the account, so open sessions stop too. */

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import type { Context, Middleware } from 'koa';
 import type { AuditFilter } from '../../../audit/index.ts';
 import { decodeCursor, encodeCursor } from '../../../records/index.ts';
-import type { ConsoleRouter, ConsoleDeps, SignedInRequest } from '../deps.ts';
+import { signedInRequest, type ConsoleRouter, type ConsoleDeps } from '../deps.ts';
 import { parseJstLocal, toJstLocal } from '../format.ts';
 import { renderError, renderPage } from '../pages.ts';
 import { requirePermission } from '../steps/require-permission.ts';
@@ -18,8 +18,10 @@ const ADDRESS = /^[0-9A-Fa-f:.]{2,45}$/;
 
 /** The filter of the query string; a malformed value is an error, never silently dropped. */
 const filterOf = (ctx: Context): AuditFilter | undefined => {
-  const text = (name: string) =>
-    typeof ctx.query[name] === 'string' && ctx.query[name] !== '' ? (ctx.query[name] as string) : undefined;
+  const text = (name: string) => {
+    const value = ctx.query[name];
+    return typeof value === 'string' && value !== '' ? value : undefined;
+  };
   const filter: AuditFilter = {};
   for (const name of ['customerId', 'partnerId', 'grantId'] as const) {
     const value = text(name);
@@ -62,7 +64,7 @@ const download = (
  * and the incident export of one customer or partner (optionally the partner's own copy).
  */
 export const auditRoutes = (router: ConsoleRouter, deps: ConsoleDeps, signedIn: Middleware) => {
-  const actor = (ctx: Context) => (ctx.state.console as SignedInRequest).actor;
+  const actor = (ctx: Context) => signedInRequest(ctx.state.console).actor;
 
   router.get('/audit', signedIn, requirePermission(deps, 'audit.read'), async (ctx) => {
     const given = filterOf(ctx);

@@ -1,7 +1,7 @@
-import type { Context } from 'koa';
+import type { ParameterizedContext } from 'koa';
 import type { AuditEvent } from '../../../audit/index.ts';
 import { isUsername } from '../../staff/staff-accounts.ts';
-import type { ConsoleRouter, ConsoleDeps, ConsoleRequest } from '../deps.ts';
+import type { ConsoleRouter, ConsoleDeps, ConsoleRouteState } from '../deps.ts';
 import { loginFormSchema, totpFormSchema, type LoginForm, type TotpForm } from '../forms.ts';
 import { renderPage } from '../pages.ts';
 import { consoleForms } from '../steps/parse-form.ts';
@@ -17,7 +17,8 @@ const MAX_TOTP_TRIES = 3;
  */
 export const loginRoutes = (router: ConsoleRouter, deps: ConsoleDeps, cookie: SessionCookie) => {
   const parseForm = consoleForms(deps);
-  const request = (ctx: Context) => ctx.state.console as ConsoleRequest;
+  type Context = ParameterizedContext<ConsoleRouteState>;
+  const request = (ctx: Context) => ctx.state.console;
   const minutes = Math.ceil(deps.throttle.windowSeconds / 60);
 
   const audit = (
@@ -31,7 +32,7 @@ export const loginRoutes = (router: ConsoleRouter, deps: ConsoleDeps, cookie: Se
       result,
       // What was typed as a username is recorded only when it could be one (never a password typed in the wrong field).
       actor: username && isUsername(username) ? username : undefined,
-      requestId: ctx.state.requestId as string | undefined,
+      requestId: ctx.state.requestId,
       details: { via: 'console', ip: ctx.ip, ...details },
     });
 
@@ -133,10 +134,11 @@ export const loginRoutes = (router: ConsoleRouter, deps: ConsoleDeps, cookie: Se
   });
 
   router.post('/login/totp', withLoginSession, parseForm(totpFormSchema), async (ctx) => {
-    const { sessionId, session } = request(ctx) as Required<ConsoleRequest>;
+    const { sessionId, session } = request(ctx);
     const form: TotpForm = ctx.state.form;
-    const username = session.username;
-    if (session.stage !== 'totp' || !username) return showLogin(ctx, { status: 400, errorKey: 'login.restart' });
+    const username = session?.username;
+    if (!sessionId || !session || session.stage !== 'totp' || !username)
+      return showLogin(ctx, { status: 400, errorKey: 'login.restart' });
     if (await deps.throttle.blocked(username, ctx.ip)) {
       await audit(ctx, username, 'denied', { reason: 'throttled', step: 'totp' });
       await deps.sessions.destroy(sessionId);

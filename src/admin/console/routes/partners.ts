@@ -77,7 +77,11 @@ export const partnerRoutes = (router: ConsoleRouter, deps: ConsoleDeps, signedIn
           status: 400,
         });
       }
-      const id = clientId ?? String((definition as { client_id?: unknown } | null)?.client_id ?? '');
+      const given =
+        typeof definition === 'object' && definition !== null && 'client_id' in definition
+          ? definition.client_id
+          : undefined;
+      const id = clientId ?? (typeof given === 'string' ? given : '');
       try {
         await deps.ops.partners.save(id, definition, form.reason, request(ctx).actor, { create });
       } catch (e) {

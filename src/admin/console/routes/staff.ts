@@ -1,7 +1,7 @@
 import type { Middleware } from 'koa';
 import { OperationError } from '../../operations/index.ts';
 import { recordStaffAction } from '../../operations/staff-action.ts';
-import type { ConsoleRouter, ConsoleDeps, SignedInRequest } from '../deps.ts';
+import { signedInRequest, type ConsoleRouter, type ConsoleDeps } from '../deps.ts';
 import { reasonFormSchema, type ReasonForm } from '../forms.ts';
 import { redirectDone, renderPage } from '../pages.ts';
 import { consoleForms } from '../steps/parse-form.ts';
@@ -20,7 +20,7 @@ export const staffRoutes = (router: ConsoleRouter, deps: ConsoleDeps, signedIn: 
     requirePermission(deps, 'staff.manage'),
     parseForm(reasonFormSchema),
     async (ctx) => {
-      const request = ctx.state.console as SignedInRequest;
+      const request = signedInRequest(ctx.state.console);
       const { username } = ctx.params;
       if (username === request.staff.username) throw new OperationError('conflict', 'Staff cannot disable themselves.');
       if (!(await deps.staff.disable(username, request.staff.username)))

@@ -1,6 +1,6 @@
 import type { Middleware } from 'koa';
 import { permissionsOf } from '../../permissions.ts';
-import type { ConsoleDeps, ConsoleRequest } from '../deps.ts';
+import type { ConsoleDeps, ConsoleRouteState } from '../deps.ts';
 import type { SessionCookie } from '../../../web/session-cookie.ts';
 
 /**
@@ -9,9 +9,9 @@ import type { SessionCookie } from '../../../web/session-cookie.ts';
  * once. The session's idle timeout starts again. Otherwise the browser goes to the login page.
  */
 export const requireSignIn =
-  (deps: Pick<ConsoleDeps, 'sessions' | 'staff'>, cookie: SessionCookie): Middleware =>
+  (deps: Pick<ConsoleDeps, 'sessions' | 'staff'>, cookie: SessionCookie): Middleware<ConsoleRouteState> =>
   async (ctx, next) => {
-    const request = ctx.state.console as ConsoleRequest;
+    const request = ctx.state.console;
     const id = cookie.read(ctx);
     const session = await deps.sessions.load(id);
     const staff = session?.stage === 'active' && session.username ? await deps.staff.find(session.username) : undefined;
@@ -25,6 +25,6 @@ export const requireSignIn =
     request.session = await deps.sessions.touch(id, session);
     request.staff = staff;
     request.can = permissionsOf(staff.role);
-    request.actor = { name: staff.username, via: 'console', requestId: ctx.state.requestId as string | undefined };
+    request.actor = { name: staff.username, via: 'console', requestId: ctx.state.requestId };
     await next();
   };
