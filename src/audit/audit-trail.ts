@@ -1,6 +1,8 @@
 import type { Clock } from '../shared/clock.ts';
 import { noDeadlines, type Deadlines } from '../shared/deadline.ts';
 import { redact, type Logger } from '../shared/logger.ts';
+import { isStampedAuditEvent, type StampedAuditEvent } from '../shared/audit-event.ts';
+import { messageOf } from '../shared/thrown.ts';
 import type { AuditArchiver } from '../records/audit-archiver.ts';
 import type { AuditSearch, RecordStore } from '../records/record-store.ts';
 import { StoreUnavailableError, type Store } from '../store/store.ts';
@@ -69,7 +71,7 @@ const MAX_BATCH = 200;
 const DEFAULT_FLUSH_EVERY_MS = 5;
 
 type Pending = {
-  event: Omit<RecordedAuditEvent, 'chain' | 'seq' | 'prev' | 'prevTime'>;
+  event: StampedAuditEvent;
   /** The event serialised once, in the caller's turn; linking splices the chain's members in. */
   members: SerialisedEvent;
   resolve: () => void;
@@ -207,7 +209,7 @@ export const createAuditTrail = (deps: AuditTrailDeps): AuditTrail => {
     } catch (error) {
       inFlight = 0;
       // The log line still ships the event; the chain goes on under a new name.
-      for (const e of linked) logger.error('audit event not stored', { audit: e, error: (error as Error).message });
+      for (const e of linked) logger.error('audit event not stored', { audit: e, error: messageOf(error) });
       head = emptyChain(newChainName(deps.instance));
       checkpointed = { seq: 0, at: clock.now() };
       for (const p of batch) p.reject(error);
@@ -220,14 +222,14 @@ export const createAuditTrail = (deps: AuditTrailDeps): AuditTrail => {
         try {
           listener(e);
         } catch (error) {
-          logger.warn('an audit listener failed', { error: (error as Error).message });
+          logger.warn('an audit listener failed', { error: messageOf(error) });
         }
       }
     }
     for (const p of batch) p.resolve();
     if (checkpointDue())
       await writeCheckpoint().catch((error) =>
-        logger.warn('audit checkpoint not written', { error: (error as Error).message }),
+        logger.warn('audit checkpoint not written', { error: messageOf(error) }),
       );
   };
 
@@ -269,7 +271,7 @@ export const createAuditTrail = (deps: AuditTrailDeps): AuditTrail => {
       () => {
         if (checkpointDue())
           serial(writeCheckpoint).catch((error) =>
-            logger.warn('audit checkpoint not written', { error: (error as Error).message }),
+            logger.warn('audit checkpoint not written', { error: messageOf(error) }),
           );
       },
       Math.min(settings.checkpointEverySeconds, 10) * 1000,
@@ -335,7 +337,10 @@ export const createAuditTrail = (deps: AuditTrailDeps): AuditTrail => {
       id: nextId(now),
       time: new Date(now).toISOString(),
       instance: deps.instance,
-    }) as Pending['event'];
+    });
+    // Redaction replaces secret-named fields inside `details`, never an event's own members.
+    if (!isStampedAuditEvent(recorded))
+      return Promise.reject(new TypeError('an audit event lost its shape in redaction'));
     const members = serialiseEvent(recorded);
     let pending!: Pending;
     const stored = new Promise<void>((resolve, reject) => {
@@ -381,7 +386,7 @@ export const createAuditTrail = (deps: AuditTrailDeps): AuditTrail => {
       timer = undefined;
       await flush();
       await serial(writeCheckpoint).catch((error) =>
-        logger.warn('audit checkpoint not written at shutdown', { error: (error as Error).message }),
+        logger.warn('audit checkpoint not written at shutdown', { error: messageOf(error) }),
       );
     },
   };

@@ -1,5 +1,8 @@
 import { CompactSign, compactVerify, createLocalJWKSet, importJWK, type JWK } from 'jose';
 import type { SigningKeys } from '../config/schema.ts';
+import { isJwk } from '../shared/jwk.ts';
+import { messageOf } from '../shared/thrown.ts';
+import { isRecord } from '../shared/unknown-json.ts';
 
 /** What a checkpoint fixes: a chain's length and the hash of its newest event at that moment. */
 export interface Checkpoint {
@@ -27,8 +30,19 @@ const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
 const publicJwk = (key: object): JWK => {
   const out: Record<string, unknown> = { ...key };
   for (const m of PRIVATE_MEMBERS) delete out[m];
-  return out as JWK;
+  if (!isJwk(out)) throw new TypeError('a checkpoint key is not a JWK');
+  return out;
 };
+
+/** A checkpoint's payload, member by member. */
+const isCheckpoint = (value: unknown): value is Checkpoint =>
+  isRecord(value) &&
+  typeof value.chain === 'string' &&
+  typeof value.instance === 'string' &&
+  Number.isInteger(value.seq) &&
+  typeof value.head === 'string' &&
+  (value.headTime === undefined || typeof value.headTime === 'string') &&
+  typeof value.time === 'string';
 
 /**
  * Signs checkpoints with one of the server's signing keys (config.signingKeys): the one named by
@@ -40,7 +54,7 @@ export const createCheckpointSigner = (keys: SigningKeys, kid?: string | null): 
   if (!key)
     throw new Error(`audit.checkpointKeyId: no signing key with kid "${kid}" in the keys directory's jwks.json`);
   let imported: ReturnType<typeof importJWK> | undefined;
-  const privateKey = () => (imported ??= importJWK(key as JWK, key.alg));
+  const privateKey = () => (imported ??= importJWK(key, key.alg));
   return {
     kid: key.kid,
     async ready() {
@@ -61,16 +75,11 @@ export const createCheckpointVerifier = (keys: { keys: readonly object[] }) => {
     try {
       const { payload, protectedHeader } = await compactVerify(jws, jwks, { algorithms: ['ES256', 'PS256', 'EdDSA'] });
       if (protectedHeader.typ !== TYP) return { error: `not an audit checkpoint (typ ${protectedHeader.typ})` };
-      const checkpoint = JSON.parse(new TextDecoder().decode(payload)) as Checkpoint;
-      if (
-        typeof checkpoint.chain !== 'string' ||
-        !Number.isInteger(checkpoint.seq) ||
-        typeof checkpoint.head !== 'string'
-      )
-        return { error: 'malformed checkpoint' };
+      const checkpoint: unknown = JSON.parse(new TextDecoder().decode(payload));
+      if (!isCheckpoint(checkpoint)) return { error: 'malformed checkpoint' };
       return { checkpoint };
     } catch (e) {
-      return { error: (e as Error).message };
+      return { error: messageOf(e) };
     }
   };
 };

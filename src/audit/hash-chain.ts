@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { isRecord } from '../shared/unknown-json.ts';
 import type { RecordedAuditEvent } from './audit-log.ts';
 
 /** The `prev` of a chain's first event. */
@@ -9,12 +10,12 @@ export const GENESIS = '0'.repeat(64);
  * the same after a round trip through the store (which keeps the text, but a reader may not).
  */
 export const canonicalJson = (value: unknown): string => {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
   if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
+  if (!isRecord(value)) return JSON.stringify(value) ?? 'null';
   const fields = Object.keys(value)
     .sort()
-    .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
-    .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`);
+    .filter((k) => value[k] !== undefined)
+    .map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k])}`);
   return `{${fields.join(',')}}`;
 };
 
@@ -25,14 +26,16 @@ export const canonicalJson = (value: unknown): string => {
  * writer stores is the text a verifier hashes. Undefined for a value JSON leaves out.
  */
 export const canonicalText = (value: unknown, key = ''): string | undefined => {
-  if (value !== null && typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON === 'function')
-    value = (value as { toJSON(key: string): unknown }).toJSON(key);
+  if (value !== null && typeof value === 'object' && 'toJSON' in value && typeof value.toJSON === 'function') {
+    const json: unknown = value.toJSON(key);
+    value = json;
+  }
   if (value === undefined || typeof value === 'function' || typeof value === 'symbol') return undefined;
-  if (value === null || typeof value !== 'object') return JSON.stringify(value);
   if (Array.isArray(value)) return `[${value.map((v, i) => canonicalText(v, String(i)) ?? 'null').join(',')}]`;
+  if (!isRecord(value)) return JSON.stringify(value);
   const parts: string[] = [];
   for (const k of Object.keys(value).sort()) {
-    const text = canonicalText((value as Record<string, unknown>)[k], k);
+    const text = canonicalText(value[k], k);
     if (text !== undefined) parts.push(`${JSON.stringify(k)}:${text}`);
   }
   return `{${parts.join(',')}}`;
@@ -48,11 +51,11 @@ const LINK_MEMBERS = new Set(['chain', 'seq', 'prev', 'prevTime']);
  */
 export type SerialisedEvent = readonly (readonly [key: string, text: string])[];
 
-export const serialiseEvent = (event: object): SerialisedEvent => {
+export const serialiseEvent = (event: Readonly<Record<string, unknown>>): SerialisedEvent => {
   const out: [string, string][] = [];
   for (const k of Object.keys(event).sort()) {
     if (LINK_MEMBERS.has(k)) continue;
-    const text = canonicalText((event as Record<string, unknown>)[k], k);
+    const text = canonicalText(event[k], k);
     if (text !== undefined) out.push([k, text]);
   }
   return out;
@@ -92,9 +95,9 @@ export const linkSerialised = (
   const linkMembers: [string, string][] = [
     ['chain', JSON.stringify(head.chain)],
     ['prev', JSON.stringify(head.hash)],
-    ...(head.time ? [['prevTime', JSON.stringify(head.time)] as [string, string]] : []),
-    ['seq', String(seq)],
   ];
+  if (head.time) linkMembers.push(['prevTime', JSON.stringify(head.time)]);
+  linkMembers.push(['seq', String(seq)]);
   // Merge two key-sorted lists.
   const parts: string[] = [];
   let i = 0;

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
 import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import type { Logger } from '../shared/logger.ts';
@@ -37,11 +38,11 @@ const lastGrantType = (gty?: string) => gty?.split(' ').pop();
  * Call before the provider serves its first request.
  */
 export const auditProviderEvents = (provider: Provider, audit: AuditLog, options: { logger?: Logger } = {}): void => {
-  const requests = new AsyncLocalStorage<KoaContextWithOIDC>();
-  provider.use((ctx, next) => requests.run(ctx as KoaContextWithOIDC, next));
+  const responses = new AsyncLocalStorage<ServerResponse>();
+  provider.use((ctx, next) => responses.run(ctx.res, next));
 
   const requestId = () => {
-    const id = requests.getStore()?.res.getHeader('x-request-id');
+    const id = responses.getStore()?.getHeader('x-request-id');
     return typeof id === 'string' ? id : undefined;
   };
   const record = (event: AuditEvent) => {

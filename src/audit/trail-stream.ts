@@ -1,4 +1,5 @@
 import type { Store, StreamEntry } from '../store/store.ts';
+import { decodeRecordedAuditEvent } from '../shared/audit-event.ts';
 import type { RecordedAuditEvent } from './audit-log.ts';
 
 /**
@@ -54,30 +55,24 @@ export async function* readEventEntries(
   const heads = await Promise.all(cursors.map((c) => c.entries.next()));
   for (;;) {
     let best = -1;
+    let earliest: StreamEntry | undefined;
     for (let i = 0; i < heads.length; i += 1) {
       const head = heads[i];
       if (head.done) continue;
-      if (best < 0 || compareIds(head.value.id, (heads[best] as IteratorYieldResult<StreamEntry>).value.id) < 0)
+      if (!earliest || compareIds(head.value.id, earliest.id) < 0) {
         best = i;
+        earliest = head.value;
+      }
     }
-    if (best < 0) return;
-    const { value } = heads[best] as IteratorYieldResult<StreamEntry>;
-    yield { ...value, stream: cursors[best].stream };
+    if (!earliest) return;
+    yield { ...earliest, stream: cursors[best].stream };
     heads[best] = await cursors[best].entries.next();
   }
 }
 
 /** The stored event, or undefined when the entry is not an event any more (someone wrote over it). */
-export const decodeEvent = (entry: StreamEntry): RecordedAuditEvent | undefined => {
-  try {
-    const event = JSON.parse(entry.value) as RecordedAuditEvent;
-    return event && typeof event === 'object' && typeof event.chain === 'string' && Number.isInteger(event.seq)
-      ? event
-      : undefined;
-  } catch {
-    return undefined;
-  }
-};
+export const decodeEvent = (entry: StreamEntry): RecordedAuditEvent | undefined =>
+  decodeRecordedAuditEvent(entry.value);
 
 /** Milliseconds of a stream id ("<ms>-<n>"). */
 export const idTime = (id: string): number => Number(id.slice(0, id.indexOf('-')));

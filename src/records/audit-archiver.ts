@@ -1,6 +1,8 @@
-import type { RecordedAuditEvent } from '../shared/audit-event.ts';
+import { decodeRecordedAuditEvent, type RecordedAuditEvent } from '../shared/audit-event.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { Logger } from '../shared/logger.ts';
+import { messageOf } from '../shared/thrown.ts';
+import { isRecord } from '../shared/unknown-json.ts';
 import type { Store, StreamEntry } from '../store/store.ts';
 import { appendLinkageEventsOf } from './linkage-events.ts';
 import type { RecordStore, StoredCheckpoint } from './record-store.ts';
@@ -37,28 +39,19 @@ export interface AuditArchiver {
 const MAX_RETRY_MS = 30_000;
 const idTime = (id: string) => Number(id.slice(0, id.indexOf('-')));
 
-const decode = (entry: StreamEntry): RecordedAuditEvent | undefined => {
-  try {
-    const e = JSON.parse(entry.value) as RecordedAuditEvent;
-    return e && typeof e === 'object' && typeof e.chain === 'string' && Number.isInteger(e.seq) ? e : undefined;
-  } catch {
-    return undefined;
-  }
-};
+const decode = (entry: StreamEntry): RecordedAuditEvent | undefined => decodeRecordedAuditEvent(entry.value);
 
 const decodeCheckpoint = (entry: StreamEntry): StoredCheckpoint | undefined => {
   try {
-    const payload = JSON.parse(Buffer.from(entry.value.split('.')[1] ?? '', 'base64url').toString('utf8')) as {
-      chain?: unknown;
-      seq?: unknown;
-      time?: unknown;
-    };
-    if (typeof payload.chain !== 'string' || !Number.isInteger(payload.seq)) return undefined;
+    const payload: unknown = JSON.parse(Buffer.from(entry.value.split('.')[1] ?? '', 'base64url').toString('utf8'));
+    if (!isRecord(payload)) return undefined;
+    const { chain, seq, time } = payload;
+    if (typeof chain !== 'string' || typeof seq !== 'number' || !Number.isInteger(seq)) return undefined;
     return {
       id: entry.id,
-      time: typeof payload.time === 'string' ? payload.time : new Date(idTime(entry.id)).toISOString(),
-      chain: payload.chain,
-      seq: payload.seq as number,
+      time: typeof time === 'string' ? time : new Date(idTime(entry.id)).toISOString(),
+      chain,
+      seq,
       jws: entry.value,
     };
   } catch {
@@ -212,9 +205,9 @@ export const createAuditArchiver = (deps: {
         },
         (error: unknown) => {
           if (!state.failing)
-            logger.error('audit archiver cannot write to the record store', { error: (error as Error).message });
+            logger.error('audit archiver cannot write to the record store', { error: messageOf(error) });
           state.failing = true;
-          state.lastError = (error as Error).message;
+          state.lastError = messageOf(error);
           throw error;
         },
       );
@@ -253,7 +246,7 @@ export const createAuditArchiver = (deps: {
       timer = undefined;
       await runPass().catch((error: unknown) =>
         logger.warn('audit events left in the buffer at shutdown; archived at the next start', {
-          error: (error as Error).message,
+          error: messageOf(error),
         }),
       );
     },

@@ -8,9 +8,9 @@ export const encodeCursor = (cursor: AuditCursor): string =>
 export const decodeCursor = (token: string): AuditCursor | undefined => {
   if (!/^[A-Za-z0-9_-]{1,200}$/.test(token)) return undefined;
   try {
-    const value = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as unknown;
+    const value: unknown = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
     if (!Array.isArray(value) || value.length !== 2) return undefined;
-    const [time, id] = value as unknown[];
+    const [time, id]: unknown[] = value;
     if (typeof time !== 'string' || Number.isNaN(Date.parse(time)) || !/^\d{4}-\d{2}-\d{2}T/.test(time))
       return undefined;
     if (typeof id !== 'string' || !/^[0-9a-f-]{36}$/.test(id)) return undefined;

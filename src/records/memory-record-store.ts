@@ -1,4 +1,4 @@
-import type { RecordedAuditEvent } from '../shared/audit-event.ts';
+import { parseRecordedAuditEvent, type RecordedAuditEvent } from '../shared/audit-event.ts';
 import {
   buildHistory,
   grantIdOfEvent,
@@ -81,8 +81,6 @@ export const createMemoryRecordStore = (options: { maxAuditEvents?: number } = {
     return lo;
   };
 
-  const copy = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
-
   return {
     kind: 'memory',
     durable: false,
@@ -92,7 +90,7 @@ export const createMemoryRecordStore = (options: { maxAuditEvents?: number } = {
         if (ids.has(key)) continue;
         ids.add(key);
         const body = bodies?.[i] ?? JSON.stringify(event);
-        insertSorted({ event: JSON.parse(body) as RecordedAuditEvent, body, ms: Date.parse(event.time) });
+        insertSorted({ event: parseRecordedAuditEvent(body), body, ms: Date.parse(event.time) });
       }
       while (rows.length > max) {
         const gone = rows.shift()!;
@@ -119,10 +117,10 @@ export const createMemoryRecordStore = (options: { maxAuditEvents?: number } = {
         let i = page.after ? indexAfter(page.after) - 1 : rows.length - 1;
         if (page.after && i >= 0 && compare(rows[i].event, page.after) === 0) i -= 1;
         for (; i >= 0 && out.length < page.limit + 1; i -= 1)
-          if (matches(filter, rows[i].event, customerGrants)) out.push(copy(rows[i].event));
+          if (matches(filter, rows[i].event, customerGrants)) out.push(parseRecordedAuditEvent(rows[i].body));
       } else {
         for (let i = page.after ? indexAfter(page.after) : 0; i < rows.length && out.length < page.limit + 1; i += 1)
-          if (matches(filter, rows[i].event, customerGrants)) out.push(copy(rows[i].event));
+          if (matches(filter, rows[i].event, customerGrants)) out.push(parseRecordedAuditEvent(rows[i].body));
       }
       const more = out.length > page.limit;
       const events = out.slice(0, page.limit);
@@ -142,7 +140,7 @@ export const createMemoryRecordStore = (options: { maxAuditEvents?: number } = {
       const sorted = [...rows].sort((a, b) =>
         a.event.chain < b.event.chain ? -1 : a.event.chain > b.event.chain ? 1 : a.event.seq - b.event.seq,
       );
-      for (const r of sorted) yield { event: JSON.parse(r.body) as RecordedAuditEvent, body: r.body, readable: true };
+      for (const r of sorted) yield { event: parseRecordedAuditEvent(r.body), body: r.body, readable: true };
     },
     async *checkpoints() {
       yield* [...checkpoints].sort((a, b) => a.time.localeCompare(b.time));
@@ -154,7 +152,7 @@ export const createMemoryRecordStore = (options: { maxAuditEvents?: number } = {
         const seen = last.get(r.event.chain);
         if (!seen || seen.event.seq < r.event.seq) last.set(r.event.chain, r);
       }
-      return [...last.values()].map((r) => ({ event: JSON.parse(r.body) as RecordedAuditEvent, body: r.body }));
+      return [...last.values()].map((r) => ({ event: parseRecordedAuditEvent(r.body), body: r.body }));
     },
     async dropAuditBefore(beforeMs) {
       const cut = monthStart(beforeMs);
@@ -169,11 +167,11 @@ export const createMemoryRecordStore = (options: { maxAuditEvents?: number } = {
       return horizon;
     },
     async appendConsentEvidence(evidence) {
-      if (!consents.some((c) => c.consentId === evidence.consentId)) consents.push(copy(evidence));
+      if (!consents.some((c) => c.consentId === evidence.consentId)) consents.push(structuredClone(evidence));
     },
     async appendLinkageEvent(event) {
       if (event.id && linkageEvents.some((e) => e.id === event.id)) return;
-      linkageEvents.push(copy(event));
+      linkageEvents.push(structuredClone(event));
     },
     async customersOfGrants(grantIds) {
       const wanted = new Set(grantIds);
@@ -181,8 +179,8 @@ export const createMemoryRecordStore = (options: { maxAuditEvents?: number } = {
     },
     async linkageHistory(customerId) {
       return buildHistory(
-        consents.filter((c) => c.customerId === customerId).map(copy),
-        linkageEvents.filter((e) => e.customerId === customerId).map(copy),
+        consents.filter((c) => c.customerId === customerId).map((x) => structuredClone(x)),
+        linkageEvents.filter((e) => e.customerId === customerId).map((x) => structuredClone(x)),
       );
     },
     async dropLinkageRecordsBefore(beforeMs) {

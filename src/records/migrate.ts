@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
+import { messageOf } from '../shared/thrown.ts';
 
 /** The versioned migrations, applied in name order. A released file is never edited: its hash is checked. */
 export const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
@@ -124,7 +125,7 @@ export const migrate = async (
         await client.query('COMMIT');
       } catch (e) {
         await client.query('ROLLBACK');
-        throw new Error(`migration ${migration.file} failed: ${(e as Error).message}`, { cause: e });
+        throw new Error(`migration ${migration.file} failed: ${messageOf(e)}`, { cause: e });
       }
       applied.push(migration.file);
     }

@@ -1,5 +1,7 @@
 import pg from 'pg';
-import type { RecordedAuditEvent } from '../shared/audit-event.ts';
+import { decodeRecordedAuditEvent, parseRecordedAuditEvent } from '../shared/audit-event.ts';
+import { codeOf } from '../shared/thrown.ts';
+import { stringField } from '../shared/unknown-json.ts';
 import { monthStart } from './memory-record-store.ts';
 import { partitionsBefore } from './migrate.ts';
 import {
@@ -34,12 +36,13 @@ const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EP
 
 /** Connection failures become RecordStoreUnavailableError (503 upstream); SQL errors stay what they are. */
 const wrap = (e: unknown): never => {
-  const err = e as { code?: string; message?: string };
+  const code = codeOf(e);
+  const message = stringField(e, 'message');
   if (
-    (err.code && (CONNECTION_CODES.has(err.code) || err.code.startsWith('08'))) ||
-    /timeout|terminat|Connection ended|connect/i.test(err.message ?? '')
+    (code && (CONNECTION_CODES.has(code) || code.startsWith('08'))) ||
+    /timeout|terminat|Connection ended|connect/i.test(message ?? '')
   )
-    throw new RecordStoreUnavailableError(`record store unavailable: ${err.message}`);
+    throw new RecordStoreUnavailableError(`record store unavailable: ${message}`);
   throw e;
 };
 
@@ -123,7 +126,7 @@ export const createPostgresRecordStore = (options: PostgresRecordStoreOptions): 
         ORDER BY time ${desc ? 'DESC' : 'ASC'}, id ${desc ? 'DESC' : 'ASC'} LIMIT $${params.length}`,
       params,
     );
-    const events = rows.slice(0, limit).map((r) => JSON.parse(r.body) as RecordedAuditEvent);
+    const events = rows.slice(0, limit).map((r) => parseRecordedAuditEvent(r.body));
     const last = events[events.length - 1];
     return { events, ...(rows.length > limit && last ? { next: { time: last.time, id: last.id } } : {}) };
   };
@@ -221,13 +224,7 @@ export const createPostgresRecordStore = (options: PostgresRecordStoreOptions): 
             partnerId: r.partner_id,
             grantId: r.grant_id,
           };
-          let event: RecordedAuditEvent | undefined;
-          try {
-            const parsed = JSON.parse(r.body) as RecordedAuditEvent;
-            if (parsed && typeof parsed === 'object' && typeof parsed.chain === 'string') event = parsed;
-          } catch {
-            event = undefined;
-          }
+          const event = decodeRecordedAuditEvent(r.body);
           yield event
             ? { event, body: r.body, readable: true, columns: cols }
             : {
@@ -253,7 +250,7 @@ export const createPostgresRecordStore = (options: PostgresRecordStoreOptions): 
         `SELECT DISTINCT ON (chain) body FROM records.audit_events WHERE time < $1 ORDER BY chain, seq DESC`,
         [new Date(beforeMs)],
       );
-      return rows.map((r): StoredAuditEvent => ({ event: JSON.parse(r.body) as RecordedAuditEvent, body: r.body }));
+      return rows.map((r): StoredAuditEvent => ({ event: parseRecordedAuditEvent(r.body), body: r.body }));
     },
     async dropAuditBefore(beforeMs) {
       const cut = monthStart(beforeMs);

@@ -19,3 +19,7 @@ export const stringField = (value: unknown, name: string): string | undefined =>
   const field = fieldOf(value, name);
   return typeof field === 'string' ? field : undefined;
 };
+
+/** An array of strings only. */
+export const isStringArray = (value: unknown): value is string[] =>
+  Array.isArray(value) && value.every((item) => typeof item === 'string');
