@@ -3,47 +3,37 @@
 // (REDIS_URL, REDIS_KEY_PREFIX, ... as the server reads them). Exit 0: intact; 1: not.
 import { formatTrailReport, verifyAuditTrail } from '../audit/index.ts';
 import { verifyRecordedTrail } from '../audit/verify-records.ts';
-import { ConfigError } from '../config/config-error.ts';
-import { loadConfig } from '../config/load-config.ts';
 import { createPostgresRecordStore } from '../records/index.ts';
 import { systemClock } from '../shared/clock.ts';
+import { messageOf } from '../shared/thrown.ts';
 import { createStore } from '../store/create-store.ts';
+import { CliFailure, runCli } from './run-cli.ts';
 
-const fail = (message: string): never => {
-  process.stderr.write(`audit:verify: ${message}\n`);
-  process.exit(1);
-};
+await runCli({ name: 'audit:verify', configExitCode: 1 }, async (config) => {
+  const { store: storeSettings, audit, records: recordSettings } = config.settings;
 
-let config;
-try {
-  config = loadConfig(process.env);
-} catch (e) {
-  if (e instanceof ConfigError) fail(e.message);
-  throw e;
-}
-const { store: storeSettings, audit, records: recordSettings } = config.settings;
-
-let ok = false;
-if (recordSettings.databaseUrl) {
-  const records = createPostgresRecordStore({ url: recordSettings.databaseUrl });
-  try {
-    const report = await verifyRecordedTrail({
-      records,
-      signingKeys: config.signingKeys,
-      retiredCheckpointKeys: config.retiredCheckpointKeys,
-    });
-    process.stdout.write(formatTrailReport(report));
-    ok = report.ok;
-  } catch (e) {
-    process.stderr.write(`audit:verify: could not read the trail in PostgreSQL: ${(e as Error).message}\n`);
-  } finally {
-    await records.close();
+  if (recordSettings.databaseUrl) {
+    const records = createPostgresRecordStore({ url: recordSettings.databaseUrl });
+    try {
+      const report = await verifyRecordedTrail({
+        records,
+        signingKeys: config.signingKeys,
+        retiredCheckpointKeys: config.retiredCheckpointKeys,
+      });
+      process.stdout.write(formatTrailReport(report));
+      return report.ok ? 0 : 1;
+    } catch (e) {
+      throw new CliFailure(`could not read the trail in PostgreSQL: ${messageOf(e)}`, 1);
+    } finally {
+      await records.close();
+    }
   }
-} else {
+
   if (!storeSettings.redisUrl && storeSettings.redisClusterNodes.length === 0) {
-    fail(
+    throw new CliFailure(
       'no PostgreSQL (DATABASE_URL) and no Redis (REDIS_URL or REDIS_CLUSTER_NODES) configured: the embedded ' +
         'stores live and die inside the server process, there is no trail to read',
+      1,
     );
   }
   const store = createStore({
@@ -59,11 +49,10 @@ if (recordSettings.databaseUrl) {
       now: systemClock.now(),
     });
     process.stdout.write(formatTrailReport(report));
-    ok = report.ok;
+    return report.ok ? 0 : 1;
   } catch (e) {
-    process.stderr.write(`audit:verify: could not read the trail: ${(e as Error).message}\n`);
+    throw new CliFailure(`could not read the trail: ${messageOf(e)}`, 1);
   } finally {
     await store.close();
   }
-}
-process.exitCode = ok ? 0 : 1;
+});

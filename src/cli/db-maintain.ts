@@ -5,12 +5,10 @@
 // Run it from cron (or a Kubernetes CronJob) once a day.
 import pg from 'pg';
 import { applyAuditRetention } from '../audit/verify-records.ts';
-import { ConfigError } from '../config/config-error.ts';
-import { loadConfig } from '../config/load-config.ts';
 import { createPostgresRecordStore, ensurePartitions } from '../records/index.ts';
+import { runCli } from './run-cli.ts';
 
-try {
-  const config = loadConfig(process.env);
+await runCli({ name: 'db:maintain', configExitCode: 1 }, async (config) => {
   const { records: settings, audit, lifetimes } = config.settings;
   const ownerUrl = settings.ownerUrl ?? settings.databaseUrl;
   if (!ownerUrl) throw new Error('no PostgreSQL configured (DATABASE_OWNER_URL, DATABASE_URL)');
@@ -38,7 +36,4 @@ try {
   } finally {
     await records.close();
   }
-} catch (e) {
-  process.stderr.write(`db:maintain: ${e instanceof ConfigError ? e.message : (e as Error).message}\n`);
-  process.exitCode = 1;
-}
+});
