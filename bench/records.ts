@@ -66,7 +66,10 @@ const KEY_PREFIX = 'renkei:';
 const METRICS_TOKEN = 'bench-records-metrics-token-0123';
 const MB = 1024 * 1024;
 
-const log = (m: string) => process.stderr.write(`[bench:records] ${m}\n`);
+const startedAt = performance.now();
+/** Progress on stderr, with the seconds since start (the phases' lengths, for planning a long run). */
+const log = (m: string) =>
+  process.stderr.write(`[bench:records +${((performance.now() - startedAt) / 1000).toFixed(0)} s] ${m}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const work = mkdtempSync(join(tmpdir(), 'bench-records-'));
@@ -222,7 +225,7 @@ try {
   const first = await calls(FIRST);
   await caughtUp();
   const atFirst = await redisSnapshot();
-  log(`${CALLS - FIRST} more data calls`);
+  if (CALLS > FIRST) log(`${CALLS - FIRST} more data calls`);
   const rest = CALLS > FIRST ? await calls(CALLS - FIRST) : first;
   const dataRate = rest.rps;
   await caughtUp();
