@@ -122,8 +122,9 @@ export class MemoryStore implements Store {
     // Redis keeps no empty sets, and refuses to turn a string into one.
     if (members.length === 0) return;
     const entry = this.#live(key);
-    if (entry && !(entry.value instanceof Set)) throw new TypeError(`key ${key} does not hold a set`);
-    const set = entry ? (entry.value as Set<string>) : new Set<string>();
+    const held = entry?.value;
+    if (held !== undefined && !(held instanceof Set)) throw new TypeError(`key ${key} does not hold a set`);
+    const set = held ?? new Set<string>();
     for (const m of members) set.add(m);
     // An existing set without expiry keeps none; otherwise the later expiry wins.
     const expiresAt = entry && entry.expiresAt === undefined ? undefined : Math.max(entry?.expiresAt ?? 0, wanted);
@@ -147,8 +148,10 @@ export class MemoryStore implements Store {
     if (members.length === 0) return;
     const wanted = this.#clock.now() + ttlSeconds * 1000;
     const entry = this.#live(key);
-    if (entry && !(entry.value instanceof SortedSet)) throw new TypeError(`key ${key} does not hold a sorted set`);
-    const set = entry ? (entry.value as SortedSet) : new SortedSet();
+    const held = entry?.value;
+    if (held !== undefined && !(held instanceof SortedSet))
+      throw new TypeError(`key ${key} does not hold a sorted set`);
+    const set = held ?? new SortedSet();
     for (const { member, score } of members) set.set(member, score);
     if (pruneBelow !== undefined) for (const [member, score] of set) if (score < pruneBelow) set.delete(member);
     if (set.size === 0) {
@@ -227,9 +230,9 @@ export class MemoryStore implements Store {
   }
 
   #stream(key: string, create: boolean): MemoryStream | undefined {
-    const entry = this.#live(key);
-    if (entry && !(entry.value instanceof MemoryStream)) throw new TypeError(`key ${key} does not hold a stream`);
-    if (entry || !create) return entry?.value as MemoryStream | undefined;
+    const held = this.#live(key)?.value;
+    if (held !== undefined && !(held instanceof MemoryStream)) throw new TypeError(`key ${key} does not hold a stream`);
+    if (held || !create) return held;
     const stream = new MemoryStream();
     this.#entries.set(key, { value: stream });
     return stream;

@@ -10,6 +10,8 @@ import {
   type LuaScript,
 } from './redis-scripts.ts';
 import { noDeadlines, type Deadlines } from '../shared/deadline.ts';
+import { messageOf } from '../shared/thrown.ts';
+import { isStringArray } from '../shared/unknown-json.ts';
 import {
   assertSameSlot,
   StoreUnavailableError,
@@ -263,9 +265,12 @@ export class RedisStore implements Store {
     if (!mark) return { value: (await this.#run((c) => c.get(this.#key(key)))) ?? undefined };
     assertSameSlot([key, mark.key]);
     assertTtlSeconds(mark.ttlSeconds);
-    const reply = (await this.#eval(getAndMarkScript, [this.#key(key), this.#key(mark.key)], [mark.ttlSeconds])) as
-      [string, number] | null;
-    return reply === null ? {} : { value: reply[0], fresh: reply[1] === 1 };
+    // The script answers nil (no value) or {value, 1 when the mark is new else 0}.
+    const reply = await this.#eval(getAndMarkScript, [this.#key(key), this.#key(mark.key)], [mark.ttlSeconds]);
+    if (reply === null) return {};
+    const [value, fresh]: unknown[] = Array.isArray(reply) ? reply : [];
+    if (typeof value !== 'string') throw new TypeError('getAndMark: unexpected reply from redis');
+    return { value, fresh: fresh === 1 };
   }
 
   async del(keys: string[]) {
@@ -369,7 +374,10 @@ export class RedisStore implements Store {
     if (entries.length === 0) return [];
     const args = entries.flatMap(({ atMs, value }) => [Math.floor(atMs), value]);
     const trim = trimBeforeMs === undefined ? '' : Math.max(0, Math.floor(trimBeforeMs));
-    return (await this.#eval(appendToStreamScript, this.#key(key), [trim, ...args])) as string[];
+    // The script answers the new entries' ids.
+    const ids = await this.#eval(appendToStreamScript, this.#key(key), [trim, ...args]);
+    if (!isStringArray(ids)) throw new TypeError('appendToStream: unexpected reply from redis');
+    return ids;
   }
 
   async readStream(key: string, range: StreamRange = {}) {
@@ -412,7 +420,7 @@ export class RedisStore implements Store {
           try {
             handler(message);
           } catch (error) {
-            this.#logger?.warn('a subscriber failed on a message', { channel, error: (error as Error).message });
+            this.#logger?.warn('a subscriber failed on a message', { channel, error: messageOf(error) });
           }
         }
       });
