@@ -1,6 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import type { Middleware } from 'koa';
 import type { Logger } from '../shared/logger.ts';
+import { messageOf } from '../shared/thrown.ts';
+import { fieldOf, stringField } from '../shared/unknown-json.ts';
 import { unavailableCause, type UnavailableError } from '../shared/unavailable.ts';
 import { renderErrorPage, renderUnavailablePage, wantsHtml } from './error-page.ts';
 import type { Render } from './render.ts';
@@ -24,8 +26,7 @@ export const errorHandler =
     try {
       await next();
     } catch (err) {
-      const e = err as Error & { status?: number; expose?: boolean };
-      const unavailable = unavailableCause(e);
+      const unavailable = unavailableCause(err);
       if (unavailable) {
         hooks.onUnavailable?.(unavailable);
         logger.warn('a dependency could not serve', {
@@ -49,17 +50,19 @@ export const errorHandler =
         };
         return;
       }
-      const status = e.status && e.status >= 400 && e.status < 600 ? e.status : 500;
+      // koa's and http-errors' errors carry the status to answer and whether their message may be shown.
+      const given = fieldOf(err, 'status');
+      const status = typeof given === 'number' && given >= 400 && given < 600 ? given : 500;
       if (status >= 500)
         logger.error('request failed', {
           path: ctx.path,
           method: ctx.method,
-          error: e.name,
-          message: e.message,
+          error: stringField(err, 'name'),
+          message: stringField(err, 'message'),
           requestId: ctx.state.requestId,
         });
       const code = status >= 500 ? 'server_error' : 'invalid_request';
-      const message = status < 500 && e.expose ? e.message : 'The request could not be processed.';
+      const message = status < 500 && fieldOf(err, 'expose') ? messageOf(err) : 'The request could not be processed.';
       ctx.status = status;
       if (ctx.state.requestId) ctx.set('X-Request-Id', ctx.state.requestId);
       if (wantsHtml(ctx)) {

@@ -5,12 +5,14 @@ export const readRawBody = async (ctx: Context, maxBytes: number, tooLarge?: () 
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of ctx.req) {
-    size += (chunk as Buffer).length;
+    // A request stream without an encoding set yields Buffers.
+    const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
+    size += bytes.length;
     if (size > maxBytes) {
       if (tooLarge) throw tooLarge();
       ctx.throw(413, 'request body too large');
     }
-    chunks.push(chunk as Buffer);
+    chunks.push(bytes);
   }
   return Buffer.concat(chunks).toString('utf8');
 };

@@ -22,6 +22,7 @@ export const createRenderer = (rootDir: string) => {
     const t = translator(page.locale);
     ctx.status = page.status ?? 200;
     ctx.type = 'text/html; charset=utf-8';
+    const requestId: unknown = ctx.state?.requestId;
     ctx.body = eta.render(template, {
       ...data,
       t,
@@ -29,7 +30,7 @@ export const createRenderer = (rootDir: string) => {
       title: page.title,
       switchLocaleHref: page.switchLocaleHref,
       // What a customer quotes to the bank's support; shown on error pages.
-      requestId: (ctx.state?.requestId as string | undefined) ?? requestIdOf(ctx.req),
+      requestId: typeof requestId === 'string' ? requestId : requestIdOf(ctx.req),
     });
   };
 };

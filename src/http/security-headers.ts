@@ -10,8 +10,13 @@ const csp = (formActionOrigins: string[]) =>
  * `form-action` is widened per page (ctx.state.formActionOrigins) where a form's redirect chain
  * ends at a partner's redirect URI: browsers apply form-action to redirects after a submission.
  */
+/** What a page's steps set to widen `form-action`: the origins its form's redirect chain ends at. */
+export interface FormActionState {
+  formActionOrigins?: string[];
+}
+
 export const securityHeaders =
-  (options: { hsts: boolean }): Middleware =>
+  (options: { hsts: boolean }): Middleware<FormActionState> =>
   async (ctx, next) => {
     ctx.set('Content-Security-Policy', csp([]));
     ctx.set('X-Content-Type-Options', 'nosniff');
@@ -21,6 +26,6 @@ export const securityHeaders =
     ctx.set('Permissions-Policy', 'camera=(), microphone=(), geolocation=()');
     if (options.hsts) ctx.set('Strict-Transport-Security', 'max-age=63072000; includeSubDomains');
     await next();
-    const origins = ctx.state.formActionOrigins as string[] | undefined;
+    const origins = ctx.state.formActionOrigins;
     if (origins?.length && ctx.respond !== false) ctx.set('Content-Security-Policy', csp(origins));
   };

@@ -23,6 +23,8 @@ export const createServerSessions = <S extends SessionBase>(deps: {
   maxSeconds: number;
   /** The idle timeout of a session in its current state. */
   idleSecondsOf: (session: S) => number;
+  /** Whether a value is a session of this kind: what is read back from the store is checked, not assumed. */
+  isSession: (value: unknown) => value is S;
 }) => {
   const key = (id: string) => `${deps.prefix}:${id}`;
   const write = (id: string, session: S) =>
@@ -32,7 +34,8 @@ export const createServerSessions = <S extends SessionBase>(deps: {
     /** A new session under a new id: at every change of stage, so an id seen before is worthless after. */
     async create(fields: Omit<S, keyof SessionBase>): Promise<{ id: string; session: S }> {
       const now = deps.clock.now();
-      const session = { ...fields, csrf: randomBytes(24).toString('base64url'), createdAt: now, lastSeenAt: now } as S;
+      const session = { ...fields, csrf: randomBytes(24).toString('base64url'), createdAt: now, lastSeenAt: now };
+      if (!deps.isSession(session)) throw new TypeError(`${deps.prefix}: the new session's fields are not a session`);
       const id = randomBytes(32).toString('base64url');
       await write(id, session);
       return { id, session };
@@ -43,7 +46,9 @@ export const createServerSessions = <S extends SessionBase>(deps: {
       if (!id || !ID_PATTERN.test(id)) return undefined;
       const raw = await deps.store.get(key(id));
       if (raw === undefined) return undefined;
-      const session = JSON.parse(raw) as S;
+      const session: unknown = JSON.parse(raw);
+      // Not a session of this kind (altered, or left by another version): as if absent.
+      if (!deps.isSession(session)) return undefined;
       const now = deps.clock.now();
       // The store's TTL ends idle sessions too; this check also holds when the clock is not the store's.
       if (

@@ -1,4 +1,5 @@
 import type { Clock } from '../../shared/clock.ts';
+import { isRecord } from '../../shared/unknown-json.ts';
 import type { Store } from '../../store/store.ts';
 import { createServerSessions } from '../../http/server-sessions.ts';
 
@@ -17,6 +18,17 @@ export interface AdminSession {
   totpFailures?: number;
 }
 
+const STAGES: ReadonlySet<unknown> = new Set(['login', 'totp', 'active']);
+
+const isAdminSession = (value: unknown): value is AdminSession =>
+  isRecord(value) &&
+  STAGES.has(value.stage) &&
+  typeof value.csrf === 'string' &&
+  (value.username === undefined || typeof value.username === 'string') &&
+  typeof value.createdAt === 'number' &&
+  typeof value.lastSeenAt === 'number' &&
+  (value.totpFailures === undefined || typeof value.totpFailures === 'number');
+
 // A half-done login is short-lived whatever the idle setting.
 const LOGIN_STAGE_SECONDS = 600;
 
@@ -28,6 +40,7 @@ export const createAdminSessions = (deps: { store: Store; clock: Clock; idleSeco
     maxSeconds: deps.maxSeconds,
     idleSecondsOf: (session) =>
       session.stage === 'active' ? deps.idleSeconds : Math.min(LOGIN_STAGE_SECONDS, deps.idleSeconds),
+    isSession: isAdminSession,
   });
 
 export type AdminSessions = ReturnType<typeof createAdminSessions>;
