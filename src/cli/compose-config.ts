@@ -3,7 +3,9 @@
 // machine the stack is prepared on, without Docker.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, posix, relative, resolve } from 'node:path';
+import type { FromSchema } from 'json-schema-to-ts';
 import { ConfigError } from '../config/config-error.ts';
+import { createAjv } from '../shared/json-schema.ts';
 
 export interface ComposeService {
   /** The service's environment, interpolated, with paths in bind mounts made host paths. */
@@ -12,11 +14,40 @@ export interface ComposeService {
   services: string[];
 }
 
-type Service = {
-  environment?: Record<string, string | number | boolean | null> | string[];
-  volumes?: (string | { type?: string; source?: string; target?: string })[];
-  working_dir?: string;
-};
+/** What of a compose file this reads: its services' environment, volumes and working directory. */
+const composeFileSchema = {
+  type: 'object',
+  properties: {
+    services: {
+      type: 'object',
+      additionalProperties: {
+        type: 'object',
+        properties: {
+          environment: {
+            anyOf: [
+              { type: 'object', additionalProperties: { type: ['string', 'number', 'boolean', 'null'] } },
+              { type: 'array', items: { type: 'string' } },
+            ],
+          },
+          volumes: {
+            type: 'array',
+            items: {
+              anyOf: [
+                { type: 'string' },
+                {
+                  type: 'object',
+                  properties: { type: { type: 'string' }, source: { type: 'string' }, target: { type: 'string' } },
+                },
+              ],
+            },
+          },
+          working_dir: { type: 'string' },
+        },
+      },
+    },
+  },
+} as const;
+const validateComposeFile = createAjv().compile<FromSchema<typeof composeFileSchema>>(composeFileSchema);
 
 /** `KEY=value` lines of a .env file (comments, blank lines and surrounding quotes as compose reads them). */
 const readDotEnv = (file: string): Record<string, string> => {
@@ -65,8 +96,10 @@ export const readComposeService = async (
   const name = options.service ?? 'app';
   const dir = dirname(resolve(file));
   const shown = relative(process.cwd(), resolve(file)) || file;
-  const doc = load(readFileSync(file, 'utf8')) as { services?: Record<string, Service> } | undefined;
-  const service = doc?.services?.[name];
+  // An empty file is a document without services.
+  const doc: unknown = load(readFileSync(file, 'utf8')) ?? {};
+  if (!validateComposeFile(doc)) throw ConfigError.fromAjv(shown, validateComposeFile.errors);
+  const service = doc.services?.[name];
   if (!service) throw new ConfigError(shown, [`services.${name}: no such service`]);
   // The shell's variables win over the .env file's, as with docker-compose.
   const vars = { ...readDotEnv(options.envFile ?? join(dir, '.env')), ...(options.shellEnv ?? {}) };
@@ -101,5 +134,5 @@ export const readComposeService = async (
     const mount = mounts.find((m) => inContainer === m.target || inContainer.startsWith(`${m.target}/`));
     if (mount) env[key] = join(mount.source, inContainer.slice(mount.target.length));
   }
-  return { env, services: Object.keys(doc?.services ?? {}) };
+  return { env, services: Object.keys(doc.services ?? {}) };
 };

@@ -10,6 +10,7 @@ import { createDemoCoreBanking, loadDemoCoreBankingData } from '../core-banking/
 import { createReferenceGateway } from '../core-banking/reference-gateway/gateway.ts';
 import { systemClock } from '../shared/clock.ts';
 import { createLogger } from '../shared/logger.ts';
+import { codeOf, messageOf } from '../shared/thrown.ts';
 import { MemoryStore } from '../store/memory-store.ts';
 
 const env = process.env;
@@ -24,7 +25,7 @@ const read = (name: string): string | undefined => {
   try {
     return readFileSync(file, 'utf8');
   } catch (e) {
-    return fail(`${name}: cannot read ${file} (${(e as NodeJS.ErrnoException).code})`);
+    return fail(`${name}: cannot read ${file} (${codeOf(e)})`);
   }
 };
 
@@ -41,7 +42,7 @@ let data;
 try {
   data = loadDemoCoreBankingData(env.DEMO_DATA_FILE ?? 'config/demo/core-banking.json');
 } catch (e) {
-  fail((e as Error).message.split('\n')[0]);
+  fail(messageOf(e).split('\n')[0]);
 }
 const clock = systemClock;
 const core = createDemoCoreBanking({ data: data!, store: new MemoryStore(clock), clock });

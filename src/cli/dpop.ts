@@ -3,7 +3,25 @@
 //   curl -H "Authorization: DPoP $AT" -H "DPoP: $(npm run -s dpop -- GET "$URL" --key key.json --token="$AT")" "$URL"
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { createDpopProof, dpopAlgFor, type PrivateJwk } from '../demo-partner/dpop-proof.ts';
+import type { FromSchema } from 'json-schema-to-ts';
+import { createDpopProof, dpopAlgFor } from '../demo-partner/dpop-proof.ts';
+import { createAjv } from '../shared/json-schema.ts';
+import { messageOf } from '../shared/thrown.ts';
+import { fieldOf, recordsOf } from '../shared/unknown-json.ts';
+
+/** A private JWK, as much of it as the proof needs checked: the other members go to jose as they are. */
+const privateJwkSchema = {
+  type: 'object',
+  required: ['d'],
+  properties: {
+    kty: { type: 'string' },
+    crv: { type: 'string' },
+    alg: { type: 'string' },
+    kid: { type: 'string' },
+    d: { type: 'string', minLength: 1 },
+  },
+} as const;
+const isPrivateJwk = createAjv().compile<FromSchema<typeof privateJwkSchema>>(privateJwkSchema);
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -48,13 +66,15 @@ try {
 if (!values.key) fail('--key is needed');
 if (values.nonce && values.probe) fail('--nonce and --probe do not go together');
 
-const parsed = JSON.parse(readFileSync(values.key!, 'utf8')) as PrivateJwk | { keys: PrivateJwk[] };
-const jwk = 'keys' in parsed ? parsed.keys.find((k) => k.d) : parsed;
-if (!jwk?.d) fail(`${values.key} holds no private key (a JWK with "d")`);
+// A JWK, or a JWKS: its first key with a private part.
+const parsed: unknown = JSON.parse(readFileSync(values.key!, 'utf8'));
+const keys = fieldOf(parsed, 'keys');
+const jwk = (Array.isArray(keys) ? recordsOf(keys) : [parsed]).find((k) => isPrivateJwk(k));
+if (!jwk) fail(`${values.key} holds no private key (a JWK with "d")`);
 try {
   dpopAlgFor(jwk!);
 } catch (e) {
-  fail((e as Error).message);
+  fail(messageOf(e));
 }
 
 const token = values.token;

@@ -3,6 +3,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { FromSchema } from 'json-schema-to-ts';
+import { ConfigError } from '../config/config-error.ts';
 import {
   freshDirectory,
   newPairwiseSalt,
@@ -13,6 +15,47 @@ import {
   stage,
   type KeyDirectory,
 } from '../keys/rotation.ts';
+import { createAjv, type ValidateFunction } from '../shared/json-schema.ts';
+import { messageOf } from '../shared/thrown.ts';
+import { stringField } from '../shared/unknown-json.ts';
+
+// The files of a keys directory as this command writes them: what it needs of each, other members kept.
+const keySetSchema = {
+  type: 'object',
+  required: ['keys'],
+  properties: {
+    keys: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['kid', 'alg'],
+        properties: { kid: { type: 'string' }, alg: { type: 'string' } },
+      },
+    },
+  },
+} as const;
+const secretsFileSchema = {
+  type: 'object',
+  required: ['cookieKeys', 'dpopNonceSecret', 'pairwiseSalt'],
+  properties: {
+    cookieKeys: { type: 'array', items: { type: 'string' } },
+    dpopNonceSecret: { type: 'string' },
+    pairwiseSalt: { type: 'string', minLength: 1 },
+  },
+} as const;
+const rotationSchema = {
+  type: 'object',
+  required: ['staged'],
+  properties: { staged: { type: 'array', items: { type: 'string' } } },
+} as const;
+type KeySetFile = FromSchema<typeof keySetSchema>;
+type SecretsFile = FromSchema<typeof secretsFileSchema>;
+type RotationFile = FromSchema<typeof rotationSchema>;
+
+const ajv = createAjv();
+const validateKeySet = ajv.compile<KeySetFile>(keySetSchema);
+const validateSecrets = ajv.compile<SecretsFile>(secretsFileSchema);
+const validateRotation = ajv.compile<RotationFile>(rotationSchema);
 
 const { values } = parseArgs({
   options: {
@@ -36,8 +79,12 @@ const refuse = (text: string): never => {
   process.stderr.write(`${text}\n`);
   process.exit(1);
 };
-const readJson = <T>(file: string, fallback: T): T =>
-  existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as T) : fallback;
+/** A file of the directory, checked against its schema; `fallback` when it does not exist. */
+const readJson = <T, F = T>(file: string, validate: ValidateFunction<T>, fallback: F): T | F => {
+  if (!existsSync(file)) return fallback;
+  const data: unknown = JSON.parse(readFileSync(file, 'utf8'));
+  return validate(data) ? data : refuse(ConfigError.fromAjv(file, validate.errors).oneLine());
+};
 const write = (dir: KeyDirectory) => {
   mkdirSync(out, { recursive: true, mode: 0o700 });
   writeFileSync(files.jwks, `${JSON.stringify(dir.jwks, null, 2)}\n`, { mode: 0o600 });
@@ -56,13 +103,22 @@ if (!existsSync(files.jwks)) {
   process.exit(0);
 }
 
-const current: KeyDirectory = {
-  jwks: readJson(files.jwks, { keys: [] }),
-  secrets: readJson(files.secrets, undefined as never),
-  checkpointKeys: readJson(files.checkpointKeys, { keys: [] }),
-  rotation: readJson(files.rotation, { staged: [] }),
+const readSecrets = (): SecretsFile => {
+  const data: unknown = existsSync(files.secrets) ? JSON.parse(readFileSync(files.secrets, 'utf8')) : undefined;
+  if (validateSecrets(data)) return data;
+  return refuse(
+    stringField(data, 'pairwiseSalt')
+      ? ConfigError.fromAjv(files.secrets, validateSecrets.errors).oneLine()
+      : `${files.secrets} is missing or has no pairwiseSalt`,
+  );
 };
-if (!current.secrets?.pairwiseSalt) refuse(`${files.secrets} is missing or has no pairwiseSalt`);
+
+const current: KeyDirectory = {
+  jwks: readJson(files.jwks, validateKeySet, { keys: [] }),
+  secrets: readSecrets(),
+  checkpointKeys: readJson(files.checkpointKeys, validateKeySet, { keys: [] }),
+  rotation: readJson(files.rotation, validateRotation, { staged: [] }),
+};
 
 try {
   if (values.rotate) {
@@ -109,5 +165,5 @@ try {
     );
   }
 } catch (e) {
-  refuse((e as Error).message);
+  refuse(messageOf(e));
 }
