@@ -47,6 +47,8 @@ const timeout = (ms, more = {}) => ({ globals: { testTimeoutMs: ms, ...more } })
 
 const unit = [
   'admin/demo-staff',
+  'admin/console-labels',
+  'admin/console-format',
   'audit/audit-trail',
   'audit/settings',
   'availability/availability',

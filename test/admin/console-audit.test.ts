@@ -39,18 +39,18 @@ describe('the audit view', () => {
     const { staff } = await logIn(server, demoStaff.auditor);
     const page = await staff.get('/admin/audit?partnerId=demo-kakeibo&kind=grant.ended');
     expect(page.status).toBe(200);
-    expect(page.html).toContain('<code>grant.ended</code>');
+    expect(page.html).toContain('data-kind="grant.ended"');
     expect(page.html).toContain('<td>demo-operator</td>');
-    expect(page.html).toContain('note: &lt;b&gt;調査&lt;/b&gt; のため');
-    expect(page.html).not.toContain('<code>data.access</code>');
+    expect(page.html).toContain('メモ: &lt;b&gt;調査&lt;/b&gt; のため');
+    expect(page.html).not.toContain('data-kind="data.access"');
   });
 
   test("filters by customer: the customer's own events and those of their linkages", async () => {
     const { staff } = await logIn(server, demoStaff.auditor);
     const page = await staff.get(`/admin/audit?customerId=${customerId}`);
-    expect(page.html).toContain('<code>consent.granted</code>');
-    expect(page.html).toContain('<code>data.access</code>');
-    expect(page.html).toContain('<code>grant.ended</code>');
+    expect(page.html).toContain('data-kind="consent.granted"');
+    expect(page.html).toContain('data-kind="data.access"');
+    expect(page.html).toContain('data-kind="grant.ended"');
     const other = await staff.get('/admin/audit?customerId=no-such-customer');
     expect(other.html).toContain('該当する記録はありません');
   });

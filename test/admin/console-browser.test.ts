@@ -122,9 +122,9 @@ test.each([
     await page.getByRole('button', { name: '表示' }).click();
     await page.waitForURL(/\/admin\/audit\?/);
     await checkPage(page);
-    const row = page.locator('table.events tbody tr').filter({ hasText: `grantId: ${record.grantId}` });
+    const row = page.locator('table.events tbody tr').filter({ hasText: `連携ID: ${record.grantId}` });
     await expect(row.innerText()).resolves.toContain('demo-operator');
-    await expect(row.innerText()).resolves.toContain('note: 顧客から不正利用の申告');
+    await expect(row.innerText()).resolves.toContain('メモ: 顧客から不正利用の申告');
     expect(dialogs).toEqual([]);
   },
 );

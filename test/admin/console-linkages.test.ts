@@ -90,12 +90,13 @@ describe("a linkage's detail and ending it", () => {
     const { staff } = await logIn(server, demoStaff.operator);
     const detail = await staff.get(`/admin/linkages/${record.grantId}`);
     expect(detail.status).toBe(200);
-    expect(detail.html).toContain('accounts deposits time_deposits');
+    expect(detail.html).toContain('口座情報、残高・入出金明細、定期預金の明細');
+    expect(detail.html).not.toContain('time_deposits<');
     expect(detail.html).toContain(`<dd>${record.termsVersion}</dd>`);
     expect(detail.html).toContain(`****${customers.allTypes.accountNumber.slice(-3)}`);
     expect(detail.html).not.toContain(customers.allTypes.accountNumber);
-    expect(detail.html).toContain('consent.granted');
-    expect(detail.html).toContain('data.access');
+    expect(detail.html).toContain('<td data-kind="consent.granted">同意</td>');
+    expect(detail.html).toContain('<td data-kind="data.access">データAPIの利用</td>');
     expect(detail.html).not.toContain('記録なし');
     expect(detail.html).toContain('action="/admin/linkages/');
 

@@ -99,7 +99,7 @@ describe('searching', () => {
     )!;
     const page = await search('requestId', consented.requestId!);
     expect(page.status).toBe(200);
-    expect(page.html).toContain(consented.kind);
+    expect(page.html).toContain(`data-kind="${consented.kind}"`);
     const none = await search('requestId', 'no-such-request-id');
     expect(none.status).toBe(404);
   });

@@ -98,8 +98,8 @@ test("an operator finds an attacked customer's failures and lock, pages past 200
   await checkPage(desk);
   const rows = desk.locator('table.events tbody tr');
   const texts = await rows.allInnerTexts();
-  expect(texts.filter((t) => t.includes('identity_check.failure'))).toHaveLength(5);
-  expect(texts.filter((t) => t.includes('identity_check.locked'))).toHaveLength(1);
+  expect(texts.filter((t) => t.includes('本人確認の失敗'))).toHaveLength(5);
+  expect(texts.filter((t) => t.includes('本人確認のロック'))).toHaveLength(1);
 
   // Everything of the customer: 200 on the first page, the rest on the next, none twice.
   await desk.getByLabel('種類').fill('');
@@ -126,5 +126,5 @@ test("an operator finds an attacked customer's failures and lock, pages past 200
   const endedText = await ended.first().innerText();
   expect(endedText).toContain('demo-kakeibo');
   expect(endedText).toContain('demo-operator');
-  expect(endedText).toContain('revoked_by_bank');
+  expect(endedText).toContain('当組合（職員）が終了');
 });

@@ -7,6 +7,7 @@ import { customers } from '../support/demo.ts';
 import { link, partnerFor } from '../support/linkage.ts';
 import { startServer, type TestServer } from '../support/server.ts';
 import { demoStaff, type StaffCredentials } from '../admin/support/staff.ts';
+import { labelsFor } from '../../src/admin/i18n/labels.ts';
 
 /**
  * The console at a 1366 px desk screen, as the night shift uses it: the search box (a half-width
@@ -94,7 +95,7 @@ describe('the search box', () => {
     await page.goto(`${server.url}/admin`);
     await searchFor(page, 'requestId', event.requestId!);
     await checkDeskPage(page, { axe: false });
-    await expect(page.locator('table.events').innerText()).resolves.toContain(event.kind);
+    await expect(page.locator('table.events').innerText()).resolves.toContain(labelsFor('ja').kindLabel(event.kind));
 
     const searches = await server.app.audit.query({ kind: 'admin.search' });
     expect(searches.filter((e) => e.actor === 'demo-auditor').map((e) => e.details?.by)).toEqual(

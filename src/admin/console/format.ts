@@ -16,7 +16,3 @@ export const parseJstLocal = (value: unknown): number | undefined => {
 /** The reverse, to refill a datetime-local input. */
 export const toJstLocal = (ms: number | undefined): string =>
   ms === undefined ? '' : new Date(ms + JST_OFFSET_MS).toISOString().slice(0, 16);
-
-/** An audit event's details as short "key: value" lines for a table cell. */
-export const detailLines = (details: Record<string, unknown> | undefined): string[] =>
-  Object.entries(details ?? {}).map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`);

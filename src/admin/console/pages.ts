@@ -4,7 +4,7 @@ import { isAdminMessageKey, type AdminMessageKey } from '../i18n/index.ts';
 import { labelsFor } from '../i18n/labels.ts';
 import type { ConsoleDeps, ConsoleRequest } from './deps.ts';
 import { jstDateTimeText } from '../../shared/jst.ts';
-import { detailLines, formatJst, toJstLocal } from './format.ts';
+import { formatJst, toJstLocal } from './format.ts';
 
 export type ConsoleErrorCode = 'forbidden' | 'csrf' | 'not_found' | 'invalid_request' | 'conflict' | 'totp';
 
@@ -29,6 +29,7 @@ export const renderPage = (
   options: { titleKey: AdminMessageKey; titleVars?: Record<string, string>; status?: number },
 ) => {
   const request: ConsoleRequest = ctx.state.console;
+  const labels = labelsFor(request.locale);
   deps.render(
     ctx,
     `admin/${template}`,
@@ -44,8 +45,9 @@ export const renderPage = (
       // A date in a sentence, as every page writes it ("2026年12月1日（火） 07:00").
       dateTime: (ms: number) => jstDateTimeText(ms, request.locale),
       jstLocal: toJstLocal,
-      detailLines,
-      ...labelsFor(request.locale),
+      // Words for codes (scopes, endings, event kinds), for the page and for its partials.
+      labels,
+      ...labels,
     },
     {
       locale: request.locale,

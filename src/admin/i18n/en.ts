@@ -222,6 +222,7 @@ export const adminEn: Record<AdminMessageKey, string> = {
   'audit.customerId': 'Customer number',
   'audit.partnerId': 'Partner',
   'audit.kind': 'Kind',
+  'audit.kind.note': 'Pick from the list or type a kind code ("identity_check." for every identity check event)',
   'audit.from': 'From (JST)',
   'audit.to': 'To (JST)',
   'audit.any': 'Any',

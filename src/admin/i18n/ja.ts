@@ -217,6 +217,7 @@ export const adminJa = {
   'audit.customerId': '顧客番号',
   'audit.partnerId': '提携先',
   'audit.kind': '種類',
+  'audit.kind.note': '候補から選ぶか、種類のコードを入力（「identity_check.」なら本人確認のすべて）',
   'audit.from': '開始（日本時間）',
   'audit.to': '終了（日本時間）',
   'audit.any': 'すべて',

@@ -1,12 +1,21 @@
+import type { GrantEnding } from '../../grants/revocation.ts';
 import type { Locale } from '../../i18n/index.ts';
+import { PARTNER_SCOPES } from '../../partners/schema.ts';
 
 /**
- * Staff read words, not codes: scopes, how a linkage ended, audit event kinds. A code without a
- * label (a kind added later) is shown as it is, so nothing is hidden.
+ * Staff read words, not codes: scopes, how a linkage ended, audit event kinds, the names in an
+ * event's details. A code without a label (a kind added later) is shown as a generic label with
+ * the code beside it, so nothing is hidden and nothing passes for a word.
  */
-type Labels = Record<string, { ja: string; en: string }>;
+interface Label {
+  ja: string;
+  en: string;
+}
+type Labels = Record<string, Label>;
 
-const SCOPES: Labels = {
+type PartnerScope = (typeof PARTNER_SCOPES)[number];
+
+const SCOPES: Record<PartnerScope, Label> = {
   openid: { ja: '本人の識別（OpenID）', en: 'Identity (OpenID)' },
   offline_access: { ja: '継続した利用（更新トークン）', en: 'Continued access (refresh token)' },
   accounts: { ja: '口座情報', en: 'Account information' },
@@ -16,7 +25,7 @@ const SCOPES: Labels = {
   grant_management_revoke: { ja: '連携の取消', en: 'Grant revocation' },
 };
 
-const ENDING_REASONS: Labels = {
+const ENDING_REASONS: Record<GrantEnding['reason'], Label> = {
   revoked_by_partner: { ja: '提携先が取消', en: 'Revoked by the partner' },
   revoked_by_customer: { ja: 'お客さまが取消', en: 'Revoked by the customer' },
   revoked_by_bank: { ja: '当組合（職員）が終了', en: 'Ended by the bank (staff)' },
@@ -50,6 +59,8 @@ const KINDS: Labels = {
   'admin.staff.added': { ja: '職員を追加', en: 'Staff added' },
   'admin.staff.disabled': { ja: '職員を無効化', en: 'Staff disabled' },
   'admin.totp_reentry': { ja: 'ワンタイムパスワード再入力', en: 'One-time code re-entered' },
+  'audit.buffer_full': { ja: '監査ログの一時保存が満杯', en: 'Audit buffer full' },
+  'audit.buffer_resumed': { ja: '監査ログの一時保存を再開', en: 'Audit buffer resumed' },
   'audit.exported': { ja: '監査ログの書き出し', en: 'Audit trail exported' },
   'code.consumed': { ja: '認可コードの使用', en: 'Authorization code used' },
   'code.issued': { ja: '認可コードの発行', en: 'Authorization code issued' },
@@ -79,14 +90,84 @@ const KINDS: Labels = {
   'token.revoked': { ja: 'トークンの取消', en: 'Token revoked' },
 };
 
-const lookup = (table: Labels, locale: Locale) => (code: string) => table[code]?.[locale] ?? code;
+/** The names in an event's details that staff meet most; any other name is shown as it is. */
+const DETAIL_NAMES: Labels = {
+  grantId: { ja: '連携ID', en: 'Linkage id' },
+  reason: { ja: '理由', en: 'Reason' },
+  note: { ja: 'メモ', en: 'Note' },
+  scopes: { ja: '範囲', en: 'Scopes' },
+  scope: { ja: '範囲', en: 'Scope' },
+  termsVersion: { ja: '規約の版', en: 'Terms version' },
+  via: { ja: '経路', en: 'Via' },
+  ip: { ja: 'IPアドレス', en: 'IP address' },
+  step: { ja: '段階', en: 'Step' },
+  role: { ja: '役割', en: 'Role' },
+  format: { ja: '形式', en: 'Format' },
+  filter: { ja: '条件', en: 'Filter' },
+  before: { ja: '変更前', en: 'Before' },
+  after: { ja: '変更後', en: 'After' },
+  by: { ja: '検索の種類', en: 'Searched by' },
+  q: { ja: '検索語', en: 'Searched for' },
+  from: { ja: '開始', en: 'From' },
+  to: { ja: '終了', en: 'To' },
+  surface: { ja: '機能', en: 'Surface' },
+  surfaces: { ja: '機能', en: 'Surfaces' },
+  path: { ja: '画面', en: 'Page' },
+  username: { ja: 'ユーザー名', en: 'Username' },
+  endedLinkages: { ja: '終了した連携', en: 'Linkages ended' },
+  consecutiveFailures: { ja: '連続失敗回数', en: 'Failures in a row' },
+  error: { ja: 'エラー', en: 'Error' },
+  status: { ja: '状態', en: 'Status' },
+  route: { ja: 'API', en: 'Route' },
+  method: { ja: 'メソッド', en: 'Method' },
+};
 
-/** The label functions the console's templates use. */
-export const labelsFor = (locale: Locale) => ({
-  scopeLabel: lookup(SCOPES, locale),
-  reasonLabel: lookup(ENDING_REASONS, locale),
-  kindLabel: lookup(KINDS, locale),
-});
+/** What a code without a label reads as, with the code beside it. */
+const GENERIC = {
+  scope: { ja: 'その他の範囲', en: 'Other scope' },
+  reason: { ja: 'その他の終了', en: 'Other ending' },
+  kind: { ja: 'その他の記録', en: 'Other event' },
+} satisfies Record<string, Label>;
 
-/** Every labelled kind, for the audit view's kind choice. */
+const has = (table: Labels, code: string): boolean => Object.hasOwn(table, code);
+
+const lookup = (table: Labels, generic: Label, locale: Locale) => (code: string) =>
+  has(table, code) ? table[code][locale] : locale === 'ja' ? `${generic.ja}（${code}）` : `${generic.en} (${code})`;
+
+const list = (locale: Locale, items: string[]) => items.join(locale === 'ja' ? '、' : ', ');
+
+/** The label functions the console's pages and confirmations use. */
+export const labelsFor = (locale: Locale) => {
+  const scopeLabel = lookup(SCOPES, GENERIC.scope, locale);
+  const reasonLabel = lookup(ENDING_REASONS, GENERIC.reason, locale);
+  const kindLabel = lookup(KINDS, GENERIC.kind, locale);
+  /** A value in an event's details: an ending reason or scopes read as words, anything else as it is. */
+  const detailValue = (name: string, value: unknown): string => {
+    if (name === 'reason' && typeof value === 'string' && has(ENDING_REASONS, value)) return reasonLabel(value);
+    if ((name === 'scopes' || name === 'scope') && typeof value === 'string')
+      return list(locale, value.split(' ').filter(Boolean).map(scopeLabel));
+    if (name === 'scopes' && Array.isArray(value)) return list(locale, value.map(String).map(scopeLabel));
+    if (name === 'kind' && typeof value === 'string' && has(KINDS, value)) return kindLabel(value);
+    return typeof value === 'string' ? value : JSON.stringify(value);
+  };
+  return {
+    scopeLabel,
+    reasonLabel,
+    kindLabel,
+    /** Scopes as one line of words ("口座情報、残高・入出金明細"). */
+    scopesLabel: (scopes: readonly string[]) => list(locale, scopes.map(scopeLabel)),
+    /** An audit event's details as short "name: value" lines for a table cell, names and codes as words. */
+    detailLines: (details: Record<string, unknown> | undefined): string[] =>
+      Object.entries(details ?? {}).map(
+        ([name, value]) =>
+          `${has(DETAIL_NAMES, name) ? DETAIL_NAMES[name][locale] : name}: ${detailValue(name, value)}`,
+      ),
+  };
+};
+
+export type ConsoleLabels = ReturnType<typeof labelsFor>;
+
+/** The codes that have a label, for the tests that every known code has one, and the audit view's kind choice. */
+export const LABELLED_SCOPES: readonly string[] = Object.keys(SCOPES);
+export const LABELLED_REASONS: readonly string[] = Object.keys(ENDING_REASONS);
 export const LABELLED_KINDS: readonly string[] = Object.keys(KINDS);

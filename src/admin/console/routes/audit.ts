@@ -3,6 +3,7 @@ import type { Context, Middleware } from 'koa';
 import type { AuditFilter } from '../../../audit/index.ts';
 import { decodeCursor, encodeCursor } from '../../../records/index.ts';
 import { signedInRequest, type ConsoleRouter, type ConsoleDeps } from '../deps.ts';
+import { LABELLED_KINDS } from '../../i18n/labels.ts';
 import { parseJstLocal, toJstLocal } from '../format.ts';
 import { renderError, renderPage } from '../pages.ts';
 import { requirePermission } from '../steps/require-permission.ts';
@@ -85,6 +86,7 @@ export const auditRoutes = (router: ConsoleRouter, deps: ConsoleDeps, signedIn: 
       'audit',
       {
         events: page.events,
+        kinds: LABELLED_KINDS,
         limit: PAGE_LIMIT,
         // The same filter (the range as shown), from just after the last event of this page.
         olderHref: page.next
