@@ -27,6 +27,12 @@ export interface AuditFilter {
 
 export type AuditExportFormat = 'jsonl' | 'csv';
 
+/**
+ * How an export writes each event's time: as recorded (ISO 8601 in UTC, the default), or as the
+ * same instant in Japan time with its +09:00 offset, as the console's staff read times.
+ */
+export type AuditExportTimeZone = 'UTC' | 'JST';
+
 /** The durable audit trail: the AuditLog every module writes to, plus reading, exporting and its lifecycle. */
 export interface AuditTrail extends AuditLog {
   /** Matching events, oldest first. */
@@ -36,7 +42,7 @@ export interface AuditTrail extends AuditLog {
   /** One page of matching events from the record store, newest first unless the page says otherwise. */
   search(filter: AuditFilter, page: AuditPageRequest): Promise<AuditPage>;
   /** Matching events as lines of JSON Lines or CSV (header first), each ending in "\n". */
-  exportEvents(filter: AuditFilter, format: AuditExportFormat): AsyncIterable<string>;
+  exportEvents(filter: AuditFilter, format: AuditExportFormat, timeZone?: AuditExportTimeZone): AsyncIterable<string>;
   /** How full this instance's buffer is, when it is bounded (a durable record store behind it). */
   buffer?(): { length: number; capacity: number; dataLimit: number; refusing: boolean };
   /** Called after each event is stored (metrics). */

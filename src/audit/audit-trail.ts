@@ -368,7 +368,7 @@ export const createAuditTrail = (deps: AuditTrailDeps): AuditTrail => {
       return out;
     },
     events,
-    exportEvents: (filter, format) => formatEvents(events(filter), format),
+    exportEvents: (filter, format, timeZone) => formatEvents(events(filter), format, undefined, timeZone),
     async search(filter, page) {
       if (!deps.records) throw new Error('searching the audit trail needs a record store');
       await flush();

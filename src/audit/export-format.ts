@@ -1,4 +1,5 @@
-import type { AuditExportFormat, RecordedAuditEvent } from './audit-log.ts';
+import { formatJstMillis } from '../shared/jst.ts';
+import type { AuditExportFormat, AuditExportTimeZone, RecordedAuditEvent } from './audit-log.ts';
 import { grantIdOf } from './event-filter.ts';
 
 /** Which fields an export has, and how one event becomes one row. */
@@ -39,6 +40,16 @@ export const csvCell = (value: unknown): string => {
   return /[",\r\n]|^\s|\s$/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 };
 
+/** The shape with each row's time as the same instant in Japan time ("2026-12-02T13:43:09.123+09:00"). */
+const inJapanTime = (shape: ExportShape): ExportShape => ({
+  columns: shape.columns,
+  row: (event) => {
+    const row = shape.row(event);
+    const ms = Date.parse(event.time);
+    return Number.isFinite(ms) ? { ...row, time: formatJstMillis(ms) } : row;
+  },
+});
+
 const jsonLine = (shape: ExportShape, event: RecordedAuditEvent) => {
   const row = shape.row(event);
   const ordered: Record<string, unknown> = {};
@@ -54,14 +65,16 @@ export async function* formatEvents(
   events: AsyncIterable<RecordedAuditEvent>,
   format: AuditExportFormat,
   shape: ExportShape = fullShape,
+  timeZone: AuditExportTimeZone = 'UTC',
 ): AsyncGenerator<string> {
-  if (format === 'csv') yield `\uFEFF${shape.columns.join(',')}\r\n`;
+  const timed = timeZone === 'JST' ? inJapanTime(shape) : shape;
+  if (format === 'csv') yield `\uFEFF${timed.columns.join(',')}\r\n`;
   for await (const event of events) {
     if (format === 'jsonl') {
-      yield jsonLine(shape, event);
+      yield jsonLine(timed, event);
     } else {
-      const row = shape.row(event);
-      yield `${shape.columns.map((c) => csvCell(row[c])).join(',')}\r\n`;
+      const row = timed.row(event);
+      yield `${timed.columns.map((c) => csvCell(row[c])).join(',')}\r\n`;
     }
   }
 }

@@ -1,5 +1,5 @@
 import { pairwiseSubject } from '../shared/pairwise.ts';
-import type { AuditExportFormat, AuditTrail, RecordedAuditEvent } from './audit-log.ts';
+import type { AuditExportFormat, AuditExportTimeZone, AuditTrail, RecordedAuditEvent } from './audit-log.ts';
 import { grantIdOf, kindMatches } from './event-filter.ts';
 import { formatEvents, fullShape, type ExportShape } from './export-format.ts';
 
@@ -14,6 +14,8 @@ export interface IncidentRequest {
   limitToPartner?: string;
   /** Who asks (a staff member's name, an internal client's id): the export is audited. */
   actor: string;
+  /** Each event's time as recorded (UTC, the default) or in Japan time. */
+  timeZone?: AuditExportTimeZone;
 }
 
 export interface IncidentExportDeps {
@@ -91,7 +93,7 @@ export async function* exportIncident(
   request: IncidentRequest,
   format: AuditExportFormat,
 ): AsyncGenerator<string> {
-  const { customerId, partnerId, from, to, limitToPartner, actor } = request;
+  const { customerId, partnerId, from, to, limitToPartner, actor, timeZone } = request;
   if (!customerId && !partnerId && !limitToPartner)
     throw new TypeError('an incident export needs a customer or a partner');
   if (!(Number.isFinite(from) && Number.isFinite(to) && from < to))
@@ -122,5 +124,6 @@ export async function* exportIncident(
       yield event;
     }
   };
-  yield* formatEvents(wanted(), format, limitToPartner ? partnerShape(limitToPartner, deps.pairwiseSalt) : fullShape);
+  const shape = limitToPartner ? partnerShape(limitToPartner, deps.pairwiseSalt) : fullShape;
+  yield* formatEvents(wanted(), format, shape, timeZone);
 }

@@ -2,6 +2,7 @@
 export type {
   AuditEvent,
   AuditExportFormat,
+  AuditExportTimeZone,
   AuditFilter,
   AuditLog,
   AuditTrail,

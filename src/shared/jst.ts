@@ -49,6 +49,13 @@ export const isoDateAt = (ms: number): string => isoDateOf(jstDayOf(ms));
 /** "2026-12-01T07:00:00+09:00" */
 export const formatJst = (ms: number): string => `${new Date(ms + JST_OFFSET_MS).toISOString().slice(0, 19)}+09:00`;
 
+/** "2026-12-01T07:00:00.123+09:00": the same instant as an ISO 8601 UTC time, to the millisecond, in Japan time. */
+export const formatJstMillis = (ms: number): string =>
+  `${new Date(ms + JST_OFFSET_MS).toISOString().slice(0, 23)}+09:00`;
+
+/** "07:00:09": the time of day in Japan at the instant `ms`, to the second. */
+export const jstClockText = (ms: number): string => new Date(ms + JST_OFFSET_MS).toISOString().slice(11, 19);
+
 /** "HH:MM" (or "24:00") to minutes after midnight. */
 export const minutesOf = (hhmm: string): number => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 

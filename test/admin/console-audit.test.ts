@@ -3,7 +3,7 @@ import { customers } from '../support/demo.ts';
 import { link, partnerFor } from '../support/linkage.ts';
 import { startServer, type TestServer } from '../support/server.ts';
 import { demoStaff, logIn } from './support/staff.ts';
-import { toJstLocal } from '../../src/admin/console/format.ts';
+import { exportFileName, toJstLocal } from '../../src/admin/console/format.ts';
 
 /**
  * The audit view: filtering by customer, partner, kind and time; exports as JSON Lines and CSV
@@ -79,11 +79,16 @@ describe('exports', () => {
     const jsonl = await staff.get('/admin/audit/export?partnerId=demo-kakeibo&format=jsonl');
     expect(jsonl.status).toBe(200);
     expect(jsonl.headers.get('content-type')).toContain('application/x-ndjson');
-    expect(jsonl.headers.get('content-disposition')).toMatch(/attachment; filename="audit-\d{4}-\d{2}-\d{2}\.jsonl"/);
+    // Named in Japan time, as the screen shows times; each row's time the same instant at +09:00.
+    expect(jsonl.headers.get('content-disposition')).toBe(
+      `attachment; filename="${exportFileName('audit', server.clock.now(), 'jsonl')}"`,
+    );
+    expect(jsonl.headers.get('content-disposition')).toMatch(/filename="audit-\d{4}-\d{2}-\d{2}-\d{6}-JST\.jsonl"/);
     const events = jsonl.html
       .trim()
       .split('\n')
-      .map((line) => JSON.parse(line) as { kind: string; partnerId?: string; actor?: string });
+      .map((line) => JSON.parse(line) as { kind: string; partnerId?: string; actor?: string; time: string });
+    expect(events.every((e) => e.time.endsWith('+09:00'))).toBe(true);
     expect(events.map((e) => e.kind)).toEqual(
       expect.arrayContaining(['consent.granted', 'data.access', 'grant.ended']),
     );
@@ -123,7 +128,7 @@ describe('exports', () => {
     const to = encodeURIComponent(toJstLocal(server.clock.now() + 60_000));
     const file = await staff.get(`/admin/audit/incident?customerId=${customerId}&from=${from}&to=${to}&format=jsonl`);
     expect(file.status).toBe(200);
-    expect(file.headers.get('content-disposition')).toContain('incident-');
+    expect(file.headers.get('content-disposition')).toMatch(/filename="incident-\d{4}-\d{2}-\d{2}-\d{6}-JST\.jsonl"/);
     const kinds = file.html
       .trim()
       .split('\n')

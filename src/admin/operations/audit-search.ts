@@ -1,6 +1,7 @@
 import {
   exportIncident,
   type AuditExportFormat,
+  type AuditExportTimeZone,
   type AuditFilter,
   type AuditTrail,
   type RecordedAuditEvent,
@@ -33,18 +34,28 @@ export const createAuditSearch = (deps: { audit: AuditTrail; pairwiseSalt: strin
   events: (filter: AuditFilter): AsyncIterable<RecordedAuditEvent> => deps.audit.events(filter),
 
   /** Every event matching the filter. */
-  async export(filter: AuditFilter, format: AuditExportFormat, actor: Actor): Promise<AsyncIterable<string>> {
+  async export(
+    filter: AuditFilter,
+    format: AuditExportFormat,
+    actor: Actor,
+    timeZone: AuditExportTimeZone = 'UTC',
+  ): Promise<AsyncIterable<string>> {
     await recordStaffAction(deps.audit, actor, {
       kind: 'admin.audit.exported',
       partnerId: filter.partnerId,
       customerId: filter.customerId,
       details: { format, filter },
     });
-    return deps.audit.exportEvents(filter, format);
+    return deps.audit.exportEvents(filter, format, timeZone);
   },
 
   /** The incident export: every linkage event and data call of a customer or a partner in a time range. */
-  async incident(query: IncidentQuery, format: AuditExportFormat, actor: Actor): Promise<AsyncIterable<string>> {
+  async incident(
+    query: IncidentQuery,
+    format: AuditExportFormat,
+    actor: Actor,
+    timeZone: AuditExportTimeZone = 'UTC',
+  ): Promise<AsyncIterable<string>> {
     if (!query.customerId && !query.partnerId)
       throw new OperationError('invalid_request', 'An incident export needs a customer or a partner.');
     if (!(query.from < query.to))
@@ -71,6 +82,7 @@ export const createAuditSearch = (deps: { audit: AuditTrail; pairwiseSalt: strin
         to: query.to,
         limitToPartner: query.limitToPartner ? query.partnerId : undefined,
         actor: actor.name,
+        timeZone,
       },
       format,
     );

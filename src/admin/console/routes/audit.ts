@@ -4,7 +4,7 @@ import type { AuditFilter } from '../../../audit/index.ts';
 import { decodeCursor, encodeCursor } from '../../../records/index.ts';
 import { signedInRequest, type ConsoleRouter, type ConsoleDeps } from '../deps.ts';
 import { LABELLED_KINDS } from '../../i18n/labels.ts';
-import { parseJstLocal, toJstLocal } from '../format.ts';
+import { exportFileName, parseJstLocal, toJstLocal } from '../format.ts';
 import { renderError, renderPage } from '../pages.ts';
 import { requirePermission } from '../steps/require-permission.ts';
 
@@ -56,7 +56,8 @@ const download = (
   lines: AsyncIterable<string>,
 ) => {
   ctx.type = format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8';
-  ctx.attachment(`${name}-${new Date(deps.clock.now()).toISOString().slice(0, 10)}.${format}`);
+  // Named and timed in Japan time, as the screen shows times.
+  ctx.attachment(exportFileName(name, deps.clock.now(), format));
   ctx.body = Readable.from(lines);
 };
 
@@ -113,7 +114,7 @@ export const auditRoutes = (router: ConsoleRouter, deps: ConsoleDeps, signedIn: 
     const filter = filterOf(ctx);
     const format = ctx.query.format;
     if (!filter || (format !== 'jsonl' && format !== 'csv')) return renderError(deps, ctx, 'invalid_request');
-    download(ctx, deps, 'audit', format, await deps.ops.audit.export(filter, format, actor(ctx)));
+    download(ctx, deps, 'audit', format, await deps.ops.audit.export(filter, format, actor(ctx), 'JST'));
   });
 
   router.get('/audit/incident', signedIn, requirePermission(deps, 'audit.export'), async (ctx) => {
@@ -125,6 +126,7 @@ export const auditRoutes = (router: ConsoleRouter, deps: ConsoleDeps, signedIn: 
       { ...filter, from: filter.from, to: filter.to, limitToPartner: ctx.query.limitToPartner === 'on' },
       format,
       actor(ctx),
+      'JST',
     );
     download(ctx, deps, 'incident', format, lines);
   });
