@@ -22,7 +22,12 @@ const DEFAULT_PARAMETERS: Argon2Parameters = { memoryCost: 65_536, timeCost: 3, 
 /** The m, t, p parameters of a PHC-format argon2 hash such as `$argon2id$v=19$m=19456,p=1,t=2$…`. */
 export const argon2Parameters = (phcHash: string): Argon2Parameters | undefined => {
   const fields = phcHash.split('$')[3] ?? '';
-  const values = new Map(fields.split(',').map((pair) => pair.split('=') as [string, string]));
+  const values = new Map(
+    fields.split(',').map((pair): [string, string | undefined] => {
+      const [name = '', value] = pair.split('=');
+      return [name, value];
+    }),
+  );
   const [m, t, p] = ['m', 't', 'p'].map((name) => Number(values.get(name)));
   return [m, t, p].every((n) => Number.isInteger(n) && n > 0)
     ? { memoryCost: m, timeCost: t, parallelism: p }

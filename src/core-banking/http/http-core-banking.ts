@@ -11,20 +11,11 @@ import { METRIC_PREFIX } from '../../shared/metric-prefix.ts';
 import { parseIsoDateOrThrow } from '../../shared/jst.ts';
 import { CoreBankingProtocolError, CoreBankingUnavailableError } from '../errors.ts';
 import { createLoginFailureCounter } from '../login-failures.ts';
-import type {
-  Account,
-  Balance,
-  CoreBanking,
-  Customer,
-  CustomerContact,
-  Eligibility,
-  IdentityCheckOutcome,
-  TimeDeposit,
-  Transaction,
-} from '../port.ts';
-import { describeErrors, type GatewayContract } from './contract.ts';
+import type { Account, CoreBanking, Customer, Transaction } from '../port.ts';
+import { describeErrors, type GatewayContract, type GatewaySchemas } from './contract.ts';
 import type { coreBankingSettingsSchema } from './settings-schema.ts';
-import { messageOf } from '../../shared/thrown.ts';
+import { codeOf, messageOf, nameOf } from '../../shared/thrown.ts';
+import { fieldOf } from '../../shared/unknown-json.ts';
 
 export type HttpConnectorSettings = FromSchema<typeof coreBankingSettingsSchema>['http'] & {};
 
@@ -154,13 +145,10 @@ export const createHttpCoreBanking = (deps: HttpCoreBankingDeps): HttpCoreBankin
       return { status: response.statusCode, body: parsed };
     } catch (e) {
       if (e instanceof AttemptFailure) throw e;
-      const err = e as Error;
-      const timedOut = err.name === 'TimeoutError' || err.name === 'AbortError';
-      outcome = timedOut ? 'timeout' : 'network';
-      throw new AttemptFailure(
-        outcome as 'timeout' | 'network',
-        timedOut ? `no answer within ${timeoutMs} ms` : err.message,
-      );
+      const timedOut = nameOf(e) === 'TimeoutError' || nameOf(e) === 'AbortError';
+      const kind = timedOut ? 'timeout' : 'network';
+      outcome = kind;
+      throw new AttemptFailure(kind, timedOut ? `no answer within ${timeoutMs} ms` : messageOf(e));
     } finally {
       duration.observe({ operation, outcome }, (performance.now() - started) / 1000);
     }
@@ -203,7 +191,7 @@ export const createHttpCoreBanking = (deps: HttpCoreBankingDeps): HttpCoreBankin
   };
 
   const unavailable = (operation: string, e: unknown): CoreBankingUnavailableError => {
-    const open = (e as { code?: string }).code === 'EOPENBREAKER';
+    const open = codeOf(e) === 'EOPENBREAKER';
     const kind = open ? 'breaker_open' : e instanceof AttemptFailure ? e.kind : 'network';
     errors.inc({ operation, kind });
     return new CoreBankingUnavailableError(operation, open ? 'circuit breaker open' : messageOf(e));
@@ -237,7 +225,7 @@ export const createHttpCoreBanking = (deps: HttpCoreBankingDeps): HttpCoreBankin
           Math.max(1, Math.min(settings.readTimeoutMs, left)),
         );
       } catch (e) {
-        const open = (e as { code?: string }).code === 'EOPENBREAKER';
+        const open = codeOf(e) === 'EOPENBREAKER';
         const backoff = random() * settings.retryBaseMs * 2 ** retry;
         const time = deadline - performance.now() - backoff;
         if (open || retry >= settings.maxRetries || time < 1 || !retryAllowed()) throw unavailable(operation, e);
@@ -248,36 +236,45 @@ export const createHttpCoreBanking = (deps: HttpCoreBankingDeps): HttpCoreBankin
   };
 
   /** The body of a 200, checked against the contract; undefined for a 404 when `notFound` allows it. */
-  const expect = <T>(operation: string, reply: Reply, schema: string, notFound = false): T | undefined => {
+  const expect = <N extends keyof GatewaySchemas>(
+    operation: string,
+    reply: Reply,
+    schema: N,
+    notFound = false,
+  ): GatewaySchemas[N] | undefined => {
     if (reply.status === 404 && notFound) return undefined;
-    const validate = contract.schema(reply.status === 200 ? schema : 'ErrorResponse');
-    if (reply.status !== 200 || !validate(reply.body)) {
-      errors.inc({ operation, kind: 'protocol' });
-      const what =
-        reply.status === 200
-          ? describeErrors(validate)
-          : JSON.stringify((reply.body as { errorCode?: string })?.errorCode);
-      throw new CoreBankingProtocolError(
-        `core-banking gateway ${operation}: unexpected ${reply.status} answer (${what})`,
-      );
-    }
-    return reply.body as T;
+    const validate = contract.schema(schema);
+    const { body } = reply;
+    if (reply.status === 200 && validate(body)) return body;
+    errors.inc({ operation, kind: 'protocol' });
+    const what = reply.status === 200 ? describeErrors(validate) : JSON.stringify(fieldOf(body, 'errorCode'));
+    throw new CoreBankingProtocolError(
+      `core-banking gateway ${operation}: unexpected ${reply.status} answer (${what})`,
+    );
   };
 
-  const read = async <T>(operation: string, path: string, schema: string, notFound = false) =>
-    expect<T>(operation, await call(operation, 'GET', path, { idempotent: true }), schema, notFound);
+  const read = async <N extends keyof GatewaySchemas>(operation: string, path: string, schema: N, notFound = false) =>
+    expect(operation, await call(operation, 'GET', path, { idempotent: true }), schema, notFound);
 
-  // Short cache of records that change rarely and are not time-sensitive; copies, so callers cannot change it.
-  const cache = new Map<string, { until: number; value: unknown }>();
-  const cached = async <T>(key: string, load: () => Promise<T>): Promise<T> => {
-    if (settings.cacheSeconds === 0) return load();
-    const hit = cache.get(key);
-    if (hit && hit.until > clock.now()) return structuredClone(hit.value) as T;
-    const value = await load();
-    if (cache.size >= CACHE_ENTRIES) cache.delete(cache.keys().next().value!);
-    cache.set(key, { until: clock.now() + settings.cacheSeconds * 1000, value });
-    return structuredClone(value);
+  // Short caches of records that change rarely and are not time-sensitive, one per kind of record, with
+  // one bound for all; copies, so callers cannot change them.
+  const caches: { readonly size: number }[] = [];
+  const cacheOf = <T>() => {
+    const entries = new Map<string, { until: number; value: T }>();
+    caches.push(entries);
+    return async (key: string, load: () => Promise<T>): Promise<T> => {
+      if (settings.cacheSeconds === 0) return load();
+      const hit = entries.get(key);
+      if (hit && hit.until > clock.now()) return structuredClone(hit.value);
+      const value = await load();
+      if (caches.reduce((n, c) => n + c.size, 0) >= CACHE_ENTRIES) entries.delete(entries.keys().next().value!);
+      entries.set(key, { until: clock.now() + settings.cacheSeconds * 1000, value });
+      return structuredClone(value);
+    };
   };
+  const cachedCustomer = cacheOf<Customer | undefined>();
+  const cachedAccounts = cacheOf<Account[]>();
+  const cachedAccount = cacheOf<Account | undefined>();
 
   const id = encodeURIComponent;
   const failures = createLoginFailureCounter(deps.store);
@@ -285,11 +282,7 @@ export const createHttpCoreBanking = (deps: HttpCoreBankingDeps): HttpCoreBankin
   const checkIdentity = async (ref: Parameters<CoreBanking['checkIdentity']>[0], pin: string) => {
     const body = { branchCode: ref.branchCode, accountType: ref.accountType, accountNumber: ref.accountNumber, pin };
     const reply = await call('checkIdentity', 'POST', '/identity-checks', { body, idempotent: false });
-    const outcome = expect<{ result: IdentityCheckOutcome['result']; customerId?: string; accountId?: string }>(
-      'checkIdentity',
-      reply,
-      'IdentityCheckResult',
-    )!;
+    const outcome = expect('checkIdentity', reply, 'IdentityCheckResult')!;
     if (outcome.result === 'unknown') return { result: 'unknown' } as const;
     if (!outcome.customerId || (outcome.result === 'verified' && !outcome.accountId)) {
       errors.inc({ operation: 'checkIdentity', kind: 'protocol' });
@@ -305,7 +298,7 @@ export const createHttpCoreBanking = (deps: HttpCoreBankingDeps): HttpCoreBankin
   const customerIdOf = async (ref: Parameters<CoreBanking['customerIdOf']>[0]) => {
     const body = { branchCode: ref.branchCode, accountType: ref.accountType, accountNumber: ref.accountNumber };
     const reply = await call('lookupLoginAccount', 'POST', '/login-accounts/lookup', { body, idempotent: true });
-    return expect<{ customerId: string }>('lookupLoginAccount', reply, 'AccountLookupResult', true)?.customerId;
+    return expect('lookupLoginAccount', reply, 'AccountLookupResult', true)?.customerId;
   };
 
   return {
@@ -325,37 +318,28 @@ export const createHttpCoreBanking = (deps: HttpCoreBankingDeps): HttpCoreBankin
         body: { code, windowSteps },
         idempotent: false,
       });
-      const result = expect<{ result: 'valid' | 'invalid'; timeStep?: number }>(
-        'checkOneTimeCode',
-        reply,
-        'OneTimeCodeCheckResult',
-      )!;
+      const result = expect('checkOneTimeCode', reply, 'OneTimeCodeCheckResult')!;
       return result.result === 'valid' ? result.timeStep : undefined;
     },
 
-    contact: (customerId) =>
-      read<CustomerContact>('getContact', `/customers/${id(customerId)}/contact`, 'Contact', true),
+    contact: (customerId) => read('getContact', `/customers/${id(customerId)}/contact`, 'Contact', true),
 
     async searchCustomers({ customerId, nameKana }) {
       if (customerId === undefined && nameKana === undefined) return [];
       const query = new URLSearchParams();
       if (customerId !== undefined) query.set('customerId', customerId);
       if (nameKana !== undefined) query.set('nameKana', nameKana);
-      const list = await read<{ customers: Customer[] }>('searchCustomers', `/customers?${query}`, 'CustomerList');
+      const list = await read('searchCustomers', `/customers?${query}`, 'CustomerList');
       return list!.customers;
     },
 
     customer: (customerId) =>
-      cached(`customer:${customerId}`, () =>
-        read<Customer>('getCustomer', `/customers/${id(customerId)}`, 'Customer', true),
+      cachedCustomer(`customer:${customerId}`, () =>
+        read('getCustomer', `/customers/${id(customerId)}`, 'Customer', true),
       ),
 
     async eligibility(customerId) {
-      const answer = (await read<Eligibility>(
-        'getEligibility',
-        `/customers/${id(customerId)}/eligibility`,
-        'Eligibility',
-      ))!;
+      const answer = (await read('getEligibility', `/customers/${id(customerId)}/eligibility`, 'Eligibility'))!;
       if (answer.eligible) return { eligible: true };
       if (!('reason' in answer) || !answer.reason)
         throw new CoreBankingProtocolError('eligibility: not eligible without a reason');
@@ -363,23 +347,19 @@ export const createHttpCoreBanking = (deps: HttpCoreBankingDeps): HttpCoreBankin
     },
 
     accounts: (customerId) =>
-      cached(`accounts:${customerId}`, async () => {
-        const list = await read<{ accounts: Account[] }>(
-          'listAccounts',
-          `/customers/${id(customerId)}/accounts`,
-          'AccountList',
-        );
+      cachedAccounts(`accounts:${customerId}`, async () => {
+        const list = await read('listAccounts', `/customers/${id(customerId)}/accounts`, 'AccountList');
         return list!.accounts;
       }),
 
     account: (accountId) =>
-      cached(`account:${accountId}`, () => read<Account>('getAccount', `/accounts/${id(accountId)}`, 'Account', true)),
+      cachedAccount(`account:${accountId}`, () => read('getAccount', `/accounts/${id(accountId)}`, 'Account', true)),
 
     async asOf() {
-      return (await read<{ asOf: string }>('getAsOf', '/as-of', 'AsOf'))!.asOf;
+      return (await read('getAsOf', '/as-of', 'AsOf'))!.asOf;
     },
 
-    balance: (accountId) => read<Balance>('getBalance', `/accounts/${id(accountId)}/balance`, 'Balance', true),
+    balance: (accountId) => read('getBalance', `/accounts/${id(accountId)}/balance`, 'Balance', true),
 
     async transactions(accountId, dateFrom, dateTo) {
       parseIsoDateOrThrow(dateFrom);
@@ -389,7 +369,7 @@ export const createHttpCoreBanking = (deps: HttpCoreBankingDeps): HttpCoreBankin
       for (let page = 0; page < MAX_PAGES; page += 1) {
         const query = new URLSearchParams({ dateFrom, dateTo, limit: String(PAGE_SIZE) });
         if (cursor) query.set('cursor', cursor);
-        const reply = await read<{ transactions: Transaction[]; nextCursor?: string }>(
+        const reply = await read(
           'listTransactions',
           `/accounts/${id(accountId)}/transactions?${query}`,
           'TransactionPage',
@@ -402,11 +382,7 @@ export const createHttpCoreBanking = (deps: HttpCoreBankingDeps): HttpCoreBankin
     },
 
     async timeDeposits(accountId) {
-      const list = await read<{ timeDeposits: TimeDeposit[] }>(
-        'listTimeDeposits',
-        `/accounts/${id(accountId)}/time-deposits`,
-        'TimeDepositList',
-      );
+      const list = await read('listTimeDeposits', `/accounts/${id(accountId)}/time-deposits`, 'TimeDepositList');
       return list!.timeDeposits;
     },
 

@@ -1,8 +1,8 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import type { TLSSocket } from 'node:tls';
-import { describeErrors, type GatewayContract } from '../http/contract.ts';
-import type { AccountType, CoreBanking, LoginAccountRef } from '../port.ts';
+import { TLSSocket } from 'node:tls';
+import { describeErrors, type GatewayContract, type GatewaySchemas } from '../http/contract.ts';
+import type { CoreBanking, LoginAccountRef } from '../port.ts';
 
 /** Fault injection for tests: slow answers, 5xx answers. Change the fields at any time. */
 export interface GatewayFaults {
@@ -26,14 +26,16 @@ export interface ReferenceGateway {
   faults: GatewayFaults;
 }
 
-type Handler = (match: RegExpMatchArray, query: URLSearchParams, body: unknown) => Promise<[number, unknown]>;
+/** `match`: the path and its decoded parameters; `body`: the request's, valid against its schema. */
+type Handler<B> = (match: string[], query: URLSearchParams, body: B) => Promise<[number, unknown]>;
 interface Route {
   method: 'GET' | 'POST';
   /** The path as the OpenAPI document names it. */
   template: string;
   pattern: RegExp;
-  body?: string;
-  handle: Handler;
+  /** Whether the operation takes a JSON body. */
+  takesBody: boolean;
+  handle: Handler<unknown>;
 }
 
 const SEGMENT = '([^/]+)';
@@ -46,9 +48,9 @@ const error = (status: number, errorCode: string, errorMessage: string): [number
 ];
 const notFound = (what: 'customer' | 'account'): [number, unknown] =>
   error(404, `${what}_not_found`, `no such ${what}`);
-const refOf = (b: Record<string, string>): LoginAccountRef => ({
+const refOf = (b: GatewaySchemas['LoginAccount']): LoginAccountRef => ({
   branchCode: b.branchCode,
-  accountType: b.accountType as AccountType,
+  accountType: b.accountType,
   accountNumber: b.accountNumber,
 });
 
@@ -63,25 +65,35 @@ export const createReferenceGateway = (options: ReferenceGatewayOptions): Refere
   const faults: GatewayFaults = options.faults ?? { delayMs: 0 };
 
   const routes: Route[] = [];
-  const route = (method: Route['method'], template: string, handle: Handler, body?: string) => {
+  const add = (method: Route['method'], template: string, takesBody: boolean, handle: Handler<unknown>) => {
     const pattern = new RegExp(`^${template.replace(/\{[^}]+\}/g, SEGMENT)}$`);
-    routes.push({ method, template, pattern, handle, body });
+    routes.push({ method, template, pattern, takesBody, handle });
   };
+  const route = (method: Route['method'], template: string, handle: Handler<undefined>) =>
+    add(method, template, false, (match, query) => handle(match, query, undefined));
+  /** An operation with a body: a body that is not valid against `schema` is a 400 before `handle`. */
+  const routeWithBody = <N extends keyof GatewaySchemas>(
+    template: string,
+    handle: Handler<GatewaySchemas[N]>,
+    schema: N,
+  ) =>
+    add('POST', template, true, async (match, query, body) => {
+      const validate = contract.schema(schema);
+      return validate(body) ? handle(match, query, body) : error(400, 'invalid_request', describeErrors(validate));
+    });
 
-  route(
-    'POST',
+  routeWithBody(
     '/identity-checks',
     async (_m, _q, b) => {
-      const { pin, ...rest } = b as Record<string, string>;
+      const { pin, ...rest } = b;
       return [200, await core.checkIdentity(refOf(rest), pin)];
     },
     'IdentityCheckRequest',
   );
-  route(
-    'POST',
+  routeWithBody(
     '/login-accounts/lookup',
     async (_m, _q, b) => {
-      const ref = refOf(b as Record<string, string>);
+      const ref = refOf(b);
       const customerId = await core.customerIdOf(ref);
       const account = customerId
         ? (await core.accounts(customerId)).find(
@@ -95,11 +107,10 @@ export const createReferenceGateway = (options: ReferenceGatewayOptions): Refere
     },
     'LoginAccount',
   );
-  route(
-    'POST',
+  routeWithBody(
     '/customers/{customerId}/one-time-code-checks',
     async (m, _q, b) => {
-      const { code, windowSteps = 1 } = b as { code: string; windowSteps?: number };
+      const { code, windowSteps = 1 } = b;
       const step = await core.verifyOneTimeCode(m[1], code, windowSteps);
       return [200, step === undefined ? { result: 'invalid' } : { result: 'valid', timeStep: step }];
     },
@@ -163,10 +174,12 @@ export const createReferenceGateway = (options: ReferenceGatewayOptions): Refere
   const readBody = async (req: IncomingMessage): Promise<unknown> => {
     let size = 0;
     const chunks: Buffer[] = [];
+    // Without an encoding set, a request's chunks are Buffers.
     for await (const chunk of req) {
-      size += (chunk as Buffer).length;
+      if (!Buffer.isBuffer(chunk)) throw new SyntaxError('the body is not bytes');
+      size += chunk.length;
       if (size > MAX_BODY) throw new SyntaxError('body too large');
-      chunks.push(chunk as Buffer);
+      chunks.push(chunk);
     }
     return JSON.parse(Buffer.concat(chunks).toString('utf8') || 'null');
   };
@@ -177,22 +190,20 @@ export const createReferenceGateway = (options: ReferenceGatewayOptions): Refere
     const candidates = routes.filter((r) => r.pattern.test(path));
     const found = candidates.find((r) => r.method === req.method);
     if (!found) return [path, ...error(candidates.length ? 405 : 404, 'not_found', 'no such operation')];
-    const match = path.match(found.pattern)!.map((p) => decodeURIComponent(p)) as unknown as RegExpMatchArray;
+    const match = path.match(found.pattern)!.map((p) => decodeURIComponent(p));
     let body: unknown;
-    if (found.body) {
+    if (found.takesBody) {
       try {
         body = await readBody(req);
       } catch {
         return [found.template, ...error(400, 'invalid_request', 'the body is not JSON')];
       }
-      const validate = contract.schema(found.body);
-      if (!validate(body)) return [found.template, ...error(400, 'invalid_request', describeErrors(validate))];
     }
     return [found.template, ...(await found.handle(match, url.searchParams, body))];
   };
 
   const handler = async (req: IncomingMessage, res: ServerResponse) => {
-    if (options.tls && !(req.socket as TLSSocket).authorized) {
+    if (options.tls && !(req.socket instanceof TLSSocket && req.socket.authorized)) {
       send(req, res, '', ...error(401, 'client_certificate_required', 'a trusted client certificate is required'));
       return;
     }
