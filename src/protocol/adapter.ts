@@ -1,4 +1,4 @@
-import type { Adapter, AdapterPayload } from 'oidc-provider';
+import type { Adapter } from 'oidc-provider';
 import type { PartnerRegistry } from '../partners/registry.ts';
 import type { OidcStore, OnUpsert } from '../store/oidc-adapter.ts';
 import { partnerClientMetadata } from './clients.ts';
@@ -29,9 +29,9 @@ export const createProviderAdapter = (deps: {
       async find(id: string) {
         const partner = await deps.partners.findActive(id);
         return partner
-          ? (partnerClientMetadata(partner, {
+          ? partnerClientMetadata(partner, {
               extraRedirectUris: deps.extraRedirectUris(id),
-            }) as unknown as AdapterPayload)
+            })
           : undefined;
       },
       upsert: readOnly,

@@ -1,15 +1,17 @@
+import type { AsymmetricSigningAlgorithm, ClientMetadata, JWKS } from 'oidc-provider';
 import type { InternalClient } from '../config/schema.ts';
+import { isJwk } from '../shared/jwk.ts';
 import type { Partner } from '../partners/schema.ts';
 
 /** Algorithms a FAPI 2.0 client may sign its assertions and DPoP proofs with. */
-export const FAPI_SIGNING_ALGS = ['PS256', 'ES256', 'EdDSA'];
+export const FAPI_SIGNING_ALGS: AsymmetricSigningAlgorithm[] = ['PS256', 'ES256', 'EdDSA'];
 
 /**
  * oidc-provider client metadata for a partner. The `fapi2` profile binds every access token to
  * the partner's key (DPoP) or certificate (mTLS); `legacy` allows plain bearer tokens, and only
  * where the partner's file says so.
  */
-export const partnerClientMetadata = (partner: Partner, options: { extraRedirectUris?: string[] }) => {
+export const partnerClientMetadata = (partner: Partner, options: { extraRedirectUris?: string[] }): ClientMetadata => {
   const mtls = partner.token_endpoint_auth_method !== 'private_key_jwt';
   return {
     client_id: partner.client_id,
@@ -35,13 +37,21 @@ export const partnerClientMetadata = (partner: Partner, options: { extraRedirect
   };
 };
 
+/** An internal client's keys (its config schema asks only for `kty`), each checked to be a JWK. */
+const checkedJwks = (clientId: string, keys: readonly unknown[]): JWKS => {
+  const checked = structuredClone(keys).filter(isJwk);
+  if (checked.length !== keys.length)
+    throw new TypeError(`internal client ${clientId}: a key in its jwks is not a JWK`);
+  return { keys: checked };
+};
+
 /**
  * A bank-internal client: client credentials only (or nothing, for a resource server that only
  * introspects). It can never run the authorization flow.
  */
-export const internalClientMetadata = (client: InternalClient) => ({
+export const internalClientMetadata = (client: InternalClient): ClientMetadata => ({
   client_id: client.client_id,
-  jwks: structuredClone(client.jwks),
+  jwks: checkedJwks(client.client_id, client.jwks.keys),
   token_endpoint_auth_method: 'private_key_jwt',
   grant_types: client.scopes.length ? ['client_credentials'] : [],
   response_types: [],

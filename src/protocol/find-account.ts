@@ -1,4 +1,4 @@
-import { calculateJwkThumbprint, decodeProtectedHeader, type JWK } from 'jose';
+import { calculateJwkThumbprint, decodeProtectedHeader } from 'jose';
 import { errors, type KoaContextWithOIDC } from 'oidc-provider';
 import { closedDescription, oauthErrorDescription, type Availability } from '../availability/index.ts';
 import type { TermsVersion } from '../config/load-config.ts';
@@ -15,7 +15,7 @@ const dpopThumbprint = async (ctx: KoaContextWithOIDC): Promise<string | undefin
   const proof = ctx.get('DPoP');
   if (!proof) return undefined;
   const { jwk } = decodeProtectedHeader(proof);
-  return jwk ? calculateJwkThumbprint(jwk as JWK) : undefined;
+  return jwk ? calculateJwkThumbprint(jwk) : undefined;
 };
 
 export interface RefreshPolicyDeps {

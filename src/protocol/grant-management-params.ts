@@ -14,7 +14,8 @@ export const grantManagementParams = (grants: GrantRecords) => ({
     if (value !== undefined && !GRANT_MANAGEMENT_ACTIONS.some((item) => item === value)) {
       throw new errors.InvalidRequest(`grant_management_action must be one of ${GRANT_MANAGEMENT_ACTIONS.join(', ')}`);
     }
-    const grantId = ctx.oidc.params?.grant_id as string | undefined;
+    const given = ctx.oidc.params?.grant_id;
+    const grantId = typeof given === 'string' ? given : undefined;
     if (value === 'replace' && !grantId)
       throw new errors.InvalidRequest('grant_management_action=replace needs grant_id');
     if (value !== 'replace' && grantId)

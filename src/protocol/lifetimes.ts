@@ -10,7 +10,7 @@ export const grantLifetimeSeconds = (partner: Pick<Partner, 'grant_lifetime_days
 
 /** Seconds left until the grant in this request ends (tokens never outlive their grant). */
 const grantRemaining = (ctx: KoaContextWithOIDC | undefined): number | undefined => {
-  const exp = (ctx?.oidc?.entities?.Grant as { exp?: number } | undefined)?.exp;
+  const exp = ctx?.oidc?.entities?.Grant?.exp;
   return exp === undefined ? undefined : exp - Math.floor(Date.now() / 1000);
 };
 

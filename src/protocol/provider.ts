@@ -1,5 +1,11 @@
 import { X509Certificate } from 'node:crypto';
-import Provider, { errors as oidcErrors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import type { Context } from 'koa';
+import Provider, {
+  errors as oidcErrors,
+  type Configuration,
+  type ErrorOut,
+  type KoaContextWithOIDC,
+} from 'oidc-provider';
 import type { Availability } from '../availability/index.ts';
 import type { TermsVersion } from '../config/load-config.ts';
 import type { InternalClient, Secrets, Settings, SigningKeys } from '../config/schema.ts';
@@ -10,6 +16,7 @@ import type { PartnerRegistry } from '../partners/registry.ts';
 import type { Clock } from '../shared/clock.ts';
 import { DEFAULT_RETRY_AFTER_SECONDS, unavailableCause } from '../shared/unavailable.ts';
 import type { OidcStore } from '../store/oidc-adapter.ts';
+import { fieldOf, isRecord } from '../shared/unknown-json.ts';
 import type { Store } from '../store/store.ts';
 import { createProviderAdapter } from './adapter.ts';
 import { OUTAGE_DESCRIPTION } from './unavailable.ts';
@@ -48,8 +55,11 @@ export interface ProtocolDeps {
   partners: PartnerRegistry;
   grants: GrantRecords;
   coreBanking: CoreBanking;
-  /** Renders oidc-provider's own error pages in the bank's look. */
-  renderError: NonNullable<Configuration['renderError']>;
+  /**
+   * Renders oidc-provider's own error pages in the bank's look; also for an outage answered before
+   * oidc-provider set up its context, hence `oidc` may be absent.
+   */
+  renderError: (ctx: Context & { oidc?: KoaContextWithOIDC['oidc'] }, out: ErrorOut, error: Error) => Promise<void>;
   /** Redirect URIs added at run time (the embedded demo partner app). */
   extraRedirectUris: (clientId: string) => string[];
   /** Reads why a linkage ended (refresh errors, the account lookup). */
@@ -82,17 +92,18 @@ const answerOutages = (provider: Provider, renderError: ProtocolDeps['renderErro
       if (!unavailable || ctx.headerSent) throw error;
       const out = { error: 'temporarily_unavailable', error_description: OUTAGE_DESCRIPTION };
       ctx.status = 503;
-      if (/\btext\/html\b/.test(ctx.get('accept'))) await renderError(ctx as KoaContextWithOIDC, out, unavailable);
+      if (/\btext\/html\b/.test(ctx.get('accept'))) await renderError(ctx, out, unavailable);
       else ctx.body = out;
     }
     // An outage's JSON answer (the page sets its own headers); a restriction's 503 keeps its own Retry-After.
-    const body = ctx.body as { error_description?: unknown } | undefined;
-    if (ctx.status === 503 && !ctx.headerSent && body?.error_description === OUTAGE_DESCRIPTION) {
+    if (ctx.status === 503 && !ctx.headerSent && fieldOf(ctx.body, 'error_description') === OUTAGE_DESCRIPTION) {
       ctx.set('Retry-After', String(DEFAULT_RETRY_AFTER_SECONDS));
       ctx.set('Cache-Control', 'no-store');
     }
   });
 };
+
+const MTLS_AUTH_METHODS = ['tls_client_auth', 'self_signed_tls_client_auth'] as const;
 
 export const createProvider = (deps: ProtocolDeps): Provider => {
   const { config } = deps;
@@ -102,6 +113,16 @@ export const createProvider = (deps: ProtocolDeps): Provider => {
   const assertAssertion = assertClientAssertionLifetime(settings.clientAssertion.maxLifetimeSeconds);
   const partnerOnly = (ctx: KoaContextWithOIDC | undefined) =>
     !config.internalClients.some((c) => c.client_id === ctx?.oidc?.client?.clientId);
+  // The TLS-terminating proxy verified the chain and forwards the PEM in a header.
+  const certificateOf = (ctx: KoaContextWithOIDC): X509Certificate | undefined => {
+    const raw = ctx.get(settings.mtls.certificateHeader);
+    if (!raw) return undefined;
+    try {
+      return new X509Certificate(decodeURIComponent(raw));
+    } catch {
+      return undefined;
+    }
+  };
 
   const configuration: Configuration = {
     adapter: createProviderAdapter({
@@ -111,9 +132,9 @@ export const createProvider = (deps: ProtocolDeps): Provider => {
       // Refresh-token revocation (RFC 7009) and authorization-code replay end the whole linkage.
       onUpsert: rememberRefreshToken(deps.store),
       onRevokeGrant: deps.onProviderRevokedGrant,
-    }) as unknown as Configuration['adapter'],
-    clients: config.internalClients.map(internalClientMetadata) as Configuration['clients'],
-    jwks: structuredClone(config.signingKeys) as Configuration['jwks'],
+    }),
+    clients: config.internalClients.map(internalClientMetadata),
+    jwks: structuredClone(config.signingKeys),
     cookies: {
       keys: [...secrets.cookieKeys],
       long: { httpOnly: true, sameSite: 'lax', secure: issuer.startsWith('https:') },
@@ -134,10 +155,7 @@ export const createProvider = (deps: ProtocolDeps): Provider => {
     // `sub` is pairwise by construction: the account id oidc-provider sees is already per partner
     // (see shared/pairwise.ts); discovery says so below.
     subjectTypes: ['public'],
-    clientAuthMethods: [
-      'private_key_jwt',
-      ...(settings.mtls.enabled ? ['tls_client_auth', 'self_signed_tls_client_auth'] : []),
-    ] as Configuration['clientAuthMethods'],
+    clientAuthMethods: ['private_key_jwt', ...(settings.mtls.enabled ? MTLS_AUTH_METHODS : [])],
     enabledJWA: {
       clientAuthSigningAlgValues: FAPI_SIGNING_ALGS,
       dPoPSigningAlgValues: FAPI_SIGNING_ALGS,
@@ -146,20 +164,20 @@ export const createProvider = (deps: ProtocolDeps): Provider => {
       authorizationSigningAlgValues: ['PS256', 'ES256'],
       introspectionSigningAlgValues: ['PS256', 'ES256'],
       userinfoSigningAlgValues: ['PS256', 'ES256'],
-    } as Configuration['enabledJWA'],
+    },
     pkce: { required: () => true },
     allowOmittingSingleRegisteredRedirectUri: false,
     conformIdTokenClaims: true,
-    ttl: ttlConfiguration(settings.lifetimes) as Configuration['ttl'],
+    ttl: ttlConfiguration(settings.lifetimes),
     expiresWithSession: async () => false,
-    issueRefreshToken: issueRefreshToken as Configuration['issueRefreshToken'],
+    issueRefreshToken,
     rotateRefreshToken: () => false,
     // Only the grant this very interaction created counts: consent is never reused silently.
     loadExistingGrant: async (ctx) => {
       const grantId = ctx.oidc.result?.consent?.grantId;
       return grantId ? ctx.oidc.provider.Grant.find(grantId) : undefined;
     },
-    extraTokenClaims: extraTokenClaims(deps.grants) as Configuration['extraTokenClaims'],
+    extraTokenClaims: extraTokenClaims(deps.grants),
     findAccount: findAccount({
       availability: deps.availability,
       grants: deps.grants,
@@ -167,7 +185,7 @@ export const createProvider = (deps: ProtocolDeps): Provider => {
       coreBanking: deps.coreBanking,
       terms: config.terms,
       clock: deps.clock,
-    }) as Configuration['findAccount'],
+    }),
     interactions: {
       policy: freshEveryTimePolicy(),
       url: async (_ctx, interaction) => `/interaction/${interaction.uid}`,
@@ -177,7 +195,7 @@ export const createProvider = (deps: ProtocolDeps): Provider => {
     assertJwtClientAuthClaimsAndHeader: async (ctx, claims) => {
       if (claims.aud !== ctx.oidc.issuer)
         throw new oidcErrors.InvalidClientAuth('audience (aud) must equal the issuer identifier url');
-      assertAssertion(claims as Record<string, unknown>);
+      assertAssertion(claims);
     },
     features: {
       devInteractions: { enabled: false },
@@ -194,21 +212,12 @@ export const createProvider = (deps: ProtocolDeps): Provider => {
             certificateBoundAccessTokens: true,
             tlsClientAuth: true,
             selfSignedTlsClientAuth: true,
-            // The TLS-terminating proxy verified the chain and forwards the PEM in a header.
-            getCertificate: (ctx) => {
-              const raw = ctx.get(settings.mtls.certificateHeader);
-              if (!raw) return undefined;
-              try {
-                return new X509Certificate(decodeURIComponent(raw));
-              } catch {
-                return undefined;
-              }
-            },
+            getCertificate: certificateOf,
             // tls_client_auth: the certificate must chain to a CA the bank trusts, which only the proxy
             // can tell; without this a self-signed certificate could claim a partner's subject DN.
             certificateAuthorized: (ctx) => ctx.get(settings.mtls.verificationHeader) === 'SUCCESS',
             certificateSubjectMatches: (ctx, property, expected) => {
-              const cert = configuration.features!.mTLS!.getCertificate!(ctx) as X509Certificate | undefined;
+              const cert = certificateOf(ctx);
               // RFC 8705 names the DN in RFC 4514 form: last RDN first, as `openssl x509 -nameopt RFC2253`
               // and nginx's $ssl_client_s_dn print it. Node lists the first RDN first (values already escaped).
               const dn = cert?.subject
@@ -227,7 +236,7 @@ export const createProvider = (deps: ProtocolDeps): Provider => {
           new Set(config.internalClients.filter((c) => c.introspection).map((c) => c.client_id)),
         ),
       },
-      revocation: { enabled: true, allowedPolicy: revocationAllowedPolicy as never },
+      revocation: { enabled: true, allowedPolicy: revocationAllowedPolicy },
       userinfo: { enabled: true },
       rpInitiatedLogout: { enabled: false },
       resourceIndicators: {
@@ -268,10 +277,10 @@ export const createProvider = (deps: ProtocolDeps): Provider => {
   provider.use(dpopIatWindow(settings.dpop.iatToleranceSeconds));
   provider.use(async (ctx, next) => {
     await next();
-    if (ctx.oidc?.route === 'discovery' && ctx.body) {
+    const body = ctx.body;
+    if (ctx.oidc?.route === 'discovery' && isRecord(body)) {
       // Discovery is built from the issuer alone (see pinToIssuer), so caches may keep it a while.
       ctx.set('Cache-Control', 'public, max-age=300');
-      const body = ctx.body as Record<string, unknown>;
       body.subject_types_supported = ['pairwise'];
       body.scopes_supported = ['openid', 'offline_access', ...DATA_API_SCOPES];
       body.grant_management_endpoint = `${issuer}/grants`;
@@ -279,10 +288,8 @@ export const createProvider = (deps: ProtocolDeps): Provider => {
       body.grant_management_action_required = false;
     }
     // Grant Management: the token response names the linkage, so the partner can manage it.
-    const grantId = (ctx.oidc?.entities?.Grant as { jti?: string } | undefined)?.jti;
-    if (ctx.oidc?.route === 'token' && ctx.status === 200 && grantId && ctx.body && typeof ctx.body === 'object') {
-      (ctx.body as Record<string, unknown>).grant_id = grantId;
-    }
+    const grantId = ctx.oidc?.entities?.Grant?.jti;
+    if (ctx.oidc?.route === 'token' && ctx.status === 200 && grantId && isRecord(body)) body.grant_id = grantId;
   });
   return provider;
 };

@@ -1,6 +1,7 @@
 import type Provider from 'oidc-provider';
 import type { GrantRevocation } from '../grants/revocation.ts';
 import type { Clock } from '../shared/clock.ts';
+import { isRecord, stringField } from '../shared/unknown-json.ts';
 import type { Store } from '../store/store.ts';
 import { REAUTHORIZATION_REQUIRED } from './find-account.ts';
 
@@ -18,6 +19,14 @@ export const rememberRefreshToken =
     await store.set(rtKey(id), JSON.stringify({ grantId: payload.grantId, exp: payload.exp }), KEEP_DAYS * 86400);
   };
 
+/** What rememberRefreshToken wrote, or undefined when nothing (or something else) is there. */
+const parseRemembered = (raw: string | undefined): { grantId: string; exp?: number } | undefined => {
+  if (!raw) return undefined;
+  const value: unknown = JSON.parse(raw);
+  if (!isRecord(value) || typeof value.grantId !== 'string') return undefined;
+  return { grantId: value.grantId, ...(typeof value.exp === 'number' ? { exp: value.exp } : {}) };
+};
+
 /** Rewrites oidc-provider's generic invalid_grant for a refresh token whose linkage has ended. */
 export const explainEndedRefresh = (
   provider: Provider,
@@ -26,13 +35,14 @@ export const explainEndedRefresh = (
   provider.use(async (ctx, next) => {
     await next();
     if (ctx.oidc?.route !== 'token' || ctx.status !== 400) return;
-    const body = ctx.body as { error?: string; error_description?: string } | undefined;
-    const params = ctx.oidc.params as { grant_type?: string; refresh_token?: string } | undefined;
-    if (body?.error !== 'invalid_grant' || params?.grant_type !== 'refresh_token' || !params.refresh_token) return;
-    if (body.error_description?.includes(':')) return; // already one of ours
-    const raw = await deps.store.get(rtKey(params.refresh_token));
-    if (!raw) return;
-    const { grantId, exp } = JSON.parse(raw) as { grantId: string; exp?: number };
+    const body = ctx.body;
+    const refreshToken = stringField(ctx.oidc.params, 'refresh_token');
+    if (!isRecord(body) || body.error !== 'invalid_grant') return;
+    if (stringField(ctx.oidc.params, 'grant_type') !== 'refresh_token' || !refreshToken) return;
+    if (stringField(body, 'error_description')?.includes(':')) return; // already one of ours
+    const remembered = parseRemembered(await deps.store.get(rtKey(refreshToken)));
+    if (!remembered) return;
+    const { grantId, exp } = remembered;
     const ending = await deps.revocation.ending(grantId);
     const expired = exp !== undefined && exp * 1000 <= deps.clock.now();
     if (ending || expired) {

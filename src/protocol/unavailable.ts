@@ -30,27 +30,24 @@ const translate = (error: unknown): unknown => {
   return unavailable ? new ProviderUnavailableError(unavailable) : error;
 };
 
+/** A call of the adapter whose outages become ProviderUnavailableError. */
+const translated =
+  <A extends unknown[], R>(call: (...args: A) => Promise<R>) =>
+  async (...args: A): Promise<R> => {
+    try {
+      return await call(...args);
+    } catch (error) {
+      throw translate(error);
+    }
+  };
+
 /** The adapter with its outages turned into ProviderUnavailableError. */
-export const translateOutages = (adapter: Adapter): Adapter => {
-  const wrapped: Record<string, unknown> = {};
-  for (const name of [
-    'upsert',
-    'find',
-    'findByUid',
-    'findByUserCode',
-    'consume',
-    'destroy',
-    'revokeByGrantId',
-  ] as const) {
-    const method = adapter[name] as ((...args: unknown[]) => Promise<unknown>) | undefined;
-    if (!method) continue;
-    wrapped[name] = async (...args: unknown[]) => {
-      try {
-        return await method.apply(adapter, args);
-      } catch (error) {
-        throw translate(error);
-      }
-    };
-  }
-  return wrapped as unknown as Adapter;
-};
+export const translateOutages = (adapter: Adapter): Adapter => ({
+  upsert: translated(adapter.upsert.bind(adapter)),
+  find: translated(adapter.find.bind(adapter)),
+  findByUid: translated(adapter.findByUid.bind(adapter)),
+  findByUserCode: translated(adapter.findByUserCode.bind(adapter)),
+  consume: translated(adapter.consume.bind(adapter)),
+  destroy: translated(adapter.destroy.bind(adapter)),
+  revokeByGrantId: translated(adapter.revokeByGrantId.bind(adapter)),
+});
