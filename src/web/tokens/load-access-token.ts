@@ -3,7 +3,12 @@ import type { Clock } from '../../shared/clock.ts';
 import { createOidcStore } from '../../store/oidc-adapter.ts';
 import type { Store } from '../../store/store.ts';
 import { invalidToken } from '../errors.ts';
-import type { AccessTokenPayload, CredentialsState, ProofState, PartnerTokenState } from './token-request.ts';
+import {
+  isStoredAccessToken,
+  type CredentialsState,
+  type ProofState,
+  type PartnerTokenState,
+} from './token-request.ts';
 
 /**
  * One store round trip: a partner's token and, copied onto it at issuance, everything needed to
@@ -21,16 +26,15 @@ export const loadAccessToken = (deps: {
     const replay = proof && 'verified' in proof ? proof.replay : undefined;
     const { payload: found, fresh } = await tokens.findAccessToken(ctx.state.credentials.token, replay);
     if (replay && proof && 'verified' in proof) proof.fresh = fresh;
-    if (!found) throw invalidToken('The access token is not valid.');
-    // oidc-provider's own record, written by our adapter: its shape is oidc-provider's, not validated again.
-    const payload = found as unknown as AccessTokenPayload;
+    // oidc-provider's own record, written by our adapter, checked member by member.
     const now = Math.floor(deps.clock.now() / 1000);
-    if (payload.kind !== 'AccessToken' || payload.exp <= now) throw invalidToken('The access token is not valid.');
-    if (!payload.grantId || !payload.extra?.accounts || (payload.extra.grant_exp ?? 0) <= now) {
+    if (!isStoredAccessToken(found) || found.exp <= now) throw invalidToken('The access token is not valid.');
+    const { grantId, extra } = found;
+    if (!grantId || !extra?.accounts || (extra.grant_exp ?? 0) <= now) {
       throw invalidToken('The linkage has ended; the customer must authorize it again.');
     }
-    ctx.state.token = payload;
-    ctx.state.accountIds = payload.extra.accounts;
+    ctx.state.token = { ...found, grantId };
+    ctx.state.accountIds = extra.accounts;
     await next();
   };
 };

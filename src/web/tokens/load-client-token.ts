@@ -3,7 +3,13 @@ import type { Clock } from '../../shared/clock.ts';
 import { createOidcStore } from '../../store/oidc-adapter.ts';
 import type { Store } from '../../store/store.ts';
 import { invalidToken } from '../errors.ts';
-import type { ClientCredentialsPayload, CredentialsState, ProofState, TokenState } from './token-request.ts';
+import {
+  isClientCredentialsPayload,
+  type ClientCredentialsPayload,
+  type CredentialsState,
+  type ProofState,
+  type TokenState,
+} from './token-request.ts';
 
 /**
  * One store round trip (with the DPoP replay marker, as loadAccessToken): the bank system's access
@@ -20,12 +26,10 @@ export const loadClientToken = (deps: {
     const replay = proof && 'verified' in proof ? proof.replay : undefined;
     const { payload: found, fresh } = await tokens.findClientToken(ctx.state.credentials.token, replay);
     if (replay && proof && 'verified' in proof) proof.fresh = fresh;
-    if (!found) throw invalidToken('The access token is not valid.');
-    // oidc-provider's own record, written by our adapter: its shape is oidc-provider's, not validated again.
-    const payload = found as unknown as ClientCredentialsPayload;
-    if (payload.kind !== 'ClientCredentials' || payload.exp <= Math.floor(deps.clock.now() / 1000))
+    // oidc-provider's own record, written by our adapter, checked member by member.
+    if (!isClientCredentialsPayload(found) || found.exp <= Math.floor(deps.clock.now() / 1000))
       throw invalidToken('The access token is not valid.');
-    ctx.state.token = payload;
+    ctx.state.token = found;
     await next();
   };
 };

@@ -1,3 +1,4 @@
+import { isRecord, isStringArray } from '../../shared/unknown-json.ts';
 import type { ResourceError } from '../errors.ts';
 import type { VerifiedProof } from './dpop-verifier.ts';
 
@@ -28,6 +29,42 @@ export interface AccessTokenPayload extends TokenPayload {
 export interface ClientCredentialsPayload extends TokenPayload {
   kind: 'ClientCredentials';
 }
+
+const optionalString = (value: unknown) => value === undefined || typeof value === 'string';
+
+/** The members every token payload has, checked one by one (oidc-provider's record, read back from the store). */
+const hasTokenMembers = (value: Record<string, unknown>): boolean =>
+  typeof value.jti === 'string' &&
+  typeof value.exp === 'number' &&
+  typeof value.clientId === 'string' &&
+  (optionalString(value.aud) || isStringArray(value.aud)) &&
+  optionalString(value.scope) &&
+  optionalString(value.jkt) &&
+  optionalString(value['x5t#S256']);
+
+/**
+ * An AccessToken record as stored. The linkage's members may be missing (then the linkage has
+ * ended, which the caller tells apart from a token that is not valid at all).
+ */
+export type StoredAccessToken = Omit<AccessTokenPayload, 'grantId'> & { grantId?: string };
+
+export const isStoredAccessToken = (value: unknown): value is StoredAccessToken => {
+  if (!isRecord(value) || value.kind !== 'AccessToken' || !hasTokenMembers(value)) return false;
+  const { iat, accountId, grantId, extra } = value;
+  return (
+    typeof iat === 'number' &&
+    typeof accountId === 'string' &&
+    optionalString(grantId) &&
+    (extra === undefined ||
+      (isRecord(extra) &&
+        (extra.accounts === undefined || isStringArray(extra.accounts)) &&
+        (extra.grant_exp === undefined || typeof extra.grant_exp === 'number') &&
+        optionalString(extra.customer)))
+  );
+};
+
+export const isClientCredentialsPayload = (value: unknown): value is ClientCredentialsPayload =>
+  isRecord(value) && value.kind === 'ClientCredentials' && hasTokenMembers(value);
 
 export type Scheme = 'DPoP' | 'Bearer';
 
