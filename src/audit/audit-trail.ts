@@ -68,7 +68,7 @@ const DAY_MS = 86_400_000;
 /** Events written in one store round trip at most. */
 const MAX_BATCH = 200;
 
-const DEFAULT_FLUSH_EVERY_MS = 5;
+const DEFAULT_FLUSH_EVERY_MS = 0;
 
 type Pending = {
   event: StampedAuditEvent;
@@ -236,8 +236,10 @@ export const createAuditTrail = (deps: AuditTrailDeps): AuditTrail => {
   // Group commit. The write runs outside any request's context: it carries the events of many
   // requests, and is bounded by the store's own timeouts, not by the first request's deadline.
   let timerHandle: NodeJS.Timeout | undefined;
+  let immediateHandle: NodeJS.Immediate | undefined;
   const writeQueued = () => {
     timerHandle = undefined;
+    immediateHandle = undefined;
     return serial(async () => {
       scheduled = false;
       await writeBatch(queue.splice(0, MAX_BATCH));
@@ -248,15 +250,19 @@ export const createAuditTrail = (deps: AuditTrailDeps): AuditTrail => {
     if (scheduled) return;
     scheduled = true;
     deadlines.detached(() => {
-      timerHandle = setTimeout(() => void writeQueued(), flushEveryMs);
+      // 0: no added wait. The write goes out once this turn's callbacks have run (so the events of
+      // requests answered together share it); events recorded while it is under way go in the next.
+      if (flushEveryMs === 0) immediateHandle = setImmediate(() => void writeQueued());
+      else timerHandle = setTimeout(() => void writeQueued(), flushEveryMs);
     });
   };
 
   const flush = async () => {
     while (queue.length > 0 || scheduled) {
       if (!scheduled) schedule();
-      if (timerHandle) {
+      if (timerHandle || immediateHandle) {
         clearTimeout(timerHandle);
+        clearImmediate(immediateHandle);
         await deadlines.detached(writeQueued);
       } else await serial(async () => undefined);
     }

@@ -13,8 +13,11 @@ export const auditSettingsSchema = {
     checkpointEveryEvents: { type: 'integer', minimum: 1, maximum: 100000, default: 100 },
     /** ...or this long after the last one, whichever comes first (and at shutdown). */
     checkpointEverySeconds: { type: 'integer', minimum: 1, maximum: 86400, default: 60 },
-    /** Group commit: the events recorded within this many ms go to the store together, in one write. */
-    flushEveryMs: { type: 'integer', minimum: 0, maximum: 1000, default: 5 },
+    /**
+     * Group commit: the events recorded while a write is under way go to the store together in the
+     * next write. 0 (the default) adds no wait; more makes batches bigger at that cost in latency.
+     */
+    flushEveryMs: { type: 'integer', minimum: 0, maximum: 1000, default: 0 },
     /**
      * The durable buffer (this instance's Redis stream) between the requests and the record store.
      * While the record store cannot take events (PostgreSQL down), the buffer fills; once it holds

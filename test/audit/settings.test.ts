@@ -26,7 +26,7 @@ describe('audit and ops settings', () => {
       retentionDays: 400,
       checkpointEveryEvents: 100,
       checkpointEverySeconds: 60,
-      flushEveryMs: 5,
+      flushEveryMs: 0,
       buffer: { hours: 2, peakEventsPerSecond: 200, reservedShare: 0.05 },
       checkpointKeyId: null,
     });
