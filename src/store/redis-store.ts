@@ -63,6 +63,9 @@ const nodeOptions = (commandTimeout: number) => ({
   commandTimeout,
   maxRetriesPerRequest: 1,
   autoResendUnfulfilledCommands: false,
+  // Commands issued in the same turn go out in one socket write: under load, one write per command
+  // was the largest single cost of a data call (its syscalls), more than the DPoP signature check.
+  enableAutoPipelining: true,
 });
 const retryDelay = (attempt: number) => Math.min(attempt * 100, 1000);
 
@@ -119,6 +122,7 @@ export class RedisStore implements Store {
     if (options.clusterNodes?.length) {
       this.#client = new Cluster(options.clusterNodes, {
         enableOfflineQueue: false,
+        enableAutoPipelining: true,
         clusterRetryStrategy: retryDelay,
         redisOptions: nodeOptions(commandTimeout),
       });
