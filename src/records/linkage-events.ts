@@ -19,7 +19,7 @@ export const appendLinkageEventsOf = async (records: RecordStore, events: Record
   if (relevant.length === 0) return 0;
   const unknown = [...new Set(relevant.filter((e) => !e.customerId).map((e) => grantIdOfEvent(e)!))];
   const customers = unknown.length ? await records.customersOfGrants(unknown) : new Map<string, string>();
-  let appended = 0;
+  const linkages: LinkageEvent[] = [];
   for (const e of relevant) {
     const grantId = grantIdOfEvent(e)!;
     const customerId = e.customerId ?? customers.get(grantId);
@@ -38,8 +38,8 @@ export const appendLinkageEventsOf = async (records: RecordStore, events: Record
       ...(typeof e.details?.note === 'string' ? { details: { note: e.details.note } } : {}),
       ...(e.kind === 'grant.account_removed' && e.accountIds ? { details: { accountIds: e.accountIds } } : {}),
     };
-    await records.appendLinkageEvent(linkage);
-    appended += 1;
+    linkages.push(linkage);
   }
-  return appended;
+  await records.appendLinkageEvents(linkages);
+  return linkages.length;
 };

@@ -169,9 +169,9 @@ export const createMemoryRecordStore = (options: { maxAuditEvents?: number } = {
     async appendConsentEvidence(evidence) {
       if (!consents.some((c) => c.consentId === evidence.consentId)) consents.push(structuredClone(evidence));
     },
-    async appendLinkageEvent(event) {
-      if (event.id && linkageEvents.some((e) => e.id === event.id)) return;
-      linkageEvents.push(structuredClone(event));
+    async appendLinkageEvents(events) {
+      for (const event of events)
+        if (!event.id || !linkageEvents.some((e) => e.id === event.id)) linkageEvents.push(structuredClone(event));
     },
     async customersOfGrants(grantIds) {
       const wanted = new Set(grantIds);

@@ -44,8 +44,8 @@ export interface RecordStore {
 
   /** What the customer was shown and agreed to; written before the linkage exists. */
   appendConsentEvidence(evidence: ConsentEvidence): Promise<void>;
-  /** One lifecycle event of a linkage (made, replaced, refreshed, ended); one with the same id is left as it is. */
-  appendLinkageEvent(event: LinkageEvent): Promise<void>;
+  /** Lifecycle events of linkages (made, replaced, refreshed, ended); one with a known id is left as it is. */
+  appendLinkageEvents(events: LinkageEvent[]): Promise<void>;
   /** Whose linkage each grant is, from its consent evidence (events that name only the grant). */
   customersOfGrants(grantIds: string[]): Promise<Map<string, string>>;
   /** A customer's linkages as the records tell them, newest first, ended ones included. */

@@ -206,38 +206,59 @@ describe.each(subjects)('record store contract: $name', (subject) => {
       locale: 'ja',
       sourceAddress: '10.0.0.1',
     });
-    await records.appendLinkageEvent({
-      grantId: 'g1',
-      customerId: 'c1',
-      partnerId: 'p1',
-      kind: 'made',
-      time: new Date(BASE + MIN).toISOString(),
-      actor: 'customer',
-    });
-    await records.appendLinkageEvent({
-      grantId: 'g1',
-      customerId: 'c1',
-      partnerId: 'p1',
-      kind: 'refreshed',
-      time: new Date(BASE + DAY).toISOString(),
-      actor: 'p1',
-    });
-    await records.appendLinkageEvent({
-      grantId: 'g1',
-      customerId: 'c1',
-      partnerId: 'p1',
-      kind: 'ended',
-      time: new Date(BASE + 2 * DAY).toISOString(),
-      actor: 'staff1',
-      reason: 'fraud_suspected',
-    });
-    await records.appendLinkageEvent({
+    // A batch, as the archiver writes them.
+    await records.appendLinkageEvents([
+      {
+        grantId: 'g1',
+        customerId: 'c1',
+        partnerId: 'p1',
+        kind: 'made',
+        time: new Date(BASE + MIN).toISOString(),
+        actor: 'customer',
+      },
+      {
+        grantId: 'g1',
+        customerId: 'c1',
+        partnerId: 'p1',
+        kind: 'refreshed',
+        time: new Date(BASE + DAY).toISOString(),
+        actor: 'p1',
+      },
+    ]);
+    await records.appendLinkageEvents([]);
+    await records.appendLinkageEvents([
+      {
+        grantId: 'g1',
+        customerId: 'c1',
+        partnerId: 'p1',
+        kind: 'ended',
+        time: new Date(BASE + 2 * DAY).toISOString(),
+        actor: 'staff1',
+        reason: 'fraud_suspected',
+      },
+    ]);
+    await records.appendLinkageEvents([
+      {
+        grantId: 'g9',
+        customerId: 'c9',
+        partnerId: 'p1',
+        kind: 'made',
+        time: new Date(BASE).toISOString(),
+      },
+    ]);
+    // The archiver may move the same batch twice: an event with a known id is kept once.
+    const refreshed = {
+      id: '00000000-0000-4000-8000-00000000a001',
       grantId: 'g9',
       customerId: 'c9',
       partnerId: 'p1',
-      kind: 'made',
-      time: new Date(BASE).toISOString(),
-    });
+      kind: 'refreshed' as const,
+      time: new Date(BASE + DAY).toISOString(),
+    };
+    await records.appendLinkageEvents([refreshed, refreshed]);
+    await records.appendLinkageEvents([refreshed]);
+    const g9 = (await records.linkageHistory('c9')).flatMap((h) => h.events.map((e) => e.kind));
+    expect(g9).toEqual(['made', 'refreshed']);
     const history = await records.linkageHistory('c1');
     expect(history).toHaveLength(1);
     expect(history[0].consent?.termsVersion).toBe('2026-01');
