@@ -64,6 +64,7 @@ const unit = [
   'deploy/*',
   'my-page/demo-outbox',
   'ops/prometheus-text',
+  'shared/*',
   'architecture/*',
 ].map((name) => `<rootDir>/test/${name}.test.ts`);
 

@@ -1,4 +1,4 @@
-import { calculateJwkThumbprint, decodeProtectedHeader } from 'jose';
+import { decodeProtectedHeader } from 'jose';
 import { errors, type KoaContextWithOIDC } from 'oidc-provider';
 import { closedDescription, oauthErrorDescription, type Availability } from '../availability/index.ts';
 import type { TermsVersion } from '../config/load-config.ts';
@@ -7,15 +7,14 @@ import type { GrantRecord, GrantRecords } from '../grants/grant-records.ts';
 import type { GrantRevocation } from '../grants/revocation.ts';
 import type { Clock } from '../shared/clock.ts';
 import { isoDateAt } from '../shared/jst.ts';
+import { jwkThumbprint } from '../shared/jwk-thumbprint.ts';
 
 type AnyToken = { kind: string; grantId?: string };
 
 /** Thumbprint of the key in the request's DPoP proof (oidc-provider has already verified the proof). */
-const dpopThumbprint = async (ctx: KoaContextWithOIDC): Promise<string | undefined> => {
+const dpopThumbprint = (ctx: KoaContextWithOIDC): string | undefined => {
   const proof = ctx.get('DPoP');
-  if (!proof) return undefined;
-  const { jwk } = decodeProtectedHeader(proof);
-  return jwk ? calculateJwkThumbprint(jwk) : undefined;
+  return proof ? jwkThumbprint(decodeProtectedHeader(proof).jwk) : undefined;
 };
 
 export interface RefreshPolicyDeps {
@@ -86,7 +85,7 @@ const checkRefresh = async (deps: RefreshPolicyDeps, ctx: KoaContextWithOIDC, gr
   }
   // RFC 9449 binds refresh tokens of confidential clients to nothing, and oidc-provider follows
   // it; a bank wants a stolen refresh token to be useless without the partner's key.
-  if (record.jkt && record.jkt !== (await dpopThumbprint(ctx))) {
+  if (record.jkt && record.jkt !== dpopThumbprint(ctx)) {
     throw invalidGrant('the DPoP proof is not signed with the key this linkage is bound to');
   }
   const newer = pendingReconsent(record, deps.terms, isoDateAt(deps.clock.now()));
@@ -110,7 +109,7 @@ const checkRefresh = async (deps: RefreshPolicyDeps, ctx: KoaContextWithOIDC, gr
 export const findAccount =
   (deps: RefreshPolicyDeps) => async (ctx: KoaContextWithOIDC, sub: string, token?: AnyToken) => {
     if (token?.kind === 'AuthorizationCode' && token.grantId) {
-      const jkt = await dpopThumbprint(ctx);
+      const jkt = dpopThumbprint(ctx);
       if (jkt) await deps.grants.bindKey(token.grantId, jkt);
     }
     if (token?.kind === 'RefreshToken') await checkRefresh(deps, ctx, token.grantId);
