@@ -27,6 +27,23 @@ export interface GrantEnding {
   partnerId?: string;
 }
 
+/** Every ending reason (the Record makes the compiler hold the list to the union). */
+const ENDING_REASONS: Record<GrantEnding['reason'], true> = {
+  revoked_by_partner: true,
+  revoked_by_customer: true,
+  revoked_by_bank: true,
+  replaced: true,
+  customer_ineligible: true,
+  partner_removed: true,
+  revoked_by_protocol: true,
+  expired: true,
+  no_accounts_left: true,
+};
+
+/** Whether a value read back from the store is one of the ending reasons. */
+export const isEndingReason = (value: unknown): value is GrantEnding['reason'] =>
+  typeof value === 'string' && Object.hasOwn(ENDING_REASONS, value);
+
 /** What a caller says about an ending; the rest is filled in here. */
 export type EndingCause = Pick<GrantEnding, 'reason' | 'actor' | 'note'>;
 

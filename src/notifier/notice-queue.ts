@@ -7,7 +7,8 @@ import { createRetryQueue, type DueEntry } from '../store/retry-queue.ts';
 import type { Store } from '../store/store.ts';
 import type { NoticeChannel } from './channels.ts';
 import { noticeText, type ContactDesk } from './notice-text.ts';
-import type { CustomerNotice, CustomerNotifier } from './port.ts';
+import { isCustomerNotice, type CustomerNotice, type CustomerNotifier } from './port.ts';
+import { isRecord } from '../shared/unknown-json.ts';
 
 /** A notice waiting for its channel, as the store keeps it. */
 export interface PendingNotice {
@@ -18,6 +19,14 @@ export interface PendingNotice {
   nextAttemptAt: number;
   lastError?: string;
 }
+
+const isPendingNotice = (value: unknown): value is PendingNotice =>
+  isRecord(value) &&
+  typeof value.id === 'string' &&
+  isCustomerNotice(value.notice) &&
+  typeof value.attempts === 'number' &&
+  typeof value.nextAttemptAt === 'number' &&
+  (value.lastError === undefined || typeof value.lastError === 'string');
 
 export interface NoticeSummary {
   sent: number;
@@ -59,6 +68,7 @@ export const createQueuedNotifier = (deps: {
     keys: { pending: 'notices:pending', item: (id) => `notice:${id}`, lock: (id) => `notice-lock:${id}` },
     idOf: (p) => p.id,
     laneOf: () => channel.name,
+    isItem: isPendingNotice,
   });
 
   const record = (kind: string, result: 'success' | 'failure', p: PendingNotice, extra: Record<string, unknown>) =>

@@ -1,6 +1,7 @@
-import type { AccountType } from '../core-banking/port.ts';
-import type { InformationCategory } from '../grants/categories.ts';
-import type { GrantEnding } from '../grants/revocation.ts';
+import { ACCOUNT_TYPES, type AccountType } from '../core-banking/port.ts';
+import { INFORMATION_CATEGORIES, type InformationCategory } from '../grants/categories.ts';
+import { isEndingReason, type GrantEnding } from '../grants/revocation.ts';
+import { isRecord } from '../shared/unknown-json.ts';
 
 /**
  * A notice to the customer about one of their linkages. It names what was shared, never a full
@@ -22,6 +23,35 @@ export interface CustomerNotice {
   /** ms epoch */
   at: number;
 }
+
+const NOTICE_KINDS: ReadonlySet<unknown> = new Set(['linkage.created', 'linkage.ended']);
+const CATEGORIES: ReadonlySet<unknown> = new Set(INFORMATION_CATEGORIES);
+const ACCOUNT_TYPE_NAMES: ReadonlySet<unknown> = new Set(ACCOUNT_TYPES);
+
+const isPartnerNamed = (value: unknown): value is CustomerNotice['partner'] =>
+  isRecord(value) &&
+  typeof value.clientId === 'string' &&
+  isRecord(value.name) &&
+  typeof value.name.ja === 'string' &&
+  typeof value.name.en === 'string';
+
+const isNoticeAccount = (value: unknown): value is CustomerNotice['accounts'][number] =>
+  isRecord(value) && ACCOUNT_TYPE_NAMES.has(value.type) && typeof value.maskedNumber === 'string';
+
+/** A notice read back from the store (the notice queue), member by member. */
+export const isCustomerNotice = (value: unknown): value is CustomerNotice =>
+  isRecord(value) &&
+  typeof value.customerId === 'string' &&
+  (value.grantId === undefined || typeof value.grantId === 'string') &&
+  NOTICE_KINDS.has(value.kind) &&
+  isPartnerNamed(value.partner) &&
+  Array.isArray(value.categories) &&
+  value.categories.every((c) => CATEGORIES.has(c)) &&
+  Array.isArray(value.accounts) &&
+  value.accounts.every(isNoticeAccount) &&
+  (value.expiresAt === undefined || typeof value.expiresAt === 'number') &&
+  (value.endedReason === undefined || isEndingReason(value.endedReason)) &&
+  typeof value.at === 'number';
 
 /**
  * The customer notifier port. A new linkage is announced so that one made with stolen account

@@ -1,6 +1,7 @@
 import { createRetryQueue } from '../store/retry-queue.ts';
 import type { Store } from '../store/store.ts';
-import type { GrantRevokedNotice } from './security-event-token.ts';
+import { isRecord } from '../shared/unknown-json.ts';
+import { isGrantRevokedNotice, type GrantRevokedNotice } from './security-event-token.ts';
 
 export type { DueEntry } from '../store/retry-queue.ts';
 
@@ -14,6 +15,14 @@ export interface PendingDelivery {
   nextAttemptAt: number;
   lastError?: string;
 }
+
+const isPendingDelivery = (value: unknown): value is PendingDelivery =>
+  isRecord(value) &&
+  isGrantRevokedNotice(value.notice) &&
+  typeof value.endpoint === 'string' &&
+  typeof value.attempts === 'number' &&
+  typeof value.nextAttemptAt === 'number' &&
+  (value.lastError === undefined || typeof value.lastError === 'string');
 
 /**
  * The delivery queue of SETs (src/store/retry-queue.ts): each delivery is a key
@@ -31,6 +40,7 @@ export const createDeliveryQueue = (deps: { store: Store; retentionSeconds: numb
     },
     idOf: (delivery) => delivery.notice.jti,
     laneOf: (delivery) => delivery.notice.partnerId,
+    isItem: isPendingDelivery,
   });
 
 export type DeliveryQueue = ReturnType<typeof createDeliveryQueue>;

@@ -1,6 +1,7 @@
 import { importJWK, SignJWT, type JWK } from 'jose';
 import type { SigningKeys } from '../config/schema.ts';
-import type { GrantEnding } from '../grants/revocation.ts';
+import { isEndingReason, type GrantEnding } from '../grants/revocation.ts';
+import { isRecord } from '../shared/unknown-json.ts';
 
 /**
  * The event type of a linkage that ended. Neither OpenID Shared Signals (CAEP, RISC) nor FAPI Grant
@@ -48,6 +49,17 @@ export interface GrantRevokedNotice {
   /** When the SET was issued (queued), ms since the epoch: its `iat`. */
   issuedAt: number;
 }
+
+/** A notice read back from the delivery queue, member by member. */
+export const isGrantRevokedNotice = (value: unknown): value is GrantRevokedNotice =>
+  isRecord(value) &&
+  typeof value.jti === 'string' &&
+  typeof value.partnerId === 'string' &&
+  typeof value.grantId === 'string' &&
+  typeof value.sub === 'string' &&
+  isEndingReason(value.reason) &&
+  typeof value.endedAt === 'number' &&
+  typeof value.issuedAt === 'number';
 
 const seconds = (ms: number) => Math.floor(ms / 1000);
 

@@ -31,6 +31,8 @@ export const createRetryQueue = <T extends { nextAttemptAt: number }>(deps: {
   keys: RetryQueueKeys;
   idOf: (item: T) => string;
   laneOf: (item: T) => string;
+  /** Whether a value read back from an item's key is an item: checked, not assumed. */
+  isItem: (value: unknown) => value is T;
 }) => {
   const { store, retentionSeconds, keys } = deps;
   const memberOf = (item: T) => `${item.nextAttemptAt}:${deps.laneOf(item)}:${deps.idOf(item)}`;
@@ -56,9 +58,12 @@ export const createRetryQueue = <T extends { nextAttemptAt: number }>(deps: {
       return entries.sort((a, b) => a.dueAt - b.dueAt);
     },
 
+    /** The item, or undefined when its key is gone or holds something else (then it is never sent). */
     async read(id: string): Promise<T | undefined> {
       const raw = await store.get(keys.item(id));
-      return raw === undefined ? undefined : (JSON.parse(raw) as T);
+      if (raw === undefined) return undefined;
+      const item: unknown = JSON.parse(raw);
+      return deps.isItem(item) ? item : undefined;
     },
 
     /** Only one sender at a time, across instances; the lock outlives a send by a margin, then frees itself. */
