@@ -79,8 +79,8 @@ const parseKey = (key: string): GrantToken | undefined => {
 
 const parsePayload = (raw: string | undefined): AdapterPayload | undefined =>
   // Untyped library boundary: the JSON object oidc-provider gave upsert, handed back to it as its
-  // loosely typed AdapterPayload (every member optional, shaped by the model). Our own readers of a
-  // payload check the members they use (web/tokens/token-request.ts's guards).
+  // loosely typed AdapterPayload (every member optional, shaped by the model). Outside this module,
+  // the readers of a payload check the members they use (web/tokens/token-request.ts's guards).
   raw === undefined ? undefined : (JSON.parse(raw) as AdapterPayload);
 
 /**
