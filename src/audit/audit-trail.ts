@@ -216,8 +216,9 @@ export const createAuditTrail = (deps: AuditTrailDeps): AuditTrail => {
       return;
     }
     head = next;
-    for (const e of linked) {
-      logger.info('audit', { audit: e });
+    for (const [i, e] of linked.entries()) {
+      // The text the chain covers, as it was stored: the event is serialised once.
+      logger.infoWithJson('audit', 'audit', texts[i]);
       for (const listener of listeners) {
         try {
           listener(e);

@@ -11,6 +11,12 @@ export interface Logger {
   info(msg: string, fields?: Record<string, unknown>): void;
   warn(msg: string, fields?: Record<string, unknown>): void;
   error(msg: string, fields?: Record<string, unknown>): void;
+  /**
+   * An info line with one field whose value is JSON text the caller has already serialised (and
+   * redacted): written as it is, neither parsed nor serialised again. The audit trail logs each
+   * event this way, in the text its hash chain covers.
+   */
+  infoWithJson(msg: string, field: string, json: string): void;
   child(fields: Record<string, unknown>): Logger;
   /** Writes out what is buffered (asynchronous destinations); call before the process exits. */
   flush(): void;
@@ -64,18 +70,30 @@ export interface LoggerOptions {
   base?: Record<string, unknown>;
 }
 
-const wrap = (log: pino.Logger): Logger => {
+const wrap = (log: pino.Logger, destination: DestinationStream, bound: Record<string, unknown>): Logger => {
   const at = (level: LogLevel) => (msg: string, fields?: Record<string, unknown>) => {
     if (!log.isLevelEnabled(level)) return;
     if (fields) log[level](redactFields(fields), msg);
     else log[level](msg);
   };
+  // pino's own line layout: level, time, the bound fields, the line's fields, msg.
+  const boundText = Object.keys(bound).length ? `,${JSON.stringify(bound).slice(1, -1)}` : '';
   return {
     debug: at('debug'),
     info: at('info'),
     warn: at('warn'),
     error: at('error'),
-    child: (fields) => wrap(log.child(redactFields(fields))),
+    infoWithJson(msg, field, json) {
+      if (!log.isLevelEnabled('info')) return;
+      const time = new Date().toISOString();
+      destination.write(
+        `{"level":"info","time":"${time}"${boundText},${JSON.stringify(field)}:${json},"msg":${JSON.stringify(msg)}}\n`,
+      );
+    },
+    child: (fields) => {
+      const redacted = redactFields(fields);
+      return wrap(log.child(redacted), destination, { ...bound, ...redacted });
+    },
     flush: () => log.flush(),
   };
 };
@@ -91,17 +109,18 @@ export const createLogger = (options: LoggerOptions = {}): Logger => {
     (options.write
       ? { write: options.write }
       : pino.destination({ dest: 1, sync: false, minLength: 4096, periodicFlush: 100 }));
+  const base = redactFields(options.base ?? {});
   const log = pino(
     {
       level: options.level ?? 'info',
-      base: redactFields(options.base ?? {}),
+      base,
       timestamp: stdTimeFunctions.isoTime,
       // Level names, not pino's numbers: what the operators' queries and alerts already match.
       formatters: { level: (label) => ({ level: label }) },
     },
     destination,
   );
-  return wrap(log);
+  return wrap(log, destination, base);
 };
 
 export const silentLogger: Logger = createLogger({ write: () => {} });

@@ -91,3 +91,20 @@ test('flush writes what is buffered for standard output before the process exits
   expect(JSON.parse(lines.at(-1)!)).toMatchObject({ msg: 'stopped', signal: 'SIGTERM' });
   expect(run.stdout).not.toContain('9999');
 });
+
+test('a line with JSON already serialised reads as the same line pino writes for that value, bound fields included', () => {
+  const lines: string[] = [];
+  const root = createLogger({ level: 'info', base: { instance: 'i-1' }, write: (line) => lines.push(line) });
+  const logger = root.child({ module: 'audit', session_cookie: 'c=1' });
+  const event = { id: 'e1', kind: 'data.access', details: { accounts: ['a1', 'a2'], note: '残高照会 "quoted"' } };
+  logger.info('audit', { audit: event });
+  logger.infoWithJson('audit', 'audit', JSON.stringify(event));
+  createLogger({ level: 'warn', write: (line) => lines.push(line) }).infoWithJson('audit', 'audit', '{}');
+  expect(lines).toHaveLength(2);
+  const [viaPino, asText] = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+  expect(Object.keys(asText)).toEqual(Object.keys(viaPino));
+  expect({ ...asText, time: 'same' }).toEqual({ ...viaPino, time: 'same' });
+  expect(asText).toMatchObject({ level: 'info', instance: 'i-1', module: 'audit', session_cookie: '[redacted]' });
+  expect(Date.parse(String(asText.time))).not.toBeNaN();
+  expect(lines[1].endsWith('\n')).toBe(true);
+});
