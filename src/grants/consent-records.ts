@@ -1,7 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { ConsentEvidence, RecordStore } from '../records/record-store.ts';
 import type { Clock } from '../shared/clock.ts';
+import { isRecord } from '../shared/unknown-json.ts';
 import { tagged, type Store, type StoreWrite } from '../store/store.ts';
+import { isStringArray, parseStored } from './stored-json.ts';
 
 /**
  * Evidence of what the customer was shown and agreed to, kept for the bank's retention period
@@ -29,6 +31,39 @@ export interface ConsentRecord {
   /** A Grant Management `replace` of this linkage (the same grant id). */
   replaces?: boolean;
 }
+
+const isOptional = (value: unknown, type: 'string' | 'number' | 'boolean') =>
+  value === undefined || typeof value === type;
+
+const isConsentedAccount = (value: unknown): value is ConsentRecord['accounts'][number] =>
+  isRecord(value) &&
+  typeof value.accountId === 'string' &&
+  typeof value.accountType === 'string' &&
+  typeof value.branchCode === 'string' &&
+  typeof value.maskedNumber === 'string';
+
+/** Consent evidence as the store keeps it, member by member. */
+export const isConsentRecord = (value: unknown): value is ConsentRecord =>
+  isRecord(value) &&
+  typeof value.consentId === 'string' &&
+  typeof value.grantId === 'string' &&
+  typeof value.customerId === 'string' &&
+  isRecord(value.partner) &&
+  typeof value.partner.clientId === 'string' &&
+  typeof value.partner.nameJa === 'string' &&
+  isStringArray(value.scopes) &&
+  Array.isArray(value.accounts) &&
+  value.accounts.every(isConsentedAccount) &&
+  typeof value.termsVersion === 'string' &&
+  typeof value.termsSha256 === 'string' &&
+  value.identifiedBy === 'pin+totp' &&
+  typeof value.identifiedAt === 'number' &&
+  typeof value.consentedAt === 'number' &&
+  typeof value.locale === 'string' &&
+  isOptional(value.expiresAt, 'number') &&
+  isOptional(value.sourceAddress, 'string') &&
+  isOptional(value.userAgent, 'string') &&
+  isOptional(value.replaces, 'boolean');
 
 /** The record store's form of the evidence (ISO times). */
 const toEvidence = (r: ConsentRecord): ConsentEvidence => ({
@@ -99,7 +134,7 @@ export const createConsentRecords = (deps: {
     },
     async find(grantId: string, consentId: string): Promise<ConsentRecord | undefined> {
       const raw = await deps.store.get(evidenceKey(grantId, consentId));
-      return raw === undefined ? undefined : (JSON.parse(raw) as ConsentRecord);
+      return raw === undefined ? undefined : parseStored(raw, isConsentRecord, evidenceKey(grantId, consentId));
     },
     /** Whether the evidence a grant record names is there (store:check). */
     async exists(grantId: string, consentId: string): Promise<boolean> {

@@ -1,5 +1,7 @@
 import type { Clock } from '../shared/clock.ts';
+import { isRecord } from '../shared/unknown-json.ts';
 import { tagged, type Store, type StoreWrite } from '../store/store.ts';
+import { isStringArray, parseStored } from './stored-json.ts';
 
 /**
  * What oidc-provider's Grant does not keep: which accounts the customer ticked, under which terms
@@ -23,6 +25,21 @@ export interface GrantRecord {
 }
 
 export type GrantParties = Pick<GrantRecord, 'grantId' | 'customerId' | 'partnerId'>;
+
+/** A grant record as the store keeps it, member by member. */
+export const isGrantRecord = (value: unknown): value is GrantRecord =>
+  isRecord(value) &&
+  typeof value.grantId === 'string' &&
+  typeof value.customerId === 'string' &&
+  typeof value.partnerId === 'string' &&
+  isStringArray(value.accountIds) &&
+  isStringArray(value.scopes) &&
+  typeof value.termsVersion === 'string' &&
+  typeof value.consentId === 'string' &&
+  typeof value.identifiedAt === 'number' &&
+  typeof value.createdAt === 'number' &&
+  typeof value.expiresAt === 'number' &&
+  (value.jkt === undefined || typeof value.jkt === 'string');
 
 /** In the grant's hash slot, with the Grant, its consent evidence and its tombstone. */
 const recordKey = (grantId: string) => `grant:${tagged(grantId)}`;
@@ -82,7 +99,7 @@ export const createGrantRecords = (deps: { store: Store; clock: Clock }) => {
 
     async find(grantId: string): Promise<GrantRecord | undefined> {
       const raw = await store.get(recordKey(grantId));
-      return raw === undefined ? undefined : (JSON.parse(raw) as GrantRecord);
+      return raw === undefined ? undefined : parseStored(raw, isGrantRecord, recordKey(grantId));
     },
 
     idsOfCustomer: (customerId: string): Promise<string[]> => liveIds(customerIndexKey(customerId)),

@@ -1,9 +1,26 @@
 import type { Clock } from '../shared/clock.ts';
+import { isRecord } from '../shared/unknown-json.ts';
 import type { Store } from '../store/store.ts';
 
 /** A making or an ending under way. */
 export type JournalEntry =
   { op: 'end'; grantId: string } | { op: 'make'; grantId: string; customerId: string; partnerId: string };
+
+const isJournalEntry = (value: unknown): value is JournalEntry =>
+  isRecord(value) &&
+  typeof value.grantId === 'string' &&
+  (value.op === 'end' ||
+    (value.op === 'make' && typeof value.customerId === 'string' && typeof value.partnerId === 'string'));
+
+/** A member as memberOf wrote it; anything else is left for the set's expiry. */
+const entryOf = (member: string): JournalEntry[] => {
+  try {
+    const entry: unknown = JSON.parse(member);
+    return isJournalEntry(entry) ? [entry] : [];
+  } catch {
+    return [];
+  }
+};
 
 const KEY = 'linkage-journal';
 const TTL_SECONDS = 30 * 86400;
@@ -35,7 +52,7 @@ export const createLinkageJournal = (deps: { store: Store; clock: Clock }) => ({
   /** Entries begun at or before `beganBefore` (ms), oldest first. */
   async olderThan(beganBefore: number): Promise<{ entry: JournalEntry; beganAt: number }[]> {
     const members = await deps.store.sortedSetRange(KEY, { max: beganBefore });
-    return members.map(({ member, score }) => ({ entry: JSON.parse(member) as JournalEntry, beganAt: score }));
+    return members.flatMap(({ member, score }) => entryOf(member).map((entry) => ({ entry, beganAt: score })));
   },
 });
 

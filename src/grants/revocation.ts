@@ -2,9 +2,11 @@ import type { AuditLog } from '../audit/audit-log.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { OidcStore } from '../store/oidc-adapter.ts';
 import { tagged, type Store } from '../store/store.ts';
-import type { GrantParties, GrantRecord, GrantRecords } from './grant-records.ts';
+import { isRecord } from '../shared/unknown-json.ts';
+import { isGrantRecord, type GrantParties, type GrantRecord, type GrantRecords } from './grant-records.ts';
 import type { LinkageJournal } from './journal.ts';
 import { lastUsedDelete } from './last-used.ts';
+import { parseStored } from './stored-json.ts';
 
 /** Why a linkage ended; kept after the grant itself is gone, so a refresh can say why it fails. */
 export interface GrantEnding {
@@ -54,6 +56,20 @@ interface Tombstone extends GrantEnding {
   stage: 'ending' | 'done';
   record?: GrantRecord;
 }
+
+const isOptionalString = (value: unknown) => value === undefined || typeof value === 'string';
+
+const isTombstone = (value: unknown): value is Tombstone =>
+  isRecord(value) &&
+  typeof value.grantId === 'string' &&
+  isEndingReason(value.reason) &&
+  typeof value.actor === 'string' &&
+  typeof value.endedAt === 'number' &&
+  isOptionalString(value.note) &&
+  isOptionalString(value.customerId) &&
+  isOptionalString(value.partnerId) &&
+  (value.stage === 'ending' || value.stage === 'done') &&
+  (value.record === undefined || isGrantRecord(value.record));
 
 /**
  * Told of every ending once the grant's tokens are gone, while its record still exists (partner
@@ -126,7 +142,7 @@ export const createGrantRevocation = (deps: {
 
   const readTombstone = async (grantId: string): Promise<Tombstone | undefined> => {
     const raw = await store.get(tombstoneKey(grantId));
-    return raw ? (JSON.parse(raw) as Tombstone) : undefined;
+    return raw ? parseStored(raw, isTombstone, tombstoneKey(grantId)) : undefined;
   };
 
   /** Everything after the tombstone; safe to run again, by anyone, at any point. */
