@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { FlattenedSign, importJWK, type JWK } from 'jose';
+import { FlattenedSign, importJWK } from 'jose';
 import nodemailer from 'nodemailer';
 import type { CustomerContact } from '../core-banking/port.ts';
+import type { SigningKeys } from '../config/schema.ts';
 import type { Clock } from '../shared/clock.ts';
+import { codeOf, nameOf } from '../shared/thrown.ts';
+import { fieldOf } from '../shared/unknown-json.ts';
 import type { NoticeText } from './notice-text.ts';
 import type { CustomerNotice } from './port.ts';
 
@@ -73,9 +76,10 @@ export const createSmtpChannel = (settings: SmtpSettings, timeoutMs: number): No
         return { outcome: 'sent' };
       } catch (error) {
         // The error names the SMTP reply, never the password.
-        const err = error as Error & { responseCode?: number; code?: string };
-        const permanent = err.responseCode !== undefined && err.responseCode >= 550 && err.responseCode < 560;
-        const detail = `${err.code ?? err.name}${err.responseCode ? ` ${err.responseCode}` : ''}`;
+        const reply = fieldOf(error, 'responseCode');
+        const responseCode = typeof reply === 'number' ? reply : undefined;
+        const permanent = responseCode !== undefined && responseCode >= 550 && responseCode < 560;
+        const detail = `${codeOf(error) ?? nameOf(error)}${responseCode ? ` ${responseCode}` : ''}`;
         return permanent ? { outcome: 'undeliverable', detail } : { outcome: 'retry', detail };
       }
     },
@@ -110,7 +114,7 @@ export interface WebhookBody {
  */
 export const createWebhookChannel = (deps: {
   url: string;
-  signingKeys: { keys: Record<string, unknown>[] };
+  signingKeys: SigningKeys;
   clock: Clock;
   timeoutMs: number;
 }): NoticeChannel => {
@@ -133,11 +137,11 @@ export const createWebhookChannel = (deps: {
         occurredAt: new Date(notice.at).toISOString(),
       };
       const payload = new TextEncoder().encode(JSON.stringify(body));
-      imported ??= importJWK(key as JWK, key.alg as string);
+      imported ??= importJWK(key, key.alg);
       const jws = await new FlattenedSign(payload)
         .setProtectedHeader({
-          alg: key.alg as string,
-          kid: key.kid as string,
+          alg: key.alg,
+          kid: key.kid,
           typ: NOTICE_JWS_TYP,
           b64: false,
           crit: ['b64'],
@@ -161,7 +165,7 @@ export const createWebhookChannel = (deps: {
         const permanent = response.status >= 400 && response.status < 500 && ![408, 429].includes(response.status);
         return { outcome: permanent ? 'undeliverable' : 'retry', detail: `HTTP ${response.status}` };
       } catch (error) {
-        return { outcome: 'retry', detail: (error as Error).name };
+        return { outcome: 'retry', detail: nameOf(error) };
       }
     },
   };

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../shared/clock.ts';
 import type { Store } from '../store/store.ts';
-import type { CustomerNotice, CustomerNotifier } from './port.ts';
+import { isCustomerNotice, type CustomerNotice, type CustomerNotifier } from './port.ts';
 
 export interface OutboxEntry {
   id: string;
@@ -40,9 +40,11 @@ export const createDemoOutbox = (deps: { store: Store; clock: Clock; retentionDa
     const raw = await deps.store.getMany(wanted.map(noticeKey));
     const gone = wanted.filter((_, i) => raw[i] === undefined);
     if (expired.length + gone.length > 0) await deps.store.removeFromSet(indexKey, [...expired, ...gone]);
-    return wanted.flatMap((id, i) =>
-      raw[i] === undefined ? [] : [{ id, notice: JSON.parse(raw[i]!) as CustomerNotice }],
-    );
+    // A key holding something else than a notice is shown as if it had gone.
+    return wanted.flatMap((id, i) => {
+      const notice: unknown = raw[i] === undefined ? undefined : JSON.parse(raw[i]);
+      return isCustomerNotice(notice) ? [{ id, notice }] : [];
+    });
   };
 
   return {

@@ -3,6 +3,7 @@ import type { AuditLog } from '../audit/audit-log.ts';
 import type { CoreBanking } from '../core-banking/port.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { Logger } from '../shared/logger.ts';
+import { messageOf } from '../shared/thrown.ts';
 import { createRetryQueue, type DueEntry } from '../store/retry-queue.ts';
 import type { Store } from '../store/store.ts';
 import type { NoticeChannel } from './channels.ts';
@@ -143,7 +144,7 @@ export const createQueuedNotifier = (deps: {
         // A channel that is down costs one attempt per run, not one per notice.
         if (outcome === 'retried') break;
       } catch (error) {
-        logger.warn('customer notice delivery failed to run', { noticeId: entry.id, error: (error as Error).message });
+        logger.warn('customer notice delivery failed to run', { noticeId: entry.id, error: messageOf(error) });
       } finally {
         await queue.release(entry.id);
       }

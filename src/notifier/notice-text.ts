@@ -1,5 +1,5 @@
 import { jstDateTimeText } from '../shared/jst.ts';
-import { translator, type Locale, type MessageKey } from '../i18n/index.ts';
+import { translator, type Locale } from '../i18n/index.ts';
 import type { CustomerNotice } from './port.ts';
 
 export interface NoticeText {
@@ -53,8 +53,8 @@ const japaneseText = (notice: CustomerNotice, desk: ContactDesk): NoticeText => 
   const t = translator('ja');
   const bank = t('bank.name');
   const partner = notice.partner.name.ja;
-  const categories = notice.categories.map((c) => `・${t(`consent.scope.${c}` as MessageKey)}`);
-  const accounts = notice.accounts.map((a) => `・${t(`accountType.${a.type}` as MessageKey)} ${a.maskedNumber}`);
+  const categories = notice.categories.map((c) => `・${t(`consent.scope.${c}`)}`);
+  const accounts = notice.accounts.map((a) => `・${t(`accountType.${a.type}`)} ${a.maskedNumber}`);
   const when = jstDateTimeText(notice.at, 'ja');
   const call = `当組合の${desk.nameJa}（電話 ${desk.phone}、${desk.hoursJa}）またはお取引店までお電話ください。`;
   const footer = [
@@ -94,8 +94,8 @@ const englishText = (notice: CustomerNotice, desk: ContactDesk): NoticeText => {
   const t = translator('en');
   const bank = t('bank.name');
   const partner = notice.partner.name.en;
-  const categories = notice.categories.map((c) => `- ${t(`consent.scope.${c}` as MessageKey)}`);
-  const accounts = notice.accounts.map((a) => `- ${t(`accountType.${a.type}` as MessageKey)} ${a.maskedNumber}`);
+  const categories = notice.categories.map((c) => `- ${t(`consent.scope.${c}`)}`);
+  const accounts = notice.accounts.map((a) => `- ${t(`accountType.${a.type}`)} ${a.maskedNumber}`);
   const when = jstDateTimeText(notice.at, 'en');
   const call = `please call our ${desk.nameEn} (${desk.phone}, ${desk.hoursEn}) or your branch.`;
   const footer = [

@@ -1,5 +1,6 @@
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { Logger } from '../shared/logger.ts';
+import { messageOf, nameOf } from '../shared/thrown.ts';
 import type { CustomerNotice, CustomerNotifier } from './port.ts';
 
 /**
@@ -23,15 +24,15 @@ export const sendNotice = async (
     deps.logger.warn('customer notice not sent', {
       notice: notice.kind,
       partnerId: notice.partner.clientId,
-      error: (err as Error).name,
-      message: (err as Error).message,
+      error: nameOf(err),
+      message: messageOf(err),
     });
     await deps.audit.record({ kind: 'notice.failed', result: 'failure', ...about }).catch(() => {});
     return false;
   }
   if (outcome === 'queued') return true;
-  await deps.audit.record({ kind: 'notice.sent', result: 'success', ...about }).catch((err: Error) => {
-    deps.logger.warn('audit of a sent notice failed', { error: err.name });
+  await deps.audit.record({ kind: 'notice.sent', result: 'success', ...about }).catch((err: unknown) => {
+    deps.logger.warn('audit of a sent notice failed', { error: nameOf(err) });
   });
   return true;
 };

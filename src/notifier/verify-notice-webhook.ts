@@ -17,6 +17,10 @@ export type WebhookCheck =
  *   const check = await verifyNoticeWebhook({ signature, rawBody, keys, now: Date.now(),
  *     windowSeconds: 300, seenJti: seen, deliveredNotices: delivered });
  */
+/** A JSON object: written out here, so that the file needs nothing but jose. */
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
 export const verifyNoticeWebhook = async (input: {
   signature: string | undefined;
   rawBody: Uint8Array;
@@ -36,7 +40,7 @@ export const verifyNoticeWebhook = async (input: {
       input.keys,
       { algorithms: ['ES256', 'PS256'], crit: { b64: true } },
     );
-    header = verified.protectedHeader as typeof header;
+    header = verified.protectedHeader ?? {};
   } catch {
     return { ok: false, status: 401, reason: 'bad signature' };
   }
@@ -48,14 +52,14 @@ export const verifyNoticeWebhook = async (input: {
   for (const [seen, expiry] of input.seenJti) if (expiry < input.now) input.seenJti.delete(seen);
   if (!jti || input.seenJti.has(jti)) return { ok: false, status: 409, reason: 'replayed request' };
   input.seenJti.set(jti, iat + input.windowSeconds * 1000);
-  let body: Record<string, unknown>;
+  let body: unknown;
   try {
-    body = JSON.parse(new TextDecoder().decode(input.rawBody)) as Record<string, unknown>;
+    body = JSON.parse(new TextDecoder().decode(input.rawBody));
   } catch {
     return { ok: false, status: 400, reason: 'body is not JSON' };
   }
-  const noticeId = typeof body.noticeId === 'string' ? body.noticeId : '';
-  if (!noticeId) return { ok: false, status: 400, reason: 'no noticeId' };
+  const noticeId = isObject(body) && typeof body.noticeId === 'string' ? body.noticeId : '';
+  if (!isObject(body) || !noticeId) return { ok: false, status: 400, reason: 'no noticeId' };
   const duplicate = input.deliveredNotices.has(noticeId);
   input.deliveredNotices.add(noticeId);
   return { ok: true, noticeId, body, duplicate };
