@@ -1,4 +1,5 @@
 import type * as oauth from 'oauth4webapi';
+import { fieldOf, recordsOf, stringField } from '../shared/unknown-json.ts';
 import type { PartnerClient } from './partner-client.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- the data API's JSON, shown as it comes */
@@ -30,9 +31,10 @@ export const fetchDemoData = async (
     const url = new URL(`${apiBase}${path}`);
     for (const [k, v] of Object.entries(query)) if (v) url.searchParams.set(k, v);
     const res = await client.resource(url, accessToken, dpopKeys);
-    const body = (await res.json()) as any;
+    // The data API's JSON, shown as it comes (DemoData).
+    const body: unknown = await res.json();
     if (res.status !== 200) {
-      data.errors[path] = String(body?.errorCode ?? res.status);
+      data.errors[path] = String(fieldOf(body, 'errorCode') ?? res.status);
       return undefined;
     }
     return body;
@@ -40,8 +42,8 @@ export const fetchDemoData = async (
   data.accounts = await call('/accounts');
   data.balances = await call('/accounts/balances');
   data.timeDeposits = await call('/accounts/time-deposits');
-  const liquid = (data.balances?.balances ?? []) as { accountId: string }[];
-  const accountId = page.accountId ?? liquid[0]?.accountId;
+  const liquid = recordsOf(data.balances?.balances);
+  const accountId = page.accountId ?? stringField(liquid[0], 'accountId');
   if (accountId) {
     // The last 31 days, newest page first is not the standard's order: it is ascending.
     const today = String(data.balances?.baseDate ?? '');

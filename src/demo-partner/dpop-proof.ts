@@ -41,7 +41,7 @@ export const createDpopProof = async (options: {
     ...(options.accessToken ? { ath: createHash('sha256').update(options.accessToken).digest('base64url') } : {}),
     ...(options.nonce ? { nonce: options.nonce } : {}),
   })
-    .setProtectedHeader({ typ: 'dpop+jwt', alg, jwk: pub as JWK })
+    .setProtectedHeader({ typ: 'dpop+jwt', alg, jwk: pub })
     .setIssuedAt(options.iat ?? Math.floor(Date.now() / 1000))
     .sign(key);
 };

@@ -41,10 +41,8 @@ export const createPartnerClient = async (options: PartnerClientOptions) => {
   const issuer = new URL(options.issuer);
   const as = await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, http));
   const client: oauth.Client = { client_id: options.clientId };
-  const signingKey = (await importJWK(
-    options.privateJwk,
-    options.privateJwk.alg ?? 'ES256',
-  )) as oauth.PrivateKey['key'];
+  const signingKey = await importJWK(options.privateJwk, options.privateJwk.alg ?? 'ES256');
+  if (!(signingKey instanceof CryptoKey)) throw new TypeError('the demo partner key is not an asymmetric private key');
   const clientAuth = oauth.PrivateKeyJwt({ key: signingKey, kid: options.privateJwk.kid });
   const dpopHandles = new WeakMap<oauth.CryptoKeyPair, oauth.DPoPHandle>();
   const dpopFor = (keys: oauth.CryptoKeyPair) => {
@@ -139,13 +137,14 @@ export const createPartnerClient = async (options: PartnerClientOptions) => {
 
     /**
      * A DPoP proof for one request, for showing a ready-to-run curl command (the demo page).
-     * oauth4webapi signs it; `addProof` is its own method, not part of its typed surface.
+     * oauth4webapi signs it; `addProof` is its own method, not part of its typed surface, so it is
+     * looked for before it is called.
      */
     async proofFor(url: string | URL, method: string, accessToken: string, dpopKeys: oauth.CryptoKeyPair) {
       const headers = new Headers();
-      const handle = dpopFor(dpopKeys) as unknown as {
-        addProof(url: URL, headers: Headers, htm: string, token?: string): Promise<void>;
-      };
+      const handle = dpopFor(dpopKeys);
+      if (!('addProof' in handle) || typeof handle.addProof !== 'function')
+        throw new TypeError('oauth4webapi DPoP handles no longer have addProof');
       await handle.addProof(new URL(url), headers, method, accessToken);
       return headers.get('dpop')!;
     },

@@ -5,6 +5,8 @@ import type { PartnerDefinition } from '../partners/schema.ts';
 import { readForm, single } from '../http/form-body.ts';
 import { noStore } from '../http/no-store.ts';
 import type { Logger } from '../shared/logger.ts';
+import { codeOf } from '../shared/thrown.ts';
+import { fieldOf, stringField } from '../shared/unknown-json.ts';
 import type * as oauth from 'oauth4webapi';
 import { fetchDemoData } from './data.ts';
 import { createPartnerClient, type PartnerClient, type PendingAuthorization } from './partner-client.ts';
@@ -97,13 +99,14 @@ export const demoPartnerRouter = (deps: {
     const client = await clientFor(session.clientId);
     try {
       const tokens = await client.exchangeCode(new URL(ctx.url, issuer), session.pending);
-      session.result = tokens as unknown as Record<string, unknown>;
+      session.result = { ...tokens };
       session.dpopKeys = session.pending.dpopKeys;
       session.error = undefined;
     } catch (err) {
-      const e = err as { error?: string; code?: string; message: string; cause?: { get?(k: string): string | null } };
-      const fromAs = e.cause && typeof e.cause.get === 'function' ? e.cause.get('error') : undefined;
-      session.error = fromAs ?? e.error ?? e.code ?? 'error';
+      // oauth4webapi: an error the authorization server sent back carries the callback's parameters.
+      const cause = fieldOf(err, 'cause');
+      const fromAs = cause instanceof URLSearchParams ? cause.get('error') : undefined;
+      session.error = fromAs ?? stringField(err, 'error') ?? codeOf(err) ?? 'error';
       deps.logger.info('demo partner: authorization did not complete', { error: session.error });
     }
     session.pending = undefined;
