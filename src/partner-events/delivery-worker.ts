@@ -5,6 +5,7 @@ import type { Logger } from '../shared/logger.ts';
 import type { DeliveryQueue, DueEntry, PendingDelivery } from './delivery-queue.ts';
 import { pushSet } from './push.ts';
 import type { SetSigner } from './security-event-token.ts';
+import { messageOf } from '../shared/thrown.ts';
 
 export interface DeliveryWorkerOptions {
   /** Wait after the 1st, 2nd, … failed attempt; one more attempt than entries, then it gives up. */
@@ -163,7 +164,7 @@ export const createDeliveryWorker = (deps: {
             logger.warn('partner event delivery failed to run', {
               partnerId: entry.lane,
               jti: entry.id,
-              error: (error as Error).message,
+              error: messageOf(error),
             });
           }
         }

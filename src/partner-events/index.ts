@@ -10,6 +10,7 @@ import type { Store } from '../store/store.ts';
 import { createDeliveryQueue } from './delivery-queue.ts';
 import { createDeliveryWorker, type DeliveryWorkerOptions } from './delivery-worker.ts';
 import { createSetSigner } from './security-event-token.ts';
+import { messageOf } from '../shared/thrown.ts';
 
 export { GRANT_REVOKED_EVENT, SET_TYP } from './security-event-token.ts';
 export type { DeliveryWorkerOptions, RunSummary } from './delivery-worker.ts';
@@ -104,7 +105,7 @@ export const createPartnerEvents = (deps: {
         logger.error('could not queue the partner event of an ended linkage', {
           partnerId: grant.partnerId,
           grantId: grant.grantId,
-          error: (error as Error).message,
+          error: messageOf(error),
         });
       }
     },

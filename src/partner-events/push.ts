@@ -1,3 +1,6 @@
+import { codeOf, messageOf, nameOf } from '../shared/thrown.ts';
+import { fieldOf, stringField } from '../shared/unknown-json.ts';
+
 export type PushResult =
   | { outcome: 'accepted' }
   /** Worth another try later: no answer, a timeout, a 5xx, a redirect, an unexpected status. */
@@ -23,13 +26,13 @@ export const pushSet = async (endpoint: string, set: string, timeoutMs: number):
       signal: AbortSignal.timeout(timeoutMs),
     });
   } catch (error) {
-    const cause = (error as { cause?: { code?: string } }).cause?.code;
+    const cause = codeOf(fieldOf(error, 'cause'));
     return {
       outcome: 'failed',
       detail:
-        (error as Error).name === 'TimeoutError'
+        nameOf(error) === 'TimeoutError'
           ? `no answer within ${timeoutMs} ms`
-          : `${(error as Error).message}${cause ? ` (${cause})` : ''}`,
+          : `${messageOf(error)}${cause ? ` (${cause})` : ''}`,
     };
   }
   if (response.status === 202) {
@@ -41,9 +44,10 @@ export const pushSet = async (endpoint: string, set: string, timeoutMs: number):
     const text = (await response.text().catch(() => '')).slice(0, MAX_ERROR_BODY);
     let detail = text;
     try {
-      const body = JSON.parse(text) as { err?: unknown; description?: unknown };
-      if (typeof body.err === 'string')
-        detail = typeof body.description === 'string' ? `${body.err}: ${body.description}` : body.err;
+      const body: unknown = JSON.parse(text);
+      const err = stringField(body, 'err');
+      const description = stringField(body, 'description');
+      if (err !== undefined) detail = description !== undefined ? `${err}: ${description}` : err;
     } catch {
       // not JSON: keep the text
     }

@@ -1,4 +1,4 @@
-import { importJWK, SignJWT, type JWK } from 'jose';
+import { importJWK, SignJWT } from 'jose';
 import type { SigningKeys } from '../config/schema.ts';
 import { isEndingReason, type GrantEnding } from '../grants/revocation.ts';
 import { isRecord } from '../shared/unknown-json.ts';
@@ -94,7 +94,7 @@ export const createSetSigner = (keys: SigningKeys, issuer: string) => {
   return {
     kid: key.kid,
     async sign(notice: GrantRevokedNotice): Promise<string> {
-      imported ??= importJWK(key as JWK, key.alg);
+      imported ??= importJWK(key, key.alg);
       return new SignJWT(grantRevokedClaims(issuer, notice))
         .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: SET_TYP })
         .sign(await imported);
