@@ -15,6 +15,7 @@ import { restrictionInputSchema } from './restriction-schema.ts';
 import { createStoredCollection } from './stored-collection.ts';
 import type { Availability, Restriction, RestrictionInput } from './types.ts';
 import { messageOf } from '../shared/thrown.ts';
+import { fieldOf, isRecord } from '../shared/unknown-json.ts';
 
 export const AVAILABILITY_CHANGED_CHANNEL = 'availability:changed';
 const DEFAULT_REFRESH_MS = 1000;
@@ -48,7 +49,7 @@ export const createAvailability = async (deps: {
   refreshMs?: number;
 }): Promise<Availability> => {
   const { store, calendar, clock, logger } = deps;
-  const validate = createAjv().compile(restrictionInputSchema);
+  const validate = createAjv().compile<RestrictionInput>(restrictionInputSchema);
   const storedRestrictions = createStoredCollection<Restriction>(store, 'availability:restriction');
   const storedWindows = createStoredCollection<OneOffWindow>(store, 'availability:one-off-window');
   // Windows of the calendar file are always there; the store adds operators' windows to them.
@@ -71,18 +72,20 @@ export const createAvailability = async (deps: {
   const readStored = async () => {
     const [storedR, storedW] = await Promise.all([storedRestrictions.readAll(), storedWindows.readAll()]);
     // What another writer left in the store is checked like an operator's input: a bad record is skipped, not trusted.
-    const valid = storedR.filter((r) => {
-      const { setAt, ...input } = r;
-      if (typeof setAt === 'number' && validate(input)) return true;
-      logger.warn('availability: a stored restriction is invalid and is ignored', { id: r.id });
-      return false;
+    const valid = storedR.flatMap((r): Restriction[] => {
+      const { setAt, ...input } = isRecord(r) ? r : {};
+      if (typeof setAt === 'number' && validate(input) && input.id !== undefined)
+        return [{ ...input, id: input.id, setAt }];
+      logger.warn('availability: a stored restriction is invalid and is ignored', { id: fieldOf(r, 'id') });
+      return [];
     });
     const windows = storedW.flatMap((w) => {
+      const id = fieldOf(w, 'id');
       try {
-        return fileWindowIds.has(w.id) ? [] : [parseOneOffWindow(w)];
+        return typeof id === 'string' && fileWindowIds.has(id) ? [] : [parseOneOffWindow(w)];
       } catch (e) {
         logger.warn('availability: a stored one-off window is invalid and is ignored', {
-          id: w.id,
+          id,
           error: messageOf(e),
         });
         return [];

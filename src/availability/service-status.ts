@@ -1,4 +1,4 @@
-import { formatJst, SURFACES, type Schedule, type ServiceCalendar, type Surface } from '../calendar/index.ts';
+import { bySurface, formatJst, type Schedule, type ServiceCalendar, type Surface } from '../calendar/index.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { Availability, AvailabilityAnswer, LocalizedMessage, Restriction } from './types.ts';
 
@@ -58,10 +58,7 @@ export const serviceStatus = (
   const now = deps.clock.now();
   return {
     now: formatJst(now),
-    surfaces: Object.fromEntries(SURFACES.map((s) => [s, surfaceState(deps.availability.check(s))])) as Record<
-      Surface,
-      SurfaceState
-    >,
+    surfaces: bySurface((s) => surfaceState(deps.availability.check(s))),
     restrictions: deps.availability.activeRestrictions().flatMap(publicRestriction),
     schedule: deps.calendar.schedule(now, days),
   };

@@ -14,8 +14,11 @@ export interface StoredCollection<T> {
   /** Creates only; false when the id is taken. */
   create(id: string, record: T, ttlSeconds: number): Promise<boolean>;
   remove(id: string): Promise<boolean>;
-  /** Every stored record, in no particular order; two round trips. */
-  readAll(): Promise<T[]>;
+  /**
+   * Every stored record, in no particular order; two round trips. Unknown JSON: another instance
+   * (another version) may have written it, so the caller checks each one before use.
+   */
+  readAll(): Promise<unknown[]>;
 }
 
 export const createStoredCollection = <T>(store: Store, name: string): StoredCollection<T> => {
@@ -42,7 +45,7 @@ export const createStoredCollection = <T>(store: Store, name: string): StoredCol
       const raw = await store.getMany(ids.map(key));
       const gone = ids.filter((_, i) => raw[i] === undefined);
       if (gone.length > 0) await store.removeFromSet(index, gone);
-      return raw.filter((r): r is string => r !== undefined).map((r) => JSON.parse(r) as T);
+      return raw.filter((r): r is string => r !== undefined).map((r): unknown => JSON.parse(r));
     },
   };
 };

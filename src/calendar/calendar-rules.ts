@@ -18,7 +18,7 @@ import {
 } from '../shared/jst.ts';
 import { mergeIntervals, type Interval } from './intervals.ts';
 import type { NationalHolidays } from './national-holidays.ts';
-import { SURFACES, type Surface } from './surfaces.ts';
+import { bySurface, type Surface } from './surfaces.ts';
 
 export type DayKind = 'weekday' | 'saturday' | 'sunday' | 'holiday';
 
@@ -57,24 +57,20 @@ const ALWAYS_OPEN_HOURS: SurfaceHours = {
   sundaysAndHolidays: [{ from: '00:00', to: '24:00' }],
 };
 
-const HOURS_KINDS: HoursKind[] = ['weekdays', 'saturdays', 'sundaysAndHolidays'];
-
 /** Minutes after midnight. */
 type MinuteRanges = Record<HoursKind, Interval[]>;
 
 export const compileCalendarRules = (config: CalendarConfig, holidays: NationalHolidays): CalendarRules => {
-  const hours = Object.fromEntries(
-    SURFACES.map((surface) => {
-      const configured = config.hours[surface] ?? ALWAYS_OPEN_HOURS;
-      const ranges = Object.fromEntries(
-        HOURS_KINDS.map((kind) => [
-          kind,
-          mergeIntervals(configured[kind].map((r) => ({ start: minutesOf(r.from), end: minutesOf(r.to) }))),
-        ]),
-      ) as MinuteRanges;
-      return [surface, ranges];
-    }),
-  ) as Record<Surface, MinuteRanges>;
+  const hours = bySurface((surface): MinuteRanges => {
+    const configured = config.hours[surface] ?? ALWAYS_OPEN_HOURS;
+    const ranges = (kind: HoursKind) =>
+      mergeIntervals(configured[kind].map((r) => ({ start: minutesOf(r.from), end: minutesOf(r.to) })));
+    return {
+      weekdays: ranges('weekdays'),
+      saturdays: ranges('saturdays'),
+      sundaysAndHolidays: ranges('sundaysAndHolidays'),
+    };
+  });
 
   const maintenance = (config.maintenance ?? []).map(compileMaintenance);
   const closedPeriods = config.closedPeriods ?? [];

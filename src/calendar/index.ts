@@ -10,7 +10,7 @@ export type {
   TimeRange,
 } from './config-schema.ts';
 export { CalendarConfigError, parseCalendarConfig, parseOneOffWindow } from './parse-config.ts';
-export { SURFACES, isSurface, type Surface } from './surfaces.ts';
+export { SURFACES, bySurface, isSurface, type Surface } from './surfaces.ts';
 export { formatJst } from '../shared/jst.ts';
 export type { DayKind } from './calendar-rules.ts';
 export type {

@@ -4,7 +4,7 @@ import { formatJst, isoDateOf, jstDayOf, jstDayStart, monthDayOf, civilDateOf, t
 import { overlaps, type Interval } from './intervals.ts';
 import type { OneOffWindowRegistry } from './one-off-windows.ts';
 import type { OpenIntervals } from './open-intervals.ts';
-import { SURFACES } from './surfaces.ts';
+import { bySurface } from './surfaces.ts';
 import type { IsoRange, Schedule, ScheduleClosure, ScheduleDay } from './types.ts';
 
 export const MAX_SCHEDULE_DAYS = 400;
@@ -58,15 +58,10 @@ const describeDay = (
   { rules, openIntervals }: { rules: CalendarRules; openIntervals: OpenIntervals },
 ): ScheduleDay => {
   const info = rules.describeDay(day);
-  const surfaces = Object.fromEntries(
-    SURFACES.map((surface) => [
-      surface,
-      {
-        hours: rules.hoursOn(surface, info).map(isoRange),
-        open: openIntervals.on(surface, day).map(isoRange),
-      },
-    ]),
-  ) as ScheduleDay['surfaces'];
+  const surfaces: ScheduleDay['surfaces'] = bySurface((surface) => ({
+    hours: rules.hoursOn(surface, info).map(isoRange),
+    open: openIntervals.on(surface, day).map(isoRange),
+  }));
   return {
     date: isoDateOf(day),
     kind: info.kind,
