@@ -23,6 +23,11 @@ import {
 } from './schema.ts';
 import { calendarConfigSchema, type CalendarConfig } from '../calendar/index.ts';
 import { demoCoreBankingSchema, type DemoCoreBankingData } from '../core-banking/demo/index.ts';
+import { coreBankingSettingsSchema } from '../core-banking/http/settings-schema.ts';
+import { noticesSettingsSchema } from '../notifier/settings-schema.ts';
+
+const NOTICE_CHANNELS = noticesSettingsSchema.properties.channel.enum;
+const CONNECTORS = coreBankingSettingsSchema.properties.connector.enum;
 
 export type RuntimeEnv = 'production' | 'development' | 'test';
 
@@ -112,8 +117,9 @@ export const loadConfig = (env: EnvSource, rootDir = process.cwd()): Config => {
   const merged = deepMerge(base, overlay);
   const settingsSource = overlayFile ? `${show(defaultFile)} + ${show(overlayFile)}` : show(defaultFile);
   const settings = validated(check.settings, merged, settingsSource);
-  applyEnvOverrides(settings, env, runtimeEnv);
-  validated(check.settings, settings, `${settingsSource} with environment overrides`);
+  const overridden = `${settingsSource} with environment overrides`;
+  applyEnvOverrides(settings, env, runtimeEnv, overridden);
+  validated(check.settings, settings, overridden);
 
   if (runtimeEnv === 'production' && settings.demo.enabled) {
     throw new ConfigError(show(join(at(settings.demo.dir), 'core-banking.json')), [
@@ -308,7 +314,17 @@ const loadPartners = (
   return [...byId.values()];
 };
 
-const applyEnvOverrides = (settings: Settings, env: EnvSource, runtimeEnv: RuntimeEnv) => {
+/**
+ * A variable that names one of a setting's values (its schema's enum), refused as the settings'
+ * validation after the overrides would refuse it.
+ */
+const oneOf = <T extends string>(value: string, allowed: readonly T[], field: string, source: string): T => {
+  const found = allowed.find((v) => v === value);
+  if (found !== undefined) return found;
+  throw new ConfigError(source, [`${field}: must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}`]);
+};
+
+const applyEnvOverrides = (settings: Settings, env: EnvSource, runtimeEnv: RuntimeEnv, source: string) => {
   const s = settings;
   if (env.PORT !== undefined) s.server.port = Number(env.PORT);
   if (env.ISSUER) s.server.issuer = env.ISSUER;
@@ -331,7 +347,7 @@ const applyEnvOverrides = (settings: Settings, env: EnvSource, runtimeEnv: Runti
   if (env.MTLS_ENABLED) s.mtls.enabled = env.MTLS_ENABLED === 'true' || env.MTLS_ENABLED === '1';
   if (env.DPOP_REQUIRE_NONCE) s.dpop.requireNonce = env.DPOP_REQUIRE_NONCE === 'true' || env.DPOP_REQUIRE_NONCE === '1';
   if (env.METRICS_TOKEN) s.ops.metricsToken = env.METRICS_TOKEN;
-  if (env.NOTICE_CHANNEL) s.notices.channel = env.NOTICE_CHANNEL as 'outbox' | 'smtp' | 'webhook';
+  if (env.NOTICE_CHANNEL) s.notices.channel = oneOf(env.NOTICE_CHANNEL, NOTICE_CHANNELS, 'notices.channel', source);
   if (env.NOTICE_SMTP_HOST) s.notices.smtp.host = env.NOTICE_SMTP_HOST;
   if (env.NOTICE_SMTP_PORT) s.notices.smtp.port = Number(env.NOTICE_SMTP_PORT);
   if (env.NOTICE_SMTP_USER) s.notices.smtp.user = env.NOTICE_SMTP_USER;
@@ -339,7 +355,8 @@ const applyEnvOverrides = (settings: Settings, env: EnvSource, runtimeEnv: Runti
   if (env.NOTICE_SMTP_FROM) s.notices.smtp.from = env.NOTICE_SMTP_FROM;
   if (env.NOTICE_SMTP_CA_FILE) s.notices.smtp.caFile = env.NOTICE_SMTP_CA_FILE;
   if (env.NOTICE_WEBHOOK_URL) s.notices.webhook.url = env.NOTICE_WEBHOOK_URL;
-  if (env.CORE_BANKING_CONNECTOR) s.coreBanking.connector = env.CORE_BANKING_CONNECTOR as 'demo' | 'http';
+  if (env.CORE_BANKING_CONNECTOR)
+    s.coreBanking.connector = oneOf(env.CORE_BANKING_CONNECTOR, CONNECTORS, 'coreBanking.connector', source);
   if (env.CORE_BANKING_URL) s.coreBanking.http.baseUrl = env.CORE_BANKING_URL;
   if (env.CORE_BANKING_CA_FILE) s.coreBanking.http.caFile = env.CORE_BANKING_CA_FILE;
   if (env.CORE_BANKING_CERT_FILE) s.coreBanking.http.certFile = env.CORE_BANKING_CERT_FILE;
