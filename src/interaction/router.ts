@@ -1,6 +1,5 @@
 import { createRouter } from '../http/router.ts';
 import { noStore } from '../http/no-store.ts';
-import type { MessageKey } from '../i18n/index.ts';
 import { identitySteps } from '../web/identity/identity-steps.ts';
 import { formParser } from '../web/parse-form.ts';
 import type { InteractionDeps, InteractionRouteState } from './deps.ts';
@@ -49,7 +48,8 @@ export const interactionRouter = (deps: InteractionDeps) => {
       case 'consent':
         return renderConsentPage(deps, ctx);
       case 'ineligible':
-        return renderIneligiblePage(deps, ctx, `ineligible.${state.ineligibleReason}` as MessageKey);
+        // The eligibility step always names the reason with the step.
+        return renderIneligiblePage(deps, ctx, `ineligible.${state.ineligibleReason ?? 'no_eligible_account'}`);
       default:
         return renderLoginPage(deps, ctx);
     }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { LoginAccountRef } from '../core-banking/port.ts';
+import { ACCOUNT_TYPES, type IneligibilityReason, type LoginAccountRef } from '../core-banking/port.ts';
+import { isRecord } from '../shared/unknown-json.ts';
 import type { Store } from '../store/store.ts';
 
 /**
@@ -16,8 +17,34 @@ export interface InteractionState {
   /** Wrong one-time codes at the code step of this round (back to the start after identityCheck.otpAttempts). */
   otpFailures?: number;
   identifiedAt?: number;
-  ineligibleReason?: string;
+  ineligibleReason?: IneligibilityReason;
 }
+
+const STEPS: readonly unknown[] = ['login', 'otp', 'consent', 'ineligible'] satisfies InteractionStep[];
+const INELIGIBILITY_REASONS: readonly unknown[] = [
+  'customer_restricted',
+  'no_eligible_account',
+] satisfies IneligibilityReason[];
+const ACCOUNT_TYPE_NAMES: readonly unknown[] = ACCOUNT_TYPES;
+
+const isLoginAccountRef = (value: unknown): value is LoginAccountRef =>
+  isRecord(value) &&
+  typeof value.branchCode === 'string' &&
+  ACCOUNT_TYPE_NAMES.includes(value.accountType) &&
+  typeof value.accountNumber === 'string';
+
+const isOptional = (value: unknown, type: 'string' | 'number') => value === undefined || typeof value === type;
+
+/** A state as this module wrote it, member by member. */
+const isInteractionState = (value: unknown): value is InteractionState =>
+  isRecord(value) &&
+  STEPS.includes(value.step) &&
+  typeof value.csrf === 'string' &&
+  (value.loginRef === undefined || isLoginAccountRef(value.loginRef)) &&
+  isOptional(value.customerId, 'string') &&
+  isOptional(value.otpFailures, 'number') &&
+  isOptional(value.identifiedAt, 'number') &&
+  (value.ineligibleReason === undefined || INELIGIBILITY_REASONS.includes(value.ineligibleReason));
 
 const key = (uid: string) => `interaction-state:${uid}`;
 
@@ -25,11 +52,12 @@ export const createInteractionStates = (deps: { store: Store; ttlSeconds: number
   /**
    * The interaction's state. The first page view creates it (with its CSRF token); a post that finds
    * none gets a fresh one that is not kept: its CSRF token matches nothing, so the post is refused
-   * and a refusal changes nothing in the store.
+   * and a refusal changes nothing in the store. A stored state that is not one counts as none.
    */
   async load(uid: string, { create }: { create: boolean }): Promise<InteractionState> {
     const raw = await deps.store.get(key(uid));
-    if (raw) return JSON.parse(raw) as InteractionState;
+    const stored: unknown = raw ? JSON.parse(raw) : undefined;
+    if (isInteractionState(stored)) return stored;
     const fresh: InteractionState = { step: 'login', csrf: randomBytes(24).toString('base64url') };
     if (create) await deps.store.set(key(uid), JSON.stringify(fresh), deps.ttlSeconds);
     return fresh;

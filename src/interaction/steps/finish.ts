@@ -10,11 +10,12 @@ import { rememberReturnAddress, returnAddressOfRequest } from '../return-address
  */
 const endEarlierSession = async (deps: InteractionDeps, request: InteractionRequest) => {
   const { details } = request;
-  const earlier = details.session as { uid?: string } | undefined;
+  const earlier = details.session;
   if (!earlier?.uid) return;
   const session = await deps.provider.Session.findByUid(earlier.uid);
   await session?.destroy();
-  delete earlier.uid;
+  // Leaves the interaction without the ended session, as oidc-provider reads it (its type says uid is always there).
+  Reflect.deleteProperty(earlier, 'uid');
   await details.save(details.exp - Math.floor(Date.now() / 1000));
 };
 
