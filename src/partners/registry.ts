@@ -1,5 +1,8 @@
+import type { SchemaObject } from 'ajv';
+import { createAjv } from '../shared/json-schema.ts';
+import { isRecord } from '../shared/unknown-json.ts';
 import type { Store } from '../store/store.ts';
-import type { Partner, PartnerDefinition } from './schema.ts';
+import { partnerSchema, type Partner, type PartnerDefinition, type PartnerFile } from './schema.ts';
 
 export type PartnerStatus = 'active' | 'suspended';
 
@@ -23,6 +26,35 @@ export interface PartnerView {
 
 const overrideKey = (clientId: string) => `partner:${clientId}`;
 
+// Compiled as a plain schema object; the type it checks is derived from the same schema (FromSchema).
+const plainPartnerSchema: SchemaObject = partnerSchema;
+const validatePartner = createAjv().compile<PartnerFile>(plainPartnerSchema);
+
+/** A definition an operator stored: valid against the partner schema, with the defaults it documents. */
+const isStoredPartner = (value: unknown): value is Partner =>
+  validatePartner(value) &&
+  value.token_endpoint_auth_method !== undefined &&
+  value.status !== undefined &&
+  value.profile !== undefined;
+
+/** An override as setOverride wrote it, member by member. */
+const isPartnerOverride = (value: unknown): value is PartnerOverride =>
+  isRecord(value) &&
+  (value.status === undefined || value.status === 'active' || value.status === 'suspended') &&
+  (value.definition === undefined || isStoredPartner(value.definition)) &&
+  (value.removed === undefined || typeof value.removed === 'boolean') &&
+  typeof value.changedBy === 'string' &&
+  typeof value.reason === 'string' &&
+  typeof value.changedAt === 'number';
+
+/** The stored override; one that is not one fails the lookup rather than be half-applied. */
+const parseOverride = (raw: string, clientId: string): PartnerOverride => {
+  const value: unknown = JSON.parse(raw);
+  if (!isPartnerOverride(value))
+    throw new TypeError(`the store holds no partner override under ${overrideKey(clientId)}`);
+  return value;
+};
+
 /**
  * The partners (API連携事業者): files read at start-up, merged with operators' stored changes
  * read through the store on every lookup, so that a change applies at once on every instance.
@@ -32,11 +64,11 @@ export const createPartnerRegistry = (deps: { store: Store; definitions: readonl
 
   const find = async (clientId: string): Promise<PartnerView | undefined> => {
     const raw = await deps.store.get(overrideKey(clientId));
-    const override = raw === undefined ? undefined : (JSON.parse(raw) as PartnerOverride);
+    const override = raw === undefined ? undefined : parseOverride(raw, clientId);
     const file = files.get(clientId);
     const base = override?.definition ?? file?.partner;
     if (!base || override?.removed) return undefined;
-    const partner = { ...base, status: override?.status ?? base.status } as Partner;
+    const partner: Partner = { ...base, status: override?.status ?? base.status };
     return { partner, source: { file: file?.file, override } };
   };
 
