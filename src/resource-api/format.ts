@@ -25,8 +25,14 @@ export const baseDateTime = (asOf: string) => ({
 });
 
 /** Drops empty values: the standard omits a field rather than sending it empty. */
-export const compact = <T extends Record<string, unknown>>(o: T): T =>
-  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== null && v !== '')) as T;
+export const compact = <T extends Record<string, unknown>>(o: T): Partial<T> => {
+  const out: Partial<T> = {};
+  for (const key in o) {
+    const v = o[key];
+    if (v !== undefined && v !== null && v !== '') out[key] = v;
+  }
+  return out;
+};
 
 export const accountView = (a: Account) =>
   compact({

@@ -22,10 +22,13 @@ export const createPagingKeys = (secret: Buffer) => {
       const expected = Buffer.from(mac(body));
       if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
       try {
-        const [accountId, dateFrom, dateTo, after] = JSON.parse(
-          Buffer.from(body, 'base64url').toString('utf8'),
-        ) as string[];
-        return accountId === scope.accountId && dateFrom === scope.dateFrom && dateTo === scope.dateTo
+        const parsed: unknown = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
+        if (!Array.isArray(parsed)) return undefined;
+        const [accountId, dateFrom, dateTo, after]: unknown[] = parsed;
+        return accountId === scope.accountId &&
+          dateFrom === scope.dateFrom &&
+          dateTo === scope.dateTo &&
+          typeof after === 'string'
           ? after
           : undefined;
       } catch {

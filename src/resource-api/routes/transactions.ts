@@ -24,14 +24,17 @@ export const resolvePeriod = (
   today: string,
   historyMonths: number,
 ) => {
-  for (const name of ['dateFrom', 'dateTo'] as const) {
+  const dateGiven = (name: 'dateFrom' | 'dateTo'): string | undefined => {
     const v = query[name];
     if (v !== undefined && (typeof v !== 'string' || parseIsoDate(v) === undefined))
       throw badRequest('invalid_date', `${name} must be a date (YYYY-MM-DD).`);
-  }
-  const dateFrom = (query.dateFrom as string | undefined) ?? (query.dateTo === undefined ? today : undefined);
+    return v;
+  };
+  const from = dateGiven('dateFrom');
+  const to = dateGiven('dateTo');
+  const dateFrom = from ?? (to === undefined ? today : undefined);
   if (dateFrom === undefined) throw badRequest('invalid_date_range', 'dateTo needs dateFrom.');
-  const dateTo = (query.dateTo as string | undefined) ?? today;
+  const dateTo = to ?? today;
   if (dateFrom > dateTo) throw badRequest('invalid_date_range', 'dateFrom is after dateTo.');
   if (dateTo > today) throw badRequest('invalid_date_range', 'dateTo is after today.');
   const earliest = historyStart(today, historyMonths);
