@@ -169,7 +169,44 @@ describe('suspending and reinstating a partner', () => {
   });
 });
 
-describe('adding and editing partners (admins only)', () => {
+/** Decodes the HTML escapes of a value on the page. */
+const unescape = (text: string) =>
+  text
+    .replaceAll('&quot;', '"')
+    .replaceAll('&#39;', "'")
+    .replaceAll('&lt;', '<')
+    .replaceAll('&gt;', '>')
+    .replaceAll('&amp;', '&');
+
+/** What a browser would post for the partner form as the page shows it (texts, choices, ticked boxes). */
+const formFields = (html: string): Record<string, string | string[]> => {
+  const form = /<form[^>]*class="stack partner-form"[\s\S]*?<\/form>/.exec(html)![0];
+  const fields: Record<string, string | string[]> = {};
+  for (const m of form.matchAll(/<input id="pf-[^"]*" name="([^"]+)" type="(?!checkbox)[^"]*" value="([^"]*)"/g))
+    fields[m[1]] = unescape(m[2]);
+  for (const m of form.matchAll(/<textarea id="pf-[^"]*" name="([^"]+)"[^>]*>([\s\S]*?)<\/textarea>/g))
+    fields[m[1]] = unescape(m[2]);
+  for (const m of form.matchAll(/<select id="pf-[^"]*" name="([^"]+)"[\s\S]*?<\/select>/g))
+    fields[m[1]] = /<option value="([^"]*)" selected>/.exec(m[0])?.[1] ?? '';
+  for (const name of ['scopes', 'accountTypes'])
+    fields[name] = [...form.matchAll(new RegExp(`name="${name}" value="([^"]*)" checked`, 'g'))].map((m) => m[1]);
+  return fields;
+};
+
+/** The partner form's fields for a definition, as an admin would fill them in. */
+const fieldsOf = (definition: Awaited<ReturnType<typeof newPartnerDefinition>>['definition']) => ({
+  clientId: definition.client_id,
+  nameJa: definition.name.ja,
+  nameEn: definition.name.en,
+  redirectUris: definition.redirect_uris.join('\n'),
+  jwks: JSON.stringify(definition.jwks, null, 2),
+  tokenEndpointAuthMethod: definition.token_endpoint_auth_method,
+  scopes: definition.scopes,
+  accountTypes: definition.account_types,
+  profile: 'fapi2',
+});
+
+describe('adding and editing partners by form (admins only)', () => {
   test('a partner added in the console can start a flow at once; its name, markup and all, is shown escaped', async () => {
     const { keys, definition } = await newPartnerDefinition('markup-partner', {
       ja: '<script>alert("ja")</script>',
@@ -177,12 +214,9 @@ describe('adding and editing partners (admins only)', () => {
     });
     const { staff } = await logIn(server, admin);
     const form = await staff.get('/admin/partners/new');
-    expect(form.html).toContain('name="definition"');
-    const saved = await staff.post(
-      '/admin/partners',
-      { definition: JSON.stringify(definition), reason: '新規指定' },
-      form,
-    );
+    expect(form.html).toContain('name="nameJa"');
+    expect(form.html).toContain('name="jwks"');
+    const saved = await staff.post('/admin/partners', { ...fieldsOf(definition), reason: '新規指定' }, form);
     expect(saved.url).toBe(`${server.url}/admin/partners/markup-partner?done=saved`);
     expect(saved.html).not.toContain('<script>alert');
     expect(saved.html).not.toContain('<img src=x');
@@ -194,6 +228,11 @@ describe('adding and editing partners (admins only)', () => {
     const en = await staff.get('/admin/partners/markup-partner?lang=en');
     expect(en.html).toContain('&lt;img src=x onerror=alert(1)&gt;');
     expect(en.html).not.toContain('<img src=x');
+    expect((await server.app.partners.find('markup-partner'))!.partner).toMatchObject({
+      ...definition,
+      status: 'active',
+      profile: 'fapi2',
+    });
 
     const client = await createPartnerClient({
       issuer: server.url,
@@ -209,62 +248,115 @@ describe('adding and editing partners (admins only)', () => {
     ).toMatchObject({ actor: 'test-admin', details: { reason: '新規指定' } });
   });
 
-  test('a definition that fails the partner JSON Schema comes back with its problems and nothing is stored', async () => {
+  test('fields that fail the partner JSON Schema come back in Japanese at each field, values kept, nothing stored', async () => {
     const { staff } = await logIn(server, admin);
     const form = await staff.get('/admin/partners/new');
     const { definition } = await newPartnerDefinition('broken-partner', { ja: '壊れた', en: 'Broken' });
-    const { redirect_uris: _dropped, ...withoutRedirects } = definition;
     const refused = await staff.post(
       '/admin/partners',
-      { definition: JSON.stringify({ ...withoutRedirects, scopes: ['admin:write'] }), reason: 'x' },
+      {
+        ...fieldsOf(definition),
+        redirectUris: 'callback-without-scheme',
+        scopes: ['accounts', 'admin:write'],
+        accountTypes: [],
+        grantLifetimeDays: '0',
+        registrationNumber: '関東財務局第12号',
+        reason: '新規指定',
+      },
       form,
     );
     expect(refused.status).toBe(400);
-    expect(refused.html).toContain('missing required field &quot;redirect_uris&quot;');
-    expect(refused.html).toContain('scopes.0: must be one of');
+    const html = refused.html;
+    expect(html).toContain('リダイレクトURI: https で始まるURLを入力してください');
+    expect(html).toContain('許可するスコープ: 選べない値です');
+    expect(html).toContain('連携できる科目: 1つ以上選んでください');
+    expect(html).toContain('連携の有効期間（日数・任意）: 1以上の整数を入力してください');
+    expect(html).toContain('登録番号（電子決済等代行業）: 「関東財務局長（電代）第12号」の形で入力してください');
+    // Legal details begun are legal details to finish.
+    expect(html).toContain('法人名（日本語）: 入力してください');
+    // No English ajv text anywhere.
+    expect(html).not.toMatch(/must (be|match|have|NOT)|should|missing required|unknown field/);
+    // Next to the field, described and marked invalid; the values as typed.
+    expect(html).toMatch(
+      /<textarea id="pf-redirectUris" name="redirectUris"[^>]*aria-describedby="pf-redirectUris-note pf-redirectUris-error" aria-invalid="true">callback-without-scheme<\/textarea>/,
+    );
+    expect(html).toContain('<p class="field-error" id="pf-redirectUris-error">');
+    expect(html).toContain('name="nameJa" type="text" value="壊れた"');
+    expect(html).toContain('name="clientId" type="text" value="broken-partner"');
+    expect(html).toContain('value="新規指定"');
+    expect(html).toContain('<a href="#pf-redirectUris">');
     expect(await server.app.partners.find('broken-partner')).toBeUndefined();
-    const notJson = await staff.post('/admin/partners', { definition: '{ not json', reason: 'x' }, form);
+
+    const notJson = await staff.post(
+      '/admin/partners',
+      { ...fieldsOf(definition), jwks: '{ not json', reason: 'x' },
+      form,
+    );
     expect(notJson.status).toBe(400);
-    expect(notJson.html).toContain('JSONとして読み取れません');
+    expect(notJson.html).toContain('公開鍵（JWKS・JSON）: JSONとして読み取れません');
+    expect(notJson.html).toContain('{ not json</textarea>');
+    expect(await server.app.partners.find('broken-partner')).toBeUndefined();
+
+    const both = await staff.post(
+      '/admin/partners',
+      { ...fieldsOf(definition), jwksUri: 'https://broken.example/jwks', reason: 'x' },
+      form,
+    );
+    expect(both.html).toContain(
+      '公開鍵のURL（jwks_uri）: 公開鍵（JWKS）と公開鍵のURLは、どちらか一方だけにしてください',
+    );
+    const noReason = await staff.post('/admin/partners', { ...fieldsOf(definition), reason: ' ' }, form);
+    expect(noReason.status).toBe(400);
+    expect(noReason.html).toContain('理由（必須）: 入力してください');
+    expect(noReason.html).toContain('name="nameJa" type="text" value="壊れた"');
+    expect(await server.app.partners.find('broken-partner')).toBeUndefined();
+
+    const english = await staff.post(
+      '/admin/partners?lang=en',
+      { ...fieldsOf(definition), redirectUris: 'nope', reason: 'x' },
+      await staff.get('/admin/partners/new?lang=en'),
+    );
+    expect(english.html).toContain('Redirect URIs: enter a URL starting with https');
   });
 
-  test("an internal client's id cannot be taken by a partner", async () => {
+  test("an internal client's id cannot be taken by a partner, nor an existing partner's", async () => {
     const { staff } = await logIn(server, admin);
     const form = await staff.get('/admin/partners/new');
     const { definition } = await newPartnerDefinition('bank-admin-system', { ja: '偽', en: 'Fake' });
-    const refused = await staff.post('/admin/partners', { definition: JSON.stringify(definition), reason: 'x' }, form);
+    const refused = await staff.post('/admin/partners', { ...fieldsOf(definition), reason: 'x' }, form);
     expect(refused.status).toBe(409);
+    expect(refused.html).toContain('クライアントID: 当組合の内部システムのクライアントIDです');
     expect(await server.app.partners.find('bank-admin-system')).toBeUndefined();
+    const taken = await staff.post(
+      '/admin/partners',
+      { ...fieldsOf({ ...definition, client_id: 'demo-kakeibo' }), reason: 'x' },
+      form,
+    );
+    expect(taken.status).toBe(409);
+    expect(taken.html).toContain('クライアントID: このクライアントIDの提携先はすでにあります');
   });
 
-  test('an admin edits a file-defined partner: the stored definition wins and the page says so', async () => {
+  test('an admin edits a file-defined partner: the form holds its definition, the stored one wins and the page says so', async () => {
+    const before = (await server.app.partners.find('demo-kaikei'))!.partner;
     const { staff } = await logIn(server, admin);
     const edit = await staff.get('/admin/partners/demo-kaikei/edit');
-    const current = JSON.parse(
-      /<textarea[^>]*name="definition"[^>]*>([\s\S]*?)<\/textarea>/
-        .exec(edit.html)![1]
-        .replaceAll('&quot;', '"')
-        .replaceAll('&amp;', '&')
-        .replaceAll('&#39;', "'")
-        .replaceAll('&lt;', '<')
-        .replaceAll('&gt;', '>'),
-    );
+    expect(edit.html).not.toContain('name="clientId"');
+    const fields = formFields(edit.html);
+    expect(fields).toMatchObject({ nameJa: before.name.ja, grantLifetimeDays: '30', scopes: before.scopes });
     const saved = await staff.post(
       '/admin/partners/demo-kaikei',
-      {
-        definition: JSON.stringify({
-          ...current,
-          name: { ja: 'デモ会計クラウド（新）', en: 'Demo Accounting Cloud (new)' },
-        }),
-        reason: '名称変更の届出',
-      },
+      { ...fields, nameJa: 'デモ会計クラウド（新）', reason: '名称変更の届出' },
       edit,
     );
     expect(saved.html).toContain('提携先の定義を保存しました');
     expect(saved.html).toContain('デモ会計クラウド（新）');
     expect(saved.html).toContain('test-admin が定義を保存（理由: 名称変更の届出）');
     expect(saved.html).toContain('config/demo/partners/demo-kaikei.json の定義');
-    expect((await server.app.partners.find('demo-kaikei'))!.partner.name.ja).toBe('デモ会計クラウド（新）');
+    // Everything but the name as it was: the form round-trips the definition.
+    expect((await server.app.partners.find('demo-kaikei'))!.partner).toEqual({
+      ...before,
+      name: { ...before.name, ja: 'デモ会計クラウド（新）' },
+    });
   });
 
   test('an operator cannot add or edit partners (403, and no link to)', async () => {
@@ -274,9 +366,7 @@ describe('adding and editing partners (admins only)', () => {
     expect((await staff.get('/admin/partners/new')).status).toBe(403);
     const page = await staff.get('/admin/partners/demo-kaikei');
     const { definition } = await newPartnerDefinition('operator-partner', { ja: 'x', en: 'x' });
-    expect(
-      (await staff.post('/admin/partners', { definition: JSON.stringify(definition), reason: 'x' }, page)).status,
-    ).toBe(403);
+    expect((await staff.post('/admin/partners', { ...fieldsOf(definition), reason: 'x' }, page)).status).toBe(403);
     expect(await server.app.partners.find('operator-partner')).toBeUndefined();
   });
 });

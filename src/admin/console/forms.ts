@@ -101,14 +101,43 @@ export const unlockFormSchema = {
 } as const;
 export type UnlockForm = FromSchema<typeof unlockFormSchema>;
 
-export const partnerFormSchema = {
-  $id: 'admin-partner-form',
+/** A text of the partner form: its shape is the partner JSON Schema's to judge, at the field. */
+const partnerText = (maxLength: number) => ({ type: 'string', maxLength }) as const;
+const partnerChoices = { type: 'array', maxItems: 20, items: { type: 'string', maxLength: 64 } } as const;
+
+/** The partner form's fields (src/admin/console/partner-form.ts); `clientId` only when adding. */
+export const partnerFieldsFormSchema = {
+  $id: 'admin-partner-fields-form',
   type: 'object',
   additionalProperties: false,
-  required: ['csrf', 'definition', 'reason'],
-  properties: { csrf, definition: { type: 'string', minLength: 2, maxLength: 15000 }, reason: reasonField },
+  required: ['csrf', 'reason'],
+  properties: {
+    csrf,
+    reason: reasonField,
+    clientId: partnerText(100),
+    nameJa: partnerText(200),
+    nameEn: partnerText(200),
+    legalNameJa: partnerText(400),
+    legalNameEn: partnerText(400),
+    registrationNumber: partnerText(100),
+    contactUrl: partnerText(2000),
+    contactPhone: partnerText(30),
+    privacyPolicyUrl: partnerText(2000),
+    redirectUris: partnerText(20000),
+    scopes: partnerChoices,
+    accountTypes: partnerChoices,
+    grantLifetimeDays: partnerText(20),
+    eventEndpoint: partnerText(2000),
+    jwks: partnerText(15000),
+    jwksUri: partnerText(2000),
+    tokenEndpointAuthMethod: partnerText(64),
+    tlsClientAuthSubjectDn: partnerText(1000),
+    profile: partnerText(20),
+  },
 } as const;
-export type PartnerForm = FromSchema<typeof partnerFormSchema>;
+export type PartnerFieldsForm = FromSchema<typeof partnerFieldsFormSchema>;
+/** Fields that may repeat (check boxes). */
+export const PARTNER_FORM_ARRAYS = ['scopes', 'accountTypes'];
 
 const message = staffTextSchema;
 export const restrictionFormSchema = {

@@ -52,5 +52,5 @@ export const createAdminOperations = (deps: OperationsDeps) => {
 };
 
 export type AdminOperations = ReturnType<typeof createAdminOperations>;
-export { OperationError } from './errors.ts';
+export { OperationError, type FieldProblem } from './errors.ts';
 export type { Actor } from './staff-action.ts';

@@ -6,7 +6,7 @@ import { partnerSchema, type Partner, type PartnerFile } from '../../partners/sc
 import type { PartnerStatusCache } from '../../partners/status-cache.ts';
 import type { Linkages } from '../../grants/linkages.ts';
 import type { Clock } from '../../shared/clock.ts';
-import { OperationError } from './errors.ts';
+import { OperationError, type FieldProblem } from './errors.ts';
 import { recordStaffAction, type Actor } from './staff-action.ts';
 
 /**
@@ -47,6 +47,7 @@ export const createPartnerOperations = (deps: {
         'invalid_request',
         'The partner definition does not match the partner JSON Schema.',
         problems,
+        validate.errors ?? [],
       );
     }
     // The defaults the schema documents (ajv fills them in too): a definition stored here always has them.
@@ -57,6 +58,11 @@ export const createPartnerOperations = (deps: {
       profile: copy.profile ?? 'fapi2',
     };
   };
+
+  /** A rule of this operation (not of the schema) broken at one field. */
+  const rule = (instancePath: string, keyword: string, params: Record<string, unknown> = {}): FieldProblem[] => [
+    { instancePath, schemaPath: '', keyword, params },
+  ];
 
   const setStatus = async (clientId: string, status: PartnerStatus, reason: string, actor: Actor) => {
     const view = await existing(clientId);
@@ -82,6 +88,11 @@ export const createPartnerOperations = (deps: {
     find: (clientId: string) => deps.partners.find(clientId),
     view: existing,
 
+    /** What the partner schema finds wrong with a definition (nothing when it passes); nothing is saved. */
+    check(definition: unknown): FieldProblem[] {
+      return validate(structuredClone(definition)) ? [] : [...(validate.errors ?? [])];
+    },
+
     /** Adds a partner (`create`) or replaces an existing one's definition; its suspension, if any, stays. */
     async save(
       clientId: string,
@@ -96,17 +107,32 @@ export const createPartnerOperations = (deps: {
           'invalid_request',
           'client_id in the definition differs from the partner being saved.',
           [`client_id: must be "${clientId}"`],
+          rule('/client_id', 'const', { allowedValue: clientId }),
         );
       if (deps.internalClientIds.has(clientId))
-        throw new OperationError('conflict', "This client_id belongs to one of the bank's internal clients.");
+        throw new OperationError(
+          'conflict',
+          "This client_id belongs to one of the bank's internal clients.",
+          [],
+          rule('/client_id', 'internal'),
+        );
       // The same rule the start-up check applies to partner files (src/config/load-config.ts).
       if (partner.token_endpoint_auth_method !== 'private_key_jwt' && !deps.mtlsEnabled) {
-        throw new OperationError('invalid_request', 'mTLS client authentication is off on this server.', [
-          `token_endpoint_auth_method: "${partner.token_endpoint_auth_method}" needs mTLS, which is off`,
-        ]);
+        throw new OperationError(
+          'invalid_request',
+          'mTLS client authentication is off on this server.',
+          [`token_endpoint_auth_method: "${partner.token_endpoint_auth_method}" needs mTLS, which is off`],
+          rule('/token_endpoint_auth_method', 'mtlsOff'),
+        );
       }
       const view = await deps.partners.find(clientId);
-      if (options.create && view) throw new OperationError('conflict', 'A partner with this client_id already exists.');
+      if (options.create && view)
+        throw new OperationError(
+          'conflict',
+          'A partner with this client_id already exists.',
+          [],
+          rule('/client_id', 'taken'),
+        );
       if (!options.create && !view) throw new OperationError('not_found', 'No partner has this client_id.');
       await deps.partners.setOverride(clientId, {
         ...(view?.source.override?.status ? { status: view.source.override.status } : {}),

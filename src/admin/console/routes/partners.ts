@@ -1,101 +1,149 @@
 import type { Context, Middleware } from 'koa';
 import { ACCOUNT_TYPES } from '../../../core-banking/port.ts';
-import { OperationError } from '../../operations/index.ts';
-import type { ConsoleRouter, ConsoleDeps, SignedInRequest } from '../deps.ts';
+import { PARTNER_SCOPES } from '../../../partners/schema.ts';
+import { OperationError, type FieldProblem } from '../../operations/index.ts';
+import { signedInRequest, type ConsoleRouter, type ConsoleDeps } from '../deps.ts';
 import {
   bulkFormSchema,
   confirmedFormSchema,
-  partnerFormSchema,
+  PARTNER_FORM_ARRAYS,
+  partnerFieldsFormSchema,
   reasonFormSchema,
   type BulkForm,
   type ConfirmedForm,
-  type PartnerForm,
+  type PartnerFieldsForm,
   type ReasonForm,
 } from '../forms.ts';
+import {
+  definitionOf,
+  formErrorsOf,
+  labelKeyOf,
+  newPartnerValues,
+  valuesOfForm,
+  valuesOfPartner,
+  type PartnerFormErrors,
+  type PartnerFormValues,
+} from '../partner-form.ts';
 import { redirectDone, renderPage } from '../pages.ts';
 import { consoleForms } from '../steps/parse-form.ts';
 import { confirmFirst } from '../steps/confirm-first.ts';
 import { confirmations } from '../confirmations.ts';
 import { requirePermission } from '../steps/require-permission.ts';
-import { jsonTooDeep } from '../../../http/json-depth.ts';
 
-/** What a new partner's form starts from: the shape of a partner file. */
-const NEW_PARTNER_TEMPLATE = {
-  client_id: '',
-  name: { ja: '', en: '' },
-  redirect_uris: ['https://'],
-  jwks_uri: 'https://',
-  token_endpoint_auth_method: 'private_key_jwt',
-  scopes: ['openid', 'offline_access', 'accounts', 'deposits', 'time_deposits'],
-  account_types: [...ACCOUNT_TYPES],
-  status: 'active',
-  profile: 'fapi2',
+/** What a new partner's form starts from: the usual scopes, every account type. */
+const NEW_PARTNER_SCOPES = ['openid', 'offline_access', 'accounts', 'deposits', 'time_deposits'];
+const AUTH_METHODS = ['private_key_jwt', 'tls_client_auth', 'self_signed_tls_client_auth'];
+const PROFILES = ['fapi2', 'legacy'];
+
+/** The posted texts and boxes as the page shows them again, whether or not the form matched. */
+const postedValues = (posted: Record<string, unknown>): PartnerFieldsForm => {
+  const form: PartnerFieldsForm = { csrf: '', reason: '' };
+  for (const [name, value] of Object.entries(posted)) {
+    if (name === 'scopes' || name === 'accountTypes') {
+      form[name] = (Array.isArray(value) ? value : [value]).filter((v) => typeof v === 'string');
+    } else if (
+      name !== 'csrf' &&
+      name !== 'reason' &&
+      typeof value === 'string' &&
+      name in partnerFieldsFormSchema.properties
+    ) {
+      Object.assign(form, { [name]: value.slice(0, 20000) });
+    }
+  }
+  return form;
 };
 
 /** Partners: list, one partner's state (and why), its linkages; add, edit, suspend, reinstate, remove. */
 export const partnerRoutes = (router: ConsoleRouter, deps: ConsoleDeps, signedIn: Middleware) => {
   const parseForm = consoleForms(deps);
   const confirm = confirmations(deps);
-  const request = (ctx: Context): SignedInRequest => ctx.state.console;
+  const request = (ctx: Context) => signedInRequest(ctx.state.console);
   const path = (clientId: string) => `/admin/partners/${encodeURIComponent(clientId)}`;
 
   const showForm = (
     ctx: Context,
-    options: { clientId?: string; definition: string; problems?: string[]; status?: number },
-  ) =>
-    renderPage(
+    options: {
+      clientId?: string;
+      values: PartnerFormValues;
+      errors?: PartnerFormErrors;
+      formInvalid?: boolean;
+      status?: number;
+    },
+  ) => {
+    const errors = options.errors ?? { fields: {}, general: [] };
+    const at = request(ctx).at;
+    // The summary above the form: each field's messages, linked to the field.
+    const summary = Object.entries(errors.fields).flatMap(([field, messages]) =>
+      (messages ?? []).map((message) => ({ href: `#pf-${field}`, message })),
+    );
+    const reasonMissing =
+      options.formInvalid && !(typeof ctx.state.posted?.reason === 'string' && ctx.state.posted.reason.trim());
+    return renderPage(
       deps,
       ctx,
       'partner-form',
       {
         clientId: options.clientId,
-        definition: options.definition,
-        problems: options.problems ?? [],
+        values: options.values,
+        errors: errors.fields,
+        general: [...errors.general, ...(options.formInvalid && !reasonMissing ? [at('partnerForm.error.form')] : [])],
+        summary,
+        reasonError: reasonMissing ? at('partnerForm.error.required', { label: at('field.reason') }) : undefined,
+        label: (field: Parameters<typeof labelKeyOf>[0]) => at(labelKeyOf(field)),
+        scopeChoices: PARTNER_SCOPES,
+        accountTypeChoices: ACCOUNT_TYPES,
+        authMethods: AUTH_METHODS,
+        profiles: PROFILES,
         reason: typeof ctx.state.posted?.reason === 'string' ? ctx.state.posted.reason : '',
       },
       options.clientId
         ? { titleKey: 'partnerForm.edit', titleVars: { clientId: options.clientId }, status: options.status }
         : { titleKey: 'partnerForm.new', status: options.status },
     );
+  };
 
-  /** Saves the posted definition; a definition that is not JSON or fails the schema comes back with its problems. */
+  /** The partner being edited (undefined when adding). */
+  const editing = async (ctx: Context, create: boolean) =>
+    create ? undefined : (await deps.ops.partners.view(ctx.params.clientId)).partner;
+
+  /** A form that does not match its own schema (a field far too long, a reason left blank) comes back as it was. */
+  const formInvalid = (create: boolean): Parameters<typeof parseForm>[1] => ({
+    arrays: PARTNER_FORM_ARRAYS,
+    onInvalid: async (ctx) => {
+      const base = await editing(ctx, create);
+      return showForm(ctx, {
+        clientId: base?.client_id,
+        values: valuesOfForm(postedValues(ctx.state.posted)),
+        formInvalid: true,
+        status: 400,
+      });
+    },
+  });
+
+  /** Saves the posted fields as a definition; one that fails the schema comes back with each problem at its field. */
   const save =
     (create: boolean): Middleware =>
     async (ctx) => {
-      const form: PartnerForm = ctx.state.form;
-      const clientId = create ? undefined : ctx.params.clientId;
-      let definition: unknown;
-      try {
-        // Too deep counts as not JSON: nothing may walk a 20,000-deep array.
-        if (jsonTooDeep(form.definition)) throw new Error('too deep');
-        definition = JSON.parse(form.definition);
-      } catch {
-        return showForm(ctx, {
-          clientId,
-          definition: form.definition,
-          problems: [request(ctx).at('partnerForm.notJson')],
-          status: 400,
+      const form: PartnerFieldsForm = ctx.state.form;
+      const base = await editing(ctx, create);
+      const values = valuesOfForm(form);
+      const clientId = base?.client_id ?? values.clientId.trim();
+      const { definition, problems } = definitionOf(values, clientId, base);
+      const refuse = (found: FieldProblem[], status: number) =>
+        showForm(ctx, {
+          clientId: base?.client_id,
+          values,
+          errors: formErrorsOf(found, request(ctx).at),
+          status,
         });
-      }
-      const given =
-        typeof definition === 'object' && definition !== null && 'client_id' in definition
-          ? definition.client_id
-          : undefined;
-      const id = clientId ?? (typeof given === 'string' ? given : '');
+      if (problems.length) return refuse([...problems, ...deps.ops.partners.check(definition)], 400);
       try {
-        await deps.ops.partners.save(id, definition, form.reason, request(ctx).actor, { create });
+        await deps.ops.partners.save(clientId, definition, form.reason, request(ctx).actor, { create });
       } catch (e) {
-        if (e instanceof OperationError && e.code !== 'not_found') {
-          return showForm(ctx, {
-            clientId,
-            definition: form.definition,
-            problems: e.problems.length ? e.problems : [e.message],
-            status: e.status,
-          });
-        }
+        if (e instanceof OperationError && e.code !== 'not_found' && e.fields.length) return refuse(e.fields, e.status);
         throw e;
       }
-      redirectDone(ctx, path(id), 'saved');
+      redirectDone(ctx, path(clientId), 'saved');
     };
 
   router.get('/partners', signedIn, requirePermission(deps, 'partners.read'), async (ctx) => {
@@ -115,14 +163,14 @@ export const partnerRoutes = (router: ConsoleRouter, deps: ConsoleDeps, signedIn
   });
 
   router.get('/partners/new', signedIn, requirePermission(deps, 'partners.edit'), (ctx) =>
-    showForm(ctx, { definition: JSON.stringify(NEW_PARTNER_TEMPLATE, null, 2) }),
+    showForm(ctx, { values: newPartnerValues(NEW_PARTNER_SCOPES, ACCOUNT_TYPES) }),
   );
 
   router.post(
     '/partners',
     signedIn,
     requirePermission(deps, 'partners.edit'),
-    parseForm(partnerFormSchema),
+    parseForm(partnerFieldsFormSchema, formInvalid(true)),
     save(true),
   );
 
@@ -145,14 +193,14 @@ export const partnerRoutes = (router: ConsoleRouter, deps: ConsoleDeps, signedIn
 
   router.get('/partners/:clientId/edit', signedIn, requirePermission(deps, 'partners.edit'), async (ctx) => {
     const view = await deps.ops.partners.view(ctx.params.clientId);
-    showForm(ctx, { clientId: view.partner.client_id, definition: JSON.stringify(view.partner, null, 2) });
+    showForm(ctx, { clientId: view.partner.client_id, values: valuesOfPartner(view.partner) });
   });
 
   router.post(
     '/partners/:clientId',
     signedIn,
     requirePermission(deps, 'partners.edit'),
-    parseForm(partnerFormSchema),
+    parseForm(partnerFieldsFormSchema, formInvalid(false)),
     save(false),
   );
 
