@@ -85,4 +85,9 @@ test("an event's details read as words: the ending reason and the scopes labelle
     '理由: 契約終了',
     'unknownName: {"a":1}',
   ]);
+  // What the provider and the notifier record: the token's type, its expiry (UTC in the trail), the notice sent.
+  expect(
+    detailLines({ type: 'access_token', grantType: 'refresh_token', expiresAt: '2026-12-01T15:30:09.000Z' }),
+  ).toEqual(['種類: アクセストークン', '発行の方法: 更新トークン', '有効期限: 2026-12-02 00:30:09（日本時間）']);
+  expect(detailLines({ notice: 'linkage.created' })).toEqual(['通知の内容: 連携の開始']);
 });

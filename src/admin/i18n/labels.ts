@@ -1,6 +1,7 @@
 import type { GrantEnding } from '../../grants/revocation.ts';
 import type { Locale } from '../../i18n/index.ts';
 import { PARTNER_SCOPES } from '../../partners/schema.ts';
+import { formatJst } from '../console/format.ts';
 
 /**
  * Staff read words, not codes: scopes, how a linkage ended, audit event kinds, the names in an
@@ -120,7 +121,27 @@ const DETAIL_NAMES: Labels = {
   status: { ja: '状態', en: 'Status' },
   route: { ja: 'API', en: 'Route' },
   method: { ja: 'メソッド', en: 'Method' },
+  notice: { ja: '通知の内容', en: 'Notice' },
+  noticeId: { ja: '通知ID', en: 'Notice id' },
+  channel: { ja: '通知の経路', en: 'Channel' },
+  consentId: { ja: '同意ID', en: 'Consent id' },
+  expiresAt: { ja: '有効期限', en: 'Expires' },
+  jtiSha256: { ja: 'トークンの識別子（ハッシュ）', en: 'Token id (hash)' },
+  type: { ja: '種類', en: 'Type' },
+  grantType: { ja: '発行の方法', en: 'Grant type' },
+  accountIds: { ja: '口座', en: 'Accounts' },
 };
+
+/** Codes that stand as values in an event's details: what was issued, and how. */
+const DETAIL_VALUES: Labels = {
+  authorization_code: { ja: '認可コード', en: 'Authorization code' },
+  access_token: { ja: 'アクセストークン', en: 'Access token' },
+  refresh_token: { ja: '更新トークン', en: 'Refresh token' },
+  client_credentials: { ja: 'クライアント認証のみ', en: 'Client credentials' },
+};
+
+// A time as the trail writes one (ISO 8601 in UTC): shown in Japan time like every other.
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 
 /** What a code without a label reads as, with the code beside it. */
 const GENERIC = {
@@ -147,7 +168,12 @@ export const labelsFor = (locale: Locale) => {
     if ((name === 'scopes' || name === 'scope') && typeof value === 'string')
       return list(locale, value.split(' ').filter(Boolean).map(scopeLabel));
     if (name === 'scopes' && Array.isArray(value)) return list(locale, value.map(String).map(scopeLabel));
-    if (name === 'kind' && typeof value === 'string' && has(KINDS, value)) return kindLabel(value);
+    if ((name === 'kind' || name === 'notice') && typeof value === 'string' && has(KINDS, value))
+      return kindLabel(value);
+    if ((name === 'type' || name === 'grantType') && typeof value === 'string' && has(DETAIL_VALUES, value))
+      return DETAIL_VALUES[value][locale];
+    if (typeof value === 'string' && ISO_TIME.test(value))
+      return `${formatJst(Date.parse(value))}（${locale === 'ja' ? '日本時間' : 'JST'}）`;
     return typeof value === 'string' ? value : JSON.stringify(value);
   };
   return {
