@@ -9,7 +9,8 @@
 // bench/last-run.json), BENCH_PROFILE (a directory: the real server runs under --cpu-prof and
 // writes its profile there on exit), BENCH_POSTGRES=0 (no record store), BENCH_DATABASE_OWNER_URL
 // (a PostgreSQL to create the bench's database on instead of a private server), BENCH_SMOKE=1 (a
-// few seconds, what npm test runs: the harness works, nothing is judged).
+// few seconds, what npm test runs: the harness works, nothing is judged), BENCH_V8 (V8 flags for
+// every side alike, e.g. "--max-semi-space-size=16").
 import { mkdtempSync, writeFileSync, existsSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';

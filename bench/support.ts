@@ -175,6 +175,12 @@ export interface NodeProcess {
 
 const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim() || 100);
 
+/**
+ * BENCH_V8: V8 flags given to every side alike (say `--max-semi-space-size=16`, to see how much of
+ * a side's RSS is V8's young generation, which grows to 134 MB on this machine by default).
+ */
+const SHARED_V8_FLAGS = (process.env.BENCH_V8 ?? '').split(' ').filter(Boolean);
+
 /** The same runtime and flags on every side: Node 24 with type stripping, nothing else but `extra`. */
 export const startNode = (
   name: string,
@@ -183,7 +189,13 @@ export const startNode = (
 ): NodeProcess => {
   const child = spawn(
     process.execPath,
-    ['--experimental-strip-types', '--no-warnings=ExperimentalWarning', ...(options.nodeArgs ?? []), script],
+    [
+      '--experimental-strip-types',
+      '--no-warnings=ExperimentalWarning',
+      ...SHARED_V8_FLAGS,
+      ...(options.nodeArgs ?? []),
+      script,
+    ],
     { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const lines: string[] = [];
