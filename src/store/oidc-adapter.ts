@@ -77,10 +77,11 @@ const parseKey = (key: string): GrantToken | undefined => {
   return { model: match[1], id };
 };
 
+// Untyped library boundary: the JSON object oidc-provider gave upsert, handed back to it as its
+// loosely typed AdapterPayload (every member optional, shaped by the model). Outside this module,
+// the readers of a payload check the members they use (web/tokens/token-request.ts's guards).
 const parsePayload = (raw: string | undefined): AdapterPayload | undefined =>
-  // Untyped library boundary: the JSON object oidc-provider gave upsert, handed back to it as its
-  // loosely typed AdapterPayload (every member optional, shaped by the model). Outside this module,
-  // the readers of a payload check the members they use (web/tokens/token-request.ts's guards).
+  // eslint-disable-next-line @typescript-eslint/consistent-type-assertions -- oidc-provider's own model, handed back
   raw === undefined ? undefined : (JSON.parse(raw) as AdapterPayload);
 
 /**
