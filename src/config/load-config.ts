@@ -314,6 +314,9 @@ const loadPartners = (
   return [...byId.values()];
 };
 
+/** The issuer of config/default.json and of the schema's default. */
+const DEFAULT_LOCAL_ISSUER = 'http://localhost:3000';
+
 /**
  * A variable that names one of a setting's values (its schema's enum), refused as the settings'
  * validation after the overrides would refuse it.
@@ -328,6 +331,10 @@ const applyEnvOverrides = (settings: Settings, env: EnvSource, runtimeEnv: Runti
   const s = settings;
   if (env.PORT !== undefined) s.server.port = Number(env.PORT);
   if (env.ISSUER) s.server.issuer = env.ISSUER;
+  // `PORT=3001 npm start` on a workstation: the shipped issuer follows the port, or every redirect,
+  // discovery URL and the console would point at port 3000. Any issuer set on purpose stays.
+  else if (env.PORT !== undefined && s.server.issuer === DEFAULT_LOCAL_ISSUER)
+    s.server.issuer = `http://localhost:${s.server.port}`;
   if (env.TRUST_PROXY) s.server.trustProxy = env.TRUST_PROXY === 'true' || env.TRUST_PROXY === '1';
   if (env.INSTANCE_NAME) s.server.instanceName = env.INSTANCE_NAME;
   if (env.REDIS_URL) s.store.redisUrl = env.REDIS_URL;

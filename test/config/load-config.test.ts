@@ -87,6 +87,22 @@ describe('the settings overlay (CONFIG_FILE)', () => {
   });
 });
 
+describe('the issuer on a workstation', () => {
+  const issuerOf = (env: Record<string, string>) => loadConfig({ NODE_ENV: 'test', ...env }, ROOT).settings.server;
+
+  test('follows PORT while it is the shipped default, and stays as set otherwise', () => {
+    expect(issuerOf({})).toMatchObject({ port: 3000, issuer: 'http://localhost:3000' });
+    expect(issuerOf({ PORT: '3001' })).toMatchObject({ port: 3001, issuer: 'http://localhost:3001' });
+    expect(issuerOf({ PORT: '3001', ISSUER: 'https://auth.example.jp' })).toMatchObject({
+      port: 3001,
+      issuer: 'https://auth.example.jp',
+    });
+    const overlay = join(partners.dir, 'overlay.json');
+    writeFileSync(overlay, JSON.stringify({ server: { issuer: 'https://renkei.example.jp' } }));
+    expect(issuerOf({ PORT: '3001', CONFIG_FILE: overlay }).issuer).toBe('https://renkei.example.jp');
+  });
+});
+
 describe('the committed demo keys are refused in production', () => {
   const DEMO_KEYS_MESSAGE =
     'these are the committed demo keys, which anyone can read: refusing to start with NODE_ENV=production.';
