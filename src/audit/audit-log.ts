@@ -16,6 +16,8 @@ export interface AuditFilter {
   result?: string;
   /** The client's address as the server saw it (details.ip). */
   sourceAddress?: string;
+  /** The request id the answer carried (X-Request-Id). */
+  requestId?: string;
   /** An exact kind ("data.access"), or a family ending in "." or ".*" ("identity_check."). */
   kind?: string;
   /** ms since the epoch, inclusive. */

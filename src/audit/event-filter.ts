@@ -51,6 +51,7 @@ export async function* matchingEvents(store: Store, filter: AuditFilter): AsyncG
     if (filter.grantId !== undefined && grantId !== filter.grantId) continue;
     if (filter.result !== undefined && event.result !== filter.result) continue;
     if (filter.sourceAddress !== undefined && event.details?.ip !== filter.sourceAddress) continue;
+    if (filter.requestId !== undefined && event.requestId !== filter.requestId) continue;
     yield event;
     yielded += 1;
     if (filter.limit !== undefined && yielded >= filter.limit) return;

@@ -36,6 +36,7 @@ export const matches = (filter: AuditSearch, event: RecordedAuditEvent, customer
   if (filter.grantId !== undefined && grantIdOfEvent(event) !== filter.grantId) return false;
   if (filter.result !== undefined && event.result !== filter.result) return false;
   if (filter.sourceAddress !== undefined && sourceAddressOf(event) !== filter.sourceAddress) return false;
+  if (filter.requestId !== undefined && event.requestId !== filter.requestId) return false;
   if (filter.kind !== undefined) {
     const k = kindPrefix(filter.kind);
     if ('exact' in k ? event.kind !== k.exact : !event.kind.startsWith(k.prefix)) return false;

@@ -67,6 +67,7 @@ const where = (filter: AuditSearch, params: unknown[]): string[] => {
   if (filter.grantId !== undefined) add('grant_id = ?', filter.grantId);
   if (filter.result !== undefined) add('result = ?', filter.result);
   if (filter.sourceAddress !== undefined) add('source_address = ?', filter.sourceAddress);
+  if (filter.requestId !== undefined) add('request_id = ?', filter.requestId);
   if (filter.from !== undefined) add('time >= ?', new Date(filter.from));
   if (filter.to !== undefined) add('time < ?', new Date(filter.to));
   if (filter.kind !== undefined) {
@@ -153,14 +154,15 @@ export const createPostgresRecordStore = (options: PostgresRecordStoreOptions): 
             e.partnerId ?? null,
             grantIdOfEvent(e) ?? null,
             sourceAddressOf(e) ?? null,
+            e.requestId ?? null,
             bodies?.[i + k] ?? JSON.stringify(e),
           );
-          return `(${Array.from({ length: 13 }, (_, k) => `$${base + k + 1}`).join(',')})`;
+          return `(${Array.from({ length: 14 }, (_, k) => `$${base + k + 1}`).join(',')})`;
         });
         await query(
           `INSERT INTO records.audit_events
              (time, id, chain, seq, instance, kind, result, actor, customer_id, partner_id, grant_id,
-              source_address, body)
+              source_address, request_id, body)
            VALUES ${values.join(',')} ON CONFLICT DO NOTHING`,
           params,
         );

@@ -68,6 +68,8 @@ export interface AuditSearch {
   result?: string;
   /** The client's address as the server saw it. */
   sourceAddress?: string;
+  /** The request id the answer carried (X-Request-Id): every event of that request. */
+  requestId?: string;
   /** ms since the epoch, inclusive. */
   from?: number;
   /** ms since the epoch, exclusive. */

@@ -77,6 +77,7 @@ describe.each(subjects)('record store contract: $name', (subject) => {
         kind: 'identity_check.failure',
         result: 'failure',
         customerId: 'c2',
+        requestId: 'req-attack-1',
         details: { ip: '192.0.2.7' },
       }),
     );
@@ -86,6 +87,7 @@ describe.each(subjects)('record store contract: $name', (subject) => {
         kind: 'identity_check.locked',
         result: 'denied',
         customerId: 'c2',
+        requestId: 'req-attack-1',
         details: { ip: '192.0.2.7' },
       }),
     );
@@ -124,7 +126,7 @@ describe.each(subjects)('record store contract: $name', (subject) => {
     expect(events).toEqual([all[all.length - 2]]);
   });
 
-  it('filters by customer, partner, grant, kind (exact and family), result, source address and time', async () => {
+  it('filters by customer, partner, grant, kind (exact and family), result, source address, request id and time', async () => {
     const ids = async (filter: Parameters<RecordStore['searchAudit']>[0]) =>
       (await pageAll(filter, 'asc', 1000)).out.map((e) => e.id).sort();
     const expected = (pred: (e: RecordedAuditEvent) => boolean) =>
@@ -143,6 +145,9 @@ describe.each(subjects)('record store contract: $name', (subject) => {
     expect(await ids({ kind: 'identity' })).toHaveLength(0);
     expect(await ids({ result: 'denied' })).toEqual(expected((e) => e.result === 'denied'));
     expect(await ids({ sourceAddress: '192.0.2.7' })).toHaveLength(2);
+    expect(await ids({ requestId: 'req-attack-1' })).toEqual(expected((e) => e.requestId === 'req-attack-1'));
+    expect(await ids({ requestId: 'req-attack-1' })).toHaveLength(2);
+    expect(await ids({ requestId: 'req-none' })).toHaveLength(0);
     const from = BASE + 10 * 5 * 60 * MIN;
     const to = BASE + 20 * 5 * 60 * MIN;
     expect(await ids({ from, to })).toEqual(expected((e) => Date.parse(e.time) >= from && Date.parse(e.time) < to));
