@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import type { AccountType } from '../../src/core-banking/port.ts';
 import { pairwiseSubject } from '../../src/shared/pairwise.ts';
 import { totp } from '../../src/shared/totp.ts';
-import { axeCheck, browserSuite, scrollWidth, unlabelledInputs } from '../support/browser.ts';
+import { axeCheck, browserSuite, scrollWidth, unlabelledInputs, wideElements } from '../support/browser.ts';
 import { customers } from '../support/demo.ts';
 import { link, partnerFor } from '../support/linkage.ts';
 import { startServer, type TestServer } from '../support/server.ts';
@@ -30,6 +30,8 @@ const checkDeskPage = async (page: Page, options: { axe?: boolean } = {}) => {
   if (options.axe !== false) await axeCheck(page);
   expect(await unlabelledInputs(page)).toEqual([]);
   expect(await scrollWidth(page)).toBeLessThanOrEqual(DESK.width);
+  // No table scrolls within itself either: every column on the screen.
+  expect(await wideElements(page)).toEqual([]);
 };
 
 const logInAs = async (page: Page, who: StaffCredentials) => {

@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import type { AccountType } from '../../src/core-banking/port.ts';
 import { labelsFor, LABELLED_KINDS, LABELLED_REASONS, LABELLED_SCOPES } from '../../src/admin/i18n/labels.ts';
 import { totp } from '../../src/shared/totp.ts';
-import { axeCheck, browserSuite, unlabelledInputs } from '../support/browser.ts';
+import { axeCheck, browserSuite, scrollWidth, unlabelledInputs, wideElements } from '../support/browser.ts';
 import { customers } from '../support/demo.ts';
 import { link, partnerFor } from '../support/linkage.ts';
 import { startServer, type TestServer } from '../support/server.ts';
@@ -28,22 +28,11 @@ const openDesk = async (options: { javaScript?: boolean } = {}) => {
   return context.newPage();
 };
 
-/** The page, and every table region on it, as wide as it scrolls against as wide as it shows. */
-const widths = async (page: Page) =>
-  (await page.evaluate(`(() => {
-    const doc = document.scrollingElement;
-    const wide = [...document.querySelectorAll('main .table-scroll, main table, main form, main dl')]
-      .filter((e) => e.scrollWidth > e.clientWidth + 1)
-      .map((e) => (e.getAttribute('aria-label') || e.className || e.tagName) + ': ' + e.scrollWidth);
-    return { scrollWidth: doc.scrollWidth, clientWidth: doc.clientWidth, wide };
-  })()`)) as { scrollWidth: number; clientWidth: number; wide: string[] };
-
 const checkDeskPage = async (page: Page, options: { axe?: boolean } = {}) => {
   if (options.axe !== false) await axeCheck(page);
   expect(await unlabelledInputs(page)).toEqual([]);
-  const { scrollWidth, clientWidth, wide } = await widths(page);
-  expect({ page: page.url(), wide }).toEqual({ page: page.url(), wide: [] });
-  expect(scrollWidth).toBeLessThanOrEqual(clientWidth);
+  expect({ page: page.url(), wide: await wideElements(page) }).toEqual({ page: page.url(), wide: [] });
+  expect(await scrollWidth(page)).toBeLessThanOrEqual(DESK.width);
 };
 
 const logInAs = async (page: Page, who: StaffCredentials) => {

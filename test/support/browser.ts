@@ -74,6 +74,19 @@ export const scrollWidth = async (page: Page): Promise<number> =>
   Number(await page.evaluate('document.scrollingElement.scrollWidth'));
 
 /**
+ * The parts of the page's main content that scroll sideways within themselves (a table in its
+ * scrolling region, a form, a list of facts): each as "label: width". The page not scrolling is
+ * not enough on a desk screen: a table that scrolls inside its region hides columns too.
+ */
+export const wideElements = async (page: Page): Promise<string[]> => {
+  const found: unknown = await page.evaluate(`(() =>
+    [...document.querySelectorAll('main .table-scroll, main table, main form, main dl')]
+      .filter((e) => e.scrollWidth > e.clientWidth + 1)
+      .map((e) => (e.getAttribute('aria-label') || e.className || e.tagName) + ': ' + e.scrollWidth))()`);
+  return Array.isArray(found) ? found.map(String) : [];
+};
+
+/**
  * One server and one Chromium for a test file, a fresh browser context per test (closed after
  * it): the set-up every browser test file shares. `contextFor` opens a context the suite closes.
  */
