@@ -54,7 +54,7 @@ describe("the partner list and a partner's state", () => {
     expect(page.html).toContain('ファイル config/demo/partners/demo-kakeibo.json');
     expect(page.html).toContain('ファイル config/demo/partners/demo-kaikei.json');
     const detail = await staff.get('/admin/partners/demo-kakeibo');
-    expect(detail.html).toContain('config/demo/partners/demo-kakeibo.json の定義（status: active）');
+    expect(detail.html).toContain('config/demo/partners/demo-kakeibo.json の定義（状態: 有効）');
     // An auditor changes nothing: no suspend, edit or end-all form.
     expect(detail.html).not.toContain('/suspend"');
     expect(detail.html).not.toContain('/edit"');
@@ -89,7 +89,7 @@ describe('suspending and reinstating a partner', () => {
     expect(suspended.html).toContain(
       'demo-operator が「停止中」に変更（理由: 指定の一時停止（監督官庁の指示））。保存された変更がファイルより優先されます。',
     );
-    expect(suspended.html).toContain('（status: active）');
+    expect(suspended.html).toContain('（状態: 有効）');
 
     const answer = await partner.resource(
       `${server.url}/api/v1/accounts`,

@@ -154,7 +154,7 @@ export const adminEn: Record<AdminMessageKey, string> = {
   'partner.title': 'Partner {name}',
   'partner.state': 'State',
   'partner.why': 'Why this state applies',
-  'partner.why.file': 'The definition in {file} (status: {status})',
+  'partner.why.file': 'The definition in {file} (state: {status})',
   'partner.why.noFile': 'Added in the console (no file)',
   'partner.why.override':
     'Changed to "{status}" by {by} at {at} (reason: {reason}). The stored change wins over the file.',

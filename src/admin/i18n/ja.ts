@@ -153,7 +153,7 @@ export const adminJa = {
   'partner.title': '提携先 {name}',
   'partner.state': '状態',
   'partner.why': 'この状態の根拠',
-  'partner.why.file': 'ファイル {file} の定義（status: {status}）',
+  'partner.why.file': 'ファイル {file} の定義（状態: {status}）',
   'partner.why.noFile': '管理画面で追加された提携先（ファイルなし）',
   'partner.why.override':
     '{at} に {by} が「{status}」に変更（理由: {reason}）。保存された変更がファイルより優先されます。',
