@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AccountType } from '../../src/core-banking/port.ts';
-import { customers, ROOT } from '../support/demo.ts';
+import { customerIdOf, customers, ROOT } from '../support/demo.ts';
 import { link, partnerFor } from '../support/linkage.ts';
 import { startServer, type TestServer } from '../support/server.ts';
 import { partnerKeyPair } from '../support/temp-partners.ts';
@@ -34,13 +34,6 @@ const documented = async (method: string, template: string, path: string, body?:
     openapi.check(method, template, answer.status, answer.body);
   return answer;
 };
-
-const customerIdOf = async () =>
-  (await server.app.coreBanking.customerIdOf({
-    branchCode: customers.allTypes.branch,
-    accountType: customers.allTypes.accountType as AccountType,
-    accountNumber: customers.allTypes.accountNumber,
-  }))!;
 
 describe('who may call it', () => {
   test('the OpenAPI document is served without a token, as committed', async () => {
@@ -115,7 +108,7 @@ describe('operations', () => {
   test('customers: look up by account, list linkages, end them all, unlock', async () => {
     const partner = await partnerFor(server);
     const linked = await link(server, partner, customers.allTypes);
-    const customerId = await customerIdOf();
+    const customerId = await customerIdOf(server, customers.allTypes);
 
     const found = await documented('POST', '/customers/lookup', '/customers/lookup', {
       branchCode: customers.allTypes.branch,
@@ -169,7 +162,7 @@ describe('operations', () => {
   test('linkages: detail (masked accounts, trail), end one, then the record of its ending', async () => {
     const partner = await partnerFor(server);
     const linked = await link(server, partner, customers.allTypes);
-    const [grantId] = await server.app.grants.idsOfCustomer(await customerIdOf());
+    const [grantId] = await server.app.grants.idsOfCustomer(await customerIdOf(server, customers.allTypes));
     const detail = await documented('GET', '/linkages/{grantId}', `/linkages/${grantId}`);
     expect(detail.body).toMatchObject({ grantId, state: 'live', partnerId: 'demo-kakeibo' });
     expect(detail.text).not.toContain(customers.allTypes.accountNumber);
@@ -340,7 +333,7 @@ describe('operations', () => {
     expect(csv.headers.get('content-type')).toContain('text/csv');
     expect(csv.text.replace(/^\uFEFF/, '').split('\r\n')[0]).toMatch(/^time,kind,result,actor/);
 
-    const customerId = await customerIdOf();
+    const customerId = await customerIdOf(server, customers.allTypes);
     const from = new Date(server.clock.now() - 86_400_000).toISOString();
     const to = new Date(server.clock.now() + 60_000).toISOString();
     const incident = await call('GET', `/audit/incident?customerId=${customerId}&from=${from}&to=${to}&format=jsonl`);

@@ -1,7 +1,6 @@
 import type { Page } from 'playwright-core';
 import type { AccountType } from '../../src/core-banking/port.ts';
-import { totp } from '../../src/shared/totp.ts';
-import { axeCheck, browserSuite, unlabelledInputs } from '../support/browser.ts';
+import { axeCheck, browserSuite, logInToConsole, unlabelledInputs } from '../support/browser.ts';
 import { customers } from '../support/demo.ts';
 import { link, partnerFor } from '../support/linkage.ts';
 import { startServer, type TestServer } from '../support/server.ts';
@@ -41,19 +40,7 @@ const checkPage = async (page: Page) => {
   expect(await unlabelledInputs(page)).toEqual([]);
 };
 
-const logInAs = async (page: Page, who: StaffCredentials) => {
-  await page.goto(`${server.url}/admin/login`);
-  await checkPage(page);
-  await page.getByLabel('ユーザー名').fill(who.username);
-  await page.getByLabel('パスワード', { exact: true }).fill(who.password);
-  await page.getByRole('button', { name: '次へ' }).click();
-  await page.waitForURL(/\/admin\/login\/totp$/);
-  await checkPage(page);
-  server.clock.advance(30_000);
-  await page.getByLabel('ワンタイムパスワード（6桁）').fill(totp(who.totpSecret, server.clock.now()));
-  await page.getByRole('button', { name: 'ログイン' }).click();
-  await page.waitForURL(/\/admin$/);
-};
+const logInAs = (page: Page, who: StaffCredentials) => logInToConsole(page, server, who, checkPage);
 
 const grantOf = async (clientId: string) => {
   const customerId = (await server.app.coreBanking.customerIdOf({

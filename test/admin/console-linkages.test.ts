@@ -1,5 +1,4 @@
-import type { AccountType } from '../../src/core-banking/port.ts';
-import { customers, type DemoCustomer } from '../support/demo.ts';
+import { accountRefOf, customerIdOf, customers, type DemoCustomer } from '../support/demo.ts';
 import { link, partnerFor } from '../support/linkage.ts';
 import { startServer, type TestServer } from '../support/server.ts';
 import { demoStaff, logIn, nextCode } from './support/staff.ts';
@@ -21,13 +20,7 @@ afterAll(async () => {
   await server?.close();
 });
 
-const refOf = (who: DemoCustomer) => ({
-  branchCode: who.branch,
-  accountType: who.accountType as AccountType,
-  accountNumber: who.accountNumber,
-});
-const customerIdOf = async (who: DemoCustomer) => (await server.app.coreBanking.customerIdOf(refOf(who)))!;
-const linkageIdsOf = async (who: DemoCustomer) => server.app.grants.idsOfCustomer(await customerIdOf(who));
+const linkageIdsOf = async (who: DemoCustomer) => server.app.grants.idsOfCustomer(await customerIdOf(server, who));
 const dataCall = async (partner: Awaited<ReturnType<typeof partnerFor>>, linked: Awaited<ReturnType<typeof link>>) =>
   (await partner.resource(`${server.url}/api/v1/accounts`, linked.tokens.access_token, linked.pending.dpopKeys)).status;
 
@@ -35,7 +28,7 @@ describe('finding linkages', () => {
   test("by customer: branch, type and account number (posted, never in a URL) lead to the customer's page and its linkages", async () => {
     const partner = await partnerFor(server);
     await link(server, partner, customers.twoBranches);
-    const customerId = await customerIdOf(customers.twoBranches);
+    const customerId = await customerIdOf(server, customers.twoBranches);
     const { staff, home } = await logIn(server, demoStaff.operator);
     const page = await staff.post(
       '/admin/customers/search',
@@ -70,7 +63,7 @@ describe('finding linkages', () => {
   test("by partner: the home page's partner choice leads to the partner's page, which lists its linkages by customer", async () => {
     const partner = await partnerFor(server, 'demo-kaikei');
     await link(server, partner, customers.allTypes, { scope: KAIKEI_SCOPE });
-    const customerId = await customerIdOf(customers.allTypes);
+    const customerId = await customerIdOf(server, customers.allTypes);
     const { staff } = await logIn(server, demoStaff.auditor);
     const page = await staff.get('/admin/partners?clientId=demo-kaikei');
     expect(page.url).toBe(`${server.url}/admin/partners/demo-kaikei`);
@@ -208,7 +201,7 @@ describe("ending all of a customer's linkages", () => {
     const kaikei = await partnerFor(server, 'demo-kaikei');
     const one = await link(server, kakeibo, who);
     const two = await link(server, kaikei, who, { scope: KAIKEI_SCOPE });
-    const customerId = await customerIdOf(who);
+    const customerId = await customerIdOf(server, who);
     const { staff } = await logIn(server, demoStaff.operator);
     const page = await staff.get(`/admin/customers/${customerId}`);
 
@@ -257,10 +250,10 @@ describe("ending all of a customer's linkages", () => {
 describe("unlocking a customer's API連携認証 lock", () => {
   test('the customer page shows the lock; an operator unlocks it with a reason and the counter is cleared', async () => {
     const who = customers.lockable;
-    const ref = refOf(who);
+    const ref = accountRefOf(who);
     for (let i = 0; i < 5; i += 1) await server.app.coreBanking.recordLoginFailure(ref, 5);
     expect(await server.app.coreBanking.loginFailures(ref)).toEqual({ consecutiveFailures: 5, locked: true });
-    const customerId = await customerIdOf(who);
+    const customerId = await customerIdOf(server, who);
 
     const auditor = await logIn(server, demoStaff.auditor);
     const seen = await auditor.staff.get(`/admin/customers/${customerId}`);
@@ -287,8 +280,9 @@ describe("unlocking a customer's API連携認証 lock", () => {
 
   test("an account of another customer cannot be unlocked through this customer's page", async () => {
     const { staff } = await logIn(server, demoStaff.operator);
-    const customerId = await customerIdOf(customers.lockable);
-    const otherAccount = (await server.app.coreBanking.accounts(await customerIdOf(customers.allTypes)))[0].accountId;
+    const customerId = await customerIdOf(server, customers.lockable);
+    const otherAccount = (await server.app.coreBanking.accounts(await customerIdOf(server, customers.allTypes)))[0]
+      .accountId;
     const page = await staff.get(`/admin/customers/${customerId}`);
     const refused = await staff.post(
       `/admin/customers/${customerId}/unlock`,

@@ -1,12 +1,11 @@
 import type { Page } from 'playwright-core';
-import type { AccountType } from '../../src/core-banking/port.ts';
 import { pairwiseSubject } from '../../src/shared/pairwise.ts';
 import { totp } from '../../src/shared/totp.ts';
-import { axeCheck, browserSuite, scrollWidth, unlabelledInputs, wideElements } from '../support/browser.ts';
-import { customers } from '../support/demo.ts';
+import { browserSuite, checkDeskPage, DESK, logInToConsole } from '../support/browser.ts';
+import { customerIdOf, customers } from '../support/demo.ts';
 import { link, partnerFor } from '../support/linkage.ts';
 import { startServer, type TestServer } from '../support/server.ts';
-import { demoStaff, type StaffCredentials } from '../admin/support/staff.ts';
+import { demoStaff } from '../admin/support/staff.ts';
 import { labelsFor } from '../../src/admin/i18n/labels.ts';
 
 /**
@@ -15,7 +14,6 @@ import { labelsFor } from '../../src/admin/i18n/labels.ts';
  * has every input labelled and does not scroll sideways.
  */
 
-const DESK = { width: 1366, height: 768 };
 let server: TestServer;
 const suite = browserSuite({ startServer: async () => (server = await startServer()) });
 
@@ -26,43 +24,16 @@ const openDesk = async (options: { javaScript?: boolean } = {}) => {
   return { context, page: await context.newPage() };
 };
 
-const checkDeskPage = async (page: Page, options: { axe?: boolean } = {}) => {
-  if (options.axe !== false) await axeCheck(page);
-  expect(await unlabelledInputs(page)).toEqual([]);
-  expect(await scrollWidth(page)).toBeLessThanOrEqual(DESK.width);
-  // No table scrolls within itself either: every column on the screen.
-  expect(await wideElements(page)).toEqual([]);
-};
-
-const logInAs = async (page: Page, who: StaffCredentials) => {
-  await page.goto(`${server.url}/admin/login`);
-  await page.getByLabel('ユーザー名').fill(who.username);
-  await page.getByLabel('パスワード', { exact: true }).fill(who.password);
-  await page.getByRole('button', { name: '次へ' }).click();
-  await page.waitForURL(/\/admin\/login\/totp$/);
-  server.clock.advance(30_000);
-  await page.getByLabel('ワンタイムパスワード（6桁）').fill(totp(who.totpSecret, server.clock.now()));
-  await page.getByRole('button', { name: 'ログイン' }).click();
-  await page.waitForURL(/\/admin$/);
-};
-
 const searchFor = async (page: Page, by: string, q: string) => {
   await page.getByLabel('検索の種類').selectOption(by);
   await page.getByLabel('検索する文字').fill(q);
   await page.getByRole('button', { name: '検索する' }).click();
 };
 
-const customerIdOf = async () =>
-  (await server.app.coreBanking.customerIdOf({
-    branchCode: customers.allTypes.branch,
-    accountType: customers.allTypes.accountType as AccountType,
-    accountNumber: customers.allTypes.accountNumber,
-  }))!;
-
 describe('the search box', () => {
   test('a half-width kana name finds the customer; the result leads to the customer page', async () => {
     const { page } = await openDesk();
-    await logInAs(page, demoStaff.operator);
+    await logInToConsole(page, server, demoStaff.operator);
     await checkDeskPage(page);
     await searchFor(page, 'name', 'ｻﾄｳ ｹﾝ');
     await checkDeskPage(page);
@@ -70,20 +41,20 @@ describe('the search box', () => {
     // The form keeps what was typed, for the next try.
     await expect(page.getByLabel('検索する文字').inputValue()).resolves.toBe('ｻﾄｳ ｹﾝ');
     await page.getByRole('link', { name: '佐藤 健一' }).click();
-    await page.waitForURL(new RegExp(`/admin/customers/${await customerIdOf()}$`));
+    await page.waitForURL(new RegExp(`/admin/customers/${await customerIdOf(server, customers.allTypes)}$`));
     await checkDeskPage(page);
   });
 
   test('a customer number, a grant id, a sub and a request id each find their page, without JavaScript too', async () => {
     const partner = await partnerFor(server);
     await link(server, partner, customers.allTypes);
-    const customerId = await customerIdOf();
+    const customerId = await customerIdOf(server, customers.allTypes);
     const [grantId] = await server.app.grants.idsOfCustomer(customerId);
     const event = (await server.app.audit.query({ customerId })).find(
       (e) => e.requestId && !e.kind.startsWith('admin.'),
     )!;
     const { page } = await openDesk({ javaScript: false });
-    await logInAs(page, demoStaff.auditor);
+    await logInToConsole(page, server, demoStaff.auditor);
 
     await searchFor(page, 'customerId', customerId);
     await page.waitForURL(new RegExp(`/admin/customers/${customerId}$`));
@@ -109,7 +80,7 @@ describe('the search box', () => {
     await link(server, await partnerFor(server), customers.allTypes);
     const event = (await server.app.audit.query({})).find((e) => e.requestId && !e.kind.startsWith('admin.'))!;
     const { page } = await openDesk();
-    await logInAs(page, demoStaff.auditor);
+    await logInToConsole(page, server, demoStaff.auditor);
     await searchFor(page, 'requestId', event.requestId!);
     await checkDeskPage(page);
   });
@@ -124,7 +95,7 @@ describe('acting safely', () => {
       'once set, the banner shows it on every page (%s)',
     async (_label, javaScript) => {
       const { page } = await openDesk({ javaScript });
-      await logInAs(page, demoStaff.operator);
+      await logInToConsole(page, server, demoStaff.operator);
       await page.goto(`${server.url}/admin/service`);
       await checkDeskPage(page, { axe: javaScript });
       await page.getByLabel('サービス全体').check();

@@ -1,13 +1,11 @@
 import type { Page } from 'playwright-core';
-import type { AccountType } from '../../src/core-banking/port.ts';
 import { labelsFor, LABELLED_KINDS, LABELLED_REASONS, LABELLED_SCOPES } from '../../src/admin/i18n/labels.ts';
-import { totp } from '../../src/shared/totp.ts';
-import { axeCheck, browserSuite, scrollWidth, unlabelledInputs, wideElements } from '../support/browser.ts';
-import { customers } from '../support/demo.ts';
+import { browserSuite, checkDeskPage, DESK, logInToConsole } from '../support/browser.ts';
+import { customerIdOf, customers } from '../support/demo.ts';
 import { link, partnerFor } from '../support/linkage.ts';
 import { startServer, type TestServer } from '../support/server.ts';
 import { partnerKeyPair } from '../support/temp-partners.ts';
-import { demoStaff, type StaffCredentials } from '../admin/support/staff.ts';
+import { demoStaff } from '../admin/support/staff.ts';
 
 /**
  * The console at the night shift's 1366 × 768 desk screen: the partner form's problems in
@@ -16,7 +14,6 @@ import { demoStaff, type StaffCredentials } from '../admin/support/staff.ts';
  * of a working day. Every page passes axe and has every input labelled.
  */
 
-const DESK = { width: 1366, height: 768 };
 let server: TestServer;
 const suite = browserSuite({ startServer: async () => (server = await startServer()) });
 const ja = labelsFor('ja');
@@ -28,32 +25,6 @@ const openDesk = async (options: { javaScript?: boolean } = {}) => {
   return context.newPage();
 };
 
-const checkDeskPage = async (page: Page, options: { axe?: boolean } = {}) => {
-  if (options.axe !== false) await axeCheck(page);
-  expect(await unlabelledInputs(page)).toEqual([]);
-  expect({ page: page.url(), wide: await wideElements(page) }).toEqual({ page: page.url(), wide: [] });
-  expect(await scrollWidth(page)).toBeLessThanOrEqual(DESK.width);
-};
-
-const logInAs = async (page: Page, who: StaffCredentials) => {
-  await page.goto(`${server.url}/admin/login`);
-  await page.getByLabel('ユーザー名').fill(who.username);
-  await page.getByLabel('パスワード', { exact: true }).fill(who.password);
-  await page.getByRole('button', { name: '次へ' }).click();
-  await page.waitForURL(/\/admin\/login\/totp$/);
-  server.clock.advance(30_000);
-  await page.getByLabel('ワンタイムパスワード（6桁）').fill(totp(who.totpSecret, server.clock.now()));
-  await page.getByRole('button', { name: 'ログイン' }).click();
-  await page.waitForURL(/\/admin$/);
-};
-
-const customerIdOf = async () =>
-  (await server.app.coreBanking.customerIdOf({
-    branchCode: customers.allTypes.branch,
-    accountType: customers.allTypes.accountType as AccountType,
-    accountNumber: customers.allTypes.accountNumber,
-  }))!;
-
 describe('the partner form', () => {
   test.each([
     ['with JavaScript', true],
@@ -64,7 +35,7 @@ describe('the partner form', () => {
       const clientId = `night-partner-${javaScript ? 'js' : 'nojs'}`;
       const keys = await partnerKeyPair(`${clientId}-key`);
       const page = await openDesk({ javaScript });
-      await logInAs(page, demoStaff.admin);
+      await logInToConsole(page, server, demoStaff.admin);
       await page.goto(`${server.url}/admin/partners/new`);
       await checkDeskPage(page, { axe: javaScript });
 
@@ -132,17 +103,13 @@ describe('a working night on the desk screen', () => {
       setBy: 'demo-operator',
       reason: '提携先から障害の連絡（夜間一次対応）',
     });
-    const customerId = await customerIdOf();
+    const customerId = await customerIdOf(server, customers.allTypes);
     const [grantId] = await server.app.grants.idsOfCustomer(customerId);
 
     const page = await openDesk();
-    await logInAs(page, demoStaff.admin);
+    await logInToConsole(page, server, demoStaff.admin);
     // The operator ends one linkage with a reason (its ending reads as words everywhere).
-    const endedCustomer = (await server.app.coreBanking.customerIdOf({
-      branchCode: customers.twoBranches.branch,
-      accountType: 'ordinary',
-      accountNumber: customers.twoBranches.accountNumber,
-    }))!;
+    const endedCustomer = await customerIdOf(server, customers.twoBranches);
     const [endedGrant] = await server.app.grants.idsOfCustomer(endedCustomer);
     expect(ended.tokens.access_token).toBeTruthy();
     await page.goto(`${server.url}/admin/linkages/${endedGrant}`);

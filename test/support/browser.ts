@@ -1,5 +1,6 @@
 import { AxeBuilder } from '@axe-core/playwright';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import { totp } from '../../src/shared/totp.ts';
 
 /**
  * Real headless Chromium for the browser tests: Debian's chromium driven by playwright-core
@@ -116,6 +117,43 @@ export const browserSuite = (options: { startServer: () => Promise<{ close(): Pr
       return context;
     },
   };
+};
+
+/** The console's screen in the browser tests: a 1366 × 768 desk screen. */
+export const DESK = { width: 1366, height: 768 };
+
+/**
+ * What every console page must pass at the desk screen: axe (unless asked not to), labelled inputs,
+ * no sideways scroll, and no table that scrolls within itself (every column on the screen).
+ */
+export const checkDeskPage = async (page: Page, options: { axe?: boolean } = {}) => {
+  if (options.axe !== false) await axeCheck(page);
+  expect(await unlabelledInputs(page)).toEqual([]);
+  expect(await scrollWidth(page)).toBeLessThanOrEqual(DESK.width);
+  expect({ page: page.url(), wide: await wideElements(page) }).toEqual({ page: page.url(), wide: [] });
+};
+
+/**
+ * A staff member's console login as they do it: username and password, then the one-time code of
+ * a fresh time step. `check` runs on the login pages (axe and labels, say).
+ */
+export const logInToConsole = async (
+  page: Page,
+  server: { url: string; clock: { advance(ms: number): void; now(): number } },
+  who: { username: string; password: string; totpSecret: string },
+  check?: (page: Page) => Promise<void>,
+) => {
+  await page.goto(`${server.url}/admin/login`);
+  await check?.(page);
+  await page.getByLabel('ユーザー名').fill(who.username);
+  await page.getByLabel('パスワード', { exact: true }).fill(who.password);
+  await page.getByRole('button', { name: '次へ' }).click();
+  await page.waitForURL(/\/admin\/login\/totp$/);
+  await check?.(page);
+  server.clock.advance(30_000);
+  await page.getByLabel('ワンタイムパスワード（6桁）').fill(totp(who.totpSecret, server.clock.now()));
+  await page.getByRole('button', { name: 'ログイン' }).click();
+  await page.waitForURL(/\/admin$/);
 };
 
 /** What every customer page must pass: axe, no sideways scroll at phone width, labelled inputs. */

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { AccountType, CoreBanking } from '../../src/core-banking/port.ts';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -60,3 +61,20 @@ export const customers = {
 /** A demo client's private signing JWK (committed under config/demo/client-private-keys). */
 export const demoPrivateJwk = (clientId: string): Record<string, unknown> =>
   JSON.parse(readFileSync(join(ROOT, 'config/demo/client-private-keys', `${clientId}.json`), 'utf8')).keys[0];
+
+/** The account a demo customer logs in with, as the core-banking port names it. */
+export const accountRefOf = (who: DemoCustomer) => ({
+  branchCode: who.branch,
+  accountType: who.accountType as AccountType,
+  accountNumber: who.accountNumber,
+});
+
+/** A demo customer's customer number, from the server's core-banking connector. */
+export const customerIdOf = async (
+  server: { app: { coreBanking: Pick<CoreBanking, 'customerIdOf'> } },
+  who: DemoCustomer,
+): Promise<string> => {
+  const id = await server.app.coreBanking.customerIdOf(accountRefOf(who));
+  if (!id) throw new Error(`no customer number for the demo account ${who.branch}-${who.accountNumber}`);
+  return id;
+};
