@@ -38,6 +38,25 @@ export interface PrivateRedis {
   stop(): Promise<void>;
 }
 
+/**
+ * What must not outlive the bench: stopped synchronously when the process exits, whatever the way
+ * (an error thrown at the top level skips a bench's own asynchronous clean-up).
+ */
+const atExit = new Set<() => void>();
+process.once('exit', () => {
+  for (const stop of atExit) {
+    try {
+      stop();
+    } catch {
+      // already gone
+    }
+  }
+});
+const stopAtExit = (stop: () => void) => {
+  atExit.add(stop);
+  return () => atExit.delete(stop);
+};
+
 /** A redis-server of the bench's own on a free port, no persistence. */
 export const startRedis = async (): Promise<PrivateRedis> => {
   const bin = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' }).stdout.trim();
@@ -48,6 +67,7 @@ export const startRedis = async (): Promise<PrivateRedis> => {
     cwd: dir,
     stdio: 'ignore',
   });
+  const forget = stopAtExit(() => child.kill('SIGKILL'));
   const url = `redis://127.0.0.1:${port}`;
   const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => 50 });
   client.on('error', () => undefined);
@@ -101,6 +121,7 @@ export const startRedis = async (): Promise<PrivateRedis> => {
       return { bytes, keys, families };
     },
     async stop() {
+      forget();
       client.disconnect();
       child.kill('SIGKILL');
       if (child.exitCode === null && child.signalCode === null) await once(child, 'exit');
@@ -122,6 +143,7 @@ export interface PrivateDatabase {
 export const startDatabase = async (existingOwnerUrl?: string): Promise<PrivateDatabase | undefined> => {
   // On a server that is already running (the test suite's), a database of its own; else a server.
   const server = existingOwnerUrl ? undefined : await startPostgres(await freePort());
+  const forget = server ? stopAtExit(() => server.stop()) : () => false;
   const serverUrl = existingOwnerUrl ?? server?.ownerUrl;
   if (!serverUrl) return undefined;
   const name = `bench_${randomBytes(4).toString('hex')}`;
@@ -147,6 +169,7 @@ export const startDatabase = async (existingOwnerUrl?: string): Promise<PrivateD
       return { rows: Number(rows.rows[0].rows), bytes: Number(rows.rows[0].bytes) };
     },
     async stop() {
+      forget();
       await watcher.end().catch(() => undefined);
       if (server) server.stop();
       else {
@@ -198,6 +221,8 @@ export const startNode = (
     ],
     { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
+  const forget = stopAtExit(() => child.kill('SIGKILL'));
+  child.once('exit', forget);
   const lines: string[] = [];
   let resolveReady: (v: Record<string, unknown>) => void;
   let rejectReady: (e: Error) => void;
