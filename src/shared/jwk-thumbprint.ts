@@ -11,11 +11,11 @@ const isKeyType = (kty: unknown): kty is keyof typeof REQUIRED_MEMBERS =>
   kty === 'EC' || kty === 'RSA' || kty === 'OKP';
 
 /**
- * The RFC 7638 SHA-256 thumbprint of a JWK (base64url), computed synchronously with node:crypto:
- * jose's calculateJwkThumbprint hashes through WebCrypto, a job in libuv's pool per call. Undefined
- * when the JWK lacks a member its type requires.
+ * The RFC 7638 thumbprint input of a public JWK: its type's required members, in lexicographic
+ * order, as JSON. Undefined when the JWK lacks a member its type requires. It identifies the key,
+ * so the data API's verifier also keys its cache by it.
  */
-export const jwkThumbprint = (jwk: unknown): string | undefined => {
+export const thumbprintInput = (jwk: unknown): string | undefined => {
   if (typeof jwk !== 'object' || jwk === null) return undefined;
   const kty: unknown = Reflect.get(jwk, 'kty');
   if (!isKeyType(kty)) return undefined;
@@ -25,5 +25,18 @@ export const jwkThumbprint = (jwk: unknown): string | undefined => {
     if (typeof value !== 'string' || value.length === 0) return undefined;
     input[member] = value;
   }
-  return createHash('sha256').update(JSON.stringify(input)).digest('base64url');
+  return JSON.stringify(input);
+};
+
+/** The SHA-256 thumbprint (base64url) of a thumbprint input. */
+export const thumbprintOf = (input: string): string => createHash('sha256').update(input).digest('base64url');
+
+/**
+ * The RFC 7638 SHA-256 thumbprint of a JWK (base64url), computed synchronously with node:crypto:
+ * jose's calculateJwkThumbprint hashes through WebCrypto, a job in libuv's pool per call. Undefined
+ * when the JWK lacks a member its type requires.
+ */
+export const jwkThumbprint = (jwk: unknown): string | undefined => {
+  const input = thumbprintInput(jwk);
+  return input === undefined ? undefined : thumbprintOf(input);
 };

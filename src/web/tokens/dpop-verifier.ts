@@ -1,4 +1,5 @@
 import { constants, createHash, createPublicKey, verify, type KeyObject } from 'node:crypto';
+import { thumbprintInput, thumbprintOf } from '../../shared/jwk-thumbprint.ts';
 
 /** The algorithms a DPoP proof may be signed with (what the challenge advertises). */
 export const DPOP_ALGS = ['ES256', 'PS256', 'EdDSA'] as const;
@@ -58,23 +59,21 @@ const decodeJson = (segment: string): Record<string, unknown> | undefined => {
   }
 };
 
-const str = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
+/** The key each algorithm is verified with: its type and, where it has one, its curve. */
+const KEY_OF_ALG: Record<DpopAlg, { kty: string; crv?: string }> = {
+  ES256: { kty: 'EC', crv: 'P-256' },
+  PS256: { kty: 'RSA' },
+  EdDSA: { kty: 'OKP', crv: 'Ed25519' },
+};
 
 /**
- * The RFC 7638 thumbprint input of a public JWK for the given algorithm: its required members in
- * lexicographic order. It identifies the key, so it is also the cache key (no hashing per request).
+ * The RFC 7638 thumbprint input of the proof's public key, when it is a key of the proof's
+ * algorithm. It identifies the key, so it is also the cache key (no hashing per request).
  */
-const thumbprintInput = (alg: DpopAlg, jwk: Record<string, unknown>): string | undefined => {
-  if (alg === 'ES256') {
-    if (jwk.kty !== 'EC' || jwk.crv !== 'P-256' || !str(jwk.x) || !str(jwk.y)) return undefined;
-    return JSON.stringify({ crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y });
-  }
-  if (alg === 'PS256') {
-    if (jwk.kty !== 'RSA' || !str(jwk.e) || !str(jwk.n)) return undefined;
-    return JSON.stringify({ e: jwk.e, kty: jwk.kty, n: jwk.n });
-  }
-  if (jwk.kty !== 'OKP' || jwk.crv !== 'Ed25519' || !str(jwk.x)) return undefined;
-  return JSON.stringify({ crv: jwk.crv, kty: jwk.kty, x: jwk.x });
+const keyInput = (alg: DpopAlg, jwk: Record<string, unknown>): string | undefined => {
+  const { kty, crv } = KEY_OF_ALG[alg];
+  if (jwk.kty !== kty || (crv !== undefined && jwk.crv !== crv)) return undefined;
+  return thumbprintInput(jwk);
 };
 
 const importKey = (alg: DpopAlg, input: string): KeyObject | undefined => {
@@ -139,13 +138,13 @@ export const createDpopVerifier = (options: { maxCachedKeys?: number } = {}) => 
   };
 
   const keyFor = (alg: DpopAlg, jwk: Record<string, unknown>) => {
-    const input = thumbprintInput(alg, jwk);
+    const input = keyInput(alg, jwk);
     if (input === undefined) throw new DpopProofError(`The DPoP proof's key is not a public ${alg} key.`);
     const cached = cache.get(input);
     if (cached && cached.alg === alg) return { input, entry: cached, cached: true };
     const key = importKey(alg, input);
     if (!key) throw new DpopProofError(`The DPoP proof's key is not a public ${alg} key.`);
-    const jkt = createHash('sha256').update(input).digest('base64url');
+    const jkt = thumbprintOf(input);
     return { input, entry: { alg, key, jkt }, cached: false };
   };
 
