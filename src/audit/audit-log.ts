@@ -1,4 +1,4 @@
-import type { AuditPage, AuditPageRequest } from '../records/record-store.ts';
+import type { AuditPage, AuditPageRequest, AuditSearch } from '../records/record-store.ts';
 import type { AuditEvent, RecordedAuditEvent } from '../shared/audit-event.ts';
 
 // Every module names the event types through the audit interface; they live below audit and records.
@@ -8,22 +8,8 @@ export interface AuditLog {
   record(event: AuditEvent): Promise<void>;
 }
 
-export interface AuditFilter {
-  /** The customer's own events, and those of the customer's grants (token issuance, data calls). */
-  customerId?: string;
-  partnerId?: string;
-  grantId?: string;
-  result?: string;
-  /** The client's address as the server saw it (details.ip). */
-  sourceAddress?: string;
-  /** The request id the answer carried (X-Request-Id). */
-  requestId?: string;
-  /** An exact kind ("data.access"), or a family ending in "." or ".*" ("identity_check."). */
-  kind?: string;
-  /** ms since the epoch, inclusive. */
-  from?: number;
-  /** ms since the epoch, exclusive. */
-  to?: number;
+/** A search of the trail (the record store's fields) with, for a plain read, at most `limit` events. */
+export interface AuditFilter extends AuditSearch {
   limit?: number;
 }
 

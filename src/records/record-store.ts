@@ -60,13 +60,14 @@ export interface RecordStore {
 
 /** What an operator or an export searches the trail by. Every field narrows; none is required. */
 export interface AuditSearch {
+  /** The customer's own events, and those of the customer's grants (token issuance, data calls). */
   customerId?: string;
   partnerId?: string;
   grantId?: string;
   /** An exact kind ("data.access"), or a family ending in "." or ".*" ("identity_check."). */
   kind?: string;
   result?: string;
-  /** The client's address as the server saw it. */
+  /** The client's address as the server saw it (details.ip). */
   sourceAddress?: string;
   /** The request id the answer carried (X-Request-Id): every event of that request. */
   requestId?: string;
