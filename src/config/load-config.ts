@@ -314,8 +314,8 @@ const loadPartners = (
   return [...byId.values()];
 };
 
-/** The issuer of config/default.json and of the schema's default. */
-const DEFAULT_LOCAL_ISSUER = 'http://localhost:3000';
+/** The shipped issuer (the schema's default, as config/default.json has it). */
+const DEFAULT_LOCAL_ISSUER = settingsSchema.properties.server.properties.issuer.default;
 
 /**
  * A variable that names one of a setting's values (its schema's enum), refused as the settings'
