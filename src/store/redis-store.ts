@@ -63,8 +63,8 @@ const nodeOptions = (commandTimeout: number) => ({
   commandTimeout,
   maxRetriesPerRequest: 1,
   autoResendUnfulfilledCommands: false,
-  // Commands issued in the same turn go out in one socket write: under load, one write per command
-  // was the largest single cost of a data call (its syscalls), more than the DPoP signature check.
+  // Commands issued in the same turn go out in one socket write: on a busy machine, one write per
+  // command (a syscall each) was 15-20 % of a data call's CPU (docs/performance.md).
   enableAutoPipelining: true,
 });
 const retryDelay = (attempt: number) => Math.min(attempt * 100, 1000);
