@@ -7,6 +7,8 @@
  * its number), safe to show to partners.
  */
 
+import { isRecord } from '../shared/unknown-json.ts';
+
 /** 預金種目 / 科目, as English names. The six kinds of terms 2.2. */
 export const ACCOUNT_TYPES = [
   'ordinary',
@@ -65,6 +67,15 @@ export interface LoginAccountRef {
   accountType: AccountType;
   accountNumber: string;
 }
+
+const ACCOUNT_TYPE_NAMES: ReadonlySet<unknown> = new Set(ACCOUNT_TYPES);
+
+/** A login account as a session or an interaction state kept it, member by member. */
+export const isLoginAccountRef = (value: unknown): value is LoginAccountRef =>
+  isRecord(value) &&
+  typeof value.branchCode === 'string' &&
+  ACCOUNT_TYPE_NAMES.has(value.accountType) &&
+  typeof value.accountNumber === 'string';
 
 /**
  * Balances of a liquid account. Deposit accounts: what the customer holds. A card loan: the loan

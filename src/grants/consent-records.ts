@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { ConsentEvidence, RecordStore } from '../records/record-store.ts';
 import type { Clock } from '../shared/clock.ts';
-import { isRecord } from '../shared/unknown-json.ts';
+import { isOptional, isRecord } from '../shared/unknown-json.ts';
 import { tagged, type Store, type StoreWrite } from '../store/store.ts';
 import { isStringArray, parseStored } from './stored-json.ts';
 
@@ -31,9 +31,6 @@ export interface ConsentRecord {
   /** A Grant Management `replace` of this linkage (the same grant id). */
   replaces?: boolean;
 }
-
-const isOptional = (value: unknown, type: 'string' | 'number' | 'boolean') =>
-  value === undefined || typeof value === type;
 
 const isConsentedAccount = (value: unknown): value is ConsentRecord['accounts'][number] =>
   isRecord(value) &&

@@ -2,7 +2,7 @@ import type { AuditLog } from '../audit/audit-log.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { OidcStore } from '../store/oidc-adapter.ts';
 import { tagged, type Store } from '../store/store.ts';
-import { isRecord } from '../shared/unknown-json.ts';
+import { isOptional, isRecord } from '../shared/unknown-json.ts';
 import { isGrantRecord, type GrantParties, type GrantRecord, type GrantRecords } from './grant-records.ts';
 import type { LinkageJournal } from './journal.ts';
 import { lastUsedDelete } from './last-used.ts';
@@ -57,17 +57,15 @@ interface Tombstone extends GrantEnding {
   record?: GrantRecord;
 }
 
-const isOptionalString = (value: unknown) => value === undefined || typeof value === 'string';
-
 const isTombstone = (value: unknown): value is Tombstone =>
   isRecord(value) &&
   typeof value.grantId === 'string' &&
   isEndingReason(value.reason) &&
   typeof value.actor === 'string' &&
   typeof value.endedAt === 'number' &&
-  isOptionalString(value.note) &&
-  isOptionalString(value.customerId) &&
-  isOptionalString(value.partnerId) &&
+  isOptional(value.note, 'string') &&
+  isOptional(value.customerId, 'string') &&
+  isOptional(value.partnerId, 'string') &&
   (value.stage === 'ending' || value.stage === 'done') &&
   (value.record === undefined || isGrantRecord(value.record));
 

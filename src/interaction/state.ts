@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { ACCOUNT_TYPES, type IneligibilityReason, type LoginAccountRef } from '../core-banking/port.ts';
-import { isRecord } from '../shared/unknown-json.ts';
+import { isLoginAccountRef, type IneligibilityReason, type LoginAccountRef } from '../core-banking/port.ts';
+import { isOptional, isRecord } from '../shared/unknown-json.ts';
 import type { Store } from '../store/store.ts';
 
 /**
@@ -25,15 +25,6 @@ const INELIGIBILITY_REASONS: readonly unknown[] = [
   'customer_restricted',
   'no_eligible_account',
 ] satisfies IneligibilityReason[];
-const ACCOUNT_TYPE_NAMES: readonly unknown[] = ACCOUNT_TYPES;
-
-const isLoginAccountRef = (value: unknown): value is LoginAccountRef =>
-  isRecord(value) &&
-  typeof value.branchCode === 'string' &&
-  ACCOUNT_TYPE_NAMES.includes(value.accountType) &&
-  typeof value.accountNumber === 'string';
-
-const isOptional = (value: unknown, type: 'string' | 'number') => value === undefined || typeof value === type;
 
 /** A state as this module wrote it, member by member. */
 const isInteractionState = (value: unknown): value is InteractionState =>

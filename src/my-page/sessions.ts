@@ -1,6 +1,6 @@
-import { ACCOUNT_TYPES, type LoginAccountRef } from '../core-banking/port.ts';
+import { isLoginAccountRef, type LoginAccountRef } from '../core-banking/port.ts';
 import type { Clock } from '../shared/clock.ts';
-import { isRecord } from '../shared/unknown-json.ts';
+import { isOptional, isRecord } from '../shared/unknown-json.ts';
 import type { Store } from '../store/store.ts';
 import { createServerSessions } from '../http/server-sessions.ts';
 
@@ -23,26 +23,17 @@ export interface CustomerSession {
 }
 
 const STAGES: ReadonlySet<unknown> = new Set(['login', 'otp', 'active']);
-const ACCOUNT_TYPE_NAMES: ReadonlySet<unknown> = new Set(ACCOUNT_TYPES);
-
-const isLoginAccountRef = (value: unknown): value is LoginAccountRef =>
-  isRecord(value) &&
-  typeof value.branchCode === 'string' &&
-  ACCOUNT_TYPE_NAMES.has(value.accountType) &&
-  typeof value.accountNumber === 'string';
-
-const optional = (value: unknown, type: 'string' | 'number') => value === undefined || typeof value === type;
 
 const isCustomerSession = (value: unknown): value is CustomerSession =>
   isRecord(value) &&
   STAGES.has(value.stage) &&
   typeof value.csrf === 'string' &&
   (value.loginRef === undefined || isLoginAccountRef(value.loginRef)) &&
-  optional(value.customerId, 'string') &&
-  optional(value.otpFailures, 'number') &&
+  isOptional(value.customerId, 'string') &&
+  isOptional(value.otpFailures, 'number') &&
   typeof value.createdAt === 'number' &&
   typeof value.lastSeenAt === 'number' &&
-  optional(value.endedPartnerId, 'string');
+  isOptional(value.endedPartnerId, 'string');
 
 export const createCustomerSessions = (deps: { store: Store; clock: Clock; idleSeconds: number; maxSeconds: number }) =>
   createServerSessions<CustomerSession>({

@@ -1,4 +1,4 @@
-import { isRecord, isStringArray } from './unknown-json.ts';
+import { isOptional, isRecord, isStringArray } from './unknown-json.ts';
 
 /**
  * The shape of an audit event: what the trail (src/audit) writes and the record store
@@ -38,17 +38,15 @@ export interface RecordedAuditEvent extends AuditEvent {
 
 const RESULTS: ReadonlySet<unknown> = new Set(['success', 'failure', 'denied']);
 
-const optionalString = (value: unknown): boolean => value === undefined || typeof value === 'string';
-
 /** An audit event, checked member by member (extra members are allowed, as the trail keeps them). */
 export const isAuditEvent = (value: unknown): value is AuditEvent =>
   isRecord(value) &&
   typeof value.kind === 'string' &&
   RESULTS.has(value.result) &&
-  optionalString(value.actor) &&
-  optionalString(value.partnerId) &&
-  optionalString(value.customerId) &&
-  optionalString(value.requestId) &&
+  isOptional(value.actor, 'string') &&
+  isOptional(value.partnerId, 'string') &&
+  isOptional(value.customerId, 'string') &&
+  isOptional(value.requestId, 'string') &&
   (value.accountIds === undefined || isStringArray(value.accountIds)) &&
   (value.details === undefined || isRecord(value.details));
 
@@ -68,7 +66,7 @@ export const isRecordedAuditEvent = (value: unknown): value is RecordedAuditEven
   typeof value.chain === 'string' &&
   Number.isInteger(value.seq) &&
   typeof value.prev === 'string' &&
-  optionalString(value.prevTime) &&
+  isOptional(value.prevTime, 'string') &&
   isStampedAuditEvent(value);
 
 /** The event a stored text holds, or undefined when the text is not JSON or not an event. */

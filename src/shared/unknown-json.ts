@@ -23,3 +23,9 @@ export const stringField = (value: unknown, name: string): string | undefined =>
 /** An array of strings only. */
 export const isStringArray = (value: unknown): value is string[] =>
   Array.isArray(value) && value.every((item) => typeof item === 'string');
+
+type Primitives = { string: string; number: number; boolean: boolean };
+
+/** Absent, or of the given primitive type: an optional member of a record read back. */
+export const isOptional = <K extends keyof Primitives>(value: unknown, type: K): value is Primitives[K] | undefined =>
+  value === undefined || typeof value === type;

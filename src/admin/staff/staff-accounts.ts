@@ -3,6 +3,7 @@ import type { Store } from '../../store/store.ts';
 import { isRole, type Role } from '../permissions.ts';
 import { hashPassword } from './passwords.ts';
 import { newTotpSecret } from './totp-secret.ts';
+import { isOptional } from '../../shared/unknown-json.ts';
 
 /**
  * A bank staff member's account, stored under `staff:{username}`. The TOTP secret is needed in
@@ -36,11 +37,6 @@ export const isUsername = (value: unknown): value is string => typeof value === 
 
 const key = (username: string) => `staff:${username}`;
 
-const optionalString = (value: unknown): value is string | undefined =>
-  value === undefined || typeof value === 'string';
-const optionalNumber = (value: unknown): value is number | undefined =>
-  value === undefined || typeof value === 'number';
-
 /** A stored record read back: every field checked, so a damaged or foreign value is no account at all. */
 export const parseStaffRecord = (raw: string): StaffRecord | undefined => {
   let value: unknown;
@@ -54,7 +50,8 @@ export const parseStaffRecord = (raw: string): StaffRecord | undefined => {
   const { username, role, passwordHash, totpSecret, disabled, createdAt, createdBy, disabledAt, disabledBy } = r;
   if (!isUsername(username) || !isRole(role) || typeof passwordHash !== 'string') return undefined;
   if (typeof disabled !== 'boolean' || typeof createdAt !== 'number' || typeof createdBy !== 'string') return undefined;
-  if (!optionalString(totpSecret) || !optionalNumber(disabledAt) || !optionalString(disabledBy)) return undefined;
+  if (!isOptional(totpSecret, 'string') || !isOptional(disabledAt, 'number') || !isOptional(disabledBy, 'string'))
+    return undefined;
   return {
     username,
     role,

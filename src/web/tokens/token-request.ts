@@ -1,4 +1,4 @@
-import { isRecord, isStringArray } from '../../shared/unknown-json.ts';
+import { isOptional, isRecord, isStringArray } from '../../shared/unknown-json.ts';
 import type { ResourceError } from '../errors.ts';
 import type { VerifiedProof } from './dpop-verifier.ts';
 
@@ -30,17 +30,15 @@ export interface ClientCredentialsPayload extends TokenPayload {
   kind: 'ClientCredentials';
 }
 
-const optionalString = (value: unknown) => value === undefined || typeof value === 'string';
-
 /** The members every token payload has, checked one by one (oidc-provider's record, read back from the store). */
 const hasTokenMembers = (value: Record<string, unknown>): boolean =>
   typeof value.jti === 'string' &&
   typeof value.exp === 'number' &&
   typeof value.clientId === 'string' &&
-  (optionalString(value.aud) || isStringArray(value.aud)) &&
-  optionalString(value.scope) &&
-  optionalString(value.jkt) &&
-  optionalString(value['x5t#S256']);
+  (isOptional(value.aud, 'string') || isStringArray(value.aud)) &&
+  isOptional(value.scope, 'string') &&
+  isOptional(value.jkt, 'string') &&
+  isOptional(value['x5t#S256'], 'string');
 
 /**
  * An AccessToken record as stored. The linkage's members may be missing (then the linkage has
@@ -54,12 +52,12 @@ export const isStoredAccessToken = (value: unknown): value is StoredAccessToken 
   return (
     typeof iat === 'number' &&
     typeof accountId === 'string' &&
-    optionalString(grantId) &&
+    isOptional(grantId, 'string') &&
     (extra === undefined ||
       (isRecord(extra) &&
         (extra.accounts === undefined || isStringArray(extra.accounts)) &&
         (extra.grant_exp === undefined || typeof extra.grant_exp === 'number') &&
-        optionalString(extra.customer)))
+        isOptional(extra.customer, 'string')))
   );
 };
 
