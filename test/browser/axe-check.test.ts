@@ -30,8 +30,8 @@ const BAD = `<!doctype html><html lang="ja"><head><title>口座の選択</title>
 
 test('a page that follows the rules passes', async () => {
   await page.setContent(GOOD);
-  const findings = await axeCheck(page);
-  expect(findings.filter((v) => v.impact === 'serious' || v.impact === 'critical')).toEqual([]);
+  // axeCheck throws on a serious or critical finding; what it answers are the lesser ones.
+  await expect(axeCheck(page)).resolves.toEqual(expect.any(Array));
 });
 
 test('a page with an unlabelled field, an image without alt and an empty button fails, naming each rule', async () => {
