@@ -1,4 +1,4 @@
-// npm run -s dpop -- GET <url> --key <private JWK file> --token=<access token> [--nonce N | --probe] [--iat S]
+// npm run -s dpop -- GET <url> --key <private JWK file> --token=<access token> [--nonce=N | --probe] [--iat S]
 // Prints a fresh DPoP proof (RFC 9449) for one request, for curl:
 //   curl -H "Authorization: DPoP $AT" -H "DPoP: $(npm run -s dpop -- GET "$URL" --key key.json --token="$AT")" "$URL"
 import { readFileSync } from 'node:fs';
@@ -36,11 +36,12 @@ const { values, positionals } = parseArgs({
 });
 
 const usage = `usage: npm run -s dpop -- <METHOD> <url> --key <private JWK or JWKS file> [--token <access token>]
-                                  [--nonce <DPoP-Nonce> | --probe] [--iat <seconds since epoch>]
+                                  [--nonce=<DPoP-Nonce> | --probe] [--iat <seconds since epoch>]
 Prints one DPoP proof on standard output; hints on standard error.
   --token   the access token the proof is for (sets ath); leave out for the token endpoint.
             Write --token=<value>: a token may begin with "-"
   --nonce   the server's nonce, from the DPoP-Nonce header of its last answer
+            Write --nonce=<value>: a nonce, too, may begin with "-"
   --probe   send the request once to learn the server's nonce and clock, then print a fresh proof
   --iat     the proof's issue time (default: now, corrected by the server's Date with --probe)
 A proof is good for one request, within the server's iat window (60 s by default): make it just before curl.`;
@@ -110,5 +111,5 @@ process.stdout.write(`${proof}\n`);
 if (process.stderr.isTTY)
   process.stderr.write(
     `one request, within the server's iat window (about 60 s). A 401 with error="use_dpop_nonce" means: ` +
-      `run again with --nonce <its DPoP-Nonce header> or --probe.\n`,
+      `run again with --nonce=<its DPoP-Nonce header> or --probe.\n`,
   );

@@ -113,12 +113,15 @@ describe('with DPOP_REQUIRE_NONCE on', () => {
       '--key',
       file,
       `--token=${token}`,
-      '--nonce',
-      nonce,
+      // base64url: a nonce may begin with "-", which parseArgs would read as an option.
+      `--nonce=${nonce}`,
       '--iat',
       serverSeconds(server),
     ]);
     expect((await curl(url, token, stdout.trim())).status).toBe(200);
+    // The same with a nonce that does begin with "-" (the server's may or may not, at random).
+    const dashed = await cli(['GET', url, '--key', file, `--token=${token}`, '--nonce=-dash', '--iat', '0']);
+    expect(decodeJwt(dashed.stdout.trim())).toMatchObject({ nonce: '-dash' });
   });
 
   test('--probe: it learns the nonce itself, and the proof it prints is accepted', async () => {
