@@ -459,6 +459,7 @@ export const buildApp = async (config: Config, overrides: AppOverrides = {}): Pr
     config,
     store,
     clock,
+    deadlines,
     logger,
     ajv,
     render,

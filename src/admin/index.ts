@@ -12,6 +12,7 @@ import { createAdminSessions } from './console/sessions.ts';
 import { createAdminOperations, type OperationsDeps } from './operations/index.ts';
 import { seedDemoStaff } from './staff/demo-staff.ts';
 import type { Admission } from '../shared/admission.ts';
+import type { Deadlines } from '../shared/deadline.ts';
 import { admittedPasswordVerifier, createPasswordVerifier } from './staff/passwords.ts';
 import { createStaffAccounts } from './staff/staff-accounts.ts';
 import { createStaffTotp } from './staff/staff-totp.ts';
@@ -24,8 +25,10 @@ export type AdminConfig = ConsoleConfig &
     secrets: Pick<Secrets, 'pairwiseSalt'>;
   };
 
-export type AdminDeps = Omit<OperationsDeps, 'pairwiseSalt' | 'internalClientIds' | 'mtlsEnabled'> & {
+export type AdminDeps = Omit<OperationsDeps, 'pairwiseSalt' | 'internalClientIds' | 'mtlsEnabled' | 'bulkAction'> & {
   config: AdminConfig;
+  /** Request deadlines: a bulk action runs under its own (admin.bulkActionDeadlineSeconds). */
+  deadlines: Deadlines;
   store: Store;
   logger: Logger;
   render: Render;
@@ -47,6 +50,7 @@ export const createAdmin = async (deps: AdminDeps) => {
     internalClientIds: new Set(deps.config.internalClients.map((c) => c.client_id)),
     pairwiseSalt: deps.config.secrets.pairwiseSalt,
     mtlsEnabled: deps.config.settings.mtls.enabled,
+    bulkAction: (task) => deps.deadlines.extended(settings.bulkActionDeadlineSeconds * 1000, task),
   });
   const consoleDeps = {
     config: deps.config,

@@ -1,5 +1,5 @@
 /**
- * The `admin` block of the settings (config/default.json): staff sessions and login throttling.
+ * The `admin` block of the settings (config/default.json): staff sessions, login throttling and bulk actions.
  * Every field has a default; docs/admin.md explains them.
  */
 export const adminSettingsSchema = {
@@ -18,5 +18,10 @@ export const adminSettingsSchema = {
     loginFailureWindowMinutes: { type: 'integer', minimum: 1, maximum: 1440, default: 15 },
     /** Time steps either side of now a one-time code may come from (clock drift). */
     totpWindowSteps: { type: 'integer', minimum: 0, maximum: 2, default: 1 },
+    /**
+     * Ending every linkage of a partner or customer (and removing a partner) answers within this
+     * long instead of server.requestDeadlineMs: its work grows with the number of linkages.
+     */
+    bulkActionDeadlineSeconds: { type: 'integer', minimum: 1, maximum: 3600, default: 300 },
   },
 } as const;

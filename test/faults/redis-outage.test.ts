@@ -1,4 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { createDeadlines } from '../../src/shared/deadline.ts';
+import { adminApi, requestAdminToken } from '../admin/support/admin-api.ts';
+import { seedLinkages } from '../support/bulk-linkages.ts';
 import { beginAuthorization, reachConsent } from '../support/authorization-steps.ts';
 import { CustomerAgent, type Page } from '../support/customer-agent.ts';
 import { customers } from '../support/demo.ts';
@@ -216,3 +219,38 @@ test('a Redis frozen, then killed, under mixed load: only successes and 503s, wi
   expect(check.stdout).toContain('store:check: no inconsistency found');
   expect(check.code).toBe(0);
 }, 120_000);
+
+describe('a bulk ending whose work outlasts the request deadline', () => {
+  let bulk: TestServer;
+  // The deadlines' time moves 1 ms each time it is read: the ending outlasts the 1 s request
+  // deadline by how much it does (hundreds of linkages, several store calls each), on any machine.
+  let ticks = 0;
+  beforeAll(async () => {
+    bulk = await startServer({
+      env: {
+        REDIS_URL: redis.url,
+        REDIS_KEY_PREFIX: 'faults-bulk:',
+        CONFIG_FILE: 'test/fixtures/faults-settings.json',
+      },
+      overrides: { deadlines: createDeadlines(() => (ticks += 1)) },
+    });
+  });
+  afterAll(async () => bulk?.close());
+
+  test('ends every linkage of the partner and answers 200 (admin.bulkActionDeadlineSeconds, not 503)', async () => {
+    const count = 400;
+    await seedLinkages(bulk, { partnerId: 'demo-kaikei', count, customerPrefix: 'bulk-customer' });
+    const api = adminApi(bulk, (await requestAdminToken(bulk)).access_token);
+    const before = ticks;
+    const ended = await api('POST', '/partners/demo-kaikei/linkages/end', { reason: '契約終了' });
+    expect({ status: ended.status, body: ended.body }).toEqual({ status: 200, body: { ended: count } });
+    // What makes the test mean something: the ending did read the deadlines' time past 1 s.
+    expect(ticks - before).toBeGreaterThan(DEADLINE_MS);
+    expect(await bulk.app.grants.idsOfPartner('demo-kaikei')).toEqual([]);
+    const [staffAction] = await bulk.app.audit.query({
+      kind: 'admin.partner.linkages_ended',
+      partnerId: 'demo-kaikei',
+    });
+    expect(staffAction).toMatchObject({ details: { ended: count } });
+  }, 60_000);
+});

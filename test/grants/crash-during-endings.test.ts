@@ -8,6 +8,7 @@ import { checkStore } from '../../src/grants/store-check.ts';
 import { systemClock } from '../../src/shared/clock.ts';
 import { RedisStore } from '../../src/store/redis-store.ts';
 import { adminApi, requestAdminToken } from '../admin/support/admin-api.ts';
+import { seedLinkages } from '../support/bulk-linkages.ts';
 import { ROOT } from '../support/demo.ts';
 import { freePort, startServer, type TestServer } from '../support/server.ts';
 
@@ -24,39 +25,6 @@ const until = async (what: string, ms: number, probe: () => Promise<boolean>) =>
     await sleep(50);
   }
   throw new Error(`timed out waiting for ${what}; the server's stderr ended with:\n${stderr}`);
-};
-
-/** `COUNT` live linkages of one partner, made as the consent step makes them, each with two tokens. */
-const seed = async (server: TestServer) => {
-  const { app } = server;
-  const client = (await app.provider.Client.find(PARTNER))!;
-  const ids: string[] = new Array(COUNT);
-  let next = 0;
-  const lane = async () => {
-    while (next < COUNT) {
-      const i = next++;
-      const now = server.clock.now();
-      const grantId = await app.linkages.make({
-        customerId: `crash-customer-${i}`,
-        identifiedAt: now,
-        partner: { clientId: PARTNER, name: { ja: 'デモかけいぼ', en: 'Demo Kakeibo' } },
-        accounts: [{ accountId: `acct-${i}`, accountType: 'ordinary', branchCode: '001', accountNumber: '1234567' }],
-        oidcScopes: ['openid', 'offline_access'],
-        dataScopes: ['accounts'],
-        terms: { version: '1.0', text: 'terms' },
-        locale: 'ja',
-        expiresAt: now + 86_400_000,
-        subject: `sub-${i}`,
-      });
-      const { AccessToken, RefreshToken } = app.provider;
-      const base = { accountId: `sub-${i}`, client, grantId };
-      await new AccessToken({ ...base, scope: 'accounts', expiresIn: 3600 } as never).save();
-      await new RefreshToken({ ...base, scope: 'openid offline_access accounts', expiresIn: 86_400 } as never).save();
-      ids[i] = grantId;
-    }
-  };
-  await Promise.all(Array.from({ length: 32 }, lane));
-  return ids;
 };
 
 /** The server as `npm start` runs it, on the tests' private Redis. */
@@ -101,7 +69,7 @@ const exited = (child: ChildProcess) =>
     let ids: string[];
     try {
       await seeder.app.partnerEvents.stop();
-      ids = await seed(seeder);
+      ids = await seedLinkages(seeder, { partnerId: PARTNER, count: COUNT, customerPrefix: 'crash-customer' });
     } finally {
       await seeder.close();
     }

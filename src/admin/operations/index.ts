@@ -35,6 +35,8 @@ export interface OperationsDeps {
   mtlsEnabled: boolean;
   /** How many customer notices were given up, when notices go through the retry queue. */
   noticeDeadLetters?: () => Promise<number>;
+  /** Runs a bulk action under admin.bulkActionDeadlineSeconds instead of the request's deadline. */
+  bulkAction: <T>(task: () => Promise<T>) => Promise<T>;
 }
 
 /** The operations both the console and the admin API offer, each one audited. */

@@ -51,6 +51,7 @@ export const createLinkageOperations = (deps: {
   partners: PartnerRegistry;
   coreBanking: CoreBanking;
   audit: AuditTrail;
+  bulkAction: <T>(task: () => Promise<T>) => Promise<T>;
 }) => {
   const views = createLinkageViews(deps);
   // Staff see a removed partner's client id only (no name).
@@ -125,29 +126,31 @@ export const createLinkageOperations = (deps: {
       });
     },
 
-    async endCustomer(customerId: string, reason: string, actor: Actor): Promise<number> {
-      const ended = await deps.linkages.end({ customerId }, { ...ending, actor: actor.name, note: reason });
-      await recordStaffAction(deps.audit, actor, {
-        kind: 'admin.customer.linkages_ended',
-        reason,
-        customerId,
-        details: { ended },
-      });
-      return ended;
-    },
+    endCustomer: (customerId: string, reason: string, actor: Actor): Promise<number> =>
+      deps.bulkAction(async () => {
+        const ended = await deps.linkages.end({ customerId }, { ...ending, actor: actor.name, note: reason });
+        await recordStaffAction(deps.audit, actor, {
+          kind: 'admin.customer.linkages_ended',
+          reason,
+          customerId,
+          details: { ended },
+        });
+        return ended;
+      }),
 
-    async endPartner(partnerId: string, reason: string, actor: Actor): Promise<number> {
-      if (!(await deps.partners.find(partnerId)))
-        throw new OperationError('not_found', 'No partner has this client_id.');
-      const ended = await deps.linkages.end({ partnerId }, { ...ending, actor: actor.name, note: reason });
-      await recordStaffAction(deps.audit, actor, {
-        kind: 'admin.partner.linkages_ended',
-        reason,
-        partnerId,
-        details: { ended },
-      });
-      return ended;
-    },
+    endPartner: (partnerId: string, reason: string, actor: Actor): Promise<number> =>
+      deps.bulkAction(async () => {
+        if (!(await deps.partners.find(partnerId)))
+          throw new OperationError('not_found', 'No partner has this client_id.');
+        const ended = await deps.linkages.end({ partnerId }, { ...ending, actor: actor.name, note: reason });
+        await recordStaffAction(deps.audit, actor, {
+          kind: 'admin.partner.linkages_ended',
+          reason,
+          partnerId,
+          details: { ended },
+        });
+        return ended;
+      }),
   };
 };
 

@@ -24,6 +24,7 @@ export const createPartnerOperations = (deps: {
   internalClientIds: ReadonlySet<string>;
   mtlsEnabled: boolean;
   linkages: Linkages;
+  bulkAction: <T>(task: () => Promise<T>) => Promise<T>;
 }) => {
   // Compiled as a plain schema object; the type it checks is derived from the same schema (FromSchema).
   const plain: SchemaObject = partnerSchema;
@@ -158,31 +159,32 @@ export const createPartnerOperations = (deps: {
      * every instance — no flow, no token works — and then every one of its linkages ends (its
      * customers' notices and its own SETs follow from there). Answers how many ended.
      */
-    async remove(clientId: string, reason: string, actor: Actor): Promise<number> {
-      await existing(clientId);
-      await deps.partners.setOverride(clientId, {
-        removed: true,
-        changedBy: actor.name,
-        reason,
-        changedAt: deps.clock.now(),
-      });
-      await deps.partnerStatus.changed(clientId);
-      const ended = await deps.linkages.end(
-        { partnerId: clientId },
-        {
-          reason: 'partner_removed',
-          actor: actor.name,
-          note: reason,
-        },
-      );
-      await recordStaffAction(deps.audit, actor, {
-        kind: 'admin.partner.removed',
-        reason,
-        partnerId: clientId,
-        details: { endedLinkages: ended },
-      });
-      return ended;
-    },
+    remove: (clientId: string, reason: string, actor: Actor): Promise<number> =>
+      deps.bulkAction(async () => {
+        await existing(clientId);
+        await deps.partners.setOverride(clientId, {
+          removed: true,
+          changedBy: actor.name,
+          reason,
+          changedAt: deps.clock.now(),
+        });
+        await deps.partnerStatus.changed(clientId);
+        const ended = await deps.linkages.end(
+          { partnerId: clientId },
+          {
+            reason: 'partner_removed',
+            actor: actor.name,
+            note: reason,
+          },
+        );
+        await recordStaffAction(deps.audit, actor, {
+          kind: 'admin.partner.removed',
+          reason,
+          partnerId: clientId,
+          details: { endedLinkages: ended },
+        });
+        return ended;
+      }),
   };
 };
 
