@@ -76,6 +76,18 @@ export const createLinkageOperations = (deps: {
   };
 
   const ending = { reason: 'revoked_by_bank' as const };
+  /** Ends every linkage of one customer or one partner, under the bulk deadline, and records the staff action. */
+  const endEvery = (
+    which: { customerId: string } | { partnerId: string },
+    kind: 'admin.customer.linkages_ended' | 'admin.partner.linkages_ended',
+    reason: string,
+    actor: Actor,
+  ): Promise<number> =>
+    deps.bulkAction(async () => {
+      const ended = await deps.linkages.end(which, { ...ending, actor: actor.name, note: reason });
+      await recordStaffAction(deps.audit, actor, { kind, reason, ...which, details: { ended } });
+      return ended;
+    });
 
   return {
     ofCustomer: async (customerId: string) => summaries(await deps.grants.idsOfCustomer(customerId)),
@@ -127,30 +139,13 @@ export const createLinkageOperations = (deps: {
     },
 
     endCustomer: (customerId: string, reason: string, actor: Actor): Promise<number> =>
-      deps.bulkAction(async () => {
-        const ended = await deps.linkages.end({ customerId }, { ...ending, actor: actor.name, note: reason });
-        await recordStaffAction(deps.audit, actor, {
-          kind: 'admin.customer.linkages_ended',
-          reason,
-          customerId,
-          details: { ended },
-        });
-        return ended;
-      }),
+      endEvery({ customerId }, 'admin.customer.linkages_ended', reason, actor),
 
-    endPartner: (partnerId: string, reason: string, actor: Actor): Promise<number> =>
-      deps.bulkAction(async () => {
-        if (!(await deps.partners.find(partnerId)))
-          throw new OperationError('not_found', 'No partner has this client_id.');
-        const ended = await deps.linkages.end({ partnerId }, { ...ending, actor: actor.name, note: reason });
-        await recordStaffAction(deps.audit, actor, {
-          kind: 'admin.partner.linkages_ended',
-          reason,
-          partnerId,
-          details: { ended },
-        });
-        return ended;
-      }),
+    async endPartner(partnerId: string, reason: string, actor: Actor): Promise<number> {
+      if (!(await deps.partners.find(partnerId)))
+        throw new OperationError('not_found', 'No partner has this client_id.');
+      return endEvery({ partnerId }, 'admin.partner.linkages_ended', reason, actor);
+    },
   };
 };
 
