@@ -69,11 +69,13 @@ export const startRedis = async (): Promise<PrivateRedis> => {
   });
   const forget = stopAtExit(() => child.kill('SIGKILL'));
   const url = `redis://127.0.0.1:${port}`;
-  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => 50 });
+  // ioredis connects once and reconnects by itself every 50 ms until redis-server listens; only the
+  // PING is retried. (Calling connect() again after a refused first attempt rejects for good, with
+  // "already connecting/connected": the bench then failed whenever redis-server was slow to start.)
+  const client = new Redis(url, { maxRetriesPerRequest: 1, retryStrategy: () => 50 });
   client.on('error', () => undefined);
   for (let i = 0; ; i += 1) {
     try {
-      await client.connect();
       await client.ping();
       break;
     } catch (e) {
