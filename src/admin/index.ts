@@ -50,7 +50,9 @@ export const createAdmin = async (deps: AdminDeps) => {
     internalClientIds: new Set(deps.config.internalClients.map((c) => c.client_id)),
     pairwiseSalt: deps.config.secrets.pairwiseSalt,
     mtlsEnabled: deps.config.settings.mtls.enabled,
-    bulkAction: (task) => deps.deadlines.extended(settings.bulkActionDeadlineSeconds * 1000, task),
+    // Outside the request's deadline, then under the bulk action's own.
+    bulkAction: (task) =>
+      deps.deadlines.detached(() => deps.deadlines.run(settings.bulkActionDeadlineSeconds * 1000, task)),
   });
   const consoleDeps = {
     config: deps.config,

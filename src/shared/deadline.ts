@@ -18,11 +18,6 @@ export interface Deadlines {
   within<T>(promise: Promise<T>, onTimeout: () => Error, capMs?: number): Promise<T>;
   /** Runs `task` outside any deadline (work done for many requests at once). */
   detached<T>(task: () => T): T;
-  /**
-   * Runs `task` with a deadline `ms` from now in place of the current one: a staff action whose
-   * work grows with the data (ending every linkage of a partner), which no request deadline fits.
-   */
-  extended<T>(ms: number, task: () => Promise<T>): Promise<T>;
 }
 
 /** The promise, or `onTimeout()`'s error after `wait` ms (at once when it is not positive). */
@@ -54,7 +49,6 @@ export const createDeadlines = (now: () => number = () => performance.now()): De
     },
     remainingMs,
     detached: (task) => storage.exit(task),
-    extended: (ms, task) => storage.run(now() + ms, task),
     within(promise, onTimeout, capMs) {
       const left = remainingMs();
       const wait = left === undefined ? capMs : capMs === undefined ? left : Math.min(left, capMs);
@@ -68,6 +62,5 @@ export const noDeadlines: Deadlines = {
   run: (_ms, task) => task(),
   remainingMs: () => undefined,
   detached: (task) => task(),
-  extended: (_ms, task) => task(),
   within: (promise, onTimeout, capMs) => raceTimeout(promise, onTimeout, capMs),
 };

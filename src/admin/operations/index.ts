@@ -14,6 +14,7 @@ import { createDesk } from './desk.ts';
 import { createLinkageOperations } from './linkages.ts';
 import { createPartnerOperations } from './partners.ts';
 import { createSearch } from './search.ts';
+import type { BulkAction } from './staff-action.ts';
 import { createServiceControl } from './service-control.ts';
 
 export interface OperationsDeps {
@@ -35,8 +36,7 @@ export interface OperationsDeps {
   mtlsEnabled: boolean;
   /** How many customer notices were given up, when notices go through the retry queue. */
   noticeDeadLetters?: () => Promise<number>;
-  /** Runs a bulk action under admin.bulkActionDeadlineSeconds instead of the request's deadline. */
-  bulkAction: <T>(task: () => Promise<T>) => Promise<T>;
+  bulkAction: BulkAction;
 }
 
 /** The operations both the console and the admin API offer, each one audited. */

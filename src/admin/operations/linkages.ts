@@ -6,7 +6,7 @@ import type { GrantEnding } from '../../grants/revocation.ts';
 import type { Linkages } from '../../grants/linkages.ts';
 import type { PartnerRegistry } from '../../partners/registry.ts';
 import { OperationError } from './errors.ts';
-import { recordStaffAction, type Actor } from './staff-action.ts';
+import { recordStaffAction, type Actor, type BulkAction } from './staff-action.ts';
 
 export interface LinkageSummary {
   grantId: string;
@@ -51,7 +51,7 @@ export const createLinkageOperations = (deps: {
   partners: PartnerRegistry;
   coreBanking: CoreBanking;
   audit: AuditTrail;
-  bulkAction: <T>(task: () => Promise<T>) => Promise<T>;
+  bulkAction: BulkAction;
 }) => {
   const views = createLinkageViews(deps);
   // Staff see a removed partner's client id only (no name).

@@ -7,7 +7,7 @@ import type { PartnerStatusCache } from '../../partners/status-cache.ts';
 import type { Linkages } from '../../grants/linkages.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { OperationError, type FieldProblem } from './errors.ts';
-import { recordStaffAction, type Actor } from './staff-action.ts';
+import { recordStaffAction, type Actor, type BulkAction } from './staff-action.ts';
 
 /**
  * Partners for bank staff: list and inspect (which state applies and why), add or edit a
@@ -24,7 +24,7 @@ export const createPartnerOperations = (deps: {
   internalClientIds: ReadonlySet<string>;
   mtlsEnabled: boolean;
   linkages: Linkages;
-  bulkAction: <T>(task: () => Promise<T>) => Promise<T>;
+  bulkAction: BulkAction;
 }) => {
   // Compiled as a plain schema object; the type it checks is derived from the same schema (FromSchema).
   const plain: SchemaObject = partnerSchema;

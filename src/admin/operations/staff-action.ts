@@ -1,5 +1,11 @@
 import type { AuditEvent, AuditLog } from '../../audit/index.ts';
 
+/**
+ * Runs a staff action whose work grows with the data (ending every linkage of a partner) under
+ * admin.bulkActionDeadlineSeconds instead of the request's deadline, which no such action fits.
+ */
+export type BulkAction = <T>(task: () => Promise<T>) => Promise<T>;
+
 /** Who asked for an operation: a staff member in the console, or an internal client through the API. */
 export interface Actor {
   /** The staff username, or the internal client's id. */
