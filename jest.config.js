@@ -1,5 +1,8 @@
-// Jest runs the TypeScript sources as native ESM (oidc-provider 9 and jose 6 are ESM-only);
-// @swc/jest strips the types, node resolves the explicit .ts import specifiers.
+// Jest runs the test files in worker processes of jest-light-runner (test/support/projects-runner.js):
+// native ESM imports (oidc-provider 9 and jose 6 are ESM-only) of the TypeScript files, whose types
+// Node itself strips, as `npm start` runs them. There is no transform and no vm sandbox: test files
+// of one worker share the modules it has loaded. The test functions are jest-circus's (`test`,
+// `describe`, hooks, `expect`, `jest.fn`/`spyOn`) as globals; import/require mocks are not available.
 //
 // The suite is split into projects that run side by side in jest's worker processes:
 //   unit         no server, no Redis, no PostgreSQL, no browser (child processes are fine)
@@ -20,30 +23,18 @@
 // deploy/production-gateway runs with them: it asserts the production deadline (2 s) against a
 // slowed and a stopped gateway, the same kind of margin. `npm test -- --selectProjects faults` runs them alone.
 
-const common = {
+/**
+ * What every project shares, and its own set-up (test/support/projects/NAME.js): the default time
+ * per test and per hook, and whether its workers lower their CPU priority.
+ */
+const project = (name) => ({
+  displayName: name,
   testEnvironment: 'node',
-  extensionsToTreatAsEsm: ['.ts'],
-  transform: {
-    '^.+\\.ts$': [
-      '@swc/jest',
-      {
-        jsc: { parser: { syntax: 'typescript' }, target: 'es2023' },
-        module: { type: 'es6' },
-      },
-    ],
-  },
-  setupFiles: [
-    '<rootDir>/test/support/realm-fix.js',
-    '<rootDir>/test/support/child-compile-cache.js',
-    '<rootDir>/test/support/worker-priority.js',
-  ],
-  setupFilesAfterEnv: ['<rootDir>/test/support/project-timeout.js'],
+  setupFiles: ['<rootDir>/test/support/child-compile-cache.js'],
+  setupFilesAfterEnv: [`<rootDir>/test/support/projects/${name}.js`],
   // One runner for every project: jest then gives it every file of the run at once.
   runner: '<rootDir>/test/support/projects-runner.js',
-};
-
-/** A project's default time per test and per hook, in ms (test/support/project-timeout.js). */
-const timeout = (ms, more = {}) => ({ globals: { testTimeoutMs: ms, ...more } });
+});
 
 const unit = [
   'admin/demo-staff',
@@ -85,28 +76,18 @@ export default {
   globalSetup: '<rootDir>/test/support/global-setup.js',
   globalTeardown: '<rootDir>/test/support/global-teardown.js',
   projects: [
-    // Timeouts per test: a test that needs longer says so itself (the third argument of `test`).
     {
-      ...common,
-      ...timeout(15_000),
-      displayName: 'unit',
+      ...project('unit'),
       testMatch: unit,
       testPathIgnorePatterns: [toPathPattern(productionGateway)],
     },
     {
-      ...common,
-      ...timeout(30_000),
-      displayName: 'integration',
+      ...project('integration'),
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       testPathIgnorePatterns: [...ownProjects.map(toPathPattern), '<rootDir>/test/faults/'],
     },
-    { ...common, ...timeout(90_000), displayName: 'browser', testMatch: browser },
-    {
-      ...common,
-      ...timeout(60_000, { serialProject: true }),
-      displayName: 'faults',
-      testMatch: faults,
-    },
+    { ...project('browser'), testMatch: browser },
+    { ...project('faults'), globals: { serialProject: true }, testMatch: faults },
   ],
 };
 

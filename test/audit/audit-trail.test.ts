@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { canonicalJson, canonicalText, eventHash, GENESIS } from '../../src/audit/hash-chain.ts';
 import { CHECKPOINTS_STREAM, eventsStreamOf } from '../../src/audit/trail-stream.ts';
-import { jest } from '@jest/globals';
 import { ManualClock } from '../../src/shared/clock.ts';
 import { createDeadlines } from '../../src/shared/deadline.ts';
 import { UnavailableError } from '../../src/shared/unavailable.ts';

@@ -2,7 +2,6 @@
 // must see what it is there to see: a missing row, a failure's row standing in for a success, a
 // second row for one call, a row no answered call made. Planted rows on the suite's PostgreSQL.
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { answeredCalls, matchAuditRows } from '../../bench/records-audit.ts';
 import { asOwner, freshRecordDatabase, postgresAvailable, type RecordDatabase } from '../support/records.ts';

@@ -1,4 +1,3 @@
-import { afterEach, beforeEach, expect, jest, test } from '@jest/globals';
 import { CliFailure, runCli, type CliCommand } from '../../src/cli/run-cli.ts';
 import { ConfigError } from '../../src/config/config-error.ts';
 import { loadConfig, type Config } from '../../src/config/load-config.ts';

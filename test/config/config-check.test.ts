@@ -3,7 +3,6 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { createDemoCoreBanking, loadDemoCoreBankingData } from '../../src/core-banking/demo/index.ts';
 import { loadGatewayContract } from '../../src/core-banking/http/contract.ts';
 import { createReferenceGateway } from '../../src/core-banking/reference-gateway/gateway.ts';

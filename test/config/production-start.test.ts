@@ -2,7 +2,6 @@ import { execFileSync, spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { seedDemoStaff } from '../../src/admin/staff/demo-staff.ts';
 import { createStaffAccounts } from '../../src/admin/staff/staff-accounts.ts';
 import { buildApp } from '../../src/app.ts';

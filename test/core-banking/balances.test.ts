@@ -1,4 +1,3 @@
-import { describe, expect, it } from '@jest/globals';
 import { LIQUID_ACCOUNT_TYPES, type Account, type CoreBanking } from '../../src/core-banking/port.ts';
 import { CUSTOMER, demoCoreBanking } from './demo-fixture.ts';
 

@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from '@jest/globals';
 import { Ajv } from 'ajv';
 import argon2 from 'argon2';
 import {

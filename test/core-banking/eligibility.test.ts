@@ -1,4 +1,3 @@
-import { describe, expect, it } from '@jest/globals';
 import { eligibilityOf } from '../../src/core-banking/demo/eligibility.ts';
 import type { Account, Customer } from '../../src/core-banking/port.ts';
 import { totp, totpCounter } from '../../src/shared/totp.ts';

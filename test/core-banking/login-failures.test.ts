@@ -1,4 +1,3 @@
-import { describe, expect, it } from '@jest/globals';
 import { loginFailureKeys } from '../../src/core-banking/demo/index.ts';
 import { LOGIN, demoCoreBanking } from './demo-fixture.ts';
 

@@ -1,4 +1,3 @@
-import { afterAll } from '@jest/globals';
 import { closeConnectors, useConnector } from './demo-fixture.ts';
 
 // The same behaviour tests as the in-process demo connector, on the HTTP connector against the

@@ -1,4 +1,3 @@
-import { describe, expect, it } from '@jest/globals';
 import { argon2Parameters } from '../../src/core-banking/demo/pin-verifier.ts';
 import { CUSTOMER, LOGIN, demoCoreBanking, demoData } from './demo-fixture.ts';
 

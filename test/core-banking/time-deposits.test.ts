@@ -1,4 +1,3 @@
-import { describe, expect, it } from '@jest/globals';
 import { netOfWithholdingTax, termInterest } from '../../src/core-banking/demo/interest.ts';
 import { addMonths, isoDateOf, parseIsoDate } from '../../src/shared/jst.ts';
 import { timeDepositsOn } from '../../src/core-banking/demo/time-deposits.ts';

@@ -1,6 +1,5 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from '@jest/globals';
 import { LIQUID_ACCOUNT_TYPES, type Account, type CoreBanking, type Transaction } from '../../src/core-banking/port.ts';
 import { CUSTOMER, NOON_2026_11_25, demoCoreBanking } from './demo-fixture.ts';
 

@@ -3,7 +3,6 @@ import { createServer as createHttpsServer, type Server as HttpsServer } from 'n
 import { request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
 import { getCACertificates, setDefaultCACertificates } from 'node:tls';
 import { buildApp, type App } from '../../src/app.ts';

@@ -2,7 +2,6 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import pg from 'pg';
 import { verifyRecordedTrail } from '../../src/audit/verify-records.ts';
 import { createPostgresRecordStore, migrate } from '../../src/records/index.ts';

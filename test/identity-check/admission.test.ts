@@ -1,4 +1,3 @@
-import { describe, expect, it } from '@jest/globals';
 import { BusyError, createAdmission, type SetTimer } from '../../src/shared/admission.ts';
 import { cgroupCpuQuota, defaultConcurrentChecks, usableCpus } from '../../src/shared/cpu-budget.ts';
 import { UnavailableError } from '../../src/shared/unavailable.ts';

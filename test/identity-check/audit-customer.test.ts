@@ -1,4 +1,3 @@
-import { describe, expect, it } from '@jest/globals';
 import type { AuditEvent } from '../../src/audit/audit-log.ts';
 import { createIdentityCheck } from '../../src/identity-check/identity-check.ts';
 import { CUSTOMER, LOGIN, demoCoreBanking } from '../core-banking/demo-fixture.ts';

@@ -1,4 +1,3 @@
-import { describe, expect, it } from '@jest/globals';
 import type { AuditEvent } from '../../src/audit/audit-log.ts';
 import { addressGroup } from '../../src/identity-check/address-group.ts';
 import { createIdentityCheck } from '../../src/identity-check/identity-check.ts';

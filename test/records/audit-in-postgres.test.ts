@@ -2,7 +2,6 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import { createAuditTrail, createCheckpointSigner, type AuditTrail } from '../../src/audit/index.ts';
 import { canonicalJson } from '../../src/audit/hash-chain.ts';
 import { CHECKPOINTS_STREAM, eventStreams, eventsStreamOf } from '../../src/audit/trail-stream.ts';

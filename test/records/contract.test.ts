@@ -1,4 +1,3 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { RecordedAuditEvent } from '../../src/audit/audit-log.ts';
 import {
   createMemoryRecordStore,

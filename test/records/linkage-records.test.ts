@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { AccountType } from '../../src/core-banking/port.ts';
 import { createPostgresRecordStore, type RecordStore } from '../../src/records/index.ts';
 import { adminApi, requestAdminToken, type ApiAnswer } from '../admin/support/admin-api.ts';

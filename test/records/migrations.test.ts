@@ -3,7 +3,6 @@ import { cpSync, mkdtempSync, writeFileSync, readFileSync, readdirSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { migrate, MIGRATIONS_DIR } from '../../src/records/migrate.ts';
 import { asOwner, freshRecordDatabase, type RecordDatabase } from '../support/records.ts';

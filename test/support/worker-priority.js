@@ -1,12 +1,12 @@
-// The files of a serial project (test/faults/) run in jest's main process beside the parallel
-// workers and assert against deadlines with a stated margin: they get the CPU first. A parallel
-// worker lowers its own scheduling priority (and so that of the servers and browsers it starts
-// from then on) when it runs its first file; it still has every cycle the serial files leave idle.
+// A parallel worker lowers its own scheduling priority (and so that of the servers and browsers it
+// starts from then on) when its project's set-up runs (test/support/projects/): whatever runs
+// beside the tests (the serial files in jest's main process, the developer's own work) gets the CPU
+// first, and the worker still has every cycle left idle.
 import { readdirSync } from 'node:fs';
 import { getPriority, setPriority } from 'node:os';
 
 const WORKER_NICE = 10;
-if (globalThis.serialProject !== true && getPriority() < WORKER_NICE) {
+if (getPriority() < WORKER_NICE) {
   // On Linux a priority belongs to each thread: every thread of the worker (V8's, libuv's pool).
   let threads = [0];
   try {

@@ -1,0 +1,5 @@
+// The browser project's workers: 90,000 ms per test and hook by default, and a lower CPU priority.
+import '../worker-priority.js';
+import { useDefaultTimeout } from '../timeouts.ts';
+
+useDefaultTimeout(90_000);
