@@ -30,8 +30,26 @@ export default class ProjectsRunner {
     const serial = tests.filter(isSerial);
     const run = (files, globalConfig) =>
       new LightRunner(globalConfig, this.#context).runTests(files, watcher, onStart, onResult, onFailure);
-    // With --runInBand (maxWorkers 1) the light runner runs everything in the main process.
-    if (parallel.length > 0) await run(parallel, this.#globalConfig);
-    if (serial.length > 0) await run(serial, { ...this.#globalConfig, maxWorkers: 1 });
+    // In jest's main process (maxWorkers 1: the serial files, or everything under --runInBand) the
+    // light runner keeps one project's set-up per process until its run ends: one run per project.
+    const inMainProcess = async (files) => {
+      for (const projectFiles of byProject(files)) await run(projectFiles, { ...this.#globalConfig, maxWorkers: 1 });
+    };
+    if (parallel.length > 0) {
+      if (this.#globalConfig.maxWorkers === 1) await inMainProcess(parallel);
+      else await run(parallel, this.#globalConfig);
+    }
+    if (serial.length > 0) await inMainProcess(serial);
   }
+}
+
+/** The files grouped by their project, each group in the order given. */
+function byProject(tests) {
+  const groups = new Map();
+  for (const test of tests) {
+    const group = groups.get(test.context.config) ?? [];
+    group.push(test);
+    groups.set(test.context.config, group);
+  }
+  return [...groups.values()];
 }
