@@ -1,7 +1,7 @@
 import { defaultTimeout, timed } from '../support/timeouts.ts';
 
 /**
- * jest-light-runner enforces no time limit of its own: test/support/timeouts.js gives every test
+ * jest-light-runner enforces no time limit of its own: test/support/timeouts.ts gives every test
  * and hook one. These check that the limit fails a hung function and leaves a prompt one alone.
  */
 describe('the time limit of tests and hooks', () => {

@@ -2,10 +2,9 @@
 // in a worker process by a native import(). Node strips the types itself, and a worker keeps the
 // modules it has loaded, so the sources, oidc-provider and the other libraries load once per worker
 // rather than once per test file as in jest's vm sandbox (which also evaluated them again for each
-// file): on the 2-core machine, unit and integration took 134 s and 239 CPU-s this way against
-// 210 s and 409 worker-s in the sandbox. The cost: test files of one worker share modules and
-// globals, so a file must not change either for the files after it (none does; the sources keep
-// no state at module level).
+// file): on the 2-core machine the unit and integration files summed to 253 worker-seconds this
+// way against 409 in the sandbox. The cost: test files of one worker share modules and globals, so
+// a file must not change either for the files after it (CONTRIBUTING.md, "Tests").
 //
 // The files of the projects whose globals say `serialProject: true` run one at a time in jest's
 // main process, once the other projects' files have run in the parallel workers: they stop and
